@@ -1,0 +1,175 @@
+//! Dispatch-time lookups: where a poller polls and where a task is queued.
+
+use std::fmt;
+
+use crate::{BuildId, Code, CompatibleSet, SetId, VersionSets};
+
+/// The queue a poll or a task goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DispatchQueue<'a> {
+    /// The task queue's unversioned queue (a task with no build ID on a queue with no sets).
+    Unversioned,
+    /// The queue of a compatible set: its [primary set ID](CompatibleSet::primary_set_id).
+    /// Pollers also drain the [demoted IDs](CompatibleSet::demoted_set_ids).
+    Set(&'a CompatibleSet),
+    /// A build ID that no set holds: the set ID it would have, [`SetId::for_build_id`]. (The
+    /// server then routes such work to a queue of that exact build ID.)
+    Guessed(SetId),
+}
+
+impl DispatchQueue<'_> {
+    /// The set ID the work is queued under; `None` when unversioned.
+    pub fn set_id(&self) -> Option<&SetId> {
+        match self {
+            Self::Unversioned => None,
+            Self::Set(set) => Some(set.primary_set_id()),
+            Self::Guessed(id) => Some(id),
+        }
+    }
+}
+
+/// A poller's build ID is in a set whose default is another build ID, so the server refuses
+/// the poll (gRPC `OUT_OF_RANGE`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Task queue has a newer compatible build: {}", go_quote(.default_build_id.as_str()))]
+pub struct NewerBuildExists {
+    /// The set's default, the build that should poll instead.
+    pub default_build_id: BuildId,
+}
+
+impl NewerBuildExists {
+    /// `OUT_OF_RANGE`.
+    pub const fn code(&self) -> Code {
+        Code::OutOfRange
+    }
+}
+
+/// A sticky task for a build ID that is no longer its set's default; the server sends it
+/// back to the normal queue (gRPC `UNAVAILABLE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("sticky worker unavailable, please use original task queue.")]
+pub struct StickyWorkerUnavailable;
+
+impl StickyWorkerUnavailable {
+    /// `UNAVAILABLE`.
+    pub const fn code(&self) -> Code {
+        Code::Unavailable
+    }
+}
+
+impl VersionSets {
+    /// Where a versioned worker with `build_id` polls (`lookupVersionSetForPoll`).
+    ///
+    /// # Errors
+    /// [`NewerBuildExists`] when `build_id` is in a set but is not its default.
+    ///
+    /// # Example
+    /// ```
+    /// use version_sets::{BuildId, DispatchQueue, Limits, Update, VersionSets};
+    ///
+    /// let id = |s: &str| BuildId::new(s);
+    /// let mut sets = VersionSets::new();
+    /// sets.apply(&Update::add_new_default(id("1.0")?), 1, Limits::NONE)?;
+    /// sets.apply(&Update::add_new_compatible(id("1.1")?, id("1.0")?, false), 2, Limits::NONE)?;
+    ///
+    /// assert!(matches!(sets.poll(&id("1.1")?)?, DispatchQueue::Set(_)));
+    /// let refused = sets.poll(&id("1.0")?).unwrap_err();
+    /// assert_eq!(refused.to_string(), r#"Task queue has a newer compatible build: "1.1""#);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn poll(&self, build_id: &BuildId) -> Result<DispatchQueue<'_>, NewerBuildExists> {
+        match self.set_of(build_id) {
+            None => Ok(DispatchQueue::Guessed(SetId::for_build_id(build_id))),
+            Some(set) if set.default_build_id() == build_id => Ok(DispatchQueue::Set(set)),
+            Some(set) => Err(NewerBuildExists {
+                default_build_id: set.default_build_id().clone(),
+            }),
+        }
+    }
+
+    /// Where a task goes (`lookupVersionSetForAdd`): `None` means "the queue's default"; a
+    /// build ID in a set goes to that set, whatever its position in it.
+    ///
+    /// # Example
+    /// ```
+    /// use version_sets::{BuildId, DispatchQueue, VersionSets};
+    ///
+    /// assert_eq!(VersionSets::new().add_task(None), DispatchQueue::Unversioned);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_task(&self, build_id: Option<&BuildId>) -> DispatchQueue<'_> {
+        match build_id {
+            None => self
+                .default_set()
+                .map_or(DispatchQueue::Unversioned, DispatchQueue::Set),
+            Some(id) => self.set_of(id).map_or_else(
+                || DispatchQueue::Guessed(SetId::for_build_id(id)),
+                DispatchQueue::Set,
+            ),
+        }
+    }
+
+    /// Whether a worker with `build_id` may poll its sticky queue
+    /// (`checkVersionForStickyPoll`). Unknown build IDs may.
+    ///
+    /// # Errors
+    /// [`NewerBuildExists`] when `build_id` is in a set but is not its default.
+    pub fn sticky_poll(&self, build_id: &BuildId) -> Result<(), NewerBuildExists> {
+        self.poll(build_id).map(|_| ())
+    }
+
+    /// Whether a task for `build_id` may go to that worker's sticky queue
+    /// (`checkVersionForStickyAdd`). Unknown build IDs may.
+    ///
+    /// # Errors
+    /// [`StickyWorkerUnavailable`] when `build_id` is in a set but is not its default.
+    pub fn sticky_add(&self, build_id: &BuildId) -> Result<(), StickyWorkerUnavailable> {
+        self.poll(build_id)
+            .map(|_| ())
+            .map_err(|_| StickyWorkerUnavailable)
+    }
+}
+
+/// Quotes `text` as Go's `%q` does for the server's message: in double quotes, with `"` and
+/// `\` and control characters escaped.
+fn go_quote(text: &str) -> impl fmt::Display + '_ {
+    struct Quoted<'a>(&'a str);
+    impl fmt::Display for Quoted<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("\"")?;
+            for c in self.0.chars() {
+                match c {
+                    '"' => f.write_str("\\\"")?,
+                    '\\' => f.write_str("\\\\")?,
+                    '\u{7}' => f.write_str("\\a")?,
+                    '\u{8}' => f.write_str("\\b")?,
+                    '\u{c}' => f.write_str("\\f")?,
+                    '\n' => f.write_str("\\n")?,
+                    '\r' => f.write_str("\\r")?,
+                    '\t' => f.write_str("\\t")?,
+                    '\u{b}' => f.write_str("\\v")?,
+                    c if u32::from(c) < 0x20 || c == '\u{7f}' => {
+                        write!(f, "\\x{:02x}", u32::from(c))?;
+                    }
+                    c if c.is_control() => write!(f, "\\u{:04x}", u32::from(c))?,
+                    c => write!(f, "{c}")?,
+                }
+            }
+            f.write_str("\"")
+        }
+    }
+    Quoted(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::go_quote;
+
+    #[test]
+    fn quotes_like_go() {
+        assert_eq!(go_quote("1.1").to_string(), r#""1.1""#);
+        assert_eq!(go_quote("a\"b\\c").to_string(), r#""a\"b\\c""#);
+        assert_eq!(go_quote("t\tn\n\u{1}").to_string(), r#""t\tn\n\x01""#);
+        assert_eq!(go_quote("\u{85}é").to_string(), "\"\\u0085é\"");
+    }
+}

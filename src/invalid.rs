@@ -1,0 +1,121 @@
+//! What can be wrong with versioning data, and where.
+
+use std::fmt;
+
+use crate::{BuildIdError, Hlc};
+
+/// Versioning data that breaks the data model's invariants: every violation found, in
+/// document order. `Display` shows the first (and how many more there are).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct InvalidData {
+    violations: Vec<Violation>,
+}
+
+impl InvalidData {
+    pub(crate) fn new(violations: Vec<Violation>) -> Self {
+        Self { violations }
+    }
+
+    /// Every violation, in document order (never empty).
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+}
+
+impl fmt::Display for InvalidData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.violations.split_first() {
+            None => f.write_str("invalid versioning data"),
+            Some((first, [])) => write!(f, "{first}"),
+            Some((first, rest)) => write!(f, "{first} (and {} more)", rest.len()),
+        }
+    }
+}
+
+/// One broken invariant, at a proto-JSON path such as `versionSets[1].buildIds[0].id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// Where, as a path into the proto-JSON document.
+    pub path: String,
+    /// What is wrong there.
+    pub problem: Problem,
+}
+
+impl Violation {
+    pub(crate) fn new(path: String, problem: Problem) -> Self {
+        Self { path, problem }
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.problem)
+    }
+}
+
+/// What is wrong at a [`Violation`]'s path.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Problem {
+    /// A set has no set IDs.
+    #[error("a set needs at least one set ID")]
+    NoSetIds,
+    /// A set ID is the empty string.
+    #[error("a set ID must not be empty")]
+    EmptySetId,
+    /// A set lists one set ID twice.
+    #[error("a set ID is listed twice")]
+    DuplicateSetId,
+    /// A set's IDs are not in ascending byte order.
+    #[error("set IDs are not sorted")]
+    UnsortedSetIds,
+    /// A set has no build IDs.
+    #[error("a set needs at least one build ID")]
+    NoBuildIds,
+    /// A build ID is not valid.
+    #[error("{0}")]
+    InvalidBuildId(BuildIdError),
+    /// A build ID occurs a second time.
+    #[error("build ID {build_id} also appears at {first}")]
+    DuplicateBuildId {
+        /// The repeated build ID.
+        build_id: String,
+        /// The path of its first occurrence.
+        first: String,
+    },
+    /// A build ID record has state `STATE_UNSPECIFIED` (or none).
+    #[error("state must be STATE_ACTIVE or STATE_DELETED")]
+    UnspecifiedState,
+    /// A timestamp is missing.
+    #[error("timestamp is missing")]
+    MissingTimestamp,
+    /// A set became default before the set listed before it.
+    #[error("set became default at {stamp}, before the set listed before it ({before})")]
+    SetOutOfOrder {
+        /// This set's timestamp.
+        stamp: Hlc,
+        /// The previous set's, which is later.
+        before: Hlc,
+    },
+    /// A build ID became default before the build ID listed before it in its set.
+    #[error("build ID became default at {stamp}, before the build ID listed before it ({before})")]
+    BuildIdOutOfOrder {
+        /// This build ID's timestamp.
+        stamp: Hlc,
+        /// The previous build ID's, which is later.
+        before: Hlc,
+    },
+    /// The lookup index disagrees with the sets (a bug in this crate).
+    #[error("the lookup index is out of step with the sets")]
+    IndexOutOfStep,
+    /// A timestamp is later than the value's own clock (a bug in this crate).
+    #[error("timestamp is later than the clock {clock}")]
+    ClockBehind {
+        /// The value's clock.
+        clock: Hlc,
+    },
+    /// A part of the data could not be read although no other violation was found (a bug in
+    /// this crate).
+    #[error("could not be read")]
+    Unreadable,
+}

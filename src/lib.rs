@@ -1,0 +1,102 @@
+//! A reference model of Temporal's build-ID worker versioning: the **version sets** of a task
+//! queue (worker versioning v0.1, `UpdateWorkerBuildIdCompatibility`).
+//!
+//! A task queue holds an ordered list of [compatible sets](CompatibleSet), each an ordered
+//! list of [build IDs](BuildId). The last set is the queue's default set and the last build
+//! ID of a set is that set's default. [`VersionSets`] holds that data for one queue; it
+//! changes only through [`VersionSets::apply`] (and garbage collection), which checks,
+//! answers and stamps exactly as the Temporal server does, and it answers the questions a
+//! server asks at dispatch time: where a poller polls, where a task goes, and which build
+//! runs new work for a [`VersioningIntent`].
+//!
+//! # Example
+//! The rollout from Temporal's guide: ship `deadbeef`, patch it compatibly, then see where
+//! an activity of a workflow still running on `deadbeef` goes.
+//! ```
+//! use version_sets::{BuildId, Limits, Target, Update, VersionSets, VersioningIntent};
+//!
+//! let id = |s: &str| BuildId::new(s);
+//! let mut queue = VersionSets::new();
+//! let limits = Limits::SERVER_DEFAULT;
+//! queue.apply(&Update::add_new_default(id("deadbeef")?), 1_000, limits)?;
+//! queue.apply(&Update::add_new_compatible(id("deadbeef.1")?, id("deadbeef")?, false), 2_000, limits)?;
+//! queue.apply(&Update::add_new_default(id("cafe")?), 3_000, limits)?;
+//!
+//! let caller = id("deadbeef")?;
+//! let compatible = queue.resolve(VersioningIntent::Compatible, Some(&caller), true);
+//! assert_eq!(compatible.target(), &Target::SetDefault(id("deadbeef.1")?));
+//! let default = queue.resolve(VersioningIntent::Default, Some(&caller), true);
+//! assert_eq!(default.target(), &Target::SetDefault(id("cafe")?));
+//!
+//! // A worker still on `deadbeef` is told to make way for the newer compatible build.
+//! assert!(queue.poll(&caller).is_err());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Scope
+//! - The five public operations with the server's preconditions, order of checks,
+//!   idempotency, timestamps, error codes and messages, and limits (checked on every result,
+//!   no-ops included); garbage collection (tombstones); the replication helper that persists
+//!   unknown build IDs; build-ID deltas.
+//! - Dispatch lookups (poll, add task, sticky) and [`VersioningIntent`] resolution.
+//! - Loading and checking Temporal's stored `VersioningData`, and the public
+//!   `GetWorkerBuildIdCompatibility` view.
+//!
+//! The crate is sans-IO: no clocks, randomness, I/O or global state. Time comes in as an
+//! argument (`now_ms`), and each value keeps its own hybrid logical clock.
+//!
+//! # Divergences from the server
+//! Where the server's behaviour is accidental, the crate does better, and says so:
+//! - **Set IDs are always kept sorted and distinct.** The server sorts them in every merge
+//!   but appends in `PersistUnknownBuildId`; sorting always makes merges idempotent.
+//! - **Build-ID deltas are sorted**; the server's order is random.
+//! - **Ties are broken deterministically.** Where the server's merge-sets result depends on
+//!   Go map order (tied timestamps), the merged set takes the place of the later set and
+//!   tied members keep the older set's first.
+//! - **Data whose list order disagrees with its timestamps is rejected on load** (the server
+//!   can produce it under clock skew), and so are missing timestamps, which make the server
+//!   panic when merging.
+//! - A build ID is validated when it is made ([`BuildId::new`]), so an empty or overlong ID
+//!   never reaches an operation (the server does not check merge-sets arguments at all).
+//!
+//! # Crate features
+//! - `serde`: proto-JSON for [`Update`], [`VersioningData`] (Temporal's stored form, int64
+//!   read as numbers or decimal strings), [`VersionSets`] (deserialised through
+//!   [`VersionSets::from_data`], so invalid data is an error, never a value) and the public
+//!   [`BuildIdCompatibility`] view.
+
+mod apply;
+mod build_id;
+mod clock;
+mod data;
+mod deltas;
+mod dispatch;
+mod error;
+mod invalid;
+mod members;
+mod merge;
+mod persist;
+mod resolve;
+mod response;
+#[cfg(feature = "serde")]
+mod serde;
+mod set;
+mod set_id;
+mod tombstones;
+mod update;
+mod version_sets;
+
+pub use build_id::{BuildId, BuildIdError, MAX_BUILD_ID_LEN};
+pub use clock::Hlc;
+pub use data::{BuildIdData, VersionSetData, VersioningData};
+pub use deltas::BuildIdDeltas;
+pub use dispatch::{DispatchQueue, NewerBuildExists, StickyWorkerUnavailable};
+pub use error::{Code, UpdateError};
+pub use invalid::{InvalidData, Problem, Violation};
+pub use members::Members;
+pub use resolve::{Resolution, Target, VersioningIntent};
+pub use response::{BuildIdCompatibility, MajorVersionSet};
+pub use set::{BuildIdRecord, BuildIdState, CompatibleSet};
+pub use set_id::SetId;
+pub use update::{Limits, Outcome, Update};
+pub use version_sets::VersionSets;

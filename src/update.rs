@@ -1,0 +1,117 @@
+//! The five public update operations, their outcome and the per-queue limits.
+
+use crate::BuildId;
+
+/// One operation of Temporal's `UpdateWorkerBuildIdCompatibility`.
+///
+/// The constructors are named after the Python SDK's `BuildIdOp…` classes. With the `serde`
+/// feature an `Update` reads and writes the request's proto-JSON `operation` field, e.g.
+/// `{"addNewBuildIdInNewDefaultSet": "2.0"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(
+        rename_all = "camelCase",
+        rename_all_fields = "camelCase",
+        deny_unknown_fields
+    )
+)]
+pub enum Update {
+    /// Add a build ID as the only member of a new set, which becomes the queue's default.
+    AddNewBuildIdInNewDefaultSet(BuildId),
+    /// Add a build ID to the set of an existing one, as that set's new default.
+    AddNewCompatibleBuildId {
+        /// The build ID to add.
+        new_build_id: BuildId,
+        /// Any member of the set to add it to.
+        existing_compatible_build_id: BuildId,
+        /// Also make that set the queue's default.
+        #[cfg_attr(feature = "serde", serde(default))]
+        make_set_default: bool,
+    },
+    /// Make the set holding this build ID the queue's default set.
+    PromoteSetByBuildId(BuildId),
+    /// Make this build ID its set's default.
+    PromoteBuildIdWithinSet(BuildId),
+    /// Merge the secondary build ID's set into the primary's; the primary's default stays the
+    /// default of the merged set.
+    MergeSets {
+        /// A member of the set whose default wins.
+        primary_set_build_id: BuildId,
+        /// A member of the set merged into it.
+        secondary_set_build_id: BuildId,
+    },
+}
+
+impl Update {
+    /// `BuildIdOpAddNewDefault(build_id)`.
+    pub fn add_new_default(build_id: BuildId) -> Self {
+        Self::AddNewBuildIdInNewDefaultSet(build_id)
+    }
+
+    /// `BuildIdOpAddNewCompatible(build_id, existing_compatible_build_id, promote_set)`.
+    pub fn add_new_compatible(
+        build_id: BuildId,
+        existing_compatible_build_id: BuildId,
+        make_set_default: bool,
+    ) -> Self {
+        Self::AddNewCompatibleBuildId {
+            new_build_id: build_id,
+            existing_compatible_build_id,
+            make_set_default,
+        }
+    }
+
+    /// `BuildIdOpPromoteSetByBuildId(build_id)`.
+    pub fn promote_set_by_build_id(build_id: BuildId) -> Self {
+        Self::PromoteSetByBuildId(build_id)
+    }
+
+    /// `BuildIdOpPromoteBuildIdWithinSet(build_id)`.
+    pub fn promote_build_id_within_set(build_id: BuildId) -> Self {
+        Self::PromoteBuildIdWithinSet(build_id)
+    }
+
+    /// `BuildIdOpMergeSets(primary_build_id, secondary_build_id)`.
+    pub fn merge_sets(primary_build_id: BuildId, secondary_build_id: BuildId) -> Self {
+        Self::MergeSets {
+            primary_set_build_id: primary_build_id,
+            secondary_set_build_id: secondary_build_id,
+        }
+    }
+}
+
+/// What a successful update did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// The sets changed.
+    Changed,
+    /// Nothing changed: the update was already in effect (an idempotent repeat).
+    NoOp,
+}
+
+/// Per-queue limits, checked on the result of every update, no-ops included. `0` means
+/// unlimited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Limits {
+    /// `limit.versionCompatibleSetLimitPerQueue`: the most sets a queue may hold.
+    pub max_sets: usize,
+    /// `limit.versionBuildIdLimitPerQueue`: the most build IDs a queue may hold, tombstones
+    /// included.
+    pub max_build_ids: usize,
+}
+
+impl Limits {
+    /// No limits at all.
+    pub const NONE: Self = Self {
+        max_sets: 0,
+        max_build_ids: 0,
+    };
+
+    /// The server's defaults: 10 sets and 100 build IDs per queue.
+    pub const SERVER_DEFAULT: Self = Self {
+        max_sets: 10,
+        max_build_ids: 100,
+    };
+}

@@ -1,0 +1,425 @@
+//! Independent reference model of version sets, written straight from the spec tables
+//! (`version-sets.md` §2–§5, §7). It shares no code with the crate and uses only `std`:
+//! plain lists, linear scans, logical ticks instead of hybrid logical clocks, no set IDs.
+//! Used by the stateful property test and the fuzz target to cross-check the crate.
+#![allow(dead_code, missing_docs, unreachable_pub)]
+
+// Plain data, documented by the spec: every tick is a logical timestamp (larger = later).
+
+/// One public update operation (spec §2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op {
+    AddNewDefault(String),
+    AddCompatible {
+        new: String,
+        existing: String,
+        make_default: bool,
+    },
+    PromoteSet(String),
+    PromoteWithin(String),
+    Merge {
+        primary: String,
+        secondary: String,
+    },
+}
+
+/// A build ID record; `bdt` = tick at which it became its set's default (or was added).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub id: String,
+    pub deleted: bool,
+    pub bdt: u64,
+}
+
+/// A compatible set, members oldest first (last = set default); `bdt` = tick at which it
+/// became the queue default (or was created).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Set {
+    pub members: Vec<Member>,
+    pub bdt: u64,
+}
+
+/// One queue's sets (oldest first, last = queue default), the last tick used, and the
+/// limits (0 = unlimited; build IDs count tombstones).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Model {
+    pub sets: Vec<Set>,
+    pub tick: u64,
+    pub max_sets: usize,
+    pub max_build_ids: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Changed,
+    NoOp,
+}
+
+/// `code` is `"INVALID_ARGUMENT"`, `"NOT_FOUND"` or `"FAILED_PRECONDITION"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelError {
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// Versioned poll result (spec §4); `Unknown` = not in any set (polls its guessed set ID).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Poll {
+    Accepted,
+    NewerBuildExists(String),
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    Unspecified,
+    Compatible,
+    Default,
+}
+
+/// Where a new task or run goes (spec §5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    SetDefault(String),
+    ExactBuildId(String),
+    Unversioned,
+    Rejected,
+}
+
+fn error(code: &'static str, message: String) -> ModelError {
+    ModelError { code, message }
+}
+
+fn invalid(message: String) -> Result<Outcome, ModelError> {
+    Err(error("INVALID_ARGUMENT", message))
+}
+
+fn not_found(message: String) -> Result<Outcome, ModelError> {
+    Err(error("NOT_FOUND", message))
+}
+
+fn member(id: &str, t: u64) -> Member {
+    Member {
+        id: id.to_string(),
+        deleted: false,
+        bdt: t,
+    }
+}
+
+impl Model {
+    /// An empty model with the given limits.
+    pub fn with_limits(max_sets: usize, max_build_ids: usize) -> Self {
+        Model {
+            max_sets,
+            max_build_ids,
+            ..Model::default()
+        }
+    }
+
+    /// (set index, member index) of `id`, tombstones included.
+    pub fn find(&self, id: &str) -> Option<(usize, usize)> {
+        for (si, set) in self.sets.iter().enumerate() {
+            if let Some(mi) = set.members.iter().position(|m| m.id == id) {
+                return Some((si, mi));
+            }
+        }
+        None
+    }
+
+    /// Number of build ID records, tombstones included.
+    pub fn build_id_count(&self) -> usize {
+        self.sets.iter().map(|s| s.members.len()).sum()
+    }
+
+    fn set_len(&self, si: usize) -> usize {
+        self.sets.get(si).map_or(0, |s| s.members.len())
+    }
+
+    fn next_tick(&mut self) -> u64 {
+        self.tick += 1;
+        self.tick
+    }
+
+    fn move_set_to_end(&mut self, si: usize) {
+        if si < self.sets.len() {
+            let set = self.sets.remove(si);
+            self.sets.push(set);
+        }
+    }
+
+    /// Limit check (spec §3): sets first, then build IDs (tombstones count).
+    pub fn check_limits(&self) -> Result<(), ModelError> {
+        let over = |what: &str, n: usize, max: usize| {
+            let m = format!(
+                "update would exceed number of {what} permitted in namespace dynamic config ({n}/{max})"
+            );
+            error("FAILED_PRECONDITION", m)
+        };
+        if self.max_sets > 0 && self.sets.len() > self.max_sets {
+            return Err(over(
+                "compatible version sets",
+                self.sets.len(),
+                self.max_sets,
+            ));
+        }
+        let b = self.build_id_count();
+        if self.max_build_ids > 0 && b > self.max_build_ids {
+            return Err(over("build IDs", b, self.max_build_ids));
+        }
+        Ok(())
+    }
+
+    /// Applies `op` (spec §2) then checks limits; on any error the model is unchanged.
+    pub fn apply(&mut self, op: &Op) -> Result<Outcome, ModelError> {
+        let mut next = self.clone();
+        let outcome = next.apply_unchecked(op)?;
+        next.check_limits()?;
+        *self = next;
+        Ok(outcome)
+    }
+
+    fn apply_unchecked(&mut self, op: &Op) -> Result<Outcome, ModelError> {
+        match op {
+            Op::AddNewDefault(x) => {
+                if let Some(last) = self.sets.last() {
+                    if last.members.len() == 1 && last.members.iter().any(|m| &m.id == x) {
+                        return Ok(Outcome::NoOp);
+                    }
+                }
+                if self.find(x).is_some() {
+                    return invalid(format!("version {x} already exists"));
+                }
+                let t = self.next_tick();
+                self.sets.push(Set {
+                    members: vec![member(x, t)],
+                    bdt: t,
+                });
+                Ok(Outcome::Changed)
+            }
+            Op::AddCompatible {
+                new,
+                existing,
+                make_default,
+            } => {
+                let Some((es, _)) = self.find(existing) else {
+                    return not_found(format!("targeted compatible_version {existing} not found"));
+                };
+                match self.find(new) {
+                    Some((ns, ni)) if ns == es => {
+                        if *make_default && es + 1 != self.sets.len() {
+                            return invalid(format!(
+                                "version {new} already exists and is not default for queue"
+                            ));
+                        }
+                        if ni + 1 != self.set_len(es) {
+                            return invalid(format!(
+                                "version {new} already exists and is not default in set"
+                            ));
+                        }
+                        return Ok(Outcome::NoOp);
+                    }
+                    Some(_) => {
+                        let msg = format!(
+                            "{new} requested to be made compatible with {existing} but both versions exist and are incompatible"
+                        );
+                        return invalid(msg);
+                    }
+                    None => {}
+                }
+                let t = self.next_tick();
+                if let Some(set) = self.sets.get_mut(es) {
+                    set.members.push(member(new, t));
+                    if *make_default {
+                        set.bdt = t;
+                    }
+                }
+                if *make_default {
+                    self.move_set_to_end(es);
+                }
+                Ok(Outcome::Changed)
+            }
+            Op::PromoteSet(x) => {
+                let Some((si, _)) = self.find(x) else {
+                    return not_found(format!("targeted version {x} not found"));
+                };
+                if si + 1 == self.sets.len() {
+                    return Ok(Outcome::NoOp);
+                }
+                let t = self.next_tick();
+                if let Some(set) = self.sets.get_mut(si) {
+                    set.bdt = t;
+                }
+                self.move_set_to_end(si);
+                Ok(Outcome::Changed)
+            }
+            Op::PromoteWithin(x) => {
+                let Some((si, mi)) = self.find(x) else {
+                    return not_found(format!("targeted version {x} not found"));
+                };
+                if mi + 1 == self.set_len(si) {
+                    return Ok(Outcome::NoOp);
+                }
+                let t = self.next_tick();
+                if let Some(set) = self.sets.get_mut(si) {
+                    if mi < set.members.len() {
+                        let mut m = set.members.remove(mi);
+                        m.bdt = t;
+                        set.members.push(m);
+                    }
+                }
+                Ok(Outcome::Changed)
+            }
+            Op::Merge { primary, secondary } => {
+                let Some((ps, _)) = self.find(primary) else {
+                    return not_found(format!("targeted primary version {primary} not found"));
+                };
+                let Some((ss, _)) = self.find(secondary) else {
+                    return not_found(format!("targeted secondary version {secondary} not found"));
+                };
+                if ps == ss {
+                    return Ok(Outcome::NoOp);
+                }
+                let (Some(p), Some(s)) = (self.sets.get(ps).cloned(), self.sets.get(ss).cloned())
+                else {
+                    return Ok(Outcome::NoOp); // unreachable: both indices come from find
+                };
+                let t = self.next_tick();
+                // Primary's members first, then the secondary's; stable sort by bdt.
+                let mut members = p.members;
+                if let Some(last) = members.last_mut() {
+                    last.bdt = t;
+                }
+                members.extend(s.members);
+                members.sort_by_key(|m| m.bdt);
+                // The merged set sits where the set with the larger bdt was (tie: the later one).
+                let keep = if p.bdt > s.bdt || (p.bdt == s.bdt && ps > ss) {
+                    ps
+                } else {
+                    ss
+                };
+                let drop = if keep == ps { ss } else { ps };
+                let mut merged = Some(Set {
+                    members,
+                    bdt: p.bdt.max(s.bdt),
+                });
+                let old = std::mem::take(&mut self.sets);
+                for (i, set) in old.into_iter().enumerate() {
+                    if i == keep {
+                        if let Some(m) = merged.take() {
+                            self.sets.push(m);
+                        }
+                    } else if i != drop {
+                        self.sets.push(set);
+                    }
+                }
+                Ok(Outcome::Changed)
+            }
+        }
+    }
+
+    /// Tombstones every listed existing ID (already-deleted ones too); nothing moves.
+    /// `Changed` iff any listed ID exists. No limit check.
+    pub fn remove(&mut self, ids: &[String]) -> Outcome {
+        let mut any = false;
+        for set in &mut self.sets {
+            for m in &mut set.members {
+                if ids.contains(&m.id) {
+                    m.deleted = true;
+                    any = true;
+                }
+            }
+        }
+        if any {
+            self.tick += 1; // the update's timestamp (state_update_timestamp is not modelled)
+            Outcome::Changed
+        } else {
+            Outcome::NoOp
+        }
+    }
+
+    /// Drops tombstones, then empty sets. `Changed` iff something was dropped.
+    pub fn clear_tombstones(&mut self) -> Outcome {
+        let before = (self.build_id_count(), self.sets.len());
+        for set in &mut self.sets {
+            set.members.retain(|m| !m.deleted);
+        }
+        self.sets.retain(|s| !s.members.is_empty());
+        if (self.build_id_count(), self.sets.len()) == before {
+            Outcome::NoOp
+        } else {
+            Outcome::Changed
+        }
+    }
+
+    /// Public listing (spec §7): active IDs, oldest set first, newest `max_sets` sets
+    /// (all if 0); an all-tombstone set is an empty list.
+    pub fn public_view(&self, max_sets: usize) -> Vec<Vec<String>> {
+        let skip = if max_sets > 0 {
+            self.sets.len().saturating_sub(max_sets)
+        } else {
+            0
+        };
+        let visible = |s: &Set| -> Vec<String> {
+            s.members
+                .iter()
+                .filter(|m| !m.deleted)
+                .map(|m| m.id.clone())
+                .collect()
+        };
+        self.sets.iter().skip(skip).map(visible).collect()
+    }
+
+    /// Last member of the last set, tombstone or not.
+    pub fn queue_default(&self) -> Option<String> {
+        self.sets
+            .last()
+            .and_then(|s| s.members.last())
+            .map(|m| m.id.clone())
+    }
+
+    /// Last member of the set holding `id`.
+    pub fn set_default_of(&self, id: &str) -> Option<String> {
+        let (si, _) = self.find(id)?;
+        self.sets.get(si)?.members.last().map(|m| m.id.clone())
+    }
+
+    /// Versioned poll by build ID `id` (spec §4).
+    pub fn poll(&self, id: &str) -> Poll {
+        match self.set_default_of(id) {
+            None => Poll::Unknown,
+            Some(d) if d == id => Poll::Accepted,
+            Some(d) => Poll::NewerBuildExists(d),
+        }
+    }
+
+    /// Intent resolution (spec §5); `self` is the target queue, `caller` the workflow's
+    /// build ID, `same_task_queue` whether the target is the caller's own queue (or unset).
+    pub fn resolve(
+        &self,
+        intent: Intent,
+        caller: Option<&str>,
+        same_task_queue: bool,
+    ) -> Resolution {
+        let use_compatible = match intent {
+            Intent::Compatible => true,
+            Intent::Default => false,
+            Intent::Unspecified => same_task_queue,
+        };
+        if use_compatible && !same_task_queue {
+            return Resolution::Rejected;
+        }
+        if use_compatible {
+            let Some(w) = caller else {
+                return Resolution::Unversioned;
+            };
+            return match self.set_default_of(w) {
+                Some(d) => Resolution::SetDefault(d),
+                None => Resolution::ExactBuildId(w.to_string()),
+            };
+        }
+        match self.queue_default() {
+            Some(d) => Resolution::SetDefault(d),
+            None => Resolution::Unversioned,
+        }
+    }
+}
