@@ -90,7 +90,7 @@ pub enum Problem {
     #[error("timestamp is missing")]
     MissingTimestamp,
     /// A set became default before the set listed before it.
-    #[error("set became default at {stamp}, before the set listed before it ({before})")]
+    #[error("set became default at {stamp}, earlier than the set listed before it, at {before}")]
     SetOutOfOrder {
         /// This set's timestamp.
         stamp: Hlc,
@@ -98,7 +98,9 @@ pub enum Problem {
         before: Hlc,
     },
     /// A build ID became default before the build ID listed before it in its set.
-    #[error("build ID became default at {stamp}, before the build ID listed before it ({before})")]
+    #[error(
+        "build ID became default at {stamp}, earlier than the build ID listed before it, at {before}"
+    )]
     BuildIdOutOfOrder {
         /// This build ID's timestamp.
         stamp: Hlc,
