@@ -64,6 +64,16 @@
 //!   read as numbers or decimal strings), [`VersionSets`] (deserialised through
 //!   [`VersionSets::from_data`], so invalid data is an error, never a value) and the public
 //!   [`BuildIdCompatibility`] view.
+//! - `trace`: the [`trace`] module, which parses and runs conformance traces (implies `serde`).
+//! - `cli`: the `version-sets` command (`replay`, `show`, `check`, `apply`, `resolve`;
+//!   implies `trace`). The library itself does no I/O with any feature.
+
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 mod apply;
 mod build_id;
@@ -83,6 +93,8 @@ mod serde;
 mod set;
 mod set_id;
 mod tombstones;
+#[cfg(feature = "trace")]
+pub mod trace;
 mod update;
 mod version_sets;
 
@@ -100,3 +112,8 @@ pub use set::{BuildIdRecord, BuildIdState, CompatibleSet};
 pub use set_id::SetId;
 pub use update::{Limits, Outcome, Update};
 pub use version_sets::VersionSets;
+
+// The README's example is compiled and run with the doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

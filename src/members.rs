@@ -92,7 +92,7 @@ impl<T> NonEmpty<T> {
     }
 }
 
-/// An iterator over a [`NonEmpty`] list that knows its length.
+/// An iterator over the members of a set (or its set IDs) that knows its length.
 #[derive(Debug, Clone)]
 pub struct Members<'a, T> {
     inner: Chain<Once<&'a T>, slice::Iter<'a, T>>,

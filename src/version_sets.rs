@@ -157,11 +157,35 @@ impl VersionSets {
     }
 
     /// The set holding `id`, if any.
+    ///
+    /// # Example
+    /// ```
+    /// use version_sets::{BuildId, Limits, Update, VersionSets};
+    ///
+    /// let mut sets = VersionSets::new();
+    /// sets.apply(&Update::add_new_default(BuildId::new("1.0")?), 1, Limits::NONE)?;
+    /// let set = sets.set_of("1.0").expect("1.0 was just added");
+    /// assert_eq!(set.primary_set_id().as_str(), "0P9ZdLaqUs9WK-pZIYQM");
+    /// assert!(sets.set_of("2.0").is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn set_of(&self, id: impl AsRef<str>) -> Option<&CompatibleSet> {
         self.sets.get(self.locate(id)?.set)
     }
 
     /// The record of `id`: its state and timestamps.
+    ///
+    /// # Example
+    /// ```
+    /// use version_sets::{BuildId, BuildIdState, Limits, Update, VersionSets};
+    ///
+    /// let mut sets = VersionSets::new();
+    /// sets.apply(&Update::add_new_default(BuildId::new("1.0")?), 1_000, Limits::NONE)?;
+    /// let record = sets.record("1.0").expect("1.0 was just added");
+    /// assert_eq!(record.state(), BuildIdState::Active);
+    /// assert_eq!(record.became_default_timestamp(), sets.clock());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn record(&self, id: impl AsRef<str>) -> Option<&BuildIdRecord> {
         let at = self.locate(id)?;
         self.sets.get(at.set)?.build_ids.get(at.member)
@@ -186,6 +210,19 @@ impl VersionSets {
 
     /// Every build ID that is not its set's default, oldest set first: the builds whose
     /// pollers the server refuses with "newer compatible build".
+    ///
+    /// # Example
+    /// ```
+    /// use version_sets::{BuildId, Limits, Update, VersionSets};
+    ///
+    /// let id = |s: &str| BuildId::new(s);
+    /// let mut sets = VersionSets::new();
+    /// sets.apply(&Update::add_new_default(id("1.0")?), 1, Limits::NONE)?;
+    /// sets.apply(&Update::add_new_compatible(id("1.1")?, id("1.0")?, false), 2, Limits::NONE)?;
+    /// let stale: Vec<&str> = sets.non_default_members().map(|r| r.id().as_str()).collect();
+    /// assert_eq!(stale, ["1.0"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn non_default_members(&self) -> impl Iterator<Item = &BuildIdRecord> {
         self.sets.iter().flat_map(|set| {
             let defaults = set.len().saturating_sub(1);

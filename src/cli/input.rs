@@ -1,0 +1,46 @@
+//! Reading a FILE argument, or standard input for `-`, with a size cap.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+/// The most bytes read from one input. Past it the command refuses the input rather than
+/// exhaust memory on, say, a log file passed by mistake.
+const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The contents of one input and the name diagnostics call it by.
+pub(crate) struct Input {
+    pub(crate) name: String,
+    pub(crate) bytes: Vec<u8>,
+}
+
+/// Reads `path` (`-` for standard input) whole.
+///
+/// # Errors
+/// A one-line diagnostic: `FILE: cannot read: REASON` or `FILE: larger than 64 MiB`.
+pub(crate) fn read(path: &Path) -> Result<Input, String> {
+    let name = name_of(path);
+    let mut bytes = Vec::new();
+    let limit = MAX_INPUT_BYTES + 1;
+    let result = if path.as_os_str() == "-" {
+        std::io::stdin().lock().take(limit).read_to_end(&mut bytes)
+    } else {
+        File::open(path).and_then(|file| file.take(limit).read_to_end(&mut bytes))
+    };
+    match result {
+        Err(error) => Err(format!("{name}: cannot read: {error}")),
+        Ok(_) if bytes.len() as u64 > MAX_INPUT_BYTES => {
+            Err(format!("{name}: larger than 64 MiB; not read"))
+        }
+        Ok(_) => Ok(Input { name, bytes }),
+    }
+}
+
+/// How diagnostics name an input: its path as given, or `<stdin>` for `-`.
+pub(crate) fn name_of(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "<stdin>".to_owned()
+    } else {
+        path.display().to_string()
+    }
+}

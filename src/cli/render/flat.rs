@@ -1,0 +1,33 @@
+//! One line per set: the form `apply --dry-run` diffs. Lines carry no set numbers, so a
+//! set that moves shows as one line removed and one added, not as every line changed.
+
+use std::fmt::Write as _;
+
+use version_sets::VersionSets;
+
+use super::shown;
+
+/// `set: 1.0, 1.1` for each set, oldest first (the last build ID of a set is its default),
+/// then `queue default: ID`.
+pub(crate) fn flat(state: &VersionSets) -> Vec<String> {
+    let mut lines: Vec<String> = state
+        .sets()
+        .iter()
+        .map(|set| {
+            let mut line = String::from("set:");
+            for (j, record) in (0..).zip(set.build_ids()) {
+                let separator = if j == 0 { " " } else { ", " };
+                let _ = write!(line, "{separator}{}", shown(record.id().as_str()));
+                if !record.is_active() {
+                    line.push_str(" (deleted)");
+                }
+            }
+            line
+        })
+        .collect();
+    lines.push(match state.default_build_id() {
+        Some(id) => format!("queue default: {}", shown(id.as_str())),
+        None => "queue default: none (unversioned)".to_owned(),
+    });
+    lines
+}

@@ -1,0 +1,71 @@
+//! `version-sets show STATE`: render a task queue's version sets.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use super::render::{self, Options};
+use super::{Output, Status, state};
+
+/// Render a task queue's version sets.
+///
+/// STATE is Temporal's stored VersioningData in proto-JSON (an object with versionSets), a
+/// GetWorkerBuildIdCompatibility response (an object with majorVersionSets), the array
+/// `temporal task-queue get-build-ids -o json` prints, or a trace (the state it leaves);
+/// `-` reads standard input. The last three carry no set IDs or timestamps: they are
+/// rebuilt as the operations that make those sets would make them.
+///
+/// The tree lists the sets oldest first, and marks each set's default, the default set, the
+/// queue's default build ID and deleted build IDs (tombstones).
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The state to show, or - for standard input
+    #[arg(value_name = "STATE")]
+    state: PathBuf,
+    /// Output format: an ASCII tree, Graphviz DOT, a Mermaid flowchart, the stored
+    /// VersioningData proto-JSON, or the public majorVersionSets response
+    #[arg(long, value_enum, default_value_t = Format::Tree)]
+    format: Format,
+    /// Show each set's IDs, the primary first (tree, dot and mermaid)
+    #[arg(long)]
+    set_ids: bool,
+    /// List the newest set first (tree, dot and mermaid)
+    #[arg(long)]
+    newest_first: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Tree,
+    Dot,
+    Mermaid,
+    Json,
+    ApiJson,
+}
+
+pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
+    let Some(state) = state::open(&args.state, output) else {
+        return Status::BadInput;
+    };
+    let options = Options {
+        set_ids: args.set_ids,
+        newest_first: args.newest_first,
+    };
+    let text = match args.format {
+        Format::Tree => render::tree(&state, options),
+        Format::Dot => render::dot(&state, options),
+        Format::Mermaid => render::mermaid(&state, options),
+        Format::Json => json(&state.to_data()),
+        Format::ApiJson => json(&state.response(0)),
+    };
+    output.text(&text);
+    Status::Ok
+}
+
+/// Pretty proto-JSON, ending with a newline.
+pub(crate) fn json(value: &impl serde::Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(value)
+        .unwrap_or_else(|error| format!("\"cannot render: {error}\""));
+    text.push('\n');
+    text
+}

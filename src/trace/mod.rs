@@ -1,0 +1,52 @@
+//! Conformance traces (feature `trace`): scripts of operations on one task queue with the
+//! expected outcome of each step, as the `version-sets replay` command runs them. The format
+//! is fixed by `docs/trace-format.md`; in short, one JSON object per line:
+//!
+//! ```text
+//! # blank lines and lines starting with # are skipped
+//! {"update": {"addNewBuildIdInNewDefaultSet": "1.0"}, "expect": "changed"}
+//! {"update": {"addNewCompatibleBuildId": {"newBuildId": "1.1", "existingCompatibleBuildId": "1.0"}}}
+//! {"limits": {"maxSets": 10, "maxBuildIds": 100}}
+//! {"sets": [["1.0", "1.1"]]}
+//! {"resolve": {"intent": "COMPATIBLE", "buildId": "1.0"}, "expect": {"setDefault": "1.1"}}
+//! {"poll": "1.0", "expect": {"newerBuildExists": "1.1"}}
+//! ```
+//!
+//! The module is pure, like the rest of the crate: [`parse`] turns bytes into [`Step`]s (or
+//! the first malformed line into a [`TraceError`]) and [`run`] plays them against a
+//! [`VersionSets`](crate::VersionSets), returning a [`Report`]. Reading files and printing
+//! is the command's job. No input, however malformed, makes either panic.
+//!
+//! # Example
+//! ```
+//! use version_sets::trace;
+//!
+//! let steps = trace::parse(br#"
+//! {"update": {"addNewBuildIdInNewDefaultSet": "1.0"}}
+//! {"update": {"addNewCompatibleBuildId": {"newBuildId": "1.1", "existingCompatibleBuildId": "1.0"}}}
+//! {"resolve": {"intent": "COMPATIBLE", "buildId": "1.0"}, "expect": {"setDefault": "1.1"}}
+//! {"poll": "1.0", "expect": "accepted"}
+//! "#)?;
+//! let report = trace::run(&steps);
+//! assert_eq!((report.passed, report.failed), (3, 1));
+//! assert_eq!(
+//!     report.failures[0].to_string(),
+//!     r#"line 5: expected "accepted", got {"newerBuildExists":"1.1"}"#
+//! );
+//! # Ok::<(), trace::TraceError>(())
+//! ```
+
+mod actions;
+mod json;
+mod ops;
+mod parse;
+mod run;
+mod step;
+
+pub use json::{JsonError, JsonProblem, read_strict};
+pub use parse::{TraceError, parse, parse_updates};
+pub use run::{Failure, Report, run};
+pub use step::{Action, PollExpectation, Step, UpdateExpectation, target_text};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,180 @@
+//! Splitting a trace into lines and each line into a [`Step`].
+
+use std::fmt;
+
+use serde_json::Value;
+
+use super::json::{describe, list, quote, read};
+use super::step::{Action, Step};
+use super::{actions, ops};
+use crate::Update;
+
+/// The action keys, in the order messages list them.
+const ACTIONS: [&str; 5] = ["update", "limits", "sets", "resolve", "poll"];
+
+/// Why a trace (or a file of operations) is malformed: the first problem found, and its line.
+///
+/// `Display` is `line N: problem`; a command shows it as `FILE:N: problem`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceError {
+    line: usize,
+    problem: String,
+}
+
+impl TraceError {
+    /// The 1-based line number.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// What is wrong, e.g. `update.addNewBuildIdInNewDefaultSet: build ID must not be empty`.
+    pub fn problem(&self) -> &str {
+        &self.problem
+    }
+}
+
+impl fmt::Display for TraceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.problem)
+    }
+}
+
+impl std::error::Error for TraceError {}
+
+/// Parses a trace: every line must be a step, blank or a `#` comment.
+///
+/// The whole trace is read before any of it runs, so a malformed line anywhere means no
+/// step runs: a half-run trace proves nothing.
+///
+/// # Errors
+/// The first malformed line, with its number: invalid UTF-8 or JSON, an unknown key or
+/// action, two actions in one step, a value of the wrong type, or an invalid build ID.
+///
+/// # Example
+/// ```
+/// use version_sets::trace;
+///
+/// let steps = trace::parse(br#"{"poll": "1.0", "expect": "unknownBuildId"}"#)?;
+/// assert_eq!(steps.len(), 1);
+/// let err = trace::parse(b"# a comment\n{\"pol\": \"1.0\"}").unwrap_err();
+/// assert_eq!(err.to_string(), r#"line 2: unknown key "pol""#);
+/// # Ok::<(), trace::TraceError>(())
+/// ```
+pub fn parse(bytes: &[u8]) -> Result<Vec<Step>, TraceError> {
+    lines(bytes)
+        .map(|(line, text)| {
+            let action = text.and_then(|text| step(&read(text)?));
+            action
+                .map(|action| Step { line, action })
+                .map_err(|problem| TraceError { line, problem })
+        })
+        .collect()
+}
+
+/// Parses a file of operations, one `update` value per line (blank and `#` lines skipped),
+/// e.g. `{"promoteSetByBuildId": "1.0"}`, each with its line number.
+///
+/// # Errors
+/// The first malformed line, as for [`parse`].
+///
+/// # Example
+/// ```
+/// use version_sets::trace;
+///
+/// let err = trace::parse_updates(br#"{"promoteSetByBuildId": ""}"#).unwrap_err();
+/// assert_eq!(err.to_string(), "line 1: promoteSetByBuildId: build ID must not be empty");
+/// ```
+pub fn parse_updates(bytes: &[u8]) -> Result<Vec<(usize, Update)>, TraceError> {
+    lines(bytes)
+        .map(|(line, text)| {
+            text.and_then(|text| operation(&read(text)?))
+                .map(|update| (line, update))
+                .map_err(|problem| TraceError { line, problem })
+        })
+        .collect()
+}
+
+/// The numbered lines that hold something: their text, or why it is not UTF-8.
+fn lines(bytes: &[u8]) -> impl Iterator<Item = (usize, Result<&str, String>)> {
+    bytes
+        .split(|&byte| byte == b'\n')
+        .enumerate()
+        .map(|(index, raw)| {
+            let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+            // Editors on Windows start files with a byte-order mark; it is not content.
+            let raw = match index {
+                0 => raw.strip_prefix("\u{feff}".as_bytes()).unwrap_or(raw),
+                _ => raw,
+            };
+            let text = std::str::from_utf8(raw).map_err(|error| {
+                format!(
+                    "invalid UTF-8 at byte {} of the line",
+                    error.valid_up_to() + 1
+                )
+            });
+            (index + 1, text)
+        })
+        .filter(|(_, text)| {
+            text.as_ref().map_or(true, |text| {
+                let text = text.trim_start();
+                !text.is_empty() && !text.starts_with('#')
+            })
+        })
+}
+
+/// One step: exactly one action key, and `expect` where the action takes one.
+fn step(value: &Value) -> Result<Action, String> {
+    let map = value
+        .as_object()
+        .ok_or_else(|| format!("a step must be a JSON object, got {}", describe(value)))?;
+    if let Some(key) = map
+        .keys()
+        .find(|key| key.as_str() != "expect" && !ACTIONS.contains(&key.as_str()))
+    {
+        return Err(format!("unknown key {}", quote(key)));
+    }
+    let present: Vec<&str> = ACTIONS
+        .into_iter()
+        .filter(|action| map.contains_key(*action))
+        .collect();
+    let name = match present.as_slice() {
+        [name] => *name,
+        [] => {
+            return Err(format!("a step needs one action: {}", list(&ACTIONS, "or")));
+        }
+        several => {
+            return Err(format!(
+                "a step has one action, got {}",
+                list(several, "and")
+            ));
+        }
+    };
+    let body = super::json::required(map, "", name)?;
+    let expect = map.get("expect");
+    match name {
+        "update" => Ok(Action::Update {
+            update: ops::update(body, "update")?,
+            expect: expect.map(ops::expectation).transpose()?,
+        }),
+        "resolve" => actions::resolve(body, expect),
+        "poll" => actions::poll(body, expect),
+        _ if expect.is_some() => Err(format!("a {name} step takes no expect")),
+        "limits" => actions::limits(body).map(Action::Limits),
+        _ => actions::sets(body).map(Action::Sets),
+    }
+}
+
+/// One line of an operations file: the operation itself, not a trace step around it.
+fn operation(value: &Value) -> Result<Update, String> {
+    let wrapped = value
+        .as_object()
+        .is_some_and(|map| map.contains_key("update"));
+    if wrapped {
+        return Err(
+            "a line holds the operation itself, without the trace's \"update\" key, \
+             e.g. {\"promoteSetByBuildId\": \"1.0\"}"
+                .to_owned(),
+        );
+    }
+    ops::update(value, "")
+}

@@ -1,0 +1,267 @@
+//! The parser's messages, word for word, and its agreement with `Update`'s serde form.
+
+use super::*;
+use crate::{BuildId, Code, Limits, Target, Update, VersioningIntent};
+
+fn problem(text: &str) -> String {
+    match parse(text.as_bytes()) {
+        Ok(steps) => panic!("{text} parsed as {steps:?}"),
+        Err(error) => error.to_string(),
+    }
+}
+
+fn id(text: &str) -> BuildId {
+    BuildId::new(text).unwrap()
+}
+
+#[test]
+fn malformed_steps_are_named_with_their_line() {
+    let long = "x".repeat(300);
+    let cases: Vec<(String, &str)> = vec![
+        ("{".into(), "line 1: invalid JSON at column 1: EOF while parsing an object"),
+        ("[1]".into(), "line 1: a step must be a JSON object, got an array"),
+        ("{}".into(), "line 1: a step needs one action: update, limits, sets, resolve or poll"),
+        (r#"{"expect": "noop"}"#.into(), "line 1: a step needs one action: update, limits, sets, resolve or poll"),
+        (r#"{"pol": "1"}"#.into(), r#"line 1: unknown key "pol""#),
+        (r#"{"poll": "1", "sets": []}"#.into(), "line 1: a step has one action, got sets and poll"),
+        (r#"{"poll": "1", "poll": "2"}"#.into(), r#"line 1: invalid JSON at column 20: duplicate key "poll""#),
+        (r#"{"sets": [], "expect": "noop"}"#.into(), "line 1: a sets step takes no expect"),
+        (r#"{"limits": {}, "expect": "noop"}"#.into(), "line 1: a limits step takes no expect"),
+        (r#"{"update": "1.0"}"#.into(), r#"line 1: update: expected an object with one operation, got "1.0""#),
+        (r#"{"update": {}}"#.into(), "line 1: update: expected one of addNewBuildIdInNewDefaultSet, addNewCompatibleBuildId, promoteSetByBuildId, promoteBuildIdWithinSet or mergeSets, got none"),
+        (r#"{"update": {"addNewDefault": "1"}}"#.into(), r#"line 1: update: unknown operation "addNewDefault" (expected addNewBuildIdInNewDefaultSet, addNewCompatibleBuildId, promoteSetByBuildId, promoteBuildIdWithinSet or mergeSets)"#),
+        (r#"{"update": {"promoteSetByBuildId": "1", "mergeSets": {}}}"#.into(), "line 1: update: expected one of addNewBuildIdInNewDefaultSet, addNewCompatibleBuildId, promoteSetByBuildId, promoteBuildIdWithinSet or mergeSets, got mergeSets and promoteSetByBuildId"),
+        (r#"{"update": {"addNewBuildIdInNewDefaultSet": ""}}"#.into(), "line 1: update.addNewBuildIdInNewDefaultSet: build ID must not be empty"),
+        (format!(r#"{{"update": {{"promoteSetByBuildId": "{long}"}}}}"#), "line 1: update.promoteSetByBuildId: build ID is 300 bytes long; at most 255 are allowed"),
+        (r#"{"update": {"promoteBuildIdWithinSet": 1}}"#.into(), "line 1: update.promoteBuildIdWithinSet: expected a build ID string, got 1"),
+        (r#"{"update": {"addNewCompatibleBuildId": {"newBuildId": "1.1"}}}"#.into(), r#"line 1: update.addNewCompatibleBuildId: missing key "existingCompatibleBuildId""#),
+        (r#"{"update": {"addNewCompatibleBuildId": {"newBuildId": "1.1", "existingCompatibleBuildId": "1.0", "makeSetDefault": "yes"}}}"#.into(), r#"line 1: update.addNewCompatibleBuildId.makeSetDefault: expected true or false, got "yes""#),
+        (r#"{"update": {"addNewCompatibleBuildId": {"newBuildId": "1.1", "existingCompatible": "1.0"}}}"#.into(), r#"line 1: update.addNewCompatibleBuildId: unknown key "existingCompatible""#),
+        (r#"{"update": {"mergeSets": {"primarySetBuildId": "1", "secondarySetBuildId": null}}}"#.into(), "line 1: update.mergeSets.secondarySetBuildId: expected a build ID string, got null"),
+        (r#"{"update": {"promoteSetByBuildId": "1"}, "expect": "ok"}"#.into(), r#"line 1: expect: expected "changed", "noop" or {"error": CODE}, got "ok""#),
+        (r#"{"update": {"promoteSetByBuildId": "1"}, "expect": {"error": "NOTFOUND"}}"#.into(), r#"line 1: expect.error: unknown status code "NOTFOUND" (expected INVALID_ARGUMENT, NOT_FOUND or FAILED_PRECONDITION)"#),
+        (r#"{"update": {"promoteSetByBuildId": "1"}, "expect": {"message": "x"}}"#.into(), r#"line 1: expect: missing key "error""#),
+        (r#"{"update": {"promoteSetByBuildId": "1"}, "expect": {"error": "NOT_FOUND", "message": 3}}"#.into(), "line 1: expect.message: expected a string, got 3"),
+        (r#"{"limits": {"maxSets": -1}}"#.into(), "line 1: limits.maxSets: expected a non-negative integer, got -1"),
+        (r#"{"limits": {"maxSets": 1.5}}"#.into(), "line 1: limits.maxSets: expected a non-negative integer, got 1.5"),
+        (r#"{"limits": {"maxSet": 1}}"#.into(), r#"line 1: limits: unknown key "maxSet""#),
+        (r#"{"limits": 10}"#.into(), "line 1: limits: expected an object, got 10"),
+        (r#"{"sets": {}}"#.into(), "line 1: sets: expected an array of sets, got an object"),
+        (r#"{"sets": [["1"], "2"]}"#.into(), r#"line 1: sets[1]: expected an array of build IDs, got "2""#),
+        (r#"{"sets": [["1", ""]]}"#.into(), "line 1: sets[0][1]: build ID must not be empty"),
+        (r#"{"resolve": {"buildId": "1"}}"#.into(), r#"line 1: resolve: missing key "intent""#),
+        (r#"{"resolve": {"intent": "compatible"}}"#.into(), r#"line 1: resolve.intent: expected UNSPECIFIED, COMPATIBLE or DEFAULT, got "compatible""#),
+        (r#"{"resolve": {"intent": 1}}"#.into(), "line 1: resolve.intent: expected UNSPECIFIED, COMPATIBLE or DEFAULT, got 1"),
+        (r#"{"resolve": {"intent": "DEFAULT", "sameTaskQueue": "no"}}"#.into(), r#"line 1: resolve.sameTaskQueue: expected true or false, got "no""#),
+        (r#"{"resolve": {"intent": "DEFAULT", "taskQueue": "q"}}"#.into(), r#"line 1: resolve: unknown key "taskQueue""#),
+        (r#"{"resolve": {"intent": "DEFAULT"}, "expect": "default"}"#.into(), r#"line 1: expect: expected {"setDefault": ID}, {"exactBuildId": ID}, "unversioned" or "rejected", got "default""#),
+        (r#"{"resolve": {"intent": "DEFAULT"}, "expect": {"setDefault": "1", "exactBuildId": "1"}}"#.into(), "line 1: expect: expected one of setDefault or exactBuildId, got exactBuildId and setDefault"),
+        (r#"{"resolve": {"intent": "DEFAULT"}, "expect": {"set": "1"}}"#.into(), r#"line 1: expect: unknown key "set""#),
+        (r#"{"poll": ["1"]}"#.into(), "line 1: poll: expected a build ID string, got an array"),
+        (r#"{"poll": "1", "expect": "rejected"}"#.into(), r#"line 1: expect: expected "accepted", {"newerBuildExists": ID} or "unknownBuildId", got "rejected""#),
+        (r#"{"poll": "1", "expect": {}}"#.into(), "line 1: expect: expected one of newerBuildExists, got none"),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(problem(&text), expected, "{text}");
+    }
+}
+
+#[test]
+fn lines_are_counted_across_blank_lines_comments_and_crlf() {
+    let text = "# comment\r\n\r\n   \n  # indented comment\n{\"poll\": \"1\"}\r\n{\"pol\": 1}\n";
+    assert_eq!(problem(text), r#"line 6: unknown key "pol""#);
+    let steps = parse(b"\xef\xbb\xbf{\"poll\": \"1\"}\n").unwrap();
+    assert_eq!(steps[0].line, 1);
+}
+
+#[test]
+fn invalid_utf8_is_reported_with_its_line_and_byte() {
+    let err = parse(b"{\"poll\": \"1\"}\n{\"poll\": \"\xff\"}\n").unwrap_err();
+    assert_eq!(err.line(), 2);
+    assert_eq!(err.problem(), "invalid UTF-8 at byte 11 of the line");
+    // A comment line is still text: invalid bytes there are an error too.
+    assert_eq!(
+        parse(b"# \xc3\n").unwrap_err().to_string(),
+        "line 1: invalid UTF-8 at byte 3 of the line"
+    );
+}
+
+#[test]
+fn long_keys_are_cut_in_messages() {
+    let key = "k".repeat(100);
+    let text = format!(r#"{{"{key}": 1}}"#);
+    assert_eq!(
+        problem(&text),
+        format!(r#"line 1: unknown key "{}"..."#, "k".repeat(40))
+    );
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let text = format!(
+        r#"{{"sets": {}{}}}"#,
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    assert_eq!(
+        problem(&text),
+        "line 1: invalid JSON at column 136: recursion limit exceeded"
+    );
+}
+
+#[test]
+fn every_action_reads_its_fields() {
+    let text = r#"
+{"update": {"addNewCompatibleBuildId": {"newBuildId": "1.1", "existingCompatibleBuildId": "1.0", "makeSetDefault": true}}, "expect": {"error": "NOT_FOUND", "message": "m"}}
+{"limits": {"maxBuildIds": 7}}
+{"sets": [[], ["1.0"]]}
+{"resolve": {"intent": "VERSIONING_INTENT_COMPATIBLE", "buildId": "1.0", "sameTaskQueue": false}, "expect": {"exactBuildId": "1.0"}}
+{"resolve": {"intent": "UNSPECIFIED"}}
+{"poll": "1.0", "expect": {"newerBuildExists": "1.1"}}
+"#;
+    let actions: Vec<(usize, Action)> = parse(text.as_bytes())
+        .unwrap()
+        .into_iter()
+        .map(|step| (step.line, step.action))
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            (
+                2,
+                Action::Update {
+                    update: Update::add_new_compatible(id("1.1"), id("1.0"), true),
+                    expect: Some(UpdateExpectation::Error {
+                        code: Code::NotFound,
+                        message: Some("m".into())
+                    }),
+                }
+            ),
+            (
+                3,
+                Action::Limits(Limits {
+                    max_sets: 0,
+                    max_build_ids: 7
+                })
+            ),
+            (4, Action::Sets(vec![vec![], vec![id("1.0")]])),
+            (
+                5,
+                Action::Resolve {
+                    intent: VersioningIntent::Compatible,
+                    build_id: Some(id("1.0")),
+                    same_task_queue: false,
+                    expect: Some(Target::ExactBuildId(id("1.0"))),
+                }
+            ),
+            (
+                6,
+                Action::Resolve {
+                    intent: VersioningIntent::Unspecified,
+                    build_id: None,
+                    same_task_queue: true,
+                    expect: None,
+                }
+            ),
+            (
+                7,
+                Action::Poll {
+                    build_id: id("1.0"),
+                    expect: Some(PollExpectation::NewerBuildExists(id("1.1")))
+                }
+            ),
+        ]
+    );
+}
+
+#[test]
+fn operations_read_as_the_serde_form_does() {
+    let updates = [
+        Update::add_new_default(id("2.0")),
+        Update::add_new_compatible(id("2.1"), id("2.0"), true),
+        Update::add_new_compatible(id("2.1"), id("2.0"), false),
+        Update::promote_set_by_build_id(id("1.0")),
+        Update::promote_build_id_within_set(id("1.0")),
+        Update::merge_sets(id("1.0"), id("2.0")),
+    ];
+    for update in updates {
+        let json = serde_json::to_string(&update).unwrap();
+        let ops = parse_updates(json.as_bytes()).unwrap();
+        assert_eq!(ops, vec![(1, update.clone())], "{json}");
+        let step = format!(r#"{{"update": {json}}}"#);
+        let back: Update = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, update);
+        assert!(parse(step.as_bytes()).is_ok(), "{step}");
+    }
+    // `makeSetDefault` is optional in both readings.
+    let json =
+        r#"{"addNewCompatibleBuildId": {"newBuildId": "b", "existingCompatibleBuildId": "a"}}"#;
+    let serde: Update = serde_json::from_str(json).unwrap();
+    assert_eq!(parse_updates(json.as_bytes()).unwrap(), vec![(1, serde)]);
+}
+
+#[test]
+fn operation_files_name_paths_from_the_operation() {
+    let err = parse_updates(b"\n{\"mergeSets\": {\"primarySetBuildId\": \"1\"}}").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        r#"line 2: mergeSets: missing key "secondarySetBuildId""#
+    );
+    let err = parse_updates(b"[]").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "line 1: expected an object with one operation, got an array"
+    );
+}
+
+#[test]
+fn the_runner_checks_every_kind_of_expectation() {
+    let text = r#"
+{"resolve": {"intent": "DEFAULT"}, "expect": "unversioned"}
+{"update": {"addNewBuildIdInNewDefaultSet": "1.0"}}
+{"update": {"addNewBuildIdInNewDefaultSet": "1.0"}, "expect": "changed"}
+{"update": {"promoteSetByBuildId": "9"}}
+{"update": {"promoteSetByBuildId": "9"}, "expect": {"error": "NOT_FOUND"}}
+{"update": {"promoteSetByBuildId": "9"}, "expect": {"error": "NOT_FOUND", "message": "wrong"}}
+{"limits": {"maxSets": 1}}
+{"update": {"addNewBuildIdInNewDefaultSet": "2.0"}, "expect": {"error": "FAILED_PRECONDITION"}}
+{"sets": [["2.0"]]}
+{"resolve": {"intent": "COMPATIBLE", "sameTaskQueue": false}, "expect": "rejected"}
+{"poll": "1.0", "expect": "unknownBuildId"}
+{"poll": "7"}
+"#;
+    let report = run(&parse(text.as_bytes()).unwrap());
+    let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        failures,
+        [
+            r#"line 4: expected "changed", got "noop""#,
+            r#"line 5: expected "changed" or "noop", got {"error":"NOT_FOUND","message":"targeted version 9 not found"}"#,
+            r#"line 7: expected {"error":"NOT_FOUND","message":"wrong"}, got {"error":"NOT_FOUND","message":"targeted version 9 not found"}"#,
+            r#"line 10: expected [["2.0"]], got [["1.0"]]"#,
+            r#"line 12: expected "unknownBuildId", got "accepted""#,
+        ]
+    );
+    assert_eq!((report.passed, report.failed), (5, 5));
+    assert_eq!(report.state.default_build_id(), Some(&id("1.0")));
+}
+
+#[test]
+fn arbitrary_bytes_never_panic() {
+    let samples: [&[u8]; 8] = [
+        b"",
+        b"\n\n\n",
+        b"\xff\xfe\x00",
+        b"{\"update\": {\"mergeSets\": {\"primarySetBuildId\": \"\\ud800\"}}}",
+        b"{\"limits\": {\"maxSets\": 18446744073709551616}}",
+        b"{\"sets\": [[\"a\", \"a\"]]}\n{\"update\": {\"promoteSetByBuildId\": \"a\"}}",
+        b"\"just a string\"",
+        b"{\"poll\": \"\\u0000\"}",
+    ];
+    for bytes in samples {
+        if let Ok(steps) = parse(bytes) {
+            let _ = run(&steps);
+        }
+        let _ = parse_updates(bytes);
+    }
+}

@@ -1,0 +1,82 @@
+//! The `version-sets` command, run as a user runs it: exact output, exact diagnostics and
+//! exit codes (0 ok, 1 a check failed, 2 bad input).
+
+// One module per subcommand; a test crate's root looks for modules beside itself.
+#[path = "cli/apply.rs"]
+mod apply;
+#[path = "cli/check.rs"]
+mod check;
+#[path = "cli/replay.rs"]
+mod replay;
+#[path = "cli/resolve.rs"]
+mod resolve;
+#[path = "cli/robustness.rs"]
+mod robustness;
+#[path = "cli/show.rs"]
+mod show;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// What a run printed and how it ended.
+#[derive(Debug)]
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) out: String,
+    pub(crate) err: String,
+}
+
+pub(crate) fn run_with(args: &[&str], stdin: &[u8]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_version-sets"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let run = Run {
+        code: output.status.code().unwrap(),
+        out: String::from_utf8(output.stdout).unwrap(),
+        err: String::from_utf8(output.stderr).unwrap(),
+    };
+    assert!(
+        !run.err.contains("panicked"),
+        "{args:?} panicked: {}",
+        run.err
+    );
+    run
+}
+
+pub(crate) fn run(args: &[&str]) -> Run {
+    run_with(args, b"")
+}
+
+pub(crate) fn vectors() -> Vec<String> {
+    let mut files: Vec<String> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance"))
+            .unwrap()
+            .map(|entry| {
+                format!(
+                    "tests/conformance/{}",
+                    entry.unwrap().file_name().to_string_lossy()
+                )
+            })
+            .filter(|name| name.ends_with(".jsonl"))
+            .collect();
+    files.sort();
+    files
+}
+
+pub(crate) const ROLLOUT_TREE: &str = "\
+task queue: 2 sets, 4 build IDs, default build ID f00d
+|-- set 1
+|   |-- deadbeef
+|   `-- deadbeef.1 (set default)
+`-- set 2 (default set)
+    |-- cafe
+    `-- f00d (set default, queue default)
+";

@@ -1,0 +1,58 @@
+//! `--help` everywhere, and garbage in never makes the command panic.
+
+use crate::{run, run_with};
+
+#[test]
+fn every_subcommand_has_help() {
+    for command in ["replay", "show", "check", "apply", "resolve"] {
+        let result = run(&[command, "--help"]);
+        assert_eq!(result.code, 0, "{command}");
+        assert!(
+            result
+                .out
+                .contains(&format!("Usage: version-sets {command}")),
+            "{command}: {}",
+            result.out
+        );
+    }
+    let top = run(&["--help"]);
+    assert_eq!(top.code, 0);
+    for command in ["replay", "show", "check", "apply", "resolve"] {
+        assert!(top.out.contains(command), "{}", top.out);
+    }
+    assert_eq!(run(&[]).code, 2);
+}
+
+#[test]
+fn garbage_never_panics() {
+    let inputs: [&[u8]; 9] = [
+        b"",
+        b"\x00\x01\x02",
+        b"\xff\xfe",
+        b"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+        b"{\"versionSets\": [{\"buildIds\": [{\"becameDefaultTimestamp\": {\"wallClock\": \"-9223372036854775809\"}}]}]}",
+        b"{\"majorVersionSets\": null}",
+        b"[null, {}, []]",
+        b"# only a comment",
+        b"{\"update\": {\"mergeSets\": {\"primarySetBuildId\": \"\\ud800\", \"secondarySetBuildId\": \"a\"}}}",
+    ];
+    for input in inputs {
+        for command in [
+            &["replay", "-"][..],
+            &["show", "-"],
+            &["check", "-"],
+            &["resolve", "-", "--intent", "default"],
+        ] {
+            let result = run_with(command, input);
+            assert!(
+                [0, 1, 2].contains(&result.code),
+                "{command:?} {input:?}: {result:?}"
+            );
+            assert!(
+                result.err.lines().count() <= 1,
+                "{command:?} {input:?}: {}",
+                result.err
+            );
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! The conformance vectors in `tests/conformance/*.jsonl`, run through the same parser and
+//! runner as `version-sets replay`, and the runner's handling of wrong and malformed traces.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use version_sets::trace::{self, Action, UpdateExpectation};
+
+fn vectors() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance");
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "jsonl"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no vectors in {}", dir.display());
+    files
+}
+
+fn steps(path: &Path) -> Vec<trace::Step> {
+    let bytes = fs::read(path).unwrap();
+    trace::parse(&bytes).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+#[test]
+fn every_vector_passes() {
+    for path in vectors()
+        .into_iter()
+        .chain([Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/rollout.jsonl")])
+    {
+        let report = trace::run(&steps(&path));
+        let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
+        assert_eq!(failures, Vec::<String>::new(), "{}", path.display());
+        assert!(report.passed > 0, "{} checks nothing", path.display());
+    }
+}
+
+/// Every error of spec §2 and §3 is expected somewhere with its exact message, every
+/// operation has a no-op case, and every resolve and poll answer occurs.
+#[test]
+fn the_vectors_cover_every_rule() {
+    let mut messages = Vec::new();
+    let mut noops = Vec::new();
+    let mut answers = Vec::new();
+    for path in vectors() {
+        for step in steps(&path) {
+            match step.action {
+                Action::Update { update, expect } => match expect {
+                    Some(UpdateExpectation::Error {
+                        code,
+                        message: Some(message),
+                    }) => {
+                        messages.push(format!("{code} {message}"));
+                    }
+                    Some(UpdateExpectation::NoOp) => {
+                        let json = serde_json::to_value(&update).unwrap();
+                        noops.extend(json.as_object().unwrap().keys().cloned());
+                    }
+                    _ => {}
+                },
+                Action::Resolve {
+                    expect: Some(target),
+                    ..
+                } => {
+                    let text = trace::target_text(&target);
+                    answers.push(text.split(':').next().unwrap().to_owned());
+                }
+                Action::Poll {
+                    expect: Some(answer),
+                    ..
+                } => {
+                    answers.push(answer.to_string().split(':').next().unwrap().to_owned());
+                }
+                _ => {}
+            }
+        }
+    }
+    let patterns = [
+        "INVALID_ARGUMENT version 1.0 already exists",
+        "INVALID_ARGUMENT version 1.1 already exists and is not default for queue",
+        "INVALID_ARGUMENT version 1.1 already exists and is not default in set",
+        "INVALID_ARGUMENT 2.0 requested to be made compatible with 1.0 but both versions exist and are incompatible",
+        "NOT_FOUND targeted compatible_version 9.9 not found",
+        "NOT_FOUND targeted version 9.9 not found",
+        "NOT_FOUND targeted primary version 9.9 not found",
+        "NOT_FOUND targeted secondary version 8.8 not found",
+        "FAILED_PRECONDITION update would exceed number of compatible version sets permitted in namespace dynamic config (3/2)",
+        "FAILED_PRECONDITION update would exceed number of build IDs permitted in namespace dynamic config (4/3)",
+    ];
+    for pattern in patterns {
+        assert!(
+            messages.iter().any(|m| m == pattern),
+            "no vector expects {pattern}"
+        );
+    }
+    for operation in [
+        "addNewBuildIdInNewDefaultSet",
+        "addNewCompatibleBuildId",
+        "promoteSetByBuildId",
+        "promoteBuildIdWithinSet",
+        "mergeSets",
+    ] {
+        assert!(
+            noops.iter().any(|op| op == operation),
+            "no vector expects a no-op of {operation}"
+        );
+    }
+    for answer in [
+        r#"{"setDefault""#,
+        r#"{"exactBuildId""#,
+        r#""unversioned""#,
+        r#""rejected""#,
+        r#""accepted""#,
+        r#"{"newerBuildExists""#,
+        r#""unknownBuildId""#,
+    ] {
+        assert!(
+            answers.iter().any(|a| a == answer),
+            "no vector expects {answer}"
+        );
+    }
+}
+
+#[test]
+fn a_wrong_expectation_fails_and_the_run_goes_on() {
+    let text = br#"
+{"update": {"addNewBuildIdInNewDefaultSet": "1.0"}, "expect": "noop"}
+{"update": {"addNewBuildIdInNewDefaultSet": "1.0"}, "expect": "noop"}
+{"resolve": {"intent": "DEFAULT"}, "expect": {"setDefault": "2.0"}}
+{"sets": [["1.0"]]}
+"#;
+    let report = trace::run(&trace::parse(text).unwrap());
+    let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        failures,
+        [
+            r#"line 2: expected "noop", got "changed""#,
+            r#"line 4: expected {"setDefault":"2.0"}, got {"setDefault":"1.0"}"#,
+        ]
+    );
+    assert_eq!((report.passed, report.failed), (2, 2));
+}
+
+#[test]
+fn a_malformed_line_is_rejected_with_its_number() {
+    let text = b"{\"update\": {\"addNewBuildIdInNewDefaultSet\": \"1.0\"}}\n\n{\"update\": {\"addNewBuildIdInNewDefaultSet\": \"1.0\"}, \"expected\": \"noop\"}\n";
+    let error = trace::parse(text).unwrap_err();
+    assert_eq!(error.line(), 3);
+    assert_eq!(error.problem(), r#"unknown key "expected""#);
+}
