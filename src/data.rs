@@ -333,3 +333,6 @@ fn check(data: &VersioningData, mode: Mode) -> Vec<Violation> {
     }
     violations
 }
+
+#[cfg(test)]
+mod tests;
