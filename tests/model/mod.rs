@@ -1,6 +1,7 @@
 //! Independent reference model of version sets, written straight from the spec tables
 //! (`version-sets.md` §2–§5, §7). It shares no code with the crate and uses only `std`:
-//! plain lists, linear scans, logical ticks instead of hybrid logical clocks, no set IDs.
+//! plain lists, linear scans, logical ticks instead of hybrid logical clocks, and set IDs
+//! kept as the build IDs they are named after (the crate hashes them; the model need not).
 //! Used by the stateful property test and the fuzz target to cross-check the crate.
 #![allow(dead_code, missing_docs, unreachable_pub)]
 
@@ -23,20 +24,25 @@ pub enum Op {
     },
 }
 
-/// A build ID record; `bdt` = tick at which it became its set's default (or was added).
+/// A build ID record; `bdt` = tick at which it became its set's default (or was added),
+/// `sut` = tick at which it was added or its state last changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {
     pub id: String,
     pub deleted: bool,
     pub bdt: u64,
+    pub sut: u64,
 }
 
 /// A compatible set, members oldest first (last = set default); `bdt` = tick at which it
-/// became the queue default (or was created).
+/// became the queue default (or was created); `named_after` = the build IDs whose hashes
+/// are its set IDs (the first member when created, the union of both halves after a merge;
+/// unordered, since the crate sorts the hashes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Set {
     pub members: Vec<Member>,
     pub bdt: u64,
+    pub named_after: Vec<String>,
 }
 
 /// One queue's sets (oldest first, last = queue default), the last tick used, and the
@@ -103,6 +109,7 @@ fn member(id: &str, t: u64) -> Member {
         id: id.to_string(),
         deleted: false,
         bdt: t,
+        sut: t,
     }
 }
 
@@ -193,6 +200,7 @@ impl Model {
                 self.sets.push(Set {
                     members: vec![member(x, t)],
                     bdt: t,
+                    named_after: vec![x.clone()],
                 });
                 Ok(Outcome::Changed)
             }
@@ -284,12 +292,19 @@ impl Model {
                     return Ok(Outcome::NoOp); // unreachable: both indices come from find
                 };
                 let t = self.next_tick();
-                // Primary's members first, then the secondary's; stable sort by bdt.
-                let mut members = p.members;
-                if let Some(last) = members.last_mut() {
+                let mut p = p;
+                if let Some(last) = p.members.last_mut() {
                     last.bdt = t;
                 }
-                members.extend(s.members);
+                // Stable sort by bdt of the older set's members, then the newer's: tied
+                // members keep the older set's first (the crate's documented tie-break;
+                // ties arise only from persisted build IDs, all stamped zero).
+                let (mut members, newer) = if ps < ss {
+                    (p.members, s.members)
+                } else {
+                    (s.members, p.members)
+                };
+                members.extend(newer);
                 members.sort_by_key(|m| m.bdt);
                 // The merged set sits where the set with the larger bdt was (tie: the later one).
                 let keep = if p.bdt > s.bdt || (p.bdt == s.bdt && ps > ss) {
@@ -298,9 +313,12 @@ impl Model {
                     ss
                 };
                 let drop = if keep == ps { ss } else { ps };
+                let mut named_after = p.named_after;
+                named_after.extend(s.named_after);
                 let mut merged = Some(Set {
                     members,
                     bdt: p.bdt.max(s.bdt),
+                    named_after,
                 });
                 let old = std::mem::take(&mut self.sets);
                 for (i, set) in old.into_iter().enumerate() {
@@ -317,24 +335,53 @@ impl Model {
         }
     }
 
-    /// Tombstones every listed existing ID (already-deleted ones too); nothing moves.
-    /// `Changed` iff any listed ID exists. No limit check.
+    /// Tombstones every listed existing ID (already-deleted ones too), stamping its `sut`;
+    /// nothing moves. `Changed` iff any listed ID exists. No limit check.
     pub fn remove(&mut self, ids: &[String]) -> Outcome {
-        let mut any = false;
+        if !ids.iter().any(|id| self.find(id).is_some()) {
+            return Outcome::NoOp;
+        }
+        let t = self.next_tick();
         for set in &mut self.sets {
             for m in &mut set.members {
                 if ids.contains(&m.id) {
                     m.deleted = true;
-                    any = true;
+                    m.sut = t;
                 }
             }
         }
-        if any {
-            self.tick += 1; // the update's timestamp (state_update_timestamp is not modelled)
-            Outcome::Changed
-        } else {
-            Outcome::NoOp
+        Outcome::Changed
+    }
+
+    /// Persist unknown build ID (spec §2): if `x` exists, its set is also named after it
+    /// (`NoOp` when it already is); else the set `[x]` is inserted as the oldest, stamped
+    /// tick 0 (the zero clock). No limit check.
+    pub fn persist_unknown(&mut self, x: &str) -> Outcome {
+        match self.find(x) {
+            Some((si, _)) => {
+                let named = self
+                    .sets
+                    .get(si)
+                    .is_some_and(|s| s.named_after.iter().any(|n| n == x));
+                if named {
+                    return Outcome::NoOp;
+                }
+                self.next_tick();
+                if let Some(set) = self.sets.get_mut(si) {
+                    set.named_after.push(x.to_string());
+                }
+            }
+            None => {
+                self.next_tick();
+                let set = Set {
+                    members: vec![member(x, 0)],
+                    bdt: 0,
+                    named_after: vec![x.to_string()],
+                };
+                self.sets.insert(0, set);
+            }
         }
+        Outcome::Changed
     }
 
     /// Drops tombstones, then empty sets. `Changed` iff something was dropped.

@@ -1,0 +1,7 @@
+//! Fuzz target `json`: see `harness/json.rs` for what it checks.
+#![no_main]
+
+#[path = "../harness/mod.rs"]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::json::run(data));

@@ -1,0 +1,29 @@
+//! The `ops` target: an `Arbitrary` sequence of steps (the five updates, limits, garbage
+//! collection, the replication helper, lookups and wall-clock moves) over a small alphabet
+//! of build IDs, run on the crate and the reference model at once. After every step the
+//! two must agree on the result and on everything observable, `validate()` must pass, and
+//! a failed update or a no-op must have left the value exactly as it was (see [`World`]).
+
+use arbitrary::{Arbitrary, Unstructured};
+
+use super::world::{Step, World};
+
+/// The most steps one input runs: enough for deep states (the alphabet has ten build IDs),
+/// few enough to keep executions fast.
+pub const MAX_STEPS: usize = 64;
+
+/// Runs the steps that `data` decodes to; stops at the first byte that decodes to none.
+pub fn run(data: &[u8]) {
+    let mut input = Unstructured::new(data);
+    let mut world = World::new();
+    world.check();
+    for _ in 0..MAX_STEPS {
+        if input.is_empty() {
+            break;
+        }
+        let Ok(step) = Step::arbitrary(&mut input) else {
+            break;
+        };
+        world.step(&step);
+    }
+}

@@ -1,0 +1,697 @@
+//! The crate and the reference model side by side: one step applied to both, then every
+//! observable compared. Used by the `ops` fuzz target and the stateful property test.
+//!
+//! Steps name build IDs through [`Pick`]s, resolved against the model's current build IDs,
+//! so a generator that knows nothing of the state still names mostly *existing* build IDs
+//! and so reaches the no-ops and every error path.
+
+use std::sync::OnceLock;
+
+use arbitrary::Arbitrary;
+use version_sets::{
+    BuildId, BuildIdState, DispatchQueue, Hlc, Limits, Outcome, SetId, Target, Update, UpdateError,
+    VersionSets, VersioningIntent,
+};
+
+use super::model::{self, Model};
+
+/// Every build ID a step can name. Few, so that fresh picks collide with existing IDs too;
+/// with a non-ASCII one and one that Go's `%q` must escape (for both, Go's `%q` and Rust's
+/// `{:?}` agree, so the poll message can be predicted with `{:?}`).
+pub const NAMES: [&str; 10] = [
+    "1.0", "1.1", "1.2", "2.0", "2.1", "3.0", "a", "b", "é", "x\"y",
+];
+
+/// The wall time of the first step; each step then moves it on by 1 ms (plus any `Wait`).
+const START_MS: i64 = 1_000;
+
+/// A build ID named by a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Arbitrary)]
+pub enum Pick {
+    /// One of the build IDs the sets hold (tombstones included), by position modulo their
+    /// number; a [`NAMES`] entry while there are none.
+    Known(u8),
+    /// A [`NAMES`] entry, by position modulo their number: often fresh.
+    Name(u8),
+}
+
+/// A `VersioningIntent`, for both sides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Arbitrary)]
+pub enum Intent {
+    Unspecified,
+    Compatible,
+    Default,
+}
+
+impl Intent {
+    pub const ALL: [Self; 3] = [Self::Unspecified, Self::Compatible, Self::Default];
+
+    fn real(self) -> VersioningIntent {
+        match self {
+            Self::Unspecified => VersioningIntent::Unspecified,
+            Self::Compatible => VersioningIntent::Compatible,
+            Self::Default => VersioningIntent::Default,
+        }
+    }
+
+    fn model(self) -> model::Intent {
+        match self {
+            Self::Unspecified => model::Intent::Unspecified,
+            Self::Compatible => model::Intent::Compatible,
+            Self::Default => model::Intent::Default,
+        }
+    }
+}
+
+/// One transition: the five updates, a change of limits, garbage collection, the
+/// replication helper, and the two lookups (which are also compared after every step; as
+/// steps they count as branches).
+#[derive(Debug, Clone, PartialEq, Eq, Arbitrary)]
+pub enum Step {
+    AddNewDefault(Pick),
+    AddCompatible {
+        new: Pick,
+        existing: Pick,
+        make_default: bool,
+    },
+    PromoteSet(Pick),
+    PromoteWithin(Pick),
+    Merge {
+        primary: Pick,
+        secondary: Pick,
+    },
+    /// New limits near the current counts, so that they bite (see [`near`]).
+    Limits {
+        max_sets: u8,
+        max_build_ids: u8,
+    },
+    /// Tombstones the first [`MAX_REMOVED`] picks.
+    Remove(Vec<Pick>),
+    ClearTombstones,
+    /// The replication helper `persist_unknown_build_id`.
+    Persist(Pick),
+    Poll(Pick),
+    Resolve {
+        intent: Intent,
+        caller: Option<Pick>,
+        same_task_queue: bool,
+    },
+    /// Moves the caller's wall clock by this many milliseconds, possibly backwards, so that
+    /// the hybrid logical clock has to count versions. (The stateful test never generates
+    /// it: it passes a strictly increasing wall time.)
+    Wait(i8),
+}
+
+/// At most this many build IDs in one `Remove` step.
+pub const MAX_REMOVED: usize = 3;
+
+/// Which operation ran and which of its branches it took, e.g. `("merge", "PrimaryNotFound")`.
+pub type Branch = (&'static str, &'static str);
+
+/// The crate's value and the model, kept in step.
+#[derive(Debug, Clone)]
+pub struct World {
+    pub model: Model,
+    pub real: VersionSets,
+    now_ms: i64,
+    /// `stamps[k]`: the clock value the crate must have stamped the change the model calls
+    /// tick `k`, by the spec's `Next` (tick 0: the initial zero clock).
+    stamps: Vec<Hlc>,
+}
+
+impl Default for World {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The spec's `Next(prior, now_ms)` (§1), written from the spec rather than taken from the
+/// crate.
+fn spec_next(prior: Hlc, now_ms: i64) -> Hlc {
+    let wall_clock = now_ms.max(prior.wall_clock);
+    let version = if wall_clock == prior.wall_clock {
+        prior.version + 1
+    } else {
+        0
+    };
+    Hlc {
+        wall_clock,
+        version,
+        cluster_id: prior.cluster_id,
+    }
+}
+
+/// A limit for a queue holding `count` (sets or build IDs): unlimited for one `choice` in
+/// five, else two below the count to one above it (at least 1). So every operation meets a
+/// limit it exceeds (a merge, which removes a set, needs two below), one it meets exactly
+/// and one it stays under.
+pub fn near(choice: u8, count: usize) -> usize {
+    match choice % 5 {
+        0 => 0,
+        offset => (count + usize::from(offset)).saturating_sub(3).max(1),
+    }
+}
+
+fn build_id(name: &str) -> BuildId {
+    match BuildId::new(name) {
+        Ok(id) => id,
+        Err(error) => panic!("harness build ID {name:?} is invalid: {error}"),
+    }
+}
+
+/// The crate's outcome in the model's terms: outcome, or (gRPC code, message).
+fn compared(result: &Result<Outcome, UpdateError>) -> Result<model::Outcome, (&str, String)> {
+    match result {
+        Ok(Outcome::Changed) => Ok(model::Outcome::Changed),
+        Ok(Outcome::NoOp) => Ok(model::Outcome::NoOp),
+        Err(error) => Err((error.code().as_str(), error.to_string())),
+    }
+}
+
+/// The branch label of a failed update: the error variant.
+fn error_label(error: &UpdateError) -> &'static str {
+    match error {
+        UpdateError::AlreadyExists { .. } => "AlreadyExists",
+        UpdateError::NotDefaultForQueue { .. } => "NotDefaultForQueue",
+        UpdateError::NotDefaultInSet { .. } => "NotDefaultInSet",
+        UpdateError::Incompatible { .. } => "Incompatible",
+        UpdateError::CompatibleNotFound { .. } => "CompatibleNotFound",
+        UpdateError::NotFound { .. } => "NotFound",
+        UpdateError::PrimaryNotFound { .. } => "PrimaryNotFound",
+        UpdateError::SecondaryNotFound { .. } => "SecondaryNotFound",
+        UpdateError::TooManySets { .. } => "TooManySets",
+        UpdateError::TooManyBuildIds { .. } => "TooManyBuildIds",
+        _ => "unknown error",
+    }
+}
+
+fn outcome_label(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Changed => "changed",
+        Outcome::NoOp => "noop",
+    }
+}
+
+/// A set as both sides can describe it: sorted set IDs, its timestamp, and its members as
+/// (build ID, state, state-update timestamp, became-default timestamp).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SetView {
+    set_ids: Vec<String>,
+    stamp: Hlc,
+    members: Vec<(String, BuildIdState, Hlc, Hlc)>,
+}
+
+/// `SetId::for_build_id` of a name, computed once per name: unoptimised SHA-256 would
+/// otherwise dominate the time of the stateful test.
+fn hash(name: &str) -> String {
+    static HASHES: OnceLock<Vec<(&'static str, String)>> = OnceLock::new();
+    let hashes = HASHES.get_or_init(|| {
+        NAMES
+            .iter()
+            .map(|name| {
+                (
+                    *name,
+                    SetId::for_build_id(&build_id(name)).as_str().to_owned(),
+                )
+            })
+            .collect()
+    });
+    match hashes.iter().find(|(known, _)| *known == name) {
+        Some((_, hash)) => hash.clone(),
+        None => SetId::for_build_id(&build_id(name)).as_str().to_owned(),
+    }
+}
+
+/// The set IDs a model set must have: the hashes of the build IDs it is named after, sorted
+/// and distinct.
+fn model_set_ids(set: &model::Set) -> Vec<String> {
+    let mut ids: Vec<String> = set.named_after.iter().map(|name| hash(name)).collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+impl World {
+    pub fn new() -> Self {
+        Self {
+            model: Model::default(),
+            real: VersionSets::new(),
+            now_ms: START_MS,
+            stamps: vec![VersionSets::new().clock()],
+        }
+    }
+
+    fn limits(&self) -> Limits {
+        Limits {
+            max_sets: self.model.max_sets,
+            max_build_ids: self.model.max_build_ids,
+        }
+    }
+
+    /// Every build ID the model holds, tombstones included, oldest set first.
+    fn known(&self) -> Vec<&str> {
+        self.model
+            .sets
+            .iter()
+            .flat_map(|set| set.members.iter().map(|m| m.id.as_str()))
+            .collect()
+    }
+
+    pub fn pick(&self, pick: Pick) -> String {
+        let known = self.known();
+        let name = |i: u8| NAMES[usize::from(i) % NAMES.len()];
+        let chosen = match pick {
+            Pick::Known(i) if !known.is_empty() => known[usize::from(i) % known.len()],
+            Pick::Known(i) | Pick::Name(i) => name(i),
+        };
+        chosen.to_owned()
+    }
+
+    /// The stamp of the model's tick `tick`.
+    fn stamp(&self, tick: u64) -> Hlc {
+        match usize::try_from(tick).ok().and_then(|t| self.stamps.get(t)) {
+            Some(stamp) => *stamp,
+            None => panic!("no stamp recorded for model tick {tick}"),
+        }
+    }
+
+    /// Records the stamps of the ticks the model used in this step.
+    fn record_stamps(&mut self) {
+        while (self.stamps.len() as u64) <= self.model.tick {
+            let prior = self.stamps.last().copied().unwrap_or_default();
+            self.stamps.push(spec_next(prior, self.now_ms));
+        }
+    }
+
+    /// Runs one step on both sides, checks that they agree on its result and on everything
+    /// observable afterwards, and says which branch it took.
+    pub fn step(&mut self, step: &Step) -> Branch {
+        self.now_ms += 1;
+        let (model_before, real_before) = (self.model.clone(), self.real.clone());
+        let branch = match step {
+            Step::AddNewDefault(x) => {
+                let x = self.pick(*x);
+                let update = Update::add_new_default(build_id(&x));
+                self.update("add_new_default", &model::Op::AddNewDefault(x), &update)
+            }
+            Step::AddCompatible {
+                new,
+                existing,
+                make_default,
+            } => {
+                let (new, existing) = (self.pick(*new), self.pick(*existing));
+                let update =
+                    Update::add_new_compatible(build_id(&new), build_id(&existing), *make_default);
+                let op = model::Op::AddCompatible {
+                    new,
+                    existing,
+                    make_default: *make_default,
+                };
+                let branch = self.update("add_compatible", &op, &update);
+                match branch {
+                    ("add_compatible", "changed") if *make_default => {
+                        ("add_compatible", "changed, set made default")
+                    }
+                    other => other,
+                }
+            }
+            Step::PromoteSet(x) => {
+                let x = self.pick(*x);
+                let update = Update::promote_set_by_build_id(build_id(&x));
+                self.update("promote_set", &model::Op::PromoteSet(x), &update)
+            }
+            Step::PromoteWithin(x) => {
+                let x = self.pick(*x);
+                let update = Update::promote_build_id_within_set(build_id(&x));
+                self.update("promote_within", &model::Op::PromoteWithin(x), &update)
+            }
+            Step::Merge { primary, secondary } => {
+                let (primary, secondary) = (self.pick(*primary), self.pick(*secondary));
+                let update = Update::merge_sets(build_id(&primary), build_id(&secondary));
+                let primary_older = self.model.find(&primary) < self.model.find(&secondary);
+                let op = model::Op::Merge { primary, secondary };
+                match self.update("merge", &op, &update) {
+                    ("merge", "changed") if primary_older => ("merge", "changed, older primary"),
+                    ("merge", "changed") => ("merge", "changed, newer primary"),
+                    other => other,
+                }
+            }
+            Step::Limits {
+                max_sets,
+                max_build_ids,
+            } => {
+                self.model.max_sets = near(*max_sets, self.model.sets.len());
+                self.model.max_build_ids = near(*max_build_ids, self.model.build_id_count());
+                ("limits", "set")
+            }
+            Step::Remove(picks) => {
+                let ids: Vec<String> = picks
+                    .iter()
+                    .take(MAX_REMOVED)
+                    .map(|p| self.pick(*p))
+                    .collect();
+                let real_ids: Vec<BuildId> = ids.iter().map(|id| build_id(id)).collect();
+                let before = self.real.clone();
+                let expected = self.model.remove(&ids);
+                let got = self.real.remove_build_ids(&real_ids, self.now_ms);
+                self.record_stamps();
+                assert_eq!(
+                    compared(&Ok(got)),
+                    Ok(expected),
+                    "remove_build_ids({ids:?})"
+                );
+                if got == Outcome::NoOp {
+                    assert_eq!(self.real, before, "a no-op removal changed the value");
+                }
+                ("remove", outcome_label(got))
+            }
+            Step::ClearTombstones => {
+                let before = self.real.clone();
+                let expected = self.model.clear_tombstones();
+                let got = self.real.clear_tombstones();
+                assert_eq!(compared(&Ok(got)), Ok(expected), "clear_tombstones()");
+                if got == Outcome::NoOp {
+                    assert_eq!(self.real, before, "a no-op clear changed the value");
+                }
+                ("clear_tombstones", outcome_label(got))
+            }
+            Step::Persist(x) => {
+                let x = self.pick(*x);
+                let existed = self.model.find(&x).is_some();
+                let expected = self.model.persist_unknown(&x);
+                let got = self
+                    .real
+                    .persist_unknown_build_id(&build_id(&x), self.now_ms);
+                self.record_stamps();
+                assert_eq!(compared(&Ok(got)), Ok(expected), "persist_unknown({x:?})");
+                match got {
+                    Outcome::NoOp => {
+                        assert_eq!(self.real, real_before, "a no-op persist changed the value");
+                        ("persist_unknown", "noop")
+                    }
+                    Outcome::Changed if existed => ("persist_unknown", "changed, set ID added"),
+                    Outcome::Changed => ("persist_unknown", "changed, new oldest set"),
+                }
+            }
+            Step::Poll(x) => {
+                let x = self.pick(*x);
+                let label = match self.model.poll(&x) {
+                    model::Poll::Accepted => "accepted",
+                    model::Poll::NewerBuildExists(_) => "NewerBuildExists",
+                    model::Poll::Unknown => "unknown build ID",
+                };
+                // `check` below compares the poll of every name, this one included.
+                ("poll", label)
+            }
+            Step::Resolve {
+                intent,
+                caller,
+                same_task_queue,
+            } => {
+                let caller = caller.map(|c| self.pick(c));
+                let label = match self.check_resolve(*intent, caller.as_deref(), *same_task_queue) {
+                    model::Resolution::SetDefault(_) => "set default",
+                    model::Resolution::ExactBuildId(_) => "exact build ID",
+                    model::Resolution::Unversioned => "unversioned",
+                    model::Resolution::Rejected => "rejected",
+                };
+                ("resolve", label)
+            }
+            Step::Wait(ms) => {
+                self.now_ms += i64::from(*ms);
+                ("wait", "moved the wall clock")
+            }
+        };
+        self.check();
+        self.check_deltas(&model_before, &real_before);
+        branch
+    }
+
+    /// `build_id_deltas` from the value before the step to now: the active build IDs that
+    /// appeared and disappeared, each sorted.
+    fn check_deltas(&self, model_before: &Model, real_before: &VersionSets) {
+        let active = |model: &Model| -> Vec<String> {
+            let mut ids: Vec<String> = model
+                .sets
+                .iter()
+                .flat_map(|s| {
+                    s.members
+                        .iter()
+                        .filter(|m| !m.deleted)
+                        .map(|m| m.id.clone())
+                })
+                .collect();
+            ids.sort();
+            ids
+        };
+        let (before, after) = (active(model_before), active(&self.model));
+        let newly = |here: &[String], there: &[String]| -> Vec<String> {
+            here.iter()
+                .filter(|id| !there.contains(id))
+                .cloned()
+                .collect()
+        };
+        let (added, removed) = (newly(&after, &before), newly(&before, &after));
+        let deltas = real_before.build_id_deltas(&self.real);
+        let strings = |ids: &[BuildId]| -> Vec<String> {
+            ids.iter().map(|id| id.as_str().to_owned()).collect()
+        };
+        assert_eq!(strings(&deltas.added), added, "build_id_deltas added");
+        assert_eq!(strings(&deltas.removed), removed, "build_id_deltas removed");
+    }
+
+    /// Applies one update to both sides and compares the results; a failed update and a
+    /// no-op must leave the crate's value exactly as it was, clock included.
+    fn update(&mut self, op: &'static str, model_op: &model::Op, update: &Update) -> Branch {
+        let before = self.real.clone();
+        let expected = self.model.apply(model_op);
+        let got = self.real.apply(update, self.now_ms, self.limits());
+        self.record_stamps();
+        let expected = expected.map_err(|e| (e.code, e.message));
+        assert_eq!(
+            compared(&got),
+            expected,
+            "{update:?} under {:?} on {:?}",
+            self.limits(),
+            before.response(0)
+        );
+        match got {
+            Ok(Outcome::Changed) => (op, "changed"),
+            Ok(Outcome::NoOp) => {
+                assert_eq!(self.real, before, "no-op {update:?} changed the value");
+                (op, "noop")
+            }
+            Err(error) => {
+                assert_eq!(self.real, before, "failed {update:?} changed the value");
+                (op, error_label(&error))
+            }
+        }
+    }
+
+    /// Resolves on both sides, compares, and returns the model's answer.
+    fn check_resolve(
+        &self,
+        intent: Intent,
+        caller: Option<&str>,
+        same_task_queue: bool,
+    ) -> model::Resolution {
+        let expected = self.model.resolve(intent.model(), caller, same_task_queue);
+        let caller_id = caller.map(build_id);
+        let got = self
+            .real
+            .resolve(intent.real(), caller_id.as_ref(), same_task_queue)
+            .into_target();
+        let got = match got {
+            Target::SetDefault(id) => model::Resolution::SetDefault(id.as_str().to_owned()),
+            Target::ExactBuildId(id) => model::Resolution::ExactBuildId(id.as_str().to_owned()),
+            Target::Unversioned => model::Resolution::Unversioned,
+            Target::Rejected => model::Resolution::Rejected,
+        };
+        assert_eq!(
+            got, expected,
+            "resolve({intent:?}, {caller:?}, same_task_queue: {same_task_queue})"
+        );
+        expected
+    }
+
+    /// The model's sets, described as the crate must hold them.
+    fn model_view(&self) -> Vec<SetView> {
+        self.model
+            .sets
+            .iter()
+            .map(|set| SetView {
+                set_ids: model_set_ids(set),
+                stamp: self.stamp(set.bdt),
+                members: set
+                    .members
+                    .iter()
+                    .map(|m| {
+                        let state = if m.deleted {
+                            BuildIdState::Deleted
+                        } else {
+                            BuildIdState::Active
+                        };
+                        (m.id.clone(), state, self.stamp(m.sut), self.stamp(m.bdt))
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    fn real_view(&self) -> Vec<SetView> {
+        self.real
+            .sets()
+            .iter()
+            .map(|set| SetView {
+                set_ids: set.set_ids().map(|id| id.as_str().to_owned()).collect(),
+                stamp: set.became_default_timestamp(),
+                members: set
+                    .build_ids()
+                    .map(|r| {
+                        (
+                            r.id().as_str().to_owned(),
+                            r.state(),
+                            r.state_update_timestamp(),
+                            r.became_default_timestamp(),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// Compares everything observable: `validate()`, the full sets (tombstones, set IDs and
+    /// timestamps included), the clock, the counts, the public view for every `max_sets`,
+    /// and every lookup for every name: membership, defaults, poll, sticky checks, add
+    /// task, and resolution for every intent, queue and caller.
+    pub fn check(&self) {
+        if let Err(error) = self.real.validate() {
+            panic!("validate() failed: {error}: {:?}", error.violations());
+        }
+        let (model, real) = (&self.model, &self.real);
+        assert_eq!(self.real_view(), self.model_view(), "sets");
+        assert_eq!(real.clock(), self.stamp(model.tick), "clock");
+        assert_eq!(real.set_count(), model.sets.len(), "set_count");
+        assert_eq!(
+            real.build_id_count(),
+            model.build_id_count(),
+            "build_id_count"
+        );
+        assert_eq!(real.is_empty(), model.sets.is_empty(), "is_empty");
+        for max_sets in 0..=model.sets.len() + 1 {
+            let got: Vec<Vec<String>> = real
+                .response(max_sets)
+                .major_version_sets
+                .iter()
+                .map(|set| {
+                    set.build_ids
+                        .iter()
+                        .map(|id| id.as_str().to_owned())
+                        .collect()
+                })
+                .collect();
+            assert_eq!(got, model.public_view(max_sets), "response({max_sets})");
+        }
+        let default = real.default_build_id().map(|id| id.as_str().to_owned());
+        assert_eq!(default, model.queue_default(), "default_build_id");
+        let non_defaults: Vec<&str> = real
+            .non_default_members()
+            .map(|r| r.id().as_str())
+            .collect();
+        let expected: Vec<&str> = model
+            .sets
+            .iter()
+            .flat_map(|s| s.members.iter().rev().skip(1).rev().map(|m| m.id.as_str()))
+            .collect();
+        assert_eq!(non_defaults, expected, "non_default_members");
+        match (real.add_task(None), model.sets.last()) {
+            (DispatchQueue::Unversioned, None) => {}
+            (DispatchQueue::Set(set), Some(last)) => {
+                assert_eq!(set.primary_set_id().as_str(), model_set_ids(last)[0]);
+            }
+            (got, _) => panic!("add_task(None) gave {got:?}"),
+        }
+        for intent in Intent::ALL {
+            for same_task_queue in [true, false] {
+                self.check_resolve(intent, None, same_task_queue);
+            }
+        }
+        for name in NAMES {
+            self.check_lookups(name);
+        }
+    }
+
+    fn check_lookups(&self, name: &str) {
+        let (model, real) = (&self.model, &self.real);
+        let id = build_id(name);
+        let found = model.find(name);
+        let set_default = model.set_default_of(name);
+        assert_eq!(real.contains(name), found.is_some(), "contains({name:?})");
+        assert_eq!(
+            real.set_default_of(name).map(BuildId::as_str),
+            set_default.as_deref(),
+            "set_default_of({name:?})"
+        );
+        assert_eq!(
+            real.is_set_default(name),
+            set_default.as_deref() == Some(name),
+            "is_set_default({name:?})"
+        );
+        assert_eq!(
+            real.is_queue_default(name),
+            model.queue_default().as_deref() == Some(name),
+            "is_queue_default({name:?})"
+        );
+        assert_eq!(
+            real.record(name).map(|r| r.id().as_str()),
+            found.map(|_| name),
+            "record({name:?})"
+        );
+        // The set a lookup must land on, by its primary set ID; or the guessed set ID.
+        let own_set = found.and_then(|(set, _)| model.sets.get(set));
+        let primary = own_set.map(|set| model_set_ids(set)[0].clone());
+        let guessed = hash(name);
+        let poll = real.poll(&id);
+        match (&poll, model.poll(name)) {
+            (Ok(DispatchQueue::Set(set)), model::Poll::Accepted) => {
+                assert_eq!(Some(set.primary_set_id().as_str()), primary.as_deref());
+            }
+            (Ok(DispatchQueue::Guessed(set_id)), model::Poll::Unknown) => {
+                assert_eq!(set_id.as_str(), guessed, "poll({name:?}) guessed set ID");
+            }
+            (Err(refused), model::Poll::NewerBuildExists(default)) => {
+                assert_eq!(refused.default_build_id.as_str(), default);
+                let message = format!("Task queue has a newer compatible build: {default:?}");
+                assert_eq!(refused.to_string(), message);
+                assert_eq!(refused.code().as_str(), "OUT_OF_RANGE");
+            }
+            (got, expected) => panic!("poll({name:?}) gave {got:?}, model says {expected:?}"),
+        }
+        assert_eq!(
+            real.sticky_poll(&id).is_ok(),
+            poll.is_ok(),
+            "sticky_poll({name:?})"
+        );
+        assert_eq!(
+            real.sticky_add(&id).is_ok(),
+            poll.is_ok(),
+            "sticky_add({name:?})"
+        );
+        let queue = real.add_task(Some(&id));
+        assert_eq!(
+            queue.set_id().map(SetId::as_str),
+            Some(primary.as_deref().unwrap_or(&guessed)),
+            "add_task({name:?})"
+        );
+        match queue {
+            DispatchQueue::Set(set) => assert!(set.contains(name), "add_task({name:?}) set"),
+            DispatchQueue::Guessed(_) => assert!(found.is_none(), "add_task({name:?}) guessed"),
+            DispatchQueue::Unversioned => panic!("add_task({name:?}) gave unversioned"),
+        }
+        for intent in Intent::ALL {
+            for same_task_queue in [true, false] {
+                self.check_resolve(intent, Some(name), same_task_queue);
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! Replays every committed fuzz input through the fuzz targets' bodies, on the stable
+//! toolchain: the seed corpus (`fuzz/corpus/TARGET/`) and the crash fixtures
+//! (`fuzz/regressions/TARGET/`, inputs that once found a bug, named after it). A target with
+//! no committed input fails, so a lost corpus cannot pass unnoticed.
+#[path = "../fuzz/harness/mod.rs"]
+mod harness;
+
+use std::path::{Path, PathBuf};
+
+/// The committed inputs of `target`, crash fixtures last, in name order.
+fn inputs(target: &str) -> Vec<PathBuf> {
+    let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let mut all = Vec::new();
+    for kind in ["corpus", "regressions"] {
+        // A target need not have crash fixtures.
+        let Ok(entries) = std::fs::read_dir(fuzz.join(kind).join(target)) else {
+            continue;
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.is_file())
+            // libFuzzer's lock and temporary files start with a dot; they are not inputs.
+            .filter(|path| !path.file_name().unwrap().to_string_lossy().starts_with('.'))
+            .collect();
+        paths.sort();
+        all.extend(paths);
+    }
+    all
+}
+
+/// Runs every input of `target`, then fails naming each input that panicked.
+fn replay(target: &str, run: fn(&[u8])) {
+    let inputs = inputs(target);
+    assert!(
+        !inputs.is_empty(),
+        "no committed inputs for fuzz target {target}"
+    );
+    let failed: Vec<String> = inputs
+        .iter()
+        .filter(|path| {
+            let data = std::fs::read(path).unwrap();
+            std::panic::catch_unwind(|| run(&data)).is_err()
+        })
+        .map(|path| path.display().to_string())
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{target}: these inputs fail: {failed:#?}"
+    );
+    println!("{target}: replayed {} inputs", inputs.len());
+}
+
+#[test]
+fn ops_corpus_and_regressions() {
+    replay("ops", harness::ops::run);
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn json_corpus_and_regressions() {
+    replay("json", harness::json::run);
+}
+
+#[cfg(feature = "trace")]
+#[test]
+fn trace_corpus_and_regressions() {
+    replay("trace", harness::trace::run);
+}
+
+/// The hand-written seeds do what their names say, so the targets' deep paths (a loaded
+/// value, a trace that runs) are really exercised by the replay above.
+#[cfg(feature = "serde")]
+#[test]
+fn json_seeds_load_or_fail_as_named() {
+    let mut checked = 0;
+    for path in inputs("json") {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let loaded =
+            serde_json::from_slice::<version_sets::VersionSets>(&std::fs::read(&path).unwrap());
+        if name.starts_with("stored-") {
+            assert!(loaded.is_ok(), "{name} does not load: {:?}", loaded.err());
+            checked += 1;
+        } else if name.starts_with("invalid-") {
+            assert!(loaded.is_err(), "{name} loads");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 4, "only {checked} named json seeds");
+}
+
+#[cfg(feature = "trace")]
+#[test]
+fn trace_seeds_parse_or_fail_as_named() {
+    let mut runs = 0;
+    for path in inputs("trace") {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let parsed = version_sets::trace::parse(&std::fs::read(&path).unwrap());
+        let well_formed = name.starts_with("conformance-")
+            || name.starts_with("bom-")
+            || name.starts_with("wrong-expectations");
+        if well_formed {
+            let steps = parsed.unwrap_or_else(|e| panic!("{name}: {e}"));
+            let report = version_sets::trace::run(&steps);
+            // Conformance traces pass; the wrong expectations all fail.
+            if name.starts_with("wrong-") {
+                assert_eq!(report.passed, 0, "{name}");
+            } else {
+                assert_eq!(report.failed, 0, "{name}: {:?}", report.failures);
+            }
+            runs += 1;
+        } else if !name.starts_with("operations-") {
+            assert!(parsed.is_err(), "{name} parses");
+        }
+    }
+    assert!(runs >= 10, "only {runs} well-formed trace seeds");
+}

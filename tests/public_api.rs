@@ -1,0 +1,261 @@
+//! Details of the public API that no other test pins: comparisons, conversions, iterator
+//! sizes, error predicates and the words of every explanation. (Most were found by
+//! `cargo mutants` surviving; see TESTING.md.)
+use version_sets::{
+    BuildId, Limits, Target, Update, UpdateError, VersionSets, VersioningData, VersioningIntent,
+};
+
+fn id(name: &str) -> BuildId {
+    BuildId::new(name).unwrap()
+}
+
+/// `1.0` + `1.1` + `1.2` in one set, then `2.0` as the queue default.
+fn two_sets() -> VersionSets {
+    let mut sets = VersionSets::new();
+    let updates = [
+        Update::add_new_default(id("1.0")),
+        Update::add_new_compatible(id("1.1"), id("1.0"), false),
+        Update::add_new_compatible(id("1.2"), id("1.0"), false),
+        Update::add_new_default(id("2.0")),
+    ];
+    for (now_ms, update) in (1..).zip(&updates) {
+        sets.apply(update, now_ms, Limits::NONE).unwrap();
+    }
+    sets
+}
+
+#[test]
+fn build_ids_compare_with_plain_strings() {
+    let build_id = id("1.0");
+    assert!(build_id == *"1.0");
+    assert!(build_id != *"1.1");
+    assert!(build_id == "1.0");
+    assert!(build_id != "1.1");
+}
+
+#[test]
+fn only_limit_errors_are_limits() {
+    let mut sets = two_sets();
+    let too_many_sets = sets
+        .apply(
+            &Update::add_new_default(id("3.0")),
+            9,
+            Limits {
+                max_sets: 2,
+                max_build_ids: 0,
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(too_many_sets, UpdateError::TooManySets { .. }));
+    assert!(too_many_sets.is_limit());
+    let too_many_ids = sets
+        .apply(
+            &Update::add_new_default(id("3.0")),
+            9,
+            Limits {
+                max_sets: 0,
+                max_build_ids: 4,
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(too_many_ids, UpdateError::TooManyBuildIds { .. }));
+    assert!(too_many_ids.is_limit());
+    let not_found = sets
+        .apply(&Update::promote_set_by_build_id(id("9")), 9, Limits::NONE)
+        .unwrap_err();
+    assert!(!not_found.is_limit());
+}
+
+#[test]
+fn conversions_to_and_from_stored_data_match_the_methods() {
+    let sets = two_sets();
+    let data = VersioningData::from(&sets);
+    assert_eq!(data, sets.to_data());
+    assert_eq!(data.version_sets.len(), 2);
+    assert_eq!(VersionSets::try_from(&data), Ok(sets));
+    let mut broken = data;
+    broken.version_sets.reverse();
+    let error = VersionSets::try_from(&broken).unwrap_err();
+    assert_eq!(Some(error), VersionSets::from_data(&broken).err());
+}
+
+#[test]
+fn member_iterators_know_their_remaining_length() {
+    let sets = two_sets();
+    let set = &sets.sets()[0];
+    let mut members = set.build_ids();
+    assert_eq!(members.len(), 3);
+    assert_eq!(members.next().map(|r| r.id().as_str()), Some("1.0"));
+    assert_eq!(members.len(), 2);
+    assert_eq!(members.next_back().map(|r| r.id().as_str()), Some("1.2"));
+    assert_eq!((members.len(), members.size_hint()), (1, (1, Some(1))));
+    assert_eq!(members.next().map(|r| r.id().as_str()), Some("1.1"));
+    assert_eq!((members.len(), members.next()), (0, None));
+    let mut set_ids = set.set_ids();
+    assert_eq!(set_ids.len(), 1);
+    set_ids.next_back();
+    assert_eq!(set_ids.len(), 0);
+}
+
+#[test]
+fn poll_refusal_quotes_the_default_as_go_does() {
+    for (default, quoted) in [
+        ("a b", r#""a b""#),
+        ("a\u{1f}b", r#""a\x1fb""#),
+        ("a~", r#""a~""#),
+        ("a\u{7f}", r#""a\x7f""#),
+    ] {
+        let mut sets = VersionSets::new();
+        sets.apply(&Update::add_new_default(id("old")), 1, Limits::NONE)
+            .unwrap();
+        sets.apply(
+            &Update::add_new_compatible(id(default), id("old"), false),
+            2,
+            Limits::NONE,
+        )
+        .unwrap();
+        let refused = sets.poll(&id("old")).unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            format!("Task queue has a newer compatible build: {quoted}")
+        );
+    }
+}
+
+#[test]
+fn resolutions_explain_themselves() {
+    let sets = two_sets();
+    let empty = VersionSets::new();
+    let (old, unknown) = (id("1.0"), id("x"));
+    let cases = [
+        (
+            &sets,
+            VersioningIntent::Compatible,
+            Some(&old),
+            true,
+            Target::SetDefault(id("1.2")),
+            "compatible: 1.0 is in set [1.0, 1.1, 1.2] whose default is 1.2",
+        ),
+        (
+            &sets,
+            VersioningIntent::Compatible,
+            Some(&old),
+            false,
+            Target::Rejected,
+            "compatible: a compatible intent cannot target another task queue; the server fails the workflow task",
+        ),
+        (
+            &sets,
+            VersioningIntent::Unspecified,
+            None,
+            true,
+            Target::Unversioned,
+            "unspecified on the caller's own task queue means compatible: the caller is unversioned, so the new work is unversioned too",
+        ),
+        (
+            &sets,
+            VersioningIntent::Compatible,
+            Some(&unknown),
+            true,
+            Target::ExactBuildId(id("x")),
+            "compatible: x is in no set of the target task queue, so the work goes to that exact build ID",
+        ),
+        (
+            &empty,
+            VersioningIntent::Default,
+            Some(&old),
+            true,
+            Target::Unversioned,
+            "default: the target task queue has no sets, so the work is unversioned",
+        ),
+        (
+            &sets,
+            VersioningIntent::Unspecified,
+            Some(&old),
+            false,
+            Target::SetDefault(id("2.0")),
+            "unspecified on another task queue means default: the target task queue's default set is [2.0] whose default is 2.0",
+        ),
+    ];
+    for (queue, intent, caller, same_task_queue, target, text) in cases {
+        let resolution = queue.resolve(intent, caller, same_task_queue);
+        assert_eq!(resolution.target(), &target);
+        assert_eq!(resolution.to_string(), text);
+    }
+}
+
+#[test]
+fn a_set_is_never_empty_and_holds_only_its_members() {
+    let sets = two_sets();
+    let set = &sets.sets()[0];
+    assert!(!set.is_empty());
+    assert!(set.contains("1.1"));
+    assert!(!set.contains("2.0"));
+}
+
+#[test]
+fn set_ids_print_as_their_text() {
+    let sets = two_sets();
+    let set_id = sets.sets()[1].primary_set_id();
+    assert_eq!(set_id.to_string(), set_id.as_str());
+    assert_eq!(format!("{set_id:?}"), format!("{:?}", set_id.as_str()));
+    assert!(!set_id.as_str().is_empty());
+}
+
+/// Values are equal when their sets and their clocks are.
+#[test]
+fn equality_looks_at_the_sets_and_the_clock() {
+    let later = version_sets::Hlc {
+        wall_clock: 5,
+        version: 0,
+        cluster_id: 0,
+    };
+    assert_ne!(VersionSets::new(), VersionSets::starting_at(later));
+    let mut a = VersionSets::new();
+    let mut b = VersionSets::new();
+    a.apply(&Update::add_new_default(id("a")), 1, Limits::NONE)
+        .unwrap();
+    b.apply(&Update::add_new_default(id("b")), 1, Limits::NONE)
+        .unwrap();
+    assert_eq!(a.clock(), b.clock());
+    assert_ne!(a, b);
+    assert_eq!(a, a.clone());
+}
+
+#[cfg(feature = "serde")]
+mod serde_forms {
+    use version_sets::{BuildIdData, BuildIdState, Hlc};
+
+    fn state(json: &str) -> Result<Option<BuildIdState>, String> {
+        serde_json::from_str::<BuildIdData>(&format!(r#"{{"id": "1.0", "state": {json}}}"#))
+            .map(|record| record.state)
+            .map_err(|error| error.to_string())
+    }
+
+    /// Every spelling of the three states, and the words of the errors for the rest.
+    #[test]
+    fn build_id_states_read_as_names_or_numbers() {
+        assert_eq!(state("0"), Ok(None));
+        assert_eq!(state("1"), Ok(Some(BuildIdState::Active)));
+        assert_eq!(state("2"), Ok(Some(BuildIdState::Deleted)));
+        assert_eq!(state(r#""STATE_UNSPECIFIED""#), Ok(None));
+        assert_eq!(state(r#""STATE_ACTIVE""#), Ok(Some(BuildIdState::Active)));
+        assert_eq!(state(r#""STATE_DELETED""#), Ok(Some(BuildIdState::Deleted)));
+        let expected = "STATE_ACTIVE, STATE_DELETED, STATE_UNSPECIFIED or 0, 1, 2";
+        for bad in ["-1", "3", r#""ACTIVE""#, "true"] {
+            let error = state(bad).unwrap_err();
+            assert!(error.contains(expected), "{bad}: {error}");
+        }
+    }
+
+    #[test]
+    fn clock_fields_that_are_not_integers_say_what_they_should_be() {
+        let error = serde_json::from_str::<Hlc>(r#"{"wallClock": true}"#).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("expected an integer, as a number or a decimal string"),
+            "{error}"
+        );
+    }
+}
