@@ -146,19 +146,11 @@ fn check_report(steps: &[trace::Step], report: &trace::Report) {
     if let Err(error) = report.state.validate() {
         panic!("the runner left an invalid value: {error}");
     }
-    let listing: Vec<Vec<String>> = report
-        .state
-        .response(0)
-        .major_version_sets
-        .iter()
-        .map(|set| {
-            set.build_ids
-                .iter()
-                .map(|id| id.as_str().to_owned())
-                .collect()
-        })
-        .collect();
-    assert_eq!(listing, model.public_view(0), "the sets the trace left");
+    assert_eq!(
+        super::world::listing(&report.state, 0),
+        model.public_view(0),
+        "the sets the trace left"
+    );
 }
 
 fn strings(sets: &[Vec<BuildId>]) -> Vec<Vec<String>> {

@@ -579,18 +579,11 @@ impl World {
         );
         assert_eq!(real.is_empty(), model.sets.is_empty(), "is_empty");
         for max_sets in 0..=model.sets.len() + 1 {
-            let got: Vec<Vec<String>> = real
-                .response(max_sets)
-                .major_version_sets
-                .iter()
-                .map(|set| {
-                    set.build_ids
-                        .iter()
-                        .map(|id| id.as_str().to_owned())
-                        .collect()
-                })
-                .collect();
-            assert_eq!(got, model.public_view(max_sets), "response({max_sets})");
+            assert_eq!(
+                listing(real, max_sets),
+                model.public_view(max_sets),
+                "response({max_sets})"
+            );
         }
         let default = real.default_build_id().map(|id| id.as_str().to_owned());
         assert_eq!(default, model.queue_default(), "default_build_id");
@@ -694,4 +687,18 @@ impl World {
             }
         }
     }
+}
+
+/// The public view's build IDs as plain strings, as the model lists them.
+pub(crate) fn listing(real: &VersionSets, max_sets: usize) -> Vec<Vec<String>> {
+    real.response(max_sets)
+        .major_version_sets
+        .iter()
+        .map(|set| {
+            set.build_ids
+                .iter()
+                .map(|id| id.as_str().to_owned())
+                .collect()
+        })
+        .collect()
 }
