@@ -139,7 +139,7 @@ fn a_wrong_expectation_fails_and_the_run_goes_on() {
             r#"line 4: expected {"setDefault":"2.0"}, got {"setDefault":"1.0"}"#,
         ]
     );
-    assert_eq!((report.passed, report.failed), (2, 2));
+    assert_eq!((report.passed, report.failed()), (2, 2));
 }
 
 #[test]

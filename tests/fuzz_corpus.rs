@@ -105,7 +105,7 @@ fn trace_seeds_parse_or_fail_as_named() {
             if name.starts_with("wrong-") {
                 assert_eq!(report.passed, 0, "{name}");
             } else {
-                assert_eq!(report.failed, 0, "{name}: {:?}", report.failures);
+                assert_eq!(report.failed(), 0, "{name}: {:?}", report.failures);
             }
             runs += 1;
         } else if !name.starts_with("operations-") {

@@ -136,7 +136,7 @@ fn check_report(steps: &[trace::Step], report: &trace::Report) {
     }
     let reported: Vec<usize> = report.failures.iter().map(|f| f.line).collect();
     assert_eq!(reported, failed, "lines whose expectation failed");
-    assert_eq!(report.failed, failed.len(), "failed count");
+    assert_eq!(report.failed(), failed.len(), "failed count");
     assert_eq!(report.passed, passed, "passed count");
     for failure in &report.failures {
         let text = failure.to_string();

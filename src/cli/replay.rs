@@ -56,7 +56,7 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
             ));
         }
         passed += report.passed;
-        failed += report.failed;
+        failed += report.failed();
     }
     output.line(format_args!("{passed} passed, {failed} failed"));
     if failed > 0 {

@@ -28,7 +28,7 @@
 //! {"poll": "1.0", "expect": "accepted"}
 //! "#)?;
 //! let report = trace::run(&steps);
-//! assert_eq!((report.passed, report.failed), (3, 1));
+//! assert_eq!((report.passed, report.failed()), (3, 1));
 //! assert_eq!(
 //!     report.failures[0].to_string(),
 //!     r#"line 5: expected "accepted", got {"newerBuildExists":"1.1"}"#

@@ -242,7 +242,7 @@ fn the_runner_checks_every_kind_of_expectation() {
             r#"line 12: expected "unknownBuildId", got "accepted""#,
         ]
     );
-    assert_eq!((report.passed, report.failed), (5, 5));
+    assert_eq!((report.passed, report.failed()), (5, 5));
     assert_eq!(report.state.default_build_id(), Some(&id("1.0")));
 }
 

@@ -62,10 +62,10 @@ pub(crate) fn examine(input: &Input, traces: Traces) -> Result<Examined, String>
         let steps = trace::parse(&input.bytes)
             .map_err(|error| format!("{name}:{}: {}", error.line(), error.problem()))?;
         let report = trace::run(&steps);
-        let note = (report.failed > 0).then(|| {
+        let note = (report.failed() > 0).then(|| {
             format!(
                 "{name}: note: {} of the trace's expectations failed; this is the state it leaves",
-                report.failed
+                report.failed()
             )
         });
         return Ok(Examined {
