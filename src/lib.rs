@@ -75,42 +75,33 @@
     clippy::panic
 )]
 
-mod apply;
 mod build_id;
 mod clock;
-mod data;
-mod deltas;
-mod dispatch;
 mod error;
-mod invalid;
-mod members;
-mod merge;
-mod persist;
-mod resolve;
-mod response;
-#[cfg(feature = "serde")]
-mod serde;
+mod lifecycle;
+mod non_empty;
+mod ops;
+mod routing;
 mod set;
 mod set_id;
-mod tombstones;
+mod stored;
 #[cfg(feature = "trace")]
 pub mod trace;
-mod update;
 mod version_sets;
 
 pub use build_id::{BuildId, BuildIdError, MAX_BUILD_ID_LEN};
 pub use clock::Hlc;
-pub use data::{BuildIdData, VersionSetData, VersioningData};
-pub use deltas::BuildIdDeltas;
-pub use dispatch::{DispatchQueue, NewerBuildExists, StickyWorkerUnavailable};
 pub use error::{Code, UpdateError};
-pub use invalid::{InvalidData, Problem, Violation};
-pub use members::Members;
-pub use resolve::{Resolution, Target, VersioningIntent};
-pub use response::{BuildIdCompatibility, MajorVersionSet};
+pub use lifecycle::BuildIdDeltas;
+pub use non_empty::Members;
+pub use ops::{Limits, Outcome, Update};
+pub use routing::{DispatchQueue, NewerBuildExists, StickyWorkerUnavailable};
+pub use routing::{Resolution, Target, VersioningIntent};
 pub use set::{BuildIdRecord, BuildIdState, CompatibleSet};
 pub use set_id::SetId;
-pub use update::{Limits, Outcome, Update};
+pub use stored::{BuildIdCompatibility, MajorVersionSet};
+pub use stored::{BuildIdData, VersionSetData, VersioningData};
+pub use stored::{InvalidData, Problem, Violation};
 pub use version_sets::VersionSets;
 
 // The README's example is compiled and run with the doctests.

@@ -1,6 +1,6 @@
 //! A compatible set and the records of its build IDs.
 
-use crate::members::{Members, NonEmpty};
+use crate::non_empty::{Members, NonEmpty};
 use crate::{BuildId, Hlc, SetId};
 
 /// Whether a build ID is live or a tombstone left by garbage collection.

@@ -1,6 +1,6 @@
 //! Garbage collection: tombstoning build IDs and clearing the tombstones.
 
-use crate::members::NonEmpty;
+use crate::non_empty::NonEmpty;
 use crate::{BuildId, BuildIdState, CompatibleSet, Outcome, VersionSets};
 
 impl VersionSets {

@@ -70,6 +70,6 @@ fn unsorted_set_ids_are_caught() {
     merged.extend(sets.sets[1].set_ids.clone().into_vec());
     merged.sort();
     merged.reverse();
-    sets.sets[0].set_ids = crate::members::NonEmpty::from_vec(merged).unwrap();
+    sets.sets[0].set_ids = crate::non_empty::NonEmpty::from_vec(merged).unwrap();
     assert_eq!(problems(&sets), [Problem::UnsortedSetIds]);
 }

@@ -1,6 +1,6 @@
 //! Persisting a build ID that pollers used before any update named it.
 
-use crate::members::NonEmpty;
+use crate::non_empty::NonEmpty;
 use crate::{BuildId, BuildIdRecord, CompatibleSet, Hlc, Outcome, SetId, VersionSets};
 
 impl VersionSets {

@@ -3,9 +3,12 @@
 //! Every operation is planned first, with all checks (the limits included) made against the
 //! unchanged value, and only then carried out. So a failed update cannot leave a trace.
 
-use crate::{
-    BuildId, BuildIdRecord, CompatibleSet, Hlc, Limits, Outcome, Update, UpdateError, VersionSets,
-};
+mod merge_sets;
+mod update;
+
+pub use update::{Limits, Outcome, Update};
+
+use crate::{BuildId, BuildIdRecord, CompatibleSet, Hlc, UpdateError, VersionSets};
 
 /// What an update will do, decided before anything changes. Positions are set positions.
 #[derive(Debug)]

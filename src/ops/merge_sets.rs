@@ -1,6 +1,6 @@
 //! The merge-sets operation.
 
-use crate::members::NonEmpty;
+use crate::non_empty::NonEmpty;
 use crate::{CompatibleSet, Hlc, VersionSets};
 
 impl VersionSets {

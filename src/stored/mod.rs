@@ -1,9 +1,17 @@
 //! Temporal's stored `VersioningData`, field by field, and the validating conversion into a
-//! [`VersionSets`].
+//! [`VersionSets`]; the public `GetWorkerBuildIdCompatibility` view; what can be wrong with
+//! either.
 
-use crate::members::NonEmpty;
+mod invalid;
+#[cfg(feature = "serde")]
+pub(crate) mod proto_json;
+mod response;
+
+pub use invalid::{InvalidData, Problem, Violation};
+pub use response::{BuildIdCompatibility, MajorVersionSet};
+
+use crate::non_empty::NonEmpty;
 use crate::{BuildId, BuildIdRecord, BuildIdState, CompatibleSet, Hlc, SetId, VersionSets};
-use crate::{InvalidData, Problem, Violation};
 
 /// The versioning data of a task queue as Temporal stores it (the `version_sets` of its
 /// internal `VersioningData` proto). Plain data: any value can be built, valid or not;
@@ -55,7 +63,10 @@ pub struct BuildIdData {
     #[cfg_attr(feature = "serde", serde(default))]
     pub id: String,
     /// `None` stands for `STATE_UNSPECIFIED`, which no valid record has.
-    #[cfg_attr(feature = "serde", serde(default, with = "crate::serde::state"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, with = "crate::stored::proto_json::state")
+    )]
     pub state: Option<BuildIdState>,
     /// When the record was added or its state last changed.
     #[cfg_attr(
