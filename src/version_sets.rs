@@ -51,12 +51,14 @@ pub struct VersionSets {
     pub(crate) sets: Vec<CompatibleSet>,
     pub(crate) index: HashMap<BuildId, Location, FixedState>,
     pub(crate) clock: Hlc,
+    /// The cluster that stamps this value's changes.
+    pub(crate) cluster_id: i64,
 }
 
 // The index is derived from the sets, so equality is that of the sets and the clock.
 impl PartialEq for VersionSets {
     fn eq(&self, other: &Self) -> bool {
-        self.sets == other.sets && self.clock == other.clock
+        self.sets == other.sets && self.clock == other.clock && self.cluster_id == other.cluster_id
     }
 }
 
@@ -73,8 +75,55 @@ impl VersionSets {
     pub fn starting_at(clock: Hlc) -> Self {
         Self {
             clock,
+            cluster_id: clock.cluster_id,
             ..Self::default()
         }
+    }
+
+    /// This value as the replica of cluster `cluster_id`: every later change is stamped with
+    /// that cluster ID. Use it on data loaded from storage or received from another cluster,
+    /// which otherwise keeps the cluster of its newest stamp.
+    ///
+    /// # Example
+    /// ```
+    /// use version_sets::{BuildId, Hlc, Limits, Update, VersionSets};
+    ///
+    /// let mut sets = VersionSets::starting_at(Hlc::zero(2)).with_cluster_id(7);
+    /// sets.apply(&Update::add_new_default(BuildId::new("1.0")?), 1_000, Limits::NONE)?;
+    /// assert_eq!(sets.clock(), Hlc { wall_clock: 1_000, version: 0, cluster_id: 7 });
+    /// assert_eq!(sets.cluster_id(), 7);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_cluster_id(mut self, cluster_id: i64) -> Self {
+        self.cluster_id = cluster_id;
+        self
+    }
+
+    /// The cluster whose ID stamps this value's changes.
+    pub fn cluster_id(&self) -> i64 {
+        self.cluster_id
+    }
+
+    /// The stamp the next change at wall time `now_ms` would get, with this value's cluster.
+    pub(crate) fn next_stamp(&self, now_ms: i64) -> Hlc {
+        Hlc {
+            cluster_id: self.cluster_id,
+            ..self.clock.next(now_ms)
+        }
+    }
+
+    /// Stamps a change at wall time `now_ms`: the stamp becomes the clock.
+    pub(crate) fn stamp(&mut self, now_ms: i64) -> Hlc {
+        self.clock = self.next_stamp(now_ms);
+        self.clock
+    }
+
+    /// Moves the clock up to `at_least` (never down), so that later changes stamp later than
+    /// anything merged in.
+    #[allow(dead_code)] // used by the replica merge
+    pub(crate) fn raise_clock(&mut self, at_least: Hlc) {
+        self.clock = self.clock.max(at_least);
     }
 
     pub(crate) fn from_sets(sets: Vec<CompatibleSet>, clock: Hlc) -> Self {
@@ -82,6 +131,7 @@ impl VersionSets {
             sets,
             index: HashMap::default(),
             clock,
+            cluster_id: clock.cluster_id,
         };
         value.reindex_from(0);
         value

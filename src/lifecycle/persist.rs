@@ -26,7 +26,7 @@ impl VersionSets {
     /// ```
     pub fn persist_unknown_build_id(&mut self, build_id: &BuildId, now_ms: i64) -> Outcome {
         let guessed = SetId::for_build_id(build_id);
-        let t = self.clock.next(now_ms);
+        let t = self.next_stamp(now_ms);
         match self.locate(build_id) {
             Some(at) => {
                 let Some(set) = self.sets.get_mut(at.set) else {

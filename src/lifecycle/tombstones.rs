@@ -35,8 +35,7 @@ impl VersionSets {
         if found.is_empty() {
             return Outcome::NoOp;
         }
-        let t = self.clock.next(now_ms);
-        self.clock = t;
+        let t = self.stamp(now_ms);
         for at in found {
             let record = self
                 .sets

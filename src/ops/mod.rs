@@ -76,8 +76,7 @@ impl VersionSets {
         if let Plan::NoOp = plan {
             return Ok(Outcome::NoOp);
         }
-        let t = self.clock.next(now_ms);
-        self.clock = t;
+        let t = self.stamp(now_ms);
         self.execute(plan, t);
         debug_assert_eq!(self.validate(), Ok(()));
         Ok(Outcome::Changed)

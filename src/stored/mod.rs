@@ -120,7 +120,9 @@ impl VersionSets {
         if !violations.is_empty() {
             return Err(InvalidData::new(violations));
         }
-        let mut clock = Hlc::default();
+        // The newest stamp, whatever its wall time (zero or negative ones included), so that
+        // the loaded value keeps that stamp's cluster.
+        let mut clock: Option<Hlc> = None;
         let mut sets = Vec::with_capacity(data.version_sets.len());
         for (i, set) in data.version_sets.iter().enumerate() {
             let build = || -> Option<CompatibleSet> {
@@ -148,15 +150,18 @@ impl VersionSets {
                     Problem::Unreadable,
                 )])
             })?;
-            clock = clock.max(set.became_default_timestamp);
-            for record in set.build_ids() {
-                clock = clock
-                    .max(record.state_update_timestamp)
-                    .max(record.became_default_timestamp);
+            let stamps = set.build_ids().flat_map(|record| {
+                [
+                    record.state_update_timestamp,
+                    record.became_default_timestamp,
+                ]
+            });
+            for stamp in stamps.chain([set.became_default_timestamp]) {
+                clock = clock.max(Some(stamp));
             }
             sets.push(set);
         }
-        Ok(Self::from_sets(sets, clock))
+        Ok(Self::from_sets(sets, clock.unwrap_or_default()))
     }
 
     /// The stored form of these sets.
