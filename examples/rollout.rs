@@ -7,7 +7,7 @@
 
 use std::error::Error;
 
-use version_sets::{BuildId, Limits, Update, VersionSets, VersioningIntent};
+use version_sets::{BuildId, Limits, TargetQueue, Update, VersionSets, VersioningIntent};
 
 fn main() -> Result<(), Box<dyn Error>> {
     let id = |s: &str| BuildId::new(s);
@@ -51,7 +51,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     // Workflows still running on old builds schedule activities on their own queue.
     for caller in [id("deadbeef")?, id("f00d")?] {
         for intent in [VersioningIntent::Compatible, VersioningIntent::Default] {
-            let resolution = queue.resolve(intent, Some(&caller), true);
+            let resolution = queue.resolve(intent, Some(caller.as_str()), TargetQueue::Same);
             println!(
                 "{intent:?} activity of a {caller} workflow -> {:?}",
                 resolution.target()
@@ -73,7 +73,7 @@ fn print_sets(title: &str, queue: &VersionSets) {
     if queue.is_empty() {
         println!("  (no sets: the queue is unversioned)");
     }
-    for (i, set) in queue.sets().iter().enumerate() {
+    for (i, set) in queue.sets().enumerate() {
         let members: Vec<String> = set
             .build_ids()
             .map(|record| {

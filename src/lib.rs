@@ -13,7 +13,7 @@
 //! The rollout from Temporal's guide: ship `deadbeef`, patch it compatibly, then see where
 //! an activity of a workflow still running on `deadbeef` goes.
 //! ```
-//! use version_sets::{BuildId, Limits, Target, Update, VersionSets, VersioningIntent};
+//! use version_sets::{BuildId, Limits, Target, TargetQueue, Update, VersionSets, VersioningIntent};
 //!
 //! let id = |s: &str| BuildId::new(s);
 //! let mut queue = VersionSets::new();
@@ -23,9 +23,9 @@
 //! queue.apply(&Update::add_new_default(id("cafe")?), 3_000, limits)?;
 //!
 //! let caller = id("deadbeef")?;
-//! let compatible = queue.resolve(VersioningIntent::Compatible, Some(&caller), true);
+//! let compatible = queue.resolve(VersioningIntent::Compatible, Some("deadbeef"), TargetQueue::Same);
 //! assert_eq!(compatible.target(), &Target::SetDefault(id("deadbeef.1")?));
-//! let default = queue.resolve(VersioningIntent::Default, Some(&caller), true);
+//! let default = queue.resolve(VersioningIntent::Default, Some("deadbeef"), TargetQueue::Same);
 //! assert_eq!(default.target(), &Target::SetDefault(id("cafe")?));
 //!
 //! // A worker still on `deadbeef` is told to make way for the newer compatible build.
@@ -77,7 +77,9 @@
 
 mod build_id;
 mod clock;
+mod core;
 mod error;
+mod invariants;
 mod lifecycle;
 mod non_empty;
 mod ops;
@@ -92,12 +94,13 @@ mod version_sets;
 pub use build_id::{BuildId, BuildIdError, MAX_BUILD_ID_LEN};
 pub use clock::Hlc;
 pub use error::{Code, UpdateError};
+pub use invariants::Inconsistency;
 pub use lifecycle::BuildIdDeltas;
 pub use non_empty::Members;
 pub use ops::{Limits, Outcome, Update};
 pub use routing::{DispatchQueue, NewerBuildExists, StickyWorkerUnavailable};
-pub use routing::{Resolution, Target, VersioningIntent};
-pub use set::{BuildIdRecord, BuildIdState, CompatibleSet};
+pub use routing::{Resolution, Target, TargetQueue, VersioningIntent};
+pub use set::{BuildIdRecord, BuildIdState, BuildIds, CompatibleSet, Sets};
 pub use set_id::SetId;
 pub use stored::{BuildIdCompatibility, MajorVersionSet};
 pub use stored::{BuildIdData, VersionSetData, VersioningData};

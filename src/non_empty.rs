@@ -48,46 +48,46 @@ impl<T> NonEmpty<T> {
         &self.rest
     }
 
-    pub(crate) fn get(&self, index: usize) -> Option<&T> {
-        match index.checked_sub(1) {
-            None => Some(&self.first),
-            Some(i) => self.rest.get(i),
-        }
-    }
-
-    pub(crate) fn get_mut(&mut self, index: usize) -> Option<&mut T> {
-        match index.checked_sub(1) {
-            None => Some(&mut self.first),
-            Some(i) => self.rest.get_mut(i),
-        }
-    }
-
-    pub(crate) fn last(&self) -> &T {
-        self.rest.last().unwrap_or(&self.first)
-    }
-
     pub(crate) fn iter(&self) -> Members<'_, T> {
         Members {
             inner: once(&self.first).chain(self.rest.iter()),
             len: self.len(),
         }
     }
+}
 
-    pub(crate) fn push(&mut self, item: T) {
-        self.rest.push(item);
+impl<T: Ord> NonEmpty<T> {
+    /// A sorted list of distinct items from `items`; `None` when there are none.
+    pub(crate) fn sorted(mut items: Vec<T>) -> Option<Self> {
+        items.sort_unstable();
+        items.dedup();
+        Self::from_vec(items)
     }
 
-    /// Moves the element at `index` to the end; an index past the end changes nothing.
-    pub(crate) fn move_to_end(&mut self, index: usize) {
-        if index == 0 {
-            if !self.rest.is_empty() {
-                let next = self.rest.remove(0);
-                let old_first = std::mem::replace(&mut self.first, next);
-                self.rest.push(old_first);
+    /// Inserts `item` into a sorted list in its place; `false` (and no change) when it is
+    /// there already.
+    pub(crate) fn insert_sorted(&mut self, item: T) -> bool {
+        match item.cmp(&self.first) {
+            std::cmp::Ordering::Equal => false,
+            std::cmp::Ordering::Less => {
+                let old_first = std::mem::replace(&mut self.first, item);
+                self.rest.insert(0, old_first);
+                true
             }
-        } else if index <= self.rest.len() {
-            let item = self.rest.remove(index - 1);
-            self.rest.push(item);
+            std::cmp::Ordering::Greater => match self.rest.binary_search(&item) {
+                Ok(_) => false,
+                Err(slot) => {
+                    self.rest.insert(slot, item);
+                    true
+                }
+            },
+        }
+    }
+
+    /// Joins another sorted list into this sorted one, keeping it sorted and distinct.
+    pub(crate) fn merge_sorted(&mut self, other: Self) {
+        for item in other.into_vec() {
+            self.insert_sorted(item);
         }
     }
 }
@@ -132,30 +132,33 @@ mod tests {
     }
 
     #[test]
-    fn move_to_end_from_every_position() {
-        for (index, expected) in [
-            (0, [2, 3, 1]),
-            (1, [1, 3, 2]),
-            (2, [1, 2, 3]),
-            (9, [1, 2, 3]),
-        ] {
-            let mut list = NonEmpty::from_vec(vec![1, 2, 3]).unwrap();
-            list.move_to_end(index);
-            assert_eq!(items(&list), expected, "index {index}");
-        }
-        let mut single = NonEmpty::one(7);
-        single.move_to_end(0);
-        assert_eq!(items(&single), [7]);
+    fn insert_sorted_keeps_order_and_refuses_repeats() {
+        let mut list = NonEmpty::one(5);
+        assert!(list.insert_sorted(3));
+        assert!(list.insert_sorted(9));
+        assert!(list.insert_sorted(7));
+        assert!(!list.insert_sorted(5));
+        assert!(!list.insert_sorted(3));
+        assert!(!list.insert_sorted(9));
+        assert_eq!(items(&list), [3, 5, 7, 9]);
+        assert_eq!((*list.first(), list.rest()), (3, &[5, 7, 9][..]));
+    }
+
+    #[test]
+    fn merge_sorted_is_the_sorted_union() {
+        let mut list = NonEmpty::sorted(vec![4, 1, 4]).unwrap();
+        list.merge_sorted(NonEmpty::sorted(vec![2, 4, 0]).unwrap());
+        assert_eq!(items(&list), [0, 1, 2, 4]);
+        assert!(NonEmpty::<u8>::sorted(vec![]).is_none());
     }
 
     #[test]
     fn last_len_and_iteration_agree() {
-        let mut list = NonEmpty::one(1);
-        assert_eq!((*list.last(), list.len()), (1, 1));
-        list.push(2);
-        assert_eq!((*list.last(), list.len(), list.iter().len()), (2, 2, 2));
+        let list = NonEmpty::from_vec(vec![1, 2]).unwrap();
+        assert_eq!((list.len(), list.iter().len()), (2, 2));
         assert_eq!(list.iter().rev().copied().collect::<Vec<_>>(), [2, 1]);
         assert_eq!(list.clone().into_vec(), [1, 2]);
+        assert_eq!(NonEmpty::one(7).into_vec(), [7]);
         assert!(NonEmpty::<u8>::from_vec(vec![]).is_none());
     }
 }

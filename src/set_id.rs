@@ -33,7 +33,13 @@ impl SetId {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn for_build_id(build_id: &BuildId) -> Self {
-        let digest = Sha256::digest(build_id.as_str().as_bytes());
+        Self::for_text(build_id.as_str())
+    }
+
+    /// The set ID a build ID named `text` would have, whether or not `text` is a valid build
+    /// ID (a lookup may be asked about any string).
+    pub(crate) fn for_text(text: &str) -> Self {
+        let digest = Sha256::digest(text.as_bytes());
         let mut text = URL_SAFE.encode(digest);
         // 32 bytes encode to 44 characters, so the cut never reaches the padding.
         text.truncate(SET_ID_LEN);

@@ -1,21 +1,10 @@
-//! The versioning data of one task queue, its lookup index and its read model.
+//! The versioning data of one task queue: its read model, clock and cluster.
 
-use std::collections::HashMap;
-use std::collections::hash_map::DefaultHasher;
-use std::hash::BuildHasherDefault;
+use std::fmt;
 
+use crate::core::Core;
+use crate::set::Sets;
 use crate::{BuildId, BuildIdRecord, CompatibleSet, Hlc};
-
-/// A fixed-key hasher: the library holds no randomness, and the index is never iterated, so
-/// its order cannot leak into results either way.
-type FixedState = BuildHasherDefault<DefaultHasher>;
-
-/// Where a build ID sits: the set's position in the list, and its position in the set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Location {
-    pub(crate) set: usize,
-    pub(crate) member: usize,
-}
 
 /// The build-ID versioning data of one task queue: an ordered list of compatible sets, the
 /// last of which is the queue's default.
@@ -23,8 +12,8 @@ pub(crate) struct Location {
 /// Change it with [`apply`](Self::apply) (and, for garbage collection,
 /// [`remove_build_ids`](Self::remove_build_ids) and
 /// [`clear_tombstones`](Self::clear_tombstones)); read it with the methods below. Every
-/// lookup by build ID goes through an index kept beside the sets, so it costs O(1) however
-/// many sets and build IDs the queue holds.
+/// lookup by build ID costs O(1) however many sets and build IDs the queue holds, and so does
+/// every update but a merge of sets, which costs O(size of the two sets).
 ///
 /// The value keeps its own [hybrid logical clock](Hlc), which is at least every timestamp it
 /// holds. Each change is stamped with the clock's [`next`](Hlc::next) value for the wall time
@@ -46,23 +35,33 @@ pub(crate) struct Location {
 /// assert!(!sets.is_set_default("1.0"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct VersionSets {
-    pub(crate) sets: Vec<CompatibleSet>,
-    pub(crate) index: HashMap<BuildId, Location, FixedState>,
+    pub(crate) core: Core,
     pub(crate) clock: Hlc,
     /// The cluster that stamps this value's changes.
     pub(crate) cluster_id: i64,
 }
 
-// The index is derived from the sets, so equality is that of the sets and the clock.
 impl PartialEq for VersionSets {
     fn eq(&self, other: &Self) -> bool {
-        self.sets == other.sets && self.clock == other.clock && self.cluster_id == other.cluster_id
+        self.clock == other.clock
+            && self.cluster_id == other.cluster_id
+            && self.sets().eq(other.sets())
     }
 }
 
 impl Eq for VersionSets {}
+
+impl fmt::Debug for VersionSets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VersionSets")
+            .field("sets", &self.core)
+            .field("clock", &self.clock)
+            .field("cluster_id", &self.cluster_id)
+            .finish()
+    }
+}
 
 impl VersionSets {
     /// An empty task queue (no sets) whose clock starts at zero on cluster 0.
@@ -74,9 +73,9 @@ impl VersionSets {
     /// `clock.cluster_id`, and every stamp is later than `clock`.
     pub fn starting_at(clock: Hlc) -> Self {
         Self {
+            core: Core::default(),
             clock,
             cluster_id: clock.cluster_id,
-            ..Self::default()
         }
     }
 
@@ -121,49 +120,9 @@ impl VersionSets {
 
     /// Moves the clock up to `at_least` (never down), so that later changes stamp later than
     /// anything merged in.
-    #[allow(dead_code)] // used by the replica merge
+    #[allow(dead_code)] // for the replica merge
     pub(crate) fn raise_clock(&mut self, at_least: Hlc) {
         self.clock = self.clock.max(at_least);
-    }
-
-    pub(crate) fn from_sets(sets: Vec<CompatibleSet>, clock: Hlc) -> Self {
-        let mut value = Self {
-            sets,
-            index: HashMap::default(),
-            clock,
-            cluster_id: clock.cluster_id,
-        };
-        value.reindex_from(0);
-        value
-    }
-
-    /// Rebuilds the index entries of the sets from position `start` on (after a set moved or
-    /// members were reordered there).
-    ///
-    /// Entries are overwritten, never removed: callers that drop build IDs start at 0, which
-    /// clears the index first.
-    pub(crate) fn reindex_from(&mut self, start: usize) {
-        if start == 0 {
-            self.index.clear();
-        }
-        for set in start..self.sets.len() {
-            self.reindex_set(set);
-        }
-    }
-
-    /// Rebuilds the index entries of the members of the set at `set`.
-    pub(crate) fn reindex_set(&mut self, set: usize) {
-        let Some(compatible) = self.sets.get(set) else {
-            return;
-        };
-        for (member, record) in compatible.build_ids.iter().enumerate() {
-            self.index
-                .insert(record.id.clone(), Location { set, member });
-        }
-    }
-
-    pub(crate) fn locate(&self, id: impl AsRef<str>) -> Option<Location> {
-        self.index.get(id.as_ref()).copied()
     }
 
     /// The clock: at least every timestamp in the data; the next change is stamped later.
@@ -172,38 +131,39 @@ impl VersionSets {
     }
 
     /// The sets, oldest first; the last is the queue's default set.
-    pub fn sets(&self) -> &[CompatibleSet] {
-        &self.sets
+    pub fn sets(&self) -> Sets<'_> {
+        Sets::new(&self.core)
     }
 
     /// The number of sets.
     pub fn set_count(&self) -> usize {
-        self.sets.len()
+        self.core.set_count()
     }
 
     /// The number of build IDs, tombstones included (as the limits count them).
     pub fn build_id_count(&self) -> usize {
-        self.index.len()
+        self.core.member_count()
     }
 
     /// Whether the queue has no sets (it is unversioned).
     pub fn is_empty(&self) -> bool {
-        self.sets.is_empty()
+        self.core.set_count() == 0
     }
 
     /// The queue's default set: the last one.
-    pub fn default_set(&self) -> Option<&CompatibleSet> {
-        self.sets.last()
+    pub fn default_set(&self) -> Option<CompatibleSet<'_>> {
+        let (_, newest) = self.core.ends()?;
+        Some(CompatibleSet::new(&self.core, newest))
     }
 
     /// The queue's default build ID: the default of the default set. New workflows go here.
     pub fn default_build_id(&self) -> Option<&BuildId> {
-        self.default_set().map(CompatibleSet::default_build_id)
+        self.default_set().map(|set| set.default_build_id())
     }
 
     /// Whether `id` is in some set (tombstones included).
     pub fn contains(&self, id: impl AsRef<str>) -> bool {
-        self.index.contains_key(id.as_ref())
+        self.core.find(id.as_ref()).is_some()
     }
 
     /// The set holding `id`, if any.
@@ -219,8 +179,9 @@ impl VersionSets {
     /// assert!(sets.set_of("2.0").is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn set_of(&self, id: impl AsRef<str>) -> Option<&CompatibleSet> {
-        self.sets.get(self.locate(id)?.set)
+    pub fn set_of(&self, id: impl AsRef<str>) -> Option<CompatibleSet<'_>> {
+        let (_, member) = self.core.find(id.as_ref())?;
+        Some(CompatibleSet::new(&self.core, member.set()))
     }
 
     /// The record of `id`: its state and timestamps.
@@ -236,20 +197,22 @@ impl VersionSets {
     /// assert_eq!(record.became_default_timestamp(), sets.clock());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn record(&self, id: impl AsRef<str>) -> Option<&BuildIdRecord> {
-        let at = self.locate(id)?;
-        self.sets.get(at.set)?.build_ids.get(at.member)
+    pub fn record(&self, id: impl AsRef<str>) -> Option<BuildIdRecord<'_>> {
+        let (key, _) = self.core.find(id.as_ref())?;
+        let (id, member) = self.core.member(key);
+        Some(BuildIdRecord::new(id, member))
     }
 
     /// The default of the set holding `id`: where work compatible with `id` goes.
     pub fn set_default_of(&self, id: impl AsRef<str>) -> Option<&BuildId> {
-        self.set_of(id).map(CompatibleSet::default_build_id)
+        self.set_of(id).map(|set| set.default_build_id())
     }
 
     /// Whether `id` is the default of its set.
     pub fn is_set_default(&self, id: impl AsRef<str>) -> bool {
-        self.set_of(id.as_ref())
-            .is_some_and(|set| set.default_build_id().as_str() == id.as_ref())
+        self.core
+            .find(id.as_ref())
+            .is_some_and(|(key, member)| self.core.set(member.set()).last() == key)
     }
 
     /// Whether `id` is the queue's default build ID.
@@ -273,8 +236,8 @@ impl VersionSets {
     /// assert_eq!(stale, ["1.0"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn non_default_members(&self) -> impl Iterator<Item = &BuildIdRecord> {
-        self.sets.iter().flat_map(|set| {
+    pub fn non_default_members(&self) -> impl Iterator<Item = BuildIdRecord<'_>> {
+        self.sets().flat_map(|set| {
             let defaults = set.len().saturating_sub(1);
             set.build_ids().take(defaults)
         })

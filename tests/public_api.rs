@@ -2,7 +2,8 @@
 //! sizes, error predicates and the words of every explanation. (Most were found by
 //! `cargo mutants` surviving; see TESTING.md.)
 use version_sets::{
-    BuildId, Limits, Target, Update, UpdateError, VersionSets, VersioningData, VersioningIntent,
+    BuildId, Limits, Target, TargetQueue, Update, UpdateError, VersionSets, VersioningData,
+    VersioningIntent,
 };
 
 fn id(name: &str) -> BuildId {
@@ -82,7 +83,7 @@ fn conversions_to_and_from_stored_data_match_the_methods() {
 #[test]
 fn member_iterators_know_their_remaining_length() {
     let sets = two_sets();
-    let set = &sets.sets()[0];
+    let set = sets.sets().next().unwrap();
     let mut members = set.build_ids();
     assert_eq!(members.len(), 3);
     assert_eq!(members.next().map(|r| r.id().as_str()), Some("1.0"));
@@ -114,7 +115,7 @@ fn poll_refusal_quotes_the_default_as_go_does() {
             Limits::NONE,
         )
         .unwrap();
-        let refused = sets.poll(&id("old")).unwrap_err();
+        let refused = sets.poll("old").unwrap_err();
         assert_eq!(
             refused.to_string(),
             format!("Task queue has a newer compatible build: {quoted}")
@@ -178,7 +179,12 @@ fn resolutions_explain_themselves() {
         ),
     ];
     for (queue, intent, caller, same_task_queue, target, text) in cases {
-        let resolution = queue.resolve(intent, caller, same_task_queue);
+        let target_queue = if same_task_queue {
+            TargetQueue::Same
+        } else {
+            TargetQueue::Other
+        };
+        let resolution = queue.resolve(intent, caller.map(BuildId::as_str), target_queue);
         assert_eq!(resolution.target(), &target);
         assert_eq!(resolution.to_string(), text);
     }
@@ -187,7 +193,7 @@ fn resolutions_explain_themselves() {
 #[test]
 fn a_set_is_never_empty_and_holds_only_its_members() {
     let sets = two_sets();
-    let set = &sets.sets()[0];
+    let set = sets.sets().next().unwrap();
     assert!(!set.is_empty());
     assert!(set.contains("1.1"));
     assert!(!set.contains("2.0"));
@@ -196,7 +202,7 @@ fn a_set_is_never_empty_and_holds_only_its_members() {
 #[test]
 fn set_ids_print_as_their_text() {
     let sets = two_sets();
-    let set_id = sets.sets()[1].primary_set_id();
+    let set_id = sets.sets().nth(1).unwrap().primary_set_id();
     assert_eq!(set_id.to_string(), set_id.as_str());
     assert_eq!(format!("{set_id:?}"), format!("{:?}", set_id.as_str()));
     assert!(!set_id.as_str().is_empty());

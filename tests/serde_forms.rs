@@ -34,7 +34,7 @@ fn loads_a_server_dump_with_int64_as_strings_or_numbers() {
     assert_eq!(ids(&sets), lists(&[&["0"], &["1"]]));
     assert!(!sets.record("1").unwrap().is_active());
     assert_eq!(
-        sets.sets()[1].became_default_timestamp(),
+        sets.sets().nth(1).unwrap().became_default_timestamp(),
         Hlc {
             wall_clock: 200,
             version: 3,

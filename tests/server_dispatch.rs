@@ -12,8 +12,8 @@ mod support;
 
 use support::*;
 use version_sets::{
-    BuildId, Code, DispatchQueue, Limits, Outcome, StickyWorkerUnavailable, Target, Update,
-    VersionSets, VersioningIntent,
+    BuildId, Code, DispatchQueue, Limits, Outcome, StickyWorkerUnavailable, Target, TargetQueue,
+    Update, VersionSets, VersioningIntent,
 };
 
 use VersioningIntent::{Compatible, Default, Unspecified};
@@ -44,8 +44,12 @@ fn resolve(
     caller: Option<&str>,
     same: bool,
 ) -> Target {
-    let caller = caller.map(id);
-    sets.resolve(intent, caller.as_ref(), same).into_target()
+    let queue = if same {
+        TargetQueue::Same
+    } else {
+        TargetQueue::Other
+    };
+    sets.resolve(intent, caller, queue).into_target()
 }
 
 fn set_default(text: &str) -> Target {
@@ -94,14 +98,14 @@ fn test_link_to_nonexistent_compatible_version_returns_not_found() {
 #[test]
 fn test_dispatch_new_workflow_start_worker_first() {
     let mut sets = VersionSets::new();
-    let guessed = sets.poll(&id("v1")).unwrap().set_id().cloned();
+    let guessed = sets.poll("v1").unwrap().set_id().cloned();
     assert_eq!(
         guessed.as_ref().map(|s| s.as_str().to_owned()),
         Some(h("v1"))
     );
     sets.apply(&add_default("v1"), 1, Limits::NONE).unwrap();
-    assert!(matches!(sets.poll(&id("v1")), Ok(DispatchQueue::Set(_))));
-    assert_eq!(sets.poll(&id("v1")).unwrap().set_id().cloned(), guessed);
+    assert!(matches!(sets.poll("v1"), Ok(DispatchQueue::Set(_))));
+    assert_eq!(sets.poll("v1").unwrap().set_id().cloned(), guessed);
     assert_eq!(resolve(&sets, Default, None, true), set_default("v1"));
 }
 
@@ -119,24 +123,24 @@ fn test_dispatch_unversioned_remains_unversioned() {
 fn test_dispatch_upgrade_stop_old_old() {
     let sets = queue(&[add_default("v1"), add_compatible("v11", "v1")]);
     assert_eq!(ids(&sets), lists(&[&["v1", "v11"]]));
-    let refused = sets.poll(&id("v1")).unwrap_err();
+    let refused = sets.poll("v1").unwrap_err();
     assert_eq!(refused.default_build_id, id("v11"));
     assert_eq!(refused.code(), Code::OutOfRange);
     assert_eq!(
         refused.to_string(),
         "Task queue has a newer compatible build: \"v11\""
     );
-    assert_eq!(sets.sticky_poll(&id("v1")), Err(refused));
-    assert_eq!(sets.sticky_add(&id("v1")), Err(StickyWorkerUnavailable));
+    assert_eq!(sets.sticky_poll("v1"), Err(refused));
+    assert_eq!(sets.sticky_add("v1"), Err(StickyWorkerUnavailable));
     assert_eq!(
         StickyWorkerUnavailable.to_string(),
         "sticky worker unavailable, please use original task queue."
     );
-    assert_eq!(sets.sticky_add(&id("v11")), Ok(()));
-    assert_eq!(sets.sticky_poll(&id("v11")), Ok(()));
+    assert_eq!(sets.sticky_add("v11"), Ok(()));
+    assert_eq!(sets.sticky_poll("v11"), Ok(()));
     // The workflow task of a `v1` workflow goes to `v1`'s set, which `v11` polls.
-    let task = sets.add_task(Some(&id("v1")));
-    assert_eq!(task.set_id(), sets.poll(&id("v11")).unwrap().set_id());
+    let task = sets.add_task(Some("v1"));
+    assert_eq!(task.set_id(), sets.poll("v11").unwrap().set_id());
     assert_eq!(
         resolve(&sets, Compatible, Some("v1"), true),
         set_default("v11")
@@ -259,9 +263,9 @@ fn test_describe_task_queue_legacy_version_sets() {
         add_compatible("v11", "v1"),
         add_default("v2"),
     ]);
-    assert!(sets.poll(&id("v1")).is_err());
-    assert!(sets.poll(&id("v11")).is_ok());
-    assert!(sets.poll(&id("v2")).is_ok());
+    assert!(sets.poll("v1").is_err());
+    assert!(sets.poll("v11").is_ok());
+    assert!(sets.poll("v2").is_ok());
     let refused: Vec<_> = sets.non_default_members().map(|r| r.id().clone()).collect();
     assert_eq!(refused, [id("v1")]);
 }
@@ -289,7 +293,7 @@ fn test_get_versioning_data() {
 fn test_unknown_build_id_match() {
     let sets = VersionSets::new();
     let unknown = id("unknown");
-    let task = sets.add_task(Some(&unknown));
+    let task = sets.add_task(Some(unknown.as_str()));
     let poll = sets.poll(&unknown).unwrap();
     assert!(matches!(task, DispatchQueue::Guessed(_)));
     assert_eq!(task, poll);
@@ -308,7 +312,7 @@ fn test_demoted_match() {
         vec![active("build0", at(1)), active("build1", at(2))],
         at(1),
     )]);
-    let Ok(DispatchQueue::Set(set)) = sets.poll(&id("build1")) else {
+    let Ok(DispatchQueue::Set(set)) = sets.poll("build1") else {
         panic!("build1 is its set's default and must be accepted");
     };
     let drained: Vec<_> = set.set_ids().map(|s| s.as_str().to_owned()).collect();
@@ -321,7 +325,7 @@ fn test_demoted_match() {
     );
     // A task for `build0` goes to the very set `build1` polls.
     assert_eq!(
-        sets.add_task(Some(&id("build0"))).set_id(),
+        sets.add_task(Some("build0")).set_id(),
         Some(set.primary_set_id())
     );
 }
@@ -380,6 +384,9 @@ fn d9_merge_where_the_secondary_is_the_queue_default() {
     );
     assert_eq!(ids(&sets), lists(&[&["1"], &["2", "0"]]));
     assert_eq!(set_ids(&sets, 1), [h("2"), h("0")]);
-    assert_eq!(sets.sets()[1].became_default_timestamp(), at(3));
+    assert_eq!(
+        sets.sets().nth(1).unwrap().became_default_timestamp(),
+        at(3)
+    );
     assert_eq!(sets.default_build_id(), Some(&BuildId::new("0").unwrap()));
 }

@@ -53,7 +53,7 @@ fn test_new_default_update() {
     assert_eq!(record.state_update_timestamp(), t1);
     assert_eq!(record.became_default_timestamp(), t1);
     assert_eq!(set_ids(&sets, 2), [h("2")]);
-    assert_eq!(sets.sets()[2].became_default_timestamp(), t1);
+    assert_eq!(sets.sets().nth(2).unwrap().became_default_timestamp(), t1);
     assert_eq!(public(&sets, 0)[2], ["2"]);
     assert_eq!(sets.default_build_id().unwrap().as_str(), "2");
 }
@@ -72,7 +72,7 @@ fn test_new_default_set_update_of_empty_data() {
         ),
         (t1, t1)
     );
-    assert_eq!(sets.sets()[0].became_default_timestamp(), t1);
+    assert_eq!(sets.sets().next().unwrap().became_default_timestamp(), t1);
     assert_eq!(set_ids(&sets, 0), [h("1")]);
 }
 
@@ -84,7 +84,7 @@ fn test_new_default_set_update_compat_with_cur_default() {
     assert_eq!(ids(&sets), lists(&[&["0"], &["1", "1.1"]]));
     assert_eq!(sets.record("1.1").unwrap().became_default_timestamp(), t1);
     assert_eq!(set_ids(&sets, 1), [h("1")]);
-    assert_eq!(sets.sets()[1].became_default_timestamp(), t1);
+    assert_eq!(sets.sets().nth(1).unwrap().became_default_timestamp(), t1);
 }
 
 /// U4
@@ -93,7 +93,7 @@ fn test_new_default_set_update_compat_with_non_default_set() {
     let mut sets = init(2, T0);
     let t1 = apply_at(&mut sets, &add_compatible("0.1", "0", true), 1);
     assert_eq!(ids(&sets), lists(&[&["1"], &["0", "0.1"]]));
-    assert_eq!(sets.sets()[1].became_default_timestamp(), t1);
+    assert_eq!(sets.sets().nth(1).unwrap().became_default_timestamp(), t1);
     assert_eq!(set_ids(&sets, 1), [h("0")]);
     assert_eq!(sets.default_build_id().unwrap().as_str(), "0.1");
 }
@@ -104,7 +104,7 @@ fn test_new_compatible_with_ver_in_older_set() {
     let mut sets = init(2, T0);
     apply_at(&mut sets, &add_compatible("0.1", "0", false), 1);
     assert_eq!(ids(&sets), lists(&[&["0", "0.1"], &["1"]]));
-    assert_eq!(sets.sets()[0].became_default_timestamp(), T0);
+    assert_eq!(sets.sets().next().unwrap().became_default_timestamp(), T0);
     assert_eq!(public(&sets, 0)[0][1], "0.1");
 }
 
@@ -115,7 +115,7 @@ fn test_new_compatible_with_non_default_set_update() {
     apply_at(&mut sets, &add_compatible("0.1", "0", false), 1);
     apply_at(&mut sets, &add_compatible("0.2", "0.1", false), 2);
     assert_eq!(ids(&sets), lists(&[&["0", "0.1", "0.2"], &["1"]]));
-    assert_eq!(sets.sets()[0].became_default_timestamp(), T0);
+    assert_eq!(sets.sets().next().unwrap().became_default_timestamp(), T0);
     apply_at(&mut sets, &add_compatible("0.3", "0.1", false), 3);
     assert_eq!(ids(&sets), lists(&[&["0", "0.1", "0.2", "0.3"], &["1"]]));
 }
@@ -135,11 +135,11 @@ fn test_make_existing_set_default() {
     let mut sets = init(3, T0);
     let t1 = apply_at(&mut sets, &Update::promote_set_by_build_id(id("1")), 1);
     assert_eq!(ids(&sets), lists(&[&["0"], &["2"], &["1"]]));
-    assert_eq!(sets.sets()[2].became_default_timestamp(), t1);
+    assert_eq!(sets.sets().nth(2).unwrap().became_default_timestamp(), t1);
     assert_eq!(sets.record("1").unwrap().became_default_timestamp(), T0);
     let t2 = apply_at(&mut sets, &add_compatible("0.1", "0", true), 2);
     assert_eq!(ids(&sets), lists(&[&["2"], &["1"], &["0", "0.1"]]));
-    assert_eq!(sets.sets()[2].became_default_timestamp(), t2);
+    assert_eq!(sets.sets().nth(2).unwrap().became_default_timestamp(), t2);
 }
 
 /// U9
@@ -202,7 +202,7 @@ fn test_promote_within_version() {
     let record = sets.record("0.1").unwrap();
     assert_eq!(record.state_update_timestamp(), t1);
     assert_eq!(record.became_default_timestamp(), t3);
-    assert_eq!(sets.sets()[0].became_default_timestamp(), T0);
+    assert_eq!(sets.sets().next().unwrap().became_default_timestamp(), T0);
 }
 
 /// U13
@@ -385,7 +385,7 @@ fn test_remove_build_ids_puts_tombstones_on_supplied_build_ids() {
         assert_eq!(record.became_default_timestamp(), c0);
     }
     assert_eq!(sets.record("2"), original.record("2"));
-    assert_eq!(sets.sets()[2], original.sets()[2]);
+    assert_eq!(sets.sets().nth(2).unwrap(), original.sets().nth(2).unwrap());
     assert_eq!(public(&sets, 0), lists(&[&[], &[], &["2"]]));
 }
 
@@ -414,7 +414,7 @@ fn test_merge_sets() {
     let merge = Update::merge_sets(id("1"), id("2"));
     let n = apply_at(&mut sets, &merge, 10);
     assert_eq!(ids(&sets), lists(&[&["0"], &["2", "1"], &["3"]]));
-    let merged = &sets.sets()[1];
+    let merged = sets.sets().nth(1).unwrap();
     assert_eq!(set_ids(&sets, 1), [h("2"), h("1")]);
     assert_eq!(merged.primary_set_id().as_str(), h("2"));
     assert_eq!(merged.became_default_timestamp(), t2);
@@ -427,7 +427,7 @@ fn test_merge_sets() {
 
     let n3 = apply_at(&mut sets, &Update::merge_sets(id("3"), id("0")), 20);
     assert_eq!(ids(&sets), lists(&[&["2", "1"], &["0", "3"]]));
-    assert_eq!(sets.sets()[1].became_default_timestamp(), t3);
+    assert_eq!(sets.sets().nth(1).unwrap().became_default_timestamp(), t3);
     assert_eq!(set_ids(&sets, 1), [h("3"), h("0")]);
     assert_eq!(sets.record("3").unwrap().became_default_timestamp(), n3);
     assert_eq!(sets.default_build_id().unwrap().as_str(), "3");
@@ -475,7 +475,7 @@ fn test_persist_unknown_build_id() {
         ),
         (zero, zero)
     );
-    assert_eq!(sets.sets()[0].became_default_timestamp(), zero);
+    assert_eq!(sets.sets().next().unwrap().became_default_timestamp(), zero);
     assert_eq!(sets.default_build_id().unwrap().as_str(), "1");
 }
 

@@ -9,8 +9,8 @@ use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
 use version_sets::{
-    BuildId, BuildIdState, DispatchQueue, Hlc, Limits, Outcome, SetId, Target, Update, UpdateError,
-    VersionSets, VersioningIntent,
+    BuildId, BuildIdState, DispatchQueue, Hlc, Limits, Outcome, SetId, Target, TargetQueue, Update,
+    UpdateError, VersionSets, VersioningIntent,
 };
 
 use super::model::{self, Model};
@@ -496,10 +496,18 @@ impl World {
         same_task_queue: bool,
     ) -> model::Resolution {
         let expected = self.model.resolve(intent.model(), caller, same_task_queue);
-        let caller_id = caller.map(build_id);
+
         let got = self
             .real
-            .resolve(intent.real(), caller_id.as_ref(), same_task_queue)
+            .resolve(
+                intent.real(),
+                caller,
+                if same_task_queue {
+                    TargetQueue::Same
+                } else {
+                    TargetQueue::Other
+                },
+            )
             .into_target();
         let got = match got {
             Target::SetDefault(id) => model::Resolution::SetDefault(id.as_str().to_owned()),
@@ -541,7 +549,6 @@ impl World {
     fn real_view(&self) -> Vec<SetView> {
         self.real
             .sets()
-            .iter()
             .map(|set| SetView {
                 set_ids: set.set_ids().map(|id| id.as_str().to_owned()).collect(),
                 stamp: set.became_default_timestamp(),
@@ -566,7 +573,7 @@ impl World {
     /// task, and resolution for every intent, queue and caller.
     pub fn check(&self) {
         if let Err(error) = self.real.validate() {
-            panic!("validate() failed: {error}: {:?}", error.violations());
+            panic!("validate() failed: {error:?}");
         }
         let (model, real) = (&self.model, &self.real);
         assert_eq!(self.real_view(), self.model_view(), "sets");
@@ -670,7 +677,7 @@ impl World {
             poll.is_ok(),
             "sticky_add({name:?})"
         );
-        let queue = real.add_task(Some(&id));
+        let queue = real.add_task(Some(id.as_str()));
         assert_eq!(
             queue.set_id().map(SetId::as_str),
             Some(primary.as_deref().unwrap_or(&guessed)),

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use version_sets::{BuildId, VersioningIntent, trace};
+use version_sets::{BuildId, TargetQueue, VersioningIntent, trace};
 
 use super::{Output, Status, state};
 
@@ -47,7 +47,12 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         Intent::Compatible => VersioningIntent::Compatible,
         Intent::Default => VersioningIntent::Default,
     };
-    let resolution = state.resolve(intent, args.build_id.as_ref(), !args.other_task_queue);
+    let queue = if args.other_task_queue {
+        TargetQueue::Other
+    } else {
+        TargetQueue::Same
+    };
+    let resolution = state.resolve(intent, args.build_id.as_ref().map(BuildId::as_str), queue);
     output.line(trace::target_text(resolution.target()));
     output.line(&resolution);
     Status::Ok

@@ -1,6 +1,6 @@
 //! The build IDs that an update made live or took away.
 
-use crate::{BuildId, VersionSets};
+use crate::{BuildId, BuildIdState, VersionSets};
 
 /// The active build IDs added and removed between two states, each list sorted.
 ///
@@ -41,11 +41,10 @@ impl VersionSets {
 
 /// The build IDs active in `here` and not active in `there`.
 fn newly_active(here: &VersionSets, there: &VersionSets) -> Vec<BuildId> {
-    here.sets
-        .iter()
-        .flat_map(|set| set.build_ids())
-        .filter(|record| record.is_active())
-        .filter(|record| !there.record(record.id()).is_some_and(|r| r.is_active()))
-        .map(|record| record.id().clone())
+    here.core
+        .members()
+        .filter(|(_, member)| member.state() == BuildIdState::Active)
+        .filter(|(id, _)| !there.record(id).is_some_and(|r| r.is_active()))
+        .map(|(id, _)| id.clone())
         .collect()
 }

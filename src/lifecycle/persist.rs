@@ -1,7 +1,6 @@
 //! Persisting a build ID that pollers used before any update named it.
 
-use crate::non_empty::NonEmpty;
-use crate::{BuildId, BuildIdRecord, CompatibleSet, Hlc, Outcome, SetId, VersionSets};
+use crate::{BuildId, Hlc, Outcome, SetId, VersionSets};
 
 impl VersionSets {
     /// Records `build_id` so that its guessed set ID survives (Temporal's internal
@@ -20,41 +19,27 @@ impl VersionSets {
     /// let mut sets = VersionSets::new();
     /// sets.apply(&Update::add_new_default(BuildId::new("1")?), 5, Limits::NONE)?;
     /// sets.persist_unknown_build_id(&BuildId::new("early")?, 6);
-    /// assert_eq!(sets.sets()[0].default_build_id().as_str(), "early");
+    /// assert_eq!(sets.sets().next().map(|set| set.default_build_id().as_str()), Some("early"));
     /// assert_eq!(sets.default_build_id().map(BuildId::as_str), Some("1"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn persist_unknown_build_id(&mut self, build_id: &BuildId, now_ms: i64) -> Outcome {
         let guessed = SetId::for_build_id(build_id);
         let t = self.next_stamp(now_ms);
-        match self.locate(build_id) {
-            Some(at) => {
-                let Some(set) = self.sets.get_mut(at.set) else {
+        match self.core.find(build_id.as_str()) {
+            Some((_, member)) => {
+                if !self.core.add_set_id(member.set(), guessed) {
                     return Outcome::NoOp;
-                };
-                let mut set_ids = set.set_ids.clone().into_vec();
-                let Err(slot) = set_ids.binary_search(&guessed) else {
-                    return Outcome::NoOp;
-                };
-                set_ids.insert(slot, guessed);
-                if let Some(set_ids) = NonEmpty::from_vec(set_ids) {
-                    set.set_ids = set_ids;
                 }
             }
             None => {
                 let zero = Hlc::zero(t.cluster_id);
                 // Loaded data may hold stamps below this cluster's zero; never sort before them.
                 let set_stamp = self
-                    .sets
-                    .first()
-                    .map_or(zero, |oldest| zero.min(oldest.became_default_timestamp));
-                let set = CompatibleSet {
-                    set_ids: NonEmpty::one(guessed),
-                    build_ids: NonEmpty::one(BuildIdRecord::active(build_id.clone(), zero)),
-                    became_default_timestamp: set_stamp,
-                };
-                self.sets.insert(0, set);
-                self.reindex_from(0);
+                    .sets()
+                    .next()
+                    .map_or(zero, |oldest| zero.min(oldest.became_default_timestamp()));
+                self.core.push_oldest_set(build_id.clone(), zero, set_stamp);
             }
         }
         self.clock = t;

@@ -1,7 +1,6 @@
 //! Garbage collection: tombstoning build IDs and clearing the tombstones.
 
-use crate::non_empty::NonEmpty;
-use crate::{BuildId, BuildIdState, CompatibleSet, Outcome, VersionSets};
+use crate::{BuildId, BuildIdState, Outcome, VersionSets};
 
 impl VersionSets {
     /// Turns every listed build ID that exists into a tombstone (`DELETED`, its state stamped
@@ -31,20 +30,16 @@ impl VersionSets {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn remove_build_ids(&mut self, build_ids: &[BuildId], now_ms: i64) -> Outcome {
-        let found: Vec<_> = build_ids.iter().filter_map(|id| self.locate(id)).collect();
+        let found: Vec<_> = build_ids
+            .iter()
+            .filter_map(|id| self.core.find(id.as_str()).map(|(key, _)| key))
+            .collect();
         if found.is_empty() {
             return Outcome::NoOp;
         }
         let t = self.stamp(now_ms);
-        for at in found {
-            let record = self
-                .sets
-                .get_mut(at.set)
-                .and_then(|set| set.build_ids.get_mut(at.member));
-            if let Some(record) = record {
-                record.state = BuildIdState::Deleted;
-                record.state_update_timestamp = t;
-            }
+        for key in found {
+            self.core.tombstone(key, t);
         }
         debug_assert_eq!(self.validate(), Ok(()));
         Outcome::Changed
@@ -54,29 +49,15 @@ impl VersionSets {
     /// and timestamps (a set whose default was dropped falls back to its previous member
     /// without a new stamp). Cleared build IDs can be added again.
     pub fn clear_tombstones(&mut self) -> Outcome {
-        let had = self.build_id_count();
-        let sets = std::mem::take(&mut self.sets);
-        self.sets = sets
-            .into_iter()
-            .filter_map(|set| {
-                let survivors: Vec<_> = set
-                    .build_ids
-                    .into_vec()
-                    .into_iter()
-                    .filter(|record| record.state == BuildIdState::Active)
-                    .collect();
-                Some(CompatibleSet {
-                    build_ids: NonEmpty::from_vec(survivors)?,
-                    ..set
-                })
-            })
-            .collect();
-        self.reindex_from(0);
-        debug_assert_eq!(self.validate(), Ok(()));
-        if self.build_id_count() == had {
-            Outcome::NoOp
-        } else {
-            Outcome::Changed
+        let active = self
+            .core
+            .members()
+            .filter(|(_, m)| m.state() == BuildIdState::Active);
+        if active.count() == self.core.member_count() {
+            return Outcome::NoOp;
         }
+        self.core = self.core.without_tombstones();
+        debug_assert_eq!(self.validate(), Ok(()));
+        Outcome::Changed
     }
 }

@@ -1,33 +1,32 @@
 //! `apply`: the checks and effects of the five update operations.
 //!
 //! Every operation is planned first, with all checks (the limits included) made against the
-//! unchanged value, and only then carried out. So a failed update cannot leave a trace.
+//! unchanged value, and only then carried out. So a failed update cannot leave a trace. A
+//! plan holds the handles of the sets and build IDs it changes, found once while checking.
 
 mod merge_sets;
 mod update;
 
 pub use update::{Limits, Outcome, Update};
 
-use crate::{BuildId, BuildIdRecord, CompatibleSet, Hlc, UpdateError, VersionSets};
+use crate::core::{MemberKey, SetKey};
+use crate::{BuildId, Hlc, UpdateError, VersionSets};
 
-/// What an update will do, decided before anything changes. Positions are set positions.
+/// What an update will do, decided before anything changes.
 #[derive(Debug)]
 enum Plan {
     NoOp,
     AppendSet(BuildId),
     AddToSet {
-        set: usize,
+        set: SetKey,
         build_id: BuildId,
         make_default: bool,
     },
-    PromoteSet(usize),
-    PromoteWithinSet {
-        set: usize,
-        member: usize,
-    },
+    PromoteSet(SetKey),
+    PromoteWithinSet(MemberKey),
     Merge {
-        primary: usize,
-        secondary: usize,
+        primary: SetKey,
+        secondary: SetKey,
     },
 }
 
@@ -95,26 +94,23 @@ impl VersionSets {
                 *make_set_default,
             ),
             Update::PromoteSetByBuildId(build_id) => {
-                let at = self.locate(build_id).ok_or_else(|| UpdateError::NotFound {
+                let (_, set) = self.locate(build_id).ok_or_else(|| UpdateError::NotFound {
                     build_id: build_id.clone(),
                 })?;
-                Ok(if self.is_last_set(at.set) {
+                Ok(if self.is_last_set(set) {
                     Plan::NoOp
                 } else {
-                    Plan::PromoteSet(at.set)
+                    Plan::PromoteSet(set)
                 })
             }
             Update::PromoteBuildIdWithinSet(build_id) => {
-                let at = self.locate(build_id).ok_or_else(|| UpdateError::NotFound {
+                let (member, set) = self.locate(build_id).ok_or_else(|| UpdateError::NotFound {
                     build_id: build_id.clone(),
                 })?;
-                Ok(if self.is_set_default(build_id) {
+                Ok(if self.core.set(set).last() == member {
                     Plan::NoOp
                 } else {
-                    Plan::PromoteWithinSet {
-                        set: at.set,
-                        member: at.member,
-                    }
+                    Plan::PromoteWithinSet(member)
                 })
             }
             Update::MergeSets {
@@ -131,12 +127,12 @@ impl VersionSets {
                         build_id: secondary_set_build_id.clone(),
                     }
                 })?;
-                Ok(if primary.set == secondary.set {
+                Ok(if primary.1 == secondary.1 {
                     Plan::NoOp
                 } else {
                     Plan::Merge {
-                        primary: primary.set,
-                        secondary: secondary.set,
+                        primary: primary.1,
+                        secondary: secondary.1,
                     }
                 })
             }
@@ -164,18 +160,18 @@ impl VersionSets {
         existing: &BuildId,
         make_default: bool,
     ) -> Result<Plan, UpdateError> {
-        let target = self
+        let (_, target) = self
             .locate(existing)
             .ok_or_else(|| UpdateError::CompatibleNotFound {
                 existing: existing.clone(),
             })?;
         match self.locate(new) {
-            Some(at) if at.set == target.set => {
-                if make_default && !self.is_last_set(at.set) {
+            Some((member, set)) if set == target => {
+                if make_default && !self.is_last_set(set) {
                     Err(UpdateError::NotDefaultForQueue {
                         build_id: new.clone(),
                     })
-                } else if !self.is_set_default(new) {
+                } else if self.core.set(set).last() != member {
                     Err(UpdateError::NotDefaultInSet {
                         build_id: new.clone(),
                     })
@@ -188,7 +184,7 @@ impl VersionSets {
                 existing: existing.clone(),
             }),
             None => Ok(Plan::AddToSet {
-                set: target.set,
+                set: target,
                 build_id: new.clone(),
                 make_default,
             }),
@@ -222,48 +218,30 @@ impl VersionSets {
     fn execute(&mut self, plan: Plan, t: Hlc) {
         match plan {
             Plan::NoOp => {}
-            Plan::AppendSet(build_id) => {
-                self.sets.push(CompatibleSet::new(build_id, t));
-                self.reindex_from(self.sets.len().saturating_sub(1));
-            }
+            Plan::AppendSet(build_id) => self.core.push_new_set(build_id, t),
             Plan::AddToSet {
                 set,
                 build_id,
                 make_default,
             } => {
-                if let Some(target) = self.sets.get_mut(set) {
-                    target.build_ids.push(BuildIdRecord::active(build_id, t));
-                }
-                self.reindex_set(set);
+                self.core.push_member(set, build_id, t);
                 if make_default {
-                    self.promote_set(set, t);
+                    self.core.promote_set(set, t);
                 }
             }
-            Plan::PromoteSet(set) => self.promote_set(set, t),
-            Plan::PromoteWithinSet { set, member } => {
-                if let Some(target) = self.sets.get_mut(set) {
-                    if let Some(record) = target.build_ids.get_mut(member) {
-                        record.became_default_timestamp = t;
-                    }
-                    target.build_ids.move_to_end(member);
-                }
-                self.reindex_set(set);
-            }
-            Plan::Merge { primary, secondary } => self.merge_sets(primary, secondary, t),
+            Plan::PromoteSet(set) => self.core.promote_set(set, t),
+            Plan::PromoteWithinSet(member) => self.core.promote_member(member, t),
+            Plan::Merge { primary, secondary } => self.core.merge_sets(primary, secondary, t),
         }
     }
 
-    /// Stamps the set at `set` and moves it to the end: it becomes the queue's default.
-    fn promote_set(&mut self, set: usize, t: Hlc) {
-        if set < self.sets.len() {
-            let mut promoted = self.sets.remove(set);
-            promoted.became_default_timestamp = t;
-            self.sets.push(promoted);
-            self.reindex_from(set);
-        }
+    /// The handle of `id` and of its set.
+    fn locate(&self, id: &BuildId) -> Option<(MemberKey, SetKey)> {
+        let (key, member) = self.core.find(id.as_str())?;
+        Some((key, member.set()))
     }
 
-    fn is_last_set(&self, set: usize) -> bool {
-        set + 1 == self.sets.len()
+    fn is_last_set(&self, set: SetKey) -> bool {
+        self.core.ends().is_some_and(|(_, newest)| newest == set)
     }
 }

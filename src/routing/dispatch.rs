@@ -11,7 +11,7 @@ pub enum DispatchQueue<'a> {
     Unversioned,
     /// The queue of a compatible set: its [primary set ID](CompatibleSet::primary_set_id).
     /// Pollers also drain the [demoted IDs](CompatibleSet::demoted_set_ids).
-    Set(&'a CompatibleSet),
+    Set(CompatibleSet<'a>),
     /// A build ID that no set holds: the set ID it would have, [`SetId::for_build_id`]. (The
     /// server then routes such work to a queue of that exact build ID.)
     Guessed(SetId),
@@ -72,15 +72,16 @@ impl VersionSets {
     /// sets.apply(&Update::add_new_default(id("1.0")?), 1, Limits::NONE)?;
     /// sets.apply(&Update::add_new_compatible(id("1.1")?, id("1.0")?, false), 2, Limits::NONE)?;
     ///
-    /// assert!(matches!(sets.poll(&id("1.1")?)?, DispatchQueue::Set(_)));
-    /// let refused = sets.poll(&id("1.0")?).unwrap_err();
+    /// assert!(matches!(sets.poll("1.1")?, DispatchQueue::Set(_)));
+    /// let refused = sets.poll("1.0").unwrap_err();
     /// assert_eq!(refused.to_string(), r#"Task queue has a newer compatible build: "1.1""#);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn poll(&self, build_id: &BuildId) -> Result<DispatchQueue<'_>, NewerBuildExists> {
+    pub fn poll(&self, build_id: impl AsRef<str>) -> Result<DispatchQueue<'_>, NewerBuildExists> {
+        let build_id = build_id.as_ref();
         match self.set_of(build_id) {
-            None => Ok(DispatchQueue::Guessed(SetId::for_build_id(build_id))),
-            Some(set) if set.default_build_id() == build_id => Ok(DispatchQueue::Set(set)),
+            None => Ok(DispatchQueue::Guessed(SetId::for_text(build_id))),
+            Some(set) if set.default_build_id().as_str() == build_id => Ok(DispatchQueue::Set(set)),
             Some(set) => Err(NewerBuildExists {
                 default_build_id: set.default_build_id().clone(),
             }),
@@ -97,13 +98,13 @@ impl VersionSets {
     /// assert_eq!(VersionSets::new().add_task(None), DispatchQueue::Unversioned);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn add_task(&self, build_id: Option<&BuildId>) -> DispatchQueue<'_> {
+    pub fn add_task(&self, build_id: Option<&str>) -> DispatchQueue<'_> {
         match build_id {
             None => self
                 .default_set()
                 .map_or(DispatchQueue::Unversioned, DispatchQueue::Set),
             Some(id) => self.set_of(id).map_or_else(
-                || DispatchQueue::Guessed(SetId::for_build_id(id)),
+                || DispatchQueue::Guessed(SetId::for_text(id)),
                 DispatchQueue::Set,
             ),
         }
@@ -114,7 +115,7 @@ impl VersionSets {
     ///
     /// # Errors
     /// [`NewerBuildExists`] when `build_id` is in a set but is not its default.
-    pub fn sticky_poll(&self, build_id: &BuildId) -> Result<(), NewerBuildExists> {
+    pub fn sticky_poll(&self, build_id: impl AsRef<str>) -> Result<(), NewerBuildExists> {
         self.poll(build_id).map(|_| ())
     }
 
@@ -123,7 +124,7 @@ impl VersionSets {
     ///
     /// # Errors
     /// [`StickyWorkerUnavailable`] when `build_id` is in a set but is not its default.
-    pub fn sticky_add(&self, build_id: &BuildId) -> Result<(), StickyWorkerUnavailable> {
+    pub fn sticky_add(&self, build_id: impl AsRef<str>) -> Result<(), StickyWorkerUnavailable> {
         self.poll(build_id)
             .map(|_| ())
             .map_err(|_| StickyWorkerUnavailable)

@@ -5,4 +5,4 @@ mod dispatch;
 mod resolve;
 
 pub use dispatch::{DispatchQueue, NewerBuildExists, StickyWorkerUnavailable};
-pub use resolve::{Resolution, Target, VersioningIntent};
+pub use resolve::{Resolution, Target, TargetQueue, VersioningIntent};

@@ -4,6 +4,17 @@ use std::fmt;
 
 use crate::{BuildId, CompatibleSet, VersionSets};
 
+/// Whether new work goes to the caller's own task queue or to another one (the SDKs'
+/// `task_queue` argument left unset, or set to the workflow's own queue, is
+/// [`Same`](Self::Same)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TargetQueue {
+    /// The workflow's own task queue.
+    Same,
+    /// Another task queue.
+    Other,
+}
+
 /// The intent a workflow states when it schedules an activity, starts a child workflow or
 /// continues as new.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -20,9 +31,9 @@ pub enum VersioningIntent {
 impl VersioningIntent {
     /// The SDKs' rule (`determine_use_compatible_flag`, identical in every SDK): whether the
     /// new work should stay compatible with the caller.
-    pub const fn use_compatible(self, same_task_queue: bool) -> bool {
+    pub const fn use_compatible(self, queue: TargetQueue) -> bool {
         match self {
-            Self::Unspecified => same_task_queue,
+            Self::Unspecified => matches!(queue, TargetQueue::Same),
             Self::Compatible => true,
             Self::Default => false,
         }
@@ -49,7 +60,7 @@ pub enum Target {
 pub struct Resolution<'a> {
     target: Target,
     intent: VersioningIntent,
-    same_task_queue: bool,
+    queue: TargetQueue,
     why: Why<'a>,
 }
 
@@ -57,10 +68,10 @@ pub struct Resolution<'a> {
 enum Why<'a> {
     OtherQueue,
     CallerUnversioned,
-    CallerInSet(&'a BuildId, &'a CompatibleSet),
-    CallerUnknown(&'a BuildId),
+    CallerInSet(&'a str, CompatibleSet<'a>),
+    CallerUnknown(&'a str),
     NoSets,
-    QueueDefault(&'a CompatibleSet),
+    QueueDefault(CompatibleSet<'a>),
 }
 
 impl Resolution<'_> {
@@ -79,14 +90,16 @@ impl VersionSets {
     /// Resolves `intent` for new work (an activity, a child workflow or a continue-as-new)
     /// aimed at the task queue these sets belong to.
     ///
-    /// `caller` is the issuing workflow's current build ID (`None` when it is unversioned);
-    /// `same_task_queue` says whether this queue is the caller's own. New workflows started
+    /// `caller` is the issuing workflow's current build ID (`None`, or the empty build ID,
+    /// when it is unversioned, as on the server; a string that is no valid build ID cannot
+    /// come from the server and is taken as unversioned too); `queue` says whether this queue
+    /// is the caller's own. New workflows started
     /// by a client resolve as [`VersioningIntent::Default`]; retries as
     /// [`VersioningIntent::Compatible`].
     ///
     /// # Example
     /// ```
-    /// use version_sets::{BuildId, Limits, Target, Update, VersionSets, VersioningIntent};
+    /// use version_sets::{BuildId, Limits, Target, TargetQueue, Update, VersionSets, VersioningIntent};
     ///
     /// let id = |s: &str| BuildId::new(s);
     /// let mut sets = VersionSets::new();
@@ -94,36 +107,33 @@ impl VersionSets {
     /// sets.apply(&Update::add_new_compatible(id("1.1")?, id("1.0")?, false), 2, Limits::NONE)?;
     /// sets.apply(&Update::add_new_default(id("2.0")?), 3, Limits::NONE)?;
     ///
-    /// let caller = id("1.0")?;
-    /// let compatible = sets.resolve(VersioningIntent::Compatible, Some(&caller), true);
+    /// let compatible = sets.resolve(VersioningIntent::Compatible, Some("1.0"), TargetQueue::Same);
     /// assert_eq!(compatible.target(), &Target::SetDefault(id("1.1")?));
     /// assert_eq!(compatible.to_string(), "compatible: 1.0 is in set [1.0, 1.1] whose default is 1.1");
     ///
-    /// let default = sets.resolve(VersioningIntent::Default, Some(&caller), true);
+    /// let default = sets.resolve(VersioningIntent::Default, Some("1.0"), TargetQueue::Same);
     /// assert_eq!(default.target(), &Target::SetDefault(id("2.0")?));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn resolve<'a>(
         &'a self,
         intent: VersioningIntent,
-        caller: Option<&'a BuildId>,
-        same_task_queue: bool,
+        caller: Option<&'a str>,
+        queue: TargetQueue,
     ) -> Resolution<'a> {
-        let use_compatible = intent.use_compatible(same_task_queue);
-        let (target, why) = if use_compatible && !same_task_queue {
+        let use_compatible = intent.use_compatible(queue);
+        let (target, why) = if use_compatible && queue == TargetQueue::Other {
             (Target::Rejected, Why::OtherQueue)
         } else if use_compatible {
             match caller {
                 None => (Target::Unversioned, Why::CallerUnversioned),
-                Some(caller) => match self.set_of(caller) {
-                    Some(set) => (
+                Some(caller) => match (self.set_of(caller), BuildId::new(caller)) {
+                    (Some(set), _) => (
                         Target::SetDefault(set.default_build_id().clone()),
                         Why::CallerInSet(caller, set),
                     ),
-                    None => (
-                        Target::ExactBuildId(caller.clone()),
-                        Why::CallerUnknown(caller),
-                    ),
+                    (None, Ok(id)) => (Target::ExactBuildId(id), Why::CallerUnknown(caller)),
+                    (None, Err(_)) => (Target::Unversioned, Why::CallerUnversioned),
                 },
             }
         } else {
@@ -138,7 +148,7 @@ impl VersionSets {
         Resolution {
             target,
             intent,
-            same_task_queue,
+            queue,
             why,
         }
     }
@@ -146,13 +156,13 @@ impl VersionSets {
 
 impl fmt::Display for Resolution<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.intent, self.same_task_queue) {
+        match (self.intent, self.queue) {
             (VersioningIntent::Compatible, _) => f.write_str("compatible: ")?,
             (VersioningIntent::Default, _) => f.write_str("default: ")?,
-            (VersioningIntent::Unspecified, true) => {
+            (VersioningIntent::Unspecified, TargetQueue::Same) => {
                 f.write_str("unspecified on the caller's own task queue means compatible: ")?;
             }
-            (VersioningIntent::Unspecified, false) => {
+            (VersioningIntent::Unspecified, TargetQueue::Other) => {
                 f.write_str("unspecified on another task queue means default: ")?;
             }
         }
@@ -166,7 +176,7 @@ impl fmt::Display for Resolution<'_> {
             Why::CallerInSet(caller, set) => write!(
                 f,
                 "{caller} is in set {} whose default is {}",
-                SetList(set),
+                SetList(*set),
                 set.default_build_id()
             ),
             Why::CallerUnknown(caller) => write!(
@@ -177,7 +187,7 @@ impl fmt::Display for Resolution<'_> {
             Why::QueueDefault(set) => write!(
                 f,
                 "the target task queue's default set is {} whose default is {}",
-                SetList(set),
+                SetList(*set),
                 set.default_build_id()
             ),
         }
@@ -185,7 +195,7 @@ impl fmt::Display for Resolution<'_> {
 }
 
 /// A set's build IDs as `[a, b, c]`, tombstones included (routing does not look at state).
-struct SetList<'a>(&'a CompatibleSet);
+struct SetList<'a>(CompatibleSet<'a>);
 
 impl fmt::Display for SetList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

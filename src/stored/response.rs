@@ -53,12 +53,11 @@ impl VersionSets {
     pub fn response(&self, max_sets: usize) -> BuildIdCompatibility {
         let skip = match max_sets {
             0 => 0,
-            max => self.sets.len().saturating_sub(max),
+            max => self.set_count().saturating_sub(max),
         };
         BuildIdCompatibility {
             major_version_sets: self
-                .sets
-                .iter()
+                .sets()
                 .skip(skip)
                 .map(|set| MajorVersionSet {
                     build_ids: set

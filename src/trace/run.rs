@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::step::{Action, PollExpectation, Step, UpdateExpectation, sets_text, target_text};
-use crate::{BuildId, DispatchQueue, Limits, Outcome, UpdateError, VersionSets};
+use crate::{BuildId, DispatchQueue, Limits, Outcome, TargetQueue, UpdateError, VersionSets};
 
 /// What running a trace found.
 #[derive(Debug, Clone)]
@@ -102,7 +102,15 @@ pub fn run(steps: &[Step]) -> Report {
             } => expect.as_ref().map(|expect| {
                 let got = report
                     .state
-                    .resolve(*intent, build_id.as_ref(), *same_task_queue)
+                    .resolve(
+                        *intent,
+                        build_id.as_ref().map(BuildId::as_str),
+                        if *same_task_queue {
+                            TargetQueue::Same
+                        } else {
+                            TargetQueue::Other
+                        },
+                    )
                     .into_target();
                 (got == *expect, target_text(expect), target_text(&got))
             }),

@@ -78,7 +78,6 @@ pub fn init_stamped(stamps: &[Hlc]) -> VersionSets {
 /// Every set's build IDs in stored order, tombstones included.
 pub fn ids(sets: &VersionSets) -> Vec<Vec<String>> {
     sets.sets()
-        .iter()
         .map(|set| set.build_ids().map(|r| r.id().to_string()).collect())
         .collect()
 }
@@ -93,7 +92,9 @@ pub fn public(sets: &VersionSets, max_sets: usize) -> Vec<Vec<String>> {
 }
 
 pub fn set_ids(sets: &VersionSets, index: usize) -> Vec<String> {
-    sets.sets()[index]
+    sets.sets()
+        .nth(index)
+        .unwrap()
         .set_ids()
         .map(|s| s.as_str().to_owned())
         .collect()

@@ -17,11 +17,11 @@ pub(crate) fn dot(state: &VersionSets, options: Options) -> String {
             label.push_str(" (default set)");
         }
         if options.set_ids {
-            let _ = write!(label, "\n{}", set_ids(set));
+            let _ = write!(label, "\n{}", set_ids(&set));
         }
         let _ = writeln!(text, "    label={};", quoted(&label));
         for (j, record) in (1..).zip(set.build_ids()) {
-            let marks = marks(state, set, record);
+            let marks = marks(state, &set, &record);
             let mut attributes = vec![format!("label={}", quoted(&shown(record.id().as_str())))];
             if marks.contains(&"set default") {
                 attributes.push("peripheries=2".to_owned());

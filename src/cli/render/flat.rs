@@ -12,7 +12,6 @@ use super::shown;
 pub(crate) fn flat(state: &VersionSets) -> Vec<String> {
     let mut lines: Vec<String> = state
         .sets()
-        .iter()
         .map(|set| {
             let mut line = String::from("set:");
             for (j, record) in (0..).zip(set.build_ids()) {

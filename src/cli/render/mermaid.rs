@@ -18,12 +18,12 @@ pub(crate) fn mermaid(state: &VersionSets, options: Options) -> String {
             label.push_str(" (default set)");
         }
         if options.set_ids {
-            let _ = write!(label, ": {}", set_ids(set));
+            let _ = write!(label, ": {}", set_ids(&set));
         }
         let _ = writeln!(text, "  subgraph s{number}[\"{}\"]", escaped(&label));
         for (j, record) in (1..).zip(set.build_ids()) {
             let node = format!("b{number}_{j}");
-            let marks = marks(state, set, record);
+            let marks = marks(state, &set, &record);
             let mut label = shown(record.id().as_str()).into_owned();
             if !marks.is_empty() {
                 let _ = write!(label, " ({})", marks.join(", "));

@@ -34,7 +34,7 @@ pub(crate) fn shown(text: &str) -> Cow<'_, str> {
 }
 
 /// The sets with their 1-based positions (oldest is 1), in the order asked for.
-pub(crate) fn numbered(state: &VersionSets, options: Options) -> Vec<(usize, &CompatibleSet)> {
+pub(crate) fn numbered(state: &VersionSets, options: Options) -> Vec<(usize, CompatibleSet<'_>)> {
     let mut sets: Vec<_> = (1..).zip(state.sets()).collect();
     if options.newest_first {
         sets.reverse();
@@ -45,8 +45,8 @@ pub(crate) fn numbered(state: &VersionSets, options: Options) -> Vec<(usize, &Co
 /// The marks after a build ID: `set default`, `queue default`, `deleted`.
 pub(crate) fn marks(
     state: &VersionSets,
-    set: &CompatibleSet,
-    record: &BuildIdRecord,
+    set: &CompatibleSet<'_>,
+    record: &BuildIdRecord<'_>,
 ) -> Vec<&'static str> {
     let mut marks = Vec::new();
     if set.default_build_id() == record.id() {
@@ -62,7 +62,7 @@ pub(crate) fn marks(
 }
 
 /// A set's IDs as `A (primary), B, C`.
-pub(crate) fn set_ids(set: &CompatibleSet) -> String {
+pub(crate) fn set_ids(set: &CompatibleSet<'_>) -> String {
     let mut ids: Vec<String> = set
         .set_ids()
         .map(|id| shown(id.as_str()).into_owned())

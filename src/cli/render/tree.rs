@@ -31,14 +31,14 @@ pub(crate) fn tree(state: &VersionSets, options: Options) -> String {
             line.push_str(" (default set)");
         }
         if options.set_ids {
-            let _ = write!(line, " [set IDs: {}]", set_ids(set));
+            let _ = write!(line, " [set IDs: {}]", set_ids(&set));
         }
         let _ = writeln!(text, "{line}");
         let last_member = set.len();
         for (j, record) in (1..).zip(set.build_ids()) {
             let twig = if j == last_member { "`-- " } else { "|-- " };
             let _ = write!(text, "{indent}{twig}{}", shown(record.id().as_str()));
-            let marks = marks(state, set, record);
+            let marks = marks(state, &set, &record);
             if !marks.is_empty() {
                 let _ = write!(text, " ({})", marks.join(", "));
             }
@@ -55,7 +55,6 @@ fn header(state: &VersionSets) -> String {
     };
     let deleted = state
         .sets()
-        .iter()
         .flat_map(|set| set.build_ids())
         .filter(|record| !record.is_active())
         .count();

@@ -1,0 +1,501 @@
+//! The one owner of a queue's sets, their order and the build-ID index.
+//!
+//! # Why the structure is what it is
+//! Every update moves at most one set or one build ID to the end of its list, or joins two
+//! sets; lookups go from a build ID to its set and that set's default. So:
+//!
+//! - **Build IDs live in one [`IndexMap`]** from the ID to its record. The map *is* the
+//!   index: there is no second structure to keep in step, so the index cannot go stale,
+//!   and the number of build IDs the limits count is the map's length. Its dense positions
+//!   ([`MemberKey`]) are stable handles (entries are only ever appended; clearing
+//!   tombstones builds a new core), so records can point at each other by position.
+//! - **Sets live in a [`Slab`]** under stable handles ([`SetKey`]); a record names its set
+//!   by handle, so moving a set never touches its members' entries.
+//! - **Both orders are doubly linked lists of handles** (sets in queue order, each set's
+//!   members in timestamp order), so moving a set or a member to the end, pushing, and
+//!   unlinking are O(1) whatever the sizes. Neither order can be an `IndexMap` of its own:
+//!   `IndexMap::move_index` shifts every entry in between, O(#sets) or O(set size) per move.
+//!
+//! A handle that does not resolve would be a bug in this module; the two accessors that
+//! resolve handles say so loudly (`unreachable!`) instead of skipping work quietly.
+//!
+//! Only this module changes the data: its fields are private and every mutation is one of
+//! the methods below, each of which keeps every link, handle and count right.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::BuildHasherDefault;
+
+use indexmap::IndexMap;
+use slab::Slab;
+
+use crate::non_empty::NonEmpty;
+use crate::{BuildId, BuildIdState, Hlc, SetId};
+
+mod build;
+
+pub(crate) use build::{Builder, Record};
+
+/// A fixed-key hasher: the library holds no randomness.
+type FixedState = BuildHasherDefault<DefaultHasher>;
+
+/// The stable handle of a set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SetKey(usize);
+
+/// The stable handle of a build ID: its position in the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MemberKey(usize);
+
+impl MemberKey {
+    /// The position in the index: build IDs are numbered in the order they were added.
+    pub(crate) fn index(self) -> usize {
+        self.0
+    }
+}
+
+/// A build ID's record, and its place in its set's list.
+#[derive(Debug, Clone)]
+pub(crate) struct Member {
+    state: BuildIdState,
+    state_update_timestamp: Hlc,
+    became_default_timestamp: Hlc,
+    set: SetKey,
+    prev: Option<MemberKey>,
+    next: Option<MemberKey>,
+}
+
+/// A compatible set, and its place in the queue's list.
+#[derive(Debug, Clone)]
+pub(crate) struct SetNode {
+    /// Sorted and distinct; the first is the primary.
+    set_ids: NonEmpty<SetId>,
+    became_default_timestamp: Hlc,
+    /// Its oldest and newest (default) members: a set is never empty.
+    first: MemberKey,
+    last: MemberKey,
+    len: usize,
+    prev: Option<SetKey>,
+    next: Option<SetKey>,
+}
+
+/// The sets of a queue, their order and the build-ID index. See the module docs.
+#[derive(Clone, Default)]
+pub(crate) struct Core {
+    members: IndexMap<BuildId, Member, FixedState>,
+    sets: Slab<SetNode>,
+    /// The oldest and the newest (default) set, `None` when there are no sets.
+    ends: Option<(SetKey, SetKey)>,
+}
+
+impl Member {
+    fn new(set: SetKey, state: BuildIdState, state_update: Hlc, became_default: Hlc) -> Self {
+        Self {
+            state,
+            state_update_timestamp: state_update,
+            became_default_timestamp: became_default,
+            set,
+            prev: None,
+            next: None,
+        }
+    }
+
+    pub(crate) fn state(&self) -> BuildIdState {
+        self.state
+    }
+
+    pub(crate) fn state_update_timestamp(&self) -> Hlc {
+        self.state_update_timestamp
+    }
+
+    pub(crate) fn became_default_timestamp(&self) -> Hlc {
+        self.became_default_timestamp
+    }
+
+    pub(crate) fn set(&self) -> SetKey {
+        self.set
+    }
+
+    pub(crate) fn next(&self) -> Option<MemberKey> {
+        self.next
+    }
+
+    pub(crate) fn prev(&self) -> Option<MemberKey> {
+        self.prev
+    }
+}
+
+impl SetNode {
+    pub(crate) fn set_ids(&self) -> &NonEmpty<SetId> {
+        &self.set_ids
+    }
+
+    pub(crate) fn became_default_timestamp(&self) -> Hlc {
+        self.became_default_timestamp
+    }
+
+    pub(crate) fn first(&self) -> MemberKey {
+        self.first
+    }
+
+    pub(crate) fn last(&self) -> MemberKey {
+        self.last
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    pub(crate) fn next(&self) -> Option<SetKey> {
+        self.next
+    }
+
+    pub(crate) fn prev(&self) -> Option<SetKey> {
+        self.prev
+    }
+}
+
+// Reading.
+impl Core {
+    /// The number of build IDs, tombstones included.
+    pub(crate) fn member_count(&self) -> usize {
+        self.members.len()
+    }
+
+    pub(crate) fn set_count(&self) -> usize {
+        self.sets.len()
+    }
+
+    /// The oldest and the newest set.
+    pub(crate) fn ends(&self) -> Option<(SetKey, SetKey)> {
+        self.ends
+    }
+
+    /// The handle and record of `id`.
+    pub(crate) fn find(&self, id: &str) -> Option<(MemberKey, &Member)> {
+        let (index, _, member) = self.members.get_full(id)?;
+        Some((MemberKey(index), member))
+    }
+
+    /// The set of `key`. Handles come only from this core, so a miss is a bug.
+    pub(crate) fn set(&self, key: SetKey) -> &SetNode {
+        match self.sets.get(key.0) {
+            Some(node) => node,
+            None => unreachable!("version-sets bug: dangling set handle {key:?}"),
+        }
+    }
+
+    /// The build ID and record of `key`. Handles come only from this core, so a miss is a bug.
+    pub(crate) fn member(&self, key: MemberKey) -> (&BuildId, &Member) {
+        match self.members.get_index(key.0) {
+            Some(entry) => entry,
+            None => unreachable!("version-sets bug: dangling build-ID handle {key:?}"),
+        }
+    }
+
+    /// Every build ID and record, in no particular order.
+    pub(crate) fn members(&self) -> impl Iterator<Item = (&BuildId, &Member)> {
+        self.members.iter()
+    }
+}
+
+// Changing. Each method leaves every link, handle and count right.
+impl Core {
+    fn set_mut(&mut self, key: SetKey) -> &mut SetNode {
+        match self.sets.get_mut(key.0) {
+            Some(node) => node,
+            None => unreachable!("version-sets bug: dangling set handle {key:?}"),
+        }
+    }
+
+    fn member_mut(&mut self, key: MemberKey) -> &mut Member {
+        match self.members.get_index_mut(key.0) {
+            Some((_, member)) => member,
+            None => unreachable!("version-sets bug: dangling build-ID handle {key:?}"),
+        }
+    }
+
+    /// Appends a new set of the new build ID `id`, every timestamp `t`: the new default set.
+    /// The caller has checked that `id` is not in the index.
+    pub(crate) fn push_new_set(&mut self, id: BuildId, t: Hlc) {
+        let set_ids = NonEmpty::one(SetId::for_build_id(&id));
+        let key = self.insert_set(
+            set_ids,
+            t,
+            id,
+            Member::new(SetKey(0), BuildIdState::Active, t, t),
+        );
+        self.link_set_last(key);
+    }
+
+    /// Inserts a set holding one new build ID, links it nowhere yet, and returns its handle.
+    fn insert_set(
+        &mut self,
+        set_ids: NonEmpty<SetId>,
+        stamp: Hlc,
+        id: BuildId,
+        mut member: Member,
+    ) -> SetKey {
+        let set = SetKey(self.sets.vacant_key());
+        member.set = set;
+        let (index, _) = self.members.insert_full(id, member);
+        let first = MemberKey(index);
+        self.sets.insert(SetNode {
+            set_ids,
+            became_default_timestamp: stamp,
+            first,
+            last: first,
+            len: 1,
+            prev: None,
+            next: None,
+        });
+        set
+    }
+
+    /// Appends the new build ID `id` (timestamps `t`) to set `set`: its new default. The
+    /// caller has checked that `id` is not in the index.
+    pub(crate) fn push_member(&mut self, set: SetKey, id: BuildId, t: Hlc) {
+        let member = Member::new(set, BuildIdState::Active, t, t);
+        let (index, _) = self.members.insert_full(id, member);
+        self.link_member_last(set, MemberKey(index));
+    }
+
+    /// Stamps set `set` with `t` and moves it to the end: the queue's default set.
+    pub(crate) fn promote_set(&mut self, set: SetKey, t: Hlc) {
+        self.set_mut(set).became_default_timestamp = t;
+        if self.ends.is_some_and(|(_, newest)| newest == set) {
+            return;
+        }
+        self.unlink_set(set);
+        self.link_set_last(set);
+    }
+
+    /// Stamps build ID `member` with `t` and moves it to the end of its set: its default.
+    pub(crate) fn promote_member(&mut self, member: MemberKey, t: Hlc) {
+        let set = self.member(member).1.set;
+        self.member_mut(member).became_default_timestamp = t;
+        if self.set(set).last == member {
+            return;
+        }
+        self.unlink_member(member);
+        self.link_member_last(set, member);
+    }
+
+    /// Joins set `secondary` into set `primary` (distinct handles) at stamp `t`.
+    ///
+    /// The primary's default is stamped `t`, so it ends last. The joined set has the sorted
+    /// union of both set IDs, every member of both in timestamp order (ties: the older set's
+    /// first), and the larger of the two set timestamps; it keeps the place of the newer set,
+    /// which is its place by that timestamp since list order agrees with timestamp order. Only
+    /// the older set's members are re-pointed to the joined set.
+    pub(crate) fn merge_sets(&mut self, primary: SetKey, secondary: SetKey, t: Hlc) {
+        if primary == secondary {
+            unreachable!("version-sets bug: merging set {primary:?} with itself");
+        }
+        let primary_default = self.set(primary).last;
+        self.member_mut(primary_default).became_default_timestamp = t;
+        let (older, newer) = if self.is_before(primary, secondary) {
+            (primary, secondary)
+        } else {
+            (secondary, primary)
+        };
+        let older_node = self.remove_set(older);
+
+        // Re-point the older set's members, then interleave the two lists by timestamp.
+        let mut cursor = Some(older_node.first);
+        while let Some(key) = cursor {
+            let member = self.member_mut(key);
+            member.set = newer;
+            cursor = member.next;
+        }
+        let (first, last) = self.interleave(older_node.first, self.set(newer).first);
+        let node = self.set_mut(newer);
+        node.first = first;
+        node.last = last;
+        node.len += older_node.len;
+        node.became_default_timestamp = node
+            .became_default_timestamp
+            .max(older_node.became_default_timestamp);
+        node.set_ids.merge_sorted(older_node.set_ids);
+    }
+
+    /// Links the two member lists starting at `a` (taken first on ties) and `b`, each in
+    /// timestamp order, into one list in timestamp order; returns its ends.
+    fn interleave(&mut self, a: MemberKey, b: MemberKey) -> (MemberKey, MemberKey) {
+        let (mut a, mut b) = (Some(a), Some(b));
+        let mut first = None;
+        let mut last: Option<MemberKey> = None;
+        loop {
+            let next = match (a, b) {
+                (Some(x), Some(y)) => {
+                    let (_, mx) = self.member(x);
+                    let (_, my) = self.member(y);
+                    if my.became_default_timestamp < mx.became_default_timestamp {
+                        b = my.next;
+                        y
+                    } else {
+                        a = mx.next;
+                        x
+                    }
+                }
+                (Some(x), None) => {
+                    a = self.member(x).1.next;
+                    x
+                }
+                (None, Some(y)) => {
+                    b = self.member(y).1.next;
+                    y
+                }
+                (None, None) => break,
+            };
+            self.member_mut(next).prev = last;
+            if let Some(last) = last {
+                self.member_mut(last).next = Some(next);
+            }
+            first.get_or_insert(next);
+            last = Some(next);
+        }
+        match (first, last) {
+            (Some(first), Some(last)) => {
+                self.member_mut(last).next = None;
+                (first, last)
+            }
+            // Both lists are non-empty, so the loop took at least one member.
+            _ => unreachable!("version-sets bug: interleaving two empty member lists"),
+        }
+    }
+
+    /// Turns build ID `member` into a tombstone stamped `t`; nothing moves.
+    pub(crate) fn tombstone(&mut self, member: MemberKey, t: Hlc) {
+        let member = self.member_mut(member);
+        member.state = BuildIdState::Deleted;
+        member.state_update_timestamp = t;
+    }
+
+    /// Adds `set_id` to set `set`'s IDs, keeping them sorted; `false` if it was there.
+    pub(crate) fn add_set_id(&mut self, set: SetKey, set_id: SetId) -> bool {
+        self.set_mut(set).set_ids.insert_sorted(set_id)
+    }
+
+    /// Inserts a set of the new build ID `id` as the oldest set: its record stamped
+    /// `member_stamp`, the set `set_stamp`. The caller has checked that `id` is not in the
+    /// index and that the stamps keep the order.
+    pub(crate) fn push_oldest_set(&mut self, id: BuildId, member_stamp: Hlc, set_stamp: Hlc) {
+        let set_ids = NonEmpty::one(SetId::for_build_id(&id));
+        let member = Member::new(SetKey(0), BuildIdState::Active, member_stamp, member_stamp);
+        let key = self.insert_set(set_ids, set_stamp, id, member);
+        match self.ends {
+            None => self.ends = Some((key, key)),
+            Some((oldest, newest)) => {
+                self.set_mut(key).next = Some(oldest);
+                self.set_mut(oldest).prev = Some(key);
+                self.ends = Some((key, newest));
+            }
+        }
+    }
+
+    /// Whether set `a` comes before set `b` in the queue. O(1): list order agrees with
+    /// timestamp order, and ties are settled by walking from `a` (only among tied sets).
+    fn is_before(&self, a: SetKey, b: SetKey) -> bool {
+        let (sa, sb) = (
+            self.set(a).became_default_timestamp,
+            self.set(b).became_default_timestamp,
+        );
+        if sa != sb {
+            return sa < sb;
+        }
+        let mut cursor = self.set(a).next;
+        while let Some(key) = cursor {
+            if key == b {
+                return true;
+            }
+            let node = self.set(key);
+            if node.became_default_timestamp != sa {
+                return false;
+            }
+            cursor = node.next;
+        }
+        false
+    }
+
+    fn link_set_last(&mut self, key: SetKey) {
+        match self.ends {
+            None => self.ends = Some((key, key)),
+            Some((oldest, newest)) => {
+                self.set_mut(newest).next = Some(key);
+                let node = self.set_mut(key);
+                node.prev = Some(newest);
+                node.next = None;
+                self.ends = Some((oldest, key));
+            }
+        }
+    }
+
+    fn unlink_set(&mut self, key: SetKey) {
+        let (prev, next) = {
+            let node = self.set_mut(key);
+            (node.prev.take(), node.next.take())
+        };
+        match prev {
+            Some(prev) => self.set_mut(prev).next = next,
+            None => self.replace_ends(|ends| ends.0 = next),
+        }
+        match next {
+            Some(next) => self.set_mut(next).prev = prev,
+            None => self.replace_ends(|ends| ends.1 = prev),
+        }
+    }
+
+    /// Unlinks set `key` from the queue and drops it from the slab. Its members still point
+    /// at it: the caller re-points them.
+    fn remove_set(&mut self, key: SetKey) -> SetNode {
+        self.unlink_set(key);
+        match self.sets.try_remove(key.0) {
+            Some(node) => node,
+            None => unreachable!("version-sets bug: dangling set handle {key:?}"),
+        }
+    }
+
+    /// Edits the two ends as options; both become `None` together when the last set goes.
+    fn replace_ends(&mut self, edit: impl FnOnce(&mut (Option<SetKey>, Option<SetKey>))) {
+        let mut ends = match self.ends {
+            Some((oldest, newest)) => (Some(oldest), Some(newest)),
+            None => (None, None),
+        };
+        edit(&mut ends);
+        self.ends = match ends {
+            (Some(oldest), Some(newest)) => Some((oldest, newest)),
+            _ => None,
+        };
+    }
+
+    fn link_member_last(&mut self, set: SetKey, key: MemberKey) {
+        let last = self.set(set).last;
+        self.member_mut(last).next = Some(key);
+        let member = self.member_mut(key);
+        member.prev = Some(last);
+        member.next = None;
+        let node = self.set_mut(set);
+        node.last = key;
+        node.len += 1;
+    }
+
+    /// Unlinks a member that is not its set's last (a set never becomes empty).
+    fn unlink_member(&mut self, key: MemberKey) {
+        let (set, prev, next) = {
+            let member = self.member_mut(key);
+            (member.set, member.prev.take(), member.next.take())
+        };
+        let Some(next) = next else {
+            unreachable!("version-sets bug: unlinking the default of set {set:?}");
+        };
+        self.member_mut(next).prev = prev;
+        match prev {
+            Some(prev) => self.member_mut(prev).next = Some(next),
+            None => self.set_mut(set).first = next,
+        }
+        self.set_mut(set).len -= 1;
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,167 @@
+//! `validate` on values no public function can make: it must reject each broken invariant.
+//! Only this module can break a core, so the tests live here.
+
+use super::*;
+use crate::{Limits, Update, VersionSets};
+
+fn id(text: &str) -> BuildId {
+    BuildId::new(text).unwrap()
+}
+
+/// Sets `[a, a2]` and `[b]`, made through the public API.
+fn sound() -> VersionSets {
+    let mut sets = VersionSets::new();
+    sets.apply(&Update::add_new_default(id("a")), 1, Limits::NONE)
+        .unwrap();
+    let add = Update::add_new_compatible(id("a2"), id("a"), false);
+    sets.apply(&add, 2, Limits::NONE).unwrap();
+    sets.apply(&Update::add_new_default(id("b")), 3, Limits::NONE)
+        .unwrap();
+    sets
+}
+
+#[track_caller]
+fn findings(sets: &VersionSets) -> Vec<String> {
+    match sets.validate() {
+        Ok(()) => Vec::new(),
+        Err(error) => error.findings_for_tests(),
+    }
+}
+
+fn key_of(sets: &VersionSets, text: &str) -> MemberKey {
+    sets.core.find(text).unwrap().0
+}
+
+#[test]
+fn a_sound_value_passes() {
+    assert_eq!(sound().validate(), Ok(()));
+}
+
+#[test]
+fn a_clock_behind_a_stamp_is_caught() {
+    let mut sets = sound();
+    sets.clock = Hlc::zero(0);
+    let found = findings(&sets);
+    assert_eq!(found.len(), 5, "{found:?}"); // two sets and three build IDs
+    assert!(
+        found.iter().all(|f| f.contains("later than the clock")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_build_id_pointing_at_another_set_is_caught() {
+    let mut sets = sound();
+    let b_set = sets.core.find("b").unwrap().1.set;
+    let a2 = key_of(&sets, "a2");
+    sets.core.member_mut(a2).set = b_set;
+    assert_eq!(
+        findings(&sets),
+        ["versionSets[0].buildIds[1]: the build ID points at another set"]
+    );
+}
+
+#[test]
+fn a_broken_link_is_caught() {
+    let mut sets = sound();
+    let a2 = key_of(&sets, "a2");
+    sets.core.member_mut(a2).prev = None;
+    assert_eq!(
+        findings(&sets),
+        ["versionSets[0].buildIds[1]: the link to the previous build ID is wrong"]
+    );
+
+    let mut sets = sound();
+    let (_, newest) = sets.core.ends.unwrap();
+    sets.core.set_mut(newest).prev = None;
+    assert_eq!(
+        findings(&sets),
+        ["versionSets[1]: the link to the previous set is wrong"]
+    );
+}
+
+#[test]
+fn counts_out_of_step_are_caught() {
+    let mut sets = sound();
+    let (oldest, _) = sets.core.ends.unwrap();
+    sets.core.set_mut(oldest).len = 1;
+    let found = findings(&sets);
+    assert_eq!(
+        found,
+        [
+            "versionSets[0].buildIds[1]: the set holds more build IDs than it counts",
+            "versionSets[0]: the set's count or default is out of step with its build IDs",
+            "versionSets: the index holds build IDs that no set lists",
+        ],
+    );
+
+    // A build ID in the index that no set lists.
+    let mut sets = sound();
+    let set = sets.core.find("b").unwrap().1.set;
+    let stray = Member::new(set, BuildIdState::Active, Hlc::zero(0), Hlc::zero(0));
+    sets.core.members.insert(id("stray"), stray);
+    assert_eq!(
+        findings(&sets),
+        ["versionSets: the index holds build IDs that no set lists"]
+    );
+}
+
+#[test]
+fn orders_that_disagree_with_timestamps_are_caught() {
+    let mut sets = sound();
+    let a = key_of(&sets, "a");
+    sets.core.member_mut(a).became_default_timestamp = sets.clock;
+    assert_eq!(
+        findings(&sets),
+        ["versionSets[0].buildIds[1]: the build ID became default earlier than the one before it"]
+    );
+
+    let mut sets = sound();
+    let (_, newest) = sets.core.ends.unwrap();
+    sets.core.set_mut(newest).became_default_timestamp = Hlc::zero(0);
+    assert_eq!(
+        findings(&sets),
+        ["versionSets[1]: the set became default earlier than the set before it"]
+    );
+}
+
+#[test]
+fn unsorted_or_empty_set_ids_are_caught() {
+    let mut sets = sound();
+    let (oldest, _) = sets.core.ends.unwrap();
+    let mut ids = NonEmpty::one(SetId::from_stored("z"));
+    ids.insert_sorted(SetId::from_stored("a"));
+    let ids = NonEmpty::from_vec(ids.into_vec().into_iter().rev().collect()).unwrap();
+    sets.core.set_mut(oldest).set_ids = ids;
+    assert_eq!(
+        findings(&sets),
+        ["versionSets[0]: the set IDs are not sorted and distinct"]
+    );
+
+    let mut sets = sound();
+    sets.core.set_mut(oldest).set_ids = NonEmpty::one(SetId::from_stored(""));
+    assert_eq!(findings(&sets), ["versionSets[0]: a set ID is empty"]);
+}
+
+#[test]
+fn merging_sets_re_points_only_the_older_sets_members() {
+    let mut sets = sound();
+    let (oldest, newest) = sets.core.ends.unwrap();
+    let t = sets.stamp(10);
+    sets.core.merge_sets(newest, oldest, t);
+    assert_eq!(sets.core.set_count(), 1);
+    // The joined set is the newer one, under its old handle.
+    assert_eq!(sets.core.ends, Some((newest, newest)));
+    for text in ["a", "a2", "b"] {
+        assert_eq!(sets.core.find(text).unwrap().1.set, newest, "{text}");
+    }
+    let order: Vec<_> = sets
+        .sets()
+        .next()
+        .unwrap()
+        .build_ids()
+        .map(|r| r.id().to_string())
+        .collect();
+    assert_eq!(order, ["a", "a2", "b"]); // b, the primary's default, was stamped last
+    assert_eq!(sets.validate(), Ok(()));
+}

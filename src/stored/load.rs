@@ -1,0 +1,257 @@
+//! Loading stored data into a [`VersionSets`] in one pass, and writing it back.
+
+use crate::core::{Builder, Record, SetKey};
+use crate::non_empty::NonEmpty;
+use crate::{BuildId, BuildIdData, BuildIdState, Hlc, SetId, VersionSetData, VersionSets};
+use crate::{InvalidData, Problem, VersioningData, Violation};
+
+impl VersionSets {
+    /// Loads stored versioning data, checking every invariant.
+    ///
+    /// Set IDs that are out of order are sorted (the crate always keeps them sorted). The
+    /// value's clock becomes the largest timestamp in the data, so that later updates stamp
+    /// later than anything loaded, and its cluster is that timestamp's (see
+    /// [`with_cluster_id`](Self::with_cluster_id) to load it as another cluster's replica).
+    ///
+    /// The data is checked and the value built in one pass, in time linear in the size of
+    /// the data.
+    ///
+    /// # Errors
+    /// [`InvalidData`] listing **every** violation found, each with its proto-JSON path
+    /// (e.g. `versionSets[1].buildIds[0].id`).
+    ///
+    /// # Example
+    /// ```
+    /// use version_sets::{BuildIdData, BuildIdState, Hlc, VersionSetData, VersionSets, VersioningData};
+    ///
+    /// let t = Some(Hlc { wall_clock: 7, version: 0, cluster_id: 1 });
+    /// let record = |id: &str| BuildIdData {
+    ///     id: id.into(),
+    ///     state: Some(BuildIdState::Active),
+    ///     state_update_timestamp: t,
+    ///     became_default_timestamp: t,
+    /// };
+    /// let set = VersionSetData {
+    ///     set_ids: vec!["X-zrZv_IbzjZUnhsbWls".into()],
+    ///     build_ids: vec![record("0"), record("0")],
+    ///     became_default_timestamp: t,
+    /// };
+    /// let err = VersionSets::from_data(&VersioningData { version_sets: vec![set] }).unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "versionSets[0].buildIds[1].id: build ID 0 also appears at versionSets[0].buildIds[0].id"
+    /// );
+    /// ```
+    pub fn from_data(data: &VersioningData) -> Result<Self, InvalidData> {
+        let mut loader = Loader::new(data);
+        for (i, set) in data.version_sets.iter().enumerate() {
+            loader.load_set(i, set);
+        }
+        loader.finish()
+    }
+
+    /// The stored form of these sets.
+    pub fn to_data(&self) -> VersioningData {
+        VersioningData {
+            version_sets: self
+                .sets()
+                .map(|set| VersionSetData {
+                    set_ids: set.set_ids().map(|id| id.as_str().to_owned()).collect(),
+                    build_ids: set
+                        .build_ids()
+                        .map(|record| BuildIdData {
+                            id: record.id().as_str().to_owned(),
+                            state: Some(record.state()),
+                            state_update_timestamp: Some(record.state_update_timestamp()),
+                            became_default_timestamp: Some(record.became_default_timestamp()),
+                        })
+                        .collect(),
+                    became_default_timestamp: Some(set.became_default_timestamp()),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The state of one pass over stored data: the value being built and what is wrong so far.
+/// Once anything is wrong the value is thrown away, but building goes on (with stand-in
+/// values) so that repeated build IDs are still found through the index.
+struct Loader {
+    builder: Builder,
+    /// Where each build ID pushed so far stands, by its position in the index, for naming a
+    /// repeat's first occurrence.
+    positions: Vec<(usize, usize)>,
+    violations: Vec<Violation>,
+    clock: Option<Hlc>,
+    previous_set: Option<Hlc>,
+}
+
+impl Loader {
+    fn new(data: &VersioningData) -> Self {
+        let members = data
+            .version_sets
+            .iter()
+            .map(|set| set.build_ids.len())
+            .sum();
+        Self {
+            builder: Builder::with_capacity(data.version_sets.len(), members),
+            positions: Vec::with_capacity(members),
+            violations: Vec::new(),
+            clock: None,
+            previous_set: None,
+        }
+    }
+
+    fn report(&mut self, path: String, problem: Problem) {
+        self.violations.push(Violation::new(path, problem));
+    }
+
+    /// A present timestamp, which the clock must reach; a missing one is reported.
+    fn stamp(&mut self, stamp: Option<Hlc>, path: impl FnOnce() -> String) -> Option<Hlc> {
+        match stamp {
+            Some(stamp) => {
+                self.clock = self.clock.max(Some(stamp));
+                Some(stamp)
+            }
+            None => {
+                self.report(path(), Problem::MissingTimestamp);
+                None
+            }
+        }
+    }
+
+    fn load_set(&mut self, i: usize, set: &VersionSetData) {
+        let at = |field: &str| format!("versionSets[{i}].{field}");
+        let set_ids = self.set_ids(i, set);
+        if set.build_ids.is_empty() {
+            self.report(at("buildIds"), Problem::NoBuildIds);
+        }
+        let stamp = self.stamp(set.became_default_timestamp, || {
+            at("becameDefaultTimestamp")
+        });
+        if let Some(stamp) = stamp {
+            if let Some(before) = self.previous_set.filter(|before| stamp < *before) {
+                self.report(
+                    at("becameDefaultTimestamp"),
+                    Problem::SetOutOfOrder { stamp, before },
+                );
+            }
+            self.previous_set = Some(stamp);
+        }
+
+        let mut key: Option<SetKey> = None;
+        let mut previous_build: Option<Hlc> = None;
+        for (j, record) in set.build_ids.iter().enumerate() {
+            let at = |field: &str| format!("versionSets[{i}].buildIds[{j}].{field}");
+            let id = match BuildId::new(&record.id) {
+                Ok(id) => Some(id),
+                Err(error) => {
+                    self.report(at("id"), Problem::InvalidBuildId(error));
+                    None
+                }
+            };
+            // Pushed before the other fields are checked, so that a repeat is reported
+            // first, in document order.
+            if let Some(id) = id {
+                let stand_in = Record {
+                    state: record.state.unwrap_or(BuildIdState::Active),
+                    state_update_timestamp: record.state_update_timestamp.unwrap_or_default(),
+                    became_default_timestamp: record.became_default_timestamp.unwrap_or_default(),
+                };
+                self.push(&mut key, &set_ids, stamp, id, stand_in, (i, j), &at);
+            }
+            if record.state.is_none() {
+                self.report(at("state"), Problem::UnspecifiedState);
+            }
+            self.stamp(record.state_update_timestamp, || at("stateUpdateTimestamp"));
+            if let Some(stamp) = self.stamp(record.became_default_timestamp, || {
+                at("becameDefaultTimestamp")
+            }) {
+                if let Some(before) = previous_build.filter(|before| stamp < *before) {
+                    self.report(
+                        at("becameDefaultTimestamp"),
+                        Problem::BuildIdOutOfOrder { stamp, before },
+                    );
+                }
+                previous_build = Some(stamp);
+            }
+        }
+    }
+
+    /// The set's IDs, sorted; problems are reported, and a stand-in keeps the pass going.
+    fn set_ids(&mut self, i: usize, set: &VersionSetData) -> NonEmpty<SetId> {
+        let at = |field: &str| format!("versionSets[{i}].{field}");
+        for (k, id) in set.set_ids.iter().enumerate() {
+            if id.is_empty() {
+                self.report(at(&format!("setIds[{k}]")), Problem::EmptySetId);
+            }
+        }
+        let ids: Vec<SetId> = set.set_ids.iter().map(SetId::from_stored).collect();
+        let count = ids.len();
+        match NonEmpty::sorted(ids) {
+            None => {
+                self.report(at("setIds"), Problem::NoSetIds);
+                NonEmpty::one(SetId::from_stored(""))
+            }
+            Some(sorted) => {
+                if sorted.len() != count {
+                    self.report(at("setIds"), Problem::DuplicateSetId);
+                }
+                sorted
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        key: &mut Option<SetKey>,
+        set_ids: &NonEmpty<SetId>,
+        stamp: Option<Hlc>,
+        id: BuildId,
+        record: Record,
+        position: (usize, usize),
+        at: &dyn Fn(&str) -> String,
+    ) {
+        let pushed = match *key {
+            Some(set) => self.builder.push_member(set, id.clone(), record),
+            None => self
+                .builder
+                .push_set(
+                    set_ids.clone(),
+                    stamp.unwrap_or_default(),
+                    id.clone(),
+                    record,
+                )
+                .map(|set| *key = Some(set)),
+        };
+        match pushed {
+            Ok(()) => self.positions.push(position),
+            Err(first) => {
+                let first = match self.positions.get(first.index()) {
+                    Some((i, j)) => format!("versionSets[{i}].buildIds[{j}].id"),
+                    None => unreachable!("version-sets bug: a build ID pushed without its place"),
+                };
+                self.report(
+                    at("id"),
+                    Problem::DuplicateBuildId {
+                        build_id: id.as_str().to_owned(),
+                        first,
+                    },
+                );
+            }
+        }
+    }
+
+    fn finish(self) -> Result<VersionSets, InvalidData> {
+        if !self.violations.is_empty() {
+            return Err(InvalidData::new(self.violations));
+        }
+        let clock = self.clock.unwrap_or_default();
+        Ok(VersionSets {
+            core: self.builder.finish(),
+            clock,
+            cluster_id: clock.cluster_id,
+        })
+    }
+}
