@@ -1,4 +1,5 @@
-//! The merge-sets operation's rules (not the replica merge: see `replication`).
+//! The merge-sets operation (`MergeSets`; not the replica merge of two clusters' copies):
+//! semantics rule family `merge-sets` (docs/semantics.md).
 //!
 //! `Update::MergeSets` is planned in `ops` and carried out by the core's `merge_sets`: the
 //! primary set's default is stamped with the update's timestamp, so it ends last and stays
@@ -10,3 +11,33 @@
 //!
 //! DIVERGENCE: where the server's result depends on Go map order (tied timestamps), the
 //! merged set takes the place of the later set and tied members keep the older set's first.
+
+use super::Plan;
+use crate::{BuildId, UpdateError, VersionSets};
+
+impl VersionSets {
+    pub(super) fn plan_merge_sets(
+        &self,
+        primary: &BuildId,
+        secondary: &BuildId,
+    ) -> Result<Plan, UpdateError> {
+        let (_, primary_set) =
+            self.locate(primary)
+                .ok_or_else(|| UpdateError::PrimaryNotFound {
+                    build_id: primary.clone(),
+                })?;
+        let (_, secondary_set) =
+            self.locate(secondary)
+                .ok_or_else(|| UpdateError::SecondaryNotFound {
+                    build_id: secondary.clone(),
+                })?;
+        Ok(if primary_set == secondary_set {
+            Plan::NoOp
+        } else {
+            Plan::Merge {
+                primary: primary_set,
+                secondary: secondary_set,
+            }
+        })
+    }
+}

@@ -4,7 +4,11 @@
 //! unchanged value, and only then carried out. So a failed update cannot leave a trace. A
 //! plan holds the handles of the sets and build IDs it changes, found once while checking.
 
+mod add_compatible;
+mod add_new_default;
 mod merge_sets;
+mod promote_set;
+mod promote_within_set;
 mod update;
 
 pub use update::{Limits, Outcome, Update};
@@ -93,101 +97,12 @@ impl VersionSets {
                 existing_compatible_build_id,
                 *make_set_default,
             ),
-            Update::PromoteSetByBuildId(build_id) => {
-                let (_, set) = self.locate(build_id).ok_or_else(|| UpdateError::NotFound {
-                    build_id: build_id.clone(),
-                })?;
-                Ok(if self.is_last_set(set) {
-                    Plan::NoOp
-                } else {
-                    Plan::PromoteSet(set)
-                })
-            }
-            Update::PromoteBuildIdWithinSet(build_id) => {
-                let (member, set) = self.locate(build_id).ok_or_else(|| UpdateError::NotFound {
-                    build_id: build_id.clone(),
-                })?;
-                Ok(if self.core.set(set).last() == member {
-                    Plan::NoOp
-                } else {
-                    Plan::PromoteWithinSet(member)
-                })
-            }
+            Update::PromoteSetByBuildId(build_id) => self.plan_promote_set(build_id),
+            Update::PromoteBuildIdWithinSet(build_id) => self.plan_promote_within_set(build_id),
             Update::MergeSets {
                 primary_set_build_id,
                 secondary_set_build_id,
-            } => {
-                let primary = self.locate(primary_set_build_id).ok_or_else(|| {
-                    UpdateError::PrimaryNotFound {
-                        build_id: primary_set_build_id.clone(),
-                    }
-                })?;
-                let secondary = self.locate(secondary_set_build_id).ok_or_else(|| {
-                    UpdateError::SecondaryNotFound {
-                        build_id: secondary_set_build_id.clone(),
-                    }
-                })?;
-                Ok(if primary.1 == secondary.1 {
-                    Plan::NoOp
-                } else {
-                    Plan::Merge {
-                        primary: primary.1,
-                        secondary: secondary.1,
-                    }
-                })
-            }
-        }
-    }
-
-    fn plan_add_new_default(&self, build_id: &BuildId) -> Result<Plan, UpdateError> {
-        let sole_member_of_default_set = self
-            .default_set()
-            .is_some_and(|set| set.len() == 1 && set.default_build_id() == build_id);
-        if sole_member_of_default_set {
-            Ok(Plan::NoOp)
-        } else if self.contains(build_id) {
-            Err(UpdateError::AlreadyExists {
-                build_id: build_id.clone(),
-            })
-        } else {
-            Ok(Plan::AppendSet(build_id.clone()))
-        }
-    }
-
-    fn plan_add_compatible(
-        &self,
-        new: &BuildId,
-        existing: &BuildId,
-        make_default: bool,
-    ) -> Result<Plan, UpdateError> {
-        let (_, target) = self
-            .locate(existing)
-            .ok_or_else(|| UpdateError::CompatibleNotFound {
-                existing: existing.clone(),
-            })?;
-        match self.locate(new) {
-            Some((member, set)) if set == target => {
-                if make_default && !self.is_last_set(set) {
-                    Err(UpdateError::NotDefaultForQueue {
-                        build_id: new.clone(),
-                    })
-                } else if self.core.set(set).last() != member {
-                    Err(UpdateError::NotDefaultInSet {
-                        build_id: new.clone(),
-                    })
-                } else {
-                    Ok(Plan::NoOp)
-                }
-            }
-            Some(_) => Err(UpdateError::Incompatible {
-                build_id: new.clone(),
-                existing: existing.clone(),
-            }),
-            None => Ok(Plan::AddToSet {
-                set: target,
-                build_id: new.clone(),
-                make_default,
-            }),
+            } => self.plan_merge_sets(primary_set_build_id, secondary_set_build_id),
         }
     }
 
@@ -236,12 +151,12 @@ impl VersionSets {
     }
 
     /// The handle of `id` and of its set.
-    fn locate(&self, id: &BuildId) -> Option<(MemberKey, SetKey)> {
+    pub(super) fn locate(&self, id: &BuildId) -> Option<(MemberKey, SetKey)> {
         let (key, member) = self.core.find(id.as_str())?;
         Some((key, member.set()))
     }
 
-    fn is_last_set(&self, set: SetKey) -> bool {
+    pub(super) fn is_last_set(&self, set: SetKey) -> bool {
         self.core.ends().is_some_and(|(_, newest)| newest == set)
     }
 }

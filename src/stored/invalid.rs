@@ -107,17 +107,4 @@ pub enum Problem {
         /// The previous build ID's, which is later.
         before: Hlc,
     },
-    /// The lookup index disagrees with the sets (a bug in this crate).
-    #[error("the lookup index is out of step with the sets")]
-    IndexOutOfStep,
-    /// A timestamp is later than the value's own clock (a bug in this crate).
-    #[error("timestamp is later than the clock {clock}")]
-    ClockBehind {
-        /// The value's clock.
-        clock: Hlc,
-    },
-    /// A part of the data could not be read although no other violation was found (a bug in
-    /// this crate).
-    #[error("could not be read")]
-    Unreadable,
 }

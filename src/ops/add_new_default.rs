@@ -1,0 +1,22 @@
+//! Add a new build ID in a new default set (`AddNewBuildIdInNewDefaultSet`): semantics
+//! rule family `add-new-default` (docs/semantics.md).
+
+use super::Plan;
+use crate::{BuildId, UpdateError, VersionSets};
+
+impl VersionSets {
+    pub(super) fn plan_add_new_default(&self, build_id: &BuildId) -> Result<Plan, UpdateError> {
+        let sole_member_of_default_set = self
+            .default_set()
+            .is_some_and(|set| set.len() == 1 && set.default_build_id() == build_id);
+        if sole_member_of_default_set {
+            Ok(Plan::NoOp)
+        } else if self.contains(build_id) {
+            Err(UpdateError::AlreadyExists {
+                build_id: build_id.clone(),
+            })
+        } else {
+            Ok(Plan::AppendSet(build_id.clone()))
+        }
+    }
+}
