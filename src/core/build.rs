@@ -65,14 +65,14 @@ impl Builder {
         let mut member = record.into_member();
         member.set = set;
         let index = match self.core.members.entry(id) {
-            Entry::Occupied(entry) => return Err(MemberKey(entry.index())),
+            Entry::Occupied(entry) => return Err(MemberKey::new(entry.index())),
             Entry::Vacant(entry) => {
                 let index = entry.index();
                 entry.insert(member);
                 index
             }
         };
-        self.core.link_member_last(set, MemberKey(index));
+        self.core.link_member_last(set, MemberKey::new(index));
         Ok(())
     }
 
@@ -84,7 +84,7 @@ impl Builder {
 impl Record {
     fn into_member(self) -> Member {
         Member::new(
-            super::SetKey(0),
+            SetKey::new(0),
             self.state,
             self.state_update_timestamp,
             self.became_default_timestamp,

@@ -24,6 +24,7 @@
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::BuildHasherDefault;
+use std::num::NonZeroUsize;
 
 use indexmap::IndexMap;
 use slab::Slab;
@@ -38,18 +39,33 @@ pub(crate) use build::{Builder, Record};
 /// A fixed-key hasher: the library holds no randomness.
 type FixedState = BuildHasherDefault<DefaultHasher>;
 
-/// The stable handle of a set.
+/// The stable handle of a set: its slab key, stored plus one so that an absent handle
+/// (`Option<SetKey>`) costs no more than a present one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct SetKey(usize);
+pub(crate) struct SetKey(NonZeroUsize);
 
-/// The stable handle of a build ID: its position in the index.
+/// The stable handle of a build ID: its position in the index, stored like [`SetKey`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct MemberKey(usize);
+pub(crate) struct MemberKey(NonZeroUsize);
+
+impl SetKey {
+    fn new(slab_key: usize) -> Self {
+        Self(NonZeroUsize::MIN.saturating_add(slab_key))
+    }
+
+    fn slab_key(self) -> usize {
+        self.0.get() - 1
+    }
+}
 
 impl MemberKey {
+    fn new(index: usize) -> Self {
+        Self(NonZeroUsize::MIN.saturating_add(index))
+    }
+
     /// The position in the index: build IDs are numbered in the order they were added.
     pub(crate) fn index(self) -> usize {
-        self.0
+        self.0.get() - 1
     }
 }
 
@@ -173,12 +189,12 @@ impl Core {
     /// The handle and record of `id`.
     pub(crate) fn find(&self, id: &str) -> Option<(MemberKey, &Member)> {
         let (index, _, member) = self.members.get_full(id)?;
-        Some((MemberKey(index), member))
+        Some((MemberKey::new(index), member))
     }
 
     /// The set of `key`. Handles come only from this core, so a miss is a bug.
     pub(crate) fn set(&self, key: SetKey) -> &SetNode {
-        match self.sets.get(key.0) {
+        match self.sets.get(key.slab_key()) {
             Some(node) => node,
             None => unreachable!("version-sets bug: dangling set handle {key:?}"),
         }
@@ -186,7 +202,7 @@ impl Core {
 
     /// The build ID and record of `key`. Handles come only from this core, so a miss is a bug.
     pub(crate) fn member(&self, key: MemberKey) -> (&BuildId, &Member) {
-        match self.members.get_index(key.0) {
+        match self.members.get_index(key.index()) {
             Some(entry) => entry,
             None => unreachable!("version-sets bug: dangling build-ID handle {key:?}"),
         }
@@ -201,14 +217,14 @@ impl Core {
 // Changing. Each method leaves every link, handle and count right.
 impl Core {
     fn set_mut(&mut self, key: SetKey) -> &mut SetNode {
-        match self.sets.get_mut(key.0) {
+        match self.sets.get_mut(key.slab_key()) {
             Some(node) => node,
             None => unreachable!("version-sets bug: dangling set handle {key:?}"),
         }
     }
 
     fn member_mut(&mut self, key: MemberKey) -> &mut Member {
-        match self.members.get_index_mut(key.0) {
+        match self.members.get_index_mut(key.index()) {
             Some((_, member)) => member,
             None => unreachable!("version-sets bug: dangling build-ID handle {key:?}"),
         }
@@ -222,7 +238,7 @@ impl Core {
             set_ids,
             t,
             id,
-            Member::new(SetKey(0), BuildIdState::Active, t, t),
+            Member::new(SetKey::new(0), BuildIdState::Active, t, t),
         );
         self.link_set_last(key);
     }
@@ -235,10 +251,10 @@ impl Core {
         id: BuildId,
         mut member: Member,
     ) -> SetKey {
-        let set = SetKey(self.sets.vacant_key());
+        let set = SetKey::new(self.sets.vacant_key());
         member.set = set;
         let (index, _) = self.members.insert_full(id, member);
-        let first = MemberKey(index);
+        let first = MemberKey::new(index);
         self.sets.insert(SetNode {
             set_ids,
             became_default_timestamp: stamp,
@@ -256,7 +272,7 @@ impl Core {
     pub(crate) fn push_member(&mut self, set: SetKey, id: BuildId, t: Hlc) {
         let member = Member::new(set, BuildIdState::Active, t, t);
         let (index, _) = self.members.insert_full(id, member);
-        self.link_member_last(set, MemberKey(index));
+        self.link_member_last(set, MemberKey::new(index));
     }
 
     /// Stamps set `set` with `t` and moves it to the end: the queue's default set.
@@ -381,7 +397,7 @@ impl Core {
     /// index and that the stamps keep the order.
     pub(crate) fn push_oldest_set(&mut self, id: BuildId, member_stamp: Hlc, set_stamp: Hlc) {
         let set_ids = NonEmpty::one(SetId::for_build_id(&id));
-        let member = Member::new(SetKey(0), BuildIdState::Active, member_stamp, member_stamp);
+        let member = Member::new(SetKey::new(0), BuildIdState::Active, member_stamp, member_stamp);
         let key = self.insert_set(set_ids, set_stamp, id, member);
         match self.ends {
             None => self.ends = Some((key, key)),
@@ -449,7 +465,7 @@ impl Core {
     /// at it: the caller re-points them.
     fn remove_set(&mut self, key: SetKey) -> SetNode {
         self.unlink_set(key);
-        match self.sets.try_remove(key.0) {
+        match self.sets.try_remove(key.slab_key()) {
             Some(node) => node,
             None => unreachable!("version-sets bug: dangling set handle {key:?}"),
         }
