@@ -134,6 +134,10 @@ impl<'a> CompatibleSet<'a> {
         self.default_record().id()
     }
 
+    pub(crate) fn default_key(&self) -> MemberKey {
+        self.node.last()
+    }
+
     /// The record of the set's default build ID.
     pub fn default_record(&self) -> BuildIdRecord<'a> {
         let (id, member) = self.core.member(self.node.last());

@@ -210,9 +210,16 @@ impl VersionSets {
 
     /// Whether `id` is the default of its set.
     pub fn is_set_default(&self, id: impl AsRef<str>) -> bool {
-        self.core
-            .find(id.as_ref())
-            .is_some_and(|(key, member)| self.core.set(member.set()).last() == key)
+        self.set_default_handle(id.as_ref())
+            .is_some_and(|(_, is_default)| is_default)
+    }
+
+    /// The set of `id` and whether `id` is its default, comparing handles rather than
+    /// strings: the dispatch lookups' one hash probe.
+    pub(crate) fn set_default_handle(&self, id: &str) -> Option<(CompatibleSet<'_>, bool)> {
+        let (key, member) = self.core.find(id)?;
+        let set = CompatibleSet::new(&self.core, member.set());
+        Some((set, set.default_key() == key))
     }
 
     /// Whether `id` is the queue's default build ID.

@@ -22,8 +22,6 @@
 //! Only this module changes the data: its fields are private and every mutation is one of
 //! the methods below, each of which keeps every link, handle and count right.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::BuildHasherDefault;
 use std::num::NonZeroUsize;
 
 use indexmap::IndexMap;
@@ -36,8 +34,9 @@ mod build;
 
 pub(crate) use build::{Builder, Record};
 
-/// A fixed-key hasher: the library holds no randomness.
-type FixedState = BuildHasherDefault<DefaultHasher>;
+/// A fast hasher with a fixed seed: the library holds no randomness. (Like every fixed-seed
+/// hasher it can be flooded by keys chosen to collide; the limits keep a real queue small.)
+type FixedState = foldhash::fast::FixedState;
 
 /// The stable handle of a set: its slab key, stored plus one so that an absent handle
 /// (`Option<SetKey>`) costs no more than a present one.
@@ -397,7 +396,12 @@ impl Core {
     /// index and that the stamps keep the order.
     pub(crate) fn push_oldest_set(&mut self, id: BuildId, member_stamp: Hlc, set_stamp: Hlc) {
         let set_ids = NonEmpty::one(SetId::for_build_id(&id));
-        let member = Member::new(SetKey::new(0), BuildIdState::Active, member_stamp, member_stamp);
+        let member = Member::new(
+            SetKey::new(0),
+            BuildIdState::Active,
+            member_stamp,
+            member_stamp,
+        );
         let key = self.insert_set(set_ids, set_stamp, id, member);
         match self.ends {
             None => self.ends = Some((key, key)),

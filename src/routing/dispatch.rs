@@ -79,10 +79,10 @@ impl VersionSets {
     /// ```
     pub fn poll(&self, build_id: impl AsRef<str>) -> Result<DispatchQueue<'_>, NewerBuildExists> {
         let build_id = build_id.as_ref();
-        match self.set_of(build_id) {
+        match self.set_default_handle(build_id) {
             None => Ok(DispatchQueue::Guessed(SetId::for_text(build_id))),
-            Some(set) if set.default_build_id().as_str() == build_id => Ok(DispatchQueue::Set(set)),
-            Some(set) => Err(NewerBuildExists {
+            Some((set, true)) => Ok(DispatchQueue::Set(set)),
+            Some((set, false)) => Err(NewerBuildExists {
                 default_build_id: set.default_build_id().clone(),
             }),
         }
