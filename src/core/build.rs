@@ -110,15 +110,15 @@ impl Core {
                 }
                 let record = Record {
                     state: member.state,
-                    state_update_timestamp: member.state_update_timestamp,
-                    became_default_timestamp: member.became_default_timestamp,
+                    state_update_timestamp: member.state_update_timestamp(),
+                    became_default_timestamp: member.became_default_timestamp(),
                 };
                 // The build IDs come from one core, so none repeats.
                 let pushed = match target {
                     None => builder
                         .push_set(
                             node.set_ids.clone(),
-                            node.became_default_timestamp,
+                            node.became_default_timestamp(),
                             id.clone(),
                             record,
                         )

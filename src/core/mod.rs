@@ -22,7 +22,7 @@
 //! Only this module changes the data: its fields are private and every mutation is one of
 //! the methods below, each of which keeps every link, handle and count right.
 
-use std::num::NonZeroUsize;
+use std::num::NonZeroU32;
 
 use indexmap::IndexMap;
 use slab::Slab;
@@ -31,40 +31,63 @@ use crate::non_empty::NonEmpty;
 use crate::{BuildId, BuildIdState, Hlc, SetId};
 
 mod build;
+mod stamp;
 
 pub(crate) use build::{Builder, Record};
+use stamp::Stamp;
+
+/// How many build IDs (and so sets) one core can hold: handles are 32 bits, which keeps a
+/// record at 56 bytes. Far above any real queue (the server's default limit is 100); the
+/// update limits and loading enforce it. Small in the crate's own tests, so that they can
+/// reach it.
+pub(crate) const CAPACITY: usize = if cfg!(test) {
+    64
+} else {
+    u32::MAX as usize - 1
+};
 
 /// A fast hasher with a fixed seed: the library holds no randomness. (Like every fixed-seed
 /// hasher it can be flooded by keys chosen to collide; the limits keep a real queue small.)
 type FixedState = foldhash::fast::FixedState;
 
-/// The stable handle of a set: its slab key, stored plus one so that an absent handle
-/// (`Option<SetKey>`) costs no more than a present one.
+/// The stable handle of a set: its slab key, stored plus one in 32 bits so that an absent
+/// handle (`Option<SetKey>`) costs 4 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct SetKey(NonZeroUsize);
+pub(crate) struct SetKey(NonZeroU32);
 
 /// The stable handle of a build ID: its position in the index, stored like [`SetKey`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct MemberKey(NonZeroUsize);
+pub(crate) struct MemberKey(NonZeroU32);
+
+/// The 32-bit form of a position below [`CAPACITY`].
+fn handle(position: usize) -> NonZeroU32 {
+    match u32::try_from(position)
+        .ok()
+        .and_then(|p| NonZeroU32::MIN.checked_add(p))
+    {
+        Some(handle) => handle,
+        None => unreachable!("version-sets bug: position {position} past the capacity"),
+    }
+}
 
 impl SetKey {
     fn new(slab_key: usize) -> Self {
-        Self(NonZeroUsize::MIN.saturating_add(slab_key))
+        Self(handle(slab_key))
     }
 
     fn slab_key(self) -> usize {
-        self.0.get() - 1
+        (self.0.get() - 1) as usize
     }
 }
 
 impl MemberKey {
     fn new(index: usize) -> Self {
-        Self(NonZeroUsize::MIN.saturating_add(index))
+        Self(handle(index))
     }
 
     /// The position in the index: build IDs are numbered in the order they were added.
     pub(crate) fn index(self) -> usize {
-        self.0.get() - 1
+        (self.0.get() - 1) as usize
     }
 }
 
@@ -72,8 +95,8 @@ impl MemberKey {
 #[derive(Debug, Clone)]
 pub(crate) struct Member {
     state: BuildIdState,
-    state_update_timestamp: Hlc,
-    became_default_timestamp: Hlc,
+    state_update_timestamp: Stamp,
+    became_default_timestamp: Stamp,
     set: SetKey,
     prev: Option<MemberKey>,
     next: Option<MemberKey>,
@@ -84,7 +107,7 @@ pub(crate) struct Member {
 pub(crate) struct SetNode {
     /// Sorted and distinct; the first is the primary.
     set_ids: NonEmpty<SetId>,
-    became_default_timestamp: Hlc,
+    became_default_timestamp: Stamp,
     /// Its oldest and newest (default) members: a set is never empty.
     first: MemberKey,
     last: MemberKey,
@@ -106,8 +129,8 @@ impl Member {
     fn new(set: SetKey, state: BuildIdState, state_update: Hlc, became_default: Hlc) -> Self {
         Self {
             state,
-            state_update_timestamp: state_update,
-            became_default_timestamp: became_default,
+            state_update_timestamp: state_update.into(),
+            became_default_timestamp: became_default.into(),
             set,
             prev: None,
             next: None,
@@ -119,11 +142,11 @@ impl Member {
     }
 
     pub(crate) fn state_update_timestamp(&self) -> Hlc {
-        self.state_update_timestamp
+        self.state_update_timestamp.hlc()
     }
 
     pub(crate) fn became_default_timestamp(&self) -> Hlc {
-        self.became_default_timestamp
+        self.became_default_timestamp.hlc()
     }
 
     pub(crate) fn set(&self) -> SetKey {
@@ -145,7 +168,7 @@ impl SetNode {
     }
 
     pub(crate) fn became_default_timestamp(&self) -> Hlc {
-        self.became_default_timestamp
+        self.became_default_timestamp.hlc()
     }
 
     pub(crate) fn first(&self) -> MemberKey {
@@ -256,7 +279,7 @@ impl Core {
         let first = MemberKey::new(index);
         self.sets.insert(SetNode {
             set_ids,
-            became_default_timestamp: stamp,
+            became_default_timestamp: stamp.into(),
             first,
             last: first,
             len: 1,
@@ -276,7 +299,7 @@ impl Core {
 
     /// Stamps set `set` with `t` and moves it to the end: the queue's default set.
     pub(crate) fn promote_set(&mut self, set: SetKey, t: Hlc) {
-        self.set_mut(set).became_default_timestamp = t;
+        self.set_mut(set).became_default_timestamp = t.into();
         if self.ends.is_some_and(|(_, newest)| newest == set) {
             return;
         }
@@ -287,7 +310,7 @@ impl Core {
     /// Stamps build ID `member` with `t` and moves it to the end of its set: its default.
     pub(crate) fn promote_member(&mut self, member: MemberKey, t: Hlc) {
         let set = self.member(member).1.set;
-        self.member_mut(member).became_default_timestamp = t;
+        self.member_mut(member).became_default_timestamp = t.into();
         if self.set(set).last == member {
             return;
         }
@@ -307,7 +330,7 @@ impl Core {
             unreachable!("version-sets bug: merging set {primary:?} with itself");
         }
         let primary_default = self.set(primary).last;
-        self.member_mut(primary_default).became_default_timestamp = t;
+        self.member_mut(primary_default).became_default_timestamp = t.into();
         let (older, newer) = if self.is_before(primary, secondary) {
             (primary, secondary)
         } else {
@@ -328,8 +351,9 @@ impl Core {
         node.last = last;
         node.len += older_node.len;
         node.became_default_timestamp = node
-            .became_default_timestamp
-            .max(older_node.became_default_timestamp);
+            .became_default_timestamp()
+            .max(older_node.became_default_timestamp())
+            .into();
         node.set_ids.merge_sorted(older_node.set_ids);
     }
 
@@ -344,7 +368,7 @@ impl Core {
                 (Some(x), Some(y)) => {
                     let (_, mx) = self.member(x);
                     let (_, my) = self.member(y);
-                    if my.became_default_timestamp < mx.became_default_timestamp {
+                    if my.became_default_timestamp() < mx.became_default_timestamp() {
                         b = my.next;
                         y
                     } else {
@@ -383,7 +407,7 @@ impl Core {
     pub(crate) fn tombstone(&mut self, member: MemberKey, t: Hlc) {
         let member = self.member_mut(member);
         member.state = BuildIdState::Deleted;
-        member.state_update_timestamp = t;
+        member.state_update_timestamp = t.into();
     }
 
     /// Adds `set_id` to set `set`'s IDs, keeping them sorted; `false` if it was there.
@@ -417,8 +441,8 @@ impl Core {
     /// timestamp order, and ties are settled by walking from `a` (only among tied sets).
     fn is_before(&self, a: SetKey, b: SetKey) -> bool {
         let (sa, sb) = (
-            self.set(a).became_default_timestamp,
-            self.set(b).became_default_timestamp,
+            self.set(a).became_default_timestamp(),
+            self.set(b).became_default_timestamp(),
         );
         if sa != sb {
             return sa < sb;
@@ -429,7 +453,7 @@ impl Core {
                 return true;
             }
             let node = self.set(key);
-            if node.became_default_timestamp != sa {
+            if node.became_default_timestamp() != sa {
                 return false;
             }
             cursor = node.next;

@@ -110,7 +110,7 @@ fn counts_out_of_step_are_caught() {
 fn orders_that_disagree_with_timestamps_are_caught() {
     let mut sets = sound();
     let a = key_of(&sets, "a");
-    sets.core.member_mut(a).became_default_timestamp = sets.clock;
+    sets.core.member_mut(a).became_default_timestamp = sets.clock.into();
     assert_eq!(
         findings(&sets),
         ["versionSets[0].buildIds[1]: the build ID became default earlier than the one before it"]
@@ -118,7 +118,7 @@ fn orders_that_disagree_with_timestamps_are_caught() {
 
     let mut sets = sound();
     let (_, newest) = sets.core.ends.unwrap();
-    sets.core.set_mut(newest).became_default_timestamp = Hlc::zero(0);
+    sets.core.set_mut(newest).became_default_timestamp = Hlc::zero(0).into();
     assert_eq!(
         findings(&sets),
         ["versionSets[1]: the set became default earlier than the set before it"]

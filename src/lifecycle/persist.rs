@@ -1,5 +1,6 @@
 //! Persisting a build ID that pollers used before any update named it.
 
+use crate::core::CAPACITY;
 use crate::{BuildId, Hlc, Outcome, SetId, VersionSets};
 
 impl VersionSets {
@@ -10,7 +11,8 @@ impl VersionSets {
     /// when missing. (DIVERGENCE: the server appends it; the crate keeps set IDs sorted, so
     /// the primary set ID is always the smallest.) Otherwise a set of just that build ID is
     /// inserted as the **oldest** set, with all timestamps the zero clock of this value's
-    /// cluster, so that any later merge lets the real set win.
+    /// cluster, so that any later merge lets the real set win. A queue at its capacity
+    /// (see [`Limits`](crate::Limits)) records nothing and answers [`Outcome::NoOp`].
     ///
     /// # Example
     /// ```
@@ -32,6 +34,10 @@ impl VersionSets {
                     return Outcome::NoOp;
                 }
             }
+            // At the core's capacity there is no room for another build ID: the guess is
+            // not recorded, as when it cannot be (a poller's build ID is then routed by its
+            // guessed set ID all the same).
+            None if self.build_id_count() >= CAPACITY => return Outcome::NoOp,
             None => {
                 let zero = Hlc::zero(t.cluster_id);
                 // Loaded data may hold stamps below this cluster's zero; never sort before them.
@@ -45,5 +51,24 @@ impl VersionSets {
         self.clock = t;
         debug_assert_eq!(self.validate(), Ok(()));
         Outcome::Changed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{BuildId, Limits, Outcome, Update, VersionSets};
+
+    #[test]
+    fn at_capacity_nothing_is_recorded() {
+        let id = |i: i64| BuildId::new(i.to_string()).unwrap();
+        let mut sets = VersionSets::new();
+        for i in 0..63 {
+            sets.apply(&Update::add_new_default(id(i)), i, Limits::NONE)
+                .unwrap();
+        }
+        assert_eq!(sets.persist_unknown_build_id(&id(63), 63), Outcome::Changed);
+        let full = sets.clone();
+        assert_eq!(sets.persist_unknown_build_id(&id(64), 64), Outcome::NoOp);
+        assert_eq!(sets, full);
     }
 }

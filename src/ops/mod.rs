@@ -13,7 +13,7 @@ mod update;
 
 pub use update::{Limits, Outcome, Update};
 
-use crate::core::{MemberKey, SetKey};
+use crate::core::{CAPACITY, MemberKey, SetKey};
 use crate::{BuildId, Hlc, UpdateError, VersionSets};
 
 /// What an update will do, decided before anything changes.
@@ -121,10 +121,15 @@ impl VersionSets {
                 max: limits.max_sets,
             });
         }
-        if limits.max_build_ids > 0 && build_ids > limits.max_build_ids {
+        // Whatever the configured limit, a queue holds at most the core's capacity.
+        let max_build_ids = match limits.max_build_ids {
+            0 => CAPACITY,
+            max => max.min(CAPACITY),
+        };
+        if build_ids > max_build_ids {
             return Err(UpdateError::TooManyBuildIds {
                 count: build_ids,
-                max: limits.max_build_ids,
+                max: max_build_ids,
             });
         }
         Ok(())
@@ -158,5 +163,48 @@ impl VersionSets {
 
     pub(super) fn is_last_set(&self, set: SetKey) -> bool {
         self.core.ends().is_some_and(|(_, newest)| newest == set)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{BuildId, Limits, Update, UpdateError, VersionSets};
+
+    /// In the crate's own tests the core holds 64 build IDs; the limits cannot lift that.
+    #[test]
+    fn no_limit_lifts_the_capacity() {
+        let mut sets = VersionSets::new();
+        for i in 0..64 {
+            let id = BuildId::new(i.to_string()).unwrap();
+            sets.apply(&Update::add_new_default(id), i, Limits::NONE)
+                .unwrap();
+        }
+        for limits in [
+            Limits::NONE,
+            Limits {
+                max_sets: 0,
+                max_build_ids: 1_000,
+            },
+        ] {
+            let one_more = Update::add_new_default(BuildId::new("64").unwrap());
+            assert_eq!(
+                sets.apply(&one_more, 64, limits),
+                Err(UpdateError::TooManyBuildIds { count: 65, max: 64 })
+            );
+        }
+        let within = Limits {
+            max_sets: 0,
+            max_build_ids: 50,
+        };
+        let err = sets.apply(
+            &Update::add_new_default(BuildId::new("64").unwrap()),
+            64,
+            within,
+        );
+        assert_eq!(
+            err,
+            Err(UpdateError::TooManyBuildIds { count: 65, max: 50 })
+        );
+        assert_eq!(sets.build_id_count(), 64);
     }
 }

@@ -92,7 +92,9 @@ pub enum Outcome {
 }
 
 /// Per-queue limits, checked on the result of every update, no-ops included. `0` means
-/// unlimited.
+/// no limit of its own; whatever the limits say, a queue holds at most 4,294,967,294 build
+/// IDs (the capacity of the crate's 32-bit handles), and an update past that fails with
+/// [`UpdateError::TooManyBuildIds`](crate::UpdateError::TooManyBuildIds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Limits {
     /// `limit.versionCompatibleSetLimitPerQueue`: the most sets a queue may hold.

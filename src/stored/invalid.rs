@@ -97,6 +97,14 @@ pub enum Problem {
         /// The previous set's, which is later.
         before: Hlc,
     },
+    /// The data holds more build IDs than a queue can (see [`Limits`](crate::Limits)).
+    #[error("{count} build IDs, more than the {max} a queue can hold")]
+    TooManyBuildIds {
+        /// How many the data holds.
+        count: usize,
+        /// The most a queue can hold.
+        max: usize,
+    },
     /// A build ID became default before the build ID listed before it in its set.
     #[error(
         "build ID became default at {stamp}, earlier than the build ID listed before it, at {before}"

@@ -1,6 +1,6 @@
 //! Loading stored data into a [`VersionSets`] in one pass, and writing it back.
 
-use crate::core::{Builder, Record, SetKey};
+use crate::core::{Builder, CAPACITY, Record, SetKey};
 use crate::non_empty::NonEmpty;
 use crate::{BuildId, BuildIdData, BuildIdState, Hlc, SetId, VersionSetData, VersionSets};
 use crate::{InvalidData, Problem, VersioningData, Violation};
@@ -43,7 +43,22 @@ impl VersionSets {
     /// );
     /// ```
     pub fn from_data(data: &VersioningData) -> Result<Self, InvalidData> {
-        let mut loader = Loader::new(data);
+        let count = data
+            .version_sets
+            .iter()
+            .map(|set| set.build_ids.len())
+            .sum();
+        if count > CAPACITY {
+            let problem = Problem::TooManyBuildIds {
+                count,
+                max: CAPACITY,
+            };
+            return Err(InvalidData::new(vec![Violation::new(
+                "versionSets".to_owned(),
+                problem,
+            )]));
+        }
+        let mut loader = Loader::new(data, count);
         for (i, set) in data.version_sets.iter().enumerate() {
             loader.load_set(i, set);
         }
@@ -87,12 +102,7 @@ struct Loader {
 }
 
 impl Loader {
-    fn new(data: &VersioningData) -> Self {
-        let members = data
-            .version_sets
-            .iter()
-            .map(|set| set.build_ids.len())
-            .sum();
+    fn new(data: &VersioningData, members: usize) -> Self {
         Self {
             builder: Builder::with_capacity(data.version_sets.len(), members),
             positions: Vec::with_capacity(members),
@@ -253,5 +263,41 @@ impl Loader {
             clock,
             cluster_id: clock.cluster_id,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{BuildIdData, BuildIdState, Hlc, Problem, VersionSetData, VersionSets};
+    use crate::{VersioningData, Violation};
+
+    /// In the crate's own tests the core holds 64 build IDs.
+    #[test]
+    fn data_past_the_capacity_is_refused_whole() {
+        let t = Some(Hlc::zero(1));
+        let set = |i: usize| VersionSetData {
+            set_ids: vec![format!("s{i}")],
+            build_ids: vec![BuildIdData {
+                id: i.to_string(),
+                state: Some(BuildIdState::Active),
+                state_update_timestamp: t,
+                became_default_timestamp: t,
+            }],
+            became_default_timestamp: t,
+        };
+        let data = |n| VersioningData {
+            version_sets: (0..n).map(set).collect(),
+        };
+        assert!(VersionSets::from_data(&data(64)).is_ok());
+        let err = VersionSets::from_data(&data(65)).unwrap_err();
+        let problem = Problem::TooManyBuildIds { count: 65, max: 64 };
+        assert_eq!(
+            err.violations(),
+            [Violation::new("versionSets".into(), problem)]
+        );
+        assert_eq!(
+            err.to_string(),
+            "versionSets: 65 build IDs, more than the 64 a queue can hold"
+        );
     }
 }
