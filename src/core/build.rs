@@ -3,7 +3,10 @@
 
 use indexmap::map::Entry;
 
-use super::{Core, Member, MemberKey, SetKey};
+use indexmap::IndexMap;
+use slab::Slab;
+
+use super::{Core, FixedState, Member, MemberKey, SetKey};
 use crate::non_empty::NonEmpty;
 use crate::{BuildId, BuildIdState, Hlc, SetId};
 
@@ -25,9 +28,13 @@ pub(crate) struct Builder {
 impl Builder {
     /// A builder with room for `sets` sets and `members` build IDs.
     pub(crate) fn with_capacity(sets: usize, members: usize) -> Self {
-        let mut core = Core::default();
-        core.sets.reserve(sets);
-        core.members.reserve(members);
+        // `with_capacity`, not `reserve`: an `IndexMap` reserves its entries up to its table's
+        // capacity, an eighth or more beyond what was asked, which loaded data never uses.
+        let core = Core {
+            members: IndexMap::with_capacity_and_hasher(members, FixedState::default()),
+            sets: Slab::with_capacity(sets),
+            ends: None,
+        };
         Self { core }
     }
 
