@@ -448,3 +448,29 @@ fn reachability_refuses_bad_requests_with_the_server_messages() {
             .is_ok()
     );
 }
+
+// ---- the merge on a value whose sets share a set ID ----------------------------------
+
+/// A build ID cleared and added again while its hash is still another set's demoted set ID
+/// leaves one value with two sets sharing that set ID (reference §2.6.7). The merge joins
+/// sets that share a set ID, so the first merge of such a value, even with itself, joins
+/// them, as the server's does; from then on merging changes nothing.
+#[test]
+fn merge_joins_two_sets_of_one_value_that_share_a_set_id() {
+    let mut sets = two_sets();
+    apply(&mut sets, Update::add_new_default(id("3.0")), 4_000);
+    apply(&mut sets, Update::merge_sets(id("2.0"), id("3.0")), 5_000);
+    sets.remove_build_ids(&[id("3.0")], 6_000);
+    sets.clear_tombstones();
+    apply(&mut sets, Update::add_new_default(id("3.0")), 7_000);
+    assert_eq!(ids(&sets), lists(&[&["1.0", "1.1"], &["2.0"], &["3.0"]]));
+    assert_eq!(set_ids(&sets, 1), {
+        let mut both = vec![h("2.0"), h("3.0")];
+        both.sort();
+        both
+    });
+    let merged = sets.merge(&sets);
+    assert_eq!(ids(&merged), lists(&[&["1.0", "1.1"], &["2.0", "3.0"]]));
+    assert_eq!(merged.merge(&merged), merged);
+    assert_eq!(merged.validate(), Ok(()));
+}

@@ -23,11 +23,15 @@ impl VersionSets {
     /// - The result belongs to `self`'s cluster; its clock is the larger of the two clocks,
     ///   so later local changes stamp later than anything merged in.
     ///
-    /// The merge is commutative, associative and idempotent on the data and the clock
+    /// The merge is a join: commutative and associative on the data and the clock
     /// (`a.merge(&b)` and `b.merge(&a)` differ only in [`cluster_id`](Self::cluster_id)),
-    /// and merging with an empty value only puts tied sets and build IDs in that order. It
-    /// costs O(n log n) in the number of build IDs and set IDs. See the module
-    /// documentation of the crate for where it differs from the server, and why.
+    /// and idempotent: `a.merge(&a) == a`, and merging with an empty value changes nothing,
+    /// for every value in canonical form. Two things are not: sets or build IDs whose
+    /// timestamps tie, which the merge puts in the order above; and two sets of one value
+    /// that share a set ID (a build ID cleared and added again while its hash was still
+    /// another set's demoted set ID), which the merge joins, as the server's does. Merge
+    /// results are always in canonical form. It costs O(n log n) in the number of build IDs
+    /// and set IDs. The crate documentation lists where it differs from the server, and why.
     ///
     /// # Example
     /// ```
