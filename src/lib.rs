@@ -83,6 +83,7 @@ mod invariants;
 mod lifecycle;
 mod non_empty;
 mod ops;
+mod replication;
 mod routing;
 mod set;
 mod set_id;
@@ -98,6 +99,11 @@ pub use invariants::Inconsistency;
 pub use lifecycle::BuildIdDeltas;
 pub use non_empty::Members;
 pub use ops::{Limits, Outcome, Update};
+pub use replication::{
+    BuildIdReachability, DEFAULT_REACHABILITY_BUILD_IDS, GcPolicy, NEW_WORKFLOWS_GRACE_MS,
+    Namespace, ReachabilityError, ReachabilityType, Received, Removal, StatusFilter,
+    TaskReachability, VisibilityQuery,
+};
 pub use routing::{DispatchQueue, NewerBuildExists, StickyWorkerUnavailable};
 pub use routing::{Resolution, Target, TargetQueue, VersioningIntent};
 pub use set::{BuildIdRecord, BuildIdState, BuildIds, CompatibleSet, Sets};

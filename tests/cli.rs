@@ -8,6 +8,8 @@ mod apply;
 mod check;
 #[path = "cli/replay.rs"]
 mod replay;
+#[path = "cli/replication.rs"]
+mod replication;
 #[path = "cli/resolve.rs"]
 mod resolve;
 #[path = "cli/robustness.rs"]

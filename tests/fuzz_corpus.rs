@@ -55,6 +55,11 @@ fn ops_corpus_and_regressions() {
     replay("ops", harness::ops::run);
 }
 
+#[test]
+fn merge_corpus_and_regressions() {
+    replay("merge", harness::merge::run);
+}
+
 #[cfg(feature = "serde")]
 #[test]
 fn json_corpus_and_regressions() {

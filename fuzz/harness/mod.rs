@@ -26,6 +26,7 @@ pub mod model;
 
 #[cfg(feature = "serde")]
 pub mod json;
+pub mod merge;
 pub mod ops;
 #[cfg(feature = "trace")]
 pub mod trace;

@@ -3,13 +3,17 @@
 mod apply;
 mod check;
 mod diff;
+mod gc;
 mod input;
 mod json;
+mod merge;
+mod reachability;
 mod render;
 mod replay;
 mod resolve;
 mod show;
 mod state;
+mod workflows;
 
 use std::fmt::Display;
 use std::io::Write;
@@ -37,6 +41,9 @@ enum Command {
     Check(check::Args),
     Apply(apply::Args),
     Resolve(resolve::Args),
+    Merge(merge::Args),
+    Gc(gc::Args),
+    Reachability(reachability::Args),
 }
 
 /// How a command ended; the worst status of its inputs wins.
@@ -98,6 +105,9 @@ pub(crate) fn main() -> ExitCode {
         Command::Check(args) => check::run(&args, &mut output),
         Command::Apply(args) => apply::run(&args, &mut output),
         Command::Resolve(args) => resolve::run(&args, &mut output),
+        Command::Merge(args) => merge::run(&args, &mut output),
+        Command::Gc(args) => gc::run(&args, &mut output),
+        Command::Reachability(args) => reachability::run(&args, &mut output),
     };
     let _ = out.flush();
     status.into()

@@ -1,0 +1,476 @@
+//! The rules of receiving a replica (revival, reference §2.6.6), removing build IDs in a
+//! single- or multi-cluster namespace (§2.6.2), the garbage-collection planner (§2.6.5) and
+//! reachability (§7), one test per rule, named after it.
+
+// `sets()` becomes an iterator in the core's rewrite; `.into_iter()` works on both.
+#![allow(clippy::into_iter_on_ref)]
+
+mod support;
+
+use support::*;
+use version_sets::{
+    BuildId, BuildIdState, GcPolicy, Hlc, Limits, Namespace, ReachabilityError, ReachabilityType,
+    StatusFilter, TaskReachability, Update, VersionSets, VisibilityQuery,
+};
+
+const HOUR: i64 = 3_600_000;
+const DAY: i64 = 24 * HOUR;
+
+fn apply(sets: &mut VersionSets, update: Update, now: i64) {
+    sets.apply(&update, now, Limits::NONE).unwrap();
+}
+
+/// `[[1.0, 1.1], [2.0]]` on cluster 1, stamped at 1, 2, 3 s.
+fn two_sets() -> VersionSets {
+    let mut sets = VersionSets::new().with_cluster_id(1);
+    apply(&mut sets, Update::add_new_default(id("1.0")), 1_000);
+    apply(
+        &mut sets,
+        Update::add_new_compatible(id("1.1"), id("1.0"), false),
+        2_000,
+    );
+    apply(&mut sets, Update::add_new_default(id("2.0")), 3_000);
+    sets
+}
+
+fn active_ids(sets: &VersionSets) -> Vec<String> {
+    sets.sets()
+        .into_iter()
+        .flat_map(|set| set.build_ids())
+        .filter(|r| r.is_active())
+        .map(|r| r.id().to_string())
+        .collect()
+}
+
+// ---- receiving a replica ------------------------------------------------------------
+
+#[test]
+fn receive_revives_a_build_id_deleted_there_and_still_used_here() {
+    let here = two_sets();
+    let mut there = here.clone().with_cluster_id(2);
+    there.remove_build_ids(&[id("1.0")], 5_000);
+    let received = here.receive(&there, 6_000, |_| true);
+    assert_eq!(received.revived, [id("1.0")]);
+    let record = received.state.record("1.0").unwrap();
+    assert_eq!(record.state(), BuildIdState::Active);
+    assert_eq!(received.state.validate(), Ok(()));
+}
+
+#[test]
+fn receive_stamps_a_revival_after_the_merged_stamp_with_the_local_cluster() {
+    let here = two_sets();
+    let mut there = here.clone().with_cluster_id(2);
+    there.remove_build_ids(&[id("1.0")], 5_000);
+    let deleted_at = there.record("1.0").unwrap().state_update_timestamp();
+    // The local wall clock is behind the deletion: the stamp still moves past it.
+    let received = here.receive(&there, 4_000, |_| true);
+    let record = received.state.record("1.0").unwrap();
+    assert_eq!(
+        record.state_update_timestamp(),
+        Hlc {
+            wall_clock: deleted_at.wall_clock,
+            version: deleted_at.version + 1,
+            cluster_id: 1,
+        }
+    );
+    assert_eq!(
+        record.became_default_timestamp(),
+        here.record("1.0").unwrap().became_default_timestamp()
+    );
+    assert!(received.state.clock() >= record.state_update_timestamp());
+    assert_eq!(received.state.cluster_id(), 1);
+}
+
+#[test]
+fn receive_lets_an_unused_deleted_build_id_go() {
+    let here = two_sets();
+    let mut there = here.clone().with_cluster_id(2);
+    there.remove_build_ids(&[id("1.0")], 5_000);
+    let received = here.receive(&there, 6_000, |_| false);
+    assert!(received.revived.is_empty());
+    assert!(!received.state.contains("1.0"));
+    assert_eq!(active_ids(&received.state), ["1.1", "2.0"]);
+}
+
+#[test]
+fn receive_asks_only_about_build_ids_active_here_and_not_there() {
+    let mut here = two_sets();
+    apply(&mut here, Update::add_new_default(id("3.0")), 4_000);
+    here.remove_build_ids(&[id("2.0")], 4_500);
+    let mut there = two_sets().with_cluster_id(2);
+    there.remove_build_ids(&[id("1.0"), id("1.1"), id("2.0")], 5_000);
+    let mut asked = Vec::new();
+    let _ = here.receive(&there, 6_000, |build_id| {
+        asked.push(build_id.to_string());
+        false
+    });
+    // 2.0 is deleted here already; 3.0 is absent there, which counts as not active.
+    assert_eq!(asked, ["1.0", "1.1", "3.0"]);
+}
+
+#[test]
+fn receive_revives_the_set_default_when_it_was_deleted() {
+    let here = two_sets();
+    let mut there = here.clone().with_cluster_id(2);
+    there.remove_build_ids(&[id("1.0"), id("1.1")], 5_000);
+    let received = here.receive(&there, 6_000, |build_id| build_id.as_str() == "1.0");
+    assert_eq!(received.revived, [id("1.0"), id("1.1")]);
+    assert_eq!(active_ids(&received.state), ["1.0", "1.1", "2.0"]);
+    assert_eq!(
+        received.state.set_default_of("1.0").map(BuildId::as_str),
+        Some("1.1")
+    );
+}
+
+#[test]
+fn receive_clears_tombstones() {
+    let here = two_sets();
+    let mut there = here.clone().with_cluster_id(2);
+    there.remove_build_ids(&[id("1.0"), id("1.1")], 5_000);
+    let received = here.receive(&there, 6_000, |_| false);
+    assert_eq!(ids(&received.state), lists(&[&["2.0"]]));
+}
+
+#[test]
+fn receive_without_revival_is_the_merge_with_tombstones_cleared() {
+    let mut here = two_sets();
+    let mut there = here.clone().with_cluster_id(2);
+    apply(&mut there, Update::add_new_default(id("3.0")), 7_000);
+    here.remove_build_ids(&[id("1.0")], 8_000);
+    let received = here.receive(&there, 9_000, |_| true);
+    let mut expected = here.merge(&there);
+    expected.clear_tombstones();
+    assert!(received.revived.is_empty());
+    assert_eq!(received.state, expected);
+}
+
+// ---- removing build IDs -------------------------------------------------------------
+
+#[test]
+fn remove_unused_in_a_single_cluster_namespace_clears_in_the_same_update() {
+    let sets = two_sets();
+    let removal = sets.remove_unused(&[id("1.0")], 5_000, Namespace::SingleCluster);
+    assert!(removal.replicated.is_none());
+    assert_eq!(ids(&removal.local), lists(&[&["1.1"], &["2.0"]]));
+    assert_eq!(removal.local.clock().wall_clock, 5_000);
+}
+
+#[test]
+fn remove_unused_in_a_multi_cluster_namespace_replicates_tombstones_then_clears_locally() {
+    let sets = two_sets();
+    let removal = sets.remove_unused(&[id("1.0")], 5_000, Namespace::MultiCluster);
+    let replicated = removal.replicated.unwrap();
+    assert_eq!(
+        replicated.record("1.0").unwrap().state(),
+        BuildIdState::Deleted
+    );
+    assert_eq!(ids(&removal.local), lists(&[&["1.1"], &["2.0"]]));
+    // The clearing is a second update with its own, later clock.
+    assert!(removal.local.clock() > replicated.clock());
+    assert_eq!(removal.local.validate(), Ok(()));
+    // Another cluster that receives the tombstones deletes the build ID too.
+    let other = sets.clone().with_cluster_id(2);
+    let received = other.receive(&replicated, 6_000, |_| false);
+    assert!(!received.state.contains("1.0"));
+}
+
+// ---- the garbage-collection planner -------------------------------------------------
+
+fn policy(now_ms: i64) -> GcPolicy {
+    GcPolicy {
+        now_ms,
+        min_since_default_ms: HOUR,
+        retention_ms: DAY,
+        ignore_retention: false,
+    }
+}
+
+#[test]
+fn gc_never_removes_the_queue_default() {
+    let mut sets = VersionSets::new();
+    apply(&mut sets, Update::add_new_default(id("1.0")), 0);
+    assert!(
+        sets.removable_build_ids(&policy(10 * DAY), |_| false)
+            .is_empty()
+    );
+}
+
+#[test]
+fn gc_removes_a_set_default_only_with_its_whole_set() {
+    let sets = two_sets();
+    let now = 10 * DAY;
+    // 1.0 is in use, so 1.1 (its set's default) stays with it.
+    assert!(
+        sets.removable_build_ids(&policy(now), |b| b.as_str() == "1.0")
+            .is_empty()
+    );
+    assert_eq!(
+        sets.removable_build_ids(&policy(now), |_| false),
+        [id("1.0"), id("1.1")]
+    );
+}
+
+#[test]
+fn gc_skips_deleted_build_ids() {
+    let mut sets = two_sets();
+    sets.remove_build_ids(&[id("1.0")], 4_000);
+    let mut asked = Vec::new();
+    let removable = sets.removable_build_ids(&policy(10 * DAY), |b| {
+        asked.push(b.to_string());
+        false
+    });
+    // With 1.0 a tombstone, 1.1 is the last live build ID of its set and can go.
+    assert_eq!(removable, [id("1.1")]);
+    assert_eq!(asked, ["1.1"]);
+}
+
+#[test]
+fn gc_keeps_a_build_id_that_became_default_recently() {
+    let sets = two_sets();
+    // 1.1 became its set's default at 2 s; an hour has not passed at 1 h + 1.5 s, but
+    // has for 1.0 (at 1 s).
+    let recent = GcPolicy {
+        ignore_retention: true,
+        ..policy(HOUR + 1_500)
+    };
+    let removable = sets.removable_build_ids(&recent, |_| false);
+    assert_eq!(removable, [id("1.0")]);
+}
+
+#[test]
+fn gc_keeps_a_build_id_whose_state_changed_within_the_retention() {
+    let sets = two_sets();
+    let within = policy(DAY);
+    assert!(sets.removable_build_ids(&within, |_| false).is_empty());
+    let ignored = GcPolicy {
+        ignore_retention: true,
+        ..within
+    };
+    assert_eq!(
+        sets.removable_build_ids(&ignored, |_| false),
+        [id("1.0"), id("1.1")]
+    );
+}
+
+// ---- reachability --------------------------------------------------------------------
+
+/// Reachability of `build_id` on `sets` with every count answered `exists`, and the
+/// queries asked.
+fn reach(
+    sets: &VersionSets,
+    build_id: &str,
+    kind: ReachabilityType,
+    now: i64,
+    exists: bool,
+) -> (Vec<TaskReachability>, Vec<VisibilityQuery>) {
+    let mut queries = Vec::new();
+    let result = sets
+        .reachability(&[build_id], kind, now, 5, |query| {
+            queries.push(query.clone());
+            exists
+        })
+        .unwrap();
+    (result[0].reachability.clone(), queries)
+}
+
+#[test]
+fn reachability_of_unknown_deleted_or_non_default_build_ids_is_empty_without_a_query() {
+    let mut sets = two_sets();
+    sets.remove_build_ids(&[id("1.1")], 4_000);
+    for build_id in ["9.9", "1.1", "1.0"] {
+        let (result, queries) = reach(
+            &sets,
+            build_id,
+            ReachabilityType::ExistingWorkflows,
+            5_000,
+            true,
+        );
+        assert!(result.is_empty(), "{build_id}");
+        assert!(queries.is_empty(), "{build_id}");
+    }
+}
+
+#[test]
+fn reachability_of_the_queue_default_counts_new_workflows_and_unprocessed_ones() {
+    let sets = two_sets();
+    let (result, queries) = reach(&sets, "2.0", ReachabilityType::OpenWorkflows, DAY, true);
+    assert_eq!(
+        result,
+        [
+            TaskReachability::NewWorkflows,
+            TaskReachability::OpenWorkflows
+        ]
+    );
+    assert_eq!(
+        queries,
+        [VisibilityQuery {
+            build_ids: vec!["versioned:2.0".to_owned()],
+            unprocessed: true,
+            status: StatusFilter::Running,
+        }]
+    );
+}
+
+#[test]
+fn reachability_of_an_old_set_default_gets_new_workflows_within_the_grace_period() {
+    let sets = two_sets();
+    // The set [1.0, 1.1] became the default at 1 s (and stopped being it at 3 s): the
+    // server measures the five minutes of grace from its became-default timestamp.
+    let within = 1_000 + 5 * 60_000 - 1;
+    let (result, queries) = reach(
+        &sets,
+        "1.1",
+        ReachabilityType::ExistingWorkflows,
+        within,
+        false,
+    );
+    assert_eq!(result, [TaskReachability::NewWorkflows]);
+    assert_eq!(
+        queries[0].build_ids,
+        ["versioned:1.0".to_owned(), "versioned:1.1".to_owned()]
+    );
+    assert!(!queries[0].unprocessed);
+    let after = 1_000 + 5 * 60_000;
+    let (result, _) = reach(
+        &sets,
+        "1.1",
+        ReachabilityType::ExistingWorkflows,
+        after,
+        true,
+    );
+    assert_eq!(result, [TaskReachability::ExistingWorkflows]);
+}
+
+#[test]
+fn reachability_of_unversioned_workers() {
+    let empty = VersionSets::new();
+    let (result, queries) = reach(&empty, "", ReachabilityType::ClosedWorkflows, DAY, true);
+    assert_eq!(
+        result,
+        [
+            TaskReachability::NewWorkflows,
+            TaskReachability::ClosedWorkflows
+        ]
+    );
+    // Workflows that never ran a task are open, so a count of closed ones leaves them out.
+    assert_eq!(
+        queries,
+        [VisibilityQuery {
+            build_ids: vec!["unversioned".to_owned()],
+            unprocessed: false,
+            status: StatusFilter::Closed,
+        }]
+    );
+    let (_, queries) = reach(&empty, "", ReachabilityType::ExistingWorkflows, DAY, true);
+    assert!(queries[0].unprocessed);
+    let sets = two_sets();
+    let (result, _) = reach(&sets, "", ReachabilityType::ExistingWorkflows, 2_000, false);
+    assert_eq!(
+        result,
+        [TaskReachability::NewWorkflows],
+        "versioned recently"
+    );
+    let (result, queries) = reach(&sets, "", ReachabilityType::ExistingWorkflows, DAY, false);
+    assert!(result.is_empty());
+    assert!(!queries[0].unprocessed);
+}
+
+#[test]
+fn reachability_new_workflows_makes_no_query_and_unspecified_means_existing() {
+    let sets = two_sets();
+    let (result, queries) = reach(&sets, "2.0", ReachabilityType::NewWorkflows, DAY, true);
+    assert_eq!(result, [TaskReachability::NewWorkflows]);
+    assert!(queries.is_empty());
+    let (result, queries) = reach(&sets, "2.0", ReachabilityType::Unspecified, DAY, true);
+    assert_eq!(
+        result,
+        [
+            TaskReachability::NewWorkflows,
+            TaskReachability::ExistingWorkflows
+        ]
+    );
+    assert_eq!(queries[0].status, StatusFilter::Any);
+}
+
+#[test]
+fn reachability_answers_in_request_order() {
+    let sets = two_sets();
+    let answers = sets
+        .reachability(
+            &["2.0", "", "1.1", "2.0"],
+            ReachabilityType::NewWorkflows,
+            DAY,
+            5,
+            |_| true,
+        )
+        .unwrap();
+    let order: Vec<&str> = answers.iter().map(|a| a.build_id.as_str()).collect();
+    assert_eq!(order, ["2.0", "", "1.1", "2.0"]);
+}
+
+#[test]
+fn reachability_refuses_bad_requests_with_the_server_messages() {
+    let sets = two_sets();
+    let long = "x".repeat(256);
+    let cases: [(&[&str], ReachabilityError, &str); 3] = [
+        (
+            &[],
+            ReachabilityError::NoBuildIds,
+            "Must query at least one build ID (or empty string for unversioned worker)",
+        ),
+        (
+            &["1", "2", "3"],
+            ReachabilityError::TooManyBuildIds { limit: 2 },
+            "Too many build ids queried at once, limit: 2",
+        ),
+        (
+            &[long.as_str()],
+            ReachabilityError::BuildIdTooLong {
+                build_id: long.clone(),
+            },
+            "Build ID exceeds configured limit.workerBuildIdSize, use a shorter build ID.",
+        ),
+    ];
+    for (build_ids, error, message) in cases {
+        let got = sets
+            .reachability(build_ids, ReachabilityType::ExistingWorkflows, 0, 2, |_| {
+                panic!("no count for a bad request")
+            })
+            .unwrap_err();
+        assert_eq!(got, error);
+        assert_eq!(got.to_string(), message);
+        assert_eq!(got.code().as_str(), "INVALID_ARGUMENT");
+    }
+    // 255 bytes is allowed.
+    let longest = "x".repeat(255);
+    assert!(
+        sets.reachability(&[&longest], ReachabilityType::NewWorkflows, 0, 2, |_| false)
+            .is_ok()
+    );
+}
+
+// ---- the merge on a value whose sets share a set ID ----------------------------------
+
+/// A build ID cleared and added again while its hash is still another set's demoted set ID
+/// leaves one value with two sets sharing that set ID (reference §2.6.7). The merge joins
+/// sets that share a set ID, so the first merge of such a value, even with itself, joins
+/// them, as the server's does; from then on merging changes nothing.
+#[test]
+fn merge_joins_two_sets_of_one_value_that_share_a_set_id() {
+    let mut sets = two_sets();
+    apply(&mut sets, Update::add_new_default(id("3.0")), 4_000);
+    apply(&mut sets, Update::merge_sets(id("2.0"), id("3.0")), 5_000);
+    sets.remove_build_ids(&[id("3.0")], 6_000);
+    sets.clear_tombstones();
+    apply(&mut sets, Update::add_new_default(id("3.0")), 7_000);
+    assert_eq!(ids(&sets), lists(&[&["1.0", "1.1"], &["2.0"], &["3.0"]]));
+    assert_eq!(set_ids(&sets, 1), {
+        let mut both = vec![h("2.0"), h("3.0")];
+        both.sort();
+        both
+    });
+    let merged = sets.merge(&sets);
+    assert_eq!(ids(&merged), lists(&[&["1.0", "1.1"], &["2.0", "3.0"]]));
+    assert_eq!(merged.merge(&merged), merged);
+    assert_eq!(merged.validate(), Ok(()));
+}
