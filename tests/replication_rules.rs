@@ -35,7 +35,6 @@ fn two_sets() -> VersionSets {
 
 fn active_ids(sets: &VersionSets) -> Vec<String> {
     sets.sets()
-        .into_iter()
         .flat_map(|set| set.build_ids())
         .filter(|r| r.is_active())
         .map(|r| r.id().to_string())

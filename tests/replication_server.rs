@@ -262,7 +262,6 @@ fn divergence_d2_merge_sets_on_tied_sets_is_deterministic() {
     let merged_again = VersionSets::from_data(&replica).unwrap();
     let primaries: Vec<String> = merged_again
         .sets()
-        .into_iter()
         .map(|s| s.primary_set_id().as_str().to_owned())
         .collect();
     let mut sorted = primaries.clone();

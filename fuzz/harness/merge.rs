@@ -155,14 +155,12 @@ fn check_valid(sets: &VersionSets, what: &str) {
 
 fn all_ids(sets: &VersionSets) -> BTreeSet<String> {
     sets.sets()
-        .into_iter()
         .flat_map(|set| set.build_ids().map(|r| r.id().to_string()))
         .collect()
 }
 
 fn active_ids(sets: &VersionSets) -> BTreeSet<String> {
     sets.sets()
-        .into_iter()
         .flat_map(|set| {
             set.build_ids()
                 .filter(|r| r.is_active())
@@ -182,7 +180,6 @@ fn same(x: &VersionSets, y: &VersionSets, what: &str) {
 pub fn shares_set_ids(sets: &VersionSets) -> bool {
     let mut seen = BTreeSet::new();
     sets.sets()
-        .into_iter()
         .flat_map(|set| set.set_ids().map(|id| id.as_str().to_owned()))
         .any(|id| !seen.insert(id))
 }

@@ -60,7 +60,7 @@ impl VersionSets {
     ) -> Vec<BuildId> {
         let mut removable = Vec::new();
         let last_set = self.sets().len().saturating_sub(1);
-        for (i, set) in self.sets().into_iter().enumerate() {
+        for (i, set) in self.sets().enumerate() {
             let queue_default = i == last_set;
             let mut active = set.len();
             let last = set.len().saturating_sub(1);

@@ -199,7 +199,6 @@ impl VersionSets {
             let unversioned = self.is_empty();
             let became_versioned = self
                 .sets()
-                .into_iter()
                 .map(|set| set.became_default_timestamp().wall_clock)
                 .min();
             let new_workflows = unversioned || became_versioned.is_some_and(recent);
