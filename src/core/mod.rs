@@ -300,9 +300,7 @@ impl Core {
     /// Stamps set `set` with `t` and moves it to the end: the queue's default set.
     pub(crate) fn promote_set(&mut self, set: SetKey, t: Hlc) {
         self.set_mut(set).became_default_timestamp = t.into();
-        if self.ends.is_some_and(|(_, newest)| newest == set) {
-            return;
-        }
+        // Moving the newest set to the end leaves it where it is: no case to make.
         self.unlink_set(set);
         self.link_set_last(set);
     }

@@ -165,3 +165,36 @@ fn merging_sets_re_points_only_the_older_sets_members() {
     assert_eq!(order, ["a", "a2", "b"]); // b, the primary's default, was stamped last
     assert_eq!(sets.validate(), Ok(()));
 }
+
+#[test]
+fn promoting_the_newest_set_or_a_default_only_restamps_it() {
+    let mut sets = sound();
+    let before: Vec<String> = sets
+        .sets()
+        .flat_map(|s| s.build_ids())
+        .map(|r| r.id().to_string())
+        .collect();
+    let t = sets.stamp(10);
+    let (_, newest) = sets.core.ends.unwrap();
+    sets.core.promote_set(newest, t);
+    let a2 = key_of(&sets, "a2");
+    sets.core.promote_member(a2, t);
+    let after: Vec<String> = sets
+        .sets()
+        .flat_map(|s| s.build_ids())
+        .map(|r| r.id().to_string())
+        .collect();
+    assert_eq!(after, before);
+    assert_eq!(sets.default_set().unwrap().became_default_timestamp(), t);
+    assert_eq!(sets.record("a2").unwrap().became_default_timestamp(), t);
+    assert_eq!(sets.validate(), Ok(()));
+}
+
+#[test]
+#[should_panic(expected = "version-sets bug: merging set")]
+fn merging_a_set_with_itself_is_a_loud_bug() {
+    let mut sets = sound();
+    let (oldest, _) = sets.core.ends.unwrap();
+    let t = sets.stamp(10);
+    sets.core.merge_sets(oldest, oldest, t);
+}
