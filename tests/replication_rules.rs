@@ -493,3 +493,38 @@ fn receive_reports_a_default_revived_twice_once() {
     assert_eq!(stamp.version, 1);
     assert!(stamp > deleted_at);
 }
+
+// ---- the public types ------------------------------------------------------------------
+
+#[test]
+fn replication_types_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<version_sets::Received>();
+    assert_send_sync::<version_sets::Removal>();
+    assert_send_sync::<GcPolicy>();
+    assert_send_sync::<ReachabilityError>();
+    assert_send_sync::<version_sets::BuildIdReachability>();
+    assert_send_sync::<VisibilityQuery>();
+}
+
+#[test]
+fn task_reachability_prints_the_proto_enum_names() {
+    let names: Vec<String> = [
+        TaskReachability::NewWorkflows,
+        TaskReachability::ExistingWorkflows,
+        TaskReachability::OpenWorkflows,
+        TaskReachability::ClosedWorkflows,
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    assert_eq!(
+        names,
+        [
+            "TASK_REACHABILITY_NEW_WORKFLOWS",
+            "TASK_REACHABILITY_EXISTING_WORKFLOWS",
+            "TASK_REACHABILITY_OPEN_WORKFLOWS",
+            "TASK_REACHABILITY_CLOSED_WORKFLOWS",
+        ]
+    );
+}
