@@ -9,7 +9,8 @@
 //! nobody removed, and further updates after a merge (at wall times behind its clock) keep
 //! list order equal to timestamp order.
 //!
-//! Shrunk failures are kept in `proptest-regressions/replication_laws.txt`.
+//! 512 cases each by default, `PROPTEST_CASES=N` for more. Shrunk failures are kept in
+//! `proptest-regressions/replication_laws.txt`.
 #[path = "../fuzz/harness/mod.rs"]
 mod harness;
 
@@ -64,9 +65,17 @@ fn replicas() -> impl Strategy<Value = Replicas> {
         })
 }
 
+/// 512 cases, or `PROPTEST_CASES`.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|cases| cases.parse().ok())
+        .unwrap_or(512)
+}
+
 fn config() -> ProptestConfig {
     ProptestConfig {
-        cases: 512,
+        cases: cases(),
         failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
             "proptest-regressions/replication_laws.txt",
         ))),
@@ -231,7 +240,7 @@ fn merge_equals_the_servers_wherever_its_result_is_determined() {
     let mut runner = TestRunner::deterministic();
     let strategy = replicas();
     let (mut determined, mut total, mut interesting) = (0, 0, 0);
-    for case in 0..512u64 {
+    for case in 0..u64::from(cases()) {
         let replicas = strategy.new_tree(&mut runner).unwrap().current();
         let [a, b, ..] = replicas.replicas.as_slice() else {
             unreachable!()
