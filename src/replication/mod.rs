@@ -38,3 +38,8 @@ pub use reachability::{
     ReachabilityType, StatusFilter, TaskReachability, VisibilityQuery,
 };
 pub use revive::{Namespace, Received, Removal};
+
+// The examples of `docs/replication.md` are compiled and run with the doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/replication.md")]
+struct ReplicationGuideDoctests;
