@@ -20,8 +20,6 @@
 //!   clock too (the hybrid logical clock's receive rule). The server's clock does not move
 //!   past incoming timestamps (reference B6), so a later local change can be stamped
 //!   earlier than replicated data and a later merge silently reorders it.
-//! - **An empty value is a true identity** for canonical values; the server's nil is, but
-//!   its empty non-nil value re-sorts the other side.
 
 // `sets()` is a slice today and an iterator after the core's rewrite; `.into_iter()` works
 // on both, so clippy's advice to call `.iter()` on the slice is declined here.
