@@ -41,6 +41,12 @@
 //! - Dispatch lookups (poll, add task, sticky) and [`VersioningIntent`] resolution.
 //! - Loading and checking Temporal's stored `VersioningData`, and the public
 //!   `GetWorkerBuildIdCompatibility` view.
+//! - Replication and clean-up: the replica merge ([`VersionSets::merge`]), receiving a
+//!   replica with the server's revival of build IDs still in use
+//!   ([`VersionSets::receive`]), removing build IDs in a single- or multi-cluster namespace,
+//!   the build-ID scavenger's choice of what to remove
+//!   ([`VersionSets::removable_build_ids`]) and task reachability
+//!   ([`VersionSets::reachability`]).
 //!
 //! The crate is sans-IO: no clocks, randomness, I/O or global state. Time comes in as an
 //! argument (`now_ms`), and each value keeps its own hybrid logical clock.
@@ -58,6 +64,13 @@
 //!   panic when merging.
 //! - A build ID is validated when it is made ([`BuildId::new`]), so an empty or overlong ID
 //!   never reaches an operation (the server does not check merge-sets arguments at all).
+//! - **The replica merge is a true join** ([`VersionSets::merge`]: commutative, associative,
+//!   idempotent). The server's regroups in Go's random map order, greedily, with an
+//!   unstable sort, so tied timestamps and chains of shared set IDs give different results
+//!   from run to run; the crate groups transitively, orders ties by ID and lets `DELETED`
+//!   win a tied state stamp, and agrees with the server wherever its result is determined.
+//!   The merged clock is the larger of both, where the server's does not move past
+//!   replicated stamps. `docs/replication.md` has the details.
 //!
 //! # Crate features
 //! - `serde`: proto-JSON for [`Update`], [`VersioningData`] (Temporal's stored form, int64
@@ -65,8 +78,9 @@
 //!   [`VersionSets::from_data`], so invalid data is an error, never a value) and the public
 //!   [`BuildIdCompatibility`] view.
 //! - `trace`: the [`trace`] module, which parses and runs conformance traces (implies `serde`).
-//! - `cli`: the `version-sets` command (`replay`, `show`, `check`, `apply`, `resolve`;
-//!   implies `trace`). The library itself does no I/O with any feature.
+//! - `cli`: the `version-sets` command (`replay`, `show`, `check`, `apply`, `resolve`,
+//!   `merge`, `gc`, `reachability`; implies `trace`). The library itself does no I/O with
+//!   any feature.
 
 #![deny(
     clippy::unwrap_used,

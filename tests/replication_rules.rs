@@ -2,9 +2,6 @@
 //! single- or multi-cluster namespace (§2.6.2), the garbage-collection planner (§2.6.5) and
 //! reachability (§7), one test per rule, named after it.
 
-// `sets()` becomes an iterator in the core's rewrite; `.into_iter()` works on both.
-#![allow(clippy::into_iter_on_ref)]
-
 mod support;
 
 use support::*;
@@ -33,11 +30,14 @@ fn two_sets() -> VersionSets {
     sets
 }
 
+/// Live build IDs in stored order (read from the stored form, which does not change with
+/// the core's API).
 fn active_ids(sets: &VersionSets) -> Vec<String> {
-    sets.sets()
-        .flat_map(|set| set.build_ids())
-        .filter(|r| r.is_active())
-        .map(|r| r.id().to_string())
+    let data = sets.to_data();
+    let records = data.version_sets.iter().flat_map(|set| &set.build_ids);
+    records
+        .filter(|r| r.state == Some(BuildIdState::Active))
+        .map(|r| r.id.clone())
         .collect()
 }
 
@@ -472,4 +472,59 @@ fn merge_joins_two_sets_of_one_value_that_share_a_set_id() {
     assert_eq!(ids(&merged), lists(&[&["1.0", "1.1"], &["2.0", "3.0"]]));
     assert_eq!(merged.merge(&merged), merged);
     assert_eq!(merged.validate(), Ok(()));
+}
+
+#[test]
+fn receive_reports_a_default_revived_twice_once() {
+    let here = two_sets();
+    let mut there = here.clone().with_cluster_id(2);
+    there.remove_build_ids(&[id("1.0"), id("1.1")], 5_000);
+    let deleted_at = there.record("1.1").unwrap().state_update_timestamp();
+    let received = here.receive(&there, 6_000, |_| true);
+    assert_eq!(received.revived, [id("1.0"), id("1.1")]);
+    // 1.1 was revived as 1.0's set default, then again as a build ID still in use, as the
+    // server does: its stamp moved on twice.
+    let stamp = received
+        .state
+        .record("1.1")
+        .unwrap()
+        .state_update_timestamp();
+    assert_eq!(stamp.wall_clock, 6_000);
+    assert_eq!(stamp.version, 1);
+    assert!(stamp > deleted_at);
+}
+
+// ---- the public types ------------------------------------------------------------------
+
+#[test]
+fn replication_types_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<version_sets::Received>();
+    assert_send_sync::<version_sets::Removal>();
+    assert_send_sync::<GcPolicy>();
+    assert_send_sync::<ReachabilityError>();
+    assert_send_sync::<version_sets::BuildIdReachability>();
+    assert_send_sync::<VisibilityQuery>();
+}
+
+#[test]
+fn task_reachability_prints_the_proto_enum_names() {
+    let names: Vec<String> = [
+        TaskReachability::NewWorkflows,
+        TaskReachability::ExistingWorkflows,
+        TaskReachability::OpenWorkflows,
+        TaskReachability::ClosedWorkflows,
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    assert_eq!(
+        names,
+        [
+            "TASK_REACHABILITY_NEW_WORKFLOWS",
+            "TASK_REACHABILITY_EXISTING_WORKFLOWS",
+            "TASK_REACHABILITY_OPEN_WORKFLOWS",
+            "TASK_REACHABILITY_CLOSED_WORKFLOWS",
+        ]
+    );
 }

@@ -6,9 +6,6 @@
 //! Every merge is checked in both argument orders. Where the crate deliberately differs
 //! from the server, a `divergence_*` test says how and, in its doc comment, why.
 
-// `sets()` becomes an iterator in the core's rewrite; `.into_iter()` works on both.
-#![allow(clippy::into_iter_on_ref)]
-
 mod support;
 
 use support::*;
@@ -454,4 +451,32 @@ fn s2_find_build_ids_to_remove_on_no_data() {
     };
     let removable = VersionSets::new().removable_build_ids(&policy, |_| panic!("asked"));
     assert!(removable.is_empty());
+}
+
+/// DIVERGENCE: receiving a replica moves this cluster's clock up to the incoming one (and
+/// past every revived stamp). The server moves it only past revived stamps (reference B6),
+/// so with a slower wall clock here, the next local change would be stamped before the
+/// replicated changes and a later merge would reorder it.
+#[test]
+fn divergence_receive_moves_the_clock_past_the_incoming_stamps() {
+    let mut here = VersionSets::new().with_cluster_id(1);
+    here.apply(&Update::add_new_default(id("1.0")), 1_000, Limits::NONE)
+        .unwrap();
+    let mut there = here.clone().with_cluster_id(2);
+    there
+        .apply(&Update::add_new_default(id("2.0")), 9_000, Limits::NONE)
+        .unwrap();
+    let mut received = here.receive(&there, 1_500, |_| false).state;
+    assert_eq!(received.clock(), there.clock());
+    received
+        .apply(
+            &Update::promote_set_by_build_id(id("1.0")),
+            2_000,
+            Limits::NONE,
+        )
+        .unwrap();
+    assert_eq!(received.default_build_id().unwrap().as_str(), "1.0");
+    // The promotion is stamped after 2.0's set, so it survives the next merge.
+    let merged = received.merge(&there);
+    assert_eq!(merged.default_build_id().unwrap().as_str(), "1.0");
 }

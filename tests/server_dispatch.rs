@@ -5,8 +5,8 @@
 //! Not ported, because they are not decided by one queue's version sets: F4/F5 (persistence
 //! and propagation across partitions), F6 (task queues per build ID, a cross-queue limit),
 //! F7/F8/F14/F25 (history stamps, eager dispatch and search attributes), M2 (user-data
-//! versions), S1/S2 (the scavenger's visibility queries). U34–U44 and D1–D6 concern the
-//! replica merge, which is not part of this crate yet.
+//! versions). U34–U44 and D1–D6 (the replica merge) and S1/S2 (the scavenger) are in
+//! `tests/replication_server.rs`.
 
 mod support;
 

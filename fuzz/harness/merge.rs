@@ -12,13 +12,10 @@
 //!
 //! Self-contained: the laws test and the convergence simulation use these functions too.
 
-// `sets()` becomes an iterator in the core's rewrite; `.into_iter()` works on both.
-#![allow(clippy::into_iter_on_ref)]
-
 use std::collections::BTreeSet;
 
 use arbitrary::{Arbitrary, Unstructured};
-use version_sets::{BuildId, Limits, Update, VersionSets};
+use version_sets::{BuildId, BuildIdState, Limits, Update, VersionSets};
 
 /// The build IDs operations name: few, so that replicas collide on them.
 pub const NAMES: [&str; 8] = ["1.0", "1.1", "2.0", "2.1", "3.0", "a", "b", "c"];
@@ -153,19 +150,20 @@ fn check_valid(sets: &VersionSets, what: &str) {
     }
 }
 
+// The helpers below read the stored form, which does not change with the core's API.
+
 fn all_ids(sets: &VersionSets) -> BTreeSet<String> {
-    sets.sets()
-        .flat_map(|set| set.build_ids().map(|r| r.id().to_string()))
-        .collect()
+    let data = sets.to_data();
+    let records = data.version_sets.iter().flat_map(|set| &set.build_ids);
+    records.map(|r| r.id.clone()).collect()
 }
 
 fn active_ids(sets: &VersionSets) -> BTreeSet<String> {
-    sets.sets()
-        .flat_map(|set| {
-            set.build_ids()
-                .filter(|r| r.is_active())
-                .map(|r| r.id().to_string())
-        })
+    let data = sets.to_data();
+    let records = data.version_sets.iter().flat_map(|set| &set.build_ids);
+    records
+        .filter(|r| r.state == Some(BuildIdState::Active))
+        .map(|r| r.id.clone())
         .collect()
 }
 
@@ -179,9 +177,9 @@ fn same(x: &VersionSets, y: &VersionSets, what: &str) {
 /// while its hash was still another set's demoted set ID. The merge joins such sets.
 pub fn shares_set_ids(sets: &VersionSets) -> bool {
     let mut seen = BTreeSet::new();
-    sets.sets()
-        .flat_map(|set| set.set_ids().map(|id| id.as_str().to_owned()))
-        .any(|id| !seen.insert(id))
+    let data = sets.to_data();
+    let mut set_ids = data.version_sets.iter().flat_map(|set| &set.set_ids);
+    set_ids.any(|id| !seen.insert(id))
 }
 
 /// Every law on one value: idempotent (on any value whose sets have distinct set IDs, and

@@ -20,12 +20,6 @@
 //!   clock too (the hybrid logical clock's receive rule). The server's clock does not move
 //!   past incoming timestamps (reference B6), so a later local change can be stamped
 //!   earlier than replicated data and a later merge silently reorders it.
-//! - **An empty value is a true identity** for canonical values; the server's nil is, but
-//!   its empty non-nil value re-sorts the other side.
-
-// `sets()` is a slice today and an iterator after the core's rewrite; `.into_iter()` works
-// on both, so clippy's advice to call `.iter()` on the slice is declined here.
-#![allow(clippy::into_iter_on_ref)]
 
 mod gc;
 mod merge;
@@ -38,3 +32,8 @@ pub use reachability::{
     ReachabilityType, StatusFilter, TaskReachability, VisibilityQuery,
 };
 pub use revive::{Namespace, Received, Removal};
+
+// The examples of `docs/replication.md` are compiled and run with the doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/replication.md")]
+struct ReplicationGuideDoctests;

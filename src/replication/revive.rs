@@ -12,8 +12,8 @@ use crate::{BuildId, BuildIdState, Hlc, VersionSetData, VersionSets};
 pub struct Received {
     /// The merged state, with revived build IDs active again and tombstones cleared.
     pub state: VersionSets,
-    /// The build IDs revived, in the order they were revived: each one still in use, then
-    /// its set's default when that had been deleted.
+    /// The build IDs revived, each once, in the order they were first revived: each one
+    /// still in use, then its set's default when that had been deleted.
     pub revived: Vec<BuildId>,
 }
 
@@ -102,7 +102,7 @@ impl VersionSets {
             let at = set.build_ids.iter().position(|r| r.id == id.as_str());
             if let Some(stamp) = at.and_then(|at| revive(set, at, now_ms, self.cluster_id())) {
                 newest = newest.max(stamp);
-                revived.push(id);
+                note(&mut revived, id);
             }
             let last = set.build_ids.len().saturating_sub(1);
             let default = set.build_ids.get(last);
@@ -110,7 +110,9 @@ impl VersionSets {
                 let default = BuildId::new(&default.id).ok();
                 if let Some(stamp) = revive(set, last, now_ms, self.cluster_id()) {
                     newest = newest.max(stamp);
-                    revived.extend(default);
+                    if let Some(default) = default {
+                        note(&mut revived, default);
+                    }
                 }
             }
         }
@@ -168,6 +170,14 @@ impl VersionSets {
                 }
             }
         }
+    }
+}
+
+/// Adds `id` to the revived build IDs unless it is there already: like the server, a set
+/// default revived with another build ID and then asked about itself is revived twice.
+fn note(revived: &mut Vec<BuildId>, id: BuildId) {
+    if !revived.contains(&id) {
+        revived.push(id);
     }
 }
 
