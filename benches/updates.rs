@@ -1,0 +1,239 @@
+//! The five operations in their worst and common cases at every size and shape, the crate
+//! beside the baseline, and building one large set through `apply`.
+//!
+//! `cargo bench --bench updates -- --quick`
+//!
+//! Every update is applied to a fresh copy of the same state; the copy is made outside the
+//! timed part (`iter_batched`), so only the update is measured. The baseline's own deep copy
+//! is part of its update, as it is on the server. Cases:
+//! - `add-default`: a new build ID in a new default set (only one case: it always appends);
+//! - `add-compatible-worst`: into the oldest set, making it the queue's default;
+//!   `add-compatible-common`: into the newest set;
+//! - `promote-set-worst`: the oldest set; `promote-set-common`: the set before the default
+//!   (a rollback);
+//! - `promote-within-worst`: the oldest member of the oldest set; `promote-within-common`: the
+//!   previous default of the newest set;
+//! - `merge-worst`: the two oldest sets; `merge-common`: the two newest;
+//! - `build-set`: a set of n members built from nothing through `apply` (n ≤ 10,000; per add
+//!   = median ÷ n); `build-set-tail`: the last 10 adds of an n-member set, at every size (the
+//!   cost of one add when the set is largest, which bounds the per-add cost of the whole
+//!   build, and is measurable at 100,000 whatever the core).
+//!
+//! A case that needs two sets, or a set of two, is left out where the shape has none.
+
+mod baseline;
+mod common;
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput};
+use version_sets::{Limits, Outcome, Update, VersionSets};
+
+use baseline::Baseline;
+use common::{Fixture, NOW_MS, Shape, batch, fresh_id};
+
+/// The updates of the cases above that this fixture has.
+fn cases(fixture: &Fixture) -> Vec<(&'static str, Update)> {
+    let oldest = fixture.oldest();
+    let newest = fixture.newest(0);
+    let first = |members: &[version_sets::BuildId]| members[0].clone();
+    let last = |members: &[version_sets::BuildId]| members[members.len() - 1].clone();
+    let mut cases = vec![
+        ("add-default", Update::add_new_default(fresh_id(0))),
+        (
+            "add-compatible-worst",
+            Update::add_new_compatible(fresh_id(0), first(oldest), true),
+        ),
+        (
+            "add-compatible-common",
+            Update::add_new_compatible(fresh_id(0), last(newest), false),
+        ),
+    ];
+    if fixture.sets.len() >= 2 {
+        let before_newest = fixture.newest(1);
+        cases.extend([
+            (
+                "promote-set-worst",
+                Update::promote_set_by_build_id(first(oldest)),
+            ),
+            (
+                "promote-set-common",
+                Update::promote_set_by_build_id(first(before_newest)),
+            ),
+            (
+                "merge-worst",
+                Update::merge_sets(first(&fixture.sets[1]), first(oldest)),
+            ),
+            (
+                "merge-common",
+                Update::merge_sets(first(newest), first(before_newest)),
+            ),
+        ]);
+    }
+    if oldest.len() >= 2 && newest.len() >= 2 {
+        cases.extend([
+            (
+                "promote-within-worst",
+                Update::promote_build_id_within_set(first(oldest)),
+            ),
+            (
+                "promote-within-common",
+                Update::promote_build_id_within_set(newest[newest.len() - 2].clone()),
+            ),
+        ]);
+    }
+    cases
+}
+
+/// Applies `updates` to both sides and checks that both change and end in the same data.
+fn check_same(name: &str, label: &str, sets: &VersionSets, base: &Baseline, updates: &[Update]) {
+    let (mut ours, mut theirs) = (sets.clone(), base.clone());
+    for update in updates {
+        assert_eq!(
+            ours.apply(update, NOW_MS, Limits::NONE),
+            Ok(Outcome::Changed)
+        );
+        assert_eq!(
+            theirs.apply(update, NOW_MS, Limits::NONE),
+            Ok(Outcome::Changed)
+        );
+    }
+    assert!(
+        ours.to_data() == theirs.to_data(),
+        "{name} {label}: crate and baseline disagree"
+    );
+}
+
+fn operations(c: &mut Criterion) {
+    for fixture in Fixture::all() {
+        let sets = fixture.state();
+        let base = fixture.baseline();
+        let label = fixture.label();
+        for (name, update) in cases(&fixture) {
+            check_same(name, &label, &sets, &base, std::slice::from_ref(&update));
+            let mut group = c.benchmark_group(name);
+            group.bench_function(format!("crate/{label}"), |b| {
+                b.iter_batched(
+                    || sets.clone(),
+                    |mut sets| {
+                        let outcome = sets.apply(black_box(&update), NOW_MS, Limits::NONE);
+                        (sets, outcome)
+                    },
+                    batch(fixture.size),
+                );
+            });
+            group.bench_function(format!("baseline/{label}"), |b| {
+                b.iter_batched(
+                    || base.clone(),
+                    |mut base| {
+                        let outcome = base.apply(black_box(&update), NOW_MS, Limits::NONE);
+                        (base, outcome)
+                    },
+                    batch(fixture.size),
+                );
+            });
+            group.finish();
+        }
+    }
+}
+
+/// The adds that build one set of `n` members from nothing: a new default, then compatible
+/// adds to it.
+fn build_updates(n: usize) -> Vec<Update> {
+    let first = common::build_id(0);
+    let mut updates = vec![Update::add_new_default(first.clone())];
+    updates.extend(
+        (1..n).map(|i| Update::add_new_compatible(common::build_id(i), first.clone(), false)),
+    );
+    updates
+}
+
+fn build_set(c: &mut Criterion) {
+    for size in common::SIZES.into_iter().filter(|&size| size <= 10_000) {
+        let updates = build_updates(size);
+        let label = format!("{}/{size}", Shape::OneSet.name());
+        check_same(
+            "build-set",
+            &label,
+            &VersionSets::new(),
+            &Baseline::from_data(&Default::default()),
+            &updates,
+        );
+        let mut group = c.benchmark_group("build-set");
+        group.throughput(Throughput::Elements(size as u64));
+        group.bench_function(format!("crate/{label}"), |b| {
+            b.iter_batched(
+                VersionSets::new,
+                |mut sets| {
+                    for update in &updates {
+                        let _ = black_box(sets.apply(update, NOW_MS, Limits::NONE));
+                    }
+                    sets
+                },
+                criterion::BatchSize::PerIteration,
+            );
+        });
+        group.bench_function(format!("baseline/{label}"), |b| {
+            b.iter_batched(
+                || Baseline::from_data(&Default::default()),
+                |mut base| {
+                    for update in &updates {
+                        let _ = black_box(base.apply(update, NOW_MS, Limits::NONE));
+                    }
+                    base
+                },
+                criterion::BatchSize::PerIteration,
+            );
+        });
+        group.finish();
+    }
+
+    const TAIL: usize = 10;
+    for size in common::SIZES {
+        let fixture = Fixture::new(Shape::OneSet, size);
+        let sets = fixture.state();
+        let base = fixture.baseline();
+        let label = fixture.label();
+        let existing = fixture.queue_default().clone();
+        let updates: Vec<Update> = (0..TAIL)
+            .map(|i| Update::add_new_compatible(fresh_id(i), existing.clone(), false))
+            .collect();
+        check_same("build-set-tail", &label, &sets, &base, &updates);
+        let mut group = c.benchmark_group("build-set-tail");
+        group.throughput(Throughput::Elements(TAIL as u64));
+        group.bench_function(format!("crate/{label}"), |b| {
+            b.iter_batched(
+                || sets.clone(),
+                |mut sets| {
+                    for update in &updates {
+                        let _ = black_box(sets.apply(update, NOW_MS, Limits::NONE));
+                    }
+                    sets
+                },
+                batch(size),
+            );
+        });
+        group.bench_function(format!("baseline/{label}"), |b| {
+            b.iter_batched(
+                || base.clone(),
+                |mut base| {
+                    for update in &updates {
+                        let _ = black_box(base.apply(update, NOW_MS, Limits::NONE));
+                    }
+                    base
+                },
+                batch(size),
+            );
+        });
+        group.finish();
+    }
+}
+
+// A plain `main` rather than `criterion_group!`, whose generated function has no doc comment
+// (the crate denies `missing_docs` in every target).
+fn main() {
+    let mut c = common::criterion();
+    operations(&mut c);
+    build_set(&mut c);
+    c.final_summary();
+}
