@@ -1,5 +1,5 @@
 //! Add a new build ID in a new default set (`AddNewBuildIdInNewDefaultSet`): semantics
-//! rule family `add-new-default` (docs/semantics.md).
+//! rules `add-new-default.*` (docs/semantics.md).
 
 use super::Plan;
 use crate::{BuildId, UpdateError, VersionSets};
@@ -10,13 +10,14 @@ impl VersionSets {
             .default_set()
             .is_some_and(|set| set.len() == 1 && set.default_build_id() == build_id);
         if sole_member_of_default_set {
-            Ok(Plan::NoOp)
+            Ok(Plan::NoOp) // add-new-default.noop-sole-member
         } else if self.contains(build_id) {
+            // add-new-default.already-exists: tombstones included
             Err(UpdateError::AlreadyExists {
                 build_id: build_id.clone(),
             })
         } else {
-            Ok(Plan::AppendSet(build_id.clone()))
+            Ok(Plan::AppendSet(build_id.clone())) // add-new-default.append
         }
     }
 }

@@ -1,5 +1,5 @@
 //! The merge-sets operation (`MergeSets`; not the replica merge of two clusters' copies):
-//! semantics rule family `merge-sets` (docs/semantics.md).
+//! semantics rules `merge.*` (docs/semantics.md).
 //!
 //! `Update::MergeSets` is planned in `ops` and carried out by the core's `merge_sets`: the
 //! primary set's default is stamped with the update's timestamp, so it ends last and stays

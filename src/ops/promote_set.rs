@@ -1,5 +1,5 @@
 //! Promote the set of a build ID to the queue's default (`PromoteSetByBuildId`): semantics
-//! rule family `promote-set` (docs/semantics.md). The set keeps its own default; the core
+//! rules `promote-set.*` (docs/semantics.md). The set keeps its own default; the core
 //! moves it to the end in O(1).
 
 use super::Plan;

@@ -1,5 +1,5 @@
-//! Promote a build ID to its set's default (`PromoteBuildIdWithinSet`): semantics rule
-//! family `promote-within-set` (docs/semantics.md). The set stays where it is; the core
+//! Promote a build ID to its set's default (`PromoteBuildIdWithinSet`): semantics rules
+//! `promote-within.*` (docs/semantics.md). The set stays where it is; the core
 //! moves the build ID to the end of its set in O(1).
 
 use super::Plan;
