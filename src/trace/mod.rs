@@ -38,15 +38,20 @@
 
 mod actions;
 mod json;
-mod ops;
 mod parse;
 mod run;
 mod step;
+mod update;
+mod v2;
 
 pub use json::{JsonError, JsonProblem, read_strict};
-pub use parse::{TraceError, parse, parse_updates};
-pub use run::{Failure, Report, run};
-pub use step::{Action, PollExpectation, Step, UpdateExpectation, target_text};
+pub use parse::{TraceError, parse, parse_step, parse_updates};
+pub use run::{Failure, Report, Session, check, run};
+pub use step::{
+    Action, PollExpectation, Step, StickyExpectation, TaskQueueExpectation, UpdateExpectation,
+    target_text,
+};
+pub use update::{InvalidUpdate, Request};
 
 #[cfg(test)]
 mod tests;
