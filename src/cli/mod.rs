@@ -2,12 +2,15 @@
 
 mod apply;
 mod check;
+mod conform;
 mod diff;
+mod generate;
 mod input;
 mod json;
 mod render;
 mod replay;
 mod resolve;
+mod serve;
 mod show;
 mod state;
 
@@ -37,6 +40,9 @@ enum Command {
     Check(check::Args),
     Apply(apply::Args),
     Resolve(resolve::Args),
+    Generate(generate::Args),
+    Conform(conform::Args),
+    Serve(serve::Args),
 }
 
 /// How a command ended; the worst status of its inputs wins.
@@ -98,6 +104,9 @@ pub(crate) fn main() -> ExitCode {
         Command::Check(args) => check::run(&args, &mut output),
         Command::Apply(args) => apply::run(&args, &mut output),
         Command::Resolve(args) => resolve::run(&args, &mut output),
+        Command::Generate(args) => generate::run(&args, &mut output),
+        Command::Conform(args) => conform::run(&args, &mut output),
+        Command::Serve(args) => serve::run(&args, &mut output),
     };
     let _ = out.flush();
     status.into()
