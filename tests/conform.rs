@@ -202,6 +202,31 @@ fn generated_traces_reach_every_branch_of_every_operation() {
 }
 
 #[test]
+fn only_restricts_the_generated_step_kinds() {
+    let dir = scratch("gen-only");
+    let (code, _, err) = run(&[
+        "generate",
+        "--only",
+        "poll,sets",
+        "--count",
+        "3",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    for file in files(&dir) {
+        for line in std::fs::read_to_string(file).unwrap().lines().skip(1) {
+            assert!(
+                line.starts_with("{\"poll\": ") || line.starts_with("{\"sets\": "),
+                "{line}"
+            );
+        }
+    }
+    let (code, _, err) = run(&["generate", "--only", "polls", dir.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown step kind (expected update, limits, sets, resolve, poll, removeBuildIds, clearTombstones, persistUnknownBuildId, deltas, addTask, stickyPoll, stickyAdd, view)"), "{err}");
+}
+
+#[test]
 fn the_model_passes_its_own_protocol() {
     let (code, out, err) = run(&[
         "conform",
@@ -377,8 +402,14 @@ fn serve_answers_each_request_line() {
                 "{\"poll\": 1}\n",
                 "{\"reset\": true}\n",
                 "{\"sets\": []}\n",
+                "\n",
             )
-            .as_bytes(),
+            .as_bytes()
+            .iter()
+            .chain(b"{\"poll\": \"\xff\"}\n{\"poll\": \"1.0\"}\n")
+            .copied()
+            .collect::<Vec<u8>>()
+            .as_slice(),
         )
         .unwrap();
     let out = child.wait_with_output().unwrap();
@@ -393,6 +424,8 @@ fn serve_answers_each_request_line() {
             "{\"malformed\":\"poll: expected a build ID string, got 1\"}\n",
             "{}\n",
             "[]\n",
+            "{\"malformed\":\"invalid UTF-8\"}\n",
+            "\"unknownBuildId\"\n",
         )
     );
 }

@@ -25,7 +25,7 @@ pub(crate) struct Args {
 
 pub(crate) fn run(_args: &Args, output: &mut Output<'_>) -> Status {
     let mut session = Session::new();
-    for line in std::io::stdin().lock().lines() {
+    for line in std::io::stdin().lock().split(b'\n') {
         let line = match line {
             Ok(line) => line,
             Err(error) => {
@@ -33,10 +33,11 @@ pub(crate) fn run(_args: &Args, output: &mut Output<'_>) -> Status {
                 return Status::BadInput;
             }
         };
-        if line.trim().is_empty() {
-            continue;
-        }
-        let answer = answer(&mut session, &line);
+        let answer = match std::str::from_utf8(&line) {
+            Ok(text) if text.trim().is_empty() => continue,
+            Ok(text) => answer(&mut session, text),
+            Err(_) => json!({ "malformed": "invalid UTF-8" }),
+        };
         output.line(answer);
         // The driver waits for each answer before it sends the next request.
         let _ = output.out.flush();

@@ -85,7 +85,7 @@ impl std::error::Error for InvalidUpdate {}
 
 /// An update as a trace states it: a valid operation, or one naming an invalid build ID.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Request {
+pub(crate) enum Request {
     /// Every build ID is valid.
     Valid(Update),
     /// Some build ID is empty or too long; the update's result is `INVALID_ARGUMENT`.
@@ -94,7 +94,7 @@ pub enum Request {
 
 impl Request {
     /// The operation in its proto-JSON form, e.g. `{"promoteSetByBuildId":"1.0"}`.
-    pub fn to_json(&self) -> Value {
+    pub(crate) fn to_json(&self) -> Value {
         match self {
             // `Update`'s serde form cannot fail: its fields are strings and a bool.
             Self::Valid(update) => serde_json::to_value(update).unwrap_or(Value::Null),
