@@ -189,6 +189,7 @@ fn generated_traces_reach_every_branch_of_every_operation() {
         "stickyAdd stickyWorkerUnavailable",
         "view listing",
         "sets -",
+        "start -",
     ];
     let missed: Vec<&str> = branches
         .iter()
@@ -223,7 +224,7 @@ fn only_restricts_the_generated_step_kinds() {
     }
     let (code, _, err) = run(&["generate", "--only", "polls", dir.to_str().unwrap()]);
     assert_eq!(code, 2);
-    assert!(err.contains("unknown step kind (expected update, limits, sets, resolve, poll, removeBuildIds, clearTombstones, persistUnknownBuildId, deltas, addTask, stickyPoll, stickyAdd, view)"), "{err}");
+    assert!(err.contains("unknown step kind (expected start, update, limits, sets, resolve, poll, removeBuildIds, clearTombstones, persistUnknownBuildId, deltas, addTask, stickyPoll, stickyAdd, view)"), "{err}");
 }
 
 #[test]
@@ -241,7 +242,7 @@ fn the_model_passes_its_own_protocol() {
         (code, out.as_str(), err.as_str()),
         (
             0,
-            "500 traces, 15000 steps: the implementation agrees with the model\n",
+            "500 traces, 15160 steps: the implementation agrees with the model\n",
             ""
         )
     );

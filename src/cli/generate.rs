@@ -78,6 +78,7 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
 /// A kind of step the generator can draw; `--only` names them as the trace does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
+    Start,
     Update,
     Limits,
     Sets,
@@ -94,8 +95,10 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
-    /// Every kind, with the weight it is drawn with.
-    const ALL: [(Self, u32, &'static str); 13] = [
+    /// Every kind, with the weight it is drawn with (`start` is drawn once, first, in one
+    /// trace in three).
+    const ALL: [(Self, u32, &'static str); 14] = [
+        (Self::Start, 0, "start"),
         (Self::Update, 12, "update"),
         (Self::Limits, 1, "limits"),
         (Self::Sets, 2, "sets"),
@@ -153,6 +156,11 @@ pub(crate) fn traces(
             let mut drawn = Vec::with_capacity(steps);
             let mut session = Session::new();
             let mut marks = 0;
+            let starts = kinds.iter().any(|(kind, _)| *kind == Kind::Start);
+            if let Some(start) = starts.then(|| start(&mut rng)).flatten() {
+                session.observe(&start);
+                drawn.push(start);
+            }
             for _ in 0..steps {
                 let Some(step) = draw(&mut rng, session.state(), kinds, &mut marks) else {
                     continue;
@@ -202,6 +210,28 @@ pub(crate) fn annotate(steps: &[Step]) -> Vec<String> {
             line
         })
         .collect()
+}
+
+/// One trace in three starts from stored data: the state a few random updates leave, stamped
+/// at wall times far beyond the trace's own step positions (so that the loaded clock shows),
+/// on a random cluster.
+fn start(rng: &mut fastrand::Rng) -> Option<Step> {
+    if rng.u8(0..3) > 0 {
+        return None;
+    }
+    let mut scratch = Session::new();
+    let mut marks = 0;
+    let updates = [(Kind::Update, 1)];
+    for wall in 0..rng.i64(2..8) {
+        let Some(mut step) = draw(rng, scratch.state(), &updates, &mut marks) else {
+            continue;
+        };
+        step.now = Some(1_000_000 + wall * 1_000);
+        scratch.observe(&step);
+    }
+    let data = serde_json::to_value(scratch.state().to_data()).ok()?;
+    let cluster = rng.i64(0..4);
+    trace::parse_step(&json!({"start": {"data": data, "clusterId": cluster}}).to_string()).ok()
 }
 
 /// One random step on `state`; `None` when the drawn kind has nothing to do (a `deltas`
@@ -261,6 +291,7 @@ fn draw(
         Kind::StickyPoll => json!({"stickyPoll": pick(rng, &known)}),
         Kind::StickyAdd => json!({"stickyAdd": pick(rng, &known)}),
         Kind::View => json!({"view": {"maxSets": rng.usize(0..4)}}),
+        Kind::Start => return None,
     };
     trace::parse_step(&value.to_string()).ok()
 }
