@@ -88,10 +88,84 @@ pub(crate) fn shrink(
                 }
             }
         }
+        let lines: Vec<Value> = best.iter().map(|step| step.to_json(true)).collect();
+        'simplify: for (index, line) in lines.iter().enumerate() {
+            for simpler in simplifications(line) {
+                if tries >= BUDGET {
+                    break 'simplify;
+                }
+                let mut candidate = lines.clone();
+                if let Some(slot) = candidate.get_mut(index) {
+                    *slot = simpler;
+                }
+                if let Some((kept, found)) = attempt(candidate, &mut tries)? {
+                    best = kept;
+                    mismatch = found;
+                    progress = true;
+                    break 'simplify;
+                }
+            }
+        }
         if !progress || tries >= BUDGET {
             return Ok((best, mismatch));
         }
     }
+}
+
+/// Simpler versions of one step: without its `now`, with one `true` made `false`
+/// (`makeSetDefault`, `sameTaskQueue`), or with one build ID fewer in `removeBuildIds`.
+fn simplifications(line: &Value) -> Vec<Value> {
+    let mut simpler = Vec::new();
+    let Some(map) = line.as_object() else {
+        return simpler;
+    };
+    if map.contains_key("now") {
+        let mut without = map.clone();
+        without.remove("now");
+        simpler.push(Value::Object(without));
+    }
+    for (key, body) in map {
+        let Some(fields) = body.as_object() else {
+            continue;
+        };
+        for (field, value) in fields {
+            // One level further down: the fields of an operation.
+            let nested = value.as_object().map(|inner| (field, inner));
+            if let Some((operation, inner)) = nested {
+                for (flag, value) in inner {
+                    if *value == Value::Bool(true) {
+                        simpler.extend(replaced(line, &[key, operation, flag], Value::Bool(false)));
+                    }
+                }
+            } else if *value == Value::Bool(true) {
+                simpler.extend(replaced(line, &[key, field], Value::Bool(false)));
+            }
+        }
+    }
+    if let Some(ids) = map.get("removeBuildIds").and_then(Value::as_array) {
+        for skip in 0..ids.len().saturating_sub(1) {
+            let fewer: Vec<Value> = ids
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, id)| id.clone())
+                .collect();
+            let key = "removeBuildIds".to_owned();
+            simpler.extend(replaced(line, &[&key], Value::Array(fewer)));
+        }
+    }
+    simpler
+}
+
+/// `line` with the value at the path of object keys `path` replaced by `new`.
+fn replaced(line: &Value, path: &[&String], new: Value) -> Option<Value> {
+    let mut line = line.clone();
+    let mut slot = &mut line;
+    for key in path {
+        slot = slot.get_mut(key.as_str())?;
+    }
+    *slot = new;
+    Some(line)
 }
 
 /// The candidate's steps, when its lines still make a well-formed trace (a `deltas` step
@@ -137,5 +211,66 @@ fn rename(value: &Value, key: Option<&str>, from: &str, to: &str) -> Value {
                 .collect(),
         ),
         other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{build_ids, rename, simplifications};
+
+    #[test]
+    fn build_ids_are_every_string_but_names_codes_and_set_ids() {
+        let line = json!({"resolve": {"intent": "DEFAULT", "buildId": "1.0"}, "expect": {"setDefault": "1.1"}});
+        let mut ids = Vec::new();
+        build_ids(&line, None, &mut ids);
+        build_ids(
+            &json!({"deltas": "m0", "expect": {"added": ["2.0"], "removed": []}}),
+            None,
+            &mut ids,
+        );
+        build_ids(
+            &json!({"addTask": {}, "expect": {"setId": "0P9ZdLaqUs9WK-pZIYQM"}}),
+            None,
+            &mut ids,
+        );
+        build_ids(
+            &json!({"update": {"promoteSetByBuildId": "1.0"}, "expect": {"error": "NOT_FOUND", "message": "targeted version 1.0 not found"}}),
+            None,
+            &mut ids,
+        );
+        // In key order: `expect` before the action.
+        assert_eq!(ids, ["1.1", "1.0", "2.0"]);
+        assert_eq!(
+            rename(&line, None, "1.0", "a"),
+            json!({"resolve": {"intent": "DEFAULT", "buildId": "a"}, "expect": {"setDefault": "1.1"}})
+        );
+        // An intent is never renamed, even when a build ID is spelt the same.
+        assert_eq!(rename(&line, None, "DEFAULT", "a"), line);
+    }
+
+    #[test]
+    fn simplifications_drop_now_clear_flags_and_shorten_removals() {
+        let update = json!({"update": {"addNewCompatibleBuildId": {"newBuildId": "b", "existingCompatibleBuildId": "a", "makeSetDefault": true}}, "now": 5});
+        assert_eq!(
+            simplifications(&update),
+            [
+                json!({"update": {"addNewCompatibleBuildId": {"newBuildId": "b", "existingCompatibleBuildId": "a", "makeSetDefault": true}}}),
+                json!({"update": {"addNewCompatibleBuildId": {"newBuildId": "b", "existingCompatibleBuildId": "a", "makeSetDefault": false}}, "now": 5}),
+            ]
+        );
+        assert_eq!(
+            simplifications(&json!({"resolve": {"intent": "COMPATIBLE", "sameTaskQueue": true}})),
+            [json!({"resolve": {"intent": "COMPATIBLE", "sameTaskQueue": false}})]
+        );
+        assert_eq!(
+            simplifications(&json!({"removeBuildIds": ["a", "b", "c"]})),
+            [
+                json!({"removeBuildIds": ["b", "c"]}),
+                json!({"removeBuildIds": ["a", "c"]})
+            ]
+        );
+        assert!(simplifications(&json!({"poll": "a"})).is_empty());
     }
 }
