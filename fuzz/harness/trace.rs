@@ -8,7 +8,7 @@
 //! runner reports as failed, the number that passed, and the sets left at the end must all
 //! match.
 
-use version_sets::trace::{self, Action, PollExpectation, UpdateExpectation};
+use version_sets::trace::{self, Action, PollExpectation, StickyExpectation, UpdateExpectation};
 use version_sets::{BuildId, Limits, Target, Update, VersionSets, VersioningIntent};
 
 use super::model::{self, Model};
@@ -100,7 +100,24 @@ fn modelled(action: &Action) -> bool {
             | Action::Sets(_)
             | Action::Resolve { .. }
             | Action::Poll { .. }
+            | Action::RemoveBuildIds { .. }
+            | Action::ClearTombstones { .. }
+            | Action::PersistUnknownBuildId { .. }
+            | Action::View { .. }
+            | Action::StickyPoll { .. }
+            | Action::StickyAdd { .. }
     )
+}
+
+/// Whether a change's outcome is the one expected (`None`: no expectation).
+fn change_holds(expect: &Option<UpdateExpectation>, outcome: model::Outcome) -> Option<bool> {
+    expect.as_ref().map(|expect| {
+        matches!(
+            (expect, outcome),
+            (UpdateExpectation::Changed, model::Outcome::Changed)
+                | (UpdateExpectation::NoOp, model::Outcome::NoOp)
+        )
+    })
 }
 
 /// The model's verdict on every step, compared with the runner's report.
@@ -159,6 +176,42 @@ fn check_report(steps: &[trace::Step], report: &trace::Report) {
                     PollExpectation::UnknownBuildId => model::Poll::Unknown,
                 };
                 model.poll(build_id.as_str()) == expected
+            }),
+            Action::RemoveBuildIds { build_ids, expect } => {
+                let ids: Vec<String> = build_ids.iter().map(|id| id.as_str().to_owned()).collect();
+                change_holds(expect, model.remove(&ids))
+            }
+            Action::ClearTombstones { expect } => change_holds(expect, model.clear_tombstones()),
+            Action::PersistUnknownBuildId { build_id, expect } => {
+                change_holds(expect, model.persist_unknown(build_id.as_str()))
+            }
+            Action::View { max_sets, expect } => expect
+                .as_ref()
+                .map(|expected| model.public_view(*max_sets) == strings(expected)),
+            // Sticky checks refuse exactly the build IDs a poll is refused for.
+            Action::StickyPoll { build_id, expect } => expect.as_ref().map(|expect| {
+                let expected = match expect {
+                    StickyExpectation::NewerBuildExists(id) => {
+                        model::Poll::NewerBuildExists(id.as_str().to_owned())
+                    }
+                    _ => model::Poll::Accepted,
+                };
+                let got = match model.poll(build_id.as_str()) {
+                    model::Poll::Unknown => model::Poll::Accepted,
+                    other => other,
+                };
+                got == expected && *expect != StickyExpectation::StickyWorkerUnavailable
+            }),
+            Action::StickyAdd { build_id, expect } => expect.as_ref().map(|expect| {
+                let refused = matches!(
+                    model.poll(build_id.as_str()),
+                    model::Poll::NewerBuildExists(_)
+                );
+                match expect {
+                    StickyExpectation::Accepted => !refused,
+                    StickyExpectation::StickyWorkerUnavailable => refused,
+                    StickyExpectation::NewerBuildExists(_) => false,
+                }
             }),
             // A new action needs a model verdict here; until then, say so loudly. (Needed
             // while `Action` is `#[non_exhaustive]`, unreachable when it is not.)
