@@ -430,3 +430,36 @@ fn serve_answers_each_request_line() {
         )
     );
 }
+
+#[test]
+fn conform_refuses_traces_it_cannot_trust() {
+    let serve = ["--", BIN, "serve", "--stdio"];
+    let mut args = vec!["conform", "tests/data/malformed.jsonl"];
+    args.extend(serve);
+    let (code, out, err) = run(&args);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            2,
+            "",
+            "tests/data/malformed.jsonl:3: unknown key \"note\" (no step of this file ran)\n"
+        )
+    );
+    // A trace whose expectations the model does not meet would blame the implementation.
+    let mut args = vec!["conform", "tests/data/wrong-expectation.jsonl"];
+    args.extend(serve);
+    let (code, out, err) = run(&args);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            2,
+            "",
+            "tests/data/wrong-expectation.jsonl:3: the model does not meet this expectation: expected \"changed\", got \"noop\"\n"
+        )
+    );
+    let (code, _, err) = run(&["conform", "--", BIN, "serve", "--stdio"]);
+    assert_eq!(
+        (code, err.as_str()),
+        (2, "nothing to check: give TRACE files or --generate N\n")
+    );
+}
