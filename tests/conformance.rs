@@ -1,6 +1,7 @@
 //! The conformance vectors in `tests/conformance/*.jsonl`, run through the same parser and
 //! runner as `version-sets replay`, and the runner's handling of wrong and malformed traces.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -148,4 +149,92 @@ fn a_malformed_line_is_rejected_with_its_number() {
     let error = trace::parse(text).unwrap_err();
     assert_eq!(error.line(), 3);
     assert_eq!(error.problem(), r#"unknown key "expected""#);
+}
+
+/// The rule IDs of docs/semantics.md: list items that start with `` `area.rule`: ``.
+fn rules() -> Vec<String> {
+    let text = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/semantics.md"))
+        .unwrap();
+    text.lines()
+        .filter_map(|line| line.strip_prefix("- `"))
+        .filter_map(|rest| rest.split_once("`:"))
+        .map(|(id, _)| id.to_owned())
+        .filter(|id| id.contains('.') && !id.contains(' '))
+        .collect()
+}
+
+/// The rule table of docs/conformance.md: each rule with the vector files it lists.
+fn table() -> BTreeMap<String, BTreeSet<String>> {
+    let text =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/conformance.md"))
+            .unwrap();
+    let section = text.split("## Rules and vectors").nth(1).unwrap();
+    section
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `"))
+        .map(|row| {
+            let (rule, files) = row.split_once("` |").unwrap();
+            let files = files
+                .split(',')
+                .map(|file| file.trim().trim_end_matches('|').trim().trim_matches('`'))
+                .filter(|file| !file.is_empty())
+                .map(str::to_owned)
+                .collect();
+            (rule.to_owned(), files)
+        })
+        .collect()
+}
+
+/// Every rule has a vector; the table in docs/conformance.md lists, for each rule, exactly
+/// the vector files whose `# rule: ID` lines claim it; and no vector claims an unknown rule.
+#[test]
+fn every_rule_has_a_vector_and_the_table_agrees() {
+    let rules = rules();
+    assert!(
+        rules.len() >= 50,
+        "only {} rules read from docs/semantics.md",
+        rules.len()
+    );
+    let unique: BTreeSet<&String> = rules.iter().collect();
+    assert_eq!(unique.len(), rules.len(), "a rule ID is defined twice");
+    let mut claimed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for path in vectors() {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        for line in fs::read_to_string(&path).unwrap().lines() {
+            if let Some(rule) = line.strip_prefix("# rule: ") {
+                assert!(
+                    rules.contains(&rule.to_owned()),
+                    "{name} claims the unknown rule {rule}"
+                );
+                claimed
+                    .entry(rule.to_owned())
+                    .or_default()
+                    .insert(name.clone());
+            }
+        }
+    }
+    let without: Vec<&String> = rules
+        .iter()
+        .filter(|rule| !claimed.contains_key(*rule))
+        .collect();
+    assert!(without.is_empty(), "rules without a vector: {without:?}");
+    assert_eq!(
+        table(),
+        claimed,
+        "docs/conformance.md's table vs the vectors' # rule: lines"
+    );
+}
+
+/// The crate's message for an invalid build ID names the field and the problem (the
+/// vectors expect only the code, which is what a server would match).
+#[test]
+fn an_invalid_build_id_is_invalid_argument_with_the_field_named() {
+    let text = br#"{"update": {"mergeSets": {"primarySetBuildId": "1", "secondarySetBuildId": ""}}, "expect": {"error": "INVALID_ARGUMENT", "message": "mergeSets.secondarySetBuildId: build ID must not be empty"}}"#;
+    let report = trace::run(&trace::parse(text).unwrap());
+    assert_eq!(
+        (report.passed, report.failed()),
+        (1, 0),
+        "{:?}",
+        report.failures
+    );
 }

@@ -2,8 +2,10 @@
 
 mod apply;
 mod check;
+mod conform;
 mod diff;
 mod gc;
+mod generate;
 mod input;
 mod json;
 mod merge;
@@ -11,6 +13,7 @@ mod reachability;
 mod render;
 mod replay;
 mod resolve;
+mod serve;
 mod show;
 mod state;
 mod workflows;
@@ -44,6 +47,9 @@ enum Command {
     Merge(merge::Args),
     Gc(gc::Args),
     Reachability(reachability::Args),
+    Generate(generate::Args),
+    Conform(conform::Args),
+    Serve(serve::Args),
 }
 
 /// How a command ended; the worst status of its inputs wins.
@@ -108,6 +114,9 @@ pub(crate) fn main() -> ExitCode {
         Command::Merge(args) => merge::run(&args, &mut output),
         Command::Gc(args) => gc::run(&args, &mut output),
         Command::Reachability(args) => reachability::run(&args, &mut output),
+        Command::Generate(args) => generate::run(&args, &mut output),
+        Command::Conform(args) => conform::run(&args, &mut output),
+        Command::Serve(args) => serve::run(&args, &mut output),
     };
     let _ = out.flush();
     status.into()

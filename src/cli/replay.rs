@@ -39,7 +39,7 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
             Ok(steps) => steps,
             Err(error) => {
                 output.diagnostic(format_args!(
-                    "{}:{}: {}",
+                    "{}:{}: {} (no step of this file ran)",
                     input.name,
                     error.line(),
                     error.problem()

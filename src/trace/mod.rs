@@ -12,10 +12,19 @@
 //! {"poll": "1.0", "expect": {"newerBuildExists": "1.1"}}
 //! ```
 //!
+//! Format version 2 adds starting from a stored state, wall times, garbage collection and
+//! replication steps, build-ID deltas, add-task, the sticky checks and the public view with
+//! `maxSets`; an update naming an empty or overlong build ID is its `INVALID_ARGUMENT`
+//! result ([`InvalidUpdate`]), not a malformed line. `docs/semantics.md` lists the rules a
+//! trace checks.
+//!
 //! The module is pure, like the rest of the crate: [`parse`] turns bytes into [`Step`]s (or
 //! the first malformed line into a [`TraceError`]) and [`run`] plays them against a
-//! [`VersionSets`](crate::VersionSets), returning a [`Report`]. Reading files and printing
-//! is the command's job. No input, however malformed, makes either panic.
+//! [`VersionSets`](crate::VersionSets), returning a [`Report`]. A [`Session`] plays one step
+//! at a time and answers in the form of the step's `expect`: it is the model behind the
+//! conformance protocol (`docs/conformance.md`). Reading files, printing and talking to
+//! other processes is the command's job. No input, however malformed, makes any of them
+//! panic.
 //!
 //! # Example
 //! ```
@@ -38,15 +47,20 @@
 
 mod actions;
 mod json;
-mod ops;
 mod parse;
 mod run;
 mod step;
+mod update;
+mod v2;
 
 pub use json::{JsonError, JsonProblem, read_strict};
-pub use parse::{TraceError, parse, parse_updates};
-pub use run::{Failure, Report, run};
-pub use step::{Action, PollExpectation, Step, UpdateExpectation, target_text};
+pub use parse::{TraceError, parse, parse_step, parse_updates};
+pub use run::{Failure, Report, Session, check, run};
+pub use step::{
+    Action, PollExpectation, Step, StickyExpectation, TaskQueueExpectation, UpdateExpectation,
+    target_text,
+};
+pub use update::InvalidUpdate;
 
 #[cfg(test)]
 mod tests;

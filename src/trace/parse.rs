@@ -6,11 +6,31 @@ use serde_json::Value;
 
 use super::json::{describe, list, quote, read};
 use super::step::{Action, Step};
-use super::{actions, ops};
+use super::update::Request;
+use super::{actions, update, v2};
 use crate::Update;
 
-/// The action keys, in the order messages list them.
-const ACTIONS: [&str; 5] = ["update", "limits", "sets", "resolve", "poll"];
+/// The action keys, in the order messages list them: format v1's, then v2's.
+const ACTIONS: [&str; 15] = [
+    "update",
+    "limits",
+    "sets",
+    "resolve",
+    "poll",
+    "start",
+    "removeBuildIds",
+    "clearTombstones",
+    "persistUnknownBuildId",
+    "mark",
+    "deltas",
+    "addTask",
+    "stickyPoll",
+    "stickyAdd",
+    "view",
+];
+
+/// The actions that stamp a change and so may give their wall time as `now`.
+const TIMED: [&str; 3] = ["update", "removeBuildIds", "persistUnknownBuildId"];
 
 /// Why a trace (or a file of operations) is malformed: the first problem found, and its line.
 ///
@@ -61,14 +81,46 @@ impl std::error::Error for TraceError {}
 /// # Ok::<(), trace::TraceError>(())
 /// ```
 pub fn parse(bytes: &[u8]) -> Result<Vec<Step>, TraceError> {
-    lines(bytes)
-        .map(|(line, text)| {
-            let action = text.and_then(|text| step(&read(text)?));
-            action
-                .map(|action| Step { line, action })
-                .map_err(|problem| TraceError { line, problem })
-        })
-        .collect()
+    let mut steps: Vec<Step> = Vec::new();
+    let mut marks: Vec<String> = Vec::new();
+    for (line, text) in lines(bytes) {
+        let step = text
+            .and_then(|text| step(&read(text)?))
+            .and_then(|(now, action)| {
+                check_order(&action, steps.is_empty(), &marks)?;
+                Ok(Step { line, now, action })
+            })
+            .map_err(|problem| TraceError { line, problem })?;
+        if let Action::Mark(name) = &step.action {
+            marks.push(name.clone());
+        }
+        steps.push(step);
+    }
+    Ok(steps)
+}
+
+/// Parses one step on its own, as the conformance protocol sends it (line 1). A `start`
+/// step is allowed, and a `deltas` step may name any mark: the caller keeps the marks.
+///
+/// # Errors
+/// Why the text is not a step, as for [`parse`].
+pub fn parse_step(text: &str) -> Result<Step, TraceError> {
+    let line = 1;
+    read(text)
+        .and_then(|value| step(&value))
+        .map(|(now, action)| Step { line, now, action })
+        .map_err(|problem| TraceError { line, problem })
+}
+
+/// A `start` step must come first, and a `deltas` step must name an earlier mark.
+fn check_order(action: &Action, first: bool, marks: &[String]) -> Result<(), String> {
+    match action {
+        Action::Start(_) if !first => Err("a start step must be the first step".to_owned()),
+        Action::Deltas { since, .. } if !marks.contains(since) => {
+            Err(format!("deltas: no earlier mark is named {}", quote(since)))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Parses a file of operations, one `update` value per line (blank and `#` lines skipped),
@@ -122,14 +174,15 @@ fn lines(bytes: &[u8]) -> impl Iterator<Item = (usize, Result<&str, String>)> {
         })
 }
 
-/// One step: exactly one action key, and `expect` where the action takes one.
-fn step(value: &Value) -> Result<Action, String> {
+/// One step: exactly one action key, `expect` where the action takes one, and `now` where
+/// the action stamps a change.
+fn step(value: &Value) -> Result<(Option<i64>, Action), String> {
     let map = value
         .as_object()
         .ok_or_else(|| format!("a step must be a JSON object, got {}", describe(value)))?;
     if let Some(key) = map
         .keys()
-        .find(|key| key.as_str() != "expect" && !ACTIONS.contains(&key.as_str()))
+        .find(|key| !matches!(key.as_str(), "expect" | "now") && !ACTIONS.contains(&key.as_str()))
     {
         return Err(format!("unknown key {}", quote(key)));
     }
@@ -151,17 +204,43 @@ fn step(value: &Value) -> Result<Action, String> {
     };
     let body = super::json::required(map, "", name)?;
     let expect = map.get("expect");
-    match name {
-        "update" => Ok(Action::Update {
-            update: ops::update(body, "update")?,
-            expect: expect.map(ops::expectation).transpose()?,
-        }),
-        "resolve" => actions::resolve(body, expect),
-        "poll" => actions::poll(body, expect),
-        _ if expect.is_some() => Err(format!("a {name} step takes no expect")),
-        "limits" => actions::limits(body).map(Action::Limits),
-        _ => actions::sets(body).map(Action::Sets),
-    }
+    let now = match map.get("now") {
+        None => None,
+        Some(_) if !TIMED.contains(&name) => {
+            return Err(format!("a {name} step takes no now"));
+        }
+        Some(now) => Some(now.as_i64().ok_or_else(|| {
+            format!(
+                "now: expected a wall time in milliseconds (an integer), got {}",
+                describe(now)
+            )
+        })?),
+    };
+    let action = match name {
+        "update" => {
+            let expect = expect.map(update::expectation).transpose()?;
+            match update::update(body, "update")? {
+                Request::Valid(update) => Action::Update { update, expect },
+                Request::Invalid(update) => Action::InvalidUpdate { update, expect },
+            }
+        }
+        "resolve" => actions::resolve(body, expect)?,
+        "poll" => actions::poll(body, expect)?,
+        "removeBuildIds" => v2::remove(body, expect)?,
+        "clearTombstones" => v2::clear(body, expect)?,
+        "persistUnknownBuildId" => v2::persist(body, expect)?,
+        "deltas" => v2::deltas(body, expect)?,
+        "addTask" => v2::add_task(body, expect)?,
+        "stickyPoll" => v2::sticky_poll(body, expect)?,
+        "stickyAdd" => v2::sticky_add(body, expect)?,
+        "view" => v2::view(body, expect)?,
+        _ if expect.is_some() => return Err(format!("a {name} step takes no expect")),
+        "limits" => Action::Limits(actions::limits(body)?),
+        "start" => v2::start(body)?,
+        "mark" => Action::Mark(v2::mark(body)?),
+        _ => Action::Sets(actions::sets(body)?),
+    };
+    Ok((now, action))
 }
 
 /// One line of an operations file: the operation itself, not a trace step around it.
@@ -176,5 +255,8 @@ fn operation(value: &Value) -> Result<Update, String> {
                 .to_owned(),
         );
     }
-    ops::update(value, "")
+    match update::update(value, "")? {
+        Request::Valid(update) => Ok(update),
+        Request::Invalid(invalid) => Err(invalid.to_string()),
+    }
 }

@@ -1,8 +1,14 @@
 //! Running parsed steps against the model and checking their expectations.
 
+use std::collections::HashMap;
 use std::fmt;
 
-use super::step::{Action, PollExpectation, Step, UpdateExpectation, sets_text, target_text};
+use serde_json::{Value, json};
+
+use super::step::{
+    Action, PollExpectation, Step, StickyExpectation, TaskQueueExpectation, UpdateExpectation,
+    deltas_json, sets_json, target_json,
+};
 use crate::{BuildId, DispatchQueue, Limits, Outcome, TargetQueue, UpdateError, VersionSets};
 
 /// What running a trace found.
@@ -45,13 +51,15 @@ impl fmt::Display for Failure {
     }
 }
 
-/// Runs `steps` from an empty task queue with no limits.
+/// Runs `steps` from an empty task queue with no limits (or from the state of a leading
+/// `start` step).
 ///
-/// Every `update` step is stamped with a strictly increasing wall time (its position among
-/// the steps, counting from 1). Expectations are counted as follows: an `update` step always
-/// has one (without `expect` it must succeed), a `sets` step is one, a `resolve` or `poll`
-/// step has one when it has `expect`, and a `limits` step never has one. A failed
-/// expectation does not stop the run.
+/// Every step that stamps a change (`update`, `removeBuildIds`, `persistUnknownBuildId`) is
+/// stamped with its `now` when it gives one, else with its position among the steps,
+/// counting from 1. Expectations are counted as follows: an `update` step always has one
+/// (without `expect` it must succeed), a `sets` step is one, any other step has one when it
+/// has `expect`, and `limits`, `start` and `mark` steps never have one. A failed expectation
+/// does not stop the run.
 ///
 /// # Example
 /// ```
@@ -70,37 +78,101 @@ impl fmt::Display for Failure {
 /// # Ok::<(), trace::TraceError>(())
 /// ```
 pub fn run(steps: &[Step]) -> Report {
-    let mut report = Report {
-        passed: 0,
-        failures: Vec::new(),
-        state: VersionSets::new(),
-    };
-    let mut limits = Limits::NONE;
-    for (index, step) in (1_i64..).zip(steps) {
-        let checked = match &step.action {
-            Action::Update { update, expect } => {
-                let result = report.state.apply(update, index, limits);
-                let got = outcome_text(&result);
-                Some(match expect {
-                    None => (result.is_ok(), r#""changed" or "noop""#.to_owned(), got),
-                    Some(expect) => (holds(expect, &result), expect.to_string(), got),
-                })
+    let mut session = Session::new();
+    let mut passed = 0;
+    let mut failures = Vec::new();
+    for step in steps {
+        let observed = session.observe(step);
+        match check(step, observed.as_ref()) {
+            None => {}
+            Some(true) => passed += 1,
+            Some(false) => failures.push(Failure {
+                line: step.line,
+                expected: expected_text(step),
+                got: observed.map_or_else(String::new, |got| got.to_string()),
+            }),
+        }
+    }
+    Report {
+        passed,
+        failures,
+        state: session.state,
+    }
+}
+
+/// The model behind a trace, one step at a time: the state, the limits in force, the marks
+/// taken so far and the position of the next step. `version-sets serve` answers the
+/// conformance protocol with one.
+#[derive(Debug, Clone, Default)]
+pub struct Session {
+    state: VersionSets,
+    limits: Limits,
+    marks: HashMap<String, VersionSets>,
+    position: i64,
+}
+
+impl Session {
+    /// A fresh session: an empty task queue, no limits, no marks.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The current state.
+    pub fn state(&self) -> &VersionSets {
+        &self.state
+    }
+
+    /// Plays one step and returns what the model observed, in the form the step's `expect`
+    /// takes (a `sets` step: the listing); `None` for `limits`, `start` and `mark` steps,
+    /// which observe nothing, and for a `deltas` step naming a mark this session never took.
+    ///
+    /// # Example
+    /// ```
+    /// use version_sets::trace::{Session, parse_step};
+    ///
+    /// let mut session = Session::new();
+    /// let step = parse_step(r#"{"update": {"addNewBuildIdInNewDefaultSet": ""}}"#)?;
+    /// assert_eq!(
+    ///     session.observe(&step).map(|got| got.to_string()).as_deref(),
+    ///     Some(r#"{"error":"INVALID_ARGUMENT","message":"addNewBuildIdInNewDefaultSet: build ID must not be empty"}"#)
+    /// );
+    /// # Ok::<(), version_sets::trace::TraceError>(())
+    /// ```
+    pub fn observe(&mut self, step: &Step) -> Option<Value> {
+        self.position += 1;
+        let now = step.now.unwrap_or(self.position);
+        match &step.action {
+            Action::Update { update, .. } => {
+                Some(outcome_json(&self.state.apply(update, now, self.limits)))
             }
+            Action::InvalidUpdate { update, .. } => Some(
+                UpdateExpectation::Error {
+                    code: update.code(),
+                    message: Some(update.to_string()),
+                }
+                .to_json(),
+            ),
             Action::Limits(new) => {
-                limits = *new;
+                self.limits = *new;
                 None
             }
-            Action::Sets(expected) => {
-                let got = listing(&report.state);
-                Some((got == *expected, sets_text(expected), sets_text(&got)))
+            Action::Start(state) => {
+                self.state = state.clone();
+                None
             }
+            Action::Mark(name) => {
+                self.marks.insert(name.clone(), self.state.clone());
+                None
+            }
+            Action::Sets(_) => Some(sets_json(&listing(&self.state, 0))),
+            Action::View { max_sets, .. } => Some(sets_json(&listing(&self.state, *max_sets))),
             Action::Resolve {
                 intent,
                 build_id,
                 same_task_queue,
-                expect,
-            } => expect.as_ref().map(|expect| {
-                let got = report
+                ..
+            } => Some(target_json(
+                &self
                     .state
                     .resolve(
                         *intent,
@@ -111,61 +183,122 @@ pub fn run(steps: &[Step]) -> Report {
                             TargetQueue::Other
                         },
                     )
-                    .into_target();
-                (got == *expect, target_text(expect), target_text(&got))
-            }),
-            Action::Poll { build_id, expect } => expect.as_ref().map(|expect| {
-                let got = poll(&report.state, build_id);
-                (got == *expect, expect.to_string(), got.to_string())
-            }),
-        };
-        match checked {
-            None => {}
-            Some((true, _, _)) => report.passed += 1,
-            Some((false, expected, got)) => {
-                report.failures.push(Failure {
-                    line: step.line,
-                    expected,
-                    got,
-                });
+                    .into_target(),
+            )),
+            Action::Poll { build_id, .. } => Some(poll(&self.state, build_id).to_json()),
+            Action::RemoveBuildIds { build_ids, .. } => {
+                Some(change_json(self.state.remove_build_ids(build_ids, now)))
             }
+            Action::ClearTombstones { .. } => Some(change_json(self.state.clear_tombstones())),
+            Action::PersistUnknownBuildId { build_id, .. } => Some(change_json(
+                self.state.persist_unknown_build_id(build_id, now),
+            )),
+            Action::Deltas { since, .. } => self
+                .marks
+                .get(since)
+                .map(|before| deltas_json(&before.build_id_deltas(&self.state))),
+            Action::AddTask { build_id, .. } => Some(
+                match self.state.add_task(build_id.as_ref().map(BuildId::as_str)) {
+                    DispatchQueue::Unversioned => TaskQueueExpectation::Unversioned,
+                    DispatchQueue::Set(set) => {
+                        TaskQueueExpectation::Set(set.primary_set_id().clone())
+                    }
+                    DispatchQueue::Guessed(id) => TaskQueueExpectation::Guessed(id),
+                }
+                .to_json(),
+            ),
+            Action::StickyPoll { build_id, .. } => Some(
+                match self.state.sticky_poll(build_id) {
+                    Ok(()) => StickyExpectation::Accepted,
+                    Err(newer) => StickyExpectation::NewerBuildExists(newer.default_build_id),
+                }
+                .to_json(),
+            ),
+            Action::StickyAdd { build_id, .. } => Some(
+                match self.state.sticky_add(build_id) {
+                    Ok(()) => StickyExpectation::Accepted,
+                    Err(_) => StickyExpectation::StickyWorkerUnavailable,
+                }
+                .to_json(),
+            ),
         }
     }
-    report
 }
 
-/// Whether an update's result is the one expected.
-fn holds(expect: &UpdateExpectation, result: &Result<Outcome, UpdateError>) -> bool {
-    match (expect, result) {
-        (UpdateExpectation::Changed, Ok(Outcome::Changed))
-        | (UpdateExpectation::NoOp, Ok(Outcome::NoOp)) => true,
-        (UpdateExpectation::Error { code, message }, Err(error)) => {
-            *code == error.code()
-                && message
-                    .as_ref()
-                    .is_none_or(|message| *message == error.to_string())
+/// Whether `observed` meets the step's expectation; `None` when the step checks nothing.
+///
+/// An expected error without a message matches any message with its code; an `update`
+/// without `expect` must succeed.
+///
+/// # Example
+/// ```
+/// use serde_json::json;
+/// use version_sets::trace::{check, parse_step};
+///
+/// let step = parse_step(r#"{"update": {"promoteSetByBuildId": "9"}, "expect": {"error": "NOT_FOUND"}}"#)?;
+/// assert_eq!(check(&step, Some(&json!({"error": "NOT_FOUND", "message": "anything"}))), Some(true));
+/// assert_eq!(check(&step, Some(&json!("noop"))), Some(false));
+/// # Ok::<(), version_sets::trace::TraceError>(())
+/// ```
+pub fn check(step: &Step, observed: Option<&Value>) -> Option<bool> {
+    let expected = match (&step.action, step.action.expectation()) {
+        (Action::Sets(sets), _) => sets_json(sets),
+        (Action::Update { .. } | Action::InvalidUpdate { .. }, None) => {
+            return Some(observed.is_some_and(|got| got == "changed" || got == "noop"));
         }
-        _ => false,
+        (_, None) => return None,
+        (_, Some(expected)) => expected,
+    };
+    Some(observed.is_some_and(|got| matches(&expected, got)))
+}
+
+/// `got` equals `expected`, except that an expected error without a message matches any
+/// message.
+pub(crate) fn matches(expected: &Value, got: &Value) -> bool {
+    match (expected, got) {
+        (Value::Object(want), Value::Object(have))
+            if want.contains_key("error") && !want.contains_key("message") =>
+        {
+            want.get("error") == have.get("error")
+        }
+        _ => expected == got,
+    }
+}
+
+/// What a step expected, as a failure shows it.
+fn expected_text(step: &Step) -> String {
+    match (&step.action, step.action.expectation()) {
+        (Action::Sets(sets), _) => sets_json(sets).to_string(),
+        (_, Some(expected)) => expected.to_string(),
+        (_, None) => r#""changed" or "noop""#.to_owned(),
     }
 }
 
 /// An update's result in the trace's syntax; an error always with its message.
-fn outcome_text(result: &Result<Outcome, UpdateError>) -> String {
+fn outcome_json(result: &Result<Outcome, UpdateError>) -> Value {
     match result {
-        Ok(Outcome::Changed) => UpdateExpectation::Changed.to_string(),
-        Ok(Outcome::NoOp) => UpdateExpectation::NoOp.to_string(),
+        Ok(outcome) => change_json(*outcome),
         Err(error) => UpdateExpectation::Error {
             code: error.code(),
             message: Some(error.to_string()),
         }
-        .to_string(),
+        .to_json(),
     }
 }
 
-/// The public listing: live build IDs of each set, oldest set first.
-fn listing(state: &VersionSets) -> Vec<Vec<BuildId>> {
+/// `"changed"` or `"noop"`.
+fn change_json(outcome: Outcome) -> Value {
+    match outcome {
+        Outcome::Changed => json!("changed"),
+        Outcome::NoOp => json!("noop"),
+    }
+}
+
+/// The public listing: live build IDs of each set, oldest set first, the newest `max_sets`
+/// (`0`: all).
+fn listing(state: &VersionSets, max_sets: usize) -> Vec<Vec<BuildId>> {
     state
-        .response(0)
+        .response(max_sets)
         .major_version_sets
         .into_iter()
         .map(|set| set.build_ids)

@@ -5,7 +5,7 @@ use crate::{BuildId, Code, Limits, Target, Update, VersioningIntent};
 
 fn problem(text: &str) -> String {
     match parse(text.as_bytes()) {
-        Ok(steps) => panic!("{text} parsed as {steps:?}"),
+        Ok(steps) => format!("parsed as {steps:?}"),
         Err(error) => error.to_string(),
     }
 }
@@ -16,28 +16,25 @@ fn id(text: &str) -> BuildId {
 
 #[test]
 fn malformed_steps_are_named_with_their_line() {
-    let long = "x".repeat(300);
     let cases: Vec<(String, &str)> = vec![
         ("{".into(), "line 1: invalid JSON at column 1: EOF while parsing an object"),
         ("[1]".into(), "line 1: a step must be a JSON object, got an array"),
-        ("{}".into(), "line 1: a step needs one action: update, limits, sets, resolve or poll"),
-        (r#"{"expect": "noop"}"#.into(), "line 1: a step needs one action: update, limits, sets, resolve or poll"),
+        ("{}".into(), "line 1: a step needs one action: update, limits, sets, resolve, poll, start, removeBuildIds, clearTombstones, persistUnknownBuildId, mark, deltas, addTask, stickyPoll, stickyAdd or view"),
+        (r#"{"expect": "noop"}"#.into(), "line 1: a step needs one action: update, limits, sets, resolve, poll, start, removeBuildIds, clearTombstones, persistUnknownBuildId, mark, deltas, addTask, stickyPoll, stickyAdd or view"),
         (r#"{"pol": "1"}"#.into(), r#"line 1: unknown key "pol""#),
         (r#"{"poll": "1", "sets": []}"#.into(), "line 1: a step has one action, got sets and poll"),
         (r#"{"poll": "1", "poll": "2"}"#.into(), r#"line 1: invalid JSON at column 20: duplicate key "poll""#),
         (r#"{"sets": [], "expect": "noop"}"#.into(), "line 1: a sets step takes no expect"),
         (r#"{"limits": {}, "expect": "noop"}"#.into(), "line 1: a limits step takes no expect"),
         (r#"{"update": "1.0"}"#.into(), r#"line 1: update: expected an object with one operation, got "1.0""#),
-        (r#"{"update": {}}"#.into(), "line 1: update: expected one of addNewBuildIdInNewDefaultSet, addNewCompatibleBuildId, promoteSetByBuildId, promoteBuildIdWithinSet or mergeSets, got none"),
-        (r#"{"update": {"addNewDefault": "1"}}"#.into(), r#"line 1: update: unknown operation "addNewDefault" (expected addNewBuildIdInNewDefaultSet, addNewCompatibleBuildId, promoteSetByBuildId, promoteBuildIdWithinSet or mergeSets)"#),
-        (r#"{"update": {"promoteSetByBuildId": "1", "mergeSets": {}}}"#.into(), "line 1: update: expected one of addNewBuildIdInNewDefaultSet, addNewCompatibleBuildId, promoteSetByBuildId, promoteBuildIdWithinSet or mergeSets, got mergeSets and promoteSetByBuildId"),
-        (r#"{"update": {"addNewBuildIdInNewDefaultSet": ""}}"#.into(), "line 1: update.addNewBuildIdInNewDefaultSet: build ID must not be empty"),
-        (format!(r#"{{"update": {{"promoteSetByBuildId": "{long}"}}}}"#), "line 1: update.promoteSetByBuildId: build ID is 300 bytes long; at most 255 are allowed"),
-        (r#"{"update": {"promoteBuildIdWithinSet": 1}}"#.into(), "line 1: update.promoteBuildIdWithinSet: expected a build ID string, got 1"),
-        (r#"{"update": {"addNewCompatibleBuildId": {"newBuildId": "1.1"}}}"#.into(), r#"line 1: update.addNewCompatibleBuildId: missing key "existingCompatibleBuildId""#),
-        (r#"{"update": {"addNewCompatibleBuildId": {"newBuildId": "1.1", "existingCompatibleBuildId": "1.0", "makeSetDefault": "yes"}}}"#.into(), r#"line 1: update.addNewCompatibleBuildId.makeSetDefault: expected true or false, got "yes""#),
-        (r#"{"update": {"addNewCompatibleBuildId": {"newBuildId": "1.1", "existingCompatible": "1.0"}}}"#.into(), r#"line 1: update.addNewCompatibleBuildId: unknown key "existingCompatible""#),
-        (r#"{"update": {"mergeSets": {"primarySetBuildId": "1", "secondarySetBuildId": null}}}"#.into(), "line 1: update.mergeSets.secondarySetBuildId: expected a build ID string, got null"),
+        (r#"{"update": {}}"#.into(), r#"line 1: update: invalid value: map, expected map with a single key"#),
+        (r#"{"update": {"addNewDefault": "1"}}"#.into(), r#"line 1: update: unknown variant `addNewDefault`, expected one of `addNewBuildIdInNewDefaultSet`, `addNewCompatibleBuildId`, `promoteSetByBuildId`, `promoteBuildIdWithinSet`, `mergeSets`"#),
+        (r#"{"update": {"promoteSetByBuildId": "1", "mergeSets": {}}}"#.into(), r#"line 1: update: invalid value: map, expected map with a single key"#),
+        (r#"{"update": {"promoteBuildIdWithinSet": 1}}"#.into(), r#"line 1: update.promoteBuildIdWithinSet: invalid type: integer `1`, expected a string"#),
+        (r#"{"update": {"addNewCompatibleBuildId": {"newBuildId": "1.1"}}}"#.into(), r#"line 1: update.addNewCompatibleBuildId: missing field `existingCompatibleBuildId`"#),
+        (r#"{"update": {"addNewCompatibleBuildId": {"newBuildId": "1.1", "existingCompatibleBuildId": "1.0", "makeSetDefault": "yes"}}}"#.into(), r#"line 1: update.addNewCompatibleBuildId.makeSetDefault: invalid type: string "yes", expected a boolean"#),
+        (r#"{"update": {"addNewCompatibleBuildId": {"newBuildId": "1.1", "existingCompatible": "1.0"}}}"#.into(), r#"line 1: update.addNewCompatibleBuildId.existingCompatible: unknown field `existingCompatible`, expected one of `newBuildId`, `existingCompatibleBuildId`, `makeSetDefault`"#),
+        (r#"{"update": {"mergeSets": {"primarySetBuildId": "1", "secondarySetBuildId": null}}}"#.into(), r#"line 1: update.mergeSets.secondarySetBuildId: invalid type: null, expected a string"#),
         (r#"{"update": {"promoteSetByBuildId": "1"}, "expect": "ok"}"#.into(), r#"line 1: expect: expected "changed", "noop" or {"error": CODE}, got "ok""#),
         (r#"{"update": {"promoteSetByBuildId": "1"}, "expect": {"error": "NOTFOUND"}}"#.into(), r#"line 1: expect.error: unknown status code "NOTFOUND" (expected INVALID_ARGUMENT, NOT_FOUND or FAILED_PRECONDITION)"#),
         (r#"{"update": {"promoteSetByBuildId": "1"}, "expect": {"message": "x"}}"#.into(), r#"line 1: expect: missing key "error""#),
@@ -61,9 +58,12 @@ fn malformed_steps_are_named_with_their_line() {
         (r#"{"poll": "1", "expect": "rejected"}"#.into(), r#"line 1: expect: expected "accepted", {"newerBuildExists": ID} or "unknownBuildId", got "rejected""#),
         (r#"{"poll": "1", "expect": {}}"#.into(), "line 1: expect: expected one of newerBuildExists, got none"),
     ];
-    for (text, expected) in cases {
-        assert_eq!(problem(&text), expected, "{text}");
-    }
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter(|(text, expected)| problem(text) != *expected)
+        .map(|(text, _)| format!("{text}\n  => {}", problem(text)))
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
 #[test]
@@ -205,7 +205,7 @@ fn operation_files_name_paths_from_the_operation() {
     let err = parse_updates(b"\n{\"mergeSets\": {\"primarySetBuildId\": \"1\"}}").unwrap_err();
     assert_eq!(
         err.to_string(),
-        r#"line 2: mergeSets: missing key "secondarySetBuildId""#
+        "line 2: mergeSets: missing field `secondarySetBuildId`"
     );
     let err = parse_updates(b"[]").unwrap_err();
     assert_eq!(
@@ -264,4 +264,180 @@ fn arbitrary_bytes_never_panic() {
         }
         let _ = parse_updates(bytes);
     }
+}
+
+#[test]
+fn an_invalid_build_id_in_an_update_is_its_invalid_argument_result() {
+    let long = "x".repeat(256);
+    let cases: Vec<(String, String)> = vec![
+        (r#"{"addNewBuildIdInNewDefaultSet": ""}"#.into(), "addNewBuildIdInNewDefaultSet: build ID must not be empty".into()),
+        (format!(r#"{{"promoteSetByBuildId": "{long}"}}"#), "promoteSetByBuildId: build ID is 256 bytes long; at most 255 are allowed".into()),
+        (r#"{"promoteBuildIdWithinSet": ""}"#.into(), "promoteBuildIdWithinSet: build ID must not be empty".into()),
+        (r#"{"addNewCompatibleBuildId": {"newBuildId": "", "existingCompatibleBuildId": ""}}"#.into(), "addNewCompatibleBuildId.newBuildId: build ID must not be empty".into()),
+        (format!(r#"{{"addNewCompatibleBuildId": {{"newBuildId": "1", "existingCompatibleBuildId": "{long}"}}}}"#), "addNewCompatibleBuildId.existingCompatibleBuildId: build ID is 256 bytes long; at most 255 are allowed".into()),
+        (r#"{"mergeSets": {"primarySetBuildId": "", "secondarySetBuildId": "1"}}"#.into(), "mergeSets.primarySetBuildId: build ID must not be empty".into()),
+        (r#"{"mergeSets": {"primarySetBuildId": "1", "secondarySetBuildId": ""}}"#.into(), "mergeSets.secondarySetBuildId: build ID must not be empty".into()),
+    ];
+    for (update, message) in cases {
+        let text = format!(
+            "{{\"update\": {{\"addNewBuildIdInNewDefaultSet\": \"1\"}}}}\n{{\"update\": {update}, \"expect\": {{\"error\": \"INVALID_ARGUMENT\", \"message\": {}}}}}\n{{\"sets\": [[\"1\"]]}}",
+            serde_json::Value::String(message.clone())
+        );
+        let steps = parse(text.as_bytes()).unwrap();
+        let report = run(&steps);
+        assert!(
+            report.failures.is_empty(),
+            "{update}: {:?}",
+            report.failures
+        );
+        assert_eq!(report.passed, 3, "{update}");
+        let Action::InvalidUpdate {
+            update: invalid, ..
+        } = &steps[1].action
+        else {
+            panic!("{update} read as {:?}", steps[1].action);
+        };
+        assert_eq!(invalid.to_string(), message);
+        assert_eq!(invalid.code(), Code::InvalidArgument);
+        // Written back, the step is the operation exactly as given.
+        let back: serde_json::Value = serde_json::from_str(&update).unwrap();
+        assert_eq!(steps[1].to_json(false)["update"], back);
+        // An operations file still refuses it: there is no update to apply.
+        let err = parse_updates(update.as_bytes()).unwrap_err();
+        assert_eq!(err.to_string(), format!("line 1: {message}"));
+    }
+}
+
+#[test]
+fn v2_steps_read_run_and_write_back() {
+    let text = r#"
+{"start": {"data": {"versionSets": [{"setIds": ["0P9ZdLaqUs9WK-pZIYQM"], "buildIds": [{"id": "1.0", "state": "STATE_ACTIVE", "stateUpdateTimestamp": {"wallClock": 5, "version": 0, "clusterId": 1}, "becameDefaultTimestamp": {"wallClock": 5, "version": 0, "clusterId": 1}}], "becameDefaultTimestamp": {"wallClock": 5, "version": 0, "clusterId": 1}}]}, "clusterId": 2}}
+{"mark": "loaded"}
+{"update": {"addNewBuildIdInNewDefaultSet": "2.0"}, "now": 3, "expect": "changed"}
+{"update": {"addNewCompatibleBuildId": {"newBuildId": "2.1", "existingCompatibleBuildId": "2.0"}}, "now": 10}
+{"addTask": {}, "expect": {"setId": "2EvbNNTu70A0135UA_hQ"}}
+{"addTask": {"buildId": "2.1"}, "expect": {"setId": "2EvbNNTu70A0135UA_hQ"}}
+{"addTask": {"buildId": "1.0"}, "expect": {"setId": "0P9ZdLaqUs9WK-pZIYQM"}}
+{"addTask": {"buildId": "my-build-id"}, "expect": {"guessedSetId": "ftrPuUeORv2JD4Wp2wTU"}}
+{"stickyPoll": "2.0", "expect": {"newerBuildExists": "2.1"}}
+{"stickyPoll": "2.1", "expect": "accepted"}
+{"stickyPoll": "9.9", "expect": "accepted"}
+{"stickyAdd": "2.0", "expect": "stickyWorkerUnavailable"}
+{"stickyAdd": "2.1", "expect": "accepted"}
+{"removeBuildIds": ["1.0", "9.9"], "now": 20, "expect": "changed"}
+{"view": {}, "expect": [[], ["2.0", "2.1"]]}
+{"view": {"maxSets": 1}, "expect": [["2.0", "2.1"]]}
+{"deltas": "loaded", "expect": {"added": ["2.0", "2.1"], "removed": ["1.0"]}}
+{"clearTombstones": {}, "expect": "changed"}
+{"clearTombstones": {}, "expect": "noop"}
+{"persistUnknownBuildId": "0.9", "expect": "changed"}
+{"persistUnknownBuildId": "0.9", "expect": "noop"}
+{"sets": [["0.9"], ["2.0", "2.1"]]}
+"#;
+    let steps = parse(text.as_bytes()).unwrap();
+    let report = run(&steps);
+    let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
+    assert_eq!(failures, Vec::<String>::new());
+    assert_eq!(report.passed, 20);
+    // The loaded state keeps its clock: the update at wall time 3 is stamped after 5, on
+    // the trace's cluster.
+    let record = report.state.record("2.0").unwrap();
+    assert_eq!(record.became_default_timestamp().wall_clock, 5);
+    assert_eq!(record.became_default_timestamp().cluster_id, 2);
+    // Every step writes back to itself.
+    for step in &steps {
+        let line = step.to_json(true).to_string();
+        let again = parse_step(&line).unwrap();
+        assert_eq!(again.action, step.action, "{line}");
+        assert_eq!(again.now, step.now, "{line}");
+    }
+}
+
+#[test]
+fn v2_malformed_steps_are_named_with_their_line() {
+    let cases: Vec<(&str, &str)> = vec![
+        (
+            "{\"poll\": \"1\"}\n{\"start\": {\"data\": {}}}",
+            "line 2: a start step must be the first step",
+        ),
+        (
+            r#"{"start": {"data": {}, "cluster": 1}}"#,
+            "line 1: start.cluster: unknown field `cluster`, expected `data` or `clusterId`",
+        ),
+        (
+            r#"{"start": {"data": {"versionSets": [{"setIds": [], "buildIds": []}]}}}"#,
+            "line 1: start.data: invalid versioning data: versionSets[0].setIds: a set needs at least one set ID (and 2 more)",
+        ),
+        (
+            r#"{"deltas": "x"}"#,
+            r#"line 1: deltas: no earlier mark is named "x""#,
+        ),
+        (r#"{"mark": ""}"#, "line 1: mark: a name must not be empty"),
+        (
+            r#"{"mark": "a", "expect": "noop"}"#,
+            "line 1: a mark step takes no expect",
+        ),
+        (
+            r#"{"poll": "1", "now": 5}"#,
+            "line 1: a poll step takes no now",
+        ),
+        (
+            r#"{"update": {"promoteSetByBuildId": "1"}, "now": "5"}"#,
+            r#"line 1: now: expected a wall time in milliseconds (an integer), got "5""#,
+        ),
+        (
+            r#"{"removeBuildIds": "1"}"#,
+            r#"line 1: removeBuildIds: expected an array of build IDs, got "1""#,
+        ),
+        (
+            r#"{"removeBuildIds": [""]}"#,
+            "line 1: removeBuildIds[0]: build ID must not be empty",
+        ),
+        (
+            r#"{"removeBuildIds": [], "expect": {"error": "NOT_FOUND"}}"#,
+            r#"line 1: expect: expected "changed" or "noop", got an object"#,
+        ),
+        (
+            r#"{"clearTombstones": true}"#,
+            "line 1: clearTombstones: expected {}, got true",
+        ),
+        (
+            r#"{"addTask": {"build": "1"}}"#,
+            "line 1: addTask.build: unknown field `build`, expected `buildId`",
+        ),
+        (
+            r#"{"addTask": {}, "expect": {"set": "x"}}"#,
+            r#"line 1: expect: unknown key "set""#,
+        ),
+        (
+            r#"{"stickyPoll": "1", "expect": "stickyWorkerUnavailable"}"#,
+            r#"line 1: expect: expected "accepted" or {"newerBuildExists": ID}, got "stickyWorkerUnavailable""#,
+        ),
+        (
+            r#"{"stickyAdd": "1", "expect": {"newerBuildExists": "2"}}"#,
+            r#"line 1: expect: expected "accepted" or "stickyWorkerUnavailable", got an object"#,
+        ),
+        (
+            r#"{"view": {"maxSets": -1}}"#,
+            "line 1: view.maxSets: expected a non-negative integer, got -1",
+        ),
+        (
+            r#"{"view": {}, "expect": [[1]]}"#,
+            "line 1: expect[0][0]: expected a build ID string, got 1",
+        ),
+        (
+            r#"{"deltas": 1}"#,
+            "line 1: deltas: expected the name of an earlier mark, got 1",
+        ),
+        (
+            "{\"mark\": \"m\"}\n{\"deltas\": \"m\", \"expect\": {\"added\": []}}",
+            "line 2: expect: missing field `removed`",
+        ),
+    ];
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter(|(text, expected)| problem(text) != *expected)
+        .map(|(text, _)| format!("{text}\n  => {}", problem(text)))
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

@@ -44,34 +44,50 @@ fn replay_rejects_a_malformed_line_and_exits_2() {
     assert_eq!(result.code, 2);
     assert_eq!(
         result.err,
-        "tests/data/malformed.jsonl:3: unknown key \"note\"\n"
+        "tests/data/malformed.jsonl:3: unknown key \"note\" (no step of this file ran)\n"
     );
     // The file's earlier steps do not run: a half-run trace proves nothing.
     assert_eq!(result.out, "0 passed, 0 failed\n");
+}
+
+/// An empty or overlong build ID in a well-formed update is that update's
+/// `INVALID_ARGUMENT`, not a malformed file.
+#[test]
+fn replay_runs_an_update_with_an_invalid_build_id_to_its_invalid_argument() {
+    let cases = [
+        (
+            "tests/data/empty-build-id.jsonl",
+            "tests/data/empty-build-id.jsonl:1: expected \"changed\" or \"noop\", got {\"error\":\"INVALID_ARGUMENT\",\"message\":\"addNewCompatibleBuildId.newBuildId: build ID must not be empty\"}\n0 passed, 1 failed\n",
+        ),
+        (
+            "tests/data/long-build-id.jsonl",
+            "tests/data/long-build-id.jsonl:2: expected \"changed\" or \"noop\", got {\"error\":\"INVALID_ARGUMENT\",\"message\":\"addNewBuildIdInNewDefaultSet: build ID is 300 bytes long; at most 255 are allowed\"}\n0 passed, 1 failed\n",
+        ),
+    ];
+    for (file, out) in cases {
+        let result = run(&["replay", file]);
+        assert_eq!(
+            (result.code, result.out.as_str(), result.err.as_str()),
+            (1, out, ""),
+            "{file}"
+        );
+    }
 }
 
 #[test]
 fn replay_names_every_kind_of_bad_input_on_one_line() {
     let cases = [
         (
-            "tests/data/empty-build-id.jsonl",
-            "tests/data/empty-build-id.jsonl:1: update.addNewCompatibleBuildId.newBuildId: build ID must not be empty\n",
-        ),
-        (
-            "tests/data/long-build-id.jsonl",
-            "tests/data/long-build-id.jsonl:2: update.addNewBuildIdInNewDefaultSet: build ID is 300 bytes long; at most 255 are allowed\n",
-        ),
-        (
             "tests/data/invalid-utf8.jsonl",
-            "tests/data/invalid-utf8.jsonl:2: invalid UTF-8 at byte 14 of the line\n",
+            "tests/data/invalid-utf8.jsonl:2: invalid UTF-8 at byte 14 of the line (no step of this file ran)\n",
         ),
         (
             "tests/data/bad-json.jsonl",
-            "tests/data/bad-json.jsonl:2: invalid JSON at column 16: trailing comma\n",
+            "tests/data/bad-json.jsonl:2: invalid JSON at column 16: trailing comma (no step of this file ran)\n",
         ),
         (
             "tests/data/wrong-type.jsonl",
-            "tests/data/wrong-type.jsonl:1: limits.maxSets: expected a non-negative integer, got \"ten\"\n",
+            "tests/data/wrong-type.jsonl:1: limits.maxSets: expected a non-negative integer, got \"ten\" (no step of this file ran)\n",
         ),
         (
             "tests/data/missing.jsonl",
@@ -100,7 +116,7 @@ fn replay_runs_the_other_files_when_one_is_malformed() {
     assert_eq!(result.code, 2);
     assert_eq!(
         result.err,
-        "tests/data/malformed.jsonl:3: unknown key \"note\"\n"
+        "tests/data/malformed.jsonl:3: unknown key \"note\" (no step of this file ran)\n"
     );
     assert!(
         result.out.ends_with("21 passed, 2 failed\n"),
