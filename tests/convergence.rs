@@ -8,13 +8,11 @@
 //!
 //! `CONVERGENCE_SEEDS=N` runs N seeds (default 2,000, a few seconds); `CONVERGENCE_SEED=S`
 //! runs seed S alone. A failure names its seed.
-#[path = "../fuzz/harness/mod.rs"]
-mod harness;
 
 use std::collections::BTreeSet;
 
-use harness::merge::{Op, apply};
 use version_sets::VersionSets;
+use version_sets_test_support::merge::{Op, apply};
 
 const DEFAULT_SEEDS: u64 = 2_000;
 

@@ -1,30 +1,38 @@
 //! Replays every committed fuzz input through the fuzz targets' bodies, on the stable
-//! toolchain: the seed corpus (`fuzz/corpus/TARGET/`) and the crash fixtures
-//! (`fuzz/regressions/TARGET/`, inputs that once found a bug, named after it). A target with
-//! no committed input fails, so a lost corpus cannot pass unnoticed.
-#[path = "../fuzz/harness/mod.rs"]
-mod harness;
+//! toolchain: the seeds (`fuzz/seeds/TARGET/`), the crash fixtures (`fuzz/regressions/TARGET/`,
+//! inputs that once found a bug, named after it) and, for the `trace` target, the
+//! conformance vectors (`tests/conformance/`), which are its seeds too without being
+//! committed twice. A target with no committed input fails, so a lost corpus cannot pass
+//! unnoticed. The fuzzer's working corpus (`fuzz/corpus/`, git-ignored) is never read here.
 
 use std::path::{Path, PathBuf};
 
-/// The committed inputs of `target`, crash fixtures last, in name order.
+use version_sets_test_support as harness;
+
+/// The files of `dir` in name order; none when it does not exist.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_file())
+        // libFuzzer's lock and temporary files start with a dot; they are not inputs.
+        .filter(|path| !path.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// The committed inputs of `target`: seeds, the conformance vectors for `trace`, then the
+/// crash fixtures.
 fn inputs(target: &str) -> Vec<PathBuf> {
-    let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
-    let mut all = Vec::new();
-    for kind in ["corpus", "regressions"] {
-        // A target need not have crash fixtures.
-        let Ok(entries) = std::fs::read_dir(fuzz.join(kind).join(target)) else {
-            continue;
-        };
-        let mut paths: Vec<PathBuf> = entries
-            .map(|entry| entry.unwrap().path())
-            .filter(|path| path.is_file())
-            // libFuzzer's lock and temporary files start with a dot; they are not inputs.
-            .filter(|path| !path.file_name().unwrap().to_string_lossy().starts_with('.'))
-            .collect();
-        paths.sort();
-        all.extend(paths);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut all = files(&root.join("fuzz/seeds").join(target));
+    if target == "trace" {
+        all.extend(files(&root.join("tests/conformance")));
     }
+    all.extend(files(&root.join("fuzz/regressions").join(target)));
     all
 }
 
@@ -100,9 +108,9 @@ fn trace_seeds_parse_or_fail_as_named() {
     for path in inputs("trace") {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let parsed = version_sets::trace::parse(&std::fs::read(&path).unwrap());
-        let well_formed = name.starts_with("conformance-")
-            || name.starts_with("bom-")
-            || name.starts_with("wrong-expectations");
+        let vector = path.starts_with(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests"));
+        let well_formed =
+            vector || name.starts_with("bom-") || name.starts_with("wrong-expectations");
         if well_formed {
             let steps = parsed.unwrap_or_else(|e| panic!("{name}: {e}"));
             let report = version_sets::trace::run(&steps);

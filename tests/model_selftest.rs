@@ -1,7 +1,6 @@
-//! Self-tests of the reference model in `tests/model`: exact results for spec rules.
-mod model;
+//! Self-tests of the reference model (`test-support/src/model.rs`): exact results for spec rules.
 
-use model::{Intent, Model, Op, Outcome, Poll, Resolution};
+use version_sets_test_support::model::{Intent, Model, Op, Outcome, Poll, Resolution};
 
 fn s(x: &str) -> String {
     x.to_string()

@@ -3,7 +3,7 @@
 //! cluster ID and a wall clock that jumps backwards too, applying random updates, removals
 //! and clears and now and then receiving another's state.
 //!
-//! On every pair and the triple (`fuzz/harness/merge.rs`, shared with the `merge` fuzz
+//! On every pair and the triple (`test-support/src/merge.rs`, shared with the `merge` fuzz
 //! target): commutative on data and clock, associative, idempotent, absorbing, the empty
 //! value an identity, the result valid, membership the union, no live build ID lost that
 //! nobody removed, and further updates after a merge (at wall times behind its clock) keep
@@ -11,15 +11,13 @@
 //!
 //! 512 cases each by default, `PROPTEST_CASES=N` for more. Shrunk failures are kept in
 //! `proptest-regressions/replication_laws.txt`.
-#[path = "../fuzz/harness/mod.rs"]
-mod harness;
 
-use harness::merge::{Op, Replicas, Step, check_all, check_one, check_pair};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{FileFailurePersistence, TestRunner};
 use version_sets::{BuildIdData, Hlc, VersionSetData, VersioningData};
+use version_sets_test_support::merge::{Op, Replicas, Step, check_all, check_one, check_pair};
 
 fn op() -> impl Strategy<Value = Op> {
     let x = any::<u8>;

@@ -1,12 +1,12 @@
 //! Stateful property test: random sequences of steps run on the crate's `VersionSets` and on
-//! the deliberately simple reference model (`tests/model`, lists of lists of strings written
+//! the deliberately simple reference model (`test-support/src/model.rs`, lists of lists of strings written
 //! from the spec's tables, no code shared with the crate), both starting empty, with a
 //! strictly increasing wall time.
 //!
 //! Transitions: the five updates, limit changes, removing build IDs and clearing the
 //! tombstones, persisting unknown build IDs, poll and resolve. Build IDs are named by
 //! [`Pick`]s that mostly resolve to build IDs the sets already hold, so no-ops and every
-//! error path are reached. After every step the shared checker (`fuzz/harness/world.rs`,
+//! error path are reached. After every step the shared checker (`test-support/src/world.rs`,
 //! also the body of the `ops` fuzz target) demands the same outcome (changed / no-op / the
 //! same error code and message), an untouched value after a failure or a no-op, the same
 //! sets (tombstones, set IDs and timestamps included), the same public view and lookups,
@@ -16,16 +16,13 @@
 //! (`cargo test --test state_machine -- --nocapture`) and fails if a branch was never
 //! reached or an unexpected one was. Shrunk failures are kept in
 //! `proptest-regressions/state_machine.txt` and replayed first.
-#[path = "../fuzz/harness/mod.rs"]
-mod harness;
-
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use harness::world::{Branch, Intent, Pick, Step, World};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestRunner};
+use version_sets_test_support::world::{Branch, Intent, Pick, Step, World};
 
 /// Cases in a default run; `PROPTEST_CASES` overrides it (see TESTING.md).
 const DEFAULT_CASES: u32 = 512;

@@ -1,7 +1,4 @@
-//! Fuzz target `json`: see `harness/json.rs` for what it checks.
+//! Fuzz target `json`: see `test-support/src/json.rs` for what it checks.
 #![no_main]
 
-#[path = "../harness/mod.rs"]
-mod harness;
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::json::run(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| version_sets_test_support::json::run(data));

@@ -1,7 +1,4 @@
-//! Fuzz target `merge`: see `harness/merge.rs` for what it checks.
+//! Fuzz target `merge`: see `test-support/src/merge.rs` for what it checks.
 #![no_main]
 
-#[path = "../harness/mod.rs"]
-mod harness;
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::merge::run(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| version_sets_test_support::merge::run(data));

@@ -1,7 +1,4 @@
-//! Fuzz target `ops`: see `harness/ops.rs` for what it checks.
+//! Fuzz target `ops`: see `test-support/src/ops.rs` for what it checks.
 #![no_main]
 
-#[path = "../harness/mod.rs"]
-mod harness;
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::ops::run(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| version_sets_test_support::ops::run(data));

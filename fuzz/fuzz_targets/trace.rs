@@ -1,7 +1,4 @@
-//! Fuzz target `trace`: see `harness/trace.rs` for what it checks.
+//! Fuzz target `trace`: see `test-support/src/trace.rs` for what it checks.
 #![no_main]
 
-#[path = "../harness/mod.rs"]
-mod harness;
-
-libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::trace::run(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| version_sets_test_support::trace::run(data));

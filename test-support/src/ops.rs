@@ -6,7 +6,7 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 
-use super::world::{Step, World};
+use crate::world::{Step, World};
 
 /// The most steps one input runs: enough for deep states (the alphabet has ten build IDs),
 /// few enough to keep executions fast.

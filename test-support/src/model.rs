@@ -1,11 +1,11 @@
-//! Independent reference model of version sets, written straight from the spec tables
-//! (`version-sets.md` §2–§5, §7). It shares no code with the crate and uses only `std`:
+//! Independent reference model of version sets, written straight from the rules of
+//! `docs/semantics.md` (updates, limits, garbage collection, dispatch lookups, intents, the
+//! public view). It shares no code with the crate and uses only `std`:
 //! plain lists, linear scans, logical ticks instead of hybrid logical clocks, and set IDs
 //! kept as the build IDs they are named after (the crate hashes them; the model need not).
 //! Used by the stateful property test and the fuzz target to cross-check the crate.
-#![allow(dead_code, missing_docs, unreachable_pub)]
 
-// Plain data, documented by the spec: every tick is a logical timestamp (larger = later).
+// Plain data, documented by docs/semantics.md: every tick is a logical timestamp (larger = later).
 
 /// One public update operation (spec §2).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,10 +188,11 @@ impl Model {
     fn apply_unchecked(&mut self, op: &Op) -> Result<Outcome, ModelError> {
         match op {
             Op::AddNewDefault(x) => {
-                if let Some(last) = self.sets.last() {
-                    if last.members.len() == 1 && last.members.iter().any(|m| &m.id == x) {
-                        return Ok(Outcome::NoOp);
-                    }
+                if let Some(last) = self.sets.last()
+                    && last.members.len() == 1
+                    && last.members.iter().any(|m| &m.id == x)
+                {
+                    return Ok(Outcome::NoOp);
                 }
                 if self.find(x).is_some() {
                     return invalid(format!("version {x} already exists"));
@@ -268,12 +269,12 @@ impl Model {
                     return Ok(Outcome::NoOp);
                 }
                 let t = self.next_tick();
-                if let Some(set) = self.sets.get_mut(si) {
-                    if mi < set.members.len() {
-                        let mut m = set.members.remove(mi);
-                        m.bdt = t;
-                        set.members.push(m);
-                    }
+                if let Some(set) = self.sets.get_mut(si)
+                    && mi < set.members.len()
+                {
+                    let mut m = set.members.remove(mi);
+                    m.bdt = t;
+                    set.members.push(m);
                 }
                 Ok(Outcome::Changed)
             }

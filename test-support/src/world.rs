@@ -13,7 +13,7 @@ use version_sets::{
     UpdateError, VersionSets, VersioningIntent,
 };
 
-use super::model::{self, Model};
+use crate::model::{self, Model};
 
 /// Every build ID a step can name. Few, so that fresh picks collide with existing IDs too;
 /// with a non-ASCII one and one that Go's `%q` must escape (for both, Go's `%q` and Rust's

@@ -4,14 +4,14 @@
 //! Nothing panics. Malformed input is an error naming a line the input has. Well-formed input
 //! loses no line: every line that is not blank or a comment is exactly one step. And the
 //! runner's verdict agrees with the reference model's: the steps are replayed on the model
-//! (`tests/model`), which decides independently which expectations hold, so the lines the
+//! (`model`), which decides independently which expectations hold, so the lines the
 //! runner reports as failed, the number that passed, and the sets left at the end must all
 //! match.
 
 use version_sets::trace::{self, Action, PollExpectation, StickyExpectation, UpdateExpectation};
 use version_sets::{BuildId, Limits, Target, Update, VersionSets, VersioningIntent};
 
-use super::model::{self, Model};
+use crate::model::{self, Model};
 
 pub fn run(data: &[u8]) {
     match trace::parse(data) {
@@ -237,7 +237,7 @@ fn check_report(steps: &[trace::Step], report: &trace::Report) {
         panic!("the runner left an invalid value: {error}");
     }
     assert_eq!(
-        super::world::listing(&report.state, 0),
+        crate::world::listing(&report.state, 0),
         model.public_view(0),
         "the sets the trace left"
     );

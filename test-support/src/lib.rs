@@ -1,0 +1,32 @@
+//! What the tests and the fuzz targets of `version-sets` share.
+//!
+//! - [`model`]: a deliberately simple reference model of the semantics (docs/semantics.md),
+//!   written from the rules and sharing no code with the crate;
+//! - [`world`]: the step generator and the checker that runs a step on the crate and on the
+//!   model and demands the same answers, used by the stateful property test
+//!   (`tests/state_machine.rs`) and by the `ops` fuzz target;
+//! - the fuzz targets' bodies as plain functions over bytes ([`ops`], [`merge`], [`json`],
+//!   [`trace`]), so that `tests/fuzz_corpus.rs` replays every committed seed and crash
+//!   fixture on the stable toolchain.
+//!
+//! A failed check panics: that is how a libFuzzer target reports a finding and how a
+//! `#[test]` fails. `json` needs the feature `serde`, `trace` the feature `trace`.
+
+// Test code: a failed check panics, and an index out of range is a bug in the harness that
+// should panic too. Its items are public for the tests and targets, not as an API.
+#![allow(missing_docs)]
+#![allow(
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
+
+#[cfg(feature = "serde")]
+pub mod json;
+pub mod merge;
+pub mod model;
+pub mod ops;
+#[cfg(feature = "trace")]
+pub mod trace;
+pub mod world;
