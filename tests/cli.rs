@@ -29,6 +29,7 @@ pub(crate) struct Run {
     pub(crate) err: String,
 }
 
+#[track_caller]
 pub(crate) fn run_with(args: &[&str], stdin: &[u8]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_version-sets"))
         .args(args)
@@ -57,6 +58,7 @@ pub(crate) fn run(args: &[&str]) -> Run {
     run_with(args, b"")
 }
 
+#[track_caller]
 pub(crate) fn vectors() -> Vec<String> {
     let mut files: Vec<String> =
         std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance"))

@@ -7,6 +7,7 @@ use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_version-sets");
 
+#[track_caller]
 fn run(args: &[&str]) -> (i32, String, String) {
     let Output {
         status,
@@ -25,6 +26,7 @@ fn run(args: &[&str]) -> (i32, String, String) {
 }
 
 /// A fresh scratch directory for one test.
+#[track_caller]
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("version-sets-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -32,6 +34,7 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+#[track_caller]
 fn files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()

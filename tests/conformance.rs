@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use version_sets::trace::{self, Action, UpdateExpectation};
 
+#[track_caller]
 fn vectors() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance");
     let mut files: Vec<PathBuf> = fs::read_dir(&dir)
@@ -19,6 +20,7 @@ fn vectors() -> Vec<PathBuf> {
     files
 }
 
+#[track_caller]
 fn steps(path: &Path) -> Vec<trace::Step> {
     let bytes = fs::read(path).unwrap();
     trace::parse(&bytes).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
@@ -152,6 +154,7 @@ fn a_malformed_line_is_rejected_with_its_number() {
 }
 
 /// The rule IDs of docs/semantics.md: list items that start with `` `area.rule`: ``.
+#[track_caller]
 fn rules() -> Vec<String> {
     let text = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/semantics.md"))
         .unwrap();
@@ -164,6 +167,7 @@ fn rules() -> Vec<String> {
 }
 
 /// The rule table of docs/conformance.md: each rule with the vector files it lists.
+#[track_caller]
 fn table() -> BTreeMap<String, BTreeSet<String>> {
     let text =
         fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/conformance.md"))

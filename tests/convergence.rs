@@ -62,6 +62,7 @@ struct Message {
 }
 
 /// Runs one seed; panics (with the seed in the message) if the replicas do not converge.
+#[track_caller]
 fn simulate(seed: u64) {
     let mut rng = Rng(seed);
     let count = 3 + rng.below(3);
@@ -164,6 +165,7 @@ fn simulate(seed: u64) {
     }
 }
 
+#[track_caller]
 fn deliver(replicas: &mut [VersionSets], message: &Message, seed: u64) {
     let merged = replicas[message.to].merge(&message.state);
     if let Err(error) = merged.validate() {

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use version_sets_test_support as harness;
 
 /// The files of `dir` in name order; none when it does not exist.
+#[track_caller]
 fn files(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -37,6 +38,7 @@ fn inputs(target: &str) -> Vec<PathBuf> {
 }
 
 /// Runs every input of `target`, then fails naming each input that panicked.
+#[track_caller]
 fn replay(target: &str, run: fn(&[u8])) {
     let inputs = inputs(target);
     assert!(

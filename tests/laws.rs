@@ -21,6 +21,7 @@ use version_sets::{
 /// The build IDs the states are made of; few, so that picks collide.
 const NAMES: [&str; 7] = ["1.0", "1.1", "2.0", "2.1", "3.0", "a", "b"];
 
+#[track_caller]
 fn id(name: &str) -> BuildId {
     BuildId::new(name).unwrap()
 }

@@ -26,6 +26,7 @@ fn merge(primary: &str, secondary: &str) -> Op {
 }
 
 /// Applies every op, each of which must succeed.
+#[track_caller]
 fn build(ops: &[Op]) -> Model {
     let mut m = Model::default();
     for op in ops {
@@ -51,6 +52,7 @@ fn view(sets: &[&[&str]]) -> Vec<Vec<String>> {
 }
 
 /// Applies `op`, asserts it fails with `code`/`message` and leaves the model unchanged.
+#[track_caller]
 fn assert_err(m: &mut Model, op: &Op, code: &str, message: &str) {
     let before = m.clone();
     let got = m.apply(op).map_err(|e| (e.code, e.message));
@@ -59,6 +61,7 @@ fn assert_err(m: &mut Model, op: &Op, code: &str, message: &str) {
 }
 
 /// Applies `op`, asserts it is a no-op and leaves the model unchanged (tick included).
+#[track_caller]
 fn assert_noop(m: &mut Model, op: &Op) {
     let before = m.clone();
     assert_eq!(m.apply(op), Ok(Outcome::NoOp));

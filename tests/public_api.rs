@@ -6,11 +6,13 @@ use version_sets::{
     VersioningIntent,
 };
 
+#[track_caller]
 fn id(name: &str) -> BuildId {
     BuildId::new(name).unwrap()
 }
 
 /// `1.0` + `1.1` + `1.2` in one set, then `2.0` as the queue default.
+#[track_caller]
 fn two_sets() -> VersionSets {
     let mut sets = VersionSets::new();
     let updates = [

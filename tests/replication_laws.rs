@@ -119,6 +119,7 @@ proptest! {
 /// in first-sighting order (`Max` returns its first argument on a tie, so a tied state
 /// stamp goes to the later sighting), regrouped greedily in the order `order` gives (Go's
 /// map order), sets and build IDs sorted by timestamp.
+#[track_caller]
 fn server_merge(a: &VersioningData, b: &VersioningData, order: &[usize]) -> VersioningData {
     struct Info {
         record: BuildIdData,

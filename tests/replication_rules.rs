@@ -13,6 +13,7 @@ use version_sets::{
 const HOUR: i64 = 3_600_000;
 const DAY: i64 = 24 * HOUR;
 
+#[track_caller]
 fn apply(sets: &mut VersionSets, update: Update, now: i64) {
     sets.apply(&update, now, Limits::NONE).unwrap();
 }
@@ -255,6 +256,7 @@ fn gc_keeps_a_build_id_whose_state_changed_within_the_retention() {
 
 /// Reachability of `build_id` on `sets` with every count answered `exists`, and the
 /// queries asked.
+#[track_caller]
 fn reach(
     sets: &VersionSets,
     build_id: &str,

@@ -25,6 +25,7 @@ fn del(text: &str, wall: i64) -> BuildIdData {
 }
 
 /// `mkSet(setId, builds...)`: set IDs `[set_id]`, timestamp that of the last build ID.
+#[track_caller]
 fn mk_set(set_id: &str, builds: Vec<BuildIdData>) -> VersionSetData {
     let bdt = builds
         .last()
@@ -38,6 +39,7 @@ fn data(sets: Vec<VersionSetData>) -> VersioningData {
 }
 
 /// `M(a, b)` and `M(b, a)` on loaded values; both must validate and agree on data and clock.
+#[track_caller]
 fn merge_both(a: &VersioningData, b: &VersioningData) -> VersioningData {
     let (a, b) = (
         VersionSets::from_data(a).unwrap(),
@@ -53,6 +55,7 @@ fn merge_both(a: &VersioningData, b: &VersioningData) -> VersioningData {
 }
 
 /// The stored form a value loads to (set IDs sorted, as the crate keeps them).
+#[track_caller]
 fn loaded(d: &VersioningData) -> VersioningData {
     VersionSets::from_data(d).unwrap().to_data()
 }

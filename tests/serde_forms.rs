@@ -14,6 +14,7 @@ fn load_json(value: serde_json::Value) -> Result<VersionSets, String> {
     serde_json::from_value(value).map_err(|e| e.to_string())
 }
 
+#[track_caller]
 fn data_json(value: serde_json::Value) -> VersioningData {
     serde_json::from_value(value).unwrap()
 }

@@ -19,6 +19,7 @@ use version_sets::{
 use VersioningIntent::{Compatible, Default, Unspecified};
 
 /// Builds a queue by applying updates at increasing wall times.
+#[track_caller]
 fn queue(updates: &[Update]) -> VersionSets {
     let mut sets = VersionSets::new();
     for (now, update) in (1..).zip(updates) {

@@ -18,12 +18,14 @@ fn add_compatible(new: &str, existing: &str, make_default: bool) -> Update {
 }
 
 /// Applies `update` at wall time `now` and returns the clock it was stamped with.
+#[track_caller]
 fn apply_at(sets: &mut VersionSets, update: &Update, now: i64) -> Hlc {
     assert_eq!(sets.apply(update, now, NO_LIMITS), Ok(Outcome::Changed));
     sets.clock()
 }
 
 /// Applies `update` expecting an error; checks that the value did not change at all.
+#[track_caller]
 fn apply_err(sets: &mut VersionSets, update: &Update, limits: Limits) -> UpdateError {
     let before = sets.clone();
     let err = sets.apply(update, 1_000_000, limits).unwrap_err();
@@ -36,6 +38,7 @@ fn apply_err(sets: &mut VersionSets, update: &Update, limits: Limits) -> UpdateE
 }
 
 /// Applies `update` expecting a no-op; checks that the value did not change at all.
+#[track_caller]
 fn apply_noop(sets: &mut VersionSets, update: &Update) {
     let before = sets.clone();
     assert_eq!(sets.apply(update, 1_000_000, NO_LIMITS), Ok(Outcome::NoOp));

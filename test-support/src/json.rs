@@ -53,6 +53,7 @@ pub fn run(data: &[u8]) {
     }
 }
 
+#[track_caller]
 fn to_json<T: serde::Serialize>(value: &T) -> String {
     match serde_json::to_string(value) {
         Ok(text) => text,
@@ -60,6 +61,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
     }
 }
 
+#[track_caller]
 fn check_valid(sets: &VersionSets, context: &dyn std::fmt::Display) {
     if let Err(error) = sets.validate() {
         panic!("{context}: validate() failed: {error:?}");
@@ -68,6 +70,7 @@ fn check_valid(sets: &VersionSets, context: &dyn std::fmt::Display) {
 
 /// Everything a loaded value must do: validate, round-trip, and keep its invariants under
 /// every operation.
+#[track_caller]
 pub fn check_loaded(sets: &VersionSets) {
     check_valid(sets, &"loaded");
     let text = to_json(sets);
@@ -136,6 +139,7 @@ pub fn check_loaded(sets: &VersionSets) {
 
 /// One update on a copy: a success keeps the invariants and is idempotent; a failure leaves
 /// the value exactly as it was.
+#[track_caller]
 fn check_update(sets: &VersionSets, update: &Update, now_ms: i64, limits: Limits) {
     let mut after = sets.clone();
     match after.apply(update, now_ms, limits) {

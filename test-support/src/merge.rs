@@ -54,6 +54,7 @@ pub struct Step {
     pub wall_step: i16,
 }
 
+#[track_caller]
 pub fn name(i: u8) -> BuildId {
     BuildId::new(NAMES[usize::from(i) % NAMES.len()]).unwrap()
 }
@@ -112,6 +113,7 @@ impl Replicas {
 }
 
 /// Applies one (non-`Receive`) operation at wall time `now`, noting removed build IDs.
+#[track_caller]
 pub fn apply(sets: &mut VersionSets, op: Op, now: i64, removed: &mut BTreeSet<String>) {
     let update = match op {
         Op::AddDefault(x) => Update::add_new_default(name(x)),
@@ -144,6 +146,7 @@ fn remove(sets: &mut VersionSets, ids: &[BuildId], now: i64, removed: &mut BTree
     check_valid(sets, "removed");
 }
 
+#[track_caller]
 fn check_valid(sets: &VersionSets, what: &str) {
     if let Err(error) = sets.validate() {
         panic!("{what}: invalid value: {error}\n{sets:?}");
@@ -168,6 +171,7 @@ fn active_ids(sets: &VersionSets) -> BTreeSet<String> {
 }
 
 /// Data and clock: what the merge is a join on (the cluster is each side's own).
+#[track_caller]
 fn same(x: &VersionSets, y: &VersionSets, what: &str) {
     assert_eq!(x.to_data(), y.to_data(), "{what}: data differ");
     assert_eq!(x.clock(), y.clock(), "{what}: clocks differ");
@@ -184,6 +188,7 @@ pub fn shares_set_ids(sets: &VersionSets) -> bool {
 
 /// Every law on one value: idempotent (on any value whose sets have distinct set IDs, and
 /// on every merge result), the empty value an identity on both sides.
+#[track_caller]
 pub fn check_one(a: &VersionSets) {
     let empty = VersionSets::new();
     let aa = a.merge(a);
@@ -201,6 +206,7 @@ pub fn check_one(a: &VersionSets) {
 }
 
 /// Every law on a pair. `removed` holds every build ID either side ever removed.
+#[track_caller]
 pub fn check_pair(a: &VersionSets, b: &VersionSets, removed: &BTreeSet<String>) {
     let ab = a.merge(b);
     let ba = b.merge(a);
@@ -229,6 +235,7 @@ pub fn check_pair(a: &VersionSets, b: &VersionSets, removed: &BTreeSet<String>) 
 }
 
 /// Associativity on a triple, full equality (the result is `a`'s either way).
+#[track_caller]
 pub fn check_triple(a: &VersionSets, b: &VersionSets, c: &VersionSets) {
     let left = a.merge(b).merge(c);
     let right = a.merge(&b.merge(c));
@@ -238,6 +245,7 @@ pub fn check_triple(a: &VersionSets, b: &VersionSets, c: &VersionSets) {
 
 /// Further updates on a merged value, at wall times that start behind its clock and jump
 /// backwards too: list order must keep agreeing with timestamp order (`validate`).
+#[track_caller]
 pub fn check_after(merged: &VersionSets, start_ms: i64, ops: &[(Op, i16)]) {
     let mut sets = merged.clone();
     let mut removed = BTreeSet::new();

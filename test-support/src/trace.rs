@@ -54,6 +54,7 @@ pub fn run(data: &[u8]) {
 /// The 1-based numbers of the lines that must be steps: valid UTF-8 (else parsing fails),
 /// neither blank nor a `#` comment once leading white space (and a byte-order mark on the
 /// first line) is skipped; lines end at `\n`, an `\r` before it is not content.
+#[track_caller]
 fn content_lines(data: &[u8]) -> Vec<usize> {
     let mut lines = Vec::new();
     for (index, raw) in data.split(|&byte| byte == b'\n').enumerate() {
@@ -75,6 +76,7 @@ fn content_lines(data: &[u8]) -> Vec<usize> {
 }
 
 /// A parse error names a line the input has, and says what is wrong.
+#[track_caller]
 fn check_error(data: &[u8], error: &trace::TraceError) {
     let lines = data.split(|&byte| byte == b'\n').count();
     assert!(
@@ -121,6 +123,7 @@ fn change_holds(expect: &Option<UpdateExpectation>, outcome: model::Outcome) -> 
 }
 
 /// The model's verdict on every step, compared with the runner's report.
+#[track_caller]
 fn check_report(steps: &[trace::Step], report: &trace::Report) {
     let mut model = Model::default();
     let mut failed = Vec::new();

@@ -152,6 +152,7 @@ pub fn near(choice: u8, count: usize) -> usize {
     }
 }
 
+#[track_caller]
 fn build_id(name: &str) -> BuildId {
     match BuildId::new(name) {
         Ok(id) => id,
@@ -268,6 +269,7 @@ impl World {
     }
 
     /// The stamp of the model's tick `tick`.
+    #[track_caller]
     fn stamp(&self, tick: u64) -> Hlc {
         match usize::try_from(tick).ok().and_then(|t| self.stamps.get(t)) {
             Some(stamp) => *stamp,
@@ -285,6 +287,7 @@ impl World {
 
     /// Runs one step on both sides, checks that they agree on its result and on everything
     /// observable afterwards, and says which branch it took.
+    #[track_caller]
     pub fn step(&mut self, step: &Step) -> Branch {
         self.now_ms += 1;
         let (model_before, real_before) = (self.model.clone(), self.real.clone());
@@ -429,6 +432,7 @@ impl World {
 
     /// `build_id_deltas` from the value before the step to now: the active build IDs that
     /// appeared and disappeared, each sorted.
+    #[track_caller]
     fn check_deltas(&self, model_before: &Model, real_before: &VersionSets) {
         let active = |model: &Model| -> Vec<String> {
             let mut ids: Vec<String> = model
@@ -462,6 +466,7 @@ impl World {
 
     /// Applies one update to both sides and compares the results; a failed update and a
     /// no-op must leave the crate's value exactly as it was, clock included.
+    #[track_caller]
     fn update(&mut self, op: &'static str, model_op: &model::Op, update: &Update) -> Branch {
         let before = self.real.clone();
         let expected = self.model.apply(model_op);
@@ -489,6 +494,7 @@ impl World {
     }
 
     /// Resolves on both sides, compares, and returns the model's answer.
+    #[track_caller]
     fn check_resolve(
         &self,
         intent: Intent,
@@ -571,6 +577,7 @@ impl World {
     /// timestamps included), the clock, the counts, the public view for every `max_sets`,
     /// and every lookup for every name: membership, defaults, poll, sticky checks, add
     /// task, and resolution for every intent, queue and caller.
+    #[track_caller]
     pub fn check(&self) {
         if let Err(error) = self.real.validate() {
             panic!("validate() failed: {error:?}");
@@ -621,6 +628,7 @@ impl World {
         }
     }
 
+    #[track_caller]
     fn check_lookups(&self, name: &str) {
         let (model, real) = (&self.model, &self.real);
         let id = build_id(name);

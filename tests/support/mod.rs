@@ -6,6 +6,7 @@ use version_sets::{
     BuildId, BuildIdData, BuildIdState, Hlc, SetId, VersionSetData, VersionSets, VersioningData,
 };
 
+#[track_caller]
 pub fn id(text: &str) -> BuildId {
     BuildId::new(text).unwrap()
 }
@@ -52,6 +53,7 @@ pub fn set(set_ids: &[&str], build_ids: Vec<BuildIdData>, bdt: Hlc) -> VersionSe
     }
 }
 
+#[track_caller]
 pub fn load(sets: Vec<VersionSetData>) -> VersionSets {
     VersionSets::from_data(&VersioningData { version_sets: sets }).unwrap()
 }
@@ -91,6 +93,7 @@ pub fn public(sets: &VersionSets, max_sets: usize) -> Vec<Vec<String>> {
         .collect()
 }
 
+#[track_caller]
 pub fn set_ids(sets: &VersionSets, index: usize) -> Vec<String> {
     sets.sets()
         .nth(index)
