@@ -344,9 +344,11 @@ fn test_hash_build_id() {
     assert_eq!(h("my-build-id"), "ftrPuUeORv2JD4Wp2wTU");
 }
 
-/// U26. DIVERGENCE: the server returns the deltas in map order; the crate sorts them.
+/// U26 (`TestGetBuildIdDeltas`). DIVERGENCE: the server returns the deltas in map order, so
+/// two calls on the same states can disagree; the crate sorts them, so the answer is a
+/// function of the states.
 #[test]
-fn test_get_build_id_deltas() {
+fn divergence_u26_build_id_deltas_are_sorted() {
     let prev = load(vec![
         set(&[&h("0")], vec![deleted("0", T0), active("0.1", T0)], T0),
         set(&[&h("1")], vec![active("1", T0)], T0),
@@ -482,10 +484,12 @@ fn test_persist_unknown_build_id() {
     assert_eq!(sets.default_build_id().unwrap().as_str(), "1");
 }
 
-/// U33. DIVERGENCE: the server appends `H(2)` after `H(1)`; the crate keeps set IDs sorted,
-/// and `H(2)` sorts first.
+/// U33 (`TestPersistUnknownBuildId_AlreadyThere`). DIVERGENCE: the server appends `H(2)`
+/// after `H(1)`; the crate keeps set IDs sorted and distinct everywhere (`H(2)` sorts first),
+/// because the server sorts them in every merge but this one, and a list that is always
+/// sorted makes merges idempotent.
 #[test]
-fn test_persist_unknown_build_id_already_there() {
+fn divergence_u33_persisted_set_ids_stay_sorted() {
     let t = at(7);
     let original = load(vec![set(
         &[&h("1")],
