@@ -7,8 +7,8 @@
 //! the same bytes round-trip too.
 
 use version_sets::{
-    BuildId, BuildIdCompatibility, Limits, Outcome, Update, VersionSets, VersioningData,
-    VersioningIntent,
+    BuildId, BuildIdCompatibility, Limits, Outcome, QueueDefault, Update, VersionSets,
+    VersioningData, VersioningIntent,
 };
 
 /// A build ID no loaded data is likely to hold (any that does is fine: it is just not fresh).
@@ -113,8 +113,16 @@ pub fn check_loaded(sets: &VersionSets) {
         updates.push(Update::promote_set_by_build_id(a.clone()));
         updates.push(Update::promote_build_id_within_set(a.clone()));
         for b in &ids {
-            updates.push(Update::add_new_compatible(a.clone(), b.clone(), true));
-            updates.push(Update::add_new_compatible(a.clone(), b.clone(), false));
+            updates.push(Update::add_new_compatible(
+                a.clone(),
+                b.clone(),
+                QueueDefault::Make,
+            ));
+            updates.push(Update::add_new_compatible(
+                a.clone(),
+                b.clone(),
+                QueueDefault::Keep,
+            ));
             updates.push(Update::merge_sets(a.clone(), b.clone()));
         }
     }

@@ -6,7 +6,7 @@
 mod merge_sets;
 mod update;
 
-pub use update::{Limits, Outcome, Update};
+pub use update::{Limits, Outcome, QueueDefault, Update};
 
 use crate::{BuildId, BuildIdRecord, CompatibleSet, Hlc, UpdateError, VersionSets};
 

@@ -11,7 +11,7 @@ use super::json::{
     string,
 };
 use super::step::UpdateExpectation;
-use crate::{Code, Update};
+use crate::{Code, QueueDefault, Update};
 
 /// The operation names, as `UpdateWorkerBuildIdCompatibilityRequest` spells its oneof.
 const OPERATIONS: [&str; 5] = [
@@ -65,7 +65,11 @@ pub(crate) fn update(value: &Value, path: &str) -> Result<Update, String> {
             Ok(Update::add_new_compatible(
                 build_id(new, &join(path, "newBuildId"))?,
                 build_id(existing, &join(path, "existingCompatibleBuildId"))?,
-                make_default,
+                if make_default {
+                    QueueDefault::Make
+                } else {
+                    QueueDefault::Keep
+                },
             ))
         }
         _ => {

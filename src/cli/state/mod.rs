@@ -17,7 +17,7 @@ use std::fmt;
 use std::path::Path;
 
 use serde_json::Value;
-use version_sets::{BuildId, Limits, Update, VersionSets, trace};
+use version_sets::{BuildId, Limits, QueueDefault, Update, VersionSets, trace};
 
 use super::input::{self, Input};
 use super::{Output, json};
@@ -174,10 +174,10 @@ impl Walk {
             let Some((first, rest)) = ids.split_first() else {
                 continue;
             };
-            let updates = std::iter::once(Update::add_new_default(first.clone())).chain(
-                rest.iter()
-                    .map(|id| Update::add_new_compatible(id.clone(), first.clone(), false)),
-            );
+            let updates =
+                std::iter::once(Update::add_new_default(first.clone())).chain(rest.iter().map(
+                    |id| Update::add_new_compatible(id.clone(), first.clone(), QueueDefault::Keep),
+                ));
             for update in updates {
                 now += 1;
                 // The listing was checked for duplicates and invalid IDs, so this cannot
