@@ -6,14 +6,22 @@
 mod apply;
 #[path = "cli/check.rs"]
 mod check;
+#[path = "cli/dispatch.rs"]
+mod dispatch;
+#[path = "cli/output.rs"]
+mod output;
 #[path = "cli/replay.rs"]
 mod replay;
 #[path = "cli/resolve.rs"]
 mod resolve;
 #[path = "cli/robustness.rs"]
 mod robustness;
+#[path = "cli/shapes.rs"]
+mod shapes;
 #[path = "cli/show.rs"]
 mod show;
+#[path = "cli/update.rs"]
+mod update;
 
 use std::io::Write;
 use std::path::Path;

@@ -20,7 +20,11 @@ pub(crate) enum Shape {
 
 /// One set of a `get-build-ids -o json` listing, oldest first.
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "a set: an object with buildIds, defaultForSet and isDefaultSet"
+)]
 pub(crate) struct ListedSet {
     /// The build IDs, oldest first; the last is the set's default.
     #[serde(default)]
@@ -36,7 +40,11 @@ pub(crate) struct ListedSet {
 /// `TaskQueueUserData` as `tdbg` decodes it: the queue's versioning data and the clock of
 /// the user data itself (which orders user-data writes, not version sets, so it is not used).
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "TaskQueueUserData: an object with versioningData and clock"
+)]
 struct UserData {
     #[serde(default)]
     versioning_data: Option<Value>,
