@@ -10,6 +10,8 @@ mod check;
 mod dispatch;
 #[path = "cli/output.rs"]
 mod output;
+#[path = "cli/readme.rs"]
+mod readme;
 #[path = "cli/replay.rs"]
 mod replay;
 #[path = "cli/resolve.rs"]
