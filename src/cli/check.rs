@@ -30,6 +30,10 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
+    if let Err(error) = input::stdin_once(&args.states) {
+        output.diagnostic(error);
+        return Status::BadInput;
+    }
     let mut status = Status::Ok;
     let mut files = Vec::new();
     for path in &args.states {

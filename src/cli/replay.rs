@@ -27,6 +27,10 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
+    if let Err(error) = input::stdin_once(&args.files) {
+        output.diagnostic(error);
+        return Status::BadInput;
+    }
     let mut status = Status::Ok;
     let (mut passed, mut failed) = (0, 0);
     let mut files = Vec::new();

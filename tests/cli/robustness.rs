@@ -56,3 +56,19 @@ fn garbage_never_panics() {
         }
     }
 }
+
+#[test]
+fn standard_input_named_twice_is_refused_up_front() {
+    for command in ["check", "replay"] {
+        let result = run_with(&[command, "-", "-"], b"{}");
+        assert_eq!(
+            (result.code, result.out.as_str(), result.err.as_str()),
+            (
+                2,
+                "",
+                "- is given 2 times; standard input can be read only once\n"
+            ),
+            "{command}"
+        );
+    }
+}
