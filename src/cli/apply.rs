@@ -15,7 +15,9 @@ use super::{Output, Status, input, ops, state};
 /// time, with the server's default limits unless --limits says otherwise; the first that
 /// fails stops the run, its error is printed as `OPS:LINE: CODE: message` and no state is
 /// printed (exit 1). `version-sets update` takes one operation spelled as the Temporal CLI
-/// spells it.
+/// spells it. With `-o json` the new state is printed as it is; a dry run prints
+/// {"operations": [{"at", "operation", "outcome": "changed" | "noop" | "error", "error"}],
+/// "state": the new state, or null when an operation fails}.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  version-sets apply state.json ops.jsonl --dry-run")]
 pub(crate) struct Args {
