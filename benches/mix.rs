@@ -15,7 +15,7 @@ mod common;
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput};
-use version_sets::{BuildId, Limits, Update};
+use version_sets::{BuildId, Limits, QueueDefault, Update};
 
 use common::{Fixture, NOW_MS, batch, fresh_id};
 
@@ -58,7 +58,7 @@ fn operations(fixture: &Fixture) -> Vec<Op> {
             Op::Update(match updates % 4 {
                 0 => {
                     fresh += 1;
-                    Update::add_new_compatible(fresh_id(fresh), drawn, false)
+                    Update::add_new_compatible(fresh_id(fresh), drawn, QueueDefault::Keep)
                 }
                 1 => Update::promote_set_by_build_id(drawn),
                 2 => Update::promote_build_id_within_set(drawn),

@@ -27,7 +27,7 @@ mod common;
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput};
-use version_sets::{Limits, Outcome, Update, VersionSets};
+use version_sets::{Limits, Outcome, QueueDefault, Update, VersionSets};
 
 use baseline::Baseline;
 use common::{Fixture, NOW_MS, Shape, batch, fresh_id};
@@ -42,11 +42,11 @@ fn cases(fixture: &Fixture) -> Vec<(&'static str, Update)> {
         ("add-default", Update::add_new_default(fresh_id(0))),
         (
             "add-compatible-worst",
-            Update::add_new_compatible(fresh_id(0), first(oldest), true),
+            Update::add_new_compatible(fresh_id(0), first(oldest), QueueDefault::Make),
         ),
         (
             "add-compatible-common",
-            Update::add_new_compatible(fresh_id(0), last(newest), false),
+            Update::add_new_compatible(fresh_id(0), last(newest), QueueDefault::Keep),
         ),
     ];
     if fixture.sets.len() >= 2 {
@@ -142,9 +142,9 @@ fn operations(c: &mut Criterion) {
 fn build_updates(n: usize) -> Vec<Update> {
     let first = common::build_id(0);
     let mut updates = vec![Update::add_new_default(first.clone())];
-    updates.extend(
-        (1..n).map(|i| Update::add_new_compatible(common::build_id(i), first.clone(), false)),
-    );
+    updates.extend((1..n).map(|i| {
+        Update::add_new_compatible(common::build_id(i), first.clone(), QueueDefault::Keep)
+    }));
     updates
 }
 
@@ -196,7 +196,7 @@ fn build_set(c: &mut Criterion) {
         let label = fixture.label();
         let existing = fixture.queue_default().clone();
         let updates: Vec<Update> = (0..TAIL)
-            .map(|i| Update::add_new_compatible(fresh_id(i), existing.clone(), false))
+            .map(|i| Update::add_new_compatible(fresh_id(i), existing.clone(), QueueDefault::Keep))
             .collect();
         check_same("build-set-tail", &label, &sets, &base, &updates);
         let mut group = c.benchmark_group("build-set-tail");

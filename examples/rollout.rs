@@ -7,7 +7,9 @@
 
 use std::error::Error;
 
-use version_sets::{BuildId, Limits, TargetQueue, Update, VersionSets, VersioningIntent};
+use version_sets::{
+    BuildId, Limits, QueueDefault, TargetQueue, Update, VersionSets, VersioningIntent,
+};
 
 fn main() -> Result<(), Box<dyn Error>> {
     let id = |s: &str| BuildId::new(s);
@@ -22,7 +24,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         ),
         (
             "patch: add deadbeef.1, compatible with deadbeef",
-            Update::add_new_compatible(id("deadbeef.1")?, id("deadbeef")?, false),
+            Update::add_new_compatible(id("deadbeef.1")?, id("deadbeef")?, QueueDefault::Keep),
         ),
         (
             "ship cafe as the new default",

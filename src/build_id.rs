@@ -42,6 +42,13 @@ pub enum BuildIdError {
     },
 }
 
+impl BuildIdError {
+    /// `INVALID_ARGUMENT`: what the server answers for a build ID it cannot take.
+    pub const fn code(&self) -> crate::Code {
+        crate::Code::InvalidArgument
+    }
+}
+
 impl BuildId {
     /// Validates `id` and wraps it.
     ///

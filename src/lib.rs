@@ -13,13 +13,15 @@
 //! The rollout from Temporal's guide: ship `deadbeef`, patch it compatibly, then see where
 //! an activity of a workflow still running on `deadbeef` goes.
 //! ```
-//! use version_sets::{BuildId, Limits, Target, TargetQueue, Update, VersionSets, VersioningIntent};
+//! use version_sets::{
+//!     BuildId, Limits, QueueDefault, Target, TargetQueue, Update, VersionSets, VersioningIntent,
+//! };
 //!
 //! let id = |s: &str| BuildId::new(s);
 //! let mut queue = VersionSets::new();
 //! let limits = Limits::SERVER_DEFAULT;
 //! queue.apply(&Update::add_new_default(id("deadbeef")?), 1_000, limits)?;
-//! queue.apply(&Update::add_new_compatible(id("deadbeef.1")?, id("deadbeef")?, false), 2_000, limits)?;
+//! queue.apply(&Update::add_new_compatible(id("deadbeef.1")?, id("deadbeef")?, QueueDefault::Keep), 2_000, limits)?;
 //! queue.apply(&Update::add_new_default(id("cafe")?), 3_000, limits)?;
 //!
 //! let caller = id("deadbeef")?;
@@ -82,6 +84,9 @@
 //!   `merge`, `gc`, `reachability`; implies `trace`). The library itself does no I/O with
 //!   any feature.
 
+// docs.rs builds with `--cfg docsrs` on nightly: label every feature-gated item with its
+// feature. Stable builds never see the nightly-only attribute.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -112,7 +117,7 @@ pub use error::{Code, UpdateError};
 pub use invariants::Inconsistency;
 pub use lifecycle::BuildIdDeltas;
 pub use non_empty::Members;
-pub use ops::{Limits, Outcome, Update};
+pub use ops::{Limits, Outcome, QueueDefault, Update};
 pub use replication::{
     BuildIdReachability, DEFAULT_REACHABILITY_BUILD_IDS, GcPolicy, NEW_WORKFLOWS_GRACE_MS,
     Namespace, ReachabilityError, ReachabilityType, Received, Removal, StatusFilter,

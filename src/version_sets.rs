@@ -22,12 +22,12 @@ use crate::{BuildId, BuildIdRecord, CompatibleSet, Hlc};
 ///
 /// # Example
 /// ```
-/// use version_sets::{BuildId, Limits, Update, VersionSets};
+/// use version_sets::{BuildId, Limits, QueueDefault, Update, VersionSets};
 ///
 /// let id = |s: &str| BuildId::new(s);
 /// let mut sets = VersionSets::new();
 /// sets.apply(&Update::add_new_default(id("1.0")?), 1_000, Limits::SERVER_DEFAULT)?;
-/// sets.apply(&Update::add_new_compatible(id("1.1")?, id("1.0")?, false), 2_000, Limits::SERVER_DEFAULT)?;
+/// sets.apply(&Update::add_new_compatible(id("1.1")?, id("1.0")?, QueueDefault::Keep), 2_000, Limits::SERVER_DEFAULT)?;
 /// sets.apply(&Update::add_new_default(id("2.0")?), 3_000, Limits::SERVER_DEFAULT)?;
 ///
 /// assert_eq!(sets.default_build_id().map(BuildId::as_str), Some("2.0"));
@@ -233,12 +233,12 @@ impl VersionSets {
     ///
     /// # Example
     /// ```
-    /// use version_sets::{BuildId, Limits, Update, VersionSets};
+    /// use version_sets::{BuildId, Limits, QueueDefault, Update, VersionSets};
     ///
     /// let id = |s: &str| BuildId::new(s);
     /// let mut sets = VersionSets::new();
     /// sets.apply(&Update::add_new_default(id("1.0")?), 1, Limits::NONE)?;
-    /// sets.apply(&Update::add_new_compatible(id("1.1")?, id("1.0")?, false), 2, Limits::NONE)?;
+    /// sets.apply(&Update::add_new_compatible(id("1.1")?, id("1.0")?, QueueDefault::Keep), 2, Limits::NONE)?;
     /// let stale: Vec<&str> = sets.non_default_members().map(|r| r.id().as_str()).collect();
     /// assert_eq!(stale, ["1.0"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())

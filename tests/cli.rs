@@ -6,6 +6,12 @@
 mod apply;
 #[path = "cli/check.rs"]
 mod check;
+#[path = "cli/dispatch.rs"]
+mod dispatch;
+#[path = "cli/output.rs"]
+mod output;
+#[path = "cli/readme.rs"]
+mod readme;
 #[path = "cli/replay.rs"]
 mod replay;
 #[path = "cli/replication.rs"]
@@ -14,8 +20,12 @@ mod replication;
 mod resolve;
 #[path = "cli/robustness.rs"]
 mod robustness;
+#[path = "cli/shapes.rs"]
+mod shapes;
 #[path = "cli/show.rs"]
 mod show;
+#[path = "cli/update.rs"]
+mod update;
 
 use std::io::Write;
 use std::path::Path;

@@ -14,8 +14,8 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 use version_sets::{
-    BuildId, BuildIdCompatibility, Limits, Outcome, Target, TargetQueue, Update, VersionSets,
-    VersioningIntent,
+    BuildId, BuildIdCompatibility, Limits, Outcome, QueueDefault, Target, TargetQueue, Update,
+    VersionSets, VersioningIntent,
 };
 
 /// The build IDs the states are made of; few, so that picks collide.
@@ -67,9 +67,15 @@ impl UpdateSpec {
     fn resolve(self, sets: &VersionSets) -> Update {
         match self {
             Self::AddNewDefault(x) => Update::add_new_default(x.resolve(sets)),
-            Self::AddCompatible(new, existing, make_default) => {
-                Update::add_new_compatible(new.resolve(sets), existing.resolve(sets), make_default)
-            }
+            Self::AddCompatible(new, existing, make_default) => Update::add_new_compatible(
+                new.resolve(sets),
+                existing.resolve(sets),
+                if make_default {
+                    QueueDefault::Make
+                } else {
+                    QueueDefault::Keep
+                },
+            ),
             Self::PromoteSet(x) => Update::promote_set_by_build_id(x.resolve(sets)),
             Self::PromoteWithin(x) => Update::promote_build_id_within_set(x.resolve(sets)),
             Self::Merge(primary, secondary) => {

@@ -2,8 +2,8 @@
 //! sizes, error predicates and the words of every explanation. (Most were found by
 //! `cargo mutants` surviving; see TESTING.md.)
 use version_sets::{
-    BuildId, Limits, Target, TargetQueue, Update, UpdateError, VersionSets, VersioningData,
-    VersioningIntent,
+    BuildId, Limits, QueueDefault, Target, TargetQueue, Update, UpdateError, VersionSets,
+    VersioningData, VersioningIntent,
 };
 
 #[track_caller]
@@ -17,8 +17,8 @@ fn two_sets() -> VersionSets {
     let mut sets = VersionSets::new();
     let updates = [
         Update::add_new_default(id("1.0")),
-        Update::add_new_compatible(id("1.1"), id("1.0"), false),
-        Update::add_new_compatible(id("1.2"), id("1.0"), false),
+        Update::add_new_compatible(id("1.1"), id("1.0"), QueueDefault::Keep),
+        Update::add_new_compatible(id("1.2"), id("1.0"), QueueDefault::Keep),
         Update::add_new_default(id("2.0")),
     ];
     for (now_ms, update) in (1..).zip(&updates) {
@@ -112,7 +112,7 @@ fn poll_refusal_quotes_the_default_as_go_does() {
         sets.apply(&Update::add_new_default(id("old")), 1, Limits::NONE)
             .unwrap();
         sets.apply(
-            &Update::add_new_compatible(id(default), id("old"), false),
+            &Update::add_new_compatible(id(default), id("old"), QueueDefault::Keep),
             2,
             Limits::NONE,
         )

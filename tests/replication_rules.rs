@@ -6,8 +6,8 @@ mod support;
 
 use support::*;
 use version_sets::{
-    BuildId, BuildIdState, GcPolicy, Hlc, Limits, Namespace, ReachabilityError, ReachabilityType,
-    StatusFilter, TaskReachability, Update, VersionSets, VisibilityQuery,
+    BuildId, BuildIdState, GcPolicy, Hlc, Limits, Namespace, QueueDefault, ReachabilityError,
+    ReachabilityType, StatusFilter, TaskReachability, Update, VersionSets, VisibilityQuery,
 };
 
 const HOUR: i64 = 3_600_000;
@@ -24,7 +24,7 @@ fn two_sets() -> VersionSets {
     apply(&mut sets, Update::add_new_default(id("1.0")), 1_000);
     apply(
         &mut sets,
-        Update::add_new_compatible(id("1.1"), id("1.0"), false),
+        Update::add_new_compatible(id("1.1"), id("1.0"), QueueDefault::Keep),
         2_000,
     );
     apply(&mut sets, Update::add_new_default(id("2.0")), 3_000);

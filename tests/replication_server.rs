@@ -10,8 +10,8 @@ mod support;
 
 use support::*;
 use version_sets::{
-    BuildIdData, BuildIdState, GcPolicy, Hlc, Limits, Outcome, Update, VersionSetData, VersionSets,
-    VersioningData,
+    BuildIdData, BuildIdState, GcPolicy, Hlc, Limits, Outcome, QueueDefault, Update,
+    VersionSetData, VersionSets, VersioningData,
 };
 
 /// `mkBuildId(id, clock)`: active, both timestamps `(wall, 0, 1)`.
@@ -188,7 +188,7 @@ fn u44_persist_unknown_build_id_merge() {
     assert_eq!(ids(&a), lists(&[&["1.1"], &["0"], &["1"]]));
     let mut bb = base.clone();
     bb.apply(
-        &Update::add_new_compatible(id("1.1"), id("1"), true),
+        &Update::add_new_compatible(id("1.1"), id("1"), QueueDefault::Make),
         2,
         Limits::NONE,
     )

@@ -7,7 +7,7 @@ mod support;
 use serde_json::json;
 use support::*;
 use version_sets::{
-    BuildIdCompatibility, Hlc, Limits, Problem, Update, VersionSets, VersioningData,
+    BuildIdCompatibility, Hlc, Limits, Problem, QueueDefault, Update, VersionSets, VersioningData,
 };
 
 fn load_json(value: serde_json::Value) -> Result<VersionSets, String> {
@@ -189,11 +189,11 @@ fn update_operations_in_request_proto_json() {
         ),
         (
             json!({"addNewCompatibleBuildId": {"newBuildId": "2.1", "existingCompatibleBuildId": "2.0", "makeSetDefault": true}}),
-            Update::add_new_compatible(id("2.1"), id("2.0"), true),
+            Update::add_new_compatible(id("2.1"), id("2.0"), QueueDefault::Make),
         ),
         (
             json!({"addNewCompatibleBuildId": {"newBuildId": "2.1", "existingCompatibleBuildId": "2.0"}}),
-            Update::add_new_compatible(id("2.1"), id("2.0"), false),
+            Update::add_new_compatible(id("2.1"), id("2.0"), QueueDefault::Keep),
         ),
         (
             json!({"promoteSetByBuildId": "1.0"}),

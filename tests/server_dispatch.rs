@@ -12,8 +12,8 @@ mod support;
 
 use support::*;
 use version_sets::{
-    BuildId, Code, DispatchQueue, Limits, Outcome, StickyWorkerUnavailable, Target, TargetQueue,
-    Update, VersionSets, VersioningIntent,
+    BuildId, Code, DispatchQueue, Limits, Outcome, QueueDefault, StickyWorkerUnavailable, Target,
+    TargetQueue, Update, VersionSets, VersioningIntent,
 };
 
 use VersioningIntent::{Compatible, Default, Unspecified};
@@ -36,7 +36,7 @@ fn add_default(text: &str) -> Update {
 }
 
 fn add_compatible(new: &str, existing: &str) -> Update {
-    Update::add_new_compatible(id(new), id(existing), false)
+    Update::add_new_compatible(id(new), id(existing), QueueDefault::Keep)
 }
 
 fn resolve(

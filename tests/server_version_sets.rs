@@ -5,7 +5,9 @@
 mod support;
 
 use support::*;
-use version_sets::{BuildIdState, Code, Hlc, Limits, Outcome, Update, UpdateError, VersionSets};
+use version_sets::{
+    BuildIdState, Code, Hlc, Limits, Outcome, QueueDefault, Update, UpdateError, VersionSets,
+};
 
 const NO_LIMITS: Limits = Limits::NONE;
 
@@ -14,7 +16,15 @@ fn add_default(text: &str) -> Update {
 }
 
 fn add_compatible(new: &str, existing: &str, make_default: bool) -> Update {
-    Update::add_new_compatible(id(new), id(existing), make_default)
+    Update::add_new_compatible(
+        id(new),
+        id(existing),
+        if make_default {
+            QueueDefault::Make
+        } else {
+            QueueDefault::Keep
+        },
+    )
 }
 
 /// Applies `update` at wall time `now` and returns the clock it was stamped with.

@@ -2,20 +2,27 @@
 
 use std::path::PathBuf;
 
+use serde_json::{Value, json};
+
 use super::state::{self, Traces};
-use super::{Output, Status, input};
+use super::{Output, Status, Style, input};
 
 /// Validate versioning data and report every violation.
 ///
-/// Accepts Temporal's stored VersioningData in proto-JSON (an object with versionSets), a
-/// GetWorkerBuildIdCompatibility response (an object with majorVersionSets) and the array
-/// `temporal task-queue get-build-ids -o json` prints (objects with buildIds, defaultForSet
-/// and isDefaultSet). Prints each violation as `FILE: PATH: problem`, with PATH a JSON path
-/// such as versionSets[1].buildIds[0].id, and each valid file as `FILE: ok (...)`.
+/// Accepts every shape `show` does except traces: Temporal's stored VersioningData in
+/// proto-JSON (an object with versionSets), the same wrapped as TaskQueueUserData (an object
+/// with versioningData), a GetWorkerBuildIdCompatibility response (an object with
+/// majorVersionSets) and what `temporal task-queue get-build-ids -o json` prints (an array
+/// of objects with buildIds, defaultForSet and isDefaultSet, or null). Prints each violation
+/// as `FILE: PATH: problem`, with PATH a JSON path such as versionSets[1].buildIds[0].id,
+/// and each valid file as `FILE: ok (...)`. With `-o json`: {"files": [{"file", "shape",
+/// "valid", "sets", "buildIds", "violations": [{"path", "problem"}], "notes"}]}.
 ///
-/// Exit status: 0 all valid, 1 some violation found, 2 a file could not be read, is not JSON
-/// or is none of the shapes above.
+/// Exit status: 0 all valid, 1 some violation found, 2 a file could not be read, is not
+/// JSON, is none of the shapes above or has a value of the wrong type or an unknown key
+/// (reported on standard error as `FILE: PATH: problem`).
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  version-sets check stored.json response.json")]
 pub(crate) struct Args {
     /// Files to check, or - for standard input
     #[arg(required = true, value_name = "STATE")]
@@ -23,7 +30,12 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
+    if let Err(error) = input::stdin_once(&args.states) {
+        output.diagnostic(error);
+        return Status::BadInput;
+    }
     let mut status = Status::Ok;
+    let mut files = Vec::new();
     for path in &args.states {
         let input = match input::read(path) {
             Ok(input) => input,
@@ -41,19 +53,56 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
                 continue;
             }
         };
+        for note in &examined.notes {
+            output.diagnostic(note);
+        }
+        let valid = examined.findings.is_empty() && examined.state.is_some();
+        if !valid {
+            status = status.max(Status::Failed);
+        }
+        if output.json() {
+            let violations: Vec<Value> = examined
+                .findings
+                .iter()
+                .map(|finding| json!({"path": finding.path, "problem": finding.problem}))
+                .collect();
+            files.push(json!({
+                "file": input.name,
+                "shape": examined.shape,
+                "valid": valid,
+                "sets": examined.state.as_ref().map(|sets| sets.set_count()),
+                "buildIds": examined.state.as_ref().map(|sets| sets.build_id_count()),
+                "violations": violations,
+                "notes": examined.notes,
+            }));
+            continue;
+        }
         for finding in &examined.findings {
+            let finding = output.paint(finding, Style::Bad);
             output.line(format_args!("{}: {finding}", input.name));
         }
-        match (&examined.state, examined.findings.is_empty()) {
-            (Some(sets), true) => output.line(format_args!(
-                "{}: ok ({}: {} sets, {} build IDs)",
+        if let (Some(sets), true) = (&examined.state, valid) {
+            let ok = output.paint("ok", Style::Good);
+            output.line(format_args!(
+                "{}: {ok} ({}: {}, {})",
                 input.name,
                 examined.shape,
-                sets.set_count(),
-                sets.build_id_count()
-            )),
-            _ => status = status.max(Status::Failed),
+                count(sets.set_count(), "set"),
+                count(sets.build_id_count(), "build ID")
+            ));
         }
     }
+    if output.json() && !files.is_empty() {
+        output.document(&json!({ "files": files }));
+    }
     status
+}
+
+/// `1 set`, `2 sets`: a count with its noun.
+pub(crate) fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }

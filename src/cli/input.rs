@@ -44,3 +44,17 @@ pub(crate) fn name_of(path: &Path) -> String {
         path.display().to_string()
     }
 }
+
+/// Refuses a list of inputs that names standard input more than once: it can be read only
+/// once, so the second `-` would read nothing and fail for a reason that is not the user's.
+///
+/// # Errors
+/// `- is given N times; standard input can be read only once`.
+pub(crate) fn stdin_once(paths: &[std::path::PathBuf]) -> Result<(), String> {
+    match paths.iter().filter(|path| path.as_os_str() == "-").count() {
+        0 | 1 => Ok(()),
+        n => Err(format!(
+            "- is given {n} times; standard input can be read only once"
+        )),
+    }
+}

@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
+use serde_json::json;
 use version_sets::trace;
 
-use super::{Output, Status, input};
+use super::{Output, Status, Style, input};
 
 /// Run conformance traces and check every expectation.
 ///
@@ -15,8 +16,10 @@ use super::{Output, Status, input};
 ///
 /// Exit status: 0 every expectation held, 1 some failed, 2 a file could not be read or has
 /// a malformed line (reported as `FILE:LINE: problem`; that file does not run, the others
-/// do).
+/// do). With `-o json`: {"files": [{"file", "passed", "failures": [{"line", "expected",
+/// "got"}]}], "passed", "failed"}.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  version-sets replay tests/conformance/*.jsonl")]
 pub(crate) struct Args {
     /// Trace files, or - for standard input
     #[arg(required = true, value_name = "FILE")]
@@ -24,8 +27,13 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
+    if let Err(error) = input::stdin_once(&args.files) {
+        output.diagnostic(error);
+        return Status::BadInput;
+    }
     let mut status = Status::Ok;
     let (mut passed, mut failed) = (0, 0);
+    let mut files = Vec::new();
     for path in &args.files {
         let input = match input::read(path) {
             Ok(input) => input,
@@ -49,16 +57,42 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
             }
         };
         let report = trace::run(&steps);
-        for failure in &report.failures {
-            output.line(format_args!(
-                "{}:{}: expected {}, got {}",
-                input.name, failure.line, failure.expected, failure.got
-            ));
+        if output.json() {
+            let failures: Vec<_> = report
+                .failures
+                .iter()
+                .map(|failure| {
+                    json!({
+                        "line": failure.line,
+                        "expected": failure.expected.to_string(),
+                        "got": failure.got.to_string(),
+                    })
+                })
+                .collect();
+            files.push(json!({
+                "file": input.name,
+                "passed": report.passed,
+                "failures": failures,
+            }));
+        } else {
+            for failure in &report.failures {
+                let failed = output.paint(
+                    format_args!("expected {}, got {}", failure.expected, failure.got),
+                    Style::Bad,
+                );
+                output.line(format_args!("{}:{}: {failed}", input.name, failure.line));
+            }
         }
         passed += report.passed;
         failed += report.failed();
     }
-    output.line(format_args!("{passed} passed, {failed} failed"));
+    if output.json() {
+        output.document(&json!({"files": files, "passed": passed, "failed": failed}));
+    } else {
+        let style = if failed == 0 { Style::Good } else { Style::Bad };
+        let summary = output.paint(format_args!("{passed} passed, {failed} failed"), style);
+        output.line(summary);
+    }
     if failed > 0 {
         status = status.max(Status::Failed);
     }

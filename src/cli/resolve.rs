@@ -3,22 +3,28 @@
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use version_sets::{BuildId, TargetQueue, VersioningIntent, trace};
+use serde_json::json;
+use version_sets::{BuildId, Target, TargetQueue, VersioningIntent};
 
-use super::{Output, Status, state};
+use super::{Output, Status, Style, state};
 
 /// Resolve a versioning intent: where new work goes, and why.
 ///
-/// The work is an activity, child workflow or continue-as-new issued by a workflow. STATE holds the sets of the target task queue (any shape `show` accepts). Prints the
-/// target as a trace's resolve expectation ({"setDefault": ID}, {"exactBuildId": ID},
-/// "unversioned" or "rejected"), then the reason in words.
+/// The work is an activity, child workflow or continue-as-new issued by a workflow. STATE
+/// holds the sets of the target task queue (any shape `show` accepts). Prints where the work
+/// goes (`set default ID`, `exact build ID ID`, `unversioned` or `rejected`), then why. With
+/// `-o json`: {"target": T, "reason": TEXT}, T spelled as a trace's resolve expectation
+/// ({"setDefault": ID}, {"exactBuildId": ID}, "unversioned" or "rejected").
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  version-sets resolve state.json --intent compatible --build-id 1.0"
+)]
 pub(crate) struct Args {
     /// The target task queue's state, or - for standard input
     #[arg(value_name = "STATE")]
     state: PathBuf,
     /// The intent the issuing workflow states
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     intent: Intent,
     /// The issuing workflow's current build ID; leave out for an unversioned workflow
     #[arg(long, value_name = "BUILD_ID")]
@@ -28,6 +34,7 @@ pub(crate) struct Args {
     other_task_queue: bool,
 }
 
+/// Traces and Temporal's enum spell these in capitals (`COMPATIBLE`), so case is ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Intent {
     /// Compatible on the workflow's own task queue, default on another
@@ -53,7 +60,25 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         TargetQueue::Same
     };
     let resolution = state.resolve(intent, args.build_id.as_ref().map(BuildId::as_str), queue);
-    output.line(trace::target_text(resolution.target()));
-    output.line(&resolution);
+    let reason = resolution.to_string();
+    let (target, words) = match resolution.target() {
+        Target::SetDefault(id) => (
+            json!({"setDefault": id.as_str()}),
+            format!("set default {id}"),
+        ),
+        Target::ExactBuildId(id) => (
+            json!({"exactBuildId": id.as_str()}),
+            format!("exact build ID {id}"),
+        ),
+        Target::Unversioned => (json!("unversioned"), "unversioned".to_owned()),
+        Target::Rejected => (json!("rejected"), "rejected".to_owned()),
+    };
+    if output.json() {
+        output.document(&json!({"target": target, "reason": reason}));
+    } else {
+        let words = output.paint(words, Style::Strong);
+        output.line(words);
+        output.line(format_args!("because {reason}"));
+    }
     Status::Ok
 }

@@ -9,15 +9,21 @@ use super::{Output, Status, state};
 
 /// Render a task queue's version sets.
 ///
-/// STATE is Temporal's stored VersioningData in proto-JSON (an object with versionSets), a
-/// GetWorkerBuildIdCompatibility response (an object with majorVersionSets), the array
-/// `temporal task-queue get-build-ids -o json` prints, or a trace (the state it leaves);
-/// `-` reads standard input. The last three carry no set IDs or timestamps: they are
-/// rebuilt as the operations that make those sets would make them.
+/// STATE is Temporal's stored VersioningData in proto-JSON (an object with versionSets;
+/// assignmentRules and redirectRules are read past, with a note), the same wrapped as
+/// TaskQueueUserData (as tdbg prints it), a GetWorkerBuildIdCompatibility response (an
+/// object with majorVersionSets), what `temporal task-queue get-build-ids -o json` prints
+/// (an array, or null for an unversioned queue), or a trace (the state it leaves); `-` reads
+/// standard input. Proto-JSON's other spellings (snake_case names, null for a default,
+/// integers written with an exponent) are accepted. The response, listing and trace carry no
+/// set IDs or timestamps: they are rebuilt as the operations that make those sets would make
+/// them (a set whose build IDs are all deleted is left out, with a note).
 ///
 /// The tree lists the sets oldest first, and marks each set's default, the default set, the
-/// queue's default build ID and deleted build IDs (tombstones).
+/// queue's default build ID and deleted build IDs (tombstones). `-o json` is `--format
+/// json`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  version-sets show state.json --format api-json")]
 pub(crate) struct Args {
     /// The state to show, or - for standard input
     #[arg(value_name = "STATE")]
@@ -51,7 +57,12 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         set_ids: args.set_ids,
         newest_first: args.newest_first,
     };
-    let text = match args.format {
+    let format = if output.json() && args.format != Format::ApiJson {
+        Format::Json
+    } else {
+        args.format
+    };
+    let text = match format {
         Format::Tree => render::tree(&state, options),
         Format::Dot => render::dot(&state, options),
         Format::Mermaid => render::mermaid(&state, options),

@@ -2,7 +2,7 @@
 //! Only this module can break a core, so the tests live here.
 
 use super::*;
-use crate::{Limits, Update, VersionSets};
+use crate::{Limits, QueueDefault, Update, VersionSets};
 
 fn id(text: &str) -> BuildId {
     BuildId::new(text).unwrap()
@@ -13,7 +13,7 @@ fn sound() -> VersionSets {
     let mut sets = VersionSets::new();
     sets.apply(&Update::add_new_default(id("a")), 1, Limits::NONE)
         .unwrap();
-    let add = Update::add_new_compatible(id("a2"), id("a"), false);
+    let add = Update::add_new_compatible(id("a2"), id("a"), QueueDefault::Keep);
     sets.apply(&add, 2, Limits::NONE).unwrap();
     sets.apply(&Update::add_new_default(id("b")), 3, Limits::NONE)
         .unwrap();

@@ -11,7 +11,7 @@ mod promote_set;
 mod promote_within_set;
 mod update;
 
-pub use update::{Limits, Outcome, Update};
+pub use update::{Limits, Outcome, QueueDefault, Update};
 
 use crate::core::{CAPACITY, MemberKey, SetKey};
 use crate::{BuildId, Hlc, UpdateError, VersionSets};

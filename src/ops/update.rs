@@ -51,15 +51,27 @@ impl Update {
     }
 
     /// `BuildIdOpAddNewCompatible(build_id, existing_compatible_build_id, promote_set)`.
+    ///
+    /// `queue_default` is the request's `makeSetDefault` field, named so a call reads as
+    /// what it does.
+    ///
+    /// # Example
+    /// ```
+    /// use version_sets::{BuildId, QueueDefault, Update};
+    ///
+    /// let update = Update::add_new_compatible(BuildId::new("1.1")?, BuildId::new("1.0")?, QueueDefault::Keep);
+    /// assert!(matches!(update, Update::AddNewCompatibleBuildId { make_set_default: false, .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn add_new_compatible(
         build_id: BuildId,
         existing_compatible_build_id: BuildId,
-        make_set_default: bool,
+        queue_default: QueueDefault,
     ) -> Self {
         Self::AddNewCompatibleBuildId {
             new_build_id: build_id,
             existing_compatible_build_id,
-            make_set_default,
+            make_set_default: queue_default == QueueDefault::Make,
         }
     }
 
@@ -82,6 +94,17 @@ impl Update {
     }
 }
 
+/// Whether adding a compatible build ID also makes its set the queue's default set: the
+/// `makeSetDefault` field of `AddNewCompatibleBuildId` (`--set-as-default` in the Temporal
+/// CLI, `promote_set` in the Python SDK).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QueueDefault {
+    /// `makeSetDefault: false`: the queue's default set stays as it is.
+    Keep,
+    /// `makeSetDefault: true`: the set gaining the build ID becomes the queue's default set.
+    Make,
+}
+
 /// What a successful update did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Outcome {
@@ -95,7 +118,11 @@ pub enum Outcome {
 /// no limit of its own; whatever the limits say, a queue holds at most 4,294,967,294 build
 /// IDs (the capacity of the crate's 32-bit handles), and an update past that fails with
 /// [`UpdateError::TooManyBuildIds`](crate::UpdateError::TooManyBuildIds).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+///
+/// There is deliberately no `Default`: a model of the server wants
+/// [`Limits::SERVER_DEFAULT`], a test of the operations alone may want [`Limits::NONE`], and
+/// the choice should be visible where `apply` is called.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Limits {
     /// `limit.versionCompatibleSetLimitPerQueue`: the most sets a queue may hold.
     pub max_sets: usize,
@@ -116,4 +143,22 @@ impl Limits {
         max_sets: 10,
         max_build_ids: 100,
     };
+}
+
+/// In words, as the command reports the limits that applied: `10 sets, 100 build IDs`, with
+/// `unlimited` for a `0`.
+impl std::fmt::Display for Limits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let part = |n: usize, what: &str| match n {
+            0 => format!("unlimited {what}s"),
+            1 => format!("1 {what}"),
+            n => format!("{n} {what}s"),
+        };
+        write!(
+            f,
+            "{}, {}",
+            part(self.max_sets, "set"),
+            part(self.max_build_ids, "build ID")
+        )
+    }
 }

@@ -35,7 +35,7 @@ impl VersionSets {
     ///
     /// # Example
     /// ```
-    /// use version_sets::{BuildId, Limits, Update, VersionSets};
+    /// use version_sets::{BuildId, Limits, QueueDefault, Update, VersionSets};
     ///
     /// let id = |s: &str| BuildId::new(s);
     /// let mut base = VersionSets::new().with_cluster_id(1);
@@ -43,7 +43,7 @@ impl VersionSets {
     ///
     /// // Two clusters change their copies independently.
     /// let mut here = base.clone();
-    /// here.apply(&Update::add_new_compatible(id("1.1")?, id("1.0")?, false), 2_000, Limits::NONE)?;
+    /// here.apply(&Update::add_new_compatible(id("1.1")?, id("1.0")?, QueueDefault::Keep), 2_000, Limits::NONE)?;
     /// let mut there = base.clone().with_cluster_id(2);
     /// there.apply(&Update::add_new_default(id("2.0")?), 3_000, Limits::NONE)?;
     ///

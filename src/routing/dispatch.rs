@@ -65,12 +65,12 @@ impl VersionSets {
     ///
     /// # Example
     /// ```
-    /// use version_sets::{BuildId, DispatchQueue, Limits, Update, VersionSets};
+    /// use version_sets::{BuildId, DispatchQueue, Limits, QueueDefault, Update, VersionSets};
     ///
     /// let id = |s: &str| BuildId::new(s);
     /// let mut sets = VersionSets::new();
     /// sets.apply(&Update::add_new_default(id("1.0")?), 1, Limits::NONE)?;
-    /// sets.apply(&Update::add_new_compatible(id("1.1")?, id("1.0")?, false), 2, Limits::NONE)?;
+    /// sets.apply(&Update::add_new_compatible(id("1.1")?, id("1.0")?, QueueDefault::Keep), 2, Limits::NONE)?;
     ///
     /// assert!(matches!(sets.poll("1.1")?, DispatchQueue::Set(_)));
     /// let refused = sets.poll("1.0").unwrap_err();

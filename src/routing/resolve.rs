@@ -99,12 +99,14 @@ impl VersionSets {
     ///
     /// # Example
     /// ```
-    /// use version_sets::{BuildId, Limits, Target, TargetQueue, Update, VersionSets, VersioningIntent};
+    /// use version_sets::{
+    ///     BuildId, Limits, QueueDefault, Target, TargetQueue, Update, VersionSets, VersioningIntent,
+    /// };
     ///
     /// let id = |s: &str| BuildId::new(s);
     /// let mut sets = VersionSets::new();
     /// sets.apply(&Update::add_new_default(id("1.0")?), 1, Limits::NONE)?;
-    /// sets.apply(&Update::add_new_compatible(id("1.1")?, id("1.0")?, false), 2, Limits::NONE)?;
+    /// sets.apply(&Update::add_new_compatible(id("1.1")?, id("1.0")?, QueueDefault::Keep), 2, Limits::NONE)?;
     /// sets.apply(&Update::add_new_default(id("2.0")?), 3, Limits::NONE)?;
     ///
     /// let compatible = sets.resolve(VersioningIntent::Compatible, Some("1.0"), TargetQueue::Same);

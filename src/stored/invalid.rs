@@ -7,6 +7,7 @@ use crate::{BuildIdError, Hlc};
 /// Versioning data that breaks the data model's invariants: every violation found, in
 /// document order. `Display` shows the first (and how many more there are).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub struct InvalidData {
     violations: Vec<Violation>,
 }
@@ -14,6 +15,11 @@ pub struct InvalidData {
 impl InvalidData {
     pub(crate) fn new(violations: Vec<Violation>) -> Self {
         Self { violations }
+    }
+
+    /// `INVALID_ARGUMENT`: data that breaks the model's invariants is not accepted.
+    pub const fn code(&self) -> crate::Code {
+        crate::Code::InvalidArgument
     }
 
     /// Every violation, in document order (never empty).

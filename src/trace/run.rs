@@ -103,7 +103,7 @@ pub fn run(steps: &[Step]) -> Report {
 /// The model behind a trace, one step at a time: the state, the limits in force, the marks
 /// taken so far and the position of the next step. `version-sets serve` answers the
 /// conformance protocol with one.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Session {
     state: VersionSets,
     limits: Limits,
@@ -111,10 +111,21 @@ pub struct Session {
     position: i64,
 }
 
+impl Default for Session {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Session {
     /// A fresh session: an empty task queue, no limits, no marks.
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            state: VersionSets::new(),
+            limits: Limits::NONE,
+            marks: HashMap::new(),
+            position: 0,
+        }
     }
 
     /// The current state.

@@ -1,7 +1,7 @@
 //! The parser's messages, word for word, and its agreement with `Update`'s serde form.
 
 use super::*;
-use crate::{BuildId, Code, Limits, Target, Update, VersioningIntent};
+use crate::{BuildId, Code, Limits, QueueDefault, Target, Update, VersioningIntent};
 
 fn problem(text: &str) -> String {
     match parse(text.as_bytes()) {
@@ -130,7 +130,7 @@ fn every_action_reads_its_fields() {
             (
                 2,
                 Action::Update {
-                    update: Update::add_new_compatible(id("1.1"), id("1.0"), true),
+                    update: Update::add_new_compatible(id("1.1"), id("1.0"), QueueDefault::Make),
                     expect: Some(UpdateExpectation::Error {
                         code: Code::NotFound,
                         message: Some("m".into())
@@ -178,8 +178,8 @@ fn every_action_reads_its_fields() {
 fn operations_read_as_the_serde_form_does() {
     let updates = [
         Update::add_new_default(id("2.0")),
-        Update::add_new_compatible(id("2.1"), id("2.0"), true),
-        Update::add_new_compatible(id("2.1"), id("2.0"), false),
+        Update::add_new_compatible(id("2.1"), id("2.0"), QueueDefault::Make),
+        Update::add_new_compatible(id("2.1"), id("2.0"), QueueDefault::Keep),
         Update::promote_set_by_build_id(id("1.0")),
         Update::promote_build_id_within_set(id("1.0")),
         Update::merge_sets(id("1.0"), id("2.0")),

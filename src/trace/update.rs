@@ -148,7 +148,11 @@ pub(crate) fn update(value: &Value, path: &str) -> Result<Request, String> {
                 "addNewCompatibleBuildId.existingCompatibleBuildId",
                 existing_compatible_build_id,
             )?;
-            Ok(Update::add_new_compatible(new, existing, *make_set_default))
+            Ok(Update::AddNewCompatibleBuildId {
+                new_build_id: new,
+                existing_compatible_build_id: existing,
+                make_set_default: *make_set_default,
+            })
         }),
         RawUpdate::PromoteSetByBuildId(id) => {
             check("promoteSetByBuildId", id).map(Update::promote_set_by_build_id)

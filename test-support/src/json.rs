@@ -7,7 +7,7 @@
 //! the same bytes round-trip too.
 
 use version_sets::{
-    BuildId, BuildIdCompatibility, Limits, Outcome, TargetQueue, Update, VersionSets,
+    BuildId, BuildIdCompatibility, Limits, Outcome, QueueDefault, TargetQueue, Update, VersionSets,
     VersioningData, VersioningIntent,
 };
 
@@ -112,8 +112,16 @@ pub fn check_loaded(sets: &VersionSets) {
         updates.push(Update::promote_set_by_build_id(a.clone()));
         updates.push(Update::promote_build_id_within_set(a.clone()));
         for b in &ids {
-            updates.push(Update::add_new_compatible(a.clone(), b.clone(), true));
-            updates.push(Update::add_new_compatible(a.clone(), b.clone(), false));
+            updates.push(Update::add_new_compatible(
+                a.clone(),
+                b.clone(),
+                QueueDefault::Make,
+            ));
+            updates.push(Update::add_new_compatible(
+                a.clone(),
+                b.clone(),
+                QueueDefault::Keep,
+            ));
             updates.push(Update::merge_sets(a.clone(), b.clone()));
         }
     }

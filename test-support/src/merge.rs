@@ -15,7 +15,7 @@
 use std::collections::BTreeSet;
 
 use arbitrary::{Arbitrary, Unstructured};
-use version_sets::{BuildId, BuildIdState, Limits, Update, VersionSets};
+use version_sets::{BuildId, BuildIdState, Limits, QueueDefault, Update, VersionSets};
 
 /// The build IDs operations name: few, so that replicas collide on them.
 pub const NAMES: [&str; 8] = ["1.0", "1.1", "2.0", "2.1", "3.0", "a", "b", "c"];
@@ -117,7 +117,14 @@ impl Replicas {
 pub fn apply(sets: &mut VersionSets, op: Op, now: i64, removed: &mut BTreeSet<String>) {
     let update = match op {
         Op::AddDefault(x) => Update::add_new_default(name(x)),
-        Op::AddCompatible(n, e, d) => Update::add_new_compatible(name(n), name(e), d),
+        Op::AddCompatible(n, e, d) => {
+            let queue_default = if d {
+                QueueDefault::Make
+            } else {
+                QueueDefault::Keep
+            };
+            Update::add_new_compatible(name(n), name(e), queue_default)
+        }
         Op::PromoteSet(x) => Update::promote_set_by_build_id(name(x)),
         Op::PromoteWithin(x) => Update::promote_build_id_within_set(name(x)),
         Op::MergeSets(p, s) => Update::merge_sets(name(p), name(s)),

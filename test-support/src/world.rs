@@ -9,8 +9,8 @@ use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
 use version_sets::{
-    BuildId, BuildIdState, DispatchQueue, Hlc, Limits, Outcome, SetId, Target, TargetQueue, Update,
-    UpdateError, VersionSets, VersioningIntent,
+    BuildId, BuildIdState, DispatchQueue, Hlc, Limits, Outcome, QueueDefault, SetId, Target,
+    TargetQueue, Update, UpdateError, VersionSets, VersioningIntent,
 };
 
 use crate::model::{self, Model};
@@ -303,8 +303,15 @@ impl World {
                 make_default,
             } => {
                 let (new, existing) = (self.pick(*new), self.pick(*existing));
-                let update =
-                    Update::add_new_compatible(build_id(&new), build_id(&existing), *make_default);
+                let update = Update::add_new_compatible(
+                    build_id(&new),
+                    build_id(&existing),
+                    if *make_default {
+                        QueueDefault::Make
+                    } else {
+                        QueueDefault::Keep
+                    },
+                );
                 let op = model::Op::AddCompatible {
                     new,
                     existing,

@@ -46,9 +46,9 @@ fn apply_dry_run_prints_outcomes_and_a_diff() {
     assert_eq!(
         result.out,
         "\
-line 2: {\"addNewBuildIdInNewDefaultSet\":\"g00d\"} -> changed
-line 3: {\"promoteSetByBuildId\":\"deadbeef\"} -> changed
-line 4: {\"promoteSetByBuildId\":\"deadbeef\"} -> noop
+tests/data/ops.jsonl:2: {\"addNewBuildIdInNewDefaultSet\":\"g00d\"} -> changed
+tests/data/ops.jsonl:3: {\"promoteSetByBuildId\":\"deadbeef\"} -> changed
+tests/data/ops.jsonl:4: {\"promoteSetByBuildId\":\"deadbeef\"} -> noop
 --- before (sets oldest first; the last build ID of a set is its default)
 +++ after
 - set: deadbeef, deadbeef.1
@@ -83,9 +83,9 @@ fn apply_stops_at_the_first_failing_operation() {
     assert_eq!(
         dry.out,
         "\
-line 1: {\"addNewBuildIdInNewDefaultSet\":\"g00d\"} -> changed
-line 2: {\"mergeSets\":{\"primarySetBuildId\":\"g00d\",\"secondarySetBuildId\":\"nope\"}} -> NOT_FOUND: targeted secondary version nope not found
-line 2 fails, so apply would stop there and print no state
+tests/data/ops-failing.jsonl:1: {\"addNewBuildIdInNewDefaultSet\":\"g00d\"} -> changed
+tests/data/ops-failing.jsonl:2: {\"mergeSets\":{\"primarySetBuildId\":\"g00d\",\"secondarySetBuildId\":\"nope\"}} -> NOT_FOUND: targeted secondary version nope not found
+tests/data/ops-failing.jsonl:2 fails, so the run would stop there and print no state
 "
     );
 }
@@ -102,7 +102,7 @@ fn apply_checks_limits() {
     assert_eq!(result.code, 1);
     assert_eq!(
         result.err,
-        "tests/data/ops.jsonl:2: FAILED_PRECONDITION: update would exceed number of compatible version sets permitted in namespace dynamic config (3/2)\n"
+        "tests/data/ops.jsonl:2: FAILED_PRECONDITION: update would exceed number of compatible version sets permitted in namespace dynamic config (3/2) (limits applied: 2 sets, unlimited build IDs; --limits changes them)\n"
     );
     let server = run(&[
         "apply",
@@ -145,7 +145,7 @@ fn apply_refuses_bad_input() {
                 "tests/data/stored-types.json",
                 "tests/data/ops.jsonl",
             ],
-            "tests/data/stored-types.json: taskQueue: unknown key (and 9 more; `version-sets check` lists them all)\n",
+            "tests/data/stored-types.json: taskQueue: unknown field `taskQueue`, expected `versionSets`\n",
         ),
     ];
     for (args, message) in cases {

@@ -7,7 +7,7 @@ fn resolve_prints_the_target_and_why() {
     let cases: [(&[&str], &str); 4] = [
         (
             &["--intent", "compatible", "--build-id", "deadbeef"],
-            "{\"setDefault\":\"deadbeef.1\"}\ncompatible: deadbeef is in set [deadbeef, deadbeef.1] whose default is deadbeef.1\n",
+            "set default deadbeef.1\nbecause compatible: deadbeef is in set [deadbeef, deadbeef.1] whose default is deadbeef.1\n",
         ),
         (
             &[
@@ -17,15 +17,15 @@ fn resolve_prints_the_target_and_why() {
                 "zzz",
                 "--other-task-queue",
             ],
-            "{\"setDefault\":\"f00d\"}\nunspecified on another task queue means default: the target task queue's default set is [cafe, f00d] whose default is f00d\n",
+            "set default f00d\nbecause unspecified on another task queue means default: the target task queue's default set is [cafe, f00d] whose default is f00d\n",
         ),
         (
             &["--intent", "compatible", "--build-id", "zzz"],
-            "{\"exactBuildId\":\"zzz\"}\ncompatible: zzz is in no set of the target task queue, so the work goes to that exact build ID\n",
+            "exact build ID zzz\nbecause compatible: zzz is in no set of the target task queue, so the work goes to that exact build ID\n",
         ),
         (
             &["--intent", "compatible", "--other-task-queue"],
-            "\"rejected\"\ncompatible: a compatible intent cannot target another task queue; the server fails the workflow task\n",
+            "rejected\nbecause compatible: a compatible intent cannot target another task queue; the server fails the workflow task\n",
         ),
     ];
     for (args, expected) in cases {
@@ -41,7 +41,7 @@ fn resolve_prints_the_target_and_why() {
     let empty = run_with(&["resolve", "-", "--intent", "default"], b"{}");
     assert_eq!(
         empty.out,
-        "\"unversioned\"\ndefault: the target task queue has no sets, so the work is unversioned\n"
+        "unversioned\nbecause default: the target task queue has no sets, so the work is unversioned\n"
     );
 }
 

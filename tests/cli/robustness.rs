@@ -4,7 +4,19 @@ use crate::{run, run_with};
 
 #[test]
 fn every_subcommand_has_help() {
-    for command in ["replay", "show", "check", "apply", "resolve"] {
+    for command in [
+        "replay",
+        "show",
+        "check",
+        "apply",
+        "update",
+        "resolve",
+        "poll",
+        "add-task",
+        "sticky",
+        "completions",
+        "man",
+    ] {
         let result = run(&[command, "--help"]);
         assert_eq!(result.code, 0, "{command}");
         assert!(
@@ -17,7 +29,9 @@ fn every_subcommand_has_help() {
     }
     let top = run(&["--help"]);
     assert_eq!(top.code, 0);
-    for command in ["replay", "show", "check", "apply", "resolve"] {
+    for command in [
+        "replay", "show", "check", "apply", "update", "resolve", "poll", "add-task", "sticky",
+    ] {
         assert!(top.out.contains(command), "{}", top.out);
     }
     assert_eq!(run(&[]).code, 2);
@@ -25,7 +39,13 @@ fn every_subcommand_has_help() {
 
 #[test]
 fn garbage_never_panics() {
-    let inputs: [&[u8]; 9] = [
+    let inputs: [&[u8]; 15] = [
+        b"null",
+        b"{\"version_sets\": null, \"versioningData\": null}",
+        b"{\"versioningData\": [1e400]}",
+        b"{\"_\": 1, \"a_\": 2, \"__\": 3}",
+        b"{\"versionSets\": [{\"buildIds\": [{\"state\": -1e18, \"id\": 1.0}]}]}",
+        b"{\"clock\": 5}",
         b"",
         b"\x00\x01\x02",
         b"\xff\xfe",
@@ -42,6 +62,11 @@ fn garbage_never_panics() {
             &["show", "-"],
             &["check", "-"],
             &["resolve", "-", "--intent", "default"],
+            &["poll", "-", "--build-id", "1.0"],
+            &["add-task", "-"],
+            &["sticky", "-", "--build-id", "1.0"],
+            &["update", "-", "add-new-default", "--build-id", "1.0"],
+            &["apply", "tests/data/public.json", "-"],
         ] {
             let result = run_with(command, input);
             assert!(
@@ -54,5 +79,21 @@ fn garbage_never_panics() {
                 result.err
             );
         }
+    }
+}
+
+#[test]
+fn standard_input_named_twice_is_refused_up_front() {
+    for command in ["check", "replay"] {
+        let result = run_with(&[command, "-", "-"], b"{}");
+        assert_eq!(
+            (result.code, result.out.as_str(), result.err.as_str()),
+            (
+                2,
+                "",
+                "- is given 2 times; standard input can be read only once\n"
+            ),
+            "{command}"
+        );
     }
 }

@@ -168,11 +168,11 @@ fn show_refuses_invalid_data_on_one_line() {
         ),
         (
             "tests/data/not-versioning-data.json",
-            "tests/data/not-versioning-data.json: not versioning data: expected an object with versionSets (stored VersioningData) or majorVersionSets (a GetWorkerBuildIdCompatibility response), or the array `temporal task-queue get-build-ids -o json` prints\n",
+            "tests/data/not-versioning-data.json: not versioning data (got an object): expected an object with versionSets (stored VersioningData), versioningData (TaskQueueUserData) or majorVersionSets (a GetWorkerBuildIdCompatibility response), or what `temporal task-queue get-build-ids -o json` prints (an array, or null)\n",
         ),
         (
             "tests/data/public-broken.json",
-            "tests/data/public-broken.json: majorVersionSets[1].buildIds: a set needs at least one build ID (and 6 more; `version-sets check` lists them all)\n",
+            "tests/data/public-broken.json: majorVersionSets[2].buildIds[1]: build ID 1.0 also appears at majorVersionSets[0].buildIds[0] (and 1 more; `version-sets check` lists them all)\n",
         ),
         (
             "tests/data/malformed.jsonl",

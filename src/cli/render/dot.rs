@@ -4,25 +4,26 @@ use std::fmt::Write as _;
 
 use version_sets::VersionSets;
 
-use super::{Options, marks, numbered, set_ids, shown};
+use super::{Options, numbered, shown};
 
 /// The sets as a DOT digraph. Set defaults have a double border, the queue default is
 /// bold and tombstones are dashed.
 pub(crate) fn dot(state: &VersionSets, options: Options) -> String {
     let mut text = String::from("digraph version_sets {\n  rankdir=LR;\n  node [shape=box];\n");
-    for (number, set) in numbered(state, options) {
+    for set in numbered(state, options) {
+        let number = set.number;
         let _ = writeln!(text, "  subgraph cluster_{number} {{");
         let mut label = format!("set {number}");
         if number == state.set_count() {
             label.push_str(" (default set)");
         }
         if options.set_ids {
-            let _ = write!(label, "\n{}", set_ids(&set));
+            let _ = write!(label, "\n{}", set.set_ids);
         }
         let _ = writeln!(text, "    label={};", quoted(&label));
-        for (j, record) in (1..).zip(set.build_ids()) {
-            let marks = marks(state, &set, &record);
-            let mut attributes = vec![format!("label={}", quoted(&shown(record.id().as_str())))];
+        for (j, member) in (1..).zip(&set.members) {
+            let marks = &member.marks;
+            let mut attributes = vec![format!("label={}", quoted(&shown(&member.id)))];
             if marks.contains(&"set default") {
                 attributes.push("peripheries=2".to_owned());
             }

@@ -5,19 +5,19 @@ use std::fmt::Write as _;
 
 use version_sets::VersionSets;
 
-use super::shown;
+use super::{Options, numbered, shown};
 
 /// `set: 1.0, 1.1` for each set, oldest first (the last build ID of a set is its default),
 /// then `queue default: ID`.
 pub(crate) fn flat(state: &VersionSets) -> Vec<String> {
-    let mut lines: Vec<String> = state
-        .sets()
+    let mut lines: Vec<String> = numbered(state, Options::default())
+        .iter()
         .map(|set| {
             let mut line = String::from("set:");
-            for (j, record) in (0..).zip(set.build_ids()) {
+            for (j, member) in (0..).zip(&set.members) {
                 let separator = if j == 0 { " " } else { ", " };
-                let _ = write!(line, "{separator}{}", shown(record.id().as_str()));
-                if !record.is_active() {
+                let _ = write!(line, "{separator}{}", shown(&member.id));
+                if member.marks.contains(&"deleted") {
                     line.push_str(" (deleted)");
                 }
             }

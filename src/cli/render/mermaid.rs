@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use version_sets::VersionSets;
 
-use super::{Options, marks, numbered, set_ids, shown};
+use super::{Options, numbered, shown};
 
 /// The sets as a Mermaid flowchart. Marks are spelled out in the labels, and tombstones
 /// and the queue default also get a class.
@@ -12,19 +12,20 @@ pub(crate) fn mermaid(state: &VersionSets, options: Options) -> String {
     let mut text = String::from("flowchart LR\n");
     let mut deleted = Vec::new();
     let mut queue_default = None;
-    for (number, set) in numbered(state, options) {
+    for set in numbered(state, options) {
+        let number = set.number;
         let mut label = format!("set {number}");
         if number == state.set_count() {
             label.push_str(" (default set)");
         }
         if options.set_ids {
-            let _ = write!(label, ": {}", set_ids(&set));
+            let _ = write!(label, ": {}", set.set_ids);
         }
         let _ = writeln!(text, "  subgraph s{number}[\"{}\"]", escaped(&label));
-        for (j, record) in (1..).zip(set.build_ids()) {
+        for (j, member) in (1..).zip(&set.members) {
             let node = format!("b{number}_{j}");
-            let marks = marks(state, &set, &record);
-            let mut label = shown(record.id().as_str()).into_owned();
+            let marks = &member.marks;
+            let mut label = shown(&member.id).into_owned();
             if !marks.is_empty() {
                 let _ = write!(label, " ({})", marks.join(", "));
             }

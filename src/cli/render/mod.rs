@@ -12,7 +12,7 @@ pub(crate) use dot::dot;
 pub(crate) use flat::flat;
 pub(crate) use mermaid::mermaid;
 pub(crate) use tree::tree;
-use version_sets::{BuildIdRecord, CompatibleSet, VersionSets};
+use version_sets::VersionSets;
 
 /// What to show besides the build IDs.
 #[derive(Debug, Clone, Copy, Default)]
@@ -33,42 +33,62 @@ pub(crate) fn shown(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// One set as the renderings show it, copied out of the state (so no rendering holds a
+/// borrow of the library's set type, whose shape is not the command's business).
+pub(crate) struct SetRow {
+    /// 1-based, oldest is 1.
+    pub(crate) number: usize,
+    /// The set's IDs as `A (primary), B, C`.
+    pub(crate) set_ids: String,
+    /// The build IDs, oldest first.
+    pub(crate) members: Vec<Member>,
+}
+
+/// One build ID of a [`SetRow`].
+pub(crate) struct Member {
+    /// The build ID as it is (renderings pass it through [`shown`]).
+    pub(crate) id: String,
+    /// `set default`, `queue default`, `deleted`, in that order, where they apply.
+    pub(crate) marks: Vec<&'static str>,
+}
+
 /// The sets with their 1-based positions (oldest is 1), in the order asked for.
-pub(crate) fn numbered(state: &VersionSets, options: Options) -> Vec<(usize, CompatibleSet<'_>)> {
-    let mut sets: Vec<_> = (1..).zip(state.sets()).collect();
-    if options.newest_first {
-        sets.reverse();
-    }
-    sets
-}
-
-/// The marks after a build ID: `set default`, `queue default`, `deleted`.
-pub(crate) fn marks(
-    state: &VersionSets,
-    set: &CompatibleSet<'_>,
-    record: &BuildIdRecord<'_>,
-) -> Vec<&'static str> {
-    let mut marks = Vec::new();
-    if set.default_build_id() == record.id() {
-        marks.push("set default");
-        if state.is_queue_default(record.id()) {
-            marks.push("queue default");
+pub(crate) fn numbered(state: &VersionSets, options: Options) -> Vec<SetRow> {
+    let mut rows = Vec::new();
+    for (number, set) in (1..).zip(state.sets()) {
+        let mut ids: Vec<String> = set
+            .set_ids()
+            .map(|id| shown(id.as_str()).into_owned())
+            .collect();
+        if let Some(primary) = ids.first_mut() {
+            primary.push_str(" (primary)");
         }
+        let default = set.default_build_id().to_string();
+        let members = set
+            .build_ids()
+            .map(|record| {
+                let id = record.id().to_string();
+                let mut marks = Vec::new();
+                if id == default {
+                    marks.push("set default");
+                    if state.is_queue_default(id.as_str()) {
+                        marks.push("queue default");
+                    }
+                }
+                if !record.is_active() {
+                    marks.push("deleted");
+                }
+                Member { id, marks }
+            })
+            .collect();
+        rows.push(SetRow {
+            number,
+            set_ids: ids.join(", "),
+            members,
+        });
     }
-    if !record.is_active() {
-        marks.push("deleted");
+    if options.newest_first {
+        rows.reverse();
     }
-    marks
-}
-
-/// A set's IDs as `A (primary), B, C`.
-pub(crate) fn set_ids(set: &CompatibleSet<'_>) -> String {
-    let mut ids: Vec<String> = set
-        .set_ids()
-        .map(|id| shown(id.as_str()).into_owned())
-        .collect();
-    if let Some(primary) = ids.first_mut() {
-        primary.push_str(" (primary)");
-    }
-    ids.join(", ")
+    rows
 }

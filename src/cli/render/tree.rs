@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use version_sets::VersionSets;
 
-use super::{Options, marks, numbered, set_ids, shown};
+use super::{Options, SetRow, numbered, shown};
 
 /// The sets as a tree, e.g.
 ///
@@ -17,10 +17,11 @@ use super::{Options, marks, numbered, set_ids, shown};
 ///     `-- 2.0 (set default, queue default)
 /// ```
 pub(crate) fn tree(state: &VersionSets, options: Options) -> String {
-    let mut text = header(state);
     let sets = numbered(state, options);
+    let mut text = header(state, &sets);
     let last_set = sets.len();
-    for (k, (number, set)) in (1..).zip(sets) {
+    for (k, set) in (1..).zip(&sets) {
+        let number = set.number;
         let (branch, indent) = if k == last_set {
             ("`-- ", "    ")
         } else {
@@ -31,16 +32,15 @@ pub(crate) fn tree(state: &VersionSets, options: Options) -> String {
             line.push_str(" (default set)");
         }
         if options.set_ids {
-            let _ = write!(line, " [set IDs: {}]", set_ids(&set));
+            let _ = write!(line, " [set IDs: {}]", set.set_ids);
         }
         let _ = writeln!(text, "{line}");
-        let last_member = set.len();
-        for (j, record) in (1..).zip(set.build_ids()) {
+        let last_member = set.members.len();
+        for (j, member) in (1..).zip(&set.members) {
             let twig = if j == last_member { "`-- " } else { "|-- " };
-            let _ = write!(text, "{indent}{twig}{}", shown(record.id().as_str()));
-            let marks = marks(state, &set, &record);
-            if !marks.is_empty() {
-                let _ = write!(text, " ({})", marks.join(", "));
+            let _ = write!(text, "{indent}{twig}{}", shown(&member.id));
+            if !member.marks.is_empty() {
+                let _ = write!(text, " ({})", member.marks.join(", "));
             }
             text.push('\n');
         }
@@ -49,14 +49,14 @@ pub(crate) fn tree(state: &VersionSets, options: Options) -> String {
 }
 
 /// `task queue: N sets, M build IDs (D deleted), default build ID X`.
-fn header(state: &VersionSets) -> String {
+fn header(state: &VersionSets, sets: &[SetRow]) -> String {
     let Some(default) = state.default_build_id() else {
         return "task queue: no sets (unversioned)\n".to_owned();
     };
-    let deleted = state
-        .sets()
-        .flat_map(|set| set.build_ids())
-        .filter(|record| !record.is_active())
+    let deleted = sets
+        .iter()
+        .flat_map(|set| &set.members)
+        .filter(|member| member.marks.contains(&"deleted"))
         .count();
     let plural = |n: usize, word: &str| {
         if n == 1 {

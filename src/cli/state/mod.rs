@@ -1,30 +1,37 @@
 //! Reading a STATE argument: which accepted shape it has, every violation in it, and the
 //! version sets it describes.
 //!
-//! The shapes: Temporal's stored `VersioningData` (an object with `versionSets`), the
-//! public `GetWorkerBuildIdCompatibility` response (an object with `majorVersionSets`), the
-//! array `temporal task-queue get-build-ids -o json` prints, and, where a command allows it,
-//! a trace (the state it leaves). The last three carry no timestamps or set IDs, so their
-//! sets are rebuilt by replaying operations: for each set, oldest first, its first build ID
-//! as a new default set, then the others as compatible additions.
+//! The shapes ([`shapes`]): Temporal's stored `VersioningData`, the same wrapped as
+//! `TaskQueueUserData`, the public `GetWorkerBuildIdCompatibility` response, what
+//! `temporal task-queue get-build-ids -o json` prints, and, where a command allows it, a
+//! trace (the state it leaves). Serde reads every one of them, after [`proto`] has rewritten
+//! proto-JSON's other spellings. The public response and the listing carry no timestamps or
+//! set IDs, so their sets are rebuilt by replaying operations: for each set, oldest first,
+//! its first build ID as a new default set, then the others as compatible additions.
 
-mod listing;
-mod public;
-mod stored;
-mod walk;
+mod proto;
+pub(crate) use proto::normalise;
+mod shapes;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
 use serde_json::Value;
-use version_sets::{BuildId, Limits, Update, VersionSets, trace};
+use version_sets::{BuildId, Limits, Problem, QueueDefault, Update, VersionSets, trace};
 
 use super::input::{self, Input};
 use super::{Output, json};
-pub(crate) use walk::{Finding, Walk};
+use shapes::{ListedSet, Shape};
 
 /// The action keys that mark a line as a trace step.
 const TRACE_ACTIONS: [&str; 5] = ["update", "limits", "sets", "resolve", "poll"];
+
+/// One violation: where, as a JSON path like `versionSets[1].buildIds[0].id`, and what.
+pub(crate) struct Finding {
+    pub(crate) path: String,
+    pub(crate) problem: String,
+}
 
 /// What a STATE input turned out to be, and what was found in it.
 pub(crate) struct Examined {
@@ -34,8 +41,8 @@ pub(crate) struct Examined {
     pub(crate) findings: Vec<Finding>,
     /// The sets, when there are no findings.
     pub(crate) state: Option<VersionSets>,
-    /// A remark for standard error, e.g. that a trace's expectations failed.
-    pub(crate) note: Option<String>,
+    /// Remarks for standard error, e.g. what was read past, each starting with the name.
+    pub(crate) notes: Vec<String>,
 }
 
 /// Whether a command accepts a trace as its STATE.
@@ -49,8 +56,9 @@ pub(crate) enum Traces {
 ///
 /// # Errors
 /// A one-line diagnostic starting with the input's name, when the input is not JSON, not
-/// one of the shapes, or a malformed (or refused) trace. Violations inside a recognised
-/// shape are not errors: they are the [`Examined::findings`].
+/// one of the shapes, something in it has the wrong type or an unknown key (with its JSON
+/// path), or it is a malformed (or refused) trace. Violations of the invariants inside a
+/// well-typed document are not errors: they are the [`Examined::findings`].
 pub(crate) fn examine(input: &Input, traces: Traces) -> Result<Examined, String> {
     let name = &input.name;
     if looks_like_trace(&input.bytes) {
@@ -62,46 +70,74 @@ pub(crate) fn examine(input: &Input, traces: Traces) -> Result<Examined, String>
         let steps = trace::parse(&input.bytes)
             .map_err(|error| format!("{name}:{}: {}", error.line(), error.problem()))?;
         let report = trace::run(&steps);
-        let note = (report.failed() > 0).then(|| {
-            format!(
-                "{name}: note: {} of the trace's expectations failed; this is the state it leaves",
-                report.failed()
-            )
-        });
+        let notes = (report.failed() > 0)
+            .then(|| {
+                format!(
+                    "{name}: note: {} of the trace's expectations failed; this is the state it leaves",
+                    report.failed()
+                )
+            })
+            .into_iter()
+            .collect();
         return Ok(Examined {
             shape: "trace",
             findings: Vec::new(),
             state: Some(report.state),
-            note,
+            notes,
         });
     }
-    let value = json::read(&input.bytes).map_err(|error| format!("{name}:{error}"))?;
-    let mut walk = Walk::default();
-    let (shape, state) = match &value {
-        Value::Object(map) if map.contains_key("versionSets") || map.is_empty() => {
-            ("stored VersioningData", stored::read(map, &mut walk))
+    let mut value = json::read(&input.bytes).map_err(|error| format!("{name}:{error}"))?;
+    proto::normalise(&mut value).map_err(|error| format!("{name}: {error}"))?;
+    let read = shapes::read(value).map_err(|error| format!("{name}: {error}"))?;
+    let mut rebuild = Rebuild::default();
+    let state = match read.contents {
+        Shape::Stored(data) => match VersionSets::from_data(&data) {
+            Ok(state) => Some(state),
+            Err(invalid) => {
+                for violation in invalid.violations() {
+                    rebuild.report(&violation.path, &violation.problem);
+                }
+                None
+            }
+        },
+        Shape::Public(response) => {
+            let sets = response
+                .major_version_sets
+                .into_iter()
+                .enumerate()
+                .map(|(i, set)| (format!("majorVersionSets[{i}]"), set.build_ids));
+            rebuild.run(sets.collect())
         }
-        Value::Object(map) if map.contains_key("majorVersionSets") => {
-            let sets = public::read(map, &mut walk);
-            ("majorVersionSets response", walk.rebuild(&sets))
-        }
-        Value::Array(items) => {
-            let sets = listing::read(items, &mut walk);
-            ("get-build-ids listing", walk.rebuild(&sets))
-        }
-        _ => {
-            return Err(format!(
-                "{name}: not versioning data: expected an object with versionSets (stored \
-                 VersioningData) or majorVersionSets (a GetWorkerBuildIdCompatibility \
-                 response), or the array `temporal task-queue get-build-ids -o json` prints"
-            ));
+        Shape::Listing(listing) => {
+            check_listing(&listing, &mut rebuild);
+            let sets = listing
+                .into_iter()
+                .enumerate()
+                .map(|(i, set)| (format!("[{i}]"), set.build_ids));
+            rebuild.run(sets.collect())
         }
     };
+    let mut notes: Vec<String> = read
+        .ignored
+        .iter()
+        .map(|key| {
+            format!(
+                "{name}: note: {key} ignored (worker-versioning rules are outside this model; \
+                 only the version sets are read)"
+            )
+        })
+        .collect();
+    notes.extend(
+        rebuild
+            .notes
+            .iter()
+            .map(|note| format!("{name}: note: {note}")),
+    );
     Ok(Examined {
-        shape,
-        findings: walk.findings,
+        shape: read.shape,
+        findings: rebuild.findings,
         state,
-        note: None,
+        notes,
     })
 }
 
@@ -110,8 +146,8 @@ pub(crate) fn examine(input: &Input, traces: Traces) -> Result<Examined, String>
 /// any note about how the file was read.
 pub(crate) fn open(path: &Path, output: &mut Output<'_>) -> Option<VersionSets> {
     match input::read(path).and_then(|input| load(&input)) {
-        Ok((state, note)) => {
-            if let Some(note) = note {
+        Ok((state, notes)) => {
+            for note in notes {
                 output.diagnostic(note);
             }
             Some(state)
@@ -128,11 +164,11 @@ pub(crate) fn open(path: &Path, output: &mut Output<'_>) -> Option<VersionSets> 
 /// # Errors
 /// A one-line diagnostic: as for [`examine`], or the first violation and how many more
 /// there are.
-fn load(input: &Input) -> Result<(VersionSets, Option<String>), String> {
+fn load(input: &Input) -> Result<(VersionSets, Vec<String>), String> {
     let examined = examine(input, Traces::Accepted)?;
     let name = &input.name;
     match (examined.findings.split_first(), examined.state) {
-        (None, Some(state)) => Ok((state, examined.note)),
+        (None, Some(state)) => Ok((state, examined.notes)),
         (Some((first, [])), _) => Err(format!("{name}: {first}")),
         (Some((first, rest)), _) => Err(format!(
             "{name}: {first} (and {} more; `version-sets check` lists them all)",
@@ -161,27 +197,99 @@ fn looks_like_trace(bytes: &[u8]) -> bool {
     }
 }
 
-impl Walk {
-    /// The sets of a listing without timestamps, rebuilt by replaying operations; `None`
-    /// when something was found (the listing cannot be trusted to rebuild from).
-    fn rebuild(&mut self, sets: &[(String, Vec<BuildId>)]) -> Option<VersionSets> {
+/// The `isDefaultSet` and `defaultForSet` of a listing must agree with its order: the last
+/// set is the queue's default, and the last build ID of a set is the set's default.
+fn check_listing(listing: &[ListedSet], rebuild: &mut Rebuild) {
+    let last = listing.len().saturating_sub(1);
+    for (i, set) in listing.iter().enumerate() {
+        match (set.is_default_set, i == last) {
+            (true, false) => rebuild.report(
+                &format!("[{i}].isDefaultSet"),
+                "is true, but only the last set is the queue's default set",
+            ),
+            (false, true) => rebuild.report(
+                &format!("[{i}].isDefaultSet"),
+                "is false, but the last set is the queue's default set",
+            ),
+            _ => {}
+        }
+        if let (Some(named), Some(default)) = (&set.default_for_set, set.build_ids.last()) {
+            if named != default.as_str() {
+                rebuild.report(
+                    &format!("[{i}].defaultForSet"),
+                    format_args!(
+                        "is {}, but the set's default (the last of buildIds) is {}",
+                        json::quote(named),
+                        json::quote(default.as_str())
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Sets without timestamps turned into [`VersionSets`], and what was found on the way.
+#[derive(Default)]
+struct Rebuild {
+    findings: Vec<Finding>,
+    notes: Vec<String>,
+}
+
+impl Rebuild {
+    fn report(&mut self, path: &str, problem: impl fmt::Display) {
+        self.findings.push(Finding {
+            path: path.to_owned(),
+            problem: problem.to_string(),
+        });
+    }
+
+    /// The sets, each with its path, rebuilt by replaying operations; `None` when something
+    /// was found (a listing with findings cannot be trusted to rebuild from).
+    ///
+    /// A set with no build IDs is what the server lists for a set whose build IDs are all
+    /// deleted: it is valid, but cannot be rebuilt without its tombstones, so it is left out
+    /// with a note.
+    fn run(&mut self, sets: Vec<(String, Vec<BuildId>)>) -> Option<VersionSets> {
+        let mut seen: HashMap<&str, String> = HashMap::new();
+        for (path, ids) in &sets {
+            if ids.is_empty() {
+                self.notes.push(format!(
+                    "{path} has no live build IDs (all deleted); it is left out of the rebuilt sets"
+                ));
+            }
+            for (j, id) in ids.iter().enumerate() {
+                let at = format!("{path}.buildIds[{j}]");
+                match seen.get(id.as_str()) {
+                    Some(first) => self.report(
+                        &at,
+                        Problem::DuplicateBuildId {
+                            build_id: id.to_string(),
+                            first: first.clone(),
+                        },
+                    ),
+                    None => {
+                        seen.insert(id.as_str(), at);
+                    }
+                }
+            }
+        }
         if !self.findings.is_empty() {
             return None;
         }
         let mut state = VersionSets::new();
         let mut now = 0;
-        for (path, ids) in sets {
+        for (path, ids) in &sets {
             let Some((first, rest)) = ids.split_first() else {
                 continue;
             };
-            let updates = std::iter::once(Update::add_new_default(first.clone())).chain(
-                rest.iter()
-                    .map(|id| Update::add_new_compatible(id.clone(), first.clone(), false)),
-            );
+            let updates =
+                std::iter::once(Update::add_new_default(first.clone())).chain(rest.iter().map(
+                    |id| Update::add_new_compatible(id.clone(), first.clone(), QueueDefault::Keep),
+                ));
             for update in updates {
                 now += 1;
-                // The listing was checked for duplicates and invalid IDs, so this cannot
-                // fail; should it, it is reported rather than trusted.
+                // Duplicates were reported above, so this cannot fail; should it, it is
+                // reported rather than trusted.
                 if let Err(error) = state.apply(&update, now, Limits::NONE) {
                     self.report(path, error);
                     return None;

@@ -1,0 +1,150 @@
+//! Running updates on a state, as `apply` and `update` both do: in order, the first failure
+//! stopping the run, then the new state, or with `--dry-run` each outcome and a diff.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::{Value, json};
+use version_sets::{Limits, Outcome, Update, VersionSets};
+
+use super::diff::diff;
+use super::render::flat;
+use super::{Output, Status, Style};
+
+/// The options `apply` and `update` share.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Options {
+    /// Limits checked on the result of every operation: server (10 sets, 100 build IDs, the
+    /// server's defaults), none, or MAX_SETS,MAX_BUILD_IDS (0 is unlimited)
+    #[arg(long, global = true, default_value = "server", value_parser = parse_limits)]
+    limits: Limits,
+    /// The wall time of the updates, in Unix milliseconds [default: now]
+    #[arg(long, global = true, value_name = "MS")]
+    now: Option<i64>,
+    /// Print each operation's outcome and a before/after diff instead of the new state
+    #[arg(long, global = true)]
+    dry_run: bool,
+}
+
+/// `none`, `server` or `MAX_SETS,MAX_BUILD_IDS`.
+fn parse_limits(text: &str) -> Result<Limits, String> {
+    match text {
+        "none" => Ok(Limits::NONE),
+        "server" => Ok(Limits::SERVER_DEFAULT),
+        _ => {
+            let parsed = text.split_once(',').and_then(|(sets, ids)| {
+                Some(Limits {
+                    max_sets: sets.trim().parse().ok()?,
+                    max_build_ids: ids.trim().parse().ok()?,
+                })
+            });
+            parsed.ok_or_else(|| {
+                "expected none, server or MAX_SETS,MAX_BUILD_IDS (e.g. 10,100)".to_owned()
+            })
+        }
+    }
+}
+
+/// Applies `ops` (each with where it came from, e.g. `ops.jsonl:3`) to `state` and prints
+/// the result as `options` ask.
+pub(crate) fn run(
+    mut state: VersionSets,
+    ops: &[(String, Update)],
+    options: &Options,
+    output: &mut Output<'_>,
+) -> Status {
+    let now = options.now.unwrap_or_else(wall_clock_ms);
+    let before = state.clone();
+    let mut steps = Vec::new();
+    for (at, update) in ops {
+        let result = state.apply(update, now, options.limits);
+        let operation = serde_json::to_value(update).unwrap_or(Value::Null);
+        // As written: the fields in the order of the request message, not sorted.
+        let written = serde_json::to_string(update).unwrap_or_default();
+        match result {
+            Ok(outcome) => {
+                let outcome = match outcome {
+                    Outcome::Changed => "changed",
+                    Outcome::NoOp => "noop",
+                };
+                if options.dry_run && !output.json() {
+                    output.line(format_args!("{at}: {written} -> {outcome}"));
+                }
+                steps.push(json!({"at": at, "operation": operation, "outcome": outcome}));
+            }
+            Err(error) => {
+                let mut message = error.to_string();
+                if error.is_limit() {
+                    message = format!(
+                        "{message} (limits applied: {}; --limits changes them)",
+                        options.limits
+                    );
+                }
+                let code = error.code();
+                if !options.dry_run {
+                    output.diagnostic(format_args!("{at}: {code}: {message}"));
+                    return Status::Failed;
+                }
+                if output.json() {
+                    steps.push(json!({
+                        "at": at,
+                        "operation": operation,
+                        "outcome": "error",
+                        "error": {"code": code.to_string(), "message": message},
+                    }));
+                    output.document(&json!({"operations": steps, "state": null}));
+                } else {
+                    let failed = output.paint(format_args!("{code}: {message}"), Style::Bad);
+                    output.line(format_args!("{at}: {written} -> {failed}"));
+                    output.line(format_args!(
+                        "{at} fails, so the run would stop there and print no state"
+                    ));
+                }
+                return Status::Failed;
+            }
+        }
+    }
+    match (options.dry_run, output.json()) {
+        (false, _) => output.document(&state.to_data()),
+        (true, true) => output.document(&json!({
+            "operations": steps,
+            "state": state.to_data(),
+        })),
+        (true, false) => {
+            let (old, new) = (flat(&before), flat(&state));
+            if old == new {
+                output.line("no change");
+            } else {
+                output.line(
+                    "--- before (sets oldest first; the last build ID of a set is its default)",
+                );
+                output.line("+++ after");
+                for line in diff(&old, &new) {
+                    let style = if line.starts_with('+') {
+                        Some(Style::Good)
+                    } else if line.starts_with('-') {
+                        Some(Style::Bad)
+                    } else {
+                        None
+                    };
+                    match style {
+                        Some(style) => {
+                            let line = output.paint(&line, style);
+                            output.line(line);
+                        }
+                        None => output.line(line),
+                    }
+                }
+            }
+        }
+    }
+    Status::Ok
+}
+
+/// The current Unix time in milliseconds (0 if the system clock is before 1970).
+fn wall_clock_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
+        })
+}

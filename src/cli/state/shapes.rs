@@ -1,0 +1,155 @@
+//! The JSON shapes of versioning data Temporal's tools print, told apart by their top-level
+//! keys, and read by serde alone (with the JSON path of the first problem).
+
+use serde::Deserialize;
+use serde_json::Value;
+use version_sets::{BuildId, BuildIdCompatibility, VersioningData};
+
+use crate::cli::json::describe;
+
+/// A document, once its shape is known.
+pub(crate) enum Shape {
+    /// Stored `VersioningData`, possibly unwrapped from a `TaskQueueUserData`.
+    Stored(VersioningData),
+    /// The public `GetWorkerBuildIdCompatibility` response.
+    Public(BuildIdCompatibility),
+    /// The array `temporal task-queue get-build-ids -o json` prints; `null` (what it prints
+    /// for an unversioned queue) is an empty listing.
+    Listing(Vec<ListedSet>),
+}
+
+/// One set of a `get-build-ids -o json` listing, oldest first.
+#[derive(Deserialize)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "a set: an object with buildIds, defaultForSet and isDefaultSet"
+)]
+pub(crate) struct ListedSet {
+    /// The build IDs, oldest first; the last is the set's default.
+    #[serde(default)]
+    pub(crate) build_ids: Vec<BuildId>,
+    /// The set's default build ID, as the CLI names it.
+    #[serde(default)]
+    pub(crate) default_for_set: Option<String>,
+    /// Whether this is the queue's default set (the last one).
+    #[serde(default)]
+    pub(crate) is_default_set: bool,
+}
+
+/// `TaskQueueUserData` as `tdbg` decodes it: the queue's versioning data and the clock of
+/// the user data itself (which orders user-data writes, not version sets, so it is not used).
+#[derive(Deserialize)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "TaskQueueUserData: an object with versioningData and clock"
+)]
+struct UserData {
+    #[serde(default)]
+    versioning_data: Option<Value>,
+    #[serde(default, rename = "clock")]
+    _clock: Option<Value>,
+}
+
+/// The worker-versioning rules newer servers keep beside the version sets. This crate models
+/// version sets only, so they are read past and reported as ignored.
+const RULES: [&str; 2] = ["assignmentRules", "redirectRules"];
+
+/// What a document is, in words, and its contents.
+pub(crate) struct Read {
+    pub(crate) shape: &'static str,
+    pub(crate) contents: Shape,
+    /// Parts read past, e.g. `assignmentRules`, for a note.
+    pub(crate) ignored: Vec<&'static str>,
+}
+
+/// Tells the shape of a normalised document and reads it with serde.
+///
+/// # Errors
+/// `PATH: problem` (or the problem alone at the top level) for the first thing serde
+/// cannot read, or a sentence saying what shapes are accepted.
+pub(crate) fn read(value: Value) -> Result<Read, String> {
+    match value {
+        Value::Null => Ok(Read {
+            shape: "get-build-ids listing of an unversioned queue",
+            contents: Shape::Listing(Vec::new()),
+            ignored: Vec::new(),
+        }),
+        Value::Array(_) => Ok(Read {
+            shape: "get-build-ids listing",
+            contents: Shape::Listing(deserialize(value, "")?),
+            ignored: Vec::new(),
+        }),
+        Value::Object(ref map) if map.contains_key("majorVersionSets") => Ok(Read {
+            shape: "majorVersionSets response",
+            contents: Shape::Public(deserialize(value, "")?),
+            ignored: Vec::new(),
+        }),
+        Value::Object(ref map)
+            if map.contains_key("versioningData") || map.contains_key("clock") =>
+        {
+            let user_data: UserData = deserialize(value, "")?;
+            let data = user_data
+                .versioning_data
+                .unwrap_or(Value::Object(Default::default()));
+            let (data, ignored) = stored(data, "versioningData")?;
+            Ok(Read {
+                shape: "TaskQueueUserData",
+                contents: Shape::Stored(data),
+                ignored,
+            })
+        }
+        Value::Object(ref map)
+            if map.is_empty()
+                || map.contains_key("versionSets")
+                || RULES.iter().any(|key| map.contains_key(*key)) =>
+        {
+            let (data, ignored) = stored(value, "")?;
+            Ok(Read {
+                shape: "stored VersioningData",
+                contents: Shape::Stored(data),
+                ignored,
+            })
+        }
+        other => Err(format!(
+            "not versioning data (got {}): expected an object with versionSets (stored \
+             VersioningData), versioningData (TaskQueueUserData) or majorVersionSets (a \
+             GetWorkerBuildIdCompatibility response), or what `temporal task-queue \
+             get-build-ids -o json` prints (an array, or null)",
+            describe(&other)
+        )),
+    }
+}
+
+/// Stored `VersioningData` at `path`, its rules taken out first.
+fn stored(mut value: Value, path: &str) -> Result<(VersioningData, Vec<&'static str>), String> {
+    let mut ignored = Vec::new();
+    if let Value::Object(map) = &mut value {
+        for key in RULES {
+            if map.remove(key).is_some() {
+                ignored.push(key);
+            }
+        }
+    }
+    Ok((deserialize(value, path)?, ignored))
+}
+
+/// `value` read as `T`, or the JSON path (under `path`) and problem of the first error.
+fn deserialize<T: serde::de::DeserializeOwned>(value: Value, path: &str) -> Result<T, String> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let inner = error.path().to_string();
+        let at = match (path.is_empty(), inner.as_str()) {
+            (_, ".") => path.to_owned(),
+            (true, inner) => inner.to_owned(),
+            (false, inner) if inner.starts_with('[') => format!("{path}{inner}"),
+            (false, inner) => format!("{path}.{inner}"),
+        };
+        let problem = error.into_inner();
+        if at.is_empty() {
+            problem.to_string()
+        } else {
+            format!("{at}: {problem}")
+        }
+    })
+}
