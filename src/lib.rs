@@ -53,6 +53,12 @@
 //! The crate is sans-IO: no clocks, randomness, I/O or global state. Time comes in as an
 //! argument (`now_ms`), and each value keeps its own hybrid logical clock.
 //!
+//! Every lookup by build ID is one hash probe, and every update but a merge of two sets is
+//! O(1) whatever the number of sets and build IDs (a merge costs the two sets' sizes): the
+//! sets and build IDs live under stable handles, so moving a set or a build ID moves a
+//! handle, never an index. The rules themselves are written down, each with a stable ID, in
+//! `docs/semantics.md`.
+//!
 //! # Divergences from the server
 //! Where the server's behaviour is accidental, the crate does better, and says so:
 //! - **Set IDs are always kept sorted and distinct.** The server sorts them in every merge
@@ -80,9 +86,10 @@
 //!   [`VersionSets::from_data`], so invalid data is an error, never a value) and the public
 //!   [`BuildIdCompatibility`] view.
 //! - `trace`: the [`trace`] module, which parses and runs conformance traces (implies `serde`).
-//! - `cli`: the `version-sets` command (`replay`, `show`, `check`, `apply`, `resolve`,
-//!   `merge`, `gc`, `reachability`; implies `trace`). The library itself does no I/O with
-//!   any feature.
+//! - `cli`: the `version-sets` command (`check`, `show`, `poll`, `add-task`, `sticky`,
+//!   `resolve`, `update`, `apply`, `replay`, `merge`, `gc`, `reachability`, `generate`,
+//!   `conform`, `serve`, `completions`, `man`; implies `trace`). The library itself does no
+//!   I/O with any feature.
 
 // docs.rs builds with `--cfg docsrs` on nightly: label every feature-gated item with its
 // feature. Stable builds never see the nightly-only attribute.
