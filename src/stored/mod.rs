@@ -21,7 +21,11 @@ use crate::{BuildIdState, Hlc, VersionSets};
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(
     feature = "serde",
-    serde(rename_all = "camelCase", deny_unknown_fields)
+    serde(
+        rename_all = "camelCase",
+        deny_unknown_fields,
+        expecting = "stored versioning data (an object with versionSets)"
+    )
 )]
 pub struct VersioningData {
     /// The sets, oldest first.
@@ -34,7 +38,11 @@ pub struct VersioningData {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(
     feature = "serde",
-    serde(rename_all = "camelCase", deny_unknown_fields)
+    serde(
+        rename_all = "camelCase",
+        deny_unknown_fields,
+        expecting = "a compatible set (an object with setIds, buildIds and becameDefaultTimestamp)"
+    )
 )]
 pub struct VersionSetData {
     /// The set's IDs; the first is the primary.
@@ -56,7 +64,11 @@ pub struct VersionSetData {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(
     feature = "serde",
-    serde(rename_all = "camelCase", deny_unknown_fields)
+    serde(
+        rename_all = "camelCase",
+        deny_unknown_fields,
+        expecting = "a build ID record (an object with id, state and timestamps)"
+    )
 )]
 pub struct BuildIdData {
     /// The build ID.

@@ -8,7 +8,11 @@ use crate::{BuildId, VersionSets};
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(
     feature = "serde",
-    serde(rename_all = "camelCase", deny_unknown_fields)
+    serde(
+        rename_all = "camelCase",
+        deny_unknown_fields,
+        expecting = "a GetWorkerBuildIdCompatibility response (an object with majorVersionSets)"
+    )
 )]
 pub struct BuildIdCompatibility {
     /// The sets, oldest first; the last is the queue's default set.
@@ -21,7 +25,11 @@ pub struct BuildIdCompatibility {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(
     feature = "serde",
-    serde(rename_all = "camelCase", deny_unknown_fields)
+    serde(
+        rename_all = "camelCase",
+        deny_unknown_fields,
+        expecting = "a set of the response (an object with buildIds)"
+    )
 )]
 pub struct MajorVersionSet {
     /// The live build IDs, oldest first; the last is the set's default.

@@ -175,3 +175,17 @@ fn check_tells_bad_input_from_violations() {
     );
     assert_eq!(result.out.lines().count(), 5, "{}", result.out);
 }
+
+#[test]
+fn a_wrong_type_names_the_shape_expected_not_a_rust_type() {
+    let result = run_with(&["check", "-"], br#"{"versionSets": [{"buildIds": [7]}]}"#);
+    assert_eq!(
+        (result.code, result.out.as_str(), result.err.as_str()),
+        (
+            2,
+            "",
+            "<stdin>: versionSets[0].buildIds[0]: invalid type: integer `7`, expected a build ID \
+             record (an object with id, state and timestamps)\n"
+        )
+    );
+}
