@@ -1,5 +1,5 @@
 //! The crate's deliberate divergences from the server that the ported server tests do not
-//! already pin (U26 and U33 are in `server_version_sets.rs`, the replica merge's D1–D6 in
+//! already pin (U33 is in `server_version_sets.rs`, the replica merge's D1–D6 in
 //! `replication_server.rs`): one `divergence_*` test each, whose doc comment says why. The
 //! list is the crate documentation's "Divergences from the server" and docs/semantics.md's
 //! DIVERGENCE marks.
@@ -113,4 +113,35 @@ fn divergence_invalid_merge_sets_arguments_are_invalid_argument() {
         "{:?}",
         report.failures
     );
+}
+
+/// `deltas.active-only`. DIVERGENCE: the server collects the deltas through Go maps and
+/// returns them in random order, so two calls on the same states can disagree; the crate
+/// sorts both lists, so the answer is a function of the states.
+#[test]
+fn divergence_build_id_deltas_are_sorted() {
+    let mut before = VersionSets::new();
+    for (wall, name) in ["z", "x", "y"].into_iter().enumerate() {
+        before
+            .apply(
+                &Update::add_new_default(id(name)),
+                wall as i64,
+                Limits::NONE,
+            )
+            .unwrap();
+    }
+    let mut after = before.clone();
+    for (wall, name) in ["c", "a", "b"].into_iter().enumerate() {
+        after
+            .apply(
+                &Update::add_new_default(id(name)),
+                10 + wall as i64,
+                Limits::NONE,
+            )
+            .unwrap();
+    }
+    after.remove_build_ids(&[id("z"), id("y"), id("x")], 20);
+    let deltas = before.build_id_deltas(&after);
+    assert_eq!(deltas.added, [id("a"), id("b"), id("c")]);
+    assert_eq!(deltas.removed, [id("x"), id("y"), id("z")]);
 }

@@ -129,3 +129,33 @@ fn trace_seeds_parse_or_fail_as_named() {
     }
     assert!(runs >= 10, "only {runs} well-formed trace seeds");
 }
+
+/// The conformance vectors exist once: no committed fuzz input is a copy of one (the `trace`
+/// target reads them from `tests/conformance/` instead).
+#[test]
+fn no_fuzz_input_copies_a_conformance_vector() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let vectors: Vec<(PathBuf, Vec<u8>)> = files(&root.join("tests/conformance"))
+        .into_iter()
+        .map(|path| {
+            let bytes = std::fs::read(&path).unwrap();
+            (path, bytes)
+        })
+        .collect();
+    assert!(!vectors.is_empty(), "no conformance vectors");
+    for kind in ["seeds", "regressions"] {
+        for target in ["ops", "json", "trace", "merge"] {
+            for input in files(&root.join("fuzz").join(kind).join(target)) {
+                let bytes = std::fs::read(&input).unwrap();
+                for (vector, vector_bytes) in &vectors {
+                    assert!(
+                        bytes != *vector_bytes,
+                        "{} is a copy of {}",
+                        input.display(),
+                        vector.display()
+                    );
+                }
+            }
+        }
+    }
+}

@@ -354,11 +354,10 @@ fn test_hash_build_id() {
     assert_eq!(h("my-build-id"), "ftrPuUeORv2JD4Wp2wTU");
 }
 
-/// U26 (`TestGetBuildIdDeltas`). DIVERGENCE: the server returns the deltas in map order, so
-/// two calls on the same states can disagree; the crate sorts them, so the answer is a
-/// function of the states.
+/// U26. (Its one build ID each way cannot show an order; the DIVERGENCE, sorted deltas, is
+/// `divergences.rs`'s `divergence_build_id_deltas_are_sorted`.)
 #[test]
-fn divergence_u26_build_id_deltas_are_sorted() {
+fn test_get_build_id_deltas() {
     let prev = load(vec![
         set(&[&h("0")], vec![deleted("0", T0), active("0.1", T0)], T0),
         set(&[&h("1")], vec![active("1", T0)], T0),
