@@ -329,7 +329,9 @@ mod tests {
             ]
         );
         assert_eq!(
-            simplifications(&json!({"reachability": {"buildId": "a", "now": 1, "open": [""], "unprocessed": true}})),
+            simplifications(
+                &json!({"reachability": {"buildId": "a", "now": 1, "open": [""], "unprocessed": true}})
+            ),
             [
                 json!({"reachability": {"buildId": "a", "now": 1, "open": [""], "unprocessed": false}}),
                 json!({"reachability": {"buildId": "a", "now": 1, "open": [], "unprocessed": true}})
