@@ -130,6 +130,16 @@ fn generated_traces_reach_every_branch_of_every_operation() {
                     .to_owned()
                 }
                 Some(serde_json::Value::Object(answer)) => answer.keys().next().unwrap().clone(),
+                // The replication steps answer with lists: empty or not, and each
+                // reachability kind found.
+                Some(serde_json::Value::Array(items)) if action != "view" && action != "deltas" => {
+                    for item in items.iter().filter_map(|item| item.as_str()) {
+                        if action == "reachability" {
+                            seen.insert(format!("reachability {item}"));
+                        }
+                    }
+                    if items.is_empty() { "[]" } else { "some" }.to_owned()
+                }
                 Some(other) => other.as_str().unwrap_or("listing").to_owned(),
             };
             seen.insert(format!("{kind} {outcome}"));
@@ -191,6 +201,17 @@ fn generated_traces_reach_every_branch_of_every_operation() {
         "stickyAdd accepted",
         "stickyAdd stickyWorkerUnavailable",
         "view listing",
+        "mergeReplica changed",
+        "mergeReplica noop",
+        "receiveReplica []",
+        "receiveReplica some",
+        "gcPlan []",
+        "gcPlan some",
+        "reachability []",
+        "reachability NEW_WORKFLOWS",
+        "reachability EXISTING_WORKFLOWS",
+        "reachability OPEN_WORKFLOWS",
+        "reachability CLOSED_WORKFLOWS",
         "sets -",
         "start -",
     ];
@@ -227,7 +248,7 @@ fn only_restricts_the_generated_step_kinds() {
     }
     let (code, _, err) = run(&["generate", "--only", "polls", dir.to_str().unwrap()]);
     assert_eq!(code, 2);
-    assert!(err.contains("unknown step kind (expected start, update, limits, sets, resolve, poll, removeBuildIds, clearTombstones, persistUnknownBuildId, deltas, addTask, stickyPoll, stickyAdd, view)"), "{err}");
+    assert!(err.contains("unknown step kind (expected start, update, limits, sets, resolve, poll, removeBuildIds, clearTombstones, persistUnknownBuildId, deltas, addTask, stickyPoll, stickyAdd, view, mergeReplica, receiveReplica, gcPlan, reachability)"), "{err}");
 }
 
 #[test]
@@ -245,7 +266,7 @@ fn the_model_passes_its_own_protocol() {
         (code, out.as_str(), err.as_str()),
         (
             0,
-            "500 traces, 15160 steps: the implementation agrees with the model\n",
+            "500 traces, 15152 steps: the implementation agrees with the model\n",
             ""
         )
     );
@@ -465,4 +486,66 @@ fn conform_refuses_traces_it_cannot_trust() {
         (code, err.as_str()),
         (2, "nothing to check: give TRACE files or --generate N\n")
     );
+}
+
+/// A child that is the model except that one kind of step answers wrongly: it forwards
+/// every request to `version-sets serve --stdio` and, for a `gcPlan` step, leaves out the
+/// last removable build ID; for a `reachability` step, never reports CLOSED_WORKFLOWS.
+const PROXY: &str = r#"
+import json, subprocess, sys
+model = subprocess.Popen([sys.argv[1], "serve", "--stdio"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True)
+bug = sys.argv[2]
+for line in sys.stdin:
+    model.stdin.write(line)
+    model.stdin.flush()
+    answer = json.loads(model.stdout.readline())
+    request = json.loads(line)
+    if bug in request and isinstance(answer, list):
+        answer = [a for a in answer if a != "CLOSED_WORKFLOWS"] if bug == "reachability" else answer[:-1]
+    print(json.dumps(answer), flush=True)
+"#;
+
+/// The driver compares and shrinks the replication steps too: a wrong GC plan, or a
+/// reachability answer missing a kind, is found in generated traces and shrunk to a short
+/// trace that the model passes and the buggy child fails.
+#[test]
+fn a_wrong_gc_plan_or_reachability_is_found_and_shrunk() {
+    let dir = scratch("proxy");
+    let proxy = dir.join("proxy.py");
+    std::fs::write(&proxy, PROXY).unwrap();
+    let proxy = proxy.to_str().unwrap();
+    for (bug, only) in [
+        ("gcPlan", "update,removeBuildIds,gcPlan"),
+        ("reachability", "update,removeBuildIds,reachability"),
+    ] {
+        let (code, out, err) = run(&[
+            "conform",
+            "--generate",
+            "100",
+            "--seed",
+            "2",
+            "--only",
+            only,
+            "--",
+            "python3",
+            proxy,
+            BIN,
+            bug,
+        ]);
+        assert_eq!((code, err.as_str()), (1, ""), "{bug}: {out}");
+        let steps: Vec<&str> = out.lines().filter(|line| !line.starts_with('#')).collect();
+        assert!((1..=8).contains(&steps.len()), "{bug}: {out}");
+        assert!(
+            steps.last().unwrap().starts_with(&format!("{{\"{bug}\"")),
+            "{out}"
+        );
+        let file = dir.join(format!("{bug}.jsonl"));
+        std::fs::write(&file, &out).unwrap();
+        let file = file.to_str().unwrap();
+        let (code, replayed, _) = run(&["replay", file]);
+        assert_eq!(code, 0, "{replayed}");
+        let (code, again, _) = run(&["conform", file, "--", "python3", proxy, BIN, bug]);
+        assert_eq!(code, 1, "{again}");
+    }
 }

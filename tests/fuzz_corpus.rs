@@ -111,8 +111,10 @@ fn trace_seeds_parse_or_fail_as_named() {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let parsed = version_sets::trace::parse(&std::fs::read(&path).unwrap());
         let vector = path.starts_with(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests"));
-        let well_formed =
-            vector || name.starts_with("bom-") || name.starts_with("wrong-expectations");
+        let well_formed = vector
+            || name.starts_with("bom-")
+            || name.starts_with("valid-")
+            || name.starts_with("wrong-expectations");
         if well_formed {
             let steps = parsed.unwrap_or_else(|e| panic!("{name}: {e}"));
             let report = version_sets::trace::run(&steps);

@@ -48,6 +48,7 @@
 mod actions;
 mod json;
 mod parse;
+mod replication;
 mod run;
 mod step;
 mod update;
@@ -57,8 +58,8 @@ pub use json::{JsonError, JsonProblem, read_strict};
 pub use parse::{TraceError, parse, parse_step, parse_updates};
 pub use run::{Failure, Report, Session, check, run};
 pub use step::{
-    Action, PollExpectation, Step, StickyExpectation, TaskQueueExpectation, UpdateExpectation,
-    target_text,
+    Action, PollExpectation, Reachability, Step, StickyExpectation, TaskQueueExpectation,
+    UpdateExpectation, target_text,
 };
 pub use update::InvalidUpdate;
 

@@ -7,11 +7,11 @@ use serde_json::Value;
 use super::json::{describe, list, quote, read};
 use super::step::{Action, Step};
 use super::update::Request;
-use super::{actions, update, v2};
+use super::{actions, replication, update, v2};
 use crate::Update;
 
 /// The action keys, in the order messages list them: format v1's, then v2's.
-const ACTIONS: [&str; 15] = [
+const ACTIONS: [&str; 19] = [
     "update",
     "limits",
     "sets",
@@ -27,10 +27,19 @@ const ACTIONS: [&str; 15] = [
     "stickyPoll",
     "stickyAdd",
     "view",
+    "mergeReplica",
+    "receiveReplica",
+    "gcPlan",
+    "reachability",
 ];
 
 /// The actions that stamp a change and so may give their wall time as `now`.
-const TIMED: [&str; 3] = ["update", "removeBuildIds", "persistUnknownBuildId"];
+const TIMED: [&str; 4] = [
+    "update",
+    "removeBuildIds",
+    "persistUnknownBuildId",
+    "receiveReplica",
+];
 
 /// Why a trace (or a file of operations) is malformed: the first problem found, and its line.
 ///
@@ -234,6 +243,10 @@ fn step(value: &Value) -> Result<(Option<i64>, Action), String> {
         "stickyPoll" => v2::sticky_poll(body, expect)?,
         "stickyAdd" => v2::sticky_add(body, expect)?,
         "view" => v2::view(body, expect)?,
+        "mergeReplica" => replication::merge(body, expect)?,
+        "receiveReplica" => replication::receive(body, expect)?,
+        "gcPlan" => replication::gc_plan(body, expect)?,
+        "reachability" => replication::reachability(body, expect)?,
         _ if expect.is_some() => return Err(format!("a {name} step takes no expect")),
         "limits" => Action::Limits(actions::limits(body)?),
         "start" => v2::start(body)?,

@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde_json::{Value, json};
 
+use super::replication::{ids_json, observe_reachability};
 use super::step::{
     Action, PollExpectation, Step, StickyExpectation, TaskQueueExpectation, UpdateExpectation,
     deltas_json, sets_json, target_json,
@@ -54,9 +55,9 @@ impl fmt::Display for Failure {
 /// Runs `steps` from an empty task queue with no limits (or from the state of a leading
 /// `start` step).
 ///
-/// Every step that stamps a change (`update`, `removeBuildIds`, `persistUnknownBuildId`) is
-/// stamped with its `now` when it gives one, else with its position among the steps,
-/// counting from 1. Expectations are counted as follows: an `update` step always has one
+/// Every step that stamps a change (`update`, `removeBuildIds`, `persistUnknownBuildId`,
+/// `receiveReplica`) is stamped with its `now` when it gives one, else with its position
+/// among the steps, counting from 1. Expectations are counted as follows: an `update` step always has one
 /// (without `expect` it must succeed), a `sets` step is one, any other step has one when it
 /// has `expect`, and `limits`, `start` and `mark` steps never have one. A failed expectation
 /// does not stop the run.
@@ -232,6 +233,30 @@ impl Session {
                 }
                 .to_json(),
             ),
+            Action::MergeReplica { replica, .. } => {
+                let before = self.state.to_data();
+                self.state = self.state.merge(replica);
+                Some(change_json(if self.state.to_data() == before {
+                    Outcome::NoOp
+                } else {
+                    Outcome::Changed
+                }))
+            }
+            Action::ReceiveReplica {
+                replica, in_use, ..
+            } => {
+                let received = self.state.receive(replica, now, |id| in_use.contains(id));
+                self.state = received.state;
+                Some(ids_json(&received.revived))
+            }
+            Action::GcPlan { policy, in_use, .. } => {
+                let mut removable = self
+                    .state
+                    .removable_build_ids(policy, |id| in_use.contains(id));
+                removable.sort();
+                Some(ids_json(&removable))
+            }
+            Action::Reachability { query, .. } => Some(observe_reachability(&self.state, query)),
         }
     }
 }

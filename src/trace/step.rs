@@ -4,9 +4,10 @@ use std::fmt;
 
 use serde_json::{Map, Value, json};
 
+use super::replication::{ids_json, kind_name, reachability_json};
 use super::update::{InvalidUpdate, Request};
-use crate::VersioningIntent;
 use crate::{BuildId, BuildIdDeltas, Code, Limits, SetId, Target, Update, VersionSets};
+use crate::{GcPolicy, ReachabilityType, TaskReachability, VersioningIntent};
 
 /// One step of a trace: its action, its wall time when it gives one, and its line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,6 +121,58 @@ pub enum Action {
         /// The expected listing (an all-tombstone set is listed empty); `None` checks nothing.
         expect: Option<Vec<Vec<BuildId>>>,
     },
+    /// `mergeReplica` (v2): merge a replica of the queue's data into it
+    /// ([`VersionSets::merge`]).
+    MergeReplica {
+        /// The replica, loaded from its stored form.
+        replica: VersionSets,
+        /// `Changed` (the stored form changed) or `NoOp`; `None` checks nothing.
+        expect: Option<UpdateExpectation>,
+    },
+    /// `receiveReplica` (v2): apply a replica as a receiving cluster does, reviving the
+    /// build IDs still in use ([`VersionSets::receive`]).
+    ReceiveReplica {
+        /// The replica, loaded from its stored form.
+        replica: VersionSets,
+        /// The build IDs that still have workflows here.
+        in_use: Vec<BuildId>,
+        /// The build IDs revived, in the order they were revived; `None` checks nothing.
+        expect: Option<Vec<BuildId>>,
+    },
+    /// `gcPlan` (v2): the build IDs the scavenger would remove
+    /// ([`VersionSets::removable_build_ids`]); changes nothing.
+    GcPlan {
+        /// The scavenger's settings, its wall time included.
+        policy: GcPolicy,
+        /// The build IDs that still have workflows.
+        in_use: Vec<BuildId>,
+        /// The removable build IDs, sorted; `None` checks nothing.
+        expect: Option<Vec<BuildId>>,
+    },
+    /// `reachability` (v2): the reachability of one build ID ([`VersionSets::reachability`]).
+    Reachability {
+        /// The question and the visibility store's answers.
+        query: Reachability,
+        /// The kinds found, `NewWorkflows` first; `None` checks nothing.
+        expect: Option<Vec<TaskReachability>>,
+    },
+}
+
+/// A `reachability` step's question, with what the visibility store holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reachability {
+    /// The build ID asked about; empty for unversioned workers.
+    pub build_id: String,
+    /// The wall time of the question, in Unix milliseconds.
+    pub now_ms: i64,
+    /// The kind asked about.
+    pub kind: ReachabilityType,
+    /// The build IDs that have open workflows (`""`: unversioned workflows).
+    pub open: Vec<String>,
+    /// The build IDs that have closed workflows (`""`: unversioned workflows).
+    pub closed: Vec<String>,
+    /// Whether open workflows exist that have run no task yet.
+    pub unprocessed: bool,
 }
 
 /// The expected outcome of an `update` step (and of the v2 steps that change the sets).
@@ -253,6 +306,14 @@ pub(crate) fn target_json(target: &Target) -> Value {
     }
 }
 
+/// A stored form with its cluster, as `start`, `mergeReplica` and `receiveReplica` write it.
+fn replica_json(state: &VersionSets) -> Value {
+    json!({
+        "data": serde_json::to_value(state.to_data()).unwrap_or(Value::Null),
+        "clusterId": state.cluster_id(),
+    })
+}
+
 /// A `sets` listing as a JSON value, e.g. `[["1.0","1.1"],["2.0"]]`.
 pub(crate) fn sets_json(sets: &[Vec<BuildId>]) -> Value {
     Value::Array(
@@ -331,13 +392,7 @@ impl Action {
                 ("resolve", Value::Object(body))
             }
             Self::Poll { build_id, .. } => ("poll", id(build_id)),
-            Self::Start(state) => (
-                "start",
-                json!({
-                    "data": serde_json::to_value(state.to_data()).unwrap_or(Value::Null),
-                    "clusterId": state.cluster_id(),
-                }),
-            ),
+            Self::Start(state) => ("start", replica_json(state)),
             Self::RemoveBuildIds { build_ids, .. } => (
                 "removeBuildIds",
                 Value::Array(build_ids.iter().map(id).collect()),
@@ -356,6 +411,37 @@ impl Action {
             Self::StickyPoll { build_id, .. } => ("stickyPoll", id(build_id)),
             Self::StickyAdd { build_id, .. } => ("stickyAdd", id(build_id)),
             Self::View { max_sets, .. } => ("view", json!({ "maxSets": max_sets })),
+            Self::MergeReplica { replica, .. } => ("mergeReplica", replica_json(replica)),
+            Self::ReceiveReplica {
+                replica, in_use, ..
+            } => {
+                let mut body = replica_json(replica);
+                if let Some(body) = body.as_object_mut() {
+                    body.insert("inUse".to_owned(), ids_json(in_use));
+                }
+                ("receiveReplica", body)
+            }
+            Self::GcPlan { policy, in_use, .. } => (
+                "gcPlan",
+                json!({
+                    "now": policy.now_ms,
+                    "minSinceDefaultMs": policy.min_since_default_ms,
+                    "retentionMs": policy.retention_ms,
+                    "ignoreRetention": policy.ignore_retention,
+                    "inUse": ids_json(in_use),
+                }),
+            ),
+            Self::Reachability { query, .. } => (
+                "reachability",
+                json!({
+                    "buildId": query.build_id,
+                    "now": query.now_ms,
+                    "kind": kind_name(query.kind),
+                    "open": query.open,
+                    "closed": query.closed,
+                    "unprocessed": query.unprocessed,
+                }),
+            ),
         }
     }
 
@@ -367,9 +453,8 @@ impl Action {
             | Self::InvalidUpdate { expect, .. }
             | Self::RemoveBuildIds { expect, .. }
             | Self::ClearTombstones { expect }
-            | Self::PersistUnknownBuildId { expect, .. } => {
-                expect.as_ref().map(UpdateExpectation::to_json)
-            }
+            | Self::PersistUnknownBuildId { expect, .. }
+            | Self::MergeReplica { expect, .. } => expect.as_ref().map(UpdateExpectation::to_json),
             Self::Sets(_) | Self::Limits(_) | Self::Start(_) | Self::Mark(_) => None,
             Self::Resolve { expect, .. } => expect.as_ref().map(target_json),
             Self::Poll { expect, .. } => expect.as_ref().map(PollExpectation::to_json),
@@ -379,6 +464,12 @@ impl Action {
                 expect.as_ref().map(StickyExpectation::to_json)
             }
             Self::View { expect, .. } => expect.as_ref().map(|sets| sets_json(sets)),
+            Self::ReceiveReplica { expect, .. } | Self::GcPlan { expect, .. } => {
+                expect.as_ref().map(|ids| ids_json(ids))
+            }
+            Self::Reachability { expect, .. } => {
+                expect.as_ref().map(|found| reachability_json(found))
+            }
         }
     }
 

@@ -19,8 +19,8 @@ fn malformed_steps_are_named_with_their_line() {
     let cases: Vec<(String, &str)> = vec![
         ("{".into(), "line 1: invalid JSON at column 1: EOF while parsing an object"),
         ("[1]".into(), "line 1: a step must be a JSON object, got an array"),
-        ("{}".into(), "line 1: a step needs one action: update, limits, sets, resolve, poll, start, removeBuildIds, clearTombstones, persistUnknownBuildId, mark, deltas, addTask, stickyPoll, stickyAdd or view"),
-        (r#"{"expect": "noop"}"#.into(), "line 1: a step needs one action: update, limits, sets, resolve, poll, start, removeBuildIds, clearTombstones, persistUnknownBuildId, mark, deltas, addTask, stickyPoll, stickyAdd or view"),
+        ("{}".into(), "line 1: a step needs one action: update, limits, sets, resolve, poll, start, removeBuildIds, clearTombstones, persistUnknownBuildId, mark, deltas, addTask, stickyPoll, stickyAdd, view, mergeReplica, receiveReplica, gcPlan or reachability"),
+        (r#"{"expect": "noop"}"#.into(), "line 1: a step needs one action: update, limits, sets, resolve, poll, start, removeBuildIds, clearTombstones, persistUnknownBuildId, mark, deltas, addTask, stickyPoll, stickyAdd, view, mergeReplica, receiveReplica, gcPlan or reachability"),
         (r#"{"pol": "1"}"#.into(), r#"line 1: unknown key "pol""#),
         (r#"{"poll": "1", "sets": []}"#.into(), "line 1: a step has one action, got sets and poll"),
         (r#"{"poll": "1", "poll": "2"}"#.into(), r#"line 1: invalid JSON at column 20: duplicate key "poll""#),
@@ -440,4 +440,138 @@ fn v2_malformed_steps_are_named_with_their_line() {
         .map(|(text, _)| format!("{text}\n  => {}", problem(text)))
         .collect();
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Stored data with one set `[1.0]` stamped at wall time 5 on cluster 1, then `[2.0]` at 6.
+const TWO_SETS: &str = r#"{"versionSets": [{"setIds": ["0P9ZdLaqUs9WK-pZIYQM"], "buildIds": [{"id": "1.0", "state": "STATE_ACTIVE", "stateUpdateTimestamp": {"wallClock": 5, "version": 0, "clusterId": 1}, "becameDefaultTimestamp": {"wallClock": 5, "version": 0, "clusterId": 1}}], "becameDefaultTimestamp": {"wallClock": 5, "version": 0, "clusterId": 1}}, {"setIds": ["2EvbNNTu70A0135UA_hQ"], "buildIds": [{"id": "2.0", "state": "STATE_ACTIVE", "stateUpdateTimestamp": {"wallClock": 6, "version": 0, "clusterId": 1}, "becameDefaultTimestamp": {"wallClock": 6, "version": 0, "clusterId": 1}}], "becameDefaultTimestamp": {"wallClock": 6, "version": 0, "clusterId": 1}}]}"#;
+
+#[test]
+fn replication_steps_read_run_and_write_back() {
+    let text = format!(
+        r#"
+{{"update": {{"addNewBuildIdInNewDefaultSet": "1.0"}}, "now": 5}}
+{{"mergeReplica": {{"data": {TWO_SETS}, "clusterId": 2}}, "expect": "changed"}}
+{{"mergeReplica": {{"data": {TWO_SETS}}}, "expect": "noop"}}
+{{"sets": [["1.0"], ["2.0"]]}}
+{{"gcPlan": {{"now": 3600006, "retentionMs": 0, "inUse": []}}, "expect": ["1.0"]}}
+{{"gcPlan": {{"now": 3600006, "inUse": ["1.0"]}}, "expect": []}}
+{{"gcPlan": {{"now": 3600004, "minSinceDefaultMs": 3600000}}, "expect": []}}
+{{"gcPlan": {{"now": 3600006, "retentionMs": 3600002, "ignoreRetention": true}}, "expect": ["1.0"]}}
+{{"reachability": {{"buildId": "2.0", "now": 10}}, "expect": ["NEW_WORKFLOWS"]}}
+{{"reachability": {{"buildId": "1.0", "now": 300006, "kind": "TASK_REACHABILITY_OPEN_WORKFLOWS", "open": ["1.0"]}}, "expect": ["OPEN_WORKFLOWS"]}}
+{{"reachability": {{"buildId": "1.0", "now": 300004, "kind": "CLOSED_WORKFLOWS", "open": ["1.0"], "closed": []}}, "expect": ["NEW_WORKFLOWS"]}}
+{{"reachability": {{"buildId": "", "now": 10, "open": [""]}}, "expect": ["NEW_WORKFLOWS", "EXISTING_WORKFLOWS"]}}
+{{"reachability": {{"buildId": "9.9", "now": 10, "unprocessed": true}}, "expect": []}}
+{{"removeBuildIds": ["1.0"], "now": 20}}
+{{"receiveReplica": {{"data": {TWO_SETS}, "inUse": ["1.0"]}}, "now": 30, "expect": []}}
+{{"sets": [["2.0"]]}}
+"#
+    );
+    let steps = parse(text.as_bytes()).unwrap();
+    let report = run(&steps);
+    let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
+    assert_eq!(failures, Vec::<String>::new());
+    assert_eq!(report.passed, 15);
+    // The merged value stays on the local cluster, whatever the replica's.
+    assert_eq!(report.state.cluster_id(), 0);
+    for step in &steps {
+        let line = step.to_json(true).to_string();
+        let again = parse_step(&line).unwrap();
+        assert_eq!(again.action, step.action, "{line}");
+        assert_eq!(again.now, step.now, "{line}");
+    }
+}
+
+#[test]
+fn receiving_a_replica_revives_what_is_still_in_use() {
+    // Here 1.0 still runs workflows; the replica deleted it at wall time 7.
+    let deleted = TWO_SETS.replacen(
+        r#""state": "STATE_ACTIVE", "stateUpdateTimestamp": {"wallClock": 5"#,
+        r#""state": "STATE_DELETED", "stateUpdateTimestamp": {"wallClock": 7"#,
+        1,
+    );
+    let text = format!(
+        r#"
+{{"start": {{"data": {TWO_SETS}, "clusterId": 3}}}}
+{{"receiveReplica": {{"data": {deleted}, "clusterId": 1, "inUse": ["1.0"]}}, "now": 8, "expect": ["1.0"]}}
+{{"sets": [["1.0"], ["2.0"]]}}
+{{"receiveReplica": {{"data": {deleted}}}, "now": 9, "expect": []}}
+{{"sets": [["1.0"], ["2.0"]]}}
+"#
+    );
+    let report = run(&parse(text.as_bytes()).unwrap());
+    let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
+    assert_eq!(failures, Vec::<String>::new());
+    // The revival is stamped after the deletion, on the local cluster.
+    let stamp = report.state.record("1.0").unwrap().state_update_timestamp();
+    assert_eq!((stamp.wall_clock, stamp.cluster_id), (8, 3));
+}
+
+#[test]
+fn replication_malformed_steps_are_named_with_their_line() {
+    let cases: Vec<(&str, &str)> = vec![
+        (
+            r#"{"mergeReplica": {"data": {}, "inUse": []}}"#,
+            "line 1: mergeReplica.inUse: unknown field `inUse`, expected `data` or `clusterId`",
+        ),
+        (
+            r#"{"mergeReplica": {"data": {"versionSets": [{"setIds": [], "buildIds": []}]}}}"#,
+            "line 1: mergeReplica.data: invalid versioning data: versionSets[0].setIds: a set needs at least one set ID (and 2 more)",
+        ),
+        (
+            r#"{"mergeReplica": {"data": {}}, "now": 3}"#,
+            "line 1: a mergeReplica step takes no now",
+        ),
+        (
+            r#"{"mergeReplica": {"data": {}}, "expect": []}"#,
+            r#"line 1: expect: expected "changed" or "noop", got an array"#,
+        ),
+        (
+            r#"{"receiveReplica": {"data": {}, "inUse": [""]}}"#,
+            "line 1: receiveReplica.inUse[0]: build ID must not be empty",
+        ),
+        (
+            r#"{"receiveReplica": {"data": {}}, "expect": "noop"}"#,
+            r#"line 1: expect: expected an array of build IDs, got "noop""#,
+        ),
+        (r#"{"gcPlan": {}}"#, "line 1: gcPlan: missing field `now`"),
+        (
+            r#"{"gcPlan": {"now": 1, "used": []}}"#,
+            "line 1: gcPlan.used: unknown field `used`, expected one of `now`, `minSinceDefaultMs`, `retentionMs`, `ignoreRetention`, `inUse`",
+        ),
+        (
+            r#"{"gcPlan": {"now": 1}, "expect": [1]}"#,
+            "line 1: expect[0]: expected a build ID string, got 1",
+        ),
+        (
+            r#"{"reachability": {"now": 1}}"#,
+            "line 1: reachability: missing field `buildId`",
+        ),
+        (
+            r#"{"reachability": {"buildId": "1", "now": 1, "kind": "OPEN"}}"#,
+            r#"line 1: reachability.kind: expected UNSPECIFIED, NEW_WORKFLOWS, EXISTING_WORKFLOWS, OPEN_WORKFLOWS or CLOSED_WORKFLOWS, got "OPEN""#,
+        ),
+        (
+            r#"{"reachability": {"buildId": "1", "now": 1}, "expect": ["UNSPECIFIED"]}"#,
+            r#"line 1: expect[0]: expected NEW_WORKFLOWS, EXISTING_WORKFLOWS, OPEN_WORKFLOWS or CLOSED_WORKFLOWS, got "UNSPECIFIED""#,
+        ),
+        (
+            r#"{"reachability": {"buildId": "1", "now": 1}, "expect": "unreachable"}"#,
+            r#"line 1: expect: expected an array of reachability kinds, got "unreachable""#,
+        ),
+    ];
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter(|(text, expected)| problem(text) != *expected)
+        .map(|(text, _)| format!("{text}\n  => {}", problem(text)))
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    let long = format!(
+        r#"{{"reachability": {{"buildId": "1", "now": 1, "closed": ["{}"]}}}}"#,
+        "x".repeat(256)
+    );
+    assert_eq!(
+        problem(&long),
+        "line 1: reachability.closed[0]: build ID must be at most 255 bytes"
+    );
 }

@@ -14,7 +14,7 @@ use super::update::change_expectation;
 use crate::{BuildId, BuildIdDeltas, SetId, VersionSets, VersioningData};
 
 /// Reads `value` (found at `path`) as `T` through serde; a message names the exact path.
-fn typed<T: DeserializeOwned>(value: &Value, path: &str) -> Result<T, String> {
+pub(crate) fn typed<T: DeserializeOwned>(value: &Value, path: &str) -> Result<T, String> {
     serde_path_to_error::deserialize(value).map_err(|error| {
         let inner = error.path().to_string();
         let at = if inner == "." {

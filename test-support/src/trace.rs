@@ -7,9 +7,25 @@
 //! (`model`), which decides independently which expectations hold, so the lines the
 //! runner reports as failed, the number that passed, and the sets left at the end must all
 //! match.
+//!
+//! The model has logical ticks instead of hybrid logical clocks and names sets after build
+//! IDs instead of hashes. A `start` state is translated into it (each distinct timestamp
+//! becomes a tick, in order; each set ID becomes the build ID it hashes from), when that
+//! translation is exact: every set ID's build ID occurs in the trace, and no two sets, nor
+//! two build IDs of one set, share a became-default timestamp (the model orders such ties
+//! its own way). `addTask` hashes the model's set names with the crate's `SetId` (the hash
+//! is pinned by its own vectors); the model decides which set. The replication steps
+//! (`mergeReplica`, `receiveReplica`, `gcPlan`, `reachability`) are not modelled: they
+//! depend on the real clocks (wall-time thresholds, the merge's timestamp order) that the
+//! model abstracts away. Traces the model cannot replay get the count and validity checks.
 
-use version_sets::trace::{self, Action, PollExpectation, StickyExpectation, UpdateExpectation};
-use version_sets::{BuildId, Limits, Target, Update, VersionSets, VersioningIntent};
+use std::collections::{BTreeSet, HashMap};
+
+use serde_json::Value;
+use version_sets::trace::{
+    self, Action, PollExpectation, StickyExpectation, TaskQueueExpectation, UpdateExpectation,
+};
+use version_sets::{BuildId, Hlc, Limits, SetId, Target, Update, VersionSets, VersioningIntent};
 
 use crate::model::{self, Model};
 
@@ -19,11 +35,17 @@ pub fn run(data: &[u8]) {
             let lines: Vec<usize> = steps.iter().map(|step| step.line).collect();
             assert_eq!(lines, content_lines(data), "steps vs content lines");
             let report = trace::run(&steps);
-            if steps.iter().all(|step| modelled(&step.action)) {
-                check_report(&steps, &report);
+            let names = names(&steps);
+            let translatable = steps.iter().all(|step| match &step.action {
+                Action::Start(state) => loaded(state, &names).is_some(),
+                _ => true,
+            });
+            if translatable && steps.iter().all(|step| modelled(&step.action)) {
+                check_report(&steps, &report, &names);
             } else {
-                // The model has no `start`, deltas or dispatch lookups beyond poll: the
-                // runner's counts must still add up, and its state must be valid.
+                // The model has no clocks for the replication steps, and some loaded
+                // states do not translate: the runner's counts must still add up, and its
+                // state must be valid.
                 assert!(
                     report.passed + report.failed() <= steps.len(),
                     "more verdicts than steps"
@@ -108,7 +130,112 @@ fn modelled(action: &Action) -> bool {
             | Action::View { .. }
             | Action::StickyPoll { .. }
             | Action::StickyAdd { .. }
+            | Action::Start(_)
+            | Action::Mark(_)
+            | Action::Deltas { .. }
+            | Action::AddTask { .. }
     )
+}
+
+/// Every string in the trace: the candidates for the build ID a set ID hashes from.
+fn names(steps: &[trace::Step]) -> BTreeSet<String> {
+    fn walk(value: &Value, names: &mut BTreeSet<String>) {
+        match value {
+            Value::String(text) => {
+                names.insert(text.clone());
+            }
+            Value::Array(items) => items.iter().for_each(|item| walk(item, names)),
+            Value::Object(map) => map.values().for_each(|item| walk(item, names)),
+            _ => {}
+        }
+    }
+    let mut names = BTreeSet::new();
+    for step in steps {
+        walk(&step.to_json(true), &mut names);
+    }
+    names
+}
+
+/// A loaded state as the model holds it, when the translation is exact (see the module
+/// docs): each distinct timestamp a tick in order (the zero clock tick 0, as the model
+/// stamps a persisted set), each set ID the build ID it hashes from.
+fn loaded(state: &VersionSets, names: &BTreeSet<String>) -> Option<Model> {
+    let mut stamps: Vec<Hlc> = Vec::new();
+    for set in state.sets() {
+        stamps.push(set.became_default_timestamp());
+        for record in set.build_ids() {
+            stamps.push(record.became_default_timestamp());
+            stamps.push(record.state_update_timestamp());
+        }
+    }
+    stamps.sort();
+    stamps.dedup();
+    let offset = u64::from(stamps.first() != Some(&Hlc::default()));
+    let tick = |stamp: Hlc| stamps.binary_search(&stamp).ok().map(|i| i as u64 + offset);
+    let hashes: HashMap<String, &String> = names
+        .iter()
+        .filter_map(|name| BuildId::new(name).ok().map(|id| (name, id)))
+        .map(|(name, id)| (SetId::for_build_id(&id).as_str().to_owned(), name))
+        .collect();
+    let mut sets = Vec::new();
+    for set in state.sets() {
+        let mut members = Vec::new();
+        for record in set.build_ids() {
+            members.push(model::Member {
+                id: record.id().as_str().to_owned(),
+                deleted: !record.is_active(),
+                bdt: tick(record.became_default_timestamp())?,
+                sut: tick(record.state_update_timestamp())?,
+            });
+        }
+        let mut bdts: Vec<u64> = members.iter().map(|m| m.bdt).collect();
+        bdts.sort_unstable();
+        bdts.dedup();
+        if bdts.len() != members.len() {
+            return None;
+        }
+        let named_after = set
+            .set_ids()
+            .map(|id| hashes.get(id.as_str()).map(|name| (*name).clone()))
+            .collect::<Option<Vec<String>>>()?;
+        sets.push(model::Set {
+            members,
+            bdt: tick(set.became_default_timestamp())?,
+            named_after,
+        });
+    }
+    let mut set_bdts: Vec<u64> = sets.iter().map(|set| set.bdt).collect();
+    set_bdts.sort_unstable();
+    set_bdts.dedup();
+    if set_bdts.len() != sets.len() {
+        return None;
+    }
+    Some(Model {
+        sets,
+        tick: stamps.len() as u64 + offset - 1,
+        ..Model::default()
+    })
+}
+
+/// The queue `addTask` names on the model: the primary (smallest) set ID of the set.
+fn primary(set: &model::Set) -> SetId {
+    let hashes = set
+        .named_after
+        .iter()
+        .filter_map(|name| BuildId::new(name).ok())
+        .map(|id| SetId::for_build_id(&id).as_str().to_owned());
+    SetId::from_stored(hashes.min().unwrap_or_default())
+}
+
+/// The build IDs active in the model, sorted.
+fn active(model: &Model) -> BTreeSet<String> {
+    model
+        .sets
+        .iter()
+        .flat_map(|set| &set.members)
+        .filter(|m| !m.deleted)
+        .map(|m| m.id.clone())
+        .collect()
 }
 
 /// Whether a change's outcome is the one expected (`None`: no expectation).
@@ -124,8 +251,9 @@ fn change_holds(expect: &Option<UpdateExpectation>, outcome: model::Outcome) -> 
 
 /// The model's verdict on every step, compared with the runner's report.
 #[track_caller]
-fn check_report(steps: &[trace::Step], report: &trace::Report) {
+fn check_report(steps: &[trace::Step], report: &trace::Report, names: &BTreeSet<String>) {
     let mut model = Model::default();
+    let mut marks: HashMap<&str, Model> = HashMap::new();
     let mut failed = Vec::new();
     let mut passed = 0;
     for step in steps {
@@ -215,6 +343,47 @@ fn check_report(steps: &[trace::Step], report: &trace::Report) {
                     StickyExpectation::StickyWorkerUnavailable => refused,
                     StickyExpectation::NewerBuildExists(_) => false,
                 }
+            }),
+            Action::Start(state) => {
+                // `run` checked that it translates.
+                model = loaded(state, names).unwrap_or_default();
+                None
+            }
+            Action::Mark(name) => {
+                marks.insert(name, model.clone());
+                None
+            }
+            Action::Deltas { since, expect } => expect.as_ref().map(|expect| {
+                let ids = |ids: &[BuildId]| -> Vec<String> {
+                    ids.iter().map(|id| id.as_str().to_owned()).collect()
+                };
+                marks.get(since.as_str()).is_some_and(|before| {
+                    let (then, now) = (active(before), active(&model));
+                    ids(&expect.added) == now.difference(&then).cloned().collect::<Vec<_>>()
+                        && ids(&expect.removed)
+                            == then.difference(&now).cloned().collect::<Vec<_>>()
+                })
+            }),
+            Action::AddTask { build_id, expect } => expect.as_ref().map(|expect| {
+                let got = match build_id {
+                    None => model
+                        .sets
+                        .last()
+                        .map_or(TaskQueueExpectation::Unversioned, |set| {
+                            TaskQueueExpectation::Set(primary(set))
+                        }),
+                    Some(id) => match model.find(id.as_str()) {
+                        Some((set, _)) => TaskQueueExpectation::Set(
+                            model
+                                .sets
+                                .get(set)
+                                .map(primary)
+                                .unwrap_or_else(|| SetId::from_stored("")),
+                        ),
+                        None => TaskQueueExpectation::Guessed(SetId::for_build_id(id)),
+                    },
+                };
+                got == *expect
             }),
             // A new action needs a model verdict here; until then, say so loudly. (Needed
             // while `Action` is `#[non_exhaustive]`, unreachable when it is not.)

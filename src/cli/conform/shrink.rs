@@ -142,19 +142,44 @@ fn simplifications(line: &Value) -> Vec<Value> {
             }
         }
     }
-    if let Some(ids) = map.get("removeBuildIds").and_then(Value::as_array) {
-        for skip in 0..ids.len().saturating_sub(1) {
-            let fewer: Vec<Value> = ids
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i != skip)
-                .map(|(_, id)| id.clone())
-                .collect();
-            let key = "removeBuildIds".to_owned();
-            simpler.extend(replaced(line, &[&key], Value::Array(fewer)));
+    let remove = "removeBuildIds".to_owned();
+    if let Some(ids) = map.get(&remove).and_then(Value::as_array) {
+        // A removal of nothing is a step of its own kind (a no-op): keep one.
+        for fewer in one_fewer(ids, 1) {
+            simpler.extend(replaced(line, &[&remove], fewer));
+        }
+    }
+    // The inline answers of the replication steps: one build ID fewer in use, with open or
+    // with closed workflows.
+    for action in ["receiveReplica", "gcPlan", "reachability"] {
+        let action = action.to_owned();
+        for list in ["inUse", "open", "closed"] {
+            let list = list.to_owned();
+            let ids = map.get(&action).and_then(|body| body.get(&list));
+            if let Some(ids) = ids.and_then(Value::as_array) {
+                for fewer in one_fewer(ids, 0) {
+                    simpler.extend(replaced(line, &[&action, &list], fewer));
+                }
+            }
         }
     }
     simpler
+}
+
+/// `items` without one of them, for each one, as long as at least `keep` are left.
+fn one_fewer(items: &[Value], keep: usize) -> Vec<Value> {
+    (0..items.len().saturating_sub(keep))
+        .map(|skip| {
+            Value::Array(
+                items
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != skip)
+                    .map(|(_, item)| item.clone())
+                    .collect(),
+            )
+        })
+        .collect()
 }
 
 /// `line` with the value at the path of object keys `path` replaced by `new`.
@@ -179,7 +204,20 @@ fn reparse(lines: &[Value]) -> Option<Vec<Step>> {
 fn not_an_id(key: Option<&str>) -> bool {
     matches!(
         key,
-        Some("intent" | "mark" | "deltas" | "error" | "message" | "setId" | "guessedSetId")
+        Some(
+            "intent"
+                | "mark"
+                | "deltas"
+                | "error"
+                | "message"
+                | "setId"
+                | "guessedSetId"
+                | "kind"
+                | "setIds"
+                | "state"
+                | "wallClock"
+                | "clusterId"
+        )
     )
 }
 
@@ -240,8 +278,19 @@ mod tests {
             None,
             &mut ids,
         );
-        // In key order: `expect` before the action.
-        assert_eq!(ids, ["1.1", "1.0", "2.0"]);
+        build_ids(
+            &json!({"reachability": {"buildId": "3.0", "kind": "OPEN_WORKFLOWS"}, "expect": ["OPEN_WORKFLOWS"]}),
+            None,
+            &mut ids,
+        );
+        build_ids(
+            &json!({"mergeReplica": {"data": {"versionSets": [{"setIds": ["H"], "buildIds": [{"id": "4.0", "state": "STATE_ACTIVE", "stateUpdateTimestamp": {"wallClock": "5", "version": 0, "clusterId": "1"}}]}]}, "clusterId": 1}}),
+            None,
+            &mut ids,
+        );
+        // In key order: `expect` before the action. A reachability answer looks like a
+        // build ID to this walk (renaming it only makes a candidate that does not parse).
+        assert_eq!(ids, ["1.1", "1.0", "2.0", "OPEN_WORKFLOWS", "3.0", "4.0"]);
         assert_eq!(
             rename(&line, None, "1.0", "a"),
             json!({"resolve": {"intent": "DEFAULT", "buildId": "a"}, "expect": {"setDefault": "1.1"}})
@@ -272,5 +321,21 @@ mod tests {
             ]
         );
         assert!(simplifications(&json!({"poll": "a"})).is_empty());
+        assert_eq!(
+            simplifications(&json!({"gcPlan": {"now": 1, "inUse": ["a", "b"]}})),
+            [
+                json!({"gcPlan": {"now": 1, "inUse": ["b"]}}),
+                json!({"gcPlan": {"now": 1, "inUse": ["a"]}})
+            ]
+        );
+        assert_eq!(
+            simplifications(
+                &json!({"reachability": {"buildId": "a", "now": 1, "open": [""], "unprocessed": true}})
+            ),
+            [
+                json!({"reachability": {"buildId": "a", "now": 1, "open": [""], "unprocessed": false}}),
+                json!({"reachability": {"buildId": "a", "now": 1, "open": [], "unprocessed": true}})
+            ]
+        );
     }
 }

@@ -91,6 +91,9 @@ pub(super) fn draw(
         Kind::StickyPoll => json!({"stickyPoll": pick(rng, &known)}),
         Kind::StickyAdd => json!({"stickyAdd": pick(rng, &known)}),
         Kind::View => json!({"view": {"maxSets": rng.usize(0..4)}}),
+        Kind::MergeReplica | Kind::ReceiveReplica | Kind::GcPlan | Kind::Reachability => {
+            super::replica::step(rng, state, kind, &known)?
+        }
         Kind::Start => return None,
     };
     trace::parse_step(&value.to_string()).ok()
@@ -129,7 +132,7 @@ fn any_id(rng: &mut fastrand::Rng, known: &[String]) -> String {
 }
 
 /// Three picks in four name a build ID the sets hold (when they hold any).
-fn pick(rng: &mut fastrand::Rng, known: &[String]) -> String {
+pub(super) fn pick(rng: &mut fastrand::Rng, known: &[String]) -> String {
     let existing = match known.is_empty() {
         true => None,
         false if rng.u8(0..4) > 0 => rng.choice(known).cloned(),

@@ -12,6 +12,7 @@ use serde_json::Value;
 use version_sets::trace::{Action, Session, Step};
 
 mod draw;
+mod replica;
 
 use super::{Output, Status};
 
@@ -92,12 +93,16 @@ pub(crate) enum Kind {
     StickyPoll,
     StickyAdd,
     View,
+    MergeReplica,
+    ReceiveReplica,
+    GcPlan,
+    Reachability,
 }
 
 impl Kind {
     /// Every kind, with the weight it is drawn with (`start` is drawn once, first, in one
     /// trace in three).
-    const ALL: [(Self, u32, &'static str); 14] = [
+    const ALL: [(Self, u32, &'static str); 18] = [
         (Self::Start, 0, "start"),
         (Self::Update, 12, "update"),
         (Self::Limits, 1, "limits"),
@@ -112,6 +117,10 @@ impl Kind {
         (Self::StickyPoll, 1, "stickyPoll"),
         (Self::StickyAdd, 1, "stickyAdd"),
         (Self::View, 1, "view"),
+        (Self::MergeReplica, 1, "mergeReplica"),
+        (Self::ReceiveReplica, 1, "receiveReplica"),
+        (Self::GcPlan, 1, "gcPlan"),
+        (Self::Reachability, 2, "reachability"),
     ];
 
     /// A kind by its trace name, for `--only`.
