@@ -55,7 +55,7 @@ mod update;
 mod v2;
 
 pub use json::{JsonError, JsonProblem, read_strict};
-pub use parse::{TraceError, parse, parse_step, parse_updates};
+pub use parse::{ACTIONS, TraceError, parse, parse_step, parse_updates};
 pub use run::{Failure, Report, Session, check, run};
 pub use step::{
     Action, PollExpectation, Reachability, Step, StickyExpectation, TaskQueueExpectation,

@@ -10,8 +10,9 @@ use super::update::Request;
 use super::{actions, replication, update, v2};
 use crate::Update;
 
-/// The action keys, in the order messages list them: format v1's, then v2's.
-const ACTIONS: [&str; 19] = [
+/// The action keys a trace step may have (exactly one each), in the order messages list
+/// them: format v1's, then v2's. A JSON object with one of them is a step.
+pub const ACTIONS: [&str; 19] = [
     "update",
     "limits",
     "sets",

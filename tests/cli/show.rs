@@ -212,3 +212,27 @@ fn show_notes_a_trace_whose_expectations_fail() {
             .starts_with("task queue: 1 set, 1 build ID, default build ID deadbeef\n")
     );
 }
+
+/// A trace is told apart by any step kind, v2's included: one that starts from stored data
+/// and tombstones a build ID is shown as the state it leaves.
+#[test]
+fn show_reads_a_trace_that_begins_with_a_v2_step() {
+    let trace = concat!(
+        r#"{"start": {"data": {"versionSets": []}, "clusterId": 2}}"#,
+        "\n",
+        r#"{"update": {"addNewBuildIdInNewDefaultSet": "1.0"}}"#,
+        "\n",
+        r#"{"removeBuildIds": ["1.0"], "now": 5}"#,
+        "\n",
+    );
+    let result = run_with(&["show", "-"], trace.as_bytes());
+    assert_eq!(
+        (result.code, result.out.as_str(), result.err.as_str()),
+        (
+            0,
+            "task queue: 1 set, 1 build ID (1 deleted), default build ID 1.0\n\
+             `-- set 1 (default set)\n    `-- 1.0 (set default, queue default, deleted)\n",
+            ""
+        )
+    );
+}

@@ -24,9 +24,6 @@ use super::input::{self, Input};
 use super::{Output, json};
 use shapes::{ListedSet, Shape};
 
-/// The action keys that mark a line as a trace step.
-const TRACE_ACTIONS: [&str; 5] = ["update", "limits", "sets", "resolve", "poll"];
-
 /// One violation: where, as a JSON path like `versionSets[1].buildIds[0].id`, and what.
 pub(crate) struct Finding {
     pub(crate) path: String,
@@ -192,7 +189,7 @@ fn looks_like_trace(bytes: &[u8]) -> bool {
         return true;
     }
     match serde_json::from_slice::<Value>(first) {
-        Ok(Value::Object(map)) => TRACE_ACTIONS.iter().any(|key| map.contains_key(*key)),
+        Ok(Value::Object(map)) => trace::ACTIONS.iter().any(|key| map.contains_key(*key)),
         _ => false,
     }
 }
