@@ -37,6 +37,12 @@ fn inputs(target: &str) -> Vec<PathBuf> {
     all
 }
 
+/// Whether a seed was grown by the fuzzer and kept by corpus minimisation: libFuzzer names
+/// those by the SHA-1 of their bytes.
+fn is_grown(name: &str) -> bool {
+    name.len() == 40 && name.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// Runs every input of `target`, then fails naming each input that panicked.
 #[track_caller]
 fn replay(target: &str, run: fn(&[u8])) {
@@ -125,7 +131,9 @@ fn trace_seeds_parse_or_fail_as_named() {
                 assert_eq!(report.failed(), 0, "{name}: {:?}", report.failures);
             }
             runs += 1;
-        } else if !name.starts_with("operations-") {
+        } else if !name.starts_with("operations-") && !is_grown(&name) {
+            // The hand-written malformed seeds are refused; inputs the fuzzer grew (named by
+            // their hash) may be anything.
             assert!(parsed.is_err(), "{name} parses");
         }
     }
