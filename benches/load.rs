@@ -4,12 +4,14 @@
 //!
 //! - `json-parse`: `serde_json` alone, the document into a `serde_json::Value`: the speed the
 //!   load is compared with;
+//! - `json-scan`: `serde_json` reading the document into `serde::de::IgnoredAny`, which
+//!   keeps nothing: the parser's own speed on this document, the ceiling of any load;
 //! - `json-load`: the document into a `VersionSets` (deserialised through `from_data`, so
 //!   checked); issue 7: at least 300 MB/s at 100,000 build IDs;
 //! - `validate`: `VersionSets::validate` on the loaded value; issue 7: no slower than the
 //!   parse of its document.
 //!
-//! The first two report throughput in bytes of JSON.
+//! The first three report throughput in bytes of JSON.
 
 mod baseline;
 mod common;
@@ -33,6 +35,13 @@ fn load(c: &mut Criterion) {
         group.throughput(Throughput::Bytes(json.len() as u64));
         group.bench_function(format!("serde_json/{label}"), |b| {
             b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&json)).is_ok());
+        });
+        group.finish();
+
+        let mut group = c.benchmark_group("json-scan");
+        group.throughput(Throughput::Bytes(json.len() as u64));
+        group.bench_function(format!("serde_json/{label}"), |b| {
+            b.iter(|| serde_json::from_str::<serde::de::IgnoredAny>(black_box(&json)).is_ok());
         });
         group.finish();
 

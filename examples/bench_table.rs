@@ -234,7 +234,7 @@ fn lookups(out: &mut String, results: &BTreeMap<Key, Measured>) {
 ## Lookups
 
 Target: every lookup within 1.5× of a bare `HashMap<String, _>` get on the same number of
-keys (the floor, `hashmap-get`).
+keys (the floor, `hashmap-get`, measured beside each fixture's lookups).
 
 | benchmark | shape | size | crate | baseline | baseline ÷ crate | floor | target | met |
 | --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |
@@ -247,7 +247,7 @@ keys (the floor, `hashmap-get`).
                     continue;
                 };
                 let theirs = get(results, group, "baseline", shape, size);
-                let floor = get(results, "hashmap-get", "floor", "any", size);
+                let floor = get(results, "hashmap-get", "floor", shape, size);
                 let verdict = Verdict(floor.map(|floor| {
                     (
                         format!("≤ {}", time(1.5 * floor.median_ns)),
@@ -400,6 +400,15 @@ fn mix(out: &mut String, results: &BTreeMap<Key, Measured>) {
     }
 }
 
+/// A document size in kB or MB.
+fn bytes(n: f64) -> String {
+    if n < 1e6 {
+        format!("{:.1} kB", n / 1e3)
+    } else {
+        format!("{:.1} MB", n / 1e6)
+    }
+}
+
 fn megabytes_per_second(m: &Measured) -> Option<f64> {
     m.throughput.map(|bytes| bytes / m.median_ns * 1e3)
 }
@@ -409,17 +418,19 @@ fn load(out: &mut String, results: &BTreeMap<Key, Measured>) {
         "
 ## Loading and checking
 
-`json-parse` is `serde_json` alone into a `serde_json::Value`; `json-load` the same document
-into a `VersionSets` (checked); `validate` checks a loaded value. Targets: `json-load` at
-least 300 MB/s at 100,000 build IDs; `validate` no slower than the parse.
+`json-parse` is `serde_json` alone into a `serde_json::Value`; `json-scan` is `serde_json`
+reading the document and keeping nothing (`IgnoredAny`), the parser's ceiling; `json-load`
+the same document into a `VersionSets` (checked); `validate` checks a loaded value. Targets:
+`json-load` at least 300 MB/s at 100,000 build IDs; `validate` no slower than the parse.
 
-| benchmark | shape | size | JSON | parse | load | load MB/s | parse MB/s | validate | validate ÷ parse | target | met |
-| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |
+| benchmark | shape | size | JSON | parse | load | load MB/s | parse MB/s | scan MB/s | validate | validate ÷ parse | target | met |
+| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |
 ",
     );
     for shape in SHAPES {
         for size in SIZES {
             let parse = get(results, "json-parse", "serde_json", shape, size);
+            let scan = get(results, "json-scan", "serde_json", shape, size);
             let loaded = get(results, "json-load", "crate", shape, size);
             let validate = get(results, "validate", "crate", shape, size);
             if parse.is_none() && loaded.is_none() && validate.is_none() {
@@ -440,12 +451,13 @@ least 300 MB/s at 100,000 build IDs; `validate` no slower than the parse.
             let json_bytes = parse.or(loaded).and_then(|m| m.throughput);
             let _ = writeln!(
                 out,
-                "| json | {shape} | {size} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                json_bytes.map_or("—".to_owned(), |b| format!("{:.1} kB", b / 1e3)),
+                "| json | {shape} | {size} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                json_bytes.map_or("—".to_owned(), bytes),
                 opt_time(parse),
                 opt_time(loaded),
                 rate(loaded).map_or("—".to_owned(), |r| format!("{r:.0}")),
                 rate(parse).map_or("—".to_owned(), |r| format!("{r:.0}")),
+                rate(scan).map_or("—".to_owned(), |r| format!("{r:.0}")),
                 opt_time(validate),
                 parse.zip(validate).map_or("—".to_owned(), |(p, v)| format!(
                     "{:.2}",

@@ -139,10 +139,10 @@ impl Fixture {
         &self.sets[self.sets.len() - 1 - back]
     }
 
-    /// The members of the set in the middle of the queue: what a linear scan finds after
-    /// looking at half of the data.
-    pub(crate) fn middle(&self) -> &[BuildId] {
-        &self.sets[self.sets.len() / 2]
+    /// The build ID in the middle of the queue (number `size / 2`): what a linear scan finds
+    /// after looking at half of the data. Not its set's default, except in singletons.
+    pub(crate) fn middle_id(&self) -> &BuildId {
+        self.id(self.size / 2)
     }
 
     /// The queue's default build ID.
