@@ -327,8 +327,9 @@ fn builds(out: &mut String, results: &BTreeMap<Key, Measured>) {
 Per add: the median divided by the number of adds. `build-set` builds a set of n members
 from nothing; `build-set-tail` times the last 10 adds to a set of n members (the cost of an
 add when the set is largest, which bounds the per-add cost of the whole build). Target: a
-100,000-member set costs ≤ 2 µs per add (`build-set-tail` at 100,000), and no add is slower
-than the baseline's.
+100,000-member set costs ≤ 2 µs per add (both rows at 100,000; the baseline, which copies
+the state on every add, is left out of the full build there), and no add is slower than
+the baseline's.
 
 | benchmark | shape | size | crate per add | baseline per add | baseline ÷ crate | target | met |
 | --- | --- | ---: | ---: | ---: | ---: | --- | --- |
@@ -341,7 +342,7 @@ than the baseline's.
             };
             let theirs = get(results, group, "baseline", "one-set", size);
             let per_add = |m: &Measured| m.median_ns / m.throughput.unwrap_or(1.0).max(1.0);
-            let limit = (group == "build-set-tail" && size == 100_000).then_some(2_000.0);
+            let limit = (size == 100_000).then_some(2_000.0);
             let theirs_per_add = theirs.map(|t| Measured {
                 median_ns: per_add(t),
                 throughput: None,

@@ -130,7 +130,7 @@ pub use replication::{
     Namespace, ReachabilityError, ReachabilityType, Received, Removal, StatusFilter,
     TaskReachability, VisibilityQuery,
 };
-pub use routing::{DispatchQueue, NewerBuildExists, StickyWorkerUnavailable};
+pub use routing::{DispatchQueue, GuessedSet, NewerBuildExists, StickyWorkerUnavailable};
 pub use routing::{Resolution, Target, TargetQueue, VersioningIntent};
 pub use set::{BuildIdRecord, BuildIdState, BuildIds, CompatibleSet, Sets};
 pub use set_id::SetId;

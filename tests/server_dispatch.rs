@@ -99,14 +99,14 @@ fn test_link_to_nonexistent_compatible_version_returns_not_found() {
 #[test]
 fn test_dispatch_new_workflow_start_worker_first() {
     let mut sets = VersionSets::new();
-    let guessed = sets.poll("v1").unwrap().set_id().cloned();
+    let guessed = sets.poll("v1").unwrap().set_id();
     assert_eq!(
         guessed.as_ref().map(|s| s.as_str().to_owned()),
         Some(h("v1"))
     );
     sets.apply(&add_default("v1"), 1, Limits::NONE).unwrap();
     assert!(matches!(sets.poll("v1"), Ok(DispatchQueue::Set(_))));
-    assert_eq!(sets.poll("v1").unwrap().set_id().cloned(), guessed);
+    assert_eq!(sets.poll("v1").unwrap().set_id(), guessed);
     assert_eq!(resolve(&sets, Default, None, true), set_default("v1"));
 }
 
@@ -327,7 +327,7 @@ fn test_demoted_match() {
     // A task for `build0` goes to the very set `build1` polls.
     assert_eq!(
         sets.add_task(Some("build0")).set_id(),
-        Some(set.primary_set_id())
+        Some(set.primary_set_id().clone())
     );
 }
 

@@ -12,18 +12,37 @@ pub enum DispatchQueue<'a> {
     /// The queue of a compatible set: its [primary set ID](CompatibleSet::primary_set_id).
     /// Pollers also drain the [demoted IDs](CompatibleSet::demoted_set_ids).
     Set(CompatibleSet<'a>),
-    /// A build ID that no set holds: the set ID it would have, [`SetId::for_build_id`]. (The
-    /// server then routes such work to a queue of that exact build ID.)
-    Guessed(SetId),
+    /// A build ID that no set holds, queued under the set ID it would have. (The server then
+    /// routes such work to a queue of that exact build ID.)
+    Guessed(GuessedSet<'a>),
+}
+
+/// A build ID that no set holds. Its set ID, a hash, is computed only when asked for, so a
+/// lookup of an unknown build ID costs one probe of the index and nothing more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GuessedSet<'a> {
+    build_id: &'a str,
+}
+
+impl<'a> GuessedSet<'a> {
+    /// The build ID that was looked up.
+    pub fn build_id(&self) -> &'a str {
+        self.build_id
+    }
+
+    /// The set ID the build ID would have: [`SetId::for_build_id`].
+    pub fn set_id(&self) -> SetId {
+        SetId::for_text(self.build_id)
+    }
 }
 
 impl DispatchQueue<'_> {
     /// The set ID the work is queued under; `None` when unversioned.
-    pub fn set_id(&self) -> Option<&SetId> {
+    pub fn set_id(&self) -> Option<SetId> {
         match self {
             Self::Unversioned => None,
-            Self::Set(set) => Some(set.primary_set_id()),
-            Self::Guessed(id) => Some(id),
+            Self::Set(set) => Some(set.primary_set_id().clone()),
+            Self::Guessed(guess) => Some(guess.set_id()),
         }
     }
 }
@@ -77,10 +96,13 @@ impl VersionSets {
     /// assert_eq!(refused.to_string(), r#"Task queue has a newer compatible build: "1.1""#);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn poll(&self, build_id: impl AsRef<str>) -> Result<DispatchQueue<'_>, NewerBuildExists> {
+    pub fn poll<'a>(
+        &'a self,
+        build_id: &'a (impl AsRef<str> + ?Sized),
+    ) -> Result<DispatchQueue<'a>, NewerBuildExists> {
         let build_id = build_id.as_ref();
         match self.set_default_handle(build_id) {
-            None => Ok(DispatchQueue::Guessed(SetId::for_text(build_id))),
+            None => Ok(DispatchQueue::Guessed(GuessedSet { build_id })),
             Some((set, true)) => Ok(DispatchQueue::Set(set)),
             Some((set, false)) => Err(NewerBuildExists {
                 default_build_id: set.default_build_id().clone(),
@@ -98,13 +120,13 @@ impl VersionSets {
     /// assert_eq!(VersionSets::new().add_task(None), DispatchQueue::Unversioned);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn add_task(&self, build_id: Option<&str>) -> DispatchQueue<'_> {
+    pub fn add_task<'a>(&'a self, build_id: Option<&'a str>) -> DispatchQueue<'a> {
         match build_id {
             None => self
                 .default_set()
                 .map_or(DispatchQueue::Unversioned, DispatchQueue::Set),
             Some(id) => self.set_of(id).map_or_else(
-                || DispatchQueue::Guessed(SetId::for_text(id)),
+                || DispatchQueue::Guessed(GuessedSet { build_id: id }),
                 DispatchQueue::Set,
             ),
         }
@@ -116,7 +138,7 @@ impl VersionSets {
     /// # Errors
     /// [`NewerBuildExists`] when `build_id` is in a set but is not its default.
     pub fn sticky_poll(&self, build_id: impl AsRef<str>) -> Result<(), NewerBuildExists> {
-        self.poll(build_id).map(|_| ())
+        self.poll(build_id.as_ref()).map(|_| ())
     }
 
     /// Whether a task for `build_id` may go to that worker's sticky queue
@@ -125,7 +147,7 @@ impl VersionSets {
     /// # Errors
     /// [`StickyWorkerUnavailable`] when `build_id` is in a set but is not its default.
     pub fn sticky_add(&self, build_id: impl AsRef<str>) -> Result<(), StickyWorkerUnavailable> {
-        self.poll(build_id)
+        self.poll(build_id.as_ref())
             .map(|_| ())
             .map_err(|_| StickyWorkerUnavailable)
     }

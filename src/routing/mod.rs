@@ -4,5 +4,5 @@
 mod dispatch;
 mod resolve;
 
-pub use dispatch::{DispatchQueue, NewerBuildExists, StickyWorkerUnavailable};
+pub use dispatch::{DispatchQueue, GuessedSet, NewerBuildExists, StickyWorkerUnavailable};
 pub use resolve::{Resolution, Target, TargetQueue, VersioningIntent};

@@ -215,7 +215,7 @@ impl Session {
                     DispatchQueue::Set(set) => {
                         TaskQueueExpectation::Set(set.primary_set_id().clone())
                     }
-                    DispatchQueue::Guessed(id) => TaskQueueExpectation::Guessed(id),
+                    DispatchQueue::Guessed(guess) => TaskQueueExpectation::Guessed(guess.set_id()),
                 }
                 .to_json(),
             ),

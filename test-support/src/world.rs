@@ -671,8 +671,17 @@ impl World {
             (Ok(DispatchQueue::Set(set)), model::Poll::Accepted) => {
                 assert_eq!(Some(set.primary_set_id().as_str()), primary.as_deref());
             }
-            (Ok(DispatchQueue::Guessed(set_id)), model::Poll::Unknown) => {
-                assert_eq!(set_id.as_str(), guessed, "poll({name:?}) guessed set ID");
+            (Ok(DispatchQueue::Guessed(guess)), model::Poll::Unknown) => {
+                assert_eq!(
+                    guess.build_id(),
+                    name,
+                    "poll({name:?}) guessed for another ID"
+                );
+                assert_eq!(
+                    guess.set_id().as_str(),
+                    guessed,
+                    "poll({name:?}) guessed set ID"
+                );
             }
             (Err(refused), model::Poll::NewerBuildExists(default)) => {
                 assert_eq!(refused.default_build_id.as_str(), default);
@@ -694,7 +703,7 @@ impl World {
         );
         let queue = real.add_task(Some(id.as_str()));
         assert_eq!(
-            queue.set_id().map(SetId::as_str),
+            queue.set_id().as_ref().map(SetId::as_str),
             Some(primary.as_deref().unwrap_or(&guessed)),
             "add_task({name:?})"
         );
