@@ -40,11 +40,10 @@ use stamp::Stamp;
 /// record at 56 bytes. Far above any real queue (the server's default limit is 100); the
 /// update limits and loading enforce it. Small in the crate's own tests, so that they can
 /// reach it.
-pub(crate) const CAPACITY: usize = if cfg!(test) {
-    64
-} else {
-    u32::MAX as usize - 1
-};
+pub(crate) const CAPACITY: usize = if cfg!(test) { 64 } else { HANDLES };
+
+/// How many positions a 32-bit handle can name: 0 to `u32::MAX - 1`, stored plus one.
+const HANDLES: usize = u32::MAX as usize;
 
 /// A fast hasher with a fixed seed: the library holds no randomness. (Like every fixed-seed
 /// hasher it can be flooded by keys chosen to collide; the limits keep a real queue small.)
@@ -61,13 +60,17 @@ pub(crate) struct MemberKey(NonZeroU32);
 
 /// The 32-bit form of a position below [`CAPACITY`].
 fn handle(position: usize) -> NonZeroU32 {
-    match u32::try_from(position)
-        .ok()
-        .and_then(|p| NonZeroU32::MIN.checked_add(p))
-    {
+    match try_handle(position) {
         Some(handle) => handle,
         None => unreachable!("version-sets bug: position {position} past the capacity"),
     }
+}
+
+/// The 32-bit form of `position`, if it has one.
+fn try_handle(position: usize) -> Option<NonZeroU32> {
+    u32::try_from(position)
+        .ok()
+        .and_then(|p| NonZeroU32::MIN.checked_add(p))
 }
 
 impl SetKey {
@@ -442,8 +445,10 @@ impl Core {
             self.set(a).became_default_timestamp(),
             self.set(b).became_default_timestamp(),
         );
-        if sa != sb {
-            return sa < sb;
+        match sa.cmp(&sb) {
+            std::cmp::Ordering::Less => return true,
+            std::cmp::Ordering::Greater => return false,
+            std::cmp::Ordering::Equal => {}
         }
         let mut cursor = self.set(a).next;
         while let Some(key) = cursor {

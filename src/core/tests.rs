@@ -198,3 +198,49 @@ fn merging_a_set_with_itself_is_a_loud_bug() {
     let t = sets.stamp(10);
     sets.core.merge_sets(oldest, oldest, t);
 }
+
+#[test]
+fn every_position_below_the_handle_space_has_a_handle() {
+    assert_eq!(try_handle(0).map(NonZeroU32::get), Some(1));
+    assert_eq!(try_handle(HANDLES - 1).map(NonZeroU32::get), Some(u32::MAX));
+    assert_eq!(try_handle(HANDLES), None);
+    assert!(CAPACITY <= HANDLES);
+}
+
+/// Sets tied on their timestamp are ordered by the list: merging the oldest with the newest
+/// of three tied sets walks past the middle one to find which is the older.
+#[test]
+fn merging_tied_sets_finds_the_later_one_past_another_tie() {
+    use crate::{Limits, VersioningData};
+    let t = Hlc {
+        wall_clock: 5,
+        version: 0,
+        cluster_id: 1,
+    };
+    let record = |name: &str| crate::BuildIdData {
+        id: name.into(),
+        state: Some(BuildIdState::Active),
+        state_update_timestamp: Some(t),
+        became_default_timestamp: Some(t),
+    };
+    let set = |name: &str| crate::VersionSetData {
+        set_ids: vec![SetId::for_build_id(&id(name)).as_str().to_owned()],
+        build_ids: vec![record(name)],
+        became_default_timestamp: Some(t),
+    };
+    let data = VersioningData {
+        version_sets: vec![set("a"), set("b"), set("c")],
+    };
+    for (primary, secondary) in [("a", "c"), ("c", "a")] {
+        let mut sets = VersionSets::from_data(&data).unwrap();
+        let merge = Update::merge_sets(id(primary), id(secondary));
+        sets.apply(&merge, 9, Limits::NONE).unwrap();
+        let order: Vec<Vec<String>> = sets
+            .sets()
+            .map(|set| set.build_ids().map(|r| r.id().to_string()).collect())
+            .collect();
+        // The merged set takes the place of the later set, c's, after b.
+        assert_eq!(order.len(), 2, "{primary} <- {secondary}");
+        assert_eq!(order[0], ["b"], "{primary} <- {secondary}");
+    }
+}

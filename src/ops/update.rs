@@ -115,7 +115,7 @@ pub enum Outcome {
 }
 
 /// Per-queue limits, checked on the result of every update, no-ops included. `0` means
-/// no limit of its own; whatever the limits say, a queue holds at most 4,294,967,294 build
+/// no limit of its own; whatever the limits say, a queue holds at most 4,294,967,295 build
 /// IDs (the capacity of the crate's 32-bit handles), and an update past that fails with
 /// [`UpdateError::TooManyBuildIds`](crate::UpdateError::TooManyBuildIds).
 ///
