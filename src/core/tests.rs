@@ -204,7 +204,7 @@ fn every_position_below_the_handle_space_has_a_handle() {
     assert_eq!(try_handle(0).map(NonZeroU32::get), Some(1));
     assert_eq!(try_handle(HANDLES - 1).map(NonZeroU32::get), Some(u32::MAX));
     assert_eq!(try_handle(HANDLES), None);
-    assert!(CAPACITY <= HANDLES);
+    assert_eq!(HANDLES, u32::MAX as usize);
 }
 
 /// Sets tied on their timestamp are ordered by the list: merging the oldest with the newest
