@@ -19,7 +19,11 @@ use super::{Output, Status, state};
 /// after removing them (stored VersioningData proto-JSON, tombstones cleared as in a
 /// single-cluster namespace, or kept with --keep-tombstones, as a multi-cluster namespace
 /// replicates them). Durations are whole numbers with an optional unit: ms, s, m, h, d.
+/// With -o json: `{"removable": [BUILD_ID, ...]}`, or with --apply the same state document.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  version-sets gc state.json --now 1732000000000 --retention 30d --in-use 2.0,2.1"
+)]
 pub(crate) struct Args {
     /// The state (any shape `show` accepts), or - for standard input
     #[arg(value_name = "STATE")]
@@ -72,8 +76,13 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
     let removable: Vec<BuildId> =
         state.removable_build_ids(&policy, |id| in_use.contains(id.as_str()));
     if !args.apply {
-        for id in &removable {
-            output.line(id);
+        if output.json() {
+            let ids: Vec<&str> = removable.iter().map(BuildId::as_str).collect();
+            output.document(&serde_json::json!({ "removable": ids }));
+        } else {
+            for id in &removable {
+                output.line(id);
+            }
         }
         return Status::Ok;
     }

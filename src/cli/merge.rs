@@ -11,8 +11,10 @@ use super::{Output, Status, state};
 /// json`). The merge is a join: the files can be given in any order and the output is the
 /// same, byte for byte. Each STATE is any shape `show` accepts; `-` reads standard input
 /// (once). Per build ID the later state stamp wins (DELETED on a tie); sets that share a
-/// set ID or a build ID become one; sets and build IDs are ordered by timestamp.
+/// set ID or a build ID become one; sets and build IDs are ordered by timestamp. The output
+/// is a JSON document with or without -o json.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  version-sets merge east.json west.json")]
 pub(crate) struct Args {
     /// The replicas to merge (at least two), or - for standard input
     #[arg(required = true, num_args = 2.., value_name = "STATE")]

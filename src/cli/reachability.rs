@@ -20,8 +20,13 @@ use super::{Output, Status, state};
 /// from --in-use (build IDs with open workflows) and --closed (build IDs with closed
 /// ones): comma-separated lists or files with one per line. In them, the word
 /// `unversioned` stands for unversioned workflows and `unprocessed` for workflows that
-/// have not run a task yet; `versioned:ID` is the same as `ID`.
+/// have not run a task yet; `versioned:ID` is the same as `ID`. With -o json:
+/// `{"buildIdReachability": [{"buildId": ID, "reachability": [KIND, ...]}, ...]}`, KIND as the
+/// server spells it (`TASK_REACHABILITY_NEW_WORKFLOWS`), in request order.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  version-sets reachability state.json 2.0 1.0 --now 1732000000000 --in-use 1.0"
+)]
 pub(crate) struct Args {
     /// The task queue's state (any shape `show` accepts), or - for standard input
     #[arg(value_name = "STATE")]
@@ -117,6 +122,17 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
             return Status::BadInput;
         }
     };
+    if output.json() {
+        let answers: Vec<serde_json::Value> = answers
+            .iter()
+            .map(|answer| {
+                let kinds: Vec<&str> = answer.reachability.iter().map(|r| r.as_str()).collect();
+                serde_json::json!({ "buildId": answer.build_id, "reachability": kinds })
+            })
+            .collect();
+        output.document(&serde_json::json!({ "buildIdReachability": answers }));
+        return Status::Ok;
+    }
     for answer in answers {
         let name = if answer.build_id.is_empty() {
             "(unversioned)"

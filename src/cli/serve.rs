@@ -15,8 +15,11 @@ use super::{Output, Status};
 /// observe nothing). A line that is not a step is answered `{"malformed": PROBLEM}` and
 /// changes nothing. docs/conformance.md describes the protocol.
 ///
-/// Example: `version-sets conform --generate 100 -- version-sets serve --stdio`
+/// It always speaks JSON lines, whatever -o says.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  version-sets conform --generate 100 -- version-sets serve --stdio"
+)]
 pub(crate) struct Args {
     /// Talk over standard input and output (the only transport)
     #[arg(long, required = true)]

@@ -178,21 +178,21 @@ fn completions_and_man_page_come_from_the_clap_definitions() {
 
 #[test]
 fn every_help_has_a_worked_example() {
+    // Every subcommand the command lists, so that a new one cannot go without an example.
+    let top = run(&["--help"]).out;
+    let listed: Vec<String> = top
+        .lines()
+        .skip_while(|line| *line != "Commands:")
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_owned)
+        .collect();
+    assert!(listed.len() >= 17, "{top}");
     let mut commands: Vec<Vec<&str>> = vec![vec![]];
-    for name in [
-        "replay",
-        "show",
-        "check",
-        "apply",
-        "update",
-        "resolve",
-        "poll",
-        "add-task",
-        "sticky",
-        "completions",
-        "man",
-    ] {
-        commands.push(vec![name]);
+    for name in &listed {
+        commands.push(vec![name.as_str()]);
     }
     for op in [
         "add-new-default",
@@ -219,4 +219,73 @@ fn every_help_has_a_worked_example() {
             "{args:?}: the example runs something else: {example}"
         );
     }
+}
+
+/// The subcommands that came with replication and conformance print one JSON document with
+/// `-o json`, in the shapes their `--help` documents.
+#[test]
+fn replication_and_conformance_subcommands_print_json() {
+    let gc = run(&[
+        "gc",
+        "tests/data/replication/scavenger.json",
+        "--now",
+        "2592000000",
+        "--retention",
+        "1d",
+        "--in-use",
+        "v3.0",
+        "-o",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&gc.out).unwrap();
+    assert_eq!(
+        doc,
+        serde_json::json!({ "removable": ["v1.1", "v1.2", "v2.0"] })
+    );
+
+    let merged = run(&[
+        "merge",
+        "tests/data/replication/east.json",
+        "tests/data/replication/west.json",
+    ]);
+    let reach = run_with(
+        &[
+            "reachability",
+            "-",
+            "3.0",
+            "1.0",
+            "--now",
+            "400000",
+            "-o",
+            "json",
+        ],
+        merged.out.as_bytes(),
+    );
+    let doc: serde_json::Value = serde_json::from_str(&reach.out).unwrap();
+    assert_eq!(
+        doc,
+        serde_json::json!({ "buildIdReachability": [
+            { "buildId": "3.0", "reachability": ["TASK_REACHABILITY_NEW_WORKFLOWS"] },
+            { "buildId": "1.0", "reachability": [] },
+        ]})
+    );
+
+    let conform = run(&[
+        "conform",
+        "--generate",
+        "3",
+        "--seed",
+        "1",
+        "-o",
+        "json",
+        "--",
+        env!("CARGO_BIN_EXE_version-sets"),
+        "serve",
+        "--stdio",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&conform.out).unwrap();
+    assert_eq!(
+        (doc["agrees"].as_bool(), doc["traces"].as_u64()),
+        (Some(true), Some(3))
+    );
 }

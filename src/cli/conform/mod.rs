@@ -26,8 +26,12 @@ use super::{Output, Status, input};
 /// 2 bad input, or the child could not be started, died, hung past --timeout-ms or answered
 /// something that is not JSON (the step is named).
 ///
-/// Example: `version-sets conform --generate 500 --seed 1 -- version-sets serve --stdio`
+/// With -o json: `{"agrees": true, "traces": N, "steps": M}`, or on a disagreement
+/// `{"agrees": false, "trace": NAME, "expected": ANSWER, "got": ANSWER, "minimalTrace": [LINE, ...]}`.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  version-sets conform --generate 500 --seed 1 -- version-sets serve --stdio"
+)]
 pub(crate) struct Args {
     /// Trace files to play (docs/trace-format.md)
     #[arg(value_name = "TRACE")]
@@ -102,10 +106,15 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
             }
         }
     }
-    output.line(format_args!(
-        "{} traces, {steps} steps: the implementation agrees with the model",
-        traces.len()
-    ));
+    if output.json() {
+        let summary = serde_json::json!({ "agrees": true, "traces": traces.len(), "steps": steps });
+        output.document(&summary);
+    } else {
+        output.line(format_args!(
+            "{} traces, {steps} steps: the implementation agrees with the model",
+            traces.len()
+        ));
+    }
     Status::Ok
 }
 
@@ -201,6 +210,17 @@ fn report(child: &mut Child, trace: &Trace, mismatch: Mismatch, output: &mut Out
             return Status::BadInput;
         }
     };
+    if output.json() {
+        let lines: Vec<String> = generate::annotate(&steps).into_iter().collect();
+        output.document(&serde_json::json!({
+            "agrees": false,
+            "trace": trace.name,
+            "expected": mismatch.expected,
+            "got": mismatch.got,
+            "minimalTrace": lines,
+        }));
+        return Status::Failed;
+    }
     let expected = mismatch
         .expected
         .map_or_else(|| "any JSON object".to_owned(), |value| value.to_string());

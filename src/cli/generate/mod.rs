@@ -21,8 +21,11 @@ use super::{Output, Status};
 /// Writes COUNT files `OUTDIR/trace-NNNN.jsonl`, each of STEPS steps. The same seed always
 /// writes the same bytes. Every file replays green through `version-sets replay`.
 ///
-/// Example: `version-sets generate --seed 7 --count 20 --steps 40 --only update,sets,poll out/`
+/// With -o json: `{"written": COUNT, "outdir": OUTDIR}`.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  version-sets generate --seed 7 --count 20 --steps 40 --only update,sets,poll out/"
+)]
 pub(crate) struct Args {
     /// The seed of the random choices
     #[arg(long, default_value_t = 0)]
@@ -68,11 +71,16 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
             return Status::BadInput;
         }
     }
-    output.line(format_args!(
-        "wrote {} traces to {}",
-        args.count,
-        args.outdir.display()
-    ));
+    if output.json() {
+        let outdir = args.outdir.display().to_string();
+        output.document(&serde_json::json!({ "written": args.count, "outdir": outdir }));
+    } else {
+        output.line(format_args!(
+            "wrote {} traces to {}",
+            args.count,
+            args.outdir.display()
+        ));
+    }
     Status::Ok
 }
 
