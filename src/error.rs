@@ -18,6 +18,8 @@ pub enum Code {
     OutOfRange,
     /// `UNAVAILABLE` (a sticky task for a build ID that is no longer its set's default)
     Unavailable,
+    /// `INTERNAL` (an [`Inconsistency`](crate::Inconsistency): a bug, never the caller's input)
+    Internal,
 }
 
 impl Code {
@@ -29,6 +31,7 @@ impl Code {
             Self::FailedPrecondition => "FAILED_PRECONDITION",
             Self::OutOfRange => "OUT_OF_RANGE",
             Self::Unavailable => "UNAVAILABLE",
+            Self::Internal => "INTERNAL",
         }
     }
 }

@@ -12,6 +12,13 @@ pub struct Inconsistency {
     findings: Vec<String>,
 }
 
+impl Inconsistency {
+    /// `INTERNAL`: an inconsistency is a bug in this crate, not a problem with any input.
+    pub const fn code(&self) -> crate::Code {
+        crate::Code::Internal
+    }
+}
+
 #[cfg(test)]
 impl Inconsistency {
     pub(crate) fn findings_for_tests(&self) -> Vec<String> {

@@ -267,3 +267,26 @@ mod serde_forms {
         );
     }
 }
+
+/// Every error type answers `code()`, the gRPC status the server would send (or `INTERNAL`
+/// for an inconsistency, which only a bug can make).
+#[test]
+fn every_error_type_has_a_code() {
+    use version_sets::Code;
+    assert_eq!(BuildId::new("").unwrap_err().code(), Code::InvalidArgument);
+    let invalid = version_sets::VersioningData {
+        version_sets: vec![version_sets::VersionSetData::default()],
+    };
+    assert_eq!(
+        VersionSets::from_data(&invalid).unwrap_err().code(),
+        Code::InvalidArgument
+    );
+    assert_eq!(Code::Internal.as_str(), "INTERNAL");
+    #[cfg(feature = "trace")]
+    {
+        let malformed = version_sets::trace::parse(b"{").unwrap_err();
+        assert_eq!(malformed.code(), Code::InvalidArgument);
+        let json = version_sets::trace::read_strict(b"{").unwrap_err();
+        assert_eq!(json.code(), Code::InvalidArgument);
+    }
+}

@@ -47,6 +47,13 @@ fn a_clock_behind_a_stamp_is_caught() {
         found.iter().all(|f| f.contains("later than the clock")),
         "{found:?}"
     );
+    let error = sets.validate().unwrap_err();
+    assert_eq!(error.code(), crate::Code::Internal);
+    assert_eq!(
+        error.to_string(),
+        "inconsistent version sets: versionSets[0]: the set's timestamp is later than the clock \
+         (and 4 more)"
+    );
 }
 
 #[test]

@@ -35,6 +35,13 @@ pub struct JsonError {
     pub problem: JsonProblem,
 }
 
+impl JsonError {
+    /// `INVALID_ARGUMENT`: JSON that cannot be read is bad input.
+    pub const fn code(&self) -> crate::Code {
+        crate::Code::InvalidArgument
+    }
+}
+
 /// What [`read_strict`] found wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

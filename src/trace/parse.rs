@@ -61,6 +61,11 @@ impl TraceError {
     pub fn problem(&self) -> &str {
         &self.problem
     }
+
+    /// `INVALID_ARGUMENT`: a malformed trace is bad input.
+    pub const fn code(&self) -> crate::Code {
+        crate::Code::InvalidArgument
+    }
 }
 
 impl fmt::Display for TraceError {
