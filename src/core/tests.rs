@@ -251,3 +251,18 @@ fn merging_tied_sets_finds_the_later_one_past_another_tie() {
         assert_eq!(order[0], ["b"], "{primary} <- {secondary}");
     }
 }
+
+#[test]
+fn a_state_stamp_alone_past_the_clock_is_caught() {
+    let mut sets = sound();
+    let a = key_of(&sets, "a");
+    let past = Hlc {
+        wall_clock: sets.clock.wall_clock + 1,
+        ..sets.clock
+    };
+    sets.core.member_mut(a).state_update_timestamp = past.into();
+    assert_eq!(
+        findings(&sets),
+        ["versionSets[0].buildIds[0]: a timestamp is later than the clock"]
+    );
+}
