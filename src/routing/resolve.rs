@@ -129,13 +129,16 @@ impl VersionSets {
         } else if use_compatible {
             match caller {
                 None => (Target::Unversioned, Why::CallerUnversioned),
-                Some(caller) => match (self.set_of(caller), BuildId::new(caller)) {
-                    (Some(set), _) => (
+                Some(caller) => match self.set_of(caller) {
+                    Some(set) => (
                         Target::SetDefault(set.default_build_id().clone()),
                         Why::CallerInSet(caller, set),
                     ),
-                    (None, Ok(id)) => (Target::ExactBuildId(id), Why::CallerUnknown(caller)),
-                    (None, Err(_)) => (Target::Unversioned, Why::CallerUnversioned),
+                    // Validated only here: a caller the sets hold is a valid build ID.
+                    None => match BuildId::new(caller) {
+                        Ok(id) => (Target::ExactBuildId(id), Why::CallerUnknown(caller)),
+                        Err(_) => (Target::Unversioned, Why::CallerUnversioned),
+                    },
                 },
             }
         } else {
