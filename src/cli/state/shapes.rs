@@ -122,6 +122,100 @@ pub(crate) fn read(value: Value) -> Result<Read, String> {
     }
 }
 
+/// Reads `bytes` straight into its typed shape, with no JSON tree, when it is written the one
+/// way the serde forms read (JSON names, no `null` where a list, flag or number goes, integers
+/// without a fraction, no rules); `None` otherwise, and the caller then reads it through the
+/// tree ([`read`] after `normalise`), which accepts the other spellings and words every error.
+///
+/// Why: a `serde_json::Value` tree costs tens of bytes for every byte of a document of small
+/// objects (a million sets of one build ID took 1.5 GB), so reading hostile input through it
+/// cannot stay within a small multiple of the input. Reading typed values directly costs what
+/// they keep. The result is the one the tree would give: anything the typed readers might take
+/// differently from the tree (another spelling is an unknown field, a `null` list or a float
+/// is a type error, a repeated key is a duplicate field) makes them fail, and the tree decides.
+pub(crate) fn read_direct(bytes: &[u8]) -> Option<Read> {
+    // Invalid UTF-8 inside a string skipped unread would go unnoticed here; the tree refuses it.
+    let text = std::str::from_utf8(bytes).ok()?;
+    let first = text
+        .trim_start_matches([' ', '\t', '\n', '\r'])
+        .bytes()
+        .next()?;
+    match first {
+        b'[' => Some(Read {
+            shape: "get-build-ids listing",
+            contents: Shape::Listing(serde_json::from_str(text).ok()?),
+            ignored: Vec::new(),
+        }),
+        b'{' => {
+            let TopKeys(keys) = serde_json::from_str(text).ok()?;
+            let has = |key: &str| keys.iter().any(|present| present == key);
+            if has("majorVersionSets") {
+                Some(Read {
+                    shape: "majorVersionSets response",
+                    contents: Shape::Public(serde_json::from_str(text).ok()?),
+                    ignored: Vec::new(),
+                })
+            } else if has("versioningData") || has("clock") || RULES.iter().any(|key| has(key)) {
+                // TaskQueueUserData reads its clock as any JSON, and rules are read past:
+                // neither can be checked without the tree, and neither is large.
+                None
+            } else {
+                // An object with other keys is refused by the typed reader (unknown field),
+                // and the tree then says which shapes are accepted.
+                Some(Read {
+                    shape: "stored VersioningData",
+                    contents: Shape::Stored(serde_json::from_str(text).ok()?),
+                    ignored: Vec::new(),
+                })
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The top-level keys of an object whose value is not `null` (a `null` member is absent, as
+/// `normalise` has it), for telling its shape; values are parsed and dropped.
+struct TopKeys(Vec<String>);
+
+/// No accepted shape has more top-level keys than this; past it the document is left to the
+/// tree (which refuses it), so that checking for a repeated key stays cheap.
+const MAX_TOP_KEYS: usize = 4;
+
+impl<'de> Deserialize<'de> for TopKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeysVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for KeysVisitor {
+            type Value = TopKeys;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TopKeys, A::Error> {
+                let mut seen: Vec<String> = Vec::new();
+                let mut present = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if seen.len() >= MAX_TOP_KEYS || seen.contains(&key) {
+                        return Err(serde::de::Error::custom("left to the tree"));
+                    }
+                    let value: Option<serde::de::IgnoredAny> = map.next_value()?;
+                    if value.is_some() {
+                        present.push(key.clone());
+                    }
+                    seen.push(key);
+                }
+                Ok(TopKeys(present))
+            }
+        }
+
+        deserializer.deserialize_map(KeysVisitor)
+    }
+}
+
 /// Stored `VersioningData` at `path`, its rules taken out first.
 fn stored(mut value: Value, path: &str) -> Result<(VersioningData, Vec<&'static str>), String> {
     let mut ignored = Vec::new();
