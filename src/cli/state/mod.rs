@@ -98,9 +98,16 @@ pub(crate) fn examine(input: &Input, traces: Traces) -> Result<Examined, String>
         Shape::Stored(data) => match VersionSets::from_data(&data) {
             Ok(state) => Some(state),
             Err(invalid) => {
-                for violation in invalid.violations() {
-                    rebuild.report(&violation.path, &violation.problem);
-                }
+                // Taken out one by one, so that each violation's path becomes its finding's
+                // rather than being copied beside it (a file can hold millions of them).
+                rebuild.findings = invalid
+                    .into_violations()
+                    .into_iter()
+                    .map(|violation| Finding {
+                        problem: violation.problem.to_string(),
+                        path: violation.path,
+                    })
+                    .collect();
                 None
             }
         },

@@ -247,3 +247,91 @@ fn deserialize<T: serde::de::DeserializeOwned>(value: Value, path: &str) -> Resu
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a read comes to, in a form tests can compare.
+    fn summary(read: &Read) -> String {
+        let contents = match &read.contents {
+            Shape::Stored(data) => format!("{data:?}"),
+            Shape::Public(response) => format!("{response:?}"),
+            Shape::Listing(sets) => sets
+                .iter()
+                .map(|set| {
+                    let ids: Vec<&str> = set.build_ids.iter().map(BuildId::as_str).collect();
+                    format!("{ids:?} {:?} {}", set.default_for_set, set.is_default_set)
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        };
+        format!("{} {:?} {contents}", read.shape, read.ignored)
+    }
+
+    /// The reading through the tree, as `examine` does it when the direct reader declines.
+    fn through_tree(text: &str) -> Result<String, String> {
+        let mut value = crate::cli::json::read(text.as_bytes())?;
+        super::super::normalise(&mut value)?;
+        read(value).map(|read| summary(&read))
+    }
+
+    const STAMP: &str = r#"{"wallClock": "5", "version": 0, "clusterId": "1"}"#;
+
+    fn stored() -> String {
+        format!(
+            r#"{{"versionSets": [{{"setIds": ["s"], "buildIds": [{{"id": "a", "state":
+            "STATE_ACTIVE", "stateUpdateTimestamp": {STAMP}, "becameDefaultTimestamp": null}}],
+            "becameDefaultTimestamp": {STAMP}}}]}}"#
+        )
+    }
+
+    #[test]
+    fn canonical_documents_are_read_directly_as_the_tree_reads_them() {
+        let documents = [
+            stored(),
+            "{}".to_owned(),
+            r#"{"majorVersionSets": [{"buildIds": ["a", "b"]}, {"buildIds": []}]}"#.to_owned(),
+            r#" [{"buildIds": ["a"], "defaultForSet": "a", "isDefaultSet": true}]"#.to_owned(),
+            "[]".to_owned(),
+        ];
+        for text in documents {
+            let direct =
+                read_direct(text.as_bytes()).unwrap_or_else(|| panic!("not read directly: {text}"));
+            assert_eq!(Ok(summary(&direct)), through_tree(&text), "{text}");
+        }
+    }
+
+    /// Everything the typed readers could take differently from the tree is left to it.
+    #[test]
+    fn other_spellings_nulls_floats_rules_and_errors_are_left_to_the_tree() {
+        let documents = [
+            r#"{"version_sets": []}"#,
+            r#"{"versionSets": null}"#,
+            r#"{"majorVersionSets": [{"buildIds": null}]}"#,
+            r#"{"versionSets": [{"becameDefaultTimestamp": {"wallClock": 5.0}}]}"#,
+            r#"{"versionSets": [{"buildIds": [{"state": 1.0}]}]}"#,
+            r#"{"versionSets": [], "assignmentRules": []}"#,
+            r#"{"versioningData": {"versionSets": []}}"#,
+            r#"{"majorVersionSets": [], "versioningData": null}"#,
+            r#"{"versioningData": null, "clock": {"a": 1, "a": 2}}"#,
+            r#"{"versionSets": [], "versionSets": []}"#,
+            r#"{"versionSets": [{"setIds": ["s", "s"], "setIds": []}]}"#,
+            r#"{"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}"#,
+            r#"{"somethingElse": 1}"#,
+            r#"[{"isDefaultSet": null}]"#,
+            r#"[{"build_ids": ["a"]}]"#,
+            r#"{"majorVersionSets": []} trailing"#,
+            "null",
+            "7",
+        ];
+        for text in documents {
+            assert!(
+                read_direct(text.as_bytes()).is_none(),
+                "read directly: {text}"
+            );
+        }
+        // Invalid UTF-8 in a string, which a reader that skips the string might not see.
+        assert!(read_direct(b"{\"versionSets\": [], \"x\": \"\xff\"}").is_none());
+    }
+}
