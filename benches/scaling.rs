@@ -38,7 +38,7 @@ struct Shape {
     generate: fn(usize) -> String,
 }
 
-const SHAPES: [Shape; 7] = [
+const SHAPES: [Shape; 8] = [
     Shape {
         name: "public form, one set of N build IDs",
         subcommand: "check",
@@ -81,6 +81,13 @@ const SHAPES: [Shape; 7] = [
         quick: 2_000,
         full: 20_000,
         generate: stored_many_sets,
+    },
+    Shape {
+        name: "stored form, proto names, N sets",
+        subcommand: "check",
+        quick: 2_000,
+        full: 20_000,
+        generate: stored_many_sets_proto_names,
     },
     Shape {
         name: "public form, N sets of one build ID",
@@ -191,6 +198,15 @@ fn stored_many_sets(n: usize) -> String {
         })
         .collect();
     format!("{{\"versionSets\":[{}]}}", sets.join(","))
+}
+
+/// The same in proto-JSON's other spelling (`version_sets`, `set_ids`...), which is read
+/// through a JSON tree.
+fn stored_many_sets_proto_names(n: usize) -> String {
+    stored_many_sets(n)
+        .replace("versionSets", "version_sets")
+        .replace("setIds", "set_ids")
+        .replace("buildIds", "build_ids")
 }
 
 /// What one run of the command cost.

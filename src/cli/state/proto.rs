@@ -58,7 +58,7 @@ fn walk(value: &mut Value, path: &str) -> Result<(), String> {
 
 /// The JSON name of a proto field name: `became_default_timestamp` is
 /// `becameDefaultTimestamp`; a name without underscores is its own JSON name.
-fn json_name(key: &str) -> String {
+pub(crate) fn json_name(key: &str) -> String {
     if !key.contains('_') {
         return key.to_owned();
     }

@@ -155,9 +155,15 @@ pub(crate) fn read_direct(bytes: &[u8]) -> Option<Read> {
                     contents: Shape::Public(serde_json::from_str(text).ok()?),
                     ignored: Vec::new(),
                 })
-            } else if has("versioningData") || has("clock") || RULES.iter().any(|key| has(key)) {
-                // TaskQueueUserData reads its clock as any JSON, and rules are read past:
-                // neither can be checked without the tree, and neither is large.
+            } else if has("versioningData") || has("clock") {
+                let user_data: DirectUserData = serde_json::from_str(text).ok()?;
+                Some(Read {
+                    shape: "TaskQueueUserData",
+                    contents: Shape::Stored(user_data.versioning_data.unwrap_or_default()),
+                    ignored: Vec::new(),
+                })
+            } else if RULES.iter().any(|key| has(key)) {
+                // Rules are read past with a note, by the tree.
                 None
             } else {
                 // An object with other keys is refused by the typed reader (unknown field),
@@ -170,6 +176,84 @@ pub(crate) fn read_direct(bytes: &[u8]) -> Option<Read> {
             }
         }
         _ => None,
+    }
+}
+
+/// [`UserData`] read directly: its versioning data typed (rules in it make it fail, and the
+/// tree reads it), its clock checked as the tree would check it and dropped.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DirectUserData {
+    #[serde(default)]
+    versioning_data: Option<VersioningData>,
+    #[serde(default, rename = "clock")]
+    _clock: Option<Checked>,
+}
+
+/// Any JSON value that the tree would read without error: no object in it names a field
+/// twice, in the same spelling or in two (`wallClock` and `wall_clock`). Nothing is kept
+/// but, for each object while it is read, its field names.
+struct Checked;
+
+impl<'de> Deserialize<'de> for Checked {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct CheckedVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for CheckedVisitor {
+            type Value = Checked;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Checked, A::Error> {
+                let mut names = std::collections::BTreeSet::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if !names.insert(super::proto::json_name(&key)) {
+                        return Err(serde::de::Error::custom("left to the tree"));
+                    }
+                    map.next_value::<Checked>()?;
+                }
+                Ok(Checked)
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Checked, A::Error> {
+                while seq.next_element::<Checked>()?.is_some() {}
+                Ok(Checked)
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+        }
+
+        deserializer.deserialize_any(CheckedVisitor)
     }
 }
 
@@ -294,6 +378,12 @@ mod tests {
             r#"{"majorVersionSets": [{"buildIds": ["a", "b"]}, {"buildIds": []}]}"#.to_owned(),
             r#" [{"buildIds": ["a"], "defaultForSet": "a", "isDefaultSet": true}]"#.to_owned(),
             "[]".to_owned(),
+            format!(
+                r#"{{"versioningData": {}, "clock": {{"wallClock": 1.5e3, "x": [null]}}}}"#,
+                stored()
+            ),
+            r#"{"versioningData": null, "clock": {}}"#.to_owned(),
+            r#"{"clock": null, "versioningData": {"versionSets": []}}"#.to_owned(),
         ];
         for text in documents {
             let direct =
@@ -312,7 +402,10 @@ mod tests {
             r#"{"versionSets": [{"becameDefaultTimestamp": {"wallClock": 5.0}}]}"#,
             r#"{"versionSets": [{"buildIds": [{"state": 1.0}]}]}"#,
             r#"{"versionSets": [], "assignmentRules": []}"#,
-            r#"{"versioningData": {"versionSets": []}}"#,
+            r#"{"versioningData": {"versionSets": [], "assignmentRules": []}}"#,
+            r#"{"versioningData": {"version_sets": []}}"#,
+            r#"{"versioningData": null, "clock": {"a": {"b": 1, "b": 2}}}"#,
+            r#"{"clock": [{"wallClock": 1, "wall_clock": 2}]}"#,
             r#"{"majorVersionSets": [], "versioningData": null}"#,
             r#"{"versioningData": null, "clock": {"a": 1, "a": 2}}"#,
             r#"{"versionSets": [], "versionSets": []}"#,
