@@ -324,7 +324,11 @@ impl Rebuild {
     /// once replayed.
     fn run(&mut self, prefix: &str, sets: Vec<Vec<BuildId>>) -> Option<VersionSets> {
         let path = |i: usize| format!("{prefix}[{i}]");
-        let mut seen: HashMap<&str, (usize, usize)> = HashMap::new();
+        // Sized up front (no rehash on the way), with a fast hasher seeded at random, so that
+        // input chosen to collide cannot make it quadratic.
+        let count = sets.iter().map(Vec::len).sum();
+        let mut seen: HashMap<&str, (usize, usize), foldhash::fast::RandomState> =
+            HashMap::with_capacity_and_hasher(count, foldhash::fast::RandomState::default());
         for (i, ids) in sets.iter().enumerate() {
             if ids.is_empty() {
                 self.notes.push(format!(
