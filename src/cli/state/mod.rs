@@ -85,7 +85,14 @@ pub(crate) fn examine(input: &Input, traces: Traces) -> Result<Examined, String>
             notes,
         });
     }
-    let read = match shapes::read_direct(&input.bytes) {
+    // The typed readers read the input directly, or its canonical text when it is spelt
+    // otherwise; only what neither accepts (an error, rules to read past) is read through a
+    // tree, which words the error.
+    let direct = shapes::read_direct(&input.bytes).or_else(|| {
+        let text = proto::canonical(&input.bytes)?;
+        shapes::read_direct(&text)
+    });
+    let read = match direct {
         Some(read) => read,
         None => {
             let mut value = json::read(&input.bytes).map_err(|error| format!("{name}:{error}"))?;
