@@ -32,16 +32,19 @@ const MEMORY_RATIO_LIMIT: f64 = 10.0;
 struct Shape {
     name: &'static str,
     subcommand: &'static str,
+    /// Whether the command refuses it (exit status 2); else it reads it (0 or 1).
+    refused: bool,
     /// The smaller size of the quick run and of the full run; the larger is ten times it.
     quick: usize,
     full: usize,
     generate: fn(usize) -> String,
 }
 
-const SHAPES: [Shape; 8] = [
+const SHAPES: [Shape; 9] = [
     Shape {
         name: "public form, one set of N build IDs",
         subcommand: "check",
+        refused: false,
         quick: 2_000,
         full: 20_000,
         generate: public_one_set,
@@ -49,6 +52,7 @@ const SHAPES: [Shape; 8] = [
     Shape {
         name: "listing, one set of N build IDs",
         subcommand: "check",
+        refused: false,
         quick: 2_000,
         full: 20_000,
         generate: listing_one_set,
@@ -56,6 +60,7 @@ const SHAPES: [Shape; 8] = [
     Shape {
         name: "trace, N compatible adds into one set",
         subcommand: "replay",
+        refused: false,
         quick: 1_000,
         full: 10_000,
         generate: trace_compatible_adds,
@@ -63,6 +68,7 @@ const SHAPES: [Shape; 8] = [
     Shape {
         name: "trace, N new sets then N promotes",
         subcommand: "replay",
+        refused: false,
         quick: 1_000,
         full: 10_000,
         generate: trace_new_sets_then_promotes,
@@ -70,6 +76,7 @@ const SHAPES: [Shape; 8] = [
     Shape {
         name: "stored form, N null timestamps (N violations)",
         subcommand: "check",
+        refused: false,
         quick: 2_000,
         full: 20_000,
         generate: stored_null_timestamps,
@@ -77,6 +84,7 @@ const SHAPES: [Shape; 8] = [
     Shape {
         name: "stored form, N sets of one build ID",
         subcommand: "check",
+        refused: false,
         // 300 bytes a set: 200,000 sets is 59 MB, just under the command's 64 MiB cap.
         quick: 2_000,
         full: 20_000,
@@ -85,13 +93,23 @@ const SHAPES: [Shape; 8] = [
     Shape {
         name: "stored form, proto names, N sets",
         subcommand: "check",
+        refused: false,
         quick: 2_000,
         full: 20_000,
         generate: stored_many_sets_proto_names,
     },
     Shape {
+        name: "public form, N IDs, a wrong type last (refused)",
+        subcommand: "check",
+        refused: true,
+        quick: 20_000,
+        full: 200_000,
+        generate: public_wrong_type_last,
+    },
+    Shape {
         name: "public form, N sets of one build ID",
         subcommand: "check",
+        refused: false,
         quick: 10_000,
         full: 100_000,
         generate: public_many_sets,
@@ -112,6 +130,14 @@ fn quoted_ids(n: usize) -> String {
 fn public_one_set(n: usize) -> String {
     format!(
         "{{\"majorVersionSets\":[{{\"buildIds\":[{}]}}]}}",
+        quoted_ids(n)
+    )
+}
+
+/// Refused only at its last value: the reader must not build a tree of all the rest to say so.
+fn public_wrong_type_last(n: usize) -> String {
+    format!(
+        "{{\"majorVersionSets\":[{{\"buildIds\":[{},5]}}]}}",
         quoted_ids(n)
     )
 }
@@ -218,12 +244,13 @@ struct Cost {
 }
 
 /// Runs `subcommand file` in a fresh intermediate process and reads back its cost.
-fn measure(subcommand: &str, file: &Path) -> Cost {
+fn measure(subcommand: &str, file: &Path, refused: bool) -> Cost {
     let me = std::env::current_exe().expect("the bench's own path");
     let output = Command::new(me)
         .arg("measure")
         .arg(subcommand)
         .arg(file)
+        .arg(if refused { "refused" } else { "read" })
         .output()
         .expect("the intermediate process runs");
     let text = String::from_utf8_lossy(&output.stdout);
@@ -241,7 +268,7 @@ fn measure(subcommand: &str, file: &Path) -> Cost {
 }
 
 /// The intermediate process: runs the command once, prints `SECONDS PEAK_BYTES`.
-fn measure_child(subcommand: &str, file: &str) {
+fn measure_child(subcommand: &str, file: &str, expected: &str) {
     let start = Instant::now();
     let status = Command::new(BIN)
         .arg(subcommand)
@@ -251,12 +278,13 @@ fn measure_child(subcommand: &str, file: &str) {
         .status()
         .expect("the command runs");
     let seconds = start.elapsed().as_secs_f64();
-    // check exits 1 on violations, replay 1 on failed expectations; 2 is unreadable input,
-    // which would mean the generator is wrong.
-    assert!(
-        matches!(status.code(), Some(0 | 1)),
-        "{subcommand} {file} exited with {status}"
-    );
+    // check exits 1 on violations, replay 1 on failed expectations, both 2 on input they
+    // refuse: a status the shape does not expect means its generator is wrong.
+    let as_expected = match expected {
+        "refused" => status.code() == Some(2),
+        _ => matches!(status.code(), Some(0 | 1)),
+    };
+    assert!(as_expected, "{subcommand} {file} exited with {status}");
     let usage = getrusage(UsageWho::RUSAGE_CHILDREN).expect("getrusage");
     // Linux reports kilobytes.
     let peak = u64::try_from(usage.max_rss()).unwrap_or(0) * 1024;
@@ -269,9 +297,9 @@ fn mib(bytes: u64) -> String {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if let [mode, subcommand, file] = args.as_slice() {
+    if let [mode, subcommand, file, expected] = args.as_slice() {
         if mode == "measure" {
-            measure_child(subcommand, file);
+            measure_child(subcommand, file, expected);
             return;
         }
     }
@@ -283,7 +311,7 @@ fn main() {
     // An idle run: what the command costs on an empty document, subtracted from every peak.
     let empty = dir.join("empty.json");
     fs::write(&empty, "{}").expect("write");
-    let idle = measure("check", &empty);
+    let idle = measure("check", &empty, false);
     println!(
         "{} sizes; idle command: {}, {:.3} s",
         if full { "full" } else { "quick" },
@@ -310,7 +338,7 @@ fn main() {
             fs::write(&file, &text).expect("write");
             drop(text);
             let bytes = fs::metadata(&file).expect("metadata").len();
-            let cost = measure(shape.subcommand, &file);
+            let cost = measure(shape.subcommand, &file, shape.refused);
             fs::remove_file(&file).expect("remove");
             rows.push((n, bytes, cost));
         }

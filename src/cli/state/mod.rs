@@ -11,6 +11,7 @@
 
 mod proto;
 pub(crate) use proto::normalise;
+mod refusal;
 mod shapes;
 
 use std::collections::HashMap;
@@ -94,11 +95,11 @@ pub(crate) fn examine(input: &Input, traces: Traces) -> Result<Examined, String>
     });
     let read = match direct {
         Some(read) => read,
-        None => {
-            let mut value = json::read(&input.bytes).map_err(|error| format!("{name}:{error}"))?;
-            proto::normalise(&mut value).map_err(|error| format!("{name}: {error}"))?;
-            shapes::read(value).map_err(|error| format!("{name}: {error}"))?
-        }
+        None if input.bytes.len() > refusal::TREE_LIMIT => match refusal::refusal(&input.bytes) {
+            Some(error) => return Err(format!("{name}:{error}")),
+            None => read_through_tree(input)?,
+        },
+        None => read_through_tree(input)?,
     };
     let mut rebuild = Rebuild::default();
     let state = match read.contents {
@@ -153,6 +154,18 @@ pub(crate) fn examine(input: &Input, traces: Traces) -> Result<Examined, String>
         state,
         notes,
     })
+}
+
+/// Reads `input` through a JSON tree: strictly, then rewritten to the canonical spelling,
+/// then told apart and read by serde, each error worded with its position or path.
+///
+/// # Errors
+/// `NAME:LINE:COLUMN: problem` or `NAME: PATH: problem`.
+fn read_through_tree(input: &Input) -> Result<shapes::Read, String> {
+    let name = &input.name;
+    let mut value = json::read(&input.bytes).map_err(|error| format!("{name}:{error}"))?;
+    proto::normalise(&mut value).map_err(|error| format!("{name}: {error}"))?;
+    shapes::read(value).map_err(|error| format!("{name}: {error}"))
 }
 
 /// Reads the file at `path` (or standard input for `-`) as sets to work on: any accepted

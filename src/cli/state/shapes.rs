@@ -56,6 +56,14 @@ struct UserData {
 /// version sets only, so they are read past and reported as ignored.
 const RULES: [&str; 2] = ["assignmentRules", "redirectRules"];
 
+/// The error for a document of none of the shapes, around what it is (`an object`).
+const NOT_VERSIONING_DATA: (&str, &str) = (
+    "not versioning data",
+    ": expected an object with versionSets (stored VersioningData), versioningData \
+     (TaskQueueUserData) or majorVersionSets (a GetWorkerBuildIdCompatibility response), or \
+     what `temporal task-queue get-build-ids -o json` prints (an array, or null)",
+);
+
 /// What a document is, in words, and its contents.
 pub(crate) struct Read {
     pub(crate) shape: &'static str,
@@ -113,11 +121,10 @@ pub(crate) fn read(value: Value) -> Result<Read, String> {
             })
         }
         other => Err(format!(
-            "not versioning data (got {}): expected an object with versionSets (stored \
-             VersioningData), versioningData (TaskQueueUserData) or majorVersionSets (a \
-             GetWorkerBuildIdCompatibility response), or what `temporal task-queue \
-             get-build-ids -o json` prints (an array, or null)",
-            describe(&other)
+            "{} (got {}){}",
+            NOT_VERSIONING_DATA.0,
+            describe(&other),
+            NOT_VERSIONING_DATA.1
         )),
     }
 }
@@ -179,10 +186,67 @@ pub(crate) fn read_direct(bytes: &[u8]) -> Option<Read> {
     }
 }
 
+/// The first problem the typed reader of canonical `text`'s shape finds, worded as
+/// [`read`] words it: `PATH: problem`, or the problem alone at the top level; `None` when it
+/// finds none, or the shape is one only the tree reads (rules, a top level that is not an
+/// object or an array).
+pub(crate) fn typed_error(text: &[u8]) -> Option<String> {
+    let first = text.trim_ascii_start().first()?;
+    match first {
+        b'[' => streamed::<Vec<ListedSet>>(text),
+        b'{' => {
+            let TopKeys(keys) = serde_json::from_slice(text).ok()?;
+            let has = |key: &str| keys.iter().any(|present| present == key);
+            if has("majorVersionSets") {
+                streamed::<BuildIdCompatibility>(text)
+            } else if has("versioningData") || has("clock") {
+                streamed::<DirectUserData>(text)
+            } else if RULES.iter().any(|key| has(key)) {
+                None
+            } else if keys.is_empty() || has("versionSets") {
+                streamed::<VersioningData>(text)
+            } else {
+                Some(format!(
+                    "{} (got an object){}",
+                    NOT_VERSIONING_DATA.0, NOT_VERSIONING_DATA.1
+                ))
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The error of reading `text` as `T`, as [`deserialize`] words it (the stream's position,
+/// which the tree's reader has not, left out).
+fn streamed<T: serde::de::DeserializeOwned>(text: &[u8]) -> Option<String> {
+    let mut deserializer = serde_json::Deserializer::from_slice(text);
+    let error = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(_) => return None,
+        Err(error) => error,
+    };
+    let at = match error.path().to_string().as_str() {
+        "." => String::new(),
+        inner => inner.to_owned(),
+    };
+    let inner = error.into_inner();
+    let message = inner.to_string();
+    let suffix = format!(" at line {} column {}", inner.line(), inner.column());
+    let problem = message.strip_suffix(&suffix).unwrap_or(&message);
+    Some(if at.is_empty() {
+        problem.to_owned()
+    } else {
+        format!("{at}: {problem}")
+    })
+}
+
 /// [`UserData`] read directly: its versioning data typed (rules in it make it fail, and the
 /// tree reads it), its clock checked as the tree would check it and dropped.
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "TaskQueueUserData: an object with versioningData and clock"
+)]
 struct DirectUserData {
     #[serde(default)]
     versioning_data: Option<VersioningData>,
