@@ -40,7 +40,7 @@ struct Shape {
     generate: fn(usize) -> String,
 }
 
-const SHAPES: [Shape; 9] = [
+const SHAPES: [Shape; 10] = [
     Shape {
         name: "public form, one set of N build IDs",
         subcommand: "check",
@@ -72,6 +72,14 @@ const SHAPES: [Shape; 9] = [
         quick: 1_000,
         full: 10_000,
         generate: trace_new_sets_then_promotes,
+    },
+    Shape {
+        name: "trace, a start step of N sets",
+        subcommand: "replay",
+        refused: false,
+        quick: 2_000,
+        full: 20_000,
+        generate: trace_start,
     },
     Shape {
         name: "stored form, N null timestamps (N violations)",
@@ -224,6 +232,11 @@ fn stored_many_sets(n: usize) -> String {
         })
         .collect();
     format!("{{\"versionSets\":[{}]}}", sets.join(","))
+}
+
+/// A trace whose one line is a start step holding [`stored_many_sets`].
+fn trace_start(n: usize) -> String {
+    format!("{{\"start\": {{\"data\": {}}}}}\n", stored_many_sets(n))
 }
 
 /// The same in proto-JSON's other spelling (`version_sets`, `set_ids`...), which is read

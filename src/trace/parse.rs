@@ -83,12 +83,15 @@ impl std::error::Error for TraceError {}
 /// ```
 pub fn parse(bytes: &[u8]) -> Result<Vec<Step>, TraceError> {
     let mut steps: Vec<Step> = Vec::new();
-    // A set (ordered: the library holds no randomness), not a list: a trace of many marks and many deltas steps would otherwise
-    // compare each deltas step with every earlier mark.
+    // A set (ordered: the library holds no randomness), not a list: a trace of many marks
+    // and many deltas steps would otherwise compare each deltas step with every earlier mark.
     let mut marks: BTreeSet<String> = BTreeSet::new();
     for (line, text) in lines(bytes) {
         let step = text
-            .and_then(|text| step(&read(text)?))
+            .and_then(|text| match v2::start_line(text) {
+                Some(start) => start.map(|action| (None, action)),
+                None => step(&read(text)?),
+            })
             .and_then(|(now, action)| {
                 check_order(&action, steps.is_empty(), &marks)?;
                 Ok(Step { line, now, action })
