@@ -26,6 +26,21 @@ impl InvalidData {
     pub fn violations(&self) -> &[Violation] {
         &self.violations
     }
+
+    /// Every violation, in document order (never empty), taken out of the error: a caller
+    /// that keeps them (say, to report) need not copy each.
+    ///
+    /// # Example
+    /// ```
+    /// use version_sets::{VersionSetData, VersionSets, VersioningData};
+    ///
+    /// let data = VersioningData { version_sets: vec![VersionSetData::default()] };
+    /// let violations = VersionSets::from_data(&data).unwrap_err().into_violations();
+    /// assert_eq!(violations[0].to_string(), "versionSets[0].setIds: a set needs at least one set ID");
+    /// ```
+    pub fn into_violations(self) -> Vec<Violation> {
+        self.violations
+    }
 }
 
 impl fmt::Display for InvalidData {

@@ -1,5 +1,6 @@
 //! Splitting a trace into lines and each line into a [`Step`].
 
+use std::collections::BTreeSet;
 use std::fmt;
 
 use serde_json::Value;
@@ -97,17 +98,22 @@ impl std::error::Error for TraceError {}
 /// ```
 pub fn parse(bytes: &[u8]) -> Result<Vec<Step>, TraceError> {
     let mut steps: Vec<Step> = Vec::new();
-    let mut marks: Vec<String> = Vec::new();
+    // A set (ordered: the library holds no randomness), not a list: a trace of many marks
+    // and many deltas steps would otherwise compare each deltas step with every earlier mark.
+    let mut marks: BTreeSet<String> = BTreeSet::new();
     for (line, text) in lines(bytes) {
         let step = text
-            .and_then(|text| step(&read(text)?))
+            .and_then(|text| match v2::start_line(text) {
+                Some(start) => start.map(|action| (None, action)),
+                None => step(&read(text)?),
+            })
             .and_then(|(now, action)| {
                 check_order(&action, steps.is_empty(), &marks)?;
                 Ok(Step { line, now, action })
             })
             .map_err(|problem| TraceError { line, problem })?;
         if let Action::Mark(name) = &step.action {
-            marks.push(name.clone());
+            marks.insert(name.clone());
         }
         steps.push(step);
     }
@@ -128,7 +134,7 @@ pub fn parse_step(text: &str) -> Result<Step, TraceError> {
 }
 
 /// A `start` step must come first, and a `deltas` step must name an earlier mark.
-fn check_order(action: &Action, first: bool, marks: &[String]) -> Result<(), String> {
+fn check_order(action: &Action, first: bool, marks: &BTreeSet<String>) -> Result<(), String> {
     match action {
         Action::Start(_) if !first => Err("a start step must be the first step".to_owned()),
         Action::Deltas { since, .. } if !marks.contains(since) => {

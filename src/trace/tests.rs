@@ -575,3 +575,41 @@ fn replication_malformed_steps_are_named_with_their_line() {
         "line 1: reachability.closed[0]: build ID must be at most 255 bytes"
     );
 }
+
+/// A `start` line read straight from its text gives what the tree gives: the same state, or
+/// the same problem; what the typed reader refuses is left to the tree.
+#[test]
+fn a_start_line_read_directly_is_the_start_the_tree_reads() {
+    let stamp = r#"{"wallClock": "5", "version": 0, "clusterId": "1"}"#;
+    let record = format!(
+        r#"{{"id": "a", "state": "STATE_ACTIVE", "stateUpdateTimestamp": {stamp}, "becameDefaultTimestamp": {stamp}}}"#
+    );
+    let set = format!(
+        r#"{{"setIds": ["s"], "buildIds": [{record}], "becameDefaultTimestamp": {stamp}}}"#
+    );
+    let read_directly = [
+        format!(r#"{{"start": {{"data": {{"versionSets": [{set}]}}, "clusterId": 2}}}}"#),
+        r#" {"start": {"data": {}}}"#.to_owned(),
+        // Valid JSON, invalid data: the same message either way.
+        format!(r#"{{"start": {{"data": {{"versionSets": [{set}, {set}]}}}}}}"#),
+    ];
+    for text in &read_directly {
+        let direct = v2::start_line(text).unwrap_or_else(|| panic!("not direct: {text}"));
+        let tree = json::read(text).and_then(|value| v2::start(&value["start"]));
+        assert_eq!(direct, tree, "{text}");
+    }
+    let left_to_the_tree = [
+        r#"{"start": {"data": {}}, "now": 5}"#,
+        r#"{"start": {"data": {}}, "start": {"data": {}}}"#,
+        r#"{"start": {"data": {"versionSets": 5}}}"#,
+        r#"[{"data": {}}]"#,
+        r#"{"update": {"promoteSetByBuildId": "a"}}"#,
+    ];
+    for text in left_to_the_tree {
+        assert!(v2::start_line(text).is_none(), "{text}");
+    }
+    assert_eq!(
+        problem(r#"{"start": {"data": {}}, "start": {"data": {}}}"#),
+        r#"line 1: invalid JSON at column 31: duplicate key "start""#
+    );
+}

@@ -35,9 +35,33 @@ struct Start {
     cluster_id: i64,
 }
 
+/// A line that holds a `start` step and nothing else.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StartLine {
+    start: Start,
+}
+
+/// A `start` line read from its text straight into the typed form, without the JSON tree
+/// the other steps are read through: a start step carries a whole state, and a tree of it
+/// costs tens of bytes for each byte of the line. `None` when the line is anything else or
+/// the typed reader refuses it (a key twice, another key beside `start`, a value of the
+/// wrong type): the tree then reads it and words the problem as for every step.
+pub(crate) fn start_line(text: &str) -> Option<Result<Action, String>> {
+    // The typed reader would also take a struct written as an array; a step must be an object.
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    let line: StartLine = serde_json::from_str(text).ok()?;
+    Some(start_state(line.start))
+}
+
 /// `start`: the stored form, validated as on load, and the local cluster ID.
 pub(crate) fn start(value: &Value) -> Result<Action, String> {
-    let start: Start = typed(value, "start")?;
+    start_state(typed(value, "start")?)
+}
+
+fn start_state(start: Start) -> Result<Action, String> {
     let state = VersionSets::from_data(&start.data)
         .map_err(|error| format!("start.data: invalid versioning data: {error}"))?;
     Ok(Action::Start(state.with_cluster_id(start.cluster_id)))

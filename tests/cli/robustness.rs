@@ -97,3 +97,44 @@ fn standard_input_named_twice_is_refused_up_front() {
         );
     }
 }
+
+/// Past 1 MiB a refused document is not read through a JSON tree to word the error; the
+/// words are the same (issue 11).
+#[test]
+fn a_large_refused_document_says_what_a_small_one_says() {
+    let ids = |n: usize| {
+        (0..n)
+            .map(|i| format!("\"b{i}\""))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    for n in [10, 200_000] {
+        let wrong_type = format!(
+            r#"{{"majorVersionSets": [{{"buildIds": [{}, 5]}}]}}"#,
+            ids(n)
+        );
+        let result = run_with(&["check", "-"], wrong_type.as_bytes());
+        assert_eq!(result.code, 2, "{n}");
+        assert_eq!(
+            result.err,
+            format!(
+                "<stdin>: majorVersionSets[0].buildIds[{n}]: invalid type: integer `5`, \
+                 expected a string\n"
+            ),
+            "{n}"
+        );
+        let repeated = format!(
+            r#"{{"majorVersionSets": [{{"buildIds": [{}]}}], "x": 1, "x": 2}}"#,
+            ids(n)
+        );
+        let result = run_with(&["check", "-"], repeated.as_bytes());
+        assert_eq!(result.code, 2, "{n}");
+        // At the end of the second key.
+        let column = repeated.len() - 4;
+        assert_eq!(
+            result.err,
+            format!("<stdin>:1:{column}: invalid JSON: duplicate key \"x\"\n"),
+            "{n}"
+        );
+    }
+}

@@ -11,13 +11,13 @@
 
 mod proto;
 pub(crate) use proto::normalise;
+mod refusal;
 mod shapes;
 
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
-use serde_json::Value;
 use version_sets::{BuildId, Limits, Problem, QueueDefault, Update, VersionSets, trace};
 
 use super::input::{self, Input};
@@ -83,17 +83,36 @@ pub(crate) fn examine(input: &Input, traces: Traces) -> Result<Examined, String>
             notes,
         });
     }
-    let mut value = json::read(&input.bytes).map_err(|error| format!("{name}:{error}"))?;
-    proto::normalise(&mut value).map_err(|error| format!("{name}: {error}"))?;
-    let read = shapes::read(value).map_err(|error| format!("{name}: {error}"))?;
+    // The typed readers read the input directly, or its canonical text when it is spelt
+    // otherwise; only what neither accepts (an error, rules to read past) is read through a
+    // tree, which words the error.
+    let direct = shapes::read_direct(&input.bytes).or_else(|| {
+        let text = proto::canonical(&input.bytes)?;
+        shapes::read_direct(&text)
+    });
+    let read = match direct {
+        Some(read) => read,
+        None if input.bytes.len() > refusal::TREE_LIMIT => match refusal::refusal(&input.bytes) {
+            Some(error) => return Err(format!("{name}:{error}")),
+            None => read_through_tree(input)?,
+        },
+        None => read_through_tree(input)?,
+    };
     let mut rebuild = Rebuild::default();
     let state = match read.contents {
         Shape::Stored(data) => match VersionSets::from_data(&data) {
             Ok(state) => Some(state),
             Err(invalid) => {
-                for violation in invalid.violations() {
-                    rebuild.report(&violation.path, &violation.problem);
-                }
+                // Taken out one by one, so that each violation's path becomes its finding's
+                // rather than being copied beside it (a file can hold millions of them).
+                rebuild.findings = invalid
+                    .into_violations()
+                    .into_iter()
+                    .map(|violation| Finding {
+                        problem: violation.problem.to_string(),
+                        path: violation.path,
+                    })
+                    .collect();
                 None
             }
         },
@@ -101,17 +120,13 @@ pub(crate) fn examine(input: &Input, traces: Traces) -> Result<Examined, String>
             let sets = response
                 .major_version_sets
                 .into_iter()
-                .enumerate()
-                .map(|(i, set)| (format!("majorVersionSets[{i}]"), set.build_ids));
-            rebuild.run(sets.collect())
+                .map(|set| set.build_ids);
+            rebuild.run("majorVersionSets", sets.collect())
         }
         Shape::Listing(listing) => {
             check_listing(&listing, &mut rebuild);
-            let sets = listing
-                .into_iter()
-                .enumerate()
-                .map(|(i, set)| (format!("[{i}]"), set.build_ids));
-            rebuild.run(sets.collect())
+            let sets = listing.into_iter().map(|set| set.build_ids);
+            rebuild.run("", sets.collect())
         }
     };
     let mut notes: Vec<String> = read
@@ -136,6 +151,18 @@ pub(crate) fn examine(input: &Input, traces: Traces) -> Result<Examined, String>
         state,
         notes,
     })
+}
+
+/// Reads `input` through a JSON tree: strictly, then rewritten to the canonical spelling,
+/// then told apart and read by serde, each error worded with its position or path.
+///
+/// # Errors
+/// `NAME:LINE:COLUMN: problem` or `NAME: PATH: problem`.
+fn read_through_tree(input: &Input) -> Result<shapes::Read, String> {
+    let name = &input.name;
+    let mut value = json::read(&input.bytes).map_err(|error| format!("{name}:{error}"))?;
+    proto::normalise(&mut value).map_err(|error| format!("{name}: {error}"))?;
+    shapes::read(value).map_err(|error| format!("{name}: {error}"))
 }
 
 /// Reads the file at `path` (or standard input for `-`) as sets to work on: any accepted
@@ -188,9 +215,71 @@ fn looks_like_trace(bytes: &[u8]) -> bool {
     if first.starts_with(b"#") {
         return true;
     }
-    match serde_json::from_slice::<Value>(first) {
-        Ok(Value::Object(map)) => trace::ACTIONS.iter().any(|key| map.contains_key(*key)),
-        _ => false,
+    // The first line of a document on one line is the whole document: its keys are read
+    // and its values skipped, rather than building a tree of it only to look at its keys.
+    serde_json::from_slice::<NamesAction>(first).is_ok_and(|NamesAction(names)| names)
+}
+
+/// Whether a JSON object has a trace action among its keys (a non-object has none).
+struct NamesAction(bool);
+
+impl<'de> serde::Deserialize<'de> for NamesAction {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ActionVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for ActionVisitor {
+            type Value = NamesAction;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NamesAction, A::Error> {
+                let mut names = false;
+                while let Some(key) = map.next_key::<String>()? {
+                    names |= trace::ACTIONS.contains(&key.as_str());
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+                Ok(NamesAction(names))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<NamesAction, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(NamesAction(false))
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<NamesAction, E> {
+                Ok(NamesAction(false))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<NamesAction, E> {
+                Ok(NamesAction(false))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<NamesAction, E> {
+                Ok(NamesAction(false))
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<NamesAction, E> {
+                Ok(NamesAction(false))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<NamesAction, E> {
+                Ok(NamesAction(false))
+            }
+
+            fn visit_unit<E: serde::de::Error>(self) -> Result<NamesAction, E> {
+                Ok(NamesAction(false))
+            }
+        }
+
+        deserializer.deserialize_any(ActionVisitor)
     }
 }
 
@@ -240,57 +329,69 @@ impl Rebuild {
         });
     }
 
-    /// The sets, each with its path, rebuilt by replaying operations; `None` when something
-    /// was found (a listing with findings cannot be trusted to rebuild from).
+    /// The sets (set `i` at the path `{prefix}[i]`), rebuilt by replaying operations; `None`
+    /// when something was found (a listing with findings cannot be trusted to rebuild from).
     ///
     /// A set with no build IDs is what the server lists for a set whose build IDs are all
     /// deleted: it is valid, but cannot be rebuilt without its tombstones, so it is left out
     /// with a note.
-    fn run(&mut self, sets: Vec<(String, Vec<BuildId>)>) -> Option<VersionSets> {
-        let mut seen: HashMap<&str, String> = HashMap::new();
-        for (path, ids) in &sets {
+    ///
+    /// Linear in the build IDs, and small beside them: where each build ID was first seen is
+    /// kept as two indices (a path is written only for a repeat), and each set is dropped
+    /// once replayed.
+    fn run(&mut self, prefix: &str, sets: Vec<Vec<BuildId>>) -> Option<VersionSets> {
+        let path = |i: usize| format!("{prefix}[{i}]");
+        // Sized up front (no rehash on the way), with a fast hasher seeded at random, so that
+        // input chosen to collide cannot make it quadratic.
+        let count = sets.iter().map(Vec::len).sum();
+        let mut seen: HashMap<&str, (usize, usize), foldhash::fast::RandomState> =
+            HashMap::with_capacity_and_hasher(count, foldhash::fast::RandomState::default());
+        for (i, ids) in sets.iter().enumerate() {
             if ids.is_empty() {
                 self.notes.push(format!(
-                    "{path} has no live build IDs (all deleted); it is left out of the rebuilt sets"
+                    "{} has no live build IDs (all deleted); it is left out of the rebuilt sets",
+                    path(i)
                 ));
             }
             for (j, id) in ids.iter().enumerate() {
-                let at = format!("{path}.buildIds[{j}]");
                 match seen.get(id.as_str()) {
-                    Some(first) => self.report(
-                        &at,
+                    Some(&(first_set, first_id)) => self.report(
+                        &format!("{}.buildIds[{j}]", path(i)),
                         Problem::DuplicateBuildId {
                             build_id: id.to_string(),
-                            first: first.clone(),
+                            first: format!("{}.buildIds[{first_id}]", path(first_set)),
                         },
                     ),
                     None => {
-                        seen.insert(id.as_str(), at);
+                        seen.insert(id.as_str(), (i, j));
                     }
                 }
             }
         }
+        drop(seen);
         if !self.findings.is_empty() {
             return None;
         }
         let mut state = VersionSets::new();
         let mut now = 0;
-        for (path, ids) in &sets {
-            let Some((first, rest)) = ids.split_first() else {
+        for (i, ids) in sets.into_iter().enumerate() {
+            let mut ids = ids.into_iter();
+            let Some(first) = ids.next() else {
                 continue;
             };
-            let updates =
-                std::iter::once(Update::add_new_default(first.clone())).chain(rest.iter().map(
-                    |id| Update::add_new_compatible(id.clone(), first.clone(), QueueDefault::Keep),
-                ));
-            for update in updates {
+            let mut update = Update::add_new_default(first.clone());
+            loop {
                 now += 1;
                 // Duplicates were reported above, so this cannot fail; should it, it is
                 // reported rather than trusted.
                 if let Err(error) = state.apply(&update, now, Limits::NONE) {
-                    self.report(path, error);
+                    self.report(&path(i), error);
                     return None;
                 }
+                let Some(id) = ids.next() else {
+                    break;
+                };
+                update = Update::add_new_compatible(id, first.clone(), QueueDefault::Keep);
             }
         }
         Some(state)

@@ -56,6 +56,14 @@ struct UserData {
 /// version sets only, so they are read past and reported as ignored.
 const RULES: [&str; 2] = ["assignmentRules", "redirectRules"];
 
+/// The error for a document of none of the shapes, around what it is (`an object`).
+const NOT_VERSIONING_DATA: (&str, &str) = (
+    "not versioning data",
+    ": expected an object with versionSets (stored VersioningData), versioningData \
+     (TaskQueueUserData) or majorVersionSets (a GetWorkerBuildIdCompatibility response), or \
+     what `temporal task-queue get-build-ids -o json` prints (an array, or null)",
+);
+
 /// What a document is, in words, and its contents.
 pub(crate) struct Read {
     pub(crate) shape: &'static str,
@@ -113,12 +121,246 @@ pub(crate) fn read(value: Value) -> Result<Read, String> {
             })
         }
         other => Err(format!(
-            "not versioning data (got {}): expected an object with versionSets (stored \
-             VersioningData), versioningData (TaskQueueUserData) or majorVersionSets (a \
-             GetWorkerBuildIdCompatibility response), or what `temporal task-queue \
-             get-build-ids -o json` prints (an array, or null)",
-            describe(&other)
+            "{} (got {}){}",
+            NOT_VERSIONING_DATA.0,
+            describe(&other),
+            NOT_VERSIONING_DATA.1
         )),
+    }
+}
+
+/// Reads `bytes` straight into its typed shape, with no JSON tree, when it is written the one
+/// way the serde forms read (JSON names, no `null` where a list, flag or number goes, integers
+/// without a fraction, no rules); `None` otherwise, and the caller then reads it through the
+/// tree ([`read`] after `normalise`), which accepts the other spellings and words every error.
+///
+/// Why: a `serde_json::Value` tree costs tens of bytes for every byte of a document of small
+/// objects (a million sets of one build ID took 1.5 GB), so reading hostile input through it
+/// cannot stay within a small multiple of the input. Reading typed values directly costs what
+/// they keep. The result is the one the tree would give: anything the typed readers might take
+/// differently from the tree (another spelling is an unknown field, a `null` list or a float
+/// is a type error, a repeated key is a duplicate field) makes them fail, and the tree decides.
+pub(crate) fn read_direct(bytes: &[u8]) -> Option<Read> {
+    // Invalid UTF-8 inside a string skipped unread would go unnoticed here; the tree refuses it.
+    let text = std::str::from_utf8(bytes).ok()?;
+    let first = text
+        .trim_start_matches([' ', '\t', '\n', '\r'])
+        .bytes()
+        .next()?;
+    match first {
+        b'[' => Some(Read {
+            shape: "get-build-ids listing",
+            contents: Shape::Listing(serde_json::from_str(text).ok()?),
+            ignored: Vec::new(),
+        }),
+        b'{' => {
+            let TopKeys(keys) = serde_json::from_str(text).ok()?;
+            let has = |key: &str| keys.iter().any(|present| present == key);
+            if has("majorVersionSets") {
+                Some(Read {
+                    shape: "majorVersionSets response",
+                    contents: Shape::Public(serde_json::from_str(text).ok()?),
+                    ignored: Vec::new(),
+                })
+            } else if has("versioningData") || has("clock") {
+                let user_data: DirectUserData = serde_json::from_str(text).ok()?;
+                Some(Read {
+                    shape: "TaskQueueUserData",
+                    contents: Shape::Stored(user_data.versioning_data.unwrap_or_default()),
+                    ignored: Vec::new(),
+                })
+            } else if RULES.iter().any(|key| has(key)) {
+                // Rules are read past with a note, by the tree.
+                None
+            } else {
+                // An object with other keys is refused by the typed reader (unknown field),
+                // and the tree then says which shapes are accepted.
+                Some(Read {
+                    shape: "stored VersioningData",
+                    contents: Shape::Stored(serde_json::from_str(text).ok()?),
+                    ignored: Vec::new(),
+                })
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The first problem the typed reader of canonical `text`'s shape finds, worded as
+/// [`read`] words it: `PATH: problem`, or the problem alone at the top level; `None` when it
+/// finds none, or the shape is one only the tree reads (rules, a top level that is not an
+/// object or an array).
+pub(crate) fn typed_error(text: &[u8]) -> Option<String> {
+    let first = text.trim_ascii_start().first()?;
+    match first {
+        b'[' => streamed::<Vec<ListedSet>>(text),
+        b'{' => {
+            let TopKeys(keys) = serde_json::from_slice(text).ok()?;
+            let has = |key: &str| keys.iter().any(|present| present == key);
+            if has("majorVersionSets") {
+                streamed::<BuildIdCompatibility>(text)
+            } else if has("versioningData") || has("clock") {
+                streamed::<DirectUserData>(text)
+            } else if RULES.iter().any(|key| has(key)) {
+                None
+            } else if keys.is_empty() || has("versionSets") {
+                streamed::<VersioningData>(text)
+            } else {
+                Some(format!(
+                    "{} (got an object){}",
+                    NOT_VERSIONING_DATA.0, NOT_VERSIONING_DATA.1
+                ))
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The error of reading `text` as `T`, as [`deserialize`] words it (the stream's position,
+/// which the tree's reader has not, left out).
+fn streamed<T: serde::de::DeserializeOwned>(text: &[u8]) -> Option<String> {
+    let mut deserializer = serde_json::Deserializer::from_slice(text);
+    let error = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(_) => return None,
+        Err(error) => error,
+    };
+    let at = match error.path().to_string().as_str() {
+        "." => String::new(),
+        inner => inner.to_owned(),
+    };
+    let inner = error.into_inner();
+    let message = inner.to_string();
+    let suffix = format!(" at line {} column {}", inner.line(), inner.column());
+    let problem = message.strip_suffix(&suffix).unwrap_or(&message);
+    Some(if at.is_empty() {
+        problem.to_owned()
+    } else {
+        format!("{at}: {problem}")
+    })
+}
+
+/// [`UserData`] read directly: its versioning data typed (rules in it make it fail, and the
+/// tree reads it), its clock checked as the tree would check it and dropped.
+#[derive(Deserialize)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "TaskQueueUserData: an object with versioningData and clock"
+)]
+struct DirectUserData {
+    #[serde(default)]
+    versioning_data: Option<VersioningData>,
+    #[serde(default, rename = "clock")]
+    _clock: Option<Checked>,
+}
+
+/// Any JSON value that the tree would read without error: no object in it names a field
+/// twice, in the same spelling or in two (`wallClock` and `wall_clock`). Nothing is kept
+/// but, for each object while it is read, its field names.
+struct Checked;
+
+impl<'de> Deserialize<'de> for Checked {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct CheckedVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for CheckedVisitor {
+            type Value = Checked;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Checked, A::Error> {
+                let mut names = std::collections::BTreeSet::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if !names.insert(super::proto::json_name(&key)) {
+                        return Err(serde::de::Error::custom("left to the tree"));
+                    }
+                    map.next_value::<Checked>()?;
+                }
+                Ok(Checked)
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Checked, A::Error> {
+                while seq.next_element::<Checked>()?.is_some() {}
+                Ok(Checked)
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+        }
+
+        deserializer.deserialize_any(CheckedVisitor)
+    }
+}
+
+/// The top-level keys of an object whose value is not `null` (a `null` member is absent, as
+/// `normalise` has it), for telling its shape; values are parsed and dropped.
+struct TopKeys(Vec<String>);
+
+/// No accepted shape has more top-level keys than this; past it the document is left to the
+/// tree (which refuses it), so that checking for a repeated key stays cheap.
+const MAX_TOP_KEYS: usize = 4;
+
+impl<'de> Deserialize<'de> for TopKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeysVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for KeysVisitor {
+            type Value = TopKeys;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TopKeys, A::Error> {
+                let mut seen: Vec<String> = Vec::new();
+                let mut present = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if seen.len() >= MAX_TOP_KEYS || seen.contains(&key) {
+                        return Err(serde::de::Error::custom("left to the tree"));
+                    }
+                    let value: Option<serde::de::IgnoredAny> = map.next_value()?;
+                    if value.is_some() {
+                        present.push(key.clone());
+                    }
+                    seen.push(key);
+                }
+                Ok(TopKeys(present))
+            }
+        }
+
+        deserializer.deserialize_map(KeysVisitor)
     }
 }
 
@@ -152,4 +394,101 @@ fn deserialize<T: serde::de::DeserializeOwned>(value: Value, path: &str) -> Resu
             format!("{at}: {problem}")
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a read comes to, in a form tests can compare.
+    fn summary(read: &Read) -> String {
+        let contents = match &read.contents {
+            Shape::Stored(data) => format!("{data:?}"),
+            Shape::Public(response) => format!("{response:?}"),
+            Shape::Listing(sets) => sets
+                .iter()
+                .map(|set| {
+                    let ids: Vec<&str> = set.build_ids.iter().map(BuildId::as_str).collect();
+                    format!("{ids:?} {:?} {}", set.default_for_set, set.is_default_set)
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        };
+        format!("{} {:?} {contents}", read.shape, read.ignored)
+    }
+
+    /// The reading through the tree, as `examine` does it when the direct reader declines.
+    fn through_tree(text: &str) -> Result<String, String> {
+        let mut value = crate::cli::json::read(text.as_bytes())?;
+        super::super::normalise(&mut value)?;
+        read(value).map(|read| summary(&read))
+    }
+
+    const STAMP: &str = r#"{"wallClock": "5", "version": 0, "clusterId": "1"}"#;
+
+    fn stored() -> String {
+        format!(
+            r#"{{"versionSets": [{{"setIds": ["s"], "buildIds": [{{"id": "a", "state":
+            "STATE_ACTIVE", "stateUpdateTimestamp": {STAMP}, "becameDefaultTimestamp": null}}],
+            "becameDefaultTimestamp": {STAMP}}}]}}"#
+        )
+    }
+
+    #[test]
+    fn canonical_documents_are_read_directly_as_the_tree_reads_them() {
+        let documents = [
+            stored(),
+            "{}".to_owned(),
+            r#"{"majorVersionSets": [{"buildIds": ["a", "b"]}, {"buildIds": []}]}"#.to_owned(),
+            r#" [{"buildIds": ["a"], "defaultForSet": "a", "isDefaultSet": true}]"#.to_owned(),
+            "[]".to_owned(),
+            format!(
+                r#"{{"versioningData": {}, "clock": {{"wallClock": 1.5e3, "x": [null]}}}}"#,
+                stored()
+            ),
+            r#"{"versioningData": null, "clock": {}}"#.to_owned(),
+            r#"{"clock": null, "versioningData": {"versionSets": []}}"#.to_owned(),
+        ];
+        for text in documents {
+            let direct =
+                read_direct(text.as_bytes()).unwrap_or_else(|| panic!("not read directly: {text}"));
+            assert_eq!(Ok(summary(&direct)), through_tree(&text), "{text}");
+        }
+    }
+
+    /// Everything the typed readers could take differently from the tree is left to it.
+    #[test]
+    fn other_spellings_nulls_floats_rules_and_errors_are_left_to_the_tree() {
+        let documents = [
+            r#"{"version_sets": []}"#,
+            r#"{"versionSets": null}"#,
+            r#"{"majorVersionSets": [{"buildIds": null}]}"#,
+            r#"{"versionSets": [{"becameDefaultTimestamp": {"wallClock": 5.0}}]}"#,
+            r#"{"versionSets": [{"buildIds": [{"state": 1.0}]}]}"#,
+            r#"{"versionSets": [], "assignmentRules": []}"#,
+            r#"{"versioningData": {"versionSets": [], "assignmentRules": []}}"#,
+            r#"{"versioningData": {"version_sets": []}}"#,
+            r#"{"versioningData": null, "clock": {"a": {"b": 1, "b": 2}}}"#,
+            r#"{"clock": [{"wallClock": 1, "wall_clock": 2}]}"#,
+            r#"{"majorVersionSets": [], "versioningData": null}"#,
+            r#"{"versioningData": null, "clock": {"a": 1, "a": 2}}"#,
+            r#"{"versionSets": [], "versionSets": []}"#,
+            r#"{"versionSets": [{"setIds": ["s", "s"], "setIds": []}]}"#,
+            r#"{"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}"#,
+            r#"{"somethingElse": 1}"#,
+            r#"[{"isDefaultSet": null}]"#,
+            r#"[{"build_ids": ["a"]}]"#,
+            r#"{"majorVersionSets": []} trailing"#,
+            "null",
+            "7",
+        ];
+        for text in documents {
+            assert!(
+                read_direct(text.as_bytes()).is_none(),
+                "read directly: {text}"
+            );
+        }
+        // Invalid UTF-8 in a string, which a reader that skips the string might not see.
+        assert!(read_direct(b"{\"versionSets\": [], \"x\": \"\xff\"}").is_none());
+    }
 }
