@@ -120,7 +120,6 @@ impl VersionSets {
 
     /// Moves the clock up to `at_least` (never down), so that later changes stamp later than
     /// anything merged in.
-    #[allow(dead_code)] // for the replica merge
     pub(crate) fn raise_clock(&mut self, at_least: Hlc) {
         self.clock = self.clock.max(at_least);
     }

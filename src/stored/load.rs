@@ -168,7 +168,7 @@ impl Loader {
                     state_update_timestamp: record.state_update_timestamp.unwrap_or_default(),
                     became_default_timestamp: record.became_default_timestamp.unwrap_or_default(),
                 };
-                self.push(&mut key, &set_ids, stamp, id, stand_in, (i, j), &at);
+                self.push(&mut key, &set_ids, stamp, id, stand_in, (i, j));
             }
             if record.state.is_none() {
                 self.report(at("state"), Problem::UnspecifiedState);
@@ -212,7 +212,6 @@ impl Loader {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
         key: &mut Option<SetKey>,
@@ -221,7 +220,6 @@ impl Loader {
         id: BuildId,
         record: Record,
         position: (usize, usize),
-        at: &dyn Fn(&str) -> String,
     ) {
         let pushed = match *key {
             Some(set) => self.builder.push_member(set, id.clone(), record),
@@ -242,8 +240,9 @@ impl Loader {
                     Some((i, j)) => format!("versionSets[{i}].buildIds[{j}].id"),
                     None => unreachable!("version-sets bug: a build ID pushed without its place"),
                 };
+                let (i, j) = position;
                 self.report(
-                    at("id"),
+                    format!("versionSets[{i}].buildIds[{j}].id"),
                     Problem::DuplicateBuildId {
                         build_id: id.as_str().to_owned(),
                         first,
