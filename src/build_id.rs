@@ -62,13 +62,30 @@ impl BuildId {
     /// ```
     pub fn new(id: impl AsRef<str>) -> Result<Self, BuildIdError> {
         let id = id.as_ref();
+        Self::check(id)?;
+        Ok(Self(Arc::from(id)))
+    }
+
+    /// Whether `id` is a valid build ID, by the rule of [`BuildId::new`], without building
+    /// one: for readers that check many build IDs and keep few.
+    ///
+    /// # Errors
+    /// As [`BuildId::new`].
+    ///
+    /// # Example
+    /// ```
+    /// # use version_sets::{BuildId, BuildIdError};
+    /// assert_eq!(BuildId::check("1.0"), Ok(()));
+    /// assert_eq!(BuildId::check(""), Err(BuildIdError::Empty));
+    /// ```
+    pub fn check(id: &str) -> Result<(), BuildIdError> {
         if id.is_empty() {
             return Err(BuildIdError::Empty);
         }
         if id.len() > MAX_BUILD_ID_LEN {
             return Err(BuildIdError::TooLong { len: id.len() });
         }
-        Ok(Self(Arc::from(id)))
+        Ok(())
     }
 
     /// The build ID as a string slice.

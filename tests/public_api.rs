@@ -290,3 +290,53 @@ fn every_error_type_has_a_code() {
         assert_eq!(json.code(), Code::InvalidArgument);
     }
 }
+
+#[test]
+fn checking_a_build_id_is_the_rule_of_new() {
+    for len in [0, 1, 254, 255, 256, 300] {
+        let text = "x".repeat(len);
+        assert_eq!(
+            BuildId::check(&text),
+            BuildId::new(&text).map(|_| ()),
+            "{len} bytes"
+        );
+    }
+    assert_eq!(
+        BuildId::check(&"é".repeat(128)),
+        Err(version_sets::BuildIdError::TooLong { len: 256 })
+    );
+}
+
+/// Hostile data can hold a violation for every three bytes: past the listed thousand, they
+/// are counted, and every count agrees.
+#[test]
+fn invalid_data_lists_the_first_thousand_violations_and_counts_the_rest() {
+    use version_sets::{InvalidData, VersionSetData, VersioningData};
+
+    // Each empty set has three violations: no set IDs, no build IDs, no timestamp.
+    let invalid = |sets: usize| {
+        let data = VersioningData {
+            version_sets: vec![VersionSetData::default(); sets],
+        };
+        VersionSets::from_data(&data).unwrap_err()
+    };
+    let under = invalid(InvalidData::MAX_LISTED / 3);
+    assert_eq!(under.violations().len(), 999);
+    assert_eq!((under.unlisted(), under.count()), (0, 999));
+    assert!(under.to_string().ends_with(" (and 998 more)"));
+
+    let past = invalid(InvalidData::MAX_LISTED / 3 + 1);
+    assert_eq!(past.violations().len(), InvalidData::MAX_LISTED);
+    assert_eq!(past.violations()[..999], *under.violations());
+    assert_eq!((past.unlisted(), past.count()), (2, 1002));
+    assert_eq!(
+        past.to_string(),
+        "versionSets[0].setIds: a set needs at least one set ID (and 1001 more)"
+    );
+
+    let one = invalid(1);
+    assert_eq!(
+        (one.violations().len(), one.unlisted(), one.count()),
+        (3, 0, 3)
+    );
+}

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
-use super::state::{self, Traces};
+use super::state::{self, Need, Traces};
 use super::{Output, Status, Style, input};
 
 /// Validate versioning data and report every violation.
@@ -15,8 +15,9 @@ use super::{Output, Status, Style, input};
 /// majorVersionSets) and what `temporal task-queue get-build-ids -o json` prints (an array
 /// of objects with buildIds, defaultForSet and isDefaultSet, or null). Prints each violation
 /// as `FILE: PATH: problem`, with PATH a JSON path such as versionSets[1].buildIds[0].id,
-/// and each valid file as `FILE: ok (...)`. With `-o json`: {"files": [{"file", "shape",
-/// "valid", "sets", "buildIds", "violations": [{"path", "problem"}], "notes"}]}.
+/// and each valid file as `FILE: ok (...)`. Past the first 1000 violations of a file, the
+/// rest are counted in one line. With `-o json`: {"files": [{"file", "shape", "valid",
+/// "sets", "buildIds", "violations": [{"path", "problem"}], "unlisted", "notes"}]}.
 ///
 /// Exit status: 0 all valid, 1 some violation found, 2 a file could not be read, is not
 /// JSON, is none of the shapes above or has a value of the wrong type or an unknown key
@@ -45,7 +46,7 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
                 continue;
             }
         };
-        let examined = match state::examine(&input, Traces::Refused) {
+        let examined = match state::examine(&input, Traces::Refused, Need::Findings) {
             Ok(examined) => examined,
             Err(error) => {
                 output.diagnostic(error);
@@ -56,7 +57,7 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         for note in &examined.notes {
             output.diagnostic(note);
         }
-        let valid = examined.findings.is_empty() && examined.state.is_some();
+        let valid = examined.findings.is_empty() && examined.counts.is_some();
         if !valid {
             status = status.max(Status::Failed);
         }
@@ -70,9 +71,10 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
                 "file": input.name,
                 "shape": examined.shape,
                 "valid": valid,
-                "sets": examined.state.as_ref().map(|sets| sets.set_count()),
-                "buildIds": examined.state.as_ref().map(|sets| sets.build_id_count()),
+                "sets": examined.counts.map(|counts| counts.sets),
+                "buildIds": examined.counts.map(|counts| counts.build_ids),
                 "violations": violations,
+                "unlisted": examined.unlisted,
                 "notes": examined.notes,
             }));
             continue;
@@ -81,14 +83,23 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
             let finding = output.paint(finding, Style::Bad);
             output.line(format_args!("{}: {finding}", input.name));
         }
-        if let (Some(sets), true) = (&examined.state, valid) {
+        if examined.unlisted > 0 {
+            let more = format!(
+                "and {} more violations, not listed (only the first {} are)",
+                examined.unlisted,
+                version_sets::InvalidData::MAX_LISTED
+            );
+            let more = output.paint(&more, Style::Bad);
+            output.line(format_args!("{}: {more}", input.name));
+        }
+        if let (Some(counts), true) = (examined.counts, valid) {
             let ok = output.paint("ok", Style::Good);
             output.line(format_args!(
                 "{}: {ok} ({}: {}, {})",
                 input.name,
                 examined.shape,
-                count(sets.set_count(), "set"),
-                count(sets.build_id_count(), "build ID")
+                count(counts.sets, "set"),
+                count(counts.build_ids, "build ID")
             ));
         }
     }

@@ -4,17 +4,33 @@ use std::fmt;
 
 use crate::{BuildIdError, Hlc};
 
-/// Versioning data that breaks the data model's invariants: every violation found, in
-/// document order. `Display` shows the first (and how many more there are).
+/// Versioning data that breaks the data model's invariants: the violations found, in
+/// document order, and how many there are. `Display` shows the first (and how many more
+/// there are).
+///
+/// At most [`InvalidData::MAX_LISTED`] violations are kept; the rest are counted. Why: a
+/// violation costs a hundred bytes or so (a path and a problem), and hostile data can hold
+/// one for every three bytes (`{},` is a set with neither set IDs nor build IDs), so keeping
+/// them all would cost tens of times the data's size. The first thousand say what is wrong;
+/// the count says how much.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub struct InvalidData {
     violations: Vec<Violation>,
+    unlisted: usize,
 }
 
 impl InvalidData {
-    pub(crate) fn new(violations: Vec<Violation>) -> Self {
-        Self { violations }
+    /// The most violations one error lists; the others are only counted
+    /// ([`InvalidData::unlisted`]).
+    pub const MAX_LISTED: usize = 1_000;
+
+    /// An error listing `violations`, with `unlisted` more found past them.
+    pub(crate) fn new(violations: Vec<Violation>, unlisted: usize) -> Self {
+        Self {
+            violations,
+            unlisted,
+        }
     }
 
     /// `INVALID_ARGUMENT`: data that breaks the model's invariants is not accepted.
@@ -22,13 +38,24 @@ impl InvalidData {
         crate::Code::InvalidArgument
     }
 
-    /// Every violation, in document order (never empty).
+    /// The first violations, in document order: all of them, up to
+    /// [`InvalidData::MAX_LISTED`] (never empty).
     pub fn violations(&self) -> &[Violation] {
         &self.violations
     }
 
-    /// Every violation, in document order (never empty), taken out of the error: a caller
-    /// that keeps them (say, to report) need not copy each.
+    /// How many violations were found past the [`InvalidData::MAX_LISTED`] listed ones.
+    pub fn unlisted(&self) -> usize {
+        self.unlisted
+    }
+
+    /// How many violations were found in all, listed or not.
+    pub fn count(&self) -> usize {
+        self.violations.len() + self.unlisted
+    }
+
+    /// The listed violations, in document order (never empty), taken out of the error: a
+    /// caller that keeps them (say, to report) need not copy each.
     ///
     /// # Example
     /// ```
@@ -45,10 +72,10 @@ impl InvalidData {
 
 impl fmt::Display for InvalidData {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.violations.split_first() {
-            None => f.write_str("invalid versioning data"),
-            Some((first, [])) => write!(f, "{first}"),
-            Some((first, rest)) => write!(f, "{first} (and {} more)", rest.len()),
+        match (self.violations.first(), self.count()) {
+            (None, _) => f.write_str("invalid versioning data"),
+            (Some(first), 1) => write!(f, "{first}"),
+            (Some(first), count) => write!(f, "{first} (and {} more)", count - 1),
         }
     }
 }

@@ -17,8 +17,9 @@ impl VersionSets {
     /// the data.
     ///
     /// # Errors
-    /// [`InvalidData`] listing **every** violation found, each with its proto-JSON path
-    /// (e.g. `versionSets[1].buildIds[0].id`).
+    /// [`InvalidData`] with every violation found, each with its proto-JSON path (e.g.
+    /// `versionSets[1].buildIds[0].id`): the first [`InvalidData::MAX_LISTED`] listed in
+    /// document order, the rest counted.
     ///
     /// # Example
     /// ```
@@ -53,10 +54,10 @@ impl VersionSets {
                 count,
                 max: CAPACITY,
             };
-            return Err(InvalidData::new(vec![Violation::new(
-                "versionSets".to_owned(),
-                problem,
-            )]));
+            return Err(InvalidData::new(
+                vec![Violation::new("versionSets".to_owned(), problem)],
+                0,
+            ));
         }
         let mut loader = Loader::new(data, count);
         for (i, set) in data.version_sets.iter().enumerate() {
@@ -97,6 +98,8 @@ struct Loader {
     /// repeat's first occurrence.
     positions: Vec<(usize, usize)>,
     violations: Vec<Violation>,
+    /// Violations found past the [`InvalidData::MAX_LISTED`] kept.
+    unlisted: usize,
     clock: Option<Hlc>,
     previous_set: Option<Hlc>,
 }
@@ -107,13 +110,18 @@ impl Loader {
             builder: Builder::with_capacity(data.version_sets.len(), members),
             positions: Vec::with_capacity(members),
             violations: Vec::new(),
+            unlisted: 0,
             clock: None,
             previous_set: None,
         }
     }
 
     fn report(&mut self, path: String, problem: Problem) {
-        self.violations.push(Violation::new(path, problem));
+        if self.violations.len() < InvalidData::MAX_LISTED {
+            self.violations.push(Violation::new(path, problem));
+        } else {
+            self.unlisted += 1;
+        }
     }
 
     /// A present timestamp, which the clock must reach; a missing one is reported.
@@ -254,7 +262,7 @@ impl Loader {
 
     fn finish(self) -> Result<VersionSets, InvalidData> {
         if !self.violations.is_empty() {
-            return Err(InvalidData::new(self.violations));
+            return Err(InvalidData::new(self.violations, self.unlisted));
         }
         let clock = self.clock.unwrap_or_default();
         Ok(VersionSets {

@@ -189,3 +189,59 @@ fn a_wrong_type_names_the_shape_expected_not_a_rust_type() {
         )
     );
 }
+
+/// Hostile data can hold a violation for every three bytes (`{},`): `check` lists the first
+/// thousand and counts the rest, and so does the one-line refusal of every other command.
+#[test]
+fn check_lists_the_first_thousand_violations_and_counts_the_rest() {
+    // 334 empty sets, three violations each: 1,002.
+    let sets = vec!["{}"; 334].join(",");
+    let document = format!("{{\"versionSets\": [{sets}]}}");
+    let result = run_with(&["check", "-"], document.as_bytes());
+    assert_eq!(result.code, 1);
+    let lines: Vec<&str> = result.out.lines().collect();
+    assert_eq!(lines.len(), 1001);
+    assert_eq!(
+        lines[999],
+        "<stdin>: versionSets[333].setIds: a set needs at least one set ID"
+    );
+    assert_eq!(
+        lines[1000],
+        "<stdin>: and 2 more violations, not listed (only the first 1000 are)"
+    );
+    let json = run_with(&["check", "-o", "json", "-"], document.as_bytes());
+    let json: serde_json::Value = serde_json::from_str(&json.out).unwrap();
+    assert_eq!(json["files"][0]["unlisted"], 2);
+    assert_eq!(
+        json["files"][0]["violations"].as_array().unwrap().len(),
+        1000
+    );
+
+    let show = run_with(&["show", "-"], document.as_bytes());
+    assert_eq!(show.code, 2);
+    assert_eq!(
+        show.err,
+        "<stdin>: versionSets[0].setIds: a set needs at least one set ID (and 1001 more; \
+         `version-sets check` lists the first 1000)\n"
+    );
+}
+
+/// A public response of many empty sets gets ten notes and one for the rest, not a note
+/// for every three bytes.
+#[test]
+fn check_notes_ten_empty_sets_and_counts_the_rest() {
+    let sets = ["{}"; 12].join(",");
+    let document = format!("{{\"majorVersionSets\": [{sets}, {{\"buildIds\": [\"a\"]}}]}}");
+    let result = run_with(&["check", "-"], document.as_bytes());
+    assert_eq!(result.code, 0);
+    let notes: Vec<&str> = result.err.lines().collect();
+    assert_eq!(notes.len(), 11);
+    assert_eq!(
+        notes[10],
+        "<stdin>: note: 2 more sets have no live build IDs; they are left out of the rebuilt sets too"
+    );
+    assert_eq!(
+        result.out,
+        "<stdin>: ok (majorVersionSets response: 1 set, 1 build ID)\n"
+    );
+}

@@ -6,23 +6,24 @@
 //! `temporal task-queue get-build-ids -o json` prints, and, where a command allows it, a
 //! trace (the state it leaves). Serde reads every one of them, after [`proto`] has rewritten
 //! proto-JSON's other spellings. The public response and the listing carry no timestamps or
-//! set IDs, so their sets are rebuilt by replaying operations: for each set, oldest first,
-//! its first build ID as a new default set, then the others as compatible additions.
+//! set IDs: [`rebuild`] checks them, and rebuilds their sets when a command needs them.
 
 mod proto;
 pub(crate) use proto::normalise;
+mod rebuild;
 mod refusal;
 mod shapes;
 
-use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
-use version_sets::{BuildId, Limits, Problem, QueueDefault, Update, VersionSets, trace};
+use version_sets::{InvalidData, VersionSets, trace};
 
 use super::input::{self, Input};
 use super::{Output, json};
-use shapes::{ListedSet, Shape};
+pub(crate) use rebuild::Counts;
+use rebuild::Rebuild;
+use shapes::Shape;
 
 /// One violation: where, as a JSON path like `versionSets[1].buildIds[0].id`, and what.
 pub(crate) struct Finding {
@@ -34,9 +35,14 @@ pub(crate) struct Finding {
 pub(crate) struct Examined {
     /// Which shape it is, in words, e.g. `stored VersioningData`.
     pub(crate) shape: &'static str,
-    /// Every violation, in document order; empty when the data is valid.
+    /// The violations, in document order, up to [`version_sets::InvalidData::MAX_LISTED`];
+    /// empty when the data is valid.
     pub(crate) findings: Vec<Finding>,
-    /// The sets, when there are no findings.
+    /// How many more violations were found and not listed.
+    pub(crate) unlisted: usize,
+    /// How many sets and build IDs it holds, when there are no findings.
+    pub(crate) counts: Option<Counts>,
+    /// The sets, when there are no findings and the caller needs them ([`Need::Sets`]).
     pub(crate) state: Option<VersionSets>,
     /// Remarks for standard error, e.g. what was read past, each starting with the name.
     pub(crate) notes: Vec<String>,
@@ -49,6 +55,14 @@ pub(crate) enum Traces {
     Refused,
 }
 
+/// Whether a command works on the sets or only checks them: the public response and the
+/// listing are rebuilt into sets only for the first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Need {
+    Findings,
+    Sets,
+}
+
 /// Reads `input` as one of the accepted shapes.
 ///
 /// # Errors
@@ -56,7 +70,7 @@ pub(crate) enum Traces {
 /// one of the shapes, something in it has the wrong type or an unknown key (with its JSON
 /// path), or it is a malformed (or refused) trace. Violations of the invariants inside a
 /// well-typed document are not errors: they are the [`Examined::findings`].
-pub(crate) fn examine(input: &Input, traces: Traces) -> Result<Examined, String> {
+pub(crate) fn examine(input: &Input, traces: Traces, need: Need) -> Result<Examined, String> {
     let name = &input.name;
     if looks_like_trace(&input.bytes) {
         if traces == Traces::Refused {
@@ -79,6 +93,8 @@ pub(crate) fn examine(input: &Input, traces: Traces) -> Result<Examined, String>
         return Ok(Examined {
             shape: "trace",
             findings: Vec::new(),
+            unlisted: 0,
+            counts: Some(counts(&report.state)),
             state: Some(report.state),
             notes,
         });
@@ -86,10 +102,12 @@ pub(crate) fn examine(input: &Input, traces: Traces) -> Result<Examined, String>
     // The typed readers read the input directly, or its canonical text when it is spelt
     // otherwise; only what neither accepts (an error, rules to read past) is read through a
     // tree, which words the error.
-    let direct = shapes::read_direct(&input.bytes).or_else(|| {
-        let text = proto::canonical(&input.bytes)?;
-        shapes::read_direct(&text)
-    });
+    let first = shapes::read_direct(&input.bytes);
+    let canonical = match first {
+        Some(_) => None,
+        None => proto::canonical(&input.bytes),
+    };
+    let direct = first.or_else(|| shapes::read_direct(canonical.as_deref()?));
     let read = match direct {
         Some(read) => read,
         None if input.bytes.len() > refusal::TREE_LIMIT => match refusal::refusal(&input.bytes) {
@@ -99,10 +117,11 @@ pub(crate) fn examine(input: &Input, traces: Traces) -> Result<Examined, String>
         None => read_through_tree(input)?,
     };
     let mut rebuild = Rebuild::default();
-    let state = match read.contents {
+    let (counts, state) = match read.contents {
         Shape::Stored(data) => match VersionSets::from_data(&data) {
-            Ok(state) => Some(state),
+            Ok(state) => (Some(counts(&state)), Some(state)),
             Err(invalid) => {
+                rebuild.unlisted = invalid.unlisted();
                 // Taken out one by one, so that each violation's path becomes its finding's
                 // rather than being copied beside it (a file can hold millions of them).
                 rebuild.findings = invalid
@@ -113,20 +132,14 @@ pub(crate) fn examine(input: &Input, traces: Traces) -> Result<Examined, String>
                         path: violation.path,
                     })
                     .collect();
-                None
+                (None, None)
             }
         },
-        Shape::Public(response) => {
-            let sets = response
-                .major_version_sets
-                .into_iter()
-                .map(|set| set.build_ids);
-            rebuild.run("majorVersionSets", sets.collect())
-        }
+        Shape::Public(sets) => rebuild.run("majorVersionSets", sets, need),
         Shape::Listing(listing) => {
-            check_listing(&listing, &mut rebuild);
-            let sets = listing.into_iter().map(|set| set.build_ids);
-            rebuild.run("", sets.collect())
+            rebuild.check_listing(&listing);
+            let sets = listing.into_iter().map(|set| set.build_ids).collect();
+            rebuild.run("", sets, need)
         }
     };
     let mut notes: Vec<String> = read
@@ -148,6 +161,8 @@ pub(crate) fn examine(input: &Input, traces: Traces) -> Result<Examined, String>
     Ok(Examined {
         shape: read.shape,
         findings: rebuild.findings,
+        unlisted: rebuild.unlisted,
+        counts,
         state,
         notes,
     })
@@ -158,7 +173,7 @@ pub(crate) fn examine(input: &Input, traces: Traces) -> Result<Examined, String>
 ///
 /// # Errors
 /// `NAME:LINE:COLUMN: problem` or `NAME: PATH: problem`.
-fn read_through_tree(input: &Input) -> Result<shapes::Read, String> {
+fn read_through_tree(input: &Input) -> Result<shapes::Read<'static>, String> {
     let name = &input.name;
     let mut value = json::read(&input.bytes).map_err(|error| format!("{name}:{error}"))?;
     proto::normalise(&mut value).map_err(|error| format!("{name}: {error}"))?;
@@ -189,14 +204,19 @@ pub(crate) fn open(path: &Path, output: &mut Output<'_>) -> Option<VersionSets> 
 /// A one-line diagnostic: as for [`examine`], or the first violation and how many more
 /// there are.
 fn load(input: &Input) -> Result<(VersionSets, Vec<String>), String> {
-    let examined = examine(input, Traces::Accepted)?;
+    let examined = examine(input, Traces::Accepted, Need::Sets)?;
     let name = &input.name;
     match (examined.findings.split_first(), examined.state) {
         (None, Some(state)) => Ok((state, examined.notes)),
         (Some((first, [])), _) => Err(format!("{name}: {first}")),
         (Some((first, rest)), _) => Err(format!(
-            "{name}: {first} (and {} more; `version-sets check` lists them all)",
-            rest.len()
+            "{name}: {first} (and {} more; `version-sets check` lists {})",
+            rest.len() + examined.unlisted,
+            if examined.unlisted == 0 {
+                "them all".to_owned()
+            } else {
+                format!("the first {}", InvalidData::MAX_LISTED)
+            }
         )),
         (None, None) => Err(format!("{name}: could not be read")),
     }
@@ -283,118 +303,11 @@ impl<'de> serde::Deserialize<'de> for NamesAction {
     }
 }
 
-/// The `isDefaultSet` and `defaultForSet` of a listing must agree with its order: the last
-/// set is the queue's default, and the last build ID of a set is the set's default.
-fn check_listing(listing: &[ListedSet], rebuild: &mut Rebuild) {
-    let last = listing.len().saturating_sub(1);
-    for (i, set) in listing.iter().enumerate() {
-        match (set.is_default_set, i == last) {
-            (true, false) => rebuild.report(
-                &format!("[{i}].isDefaultSet"),
-                "is true, but only the last set is the queue's default set",
-            ),
-            (false, true) => rebuild.report(
-                &format!("[{i}].isDefaultSet"),
-                "is false, but the last set is the queue's default set",
-            ),
-            _ => {}
-        }
-        if let (Some(named), Some(default)) = (&set.default_for_set, set.build_ids.last()) {
-            if named != default.as_str() {
-                rebuild.report(
-                    &format!("[{i}].defaultForSet"),
-                    format_args!(
-                        "is {}, but the set's default (the last of buildIds) is {}",
-                        json::quote(named),
-                        json::quote(default.as_str())
-                    ),
-                );
-            }
-        }
-    }
-}
-
-/// Sets without timestamps turned into [`VersionSets`], and what was found on the way.
-#[derive(Default)]
-struct Rebuild {
-    findings: Vec<Finding>,
-    notes: Vec<String>,
-}
-
-impl Rebuild {
-    fn report(&mut self, path: &str, problem: impl fmt::Display) {
-        self.findings.push(Finding {
-            path: path.to_owned(),
-            problem: problem.to_string(),
-        });
-    }
-
-    /// The sets (set `i` at the path `{prefix}[i]`), rebuilt by replaying operations; `None`
-    /// when something was found (a listing with findings cannot be trusted to rebuild from).
-    ///
-    /// A set with no build IDs is what the server lists for a set whose build IDs are all
-    /// deleted: it is valid, but cannot be rebuilt without its tombstones, so it is left out
-    /// with a note.
-    ///
-    /// Linear in the build IDs, and small beside them: where each build ID was first seen is
-    /// kept as two indices (a path is written only for a repeat), and each set is dropped
-    /// once replayed.
-    fn run(&mut self, prefix: &str, sets: Vec<Vec<BuildId>>) -> Option<VersionSets> {
-        let path = |i: usize| format!("{prefix}[{i}]");
-        // Sized up front (no rehash on the way), with a fast hasher seeded at random, so that
-        // input chosen to collide cannot make it quadratic.
-        let count = sets.iter().map(Vec::len).sum();
-        let mut seen: HashMap<&str, (usize, usize), foldhash::fast::RandomState> =
-            HashMap::with_capacity_and_hasher(count, foldhash::fast::RandomState::default());
-        for (i, ids) in sets.iter().enumerate() {
-            if ids.is_empty() {
-                self.notes.push(format!(
-                    "{} has no live build IDs (all deleted); it is left out of the rebuilt sets",
-                    path(i)
-                ));
-            }
-            for (j, id) in ids.iter().enumerate() {
-                match seen.get(id.as_str()) {
-                    Some(&(first_set, first_id)) => self.report(
-                        &format!("{}.buildIds[{j}]", path(i)),
-                        Problem::DuplicateBuildId {
-                            build_id: id.to_string(),
-                            first: format!("{}.buildIds[{first_id}]", path(first_set)),
-                        },
-                    ),
-                    None => {
-                        seen.insert(id.as_str(), (i, j));
-                    }
-                }
-            }
-        }
-        drop(seen);
-        if !self.findings.is_empty() {
-            return None;
-        }
-        let mut state = VersionSets::new();
-        let mut now = 0;
-        for (i, ids) in sets.into_iter().enumerate() {
-            let mut ids = ids.into_iter();
-            let Some(first) = ids.next() else {
-                continue;
-            };
-            let mut update = Update::add_new_default(first.clone());
-            loop {
-                now += 1;
-                // Duplicates were reported above, so this cannot fail; should it, it is
-                // reported rather than trusted.
-                if let Err(error) = state.apply(&update, now, Limits::NONE) {
-                    self.report(&path(i), error);
-                    return None;
-                }
-                let Some(id) = ids.next() else {
-                    break;
-                };
-                update = Update::add_new_compatible(id, first.clone(), QueueDefault::Keep);
-            }
-        }
-        Some(state)
+/// How many sets and build IDs `state` holds.
+fn counts(state: &VersionSets) -> Counts {
+    Counts {
+        sets: state.set_count(),
+        build_ids: state.build_id_count(),
     }
 }
 

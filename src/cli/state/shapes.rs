@@ -1,21 +1,117 @@
 //! The JSON shapes of versioning data Temporal's tools print, told apart by their top-level
 //! keys, and read by serde alone (with the JSON path of the first problem).
 
+use std::borrow::Cow;
+use std::fmt;
+
 use serde::Deserialize;
 use serde_json::Value;
-use version_sets::{BuildId, BuildIdCompatibility, VersioningData};
+use version_sets::{BuildId, VersioningData};
 
 use crate::cli::json::describe;
 
-/// A document, once its shape is known.
-pub(crate) enum Shape {
+/// A document, once its shape is known. The public response and the listing keep their
+/// build IDs borrowed from the document where they can (see [`Id`]).
+pub(crate) enum Shape<'a> {
     /// Stored `VersioningData`, possibly unwrapped from a `TaskQueueUserData`.
     Stored(VersioningData),
-    /// The public `GetWorkerBuildIdCompatibility` response.
-    Public(BuildIdCompatibility),
+    /// The public `GetWorkerBuildIdCompatibility` response: each set's build IDs.
+    Public(Vec<Vec<Id<'a>>>),
     /// The array `temporal task-queue get-build-ids -o json` prints; `null` (what it prints
     /// for an unversioned queue) is an empty listing.
-    Listing(Vec<ListedSet>),
+    Listing(Vec<ListedSet<'a>>),
+}
+
+/// A build ID of the public response or of a listing: checked as [`BuildId`] checks it, and
+/// kept as a slice of the document unless an escape in it forced a copy.
+///
+/// Why not [`BuildId`]: these forms spend about ten bytes of input on a build ID, and an
+/// allocation of its own for each would cost several times that. Checking them needs no
+/// model, so nothing is copied until a command works on the sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Id<'a>(Cow<'a, str>);
+
+impl Id<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The build ID itself, for the model.
+    pub(crate) fn to_build_id(&self) -> BuildId {
+        match BuildId::new(self.as_str()) {
+            Ok(id) => id,
+            // Checked when read, by the same rule.
+            Err(error) => unreachable!("a build ID checked when read is refused: {error}"),
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Id<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct IdVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for IdVisitor {
+            type Value = Cow<'de, str>;
+
+            // Worded as `String`'s reader words it, which `BuildId`'s reader uses.
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                text: &'de str,
+            ) -> Result<Self::Value, E> {
+                Ok(Cow::Borrowed(text))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(text.to_owned()))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, text: String) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(text))
+            }
+        }
+
+        let text = deserializer.deserialize_string(IdVisitor)?;
+        BuildId::check(&text).map_err(serde::de::Error::custom)?;
+        Ok(Id(text))
+    }
+}
+
+/// The public response, read as [`version_sets::BuildIdCompatibility`] reads it (the same
+/// names, defaults and words), with borrowed build IDs.
+#[derive(Deserialize)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "a GetWorkerBuildIdCompatibility response (an object with majorVersionSets)"
+)]
+struct Response<'a> {
+    #[serde(default, borrow)]
+    major_version_sets: Vec<ResponseSet<'a>>,
+}
+
+/// One set of [`Response`], as [`version_sets::MajorVersionSet`] reads it.
+#[derive(Deserialize)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "a set of the response (an object with buildIds)"
+)]
+struct ResponseSet<'a> {
+    #[serde(default, borrow)]
+    build_ids: Vec<Id<'a>>,
+}
+
+impl<'a> Response<'a> {
+    fn into_sets(self) -> Vec<Vec<Id<'a>>> {
+        self.major_version_sets
+            .into_iter()
+            .map(|set| set.build_ids)
+            .collect()
+    }
 }
 
 /// One set of a `get-build-ids -o json` listing, oldest first.
@@ -25,13 +121,13 @@ pub(crate) enum Shape {
     deny_unknown_fields,
     expecting = "a set: an object with buildIds, defaultForSet and isDefaultSet"
 )]
-pub(crate) struct ListedSet {
+pub(crate) struct ListedSet<'a> {
     /// The build IDs, oldest first; the last is the set's default.
-    #[serde(default)]
-    pub(crate) build_ids: Vec<BuildId>,
+    #[serde(default, borrow)]
+    pub(crate) build_ids: Vec<Id<'a>>,
     /// The set's default build ID, as the CLI names it.
-    #[serde(default)]
-    pub(crate) default_for_set: Option<String>,
+    #[serde(default, borrow)]
+    pub(crate) default_for_set: Option<Cow<'a, str>>,
     /// Whether this is the queue's default set (the last one).
     #[serde(default)]
     pub(crate) is_default_set: bool,
@@ -65,9 +161,9 @@ const NOT_VERSIONING_DATA: (&str, &str) = (
 );
 
 /// What a document is, in words, and its contents.
-pub(crate) struct Read {
+pub(crate) struct Read<'a> {
     pub(crate) shape: &'static str,
-    pub(crate) contents: Shape,
+    pub(crate) contents: Shape<'a>,
     /// Parts read past, e.g. `assignmentRules`, for a note.
     pub(crate) ignored: Vec<&'static str>,
 }
@@ -77,7 +173,7 @@ pub(crate) struct Read {
 /// # Errors
 /// `PATH: problem` (or the problem alone at the top level) for the first thing serde
 /// cannot read, or a sentence saying what shapes are accepted.
-pub(crate) fn read(value: Value) -> Result<Read, String> {
+pub(crate) fn read(value: Value) -> Result<Read<'static>, String> {
     match value {
         Value::Null => Ok(Read {
             shape: "get-build-ids listing of an unversioned queue",
@@ -91,7 +187,7 @@ pub(crate) fn read(value: Value) -> Result<Read, String> {
         }),
         Value::Object(ref map) if map.contains_key("majorVersionSets") => Ok(Read {
             shape: "majorVersionSets response",
-            contents: Shape::Public(deserialize(value, "")?),
+            contents: Shape::Public(deserialize::<Response>(value, "")?.into_sets()),
             ignored: Vec::new(),
         }),
         Value::Object(ref map)
@@ -140,7 +236,7 @@ pub(crate) fn read(value: Value) -> Result<Read, String> {
 /// they keep. The result is the one the tree would give: anything the typed readers might take
 /// differently from the tree (another spelling is an unknown field, a `null` list or a float
 /// is a type error, a repeated key is a duplicate field) makes them fail, and the tree decides.
-pub(crate) fn read_direct(bytes: &[u8]) -> Option<Read> {
+pub(crate) fn read_direct(bytes: &[u8]) -> Option<Read<'_>> {
     // Invalid UTF-8 inside a string skipped unread would go unnoticed here; the tree refuses it.
     let text = std::str::from_utf8(bytes).ok()?;
     let first = text
@@ -159,7 +255,9 @@ pub(crate) fn read_direct(bytes: &[u8]) -> Option<Read> {
             if has("majorVersionSets") {
                 Some(Read {
                     shape: "majorVersionSets response",
-                    contents: Shape::Public(serde_json::from_str(text).ok()?),
+                    contents: Shape::Public(
+                        serde_json::from_str::<Response>(text).ok()?.into_sets(),
+                    ),
                     ignored: Vec::new(),
                 })
             } else if has("versioningData") || has("clock") {
@@ -198,7 +296,7 @@ pub(crate) fn typed_error(text: &[u8]) -> Option<String> {
             let TopKeys(keys) = serde_json::from_slice(text).ok()?;
             let has = |key: &str| keys.iter().any(|present| present == key);
             if has("majorVersionSets") {
-                streamed::<BuildIdCompatibility>(text)
+                streamed::<Response>(text)
             } else if has("versioningData") || has("clock") {
                 streamed::<DirectUserData>(text)
             } else if RULES.iter().any(|key| has(key)) {
@@ -218,7 +316,7 @@ pub(crate) fn typed_error(text: &[u8]) -> Option<String> {
 
 /// The error of reading `text` as `T`, as [`deserialize`] words it (the stream's position,
 /// which the tree's reader has not, left out).
-fn streamed<T: serde::de::DeserializeOwned>(text: &[u8]) -> Option<String> {
+fn streamed<'a, T: Deserialize<'a>>(text: &'a [u8]) -> Option<String> {
     let mut deserializer = serde_json::Deserializer::from_slice(text);
     let error = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
         Ok(_) => return None,
@@ -378,7 +476,7 @@ fn stored(mut value: Value, path: &str) -> Result<(VersioningData, Vec<&'static 
 }
 
 /// `value` read as `T`, or the JSON path (under `path`) and problem of the first error.
-fn deserialize<T: serde::de::DeserializeOwned>(value: Value, path: &str) -> Result<T, String> {
+fn deserialize<T: Deserialize<'static>>(value: Value, path: &str) -> Result<T, String> {
     serde_path_to_error::deserialize(value).map_err(|error| {
         let inner = error.path().to_string();
         let at = match (path.is_empty(), inner.as_str()) {
@@ -404,11 +502,11 @@ mod tests {
     fn summary(read: &Read) -> String {
         let contents = match &read.contents {
             Shape::Stored(data) => format!("{data:?}"),
-            Shape::Public(response) => format!("{response:?}"),
+            Shape::Public(sets) => format!("{sets:?}"),
             Shape::Listing(sets) => sets
                 .iter()
                 .map(|set| {
-                    let ids: Vec<&str> = set.build_ids.iter().map(BuildId::as_str).collect();
+                    let ids: Vec<&str> = set.build_ids.iter().map(Id::as_str).collect();
                     format!("{ids:?} {:?} {}", set.default_for_set, set.is_default_set)
                 })
                 .collect::<Vec<_>>()
@@ -490,5 +588,19 @@ mod tests {
         }
         // Invalid UTF-8 in a string, which a reader that skips the string might not see.
         assert!(read_direct(b"{\"versionSets\": [], \"x\": \"\xff\"}").is_none());
+    }
+
+    /// A build ID without escapes stays a slice of the document.
+    #[test]
+    fn build_ids_are_borrowed_unless_escaped() {
+        let text = r#"[["plain", "esc\u0061ped"]]"#;
+        let read: Vec<Vec<Id<'_>>> = serde_json::from_str(text).unwrap();
+        assert!(matches!(read[0][0].0, Cow::Borrowed("plain")));
+        assert!(matches!(&read[0][1].0, Cow::Owned(id) if id == "escaped"));
+        assert!(serde_json::from_str::<Vec<Id<'_>>>(r#"[""]"#).is_err());
+        let long = format!("[\"{}\"]", "x".repeat(256));
+        assert!(serde_json::from_str::<Vec<Id<'_>>>(&long).is_err());
+        let longest = format!("[\"{}\"]", "x".repeat(255));
+        assert!(serde_json::from_str::<Vec<Id<'_>>>(&longest).is_ok());
     }
 }
