@@ -134,6 +134,8 @@ pub use routing::{DispatchQueue, GuessedSet, NewerBuildExists, StickyWorkerUnava
 pub use routing::{Resolution, Target, TargetQueue, VersioningIntent};
 pub use set::{BuildIdRecord, BuildIdState, BuildIds, CompatibleSet, Sets};
 pub use set_id::SetId;
+#[cfg(feature = "serde")]
+pub use stored::CheckedData;
 pub use stored::{BuildIdCompatibility, MajorVersionSet};
 pub use stored::{BuildIdData, VersionSetData, VersioningData};
 pub use stored::{InvalidData, Problem, Violation};

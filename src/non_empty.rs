@@ -51,7 +51,6 @@ impl<T> NonEmpty<T> {
     pub(crate) fn iter(&self) -> Members<'_, T> {
         Members {
             inner: once(&self.first).chain(self.rest.iter()),
-            len: self.len(),
         }
     }
 }
@@ -96,28 +95,24 @@ impl<T: Ord> NonEmpty<T> {
 #[derive(Debug, Clone)]
 pub struct Members<'a, T> {
     inner: Chain<Once<&'a T>, slice::Iter<'a, T>>,
-    len: usize,
 }
 
 impl<'a, T> Iterator for Members<'a, T> {
     type Item = &'a T;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let item = self.inner.next()?;
-        self.len -= 1;
-        Some(item)
+        self.inner.next()
     }
 
+    /// Exact: both halves of the chain know their lengths.
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.len, Some(self.len))
+        self.inner.size_hint()
     }
 }
 
 impl<T> DoubleEndedIterator for Members<'_, T> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        let item = self.inner.next_back()?;
-        self.len -= 1;
-        Some(item)
+        self.inner.next_back()
     }
 }
 

@@ -113,6 +113,22 @@ fn counts_out_of_step_are_caught() {
     );
 }
 
+/// Either half of the set list being out of step is caught on its own: the newest end
+/// naming another set, or a set held that the list does not reach.
+#[test]
+fn a_set_list_out_of_step_is_caught() {
+    const OUT_OF_STEP: &str = "versionSets: the list of sets is out of step with the sets held";
+    let mut sets = sound();
+    let (oldest, _) = sets.core.ends.unwrap();
+    sets.core.ends = Some((oldest, oldest));
+    assert_eq!(findings(&sets), [OUT_OF_STEP]);
+
+    let mut sets = sound();
+    let stray = sets.core.set(oldest).clone();
+    sets.core.sets.insert(stray);
+    assert_eq!(findings(&sets), [OUT_OF_STEP]);
+}
+
 #[test]
 fn orders_that_disagree_with_timestamps_are_caught() {
     let mut sets = sound();

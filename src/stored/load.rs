@@ -44,24 +44,14 @@ impl VersionSets {
     /// );
     /// ```
     pub fn from_data(data: &VersioningData) -> Result<Self, InvalidData> {
-        let count = data
+        let members = data
             .version_sets
             .iter()
             .map(|set| set.build_ids.len())
             .sum();
-        if count > CAPACITY {
-            let problem = Problem::TooManyBuildIds {
-                count,
-                max: CAPACITY,
-            };
-            return Err(InvalidData::new(
-                vec![Violation::new("versionSets".to_owned(), problem)],
-                0,
-            ));
-        }
-        let mut loader = Loader::new(data, count);
-        for (i, set) in data.version_sets.iter().enumerate() {
-            loader.load_set(i, set);
+        let mut loader = Loader::with_capacity(data.version_sets.len(), members);
+        for set in &data.version_sets {
+            loader.add_set(set);
         }
         loader.finish()
     }
@@ -91,8 +81,9 @@ impl VersionSets {
 
 /// The state of one pass over stored data: the value being built and what is wrong so far.
 /// Once anything is wrong the value is thrown away, but building goes on (with stand-in
-/// values) so that repeated build IDs are still found through the index.
-struct Loader {
+/// values) so that repeated build IDs are still found through the index. Sets are added one
+/// at a time, so that a reader can hand each over as soon as it is read (`checked.rs`).
+pub(super) struct Loader {
     builder: Builder,
     /// Where each build ID pushed so far stands, by its position in the index, for naming a
     /// repeat's first occurrence.
@@ -102,17 +93,46 @@ struct Loader {
     unlisted: usize,
     clock: Option<Hlc>,
     previous_set: Option<Hlc>,
+    /// How many sets and build IDs were added, loaded or not.
+    sets: usize,
+    build_ids: usize,
 }
 
 impl Loader {
-    fn new(data: &VersioningData, members: usize) -> Self {
+    /// A loader with room for `sets` sets and `members` build IDs (none when that is more
+    /// than a core can hold: such data is refused, not built).
+    pub(super) fn with_capacity(sets: usize, members: usize) -> Self {
+        let (sets, members) = if members > CAPACITY {
+            (0, 0)
+        } else {
+            (sets, members)
+        };
         Self {
-            builder: Builder::with_capacity(data.version_sets.len(), members),
+            builder: Builder::with_capacity(sets, members),
             positions: Vec::with_capacity(members),
             violations: Vec::new(),
             unlisted: 0,
             clock: None,
             previous_set: None,
+            sets: 0,
+            build_ids: 0,
+        }
+    }
+
+    /// A loader for data of unknown size, which grows as sets are added.
+    #[cfg(feature = "serde")]
+    pub(super) fn streaming() -> Self {
+        Self::with_capacity(0, 0)
+    }
+
+    /// Checks and loads the next set. Past the core's capacity nothing more is loaded, only
+    /// counted: [`Loader::finish`] then reports that alone.
+    pub(super) fn add_set(&mut self, set: &VersionSetData) {
+        let i = self.sets;
+        self.sets += 1;
+        self.build_ids = self.build_ids.saturating_add(set.build_ids.len());
+        if self.build_ids <= CAPACITY {
+            self.load_set(i, set);
         }
     }
 
@@ -260,7 +280,19 @@ impl Loader {
         }
     }
 
-    fn finish(self) -> Result<VersionSets, InvalidData> {
+    /// The value, or what is wrong with the data: its size alone when it holds more build
+    /// IDs than a core can, else every violation.
+    pub(super) fn finish(self) -> Result<VersionSets, InvalidData> {
+        if self.build_ids > CAPACITY {
+            let problem = Problem::TooManyBuildIds {
+                count: self.build_ids,
+                max: CAPACITY,
+            };
+            return Err(InvalidData::new(
+                vec![Violation::new("versionSets".to_owned(), problem)],
+                0,
+            ));
+        }
         if !self.violations.is_empty() {
             return Err(InvalidData::new(self.violations, self.unlisted));
         }

@@ -2,12 +2,16 @@
 //! [`VersionSets`]; the public `GetWorkerBuildIdCompatibility` view; what can be wrong with
 //! either.
 
+#[cfg(feature = "serde")]
+mod checked;
 mod invalid;
 mod load;
 #[cfg(feature = "serde")]
 pub(crate) mod proto_json;
 mod response;
 
+#[cfg(feature = "serde")]
+pub use checked::CheckedData;
 pub use invalid::{InvalidData, Problem, Violation};
 pub use response::{BuildIdCompatibility, MajorVersionSet};
 

@@ -1,7 +1,8 @@
 //! Proto-JSON forms (feature `serde`): build IDs as strings, clocks as
 //! `{"wallClock", "version", "clusterId"}` with int64 values written as decimal strings and
 //! read as strings or numbers, the stored `VersioningData`, and `VersionSets` itself, which
-//! deserialises through [`VersionSets::from_data`] so invalid data never becomes a value.
+//! serialises as its stored form (and deserialises through `checked.rs`, so invalid data
+//! never becomes a value).
 
 use std::fmt;
 
@@ -9,7 +10,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::{BuildId, BuildIdState, Hlc, VersionSets, VersioningData};
+use crate::{BuildId, BuildIdState, Hlc, VersionSets};
 
 impl Serialize for BuildId {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -158,12 +159,5 @@ pub(crate) mod state {
 impl Serialize for VersionSets {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.to_data().serialize(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for VersionSets {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let data = VersioningData::deserialize(deserializer)?;
-        VersionSets::from_data(&data).map_err(de::Error::custom)
     }
 }

@@ -118,7 +118,7 @@ pub(crate) fn examine(input: &Input, traces: Traces, need: Need) -> Result<Exami
     };
     let mut rebuild = Rebuild::default();
     let (counts, state) = match read.contents {
-        Shape::Stored(data) => match VersionSets::from_data(&data) {
+        Shape::Stored(loaded) => match loaded {
             Ok(state) => (Some(counts(&state)), Some(state)),
             Err(invalid) => {
                 rebuild.unlisted = invalid.unlisted();

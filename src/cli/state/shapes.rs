@@ -6,15 +6,16 @@ use std::fmt;
 
 use serde::Deserialize;
 use serde_json::Value;
-use version_sets::{BuildId, VersioningData};
+use version_sets::{BuildId, CheckedData, InvalidData, VersionSets, VersioningData};
 
 use crate::cli::json::describe;
 
 /// A document, once its shape is known. The public response and the listing keep their
 /// build IDs borrowed from the document where they can (see [`Id`]).
 pub(crate) enum Shape<'a> {
-    /// Stored `VersioningData`, possibly unwrapped from a `TaskQueueUserData`.
-    Stored(VersioningData),
+    /// Stored `VersioningData`, possibly unwrapped from a `TaskQueueUserData`, loaded as it
+    /// was read ([`CheckedData`]): the sets, or what is wrong with them.
+    Stored(Result<VersionSets, InvalidData>),
     /// The public `GetWorkerBuildIdCompatibility` response: each set's build IDs.
     Public(Vec<Vec<Id<'a>>>),
     /// The array `temporal task-queue get-build-ids -o json` prints; `null` (what it prints
@@ -264,7 +265,10 @@ pub(crate) fn read_direct(bytes: &[u8]) -> Option<Read<'_>> {
                 let user_data: DirectUserData = serde_json::from_str(text).ok()?;
                 Some(Read {
                     shape: "TaskQueueUserData",
-                    contents: Shape::Stored(user_data.versioning_data.unwrap_or_default()),
+                    contents: Shape::Stored(match user_data.versioning_data {
+                        Some(CheckedData(loaded)) => loaded,
+                        None => VersionSets::from_data(&VersioningData::default()),
+                    }),
                     ignored: Vec::new(),
                 })
             } else if RULES.iter().any(|key| has(key)) {
@@ -275,7 +279,7 @@ pub(crate) fn read_direct(bytes: &[u8]) -> Option<Read<'_>> {
                 // and the tree then says which shapes are accepted.
                 Some(Read {
                     shape: "stored VersioningData",
-                    contents: Shape::Stored(serde_json::from_str(text).ok()?),
+                    contents: Shape::Stored(serde_json::from_str::<CheckedData>(text).ok()?.0),
                     ignored: Vec::new(),
                 })
             }
@@ -302,7 +306,7 @@ pub(crate) fn typed_error(text: &[u8]) -> Option<String> {
             } else if RULES.iter().any(|key| has(key)) {
                 None
             } else if keys.is_empty() || has("versionSets") {
-                streamed::<VersioningData>(text)
+                streamed::<CheckedData>(text)
             } else {
                 Some(format!(
                     "{} (got an object){}",
@@ -347,7 +351,7 @@ fn streamed<'a, T: Deserialize<'a>>(text: &'a [u8]) -> Option<String> {
 )]
 struct DirectUserData {
     #[serde(default)]
-    versioning_data: Option<VersioningData>,
+    versioning_data: Option<CheckedData>,
     #[serde(default, rename = "clock")]
     _clock: Option<Checked>,
 }
@@ -463,7 +467,10 @@ impl<'de> Deserialize<'de> for TopKeys {
 }
 
 /// Stored `VersioningData` at `path`, its rules taken out first.
-fn stored(mut value: Value, path: &str) -> Result<(VersioningData, Vec<&'static str>), String> {
+fn stored(
+    mut value: Value,
+    path: &str,
+) -> Result<(Result<VersionSets, InvalidData>, Vec<&'static str>), String> {
     let mut ignored = Vec::new();
     if let Value::Object(map) = &mut value {
         for key in RULES {
@@ -472,7 +479,8 @@ fn stored(mut value: Value, path: &str) -> Result<(VersioningData, Vec<&'static 
             }
         }
     }
-    Ok((deserialize(value, path)?, ignored))
+    let CheckedData(loaded) = deserialize(value, path)?;
+    Ok((loaded, ignored))
 }
 
 /// `value` read as `T`, or the JSON path (under `path`) and problem of the first error.
