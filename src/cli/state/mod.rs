@@ -137,9 +137,8 @@ pub(crate) fn examine(input: &Input, traces: Traces, need: Need) -> Result<Exami
         },
         Shape::Public(sets) => rebuild.run("majorVersionSets", sets, need),
         Shape::Listing(listing) => {
-            rebuild.check_listing(&listing);
-            let sets = listing.into_iter().map(|set| set.build_ids).collect();
-            rebuild.run("", sets, need)
+            rebuild = listing.checked;
+            rebuild.run("", listing.sets, need)
         }
     };
     let mut notes: Vec<String> = read

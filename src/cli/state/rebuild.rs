@@ -26,6 +26,16 @@ pub(crate) struct Rebuild {
     /// Findings past those.
     pub(crate) unlisted: usize,
     pub(crate) notes: Vec<String>,
+    /// The last set of a listing read so far, whose findings wait for the next.
+    listed: Option<Listed>,
+}
+
+/// What a listed set's findings need once it is known whether it is the last.
+struct Listed {
+    i: usize,
+    is_default_set: bool,
+    /// The problem of its `defaultForSet`, if any.
+    wrong_default: Option<String>,
 }
 
 /// At most this many empty sets are noted one by one; the rest are counted in one note, so
@@ -51,34 +61,51 @@ impl Rebuild {
         }
     }
 
-    /// The `isDefaultSet` and `defaultForSet` of a listing must agree with its order: the
-    /// last set is the queue's default, and the last build ID of a set is the set's default.
-    pub(crate) fn check_listing(&mut self, listing: &[ListedSet<'_>]) {
-        let last = listing.len().saturating_sub(1);
-        for (i, set) in listing.iter().enumerate() {
-            match (set.is_default_set, i == last) {
-                (true, false) => self.report(
-                    &format!("[{i}].isDefaultSet"),
-                    "is true, but only the last set is the queue's default set",
-                ),
-                (false, true) => self.report(
-                    &format!("[{i}].isDefaultSet"),
-                    "is false, but the last set is the queue's default set",
-                ),
-                _ => {}
-            }
-            if let (Some(named), Some(default)) = (&set.default_for_set, set.build_ids.last()) {
-                if named != default.as_str() {
-                    self.report(
-                        &format!("[{i}].defaultForSet"),
-                        format_args!(
-                            "is {}, but the set's default (the last of buildIds) is {}",
-                            json::quote(named),
-                            json::quote(default.as_str())
-                        ),
-                    );
-                }
-            }
+    /// Checks the next set of a listing as it is read: its `isDefaultSet` and
+    /// `defaultForSet` must agree with the listing's order (the last set is the queue's
+    /// default, and the last build ID of a set is the set's default). Whether this set is
+    /// the last is known only at the next one or at [`Rebuild::end_listing`], so its
+    /// findings wait until then, in order.
+    pub(crate) fn listed_set(&mut self, i: usize, set: &ListedSet<'_>) {
+        self.flush_listed(false);
+        let wrong_default = match (&set.default_for_set, set.build_ids.last()) {
+            (Some(named), Some(default)) if named != default.as_str() => Some(format!(
+                "is {}, but the set's default (the last of buildIds) is {}",
+                json::quote(named),
+                json::quote(default.as_str())
+            )),
+            _ => None,
+        };
+        self.listed = Some(Listed {
+            i,
+            is_default_set: set.is_default_set,
+            wrong_default,
+        });
+    }
+
+    /// The listing has been read: its last set's findings.
+    pub(crate) fn end_listing(&mut self) {
+        self.flush_listed(true);
+    }
+
+    fn flush_listed(&mut self, last: bool) {
+        let Some(listed) = self.listed.take() else {
+            return;
+        };
+        let i = listed.i;
+        match (listed.is_default_set, last) {
+            (true, false) => self.report(
+                &format!("[{i}].isDefaultSet"),
+                "is true, but only the last set is the queue's default set",
+            ),
+            (false, true) => self.report(
+                &format!("[{i}].isDefaultSet"),
+                "is false, but the last set is the queue's default set",
+            ),
+            _ => {}
+        }
+        if let Some(problem) = listed.wrong_default {
+            self.report(&format!("[{i}].defaultForSet"), problem);
         }
     }
 

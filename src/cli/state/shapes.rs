@@ -3,11 +3,13 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::Deserialize;
 use serde_json::Value;
 use version_sets::{BuildId, CheckedData, InvalidData, VersionSets, VersioningData};
 
+use super::rebuild::Rebuild;
 use crate::cli::json::describe;
 
 /// A document, once its shape is known. The public response and the listing keep their
@@ -20,7 +22,7 @@ pub(crate) enum Shape<'a> {
     Public(Vec<Vec<Id<'a>>>),
     /// The array `temporal task-queue get-build-ids -o json` prints; `null` (what it prints
     /// for an unversioned queue) is an empty listing.
-    Listing(Vec<ListedSet<'a>>),
+    Listing(Listing<'a>),
 }
 
 /// A build ID of the public response or of a listing: checked as [`BuildId`] checks it, and
@@ -115,6 +117,47 @@ impl<'a> Response<'a> {
     }
 }
 
+/// A `get-build-ids -o json` listing, read set by set: each set's flags are checked as it
+/// is read ([`Rebuild::listed_set`]) and only its build IDs are kept, so that a listing of
+/// empty sets (`{},` each) does not cost a whole [`ListedSet`] for every three bytes.
+#[derive(Default)]
+pub(crate) struct Listing<'a> {
+    /// Each set's build IDs, oldest set first.
+    pub(crate) sets: Vec<Vec<Id<'a>>>,
+    /// What the flags' check found.
+    pub(crate) checked: Rebuild,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Listing<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ListingVisitor<'a>(PhantomData<Id<'a>>);
+
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for ListingVisitor<'a> {
+            type Value = Listing<'a>;
+
+            // Worded as `Vec`'s reader words it.
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a sequence")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Listing<'a>, A::Error> {
+                let mut listing = Listing::default();
+                while let Some(set) = seq.next_element::<ListedSet<'a>>()? {
+                    listing.checked.listed_set(listing.sets.len(), &set);
+                    listing.sets.push(set.build_ids);
+                }
+                listing.checked.end_listing();
+                Ok(listing)
+            }
+        }
+
+        deserializer.deserialize_seq(ListingVisitor(PhantomData))
+    }
+}
+
 /// One set of a `get-build-ids -o json` listing, oldest first.
 #[derive(Deserialize)]
 #[serde(
@@ -178,7 +221,7 @@ pub(crate) fn read(value: Value) -> Result<Read<'static>, String> {
     match value {
         Value::Null => Ok(Read {
             shape: "get-build-ids listing of an unversioned queue",
-            contents: Shape::Listing(Vec::new()),
+            contents: Shape::Listing(Listing::default()),
             ignored: Vec::new(),
         }),
         Value::Array(_) => Ok(Read {
@@ -295,7 +338,7 @@ pub(crate) fn read_direct(bytes: &[u8]) -> Option<Read<'_>> {
 pub(crate) fn typed_error(text: &[u8]) -> Option<String> {
     let first = text.trim_ascii_start().first()?;
     match first {
-        b'[' => streamed::<Vec<ListedSet>>(text),
+        b'[' => streamed::<Listing>(text),
         b'{' => {
             let TopKeys(keys) = serde_json::from_slice(text).ok()?;
             let has = |key: &str| keys.iter().any(|present| present == key);
@@ -511,14 +554,15 @@ mod tests {
         let contents = match &read.contents {
             Shape::Stored(data) => format!("{data:?}"),
             Shape::Public(sets) => format!("{sets:?}"),
-            Shape::Listing(sets) => sets
-                .iter()
-                .map(|set| {
-                    let ids: Vec<&str> = set.build_ids.iter().map(Id::as_str).collect();
-                    format!("{ids:?} {:?} {}", set.default_for_set, set.is_default_set)
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
+            Shape::Listing(listing) => {
+                let findings: Vec<String> = listing
+                    .checked
+                    .findings
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+                format!("{:?} {findings:?}", listing.sets)
+            }
         };
         format!("{} {:?} {contents}", read.shape, read.ignored)
     }
