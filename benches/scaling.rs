@@ -40,7 +40,7 @@ struct Shape {
     generate: fn(usize) -> String,
 }
 
-const SHAPES: [Shape; 10] = [
+const SHAPES: [Shape; 14] = [
     Shape {
         name: "public form, one set of N build IDs",
         subcommand: "check",
@@ -122,7 +122,56 @@ const SHAPES: [Shape; 10] = [
         full: 100_000,
         generate: public_many_sets,
     },
+    Shape {
+        name: "public form, N empty sets (`{}`)",
+        subcommand: "check",
+        refused: false,
+        quick: 20_000,
+        full: 200_000,
+        generate: |n| format!("{{\"majorVersionSets\":[{}]}}", empty_objects(n)),
+    },
+    Shape {
+        name: "listing, N empty sets (`{}`)",
+        subcommand: "check",
+        refused: false,
+        quick: 20_000,
+        full: 200_000,
+        generate: |n| format!("[{}]", empty_objects(n)),
+    },
+    Shape {
+        name: "stored form, N empty sets (`{}`, 3N violations)",
+        subcommand: "check",
+        refused: false,
+        quick: 20_000,
+        full: 200_000,
+        generate: |n| format!("{{\"versionSets\":[{}]}}", empty_objects(n)),
+    },
+    Shape {
+        name: "stored form, one set of N set IDs",
+        subcommand: "check",
+        refused: false,
+        quick: 20_000,
+        full: 200_000,
+        generate: stored_many_set_ids,
+    },
 ];
+
+/// `{},{},...`: the smallest set each form reads, three bytes.
+fn empty_objects(n: usize) -> String {
+    vec!["{}"; n].join(",")
+}
+
+/// One valid set with N set IDs (as merges leave them, but many more).
+fn stored_many_set_ids(n: usize) -> String {
+    let mut set_ids: Vec<String> = ids(n).map(|id| format!("\"s{id}\"")).collect();
+    set_ids.sort();
+    format!(
+        "{{\"versionSets\":[{{\"setIds\":[{}],\"buildIds\":[{}],\"becameDefaultTimestamp\":{}}}]}}",
+        set_ids.join(","),
+        stored_record("b", 1, &stamp(1)),
+        stamp(1)
+    )
+}
 
 fn ids(n: usize) -> impl Iterator<Item = String> {
     (0..n).map(|i| format!("b{i}"))

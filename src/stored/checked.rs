@@ -80,7 +80,7 @@ fn load_sets<'de, D: Deserializer<'de>>(
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
             let mut loader = Loader::streaming();
             while let Some(set) = seq.next_element::<VersionSetData>()? {
-                loader.add_set(&set);
+                loader.add_owned_set(set);
             }
             Ok(loader.finish())
         }

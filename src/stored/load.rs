@@ -128,12 +128,30 @@ impl Loader {
     /// Checks and loads the next set. Past the core's capacity nothing more is loaded, only
     /// counted: [`Loader::finish`] then reports that alone.
     pub(super) fn add_set(&mut self, set: &VersionSetData) {
+        if let Some(i) = self.next_set(set) {
+            self.load_set(i, set, set.set_ids.iter().collect());
+        }
+    }
+
+    /// As [`Loader::add_set`], for a set the caller no longer needs: its set IDs are sorted
+    /// in place and each is dropped as soon as it is converted, so that a set of very many
+    /// set IDs is not held twice over.
+    #[cfg(feature = "serde")]
+    pub(super) fn add_owned_set(&mut self, mut set: VersionSetData) {
+        if let Some(i) = self.next_set(&set) {
+            let set_ids = std::mem::take(&mut set.set_ids);
+            self.load_set(i, &set, set_ids);
+        }
+    }
+
+    /// Counts the next set, and gives its index when it is to be loaded: past the core's
+    /// capacity nothing more is loaded, only counted, and [`Loader::finish`] reports that
+    /// alone.
+    fn next_set(&mut self, set: &VersionSetData) -> Option<usize> {
         let i = self.sets;
         self.sets += 1;
         self.build_ids = self.build_ids.saturating_add(set.build_ids.len());
-        if self.build_ids <= CAPACITY {
-            self.load_set(i, set);
-        }
+        (self.build_ids <= CAPACITY).then_some(i)
     }
 
     fn report(&mut self, path: String, problem: Problem) {
@@ -158,9 +176,10 @@ impl Loader {
         }
     }
 
-    fn load_set(&mut self, i: usize, set: &VersionSetData) {
+    /// Checks and loads set `i`, whose set IDs are `set_ids` (in stored order).
+    fn load_set<S: AsRef<str> + Ord>(&mut self, i: usize, set: &VersionSetData, set_ids: Vec<S>) {
         let at = |field: &str| format!("versionSets[{i}].{field}");
-        let set_ids = self.set_ids(i, set);
+        let set_ids = self.set_ids(i, set_ids);
         if set.build_ids.is_empty() {
             self.report(at("buildIds"), Problem::NoBuildIds);
         }
@@ -217,26 +236,29 @@ impl Loader {
     }
 
     /// The set's IDs, sorted; problems are reported, and a stand-in keeps the pass going.
-    fn set_ids(&mut self, i: usize, set: &VersionSetData) -> NonEmpty<SetId> {
+    /// Sorted and freed of repeats before they are converted, so that a repeat costs
+    /// nothing beyond its stored string.
+    fn set_ids<S: AsRef<str> + Ord>(&mut self, i: usize, mut ids: Vec<S>) -> NonEmpty<SetId> {
         let at = |field: &str| format!("versionSets[{i}].{field}");
-        for (k, id) in set.set_ids.iter().enumerate() {
-            if id.is_empty() {
+        for (k, id) in ids.iter().enumerate() {
+            if id.as_ref().is_empty() {
                 self.report(at(&format!("setIds[{k}]")), Problem::EmptySetId);
             }
         }
-        let ids: Vec<SetId> = set.set_ids.iter().map(SetId::from_stored).collect();
         let count = ids.len();
-        match NonEmpty::sorted(ids) {
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.len() != count {
+            self.report(at("setIds"), Problem::DuplicateSetId);
+        }
+        // Byte order, as `SetId`s sort: the list is still sorted once converted.
+        let converted = ids.into_iter().map(SetId::from_stored).collect();
+        match NonEmpty::from_vec(converted) {
             None => {
                 self.report(at("setIds"), Problem::NoSetIds);
                 NonEmpty::one(SetId::from_stored(""))
             }
-            Some(sorted) => {
-                if sorted.len() != count {
-                    self.report(at("setIds"), Problem::DuplicateSetId);
-                }
-                sorted
-            }
+            Some(sorted) => sorted,
         }
     }
 
