@@ -88,6 +88,14 @@ fn trace_corpus_and_regressions() {
     replay("trace", harness::trace::run);
 }
 
+#[cfg(feature = "trace")]
+#[test]
+fn hostile_corpus_and_regressions() {
+    // The body scales every program down 128 times in this (debug) build: see
+    // `harness::hostile::program::MAX_N`.
+    replay("hostile", harness::hostile::run);
+}
+
 /// The hand-written seeds do what their names say, so the targets' deep paths (a loaded
 /// value, a trace that runs) are really exercised by the replay above.
 #[cfg(feature = "serde")]
@@ -140,6 +148,36 @@ fn trace_seeds_parse_or_fail_as_named() {
     assert!(runs >= 10, "only {runs} well-formed trace seeds");
 }
 
+/// The hand-written `hostile` seeds (one per shape) decode to the form their names say, so
+/// each shape stays covered by the replay above whatever the decoder becomes.
+#[cfg(feature = "trace")]
+#[test]
+fn hostile_seeds_are_the_shapes_they_name() {
+    use harness::hostile::program::{Form, Program};
+    let mut named = 0;
+    for path in inputs("hostile") {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if is_grown(&name) {
+            continue;
+        }
+        let form = Program::decode(&std::fs::read(&path).unwrap()).form;
+        let expected = [
+            ("stored-", Form::Stored),
+            ("proto-names", Form::ProtoNames),
+            ("public-", Form::Public),
+            ("listing-", Form::Listing),
+            ("trace-start-", Form::TraceStart),
+            ("trace-", Form::Trace),
+        ]
+        .into_iter()
+        .find(|(prefix, _)| name.starts_with(prefix))
+        .map(|(_, form)| form);
+        assert_eq!(Some(form), expected, "{name}");
+        named += 1;
+    }
+    assert!(named >= 20, "only {named} named hostile seeds");
+}
+
 /// The conformance vectors exist once: no committed fuzz input is a copy of one (the `trace`
 /// target reads them from `tests/conformance/` instead).
 #[test]
@@ -154,7 +192,7 @@ fn no_fuzz_input_copies_a_conformance_vector() {
         .collect();
     assert!(!vectors.is_empty(), "no conformance vectors");
     for kind in ["seeds", "regressions"] {
-        for target in ["ops", "json", "trace", "merge"] {
+        for target in ["ops", "json", "trace", "merge", "hostile"] {
             for input in files(&root.join("fuzz").join(kind).join(target)) {
                 let bytes = std::fs::read(&input).unwrap();
                 for (vector, vector_bytes) in &vectors {

@@ -6,11 +6,11 @@
 //!   model and demands the same answers, used by the stateful property test
 //!   (`tests/state_machine.rs`) and by the `ops` fuzz target;
 //! - the fuzz targets' bodies as plain functions over bytes ([`ops`], [`merge`], [`json`],
-//!   [`trace`]), so that `tests/fuzz_corpus.rs` replays every committed seed and crash
+//!   [`trace`], [`hostile`]), so that `tests/fuzz_corpus.rs` replays every committed seed and crash
 //!   fixture on the stable toolchain.
 //!
 //! A failed check panics: that is how a libFuzzer target reports a finding and how a
-//! `#[test]` fails. `json` needs the feature `serde`, `trace` the feature `trace`.
+//! `#[test]` fails. `json` needs the feature `serde`, `trace` and `hostile` the feature `trace`.
 
 // Test code: a failed check panics, and an index out of range is a bug in the harness that
 // should panic too. Its items are public for the tests and targets, not as an API.
@@ -22,6 +22,8 @@
     clippy::expect_used
 )]
 
+#[cfg(feature = "trace")]
+pub mod hostile;
 #[cfg(feature = "serde")]
 pub mod json;
 pub mod merge;
