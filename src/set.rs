@@ -104,9 +104,10 @@ impl<'a> CompatibleSet<'a> {
         self.node.set_ids().first()
     }
 
-    /// The set IDs other than the primary, left by merges; pollers drain their backlog too.
-    pub fn demoted_set_ids(&self) -> &'a [SetId] {
-        self.node.set_ids().rest()
+    /// The set IDs other than the primary, sorted, left by merges; pollers drain their
+    /// backlog too.
+    pub fn demoted_set_ids(&self) -> std::iter::Skip<Members<'a, SetId>> {
+        self.set_ids().skip(1)
     }
 
     /// The build ID records, oldest first; the last is the set's default.

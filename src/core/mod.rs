@@ -119,6 +119,23 @@ pub(crate) struct SetNode {
     next: Option<SetKey>,
 }
 
+/// The end of two member lists a join works from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    Front,
+    Back,
+}
+
+impl End {
+    /// The member of a list with ends `ends` farthest from this end.
+    fn far(self, ends: (MemberKey, MemberKey)) -> MemberKey {
+        match self {
+            End::Front => ends.1,
+            End::Back => ends.0,
+        }
+    }
+}
+
 /// The sets of a queue, their order and the build-ID index. See the module docs.
 #[derive(Clone, Default)]
 pub(crate) struct Core {
@@ -323,9 +340,13 @@ impl Core {
     ///
     /// The primary's default is stamped `t`, so it ends last. The joined set has the sorted
     /// union of both set IDs, every member of both in timestamp order (ties: the older set's
-    /// first), and the larger of the two set timestamps; it keeps the place of the newer set,
-    /// which is its place by that timestamp since list order agrees with timestamp order. Only
-    /// the older set's members are re-pointed to the joined set.
+    /// first), and the larger of the two set timestamps; it takes the place of the newer set,
+    /// which is its place by that timestamp since list order agrees with timestamp order.
+    ///
+    /// It keeps the handle of the larger of the two sets, so that only the smaller set's
+    /// members are re-pointed, and the two member lists are joined from whichever end they
+    /// overlap less ([`Core::interleave`]): merging one set after another into a growing
+    /// set costs each merge the smaller set and the overlap, not the growing set's size.
     pub(crate) fn merge_sets(&mut self, primary: SetKey, secondary: SetKey, t: Hlc) {
         if primary == secondary {
             unreachable!("version-sets bug: merging set {primary:?} with itself");
@@ -337,70 +358,152 @@ impl Core {
         } else {
             (secondary, primary)
         };
-        let older_node = self.remove_set(older);
+        let older_ends = (self.set(older).first, self.set(older).last);
+        let newer_ends = (self.set(newer).first, self.set(newer).last);
+        self.unlink_set(older);
+        let (kept, gone) = if self.set(older).len > self.set(newer).len {
+            self.take_place(older, newer);
+            (older, newer)
+        } else {
+            (newer, older)
+        };
+        let gone_node = match self.sets.try_remove(gone.slab_key()) {
+            Some(node) => node,
+            None => unreachable!("version-sets bug: dangling set handle {gone:?}"),
+        };
 
-        // Re-point the older set's members, then interleave the two lists by timestamp.
-        let mut cursor = Some(older_node.first);
+        let mut cursor = Some(gone_node.first);
         while let Some(key) = cursor {
             let member = self.member_mut(key);
-            member.set = newer;
+            member.set = kept;
             cursor = member.next;
         }
-        let (first, last) = self.interleave(older_node.first, self.set(newer).first);
-        let node = self.set_mut(newer);
+        let (first, last) = self.interleave(older_ends, newer_ends);
+        let node = self.set_mut(kept);
         node.first = first;
         node.last = last;
-        node.len += older_node.len;
+        node.len += gone_node.len;
         node.became_default_timestamp = node
             .became_default_timestamp()
-            .max(older_node.became_default_timestamp())
+            .max(gone_node.became_default_timestamp())
             .into();
-        node.set_ids.merge_sorted(older_node.set_ids);
+        // The shorter list of set IDs goes into the longer.
+        let mut set_ids = gone_node.set_ids;
+        if set_ids.rest_len() > node.set_ids.rest_len() {
+            std::mem::swap(&mut set_ids, &mut node.set_ids);
+        }
+        node.set_ids.merge_sorted(set_ids);
     }
 
-    /// Links the two member lists starting at `a` (taken first on ties) and `b`, each in
-    /// timestamp order, into one list in timestamp order; returns its ends.
-    fn interleave(&mut self, a: MemberKey, b: MemberKey) -> (MemberKey, MemberKey) {
-        let (mut a, mut b) = (Some(a), Some(b));
-        let mut first = None;
-        let mut last: Option<MemberKey> = None;
-        loop {
-            let next = match (a, b) {
-                (Some(x), Some(y)) => {
-                    let (_, mx) = self.member(x);
-                    let (_, my) = self.member(y);
-                    if my.became_default_timestamp() < mx.became_default_timestamp() {
-                        b = my.next;
-                        y
+    /// Links the member lists with ends `a` (taken first on ties) and `b`, each in timestamp
+    /// order, into one list in timestamp order, and returns its ends.
+    ///
+    /// It works from the front or from the back, whichever runs out of one list sooner, and
+    /// then links the rest of the other list whole: the cost is the overlap of the two
+    /// lists, not their length. (Which end is cheaper is found by trying both a step at a
+    /// time, which costs no more than twice the cheaper.)
+    fn interleave(
+        &mut self,
+        a: (MemberKey, MemberKey),
+        b: (MemberKey, MemberKey),
+    ) -> (MemberKey, MemberKey) {
+        let end = self.cheaper_end(a, b);
+        let (mut x, mut y) = match end {
+            End::Front => (Some(a.0), Some(b.0)),
+            End::Back => (Some(a.1), Some(b.1)),
+        };
+        let mut near: Option<MemberKey> = None;
+        let mut tail: Option<MemberKey> = None;
+        let far = loop {
+            let next = match (x, y) {
+                (Some(p), Some(q)) => {
+                    if self.takes_a(p, q, end) {
+                        x = self.step(p, end);
+                        p
                     } else {
-                        a = mx.next;
-                        x
+                        y = self.step(q, end);
+                        q
                     }
                 }
-                (Some(x), None) => {
-                    a = self.member(x).1.next;
-                    x
+                // One list has run out: the rest of the other follows whole.
+                (Some(rest), None) => {
+                    self.link_towards(tail, rest, end);
+                    break end.far(a);
                 }
-                (None, Some(y)) => {
-                    b = self.member(y).1.next;
-                    y
+                (None, Some(rest)) => {
+                    self.link_towards(tail, rest, end);
+                    break end.far(b);
                 }
-                (None, None) => break,
+                // Each step takes one member from one list, so the other still has some.
+                (None, None) => unreachable!("version-sets bug: interleaving two empty lists"),
             };
-            self.member_mut(next).prev = last;
-            if let Some(last) = last {
-                self.member_mut(last).next = Some(next);
-            }
-            first.get_or_insert(next);
-            last = Some(next);
+            self.link_towards(tail, next, end);
+            near.get_or_insert(next);
+            tail = Some(next);
+        };
+        let near = near.unwrap_or(far);
+        match end {
+            End::Front => (near, far),
+            End::Back => (far, near),
         }
-        match (first, last) {
-            (Some(first), Some(last)) => {
-                self.member_mut(last).next = None;
-                (first, last)
+    }
+
+    /// The end from which joining the lists with ends `a` and `b` runs out of one list in
+    /// fewer steps.
+    fn cheaper_end(&self, a: (MemberKey, MemberKey), b: (MemberKey, MemberKey)) -> End {
+        let mut front = (Some(a.0), Some(b.0));
+        let mut back = (Some(a.1), Some(b.1));
+        loop {
+            for (end, walk) in [(End::Front, &mut front), (End::Back, &mut back)] {
+                let (Some(p), Some(q)) = *walk else {
+                    return end;
+                };
+                if self.takes_a(p, q, end) {
+                    walk.0 = self.step(p, end);
+                } else {
+                    walk.1 = self.step(q, end);
+                }
             }
-            // Both lists are non-empty, so the loop took at least one member.
-            _ => unreachable!("version-sets bug: interleaving two empty member lists"),
+        }
+    }
+
+    /// Whether joining from `end`, with `p` and `q` the next members of lists `a` and `b`,
+    /// takes `p`: from the front the earlier (`a`'s on ties), from the back the later (`b`'s
+    /// on ties).
+    fn takes_a(&self, p: MemberKey, q: MemberKey, end: End) -> bool {
+        let tp = self.member(p).1.became_default_timestamp();
+        let tq = self.member(q).1.became_default_timestamp();
+        match end {
+            End::Front => tp <= tq,
+            End::Back => tq < tp,
+        }
+    }
+
+    /// The member after `key` going away from `end`.
+    fn step(&self, key: MemberKey, end: End) -> Option<MemberKey> {
+        let member = self.member(key).1;
+        match end {
+            End::Front => member.next,
+            End::Back => member.prev,
+        }
+    }
+
+    /// Links `key` right after `tail` going away from `end` (as the list's end member when
+    /// there is no `tail`).
+    fn link_towards(&mut self, tail: Option<MemberKey>, key: MemberKey, end: End) {
+        match end {
+            End::Front => {
+                self.member_mut(key).prev = tail;
+                if let Some(tail) = tail {
+                    self.member_mut(tail).next = Some(key);
+                }
+            }
+            End::Back => {
+                self.member_mut(key).next = tail;
+                if let Some(tail) = tail {
+                    self.member_mut(tail).prev = Some(key);
+                }
+            }
         }
     }
 
@@ -492,14 +595,23 @@ impl Core {
         }
     }
 
-    /// Unlinks set `key` from the queue and drops it from the slab. Its members still point
-    /// at it: the caller re-points them.
-    fn remove_set(&mut self, key: SetKey) -> SetNode {
-        self.unlink_set(key);
-        match self.sets.try_remove(key.slab_key()) {
-            Some(node) => node,
-            None => unreachable!("version-sets bug: dangling set handle {key:?}"),
+    /// Puts the unlinked set `key` in the queue where set `place` is, and unlinks `place`.
+    fn take_place(&mut self, key: SetKey, place: SetKey) {
+        let (prev, next) = {
+            let node = self.set_mut(place);
+            (node.prev.take(), node.next.take())
+        };
+        match prev {
+            Some(prev) => self.set_mut(prev).next = Some(key),
+            None => self.replace_ends(|ends| ends.0 = Some(key)),
         }
+        match next {
+            Some(next) => self.set_mut(next).prev = Some(key),
+            None => self.replace_ends(|ends| ends.1 = Some(key)),
+        }
+        let node = self.set_mut(key);
+        node.prev = prev;
+        node.next = next;
     }
 
     /// Edits the two ends as options; both become `None` together when the last set goes.

@@ -152,9 +152,7 @@ fn orders_that_disagree_with_timestamps_are_caught() {
 fn unsorted_or_empty_set_ids_are_caught() {
     let mut sets = sound();
     let (oldest, _) = sets.core.ends.unwrap();
-    let mut ids = NonEmpty::one(SetId::from_stored("z"));
-    ids.insert_sorted(SetId::from_stored("a"));
-    let ids = NonEmpty::from_vec(ids.into_vec().into_iter().rev().collect()).unwrap();
+    let ids = NonEmpty::from_vec(vec![SetId::from_stored("z"), SetId::from_stored("a")]).unwrap();
     sets.core.set_mut(oldest).set_ids = ids;
     assert_eq!(
         findings(&sets),
@@ -166,17 +164,19 @@ fn unsorted_or_empty_set_ids_are_caught() {
     assert_eq!(findings(&sets), ["versionSets[0]: a set ID is empty"]);
 }
 
+/// The joined set keeps the larger set's handle, at the newer set's place, so only the
+/// smaller set's members are re-pointed.
 #[test]
-fn merging_sets_re_points_only_the_older_sets_members() {
+fn merging_sets_re_points_only_the_smaller_sets_members() {
+    // [a, a2] then [b]: the older set is the larger, and moves to the newer's place.
     let mut sets = sound();
     let (oldest, newest) = sets.core.ends.unwrap();
     let t = sets.stamp(10);
     sets.core.merge_sets(newest, oldest, t);
     assert_eq!(sets.core.set_count(), 1);
-    // The joined set is the newer one, under its old handle.
-    assert_eq!(sets.core.ends, Some((newest, newest)));
+    assert_eq!(sets.core.ends, Some((oldest, oldest)));
     for text in ["a", "a2", "b"] {
-        assert_eq!(sets.core.find(text).unwrap().1.set, newest, "{text}");
+        assert_eq!(sets.core.find(text).unwrap().1.set, oldest, "{text}");
     }
     let order: Vec<_> = sets
         .sets()
@@ -186,6 +186,34 @@ fn merging_sets_re_points_only_the_older_sets_members() {
         .map(|r| r.id().to_string())
         .collect();
     assert_eq!(order, ["a", "a2", "b"]); // b, the primary's default, was stamped last
+    assert_eq!(sets.validate(), Ok(()));
+
+    // [a, a2], [b, b2, b3], [c]: joining the two older sets keeps the second's handle, and
+    // the joined set stays before [c].
+    let mut sets = sound();
+    for (n, text) in ["b2", "b3"].into_iter().enumerate() {
+        let add = Update::add_new_compatible(id(text), id("b"), QueueDefault::Keep);
+        sets.apply(&add, 4 + n as i64, Limits::NONE).unwrap();
+    }
+    sets.apply(&Update::add_new_default(id("c")), 6, Limits::NONE)
+        .unwrap();
+    let a_set = sets.core.find("a").unwrap().1.set;
+    let b_set = sets.core.find("b").unwrap().1.set;
+    let c_set = sets.core.find("c").unwrap().1.set;
+    let t = sets.stamp(10);
+    sets.core.merge_sets(a_set, b_set, t);
+    assert_eq!(sets.core.ends, Some((b_set, c_set)));
+    for text in ["a", "a2", "b", "b2", "b3"] {
+        assert_eq!(sets.core.find(text).unwrap().1.set, b_set, "{text}");
+    }
+    let order: Vec<_> = sets
+        .sets()
+        .next()
+        .unwrap()
+        .build_ids()
+        .map(|r| r.id().to_string())
+        .collect();
+    assert_eq!(order, ["a", "b", "b2", "b3", "a2"]); // a2, the primary's default, is last
     assert_eq!(sets.validate(), Ok(()));
 }
 
@@ -280,5 +308,89 @@ fn a_state_stamp_alone_past_the_clock_is_caught() {
     assert_eq!(
         findings(&sets),
         ["versionSets[0].buildIds[0]: a timestamp is later than the clock"]
+    );
+}
+
+/// Wall clock `wall`.
+fn at(wall: i64) -> Hlc {
+    Hlc {
+        wall_clock: wall,
+        version: 0,
+        cluster_id: 0,
+    }
+}
+
+/// Sets of build IDs `name` + position, stamped as given, oldest set first (stamped by its
+/// position).
+fn loaded(sets: &[(&str, &[i64])]) -> VersionSets {
+    use crate::{BuildIdData, VersionSetData, VersioningData};
+    let stamp = |wall| Some(at(wall));
+    let data = VersioningData {
+        version_sets: sets
+            .iter()
+            .enumerate()
+            .map(|(position, (name, stamps))| VersionSetData {
+                set_ids: vec![format!("set-{name}")],
+                build_ids: stamps
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &wall)| BuildIdData {
+                        id: format!("{name}{i}"),
+                        state: Some(BuildIdState::Active),
+                        state_update_timestamp: stamp(wall),
+                        became_default_timestamp: stamp(wall),
+                    })
+                    .collect(),
+                became_default_timestamp: stamp(position as i64 + 1),
+            })
+            .collect(),
+    };
+    VersionSets::from_data(&data).unwrap()
+}
+
+/// The build IDs of the one set left after merging the first set (primary) into the
+/// second, at wall clock 20.
+fn merged(sets: &[(&str, &[i64])]) -> Vec<String> {
+    let mut sets = loaded(sets);
+    let primary = sets.core.find("a0").unwrap().1.set;
+    let secondary = sets.core.find("b0").unwrap().1.set;
+    let t = sets.stamp(20);
+    sets.core.merge_sets(primary, secondary, t);
+    assert_eq!(sets.validate(), Ok(()));
+    sets.sets()
+        .next()
+        .unwrap()
+        .build_ids()
+        .map(|r| r.id().to_string())
+        .collect()
+}
+
+/// Whichever end the lists are joined from, the order is by timestamp, the older set's
+/// first on ties: from the back when they overlap less there, from the front otherwise.
+#[test]
+fn merged_members_are_in_timestamp_order_from_either_end() {
+    // a: 1 5 5 (9 -> 20), b: 5 6. From the back b runs out in three steps, from the front
+    // in five.
+    assert_eq!(
+        merged(&[("a", &[1, 5, 5, 9]), ("b", &[5, 6])]),
+        ["a0", "a1", "a2", "b0", "b1", "a3"]
+    );
+    // a: 1 (2 -> 20), b: 2 2 3 4 5 6. From the front a's 1 comes first and then the rest of
+    // b; from the back a's 20 first, then b's six, and b runs out.
+    assert_eq!(
+        merged(&[("a", &[1, 2]), ("b", &[2, 2, 3, 4, 5, 6])]),
+        ["a0", "b0", "b1", "b2", "b3", "b4", "b5", "a1"]
+    );
+    // The older set merged into the newer as secondary: b is older here.
+    assert_eq!(
+        merged(&[("b", &[3, 3]), ("a", &[3, 4])]),
+        ["b0", "b1", "a0", "a1"]
+    );
+    // Interleaved throughout, ties on both sides.
+    assert_eq!(
+        merged(&[("a", &[1, 3, 3, 5, 7]), ("b", &[2, 3, 4, 6, 8, 9])]),
+        [
+            "a0", "b0", "a1", "a2", "b1", "b2", "a3", "b3", "b4", "b5", "a4"
+        ]
     );
 }
