@@ -40,7 +40,7 @@ struct Shape {
     generate: fn(usize) -> String,
 }
 
-const SHAPES: [Shape; 14] = [
+const SHAPES: [Shape; 16] = [
     Shape {
         name: "public form, one set of N build IDs",
         subcommand: "check",
@@ -72,6 +72,22 @@ const SHAPES: [Shape; 14] = [
         quick: 1_000,
         full: 10_000,
         generate: trace_new_sets_then_promotes,
+    },
+    Shape {
+        name: "trace, N new sets merged one by one into the newest",
+        subcommand: "replay",
+        refused: false,
+        quick: 1_000,
+        full: 10_000,
+        generate: |n| trace_merges(n, (0..n.saturating_sub(1)).collect()),
+    },
+    Shape {
+        name: "trace, the same merges in bit-reversed order",
+        subcommand: "replay",
+        refused: false,
+        quick: 1_000,
+        full: 10_000,
+        generate: |n| trace_merges(n, bit_reversed(n.saturating_sub(1))),
     },
     Shape {
         name: "trace, a start step of N sets",
@@ -243,6 +259,36 @@ fn trace_new_sets_then_promotes(n: usize) -> String {
         );
     }
     text
+}
+
+/// N new sets, then the older ones merged into the newest in the order `older` gives.
+fn trace_merges(n: usize, older: Vec<usize>) -> String {
+    let mut text = String::new();
+    for id in ids(n) {
+        let _ = writeln!(
+            text,
+            "{{\"update\": {{\"addNewBuildIdInNewDefaultSet\": \"{id}\"}}}}"
+        );
+    }
+    for i in older {
+        let _ = writeln!(
+            text,
+            "{{\"update\": {{\"mergeSets\": {{\"primarySetBuildId\": \"b{}\", \
+             \"secondarySetBuildId\": \"b{i}\"}}}}}}",
+            n - 1
+        );
+    }
+    text
+}
+
+/// `0..n` in the order of their bit-reversed values: each lands between two already taken,
+/// so each merged set's member goes into the middle of the growing set, where joining the
+/// lists from either end walks half of it.
+fn bit_reversed(n: usize) -> Vec<usize> {
+    let bits = usize::BITS - n.leading_zeros();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| i.reverse_bits() >> (usize::BITS - bits).min(usize::BITS - 1));
+    order
 }
 
 fn stamp(wall: usize) -> String {
