@@ -340,3 +340,136 @@ fn invalid_data_lists_the_first_thousand_violations_and_counts_the_rest() {
         (3, 0, 3)
     );
 }
+
+#[test]
+fn sets_iterate_from_both_ends_and_know_their_remaining_length() {
+    let mut sets = two_sets();
+    sets.apply(&Update::add_new_default(id("3.0")), 10, Limits::NONE)
+        .unwrap();
+    let defaults = |iter: &mut dyn Iterator<Item = version_sets::CompatibleSet<'_>>| {
+        iter.map(|set| set.default_build_id().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(defaults(&mut sets.sets().rev()), ["3.0", "2.0", "1.2"]);
+    let mut all = sets.sets();
+    assert_eq!(all.len(), 3);
+    assert_eq!(all.next().map(|set| set.len()), Some(3));
+    assert_eq!((all.len(), all.size_hint()), (2, (2, Some(2))));
+    assert_eq!(
+        all.next_back()
+            .map(|set| set.default_build_id().to_string()),
+        Some("3.0".to_owned())
+    );
+    assert_eq!(all.len(), 1);
+    // The two ends meet at the middle set, which comes out once.
+    assert_eq!(defaults(&mut all), ["2.0"]);
+    assert!(sets.sets().skip(3).next_back().is_none());
+}
+
+/// Views compare by what they show: every field counts.
+#[test]
+fn records_and_sets_are_equal_only_when_every_field_is() {
+    let sets = two_sets();
+    fn record<'a>(sets: &'a VersionSets, name: &str) -> version_sets::BuildIdRecord<'a> {
+        let set = sets.set_of(name).unwrap();
+        set.build_ids().find(|r| r.id().as_str() == name).unwrap()
+    }
+    let same = two_sets();
+    assert_eq!(record(&sets, "1.1"), record(&same, "1.1"));
+    assert_ne!(record(&sets, "1.1"), record(&sets, "1.0"));
+
+    // Same ID, state changed (and so its state stamp).
+    let mut removed = two_sets();
+    assert_eq!(
+        removed.remove_build_ids(&[id("1.1")], 20),
+        version_sets::Outcome::Changed
+    );
+    assert_ne!(record(&sets, "1.1"), record(&removed, "1.1"));
+    // Same ID and state, promoted: only the became-default stamp differs.
+    let mut promoted = two_sets();
+    promoted
+        .apply(
+            &Update::promote_build_id_within_set(id("1.1")),
+            30,
+            Limits::NONE,
+        )
+        .unwrap();
+    let (before, after) = (record(&sets, "1.1"), record(&promoted, "1.1"));
+    assert_eq!(
+        (before.state(), before.state_update_timestamp()),
+        (after.state(), after.state_update_timestamp())
+    );
+    assert_ne!(before, after);
+
+    // Sets: equal, then the same timestamp with other members, then other set IDs.
+    fn first(sets: &VersionSets) -> version_sets::CompatibleSet<'_> {
+        sets.sets().next().unwrap()
+    }
+    assert_eq!(first(&sets), first(&same));
+    assert_ne!(first(&sets), first(&promoted));
+    assert_eq!(
+        first(&sets).became_default_timestamp(),
+        first(&promoted).became_default_timestamp()
+    );
+    let mut shorter = VersionSets::new();
+    for (now, update) in [
+        (1, Update::add_new_default(id("1.0"))),
+        (
+            2,
+            Update::add_new_compatible(id("1.1"), id("1.0"), QueueDefault::Keep),
+        ),
+    ] {
+        shorter.apply(&update, now, Limits::NONE).unwrap();
+    }
+    assert_ne!(first(&sets), first(&shorter));
+}
+
+#[test]
+fn debug_forms_show_what_the_value_holds() {
+    let sets = two_sets();
+    let text = format!("{sets:?}");
+    for part in [
+        "VersionSets",
+        "CompatibleSet",
+        "BuildIdRecord",
+        "\"1.2\"",
+        "clock",
+    ] {
+        assert!(text.contains(part), "{part} missing from {text}");
+    }
+    let set = format!("{:?}", sets.sets().next().unwrap());
+    assert!(set.starts_with("CompatibleSet { set_ids: ["), "{set}");
+    let record = format!(
+        "{:?}",
+        sets.set_of("2.0").unwrap().build_ids().next().unwrap()
+    );
+    assert!(
+        record.starts_with("BuildIdRecord { id: \"2.0\", state: Active"),
+        "{record}"
+    );
+}
+
+#[test]
+fn limits_read_as_the_command_reports_them() {
+    assert_eq!(Limits::SERVER_DEFAULT.to_string(), "10 sets, 100 build IDs");
+    assert_eq!(
+        Limits::NONE.to_string(),
+        "unlimited sets, unlimited build IDs"
+    );
+    let one = Limits {
+        max_sets: 1,
+        max_build_ids: 1,
+    };
+    assert_eq!(one.to_string(), "1 set, 1 build ID");
+}
+
+#[test]
+fn violations_taken_out_are_the_ones_listed() {
+    let data = VersioningData {
+        version_sets: vec![version_sets::VersionSetData::default()],
+    };
+    let invalid = VersionSets::from_data(&data).unwrap_err();
+    let listed = invalid.violations().to_vec();
+    assert_eq!(listed.len(), 3);
+    assert_eq!(invalid.into_violations(), listed);
+}

@@ -221,3 +221,42 @@ fn update_operations_in_request_proto_json() {
         .is_err()
     );
 }
+
+/// `CheckedData` and `VersionSets` read stored data set by set, and word what is not stored
+/// data as `VersioningData`'s own reader does.
+#[test]
+fn streamed_readers_word_errors_as_the_typed_reader() {
+    use version_sets::{CheckedData, VersionSets, VersioningData};
+    for text in [
+        r#"{"versionSets": 5}"#,
+        r#"{"versionSets": [{"setIds": 7}]}"#,
+        r#"{"versionSet": []}"#,
+        r#"{"versionSets": [], "versionSets": []}"#,
+        "[5]",
+        "7",
+    ] {
+        let typed = serde_json::from_str::<VersioningData>(text)
+            .unwrap_err()
+            .to_string();
+        let checked = serde_json::from_str::<CheckedData>(text)
+            .unwrap_err()
+            .to_string();
+        let value = serde_json::from_str::<VersionSets>(text)
+            .unwrap_err()
+            .to_string();
+        assert_eq!((&checked, &value), (&typed, &typed), "{text}");
+    }
+    assert_eq!(
+        serde_json::from_str::<CheckedData>(r#"{"versionSets": 5}"#)
+            .unwrap_err()
+            .to_string(),
+        "invalid type: integer `5`, expected a sequence at line 1 column 17"
+    );
+    // No versionSets at all is the empty value, as from_data reads it; serde's sequence form
+    // of a struct too.
+    for text in ["{}", "[]"] {
+        let CheckedData(empty) = serde_json::from_str(text).unwrap();
+        assert_eq!(empty, VersionSets::from_data(&VersioningData::default()));
+        assert_eq!(empty, Ok(VersionSets::default()));
+    }
+}
