@@ -40,7 +40,7 @@ struct Shape {
     generate: fn(usize) -> String,
 }
 
-const SHAPES: [Shape; 16] = [
+const SHAPES: [Shape; 17] = [
     Shape {
         name: "public form, one set of N build IDs",
         subcommand: "check",
@@ -77,17 +77,25 @@ const SHAPES: [Shape; 16] = [
         name: "trace, N new sets merged one by one into the newest",
         subcommand: "replay",
         refused: false,
-        quick: 1_000,
-        full: 10_000,
+        quick: 2_000,
+        full: 20_000,
         generate: |n| trace_merges(n, (0..n.saturating_sub(1)).collect()),
     },
     Shape {
         name: "trace, the same merges in bit-reversed order",
         subcommand: "replay",
         refused: false,
-        quick: 1_000,
-        full: 10_000,
+        quick: 2_000,
+        full: 20_000,
         generate: |n| trace_merges(n, bit_reversed(n.saturating_sub(1))),
+    },
+    Shape {
+        name: "trace, N sets of one timestamp merged into the newest",
+        subcommand: "replay",
+        refused: false,
+        quick: 2_000,
+        full: 20_000,
+        generate: trace_tied_merges,
     },
     Shape {
         name: "trace, a start step of N sets",
@@ -275,6 +283,34 @@ fn trace_merges(n: usize, older: Vec<usize>) -> String {
             text,
             "{{\"update\": {{\"mergeSets\": {{\"primarySetBuildId\": \"b{}\", \
              \"secondarySetBuildId\": \"b{i}\"}}}}}}",
+            n - 1
+        );
+    }
+    text
+}
+
+/// A start step of N sets all stamped alike (stored data may tie), then each older set merged
+/// into the newest with the older as primary: which of two tied sets is older is decided by
+/// their places, which once took a walk along the tied sets between them.
+fn trace_tied_merges(n: usize) -> String {
+    let sets: Vec<String> = ids(n)
+        .map(|id| {
+            format!(
+                "{{\"setIds\":[\"s{id}\"],\"buildIds\":[{}],\"becameDefaultTimestamp\":{}}}",
+                stored_record(&id, 1, &stamp(1)),
+                stamp(1)
+            )
+        })
+        .collect();
+    let mut text = format!(
+        "{{\"start\": {{\"data\": {{\"versionSets\":[{}]}}}}}}\n",
+        sets.join(",")
+    );
+    for i in 0..n.saturating_sub(1) {
+        let _ = writeln!(
+            text,
+            "{{\"update\": {{\"mergeSets\": {{\"primarySetBuildId\": \"b{i}\", \
+             \"secondarySetBuildId\": \"b{}\"}}}}}}",
             n - 1
         );
     }

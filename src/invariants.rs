@@ -73,6 +73,7 @@ impl VersionSets {
         let (mut sets, mut members) = (0, 0);
         let mut previous_set = None;
         let mut previous_stamp: Option<Hlc> = None;
+        let mut previous_order = None;
         let mut cursor = core.ends().map(|(oldest, _)| oldest);
         while let Some(key) = cursor {
             let at = SetPath(sets);
@@ -91,6 +92,10 @@ impl VersionSets {
             if previous_stamp.is_some_and(|before| stamp < before) {
                 found(&at, "the set became default earlier than the set before it");
             }
+            if previous_order.is_some_and(|before| node.order() <= before) {
+                found(&at, "the set's place number is not above the set before it");
+            }
+            previous_order = Some(node.order());
             if late(stamp) {
                 found(&at, "the set's timestamp is later than the clock");
             }

@@ -34,6 +34,7 @@ impl Builder {
             members: IndexMap::with_capacity_and_hasher(members, FixedState::default()),
             sets: Slab::with_capacity(sets),
             ends: None,
+            orders: (0, 0),
         };
         Self { core }
     }

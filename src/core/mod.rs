@@ -111,6 +111,9 @@ pub(crate) struct SetNode {
     /// Sorted and distinct; the first is the primary.
     set_ids: NonEmpty<SetId>,
     became_default_timestamp: Stamp,
+    /// Its place in the queue as a number: larger is newer. Only compared, to order sets
+    /// with the same timestamp without walking the list between them.
+    order: i64,
     /// Its oldest and newest (default) members: a set is never empty.
     first: MemberKey,
     last: MemberKey,
@@ -143,6 +146,9 @@ pub(crate) struct Core {
     sets: Slab<SetNode>,
     /// The oldest and the newest (default) set, `None` when there are no sets.
     ends: Option<(SetKey, SetKey)>,
+    /// The lowest and highest [`SetNode`] order numbers given so far: a set linked last
+    /// takes the next above, one linked first the next below.
+    orders: (i64, i64),
 }
 
 impl Member {
@@ -193,6 +199,10 @@ impl SetNode {
 
     pub(crate) fn first(&self) -> MemberKey {
         self.first
+    }
+
+    pub(crate) fn order(&self) -> i64 {
+        self.order
     }
 
     pub(crate) fn last(&self) -> MemberKey {
@@ -300,6 +310,7 @@ impl Core {
         self.sets.insert(SetNode {
             set_ids,
             became_default_timestamp: stamp.into(),
+            order: 0,
             first,
             last: first,
             len: 1,
@@ -531,6 +542,8 @@ impl Core {
             member_stamp,
         );
         let key = self.insert_set(set_ids, set_stamp, id, member);
+        self.orders.0 -= 1;
+        self.set_mut(key).order = self.orders.0;
         match self.ends {
             None => self.ends = Some((key, key)),
             Some((oldest, newest)) => {
@@ -541,33 +554,19 @@ impl Core {
         }
     }
 
-    /// Whether set `a` comes before set `b` in the queue. O(1): list order agrees with
-    /// timestamp order, and ties are settled by walking from `a` (only among tied sets).
+    /// Whether set `a` comes before set `b` in the queue: by timestamp, then (for sets
+    /// with the same timestamp, which stored data may hold) by their place, in O(1).
     fn is_before(&self, a: SetKey, b: SetKey) -> bool {
-        let (sa, sb) = (
-            self.set(a).became_default_timestamp(),
-            self.set(b).became_default_timestamp(),
-        );
-        match sa.cmp(&sb) {
-            std::cmp::Ordering::Less => return true,
-            std::cmp::Ordering::Greater => return false,
-            std::cmp::Ordering::Equal => {}
-        }
-        let mut cursor = self.set(a).next;
-        while let Some(key) = cursor {
-            if key == b {
-                return true;
-            }
+        let place = |key| {
             let node = self.set(key);
-            if node.became_default_timestamp() != sa {
-                return false;
-            }
-            cursor = node.next;
-        }
-        false
+            (node.became_default_timestamp(), node.order)
+        };
+        place(a) < place(b)
     }
 
     fn link_set_last(&mut self, key: SetKey) {
+        self.orders.1 += 1;
+        self.set_mut(key).order = self.orders.1;
         match self.ends {
             None => self.ends = Some((key, key)),
             Some((oldest, newest)) => {
@@ -609,9 +608,11 @@ impl Core {
             Some(next) => self.set_mut(next).prev = Some(key),
             None => self.replace_ends(|ends| ends.1 = Some(key)),
         }
+        let order = self.set(place).order;
         let node = self.set_mut(key);
         node.prev = prev;
         node.next = next;
+        node.order = order;
     }
 
     /// Edits the two ends as options; both become `None` together when the last set goes.

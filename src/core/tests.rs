@@ -129,6 +129,20 @@ fn a_set_list_out_of_step_is_caught() {
     assert_eq!(findings(&sets), [OUT_OF_STEP]);
 }
 
+/// Sets with one timestamp are ordered by their place numbers, so those must rise along
+/// the list.
+#[test]
+fn place_numbers_out_of_order_are_caught() {
+    let mut sets = sound();
+    let (oldest, newest) = sets.core.ends.unwrap();
+    let order = sets.core.set(oldest).order;
+    sets.core.set_mut(newest).order = order;
+    assert_eq!(
+        findings(&sets),
+        ["versionSets[1]: the set's place number is not above the set before it"]
+    );
+}
+
 #[test]
 fn orders_that_disagree_with_timestamps_are_caught() {
     let mut sets = sound();
