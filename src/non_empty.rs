@@ -60,9 +60,12 @@ impl<T: Ord> NonEmpty<T> {
         }
     }
 
-    /// Joins another list into this one, keeping it sorted and distinct: O(the other's
-    /// length, times the log of this one's).
-    pub(crate) fn merge_sorted(&mut self, other: Self) {
+    /// Joins another list into this one, keeping it sorted and distinct: the shorter is
+    /// inserted into the longer, O(the shorter's length, times the log of the longer's).
+    pub(crate) fn merge_sorted(&mut self, mut other: Self) {
+        if other.rest.len() > self.rest.len() {
+            std::mem::swap(self, &mut other);
+        }
         self.insert_sorted(other.first);
         for item in other.rest {
             self.insert_sorted(item);
@@ -123,6 +126,10 @@ mod tests {
         let mut list = NonEmpty::from_vec(vec![1, 4]).unwrap();
         list.merge_sorted(NonEmpty::from_vec(vec![0, 2, 4]).unwrap());
         assert_eq!(items(&list), [0, 1, 2, 4]);
+        list.merge_sorted(NonEmpty::from_vec(vec![3, 9]).unwrap());
+        assert_eq!(items(&list), [0, 1, 2, 3, 4, 9]);
+        list.merge_sorted(NonEmpty::one(0));
+        assert_eq!(items(&list), [0, 1, 2, 3, 4, 9]);
     }
 
     #[test]

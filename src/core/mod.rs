@@ -398,12 +398,7 @@ impl Core {
             .became_default_timestamp()
             .max(gone_node.became_default_timestamp())
             .into();
-        // The shorter list of set IDs goes into the longer.
-        let mut set_ids = gone_node.set_ids;
-        if set_ids.rest_len() > node.set_ids.rest_len() {
-            std::mem::swap(&mut set_ids, &mut node.set_ids);
-        }
-        node.set_ids.merge_sorted(set_ids);
+        node.set_ids.merge_sorted(gone_node.set_ids);
     }
 
     /// Links the member lists with ends `a` (taken first on ties) and `b`, each in timestamp

@@ -229,6 +229,17 @@ fn merging_sets_re_points_only_the_smaller_sets_members() {
         .collect();
     assert_eq!(order, ["a", "b", "b2", "b3", "a2"]); // a2, the primary's default, is last
     assert_eq!(sets.validate(), Ok(()));
+
+    // [a, a2] and [b, b2]: of two sets of one size the newer keeps its handle, where it is.
+    let mut sets = sound();
+    let add = Update::add_new_compatible(id("b2"), id("b"), QueueDefault::Keep);
+    sets.apply(&add, 4, Limits::NONE).unwrap();
+    let (oldest, newest) = sets.core.ends.unwrap();
+    let t = sets.stamp(10);
+    sets.core.merge_sets(oldest, newest, t);
+    assert_eq!(sets.core.ends, Some((newest, newest)));
+    assert_eq!(sets.core.find("a").unwrap().1.set, newest);
+    assert_eq!(sets.validate(), Ok(()));
 }
 
 #[test]
