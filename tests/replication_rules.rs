@@ -174,6 +174,28 @@ fn remove_unused_in_a_multi_cluster_namespace_replicates_tombstones_then_clears_
     assert!(!received.state.contains("1.0"));
 }
 
+#[test]
+fn remove_unused_in_a_multi_cluster_namespace_stamps_the_clearing_with_this_cluster() {
+    let here = two_sets();
+    // The other cluster removes 1.0 first; receiving that moves this clock to its stamp,
+    // which carries cluster 2.
+    let mut there = here.clone().with_cluster_id(2);
+    there.remove_build_ids(&[id("1.0")], 5_000);
+    let received = here.receive(&there, 5_500, |_| false).state;
+    assert_eq!(received.clock().cluster_id, 2);
+    // This cluster's scavenger, planned before the replica came, removes 1.0 too: there is
+    // nothing left to tombstone, but the local clearing is still an update of this cluster.
+    let removal = received.remove_unused(&[id("1.0")], 6_000, Namespace::MultiCluster);
+    assert_eq!(
+        removal.local.clock(),
+        Hlc {
+            wall_clock: 6_000,
+            version: 0,
+            cluster_id: 1,
+        }
+    );
+}
+
 // ---- the garbage-collection planner -------------------------------------------------
 
 fn policy(now_ms: i64) -> GcPolicy {
