@@ -174,6 +174,28 @@ fn remove_unused_in_a_multi_cluster_namespace_replicates_tombstones_then_clears_
     assert!(!received.state.contains("1.0"));
 }
 
+#[test]
+fn remove_unused_in_a_multi_cluster_namespace_stamps_the_clearing_with_this_cluster() {
+    let here = two_sets();
+    // The other cluster removes 1.0 first; receiving that moves this clock to its stamp,
+    // which carries cluster 2.
+    let mut there = here.clone().with_cluster_id(2);
+    there.remove_build_ids(&[id("1.0")], 5_000);
+    let received = here.receive(&there, 5_500, |_| false).state;
+    assert_eq!(received.clock().cluster_id, 2);
+    // This cluster's scavenger, planned before the replica came, removes 1.0 too: there is
+    // nothing left to tombstone, but the local clearing is still an update of this cluster.
+    let removal = received.remove_unused(&[id("1.0")], 6_000, Namespace::MultiCluster);
+    assert_eq!(
+        removal.local.clock(),
+        Hlc {
+            wall_clock: 6_000,
+            version: 0,
+            cluster_id: 1,
+        }
+    );
+}
+
 // ---- the garbage-collection planner -------------------------------------------------
 
 fn policy(now_ms: i64) -> GcPolicy {
@@ -238,6 +260,46 @@ fn gc_keeps_a_build_id_that_became_default_recently() {
 }
 
 #[test]
+fn gc_removes_a_build_id_that_became_default_exactly_min_since_default_ago() {
+    let sets = two_sets();
+    // 1.0 became its set's default at 1 s. The server skips it while `now − became
+    // default < min` (reference §2.6.5), so at exactly an hour it may go, a millisecond
+    // earlier it stays.
+    let at = |now_ms| GcPolicy {
+        ignore_retention: true,
+        ..policy(now_ms)
+    };
+    assert_eq!(
+        sets.removable_build_ids(&at(1_000 + HOUR), |_| false),
+        [id("1.0")]
+    );
+    assert!(
+        sets.removable_build_ids(&at(1_000 + HOUR - 1), |_| false)
+            .is_empty()
+    );
+}
+
+#[test]
+fn gc_default_min_since_default_is_the_servers_one_hour() {
+    // `worker.removableBuildIdDurationSinceDefault` defaults to 1 h (reference §3).
+    let sets = two_sets();
+    let at = |now_ms| GcPolicy {
+        min_since_default_ms: GcPolicy::DEFAULT_MIN_SINCE_DEFAULT_MS,
+        ignore_retention: true,
+        ..policy(now_ms)
+    };
+    assert_eq!(GcPolicy::DEFAULT_MIN_SINCE_DEFAULT_MS, 3_600_000);
+    assert_eq!(
+        sets.removable_build_ids(&at(1_000 + 3_600_000), |_| false),
+        [id("1.0")]
+    );
+    assert!(
+        sets.removable_build_ids(&at(1_000 + 3_599_999), |_| false)
+            .is_empty()
+    );
+}
+
+#[test]
 fn gc_keeps_a_build_id_whose_state_changed_within_the_retention() {
     let sets = two_sets();
     let within = policy(DAY);
@@ -249,6 +311,22 @@ fn gc_keeps_a_build_id_whose_state_changed_within_the_retention() {
     assert_eq!(
         sets.removable_build_ids(&ignored, |_| false),
         [id("1.0"), id("1.1")]
+    );
+}
+
+#[test]
+fn gc_removes_a_build_id_whose_state_changed_exactly_the_retention_ago() {
+    let sets = two_sets();
+    // 1.0's state was set at 1 s. The server skips it while `now − state update <
+    // retention`, so at exactly a day it may go, a millisecond earlier it stays (1.1,
+    // set at 2 s, stays either way, as its set's default).
+    assert_eq!(
+        sets.removable_build_ids(&policy(1_000 + DAY), |_| false),
+        [id("1.0")]
+    );
+    assert!(
+        sets.removable_build_ids(&policy(1_000 + DAY - 1), |_| false)
+            .is_empty()
     );
 }
 

@@ -203,24 +203,32 @@ pub(super) fn merge_data(inputs: &[&VersioningData]) -> VersioningData {
     }
 }
 
-/// Disjoint sets over `0..n` with path halving and union by size: near-constant time per
-/// operation.
+/// Disjoint sets over `0..n` with path halving: O(log n) amortised per operation.
+///
+/// There is no union by size or rank: which root goes under which never changes a group,
+/// only speed, and path halving with arbitrary linking alone keeps each `find` at O(log n)
+/// amortised (Tarjan and van Leeuwen, 1984), so the merge stays O(n log n).
 struct UnionFind {
     parent: Vec<usize>,
-    size: Vec<usize>,
 }
 
 impl UnionFind {
     fn new(n: usize) -> Self {
         Self {
             parent: (0..n).collect(),
-            size: vec![1; n],
         }
     }
 
     /// The representative of `node`'s group (`node` itself when out of range).
+    ///
+    /// Each step moves `node` at least one level up, and no path is longer than there are
+    /// nodes, so `n` steps always reach the root; bounding the loop makes that evident
+    /// and keeps even a broken parent list from hanging the merge.
     fn find(&mut self, mut node: usize) -> usize {
-        while let Some(&parent) = self.parent.get(node) {
+        for _ in 0..self.parent.len() {
+            let Some(&parent) = self.parent.get(node) else {
+                break;
+            };
             if parent == node {
                 break;
             }
@@ -233,23 +241,12 @@ impl UnionFind {
         node
     }
 
+    /// Joins the groups of `a` and `b` (nothing happens when they are one group already:
+    /// the root is then made its own parent again).
     fn union(&mut self, a: usize, b: usize) {
         let (a, b) = (self.find(a), self.find(b));
-        if a == b {
-            return;
-        }
-        let size = |uf: &Self, x: usize| uf.size.get(x).copied().unwrap_or(1);
-        let (big, small) = if size(self, a) >= size(self, b) {
-            (a, b)
-        } else {
-            (b, a)
-        };
-        let total = size(self, a) + size(self, b);
-        if let Some(slot) = self.parent.get_mut(small) {
-            *slot = big;
-        }
-        if let Some(slot) = self.size.get_mut(big) {
-            *slot = total;
+        if let Some(slot) = self.parent.get_mut(b) {
+            *slot = a;
         }
     }
 }
