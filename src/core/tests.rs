@@ -28,6 +28,12 @@ fn findings(sets: &VersionSets) -> Vec<String> {
     }
 }
 
+/// The build IDs of the oldest set, in order.
+fn oldest_set_ids(sets: &VersionSets) -> Vec<String> {
+    let set = sets.sets().next().unwrap();
+    set.build_ids().map(|r| r.id().to_string()).collect()
+}
+
 fn key_of(sets: &VersionSets, text: &str) -> MemberKey {
     sets.core.find(text).unwrap().0
 }
@@ -192,13 +198,7 @@ fn merging_sets_re_points_only_the_smaller_sets_members() {
     for text in ["a", "a2", "b"] {
         assert_eq!(sets.core.find(text).unwrap().1.set, oldest, "{text}");
     }
-    let order: Vec<_> = sets
-        .sets()
-        .next()
-        .unwrap()
-        .build_ids()
-        .map(|r| r.id().to_string())
-        .collect();
+    let order = oldest_set_ids(&sets);
     assert_eq!(order, ["a", "a2", "b"]); // b, the primary's default, was stamped last
     assert_eq!(sets.validate(), Ok(()));
 
@@ -220,13 +220,7 @@ fn merging_sets_re_points_only_the_smaller_sets_members() {
     for text in ["a", "a2", "b", "b2", "b3"] {
         assert_eq!(sets.core.find(text).unwrap().1.set, b_set, "{text}");
     }
-    let order: Vec<_> = sets
-        .sets()
-        .next()
-        .unwrap()
-        .build_ids()
-        .map(|r| r.id().to_string())
-        .collect();
+    let order = oldest_set_ids(&sets);
     assert_eq!(order, ["a", "b", "b2", "b3", "a2"]); // a2, the primary's default, is last
     assert_eq!(sets.validate(), Ok(()));
 
@@ -382,12 +376,7 @@ fn merged(sets: &[(&str, &[i64])]) -> Vec<String> {
     let t = sets.stamp(20);
     sets.core.merge_sets(primary, secondary, t);
     assert_eq!(sets.validate(), Ok(()));
-    sets.sets()
-        .next()
-        .unwrap()
-        .build_ids()
-        .map(|r| r.id().to_string())
-        .collect()
+    oldest_set_ids(&sets)
 }
 
 /// Whichever end the lists are joined from, the order is by timestamp, the older set's

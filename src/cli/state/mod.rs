@@ -21,8 +21,7 @@ use version_sets::{InvalidData, VersionSets, trace};
 
 use super::input::{self, Input};
 use super::{Output, json};
-pub(crate) use rebuild::Counts;
-use rebuild::Rebuild;
+use rebuild::{Counts, Rebuild};
 use shapes::Shape;
 
 /// One violation: where, as a JSON path like `versionSets[1].buildIds[0].id`, and what.
