@@ -85,9 +85,8 @@ const SHAPES: [Shape; 17] = [
         name: "trace, the same merges in bit-reversed order",
         subcommand: "replay",
         refused: false,
-        // Quadratic: the full size stays small enough to finish in seconds.
-        quick: 1_000,
-        full: 2_000,
+        quick: 2_000,
+        full: 20_000,
         generate: |n| trace_merges(n, bit_reversed(n.saturating_sub(1))),
     },
     Shape {
@@ -320,8 +319,8 @@ fn trace_tied_merges(n: usize) -> String {
 }
 
 /// `0..n` in the order of their bit-reversed values: each lands between two already taken,
-/// so each merged set's member goes into the middle of the growing set, where joining the
-/// lists from either end walks half of it.
+/// so each merged set's member goes into the middle of the growing set: joining the lists
+/// by walking from either end would walk half of it.
 fn bit_reversed(n: usize) -> Vec<usize> {
     let bits = usize::BITS - n.leading_zeros();
     let mut order: Vec<usize> = (0..n).collect();

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::core::{Core, MemberIndex, MemberKey};
 use crate::{Hlc, VersionSets};
 
 /// A broken invariant in a [`VersionSets`]: only a bug in this crate can produce one, since
@@ -145,6 +146,11 @@ impl VersionSets {
                     "the set's count or default is out of step with its build IDs",
                 );
             }
+            if let Some(index) = node.index() {
+                if !index_agrees(core, node.first(), node.len(), index) {
+                    found(&at, "the set's index is out of step with its build IDs");
+                }
+            }
             members += in_set;
             previous_set = Some(key);
             previous_stamp = Some(stamp);
@@ -169,6 +175,18 @@ impl VersionSets {
             Err(Inconsistency { findings })
         }
     }
+}
+
+/// Whether `index` holds exactly the `len` members of the list from `first`, in list order,
+/// each under its own timestamp and tie number.
+fn index_agrees(core: &Core, first: MemberKey, len: usize, index: &MemberIndex) -> bool {
+    let mut cursor = Some(first);
+    let in_step = index.entries().all(|(key, stamp, own)| {
+        let listed = cursor == Some(key);
+        cursor = cursor.and_then(|key| core.member(key).1.next());
+        listed && own && core.member(key).1.became_default_timestamp() == stamp
+    });
+    in_step && cursor.is_none() && index.counts() == (len, len)
 }
 
 struct SetPath(usize);

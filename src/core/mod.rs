@@ -31,9 +31,11 @@ use crate::non_empty::NonEmpty;
 use crate::{BuildId, BuildIdState, Hlc, SetId};
 
 mod build;
+mod member_index;
 mod stamp;
 
 pub(crate) use build::{Builder, Record};
+pub(crate) use member_index::MemberIndex;
 use stamp::Stamp;
 
 /// How many build IDs (and so sets) one core can hold: handles are 32 bits, which keeps a
@@ -49,13 +51,17 @@ const HANDLES: usize = u32::MAX as usize;
 /// hasher it can be flooded by keys chosen to collide; the limits keep a real queue small.)
 type FixedState = foldhash::fast::FixedState;
 
+/// How many members a set holds before a merge into it builds its [`MemberIndex`]: below
+/// this, walking the list costs less than the index's upkeep and memory.
+const INDEXED_FROM: usize = 32;
+
 /// The stable handle of a set: its slab key, stored plus one in 32 bits so that an absent
 /// handle (`Option<SetKey>`) costs 4 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct SetKey(NonZeroU32);
 
 /// The stable handle of a build ID: its position in the index, stored like [`SetKey`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct MemberKey(NonZeroU32);
 
 /// The 32-bit form of a position below [`CAPACITY`].
@@ -120,23 +126,9 @@ pub(crate) struct SetNode {
     len: usize,
     prev: Option<SetKey>,
     next: Option<SetKey>,
-}
-
-/// The end of two member lists a join works from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum End {
-    Front,
-    Back,
-}
-
-impl End {
-    /// The member of a list with ends `ends` farthest from this end.
-    fn far(self, ends: (MemberKey, MemberKey)) -> MemberKey {
-        match self {
-            End::Front => ends.1,
-            End::Back => ends.0,
-        }
-    }
+    /// The ordered index of its members, once a merge into it finds it large enough
+    /// ([`INDEXED_FROM`]); kept in step from then on.
+    index: Option<Box<MemberIndex>>,
 }
 
 /// The sets of a queue, their order and the build-ID index. See the module docs.
@@ -211,6 +203,11 @@ impl SetNode {
 
     pub(crate) fn len(&self) -> usize {
         self.len
+    }
+
+    /// Its ordered index, if a merge has built one.
+    pub(crate) fn index(&self) -> Option<&MemberIndex> {
+        self.index.as_deref()
     }
 
     pub(crate) fn next(&self) -> Option<SetKey> {
@@ -316,6 +313,7 @@ impl Core {
             len: 1,
             prev: None,
             next: None,
+            index: None,
         });
         set
     }
@@ -325,7 +323,11 @@ impl Core {
     pub(crate) fn push_member(&mut self, set: SetKey, id: BuildId, t: Hlc) {
         let member = Member::new(set, BuildIdState::Active, t, t);
         let (index, _) = self.members.insert_full(id, member);
-        self.link_member_last(set, MemberKey::new(index));
+        let key = MemberKey::new(index);
+        self.link_member_last(set, key);
+        if let Some(index) = self.set_mut(set).index.as_mut() {
+            index.push_last(key, t);
+        }
     }
 
     /// Stamps set `set` with `t` and moves it to the end: the queue's default set.
@@ -339,7 +341,7 @@ impl Core {
     /// Stamps build ID `member` with `t` and moves it to the end of its set: its default.
     pub(crate) fn promote_member(&mut self, member: MemberKey, t: Hlc) {
         let set = self.member(member).1.set;
-        self.member_mut(member).became_default_timestamp = t.into();
+        self.restamp(member, t);
         if self.set(set).last == member {
             return;
         }
@@ -354,23 +356,23 @@ impl Core {
     /// first), and the larger of the two set timestamps; it takes the place of the newer set,
     /// which is its place by that timestamp since list order agrees with timestamp order.
     ///
-    /// It keeps the handle of the larger of the two sets, so that only the smaller set's
-    /// members are re-pointed, and the two member lists are joined from whichever end they
-    /// overlap less ([`Core::interleave`]): merging one set after another into a growing
-    /// set costs each merge the smaller set and the overlap, not the growing set's size.
+    /// It keeps the handle of the larger of the two sets, and the smaller set's members are
+    /// placed among the larger's one by one: by walking the larger set's list while it is
+    /// small, and through its [`MemberIndex`] once it holds [`INDEXED_FROM`] members (or
+    /// has an index already, which must then be kept in step). So a
+    /// merge costs the smaller set times the logarithm of the larger, wherever the smaller
+    /// set's members land, and merging sets one after another into a growing set stays
+    /// O(n log² n) in all.
     pub(crate) fn merge_sets(&mut self, primary: SetKey, secondary: SetKey, t: Hlc) {
         if primary == secondary {
             unreachable!("version-sets bug: merging set {primary:?} with itself");
         }
-        let primary_default = self.set(primary).last;
-        self.member_mut(primary_default).became_default_timestamp = t.into();
+        self.restamp(self.set(primary).last, t);
         let (older, newer) = if self.is_before(primary, secondary) {
             (primary, secondary)
         } else {
             (secondary, primary)
         };
-        let older_ends = (self.set(older).first, self.set(older).last);
-        let newer_ends = (self.set(newer).first, self.set(newer).last);
         self.unlink_set(older);
         let (kept, gone) = if self.set(older).len > self.set(newer).len {
             self.take_place(older, newer);
@@ -383,17 +385,22 @@ impl Core {
             None => unreachable!("version-sets bug: dangling set handle {gone:?}"),
         };
 
+        let mut incoming = Vec::with_capacity(gone_node.len);
         let mut cursor = Some(gone_node.first);
         while let Some(key) = cursor {
             let member = self.member_mut(key);
             member.set = kept;
             cursor = member.next;
+            incoming.push((key, member.became_default_timestamp()));
         }
-        let (first, last) = self.interleave(older_ends, newer_ends);
+        let incoming_older = gone == older;
+        let node = self.set(kept);
+        if node.index.is_some() || node.len >= INDEXED_FROM {
+            self.place_by_index(kept, &incoming, incoming_older);
+        } else {
+            self.place_by_walk(kept, &incoming, incoming_older);
+        }
         let node = self.set_mut(kept);
-        node.first = first;
-        node.last = last;
-        node.len += gone_node.len;
         node.became_default_timestamp = node
             .became_default_timestamp()
             .max(gone_node.became_default_timestamp())
@@ -401,115 +408,72 @@ impl Core {
         node.set_ids.merge_sorted(gone_node.set_ids);
     }
 
-    /// Links the member lists with ends `a` (taken first on ties) and `b`, each in timestamp
-    /// order, into one list in timestamp order, and returns its ends.
-    ///
-    /// It works from the front or from the back, whichever runs out of one list sooner, and
-    /// then links the rest of the other list whole: the cost is the overlap of the two
-    /// lists, not their length. (Which end is cheaper is found by trying both a step at a
-    /// time, which costs no more than twice the cheaper.)
-    fn interleave(
-        &mut self,
-        a: (MemberKey, MemberKey),
-        b: (MemberKey, MemberKey),
-    ) -> (MemberKey, MemberKey) {
-        let end = self.cheaper_end(a, b);
-        let (mut x, mut y) = match end {
-            End::Front => (Some(a.0), Some(b.0)),
-            End::Back => (Some(a.1), Some(b.1)),
-        };
-        let mut near: Option<MemberKey> = None;
-        let mut tail: Option<MemberKey> = None;
-        let far = loop {
-            let next = match (x, y) {
-                (Some(p), Some(q)) => {
-                    if self.takes_a(p, q, end) {
-                        x = self.step(p, end);
-                        p
-                    } else {
-                        y = self.step(q, end);
-                        q
-                    }
-                }
-                // One list has run out: the rest of the other follows whole.
-                (Some(rest), None) => {
-                    self.link_towards(tail, rest, end);
-                    break end.far(a);
-                }
-                (None, Some(rest)) => {
-                    self.link_towards(tail, rest, end);
-                    break end.far(b);
-                }
-                // Each step takes one member from one list, so the other still has some.
-                (None, None) => unreachable!("version-sets bug: interleaving two empty lists"),
-            };
-            self.link_towards(tail, next, end);
-            near.get_or_insert(next);
-            tail = Some(next);
-        };
-        let near = near.unwrap_or(far);
-        match end {
-            End::Front => (near, far),
-            End::Back => (far, near),
-        }
-    }
-
-    /// The end from which joining the lists with ends `a` and `b` runs out of one list in
-    /// fewer steps.
-    fn cheaper_end(&self, a: (MemberKey, MemberKey), b: (MemberKey, MemberKey)) -> End {
-        let mut front = (Some(a.0), Some(b.0));
-        let mut back = (Some(a.1), Some(b.1));
-        loop {
-            for (end, walk) in [(End::Front, &mut front), (End::Back, &mut back)] {
-                let (Some(p), Some(q)) = *walk else {
-                    return end;
+    /// Links `incoming` (another set's members, oldest first, with their timestamps) into
+    /// set `set` in timestamp order, walking `set`'s list once: ties go before `set`'s
+    /// members when `incoming_older`, after them otherwise.
+    fn place_by_walk(&mut self, set: SetKey, incoming: &[(MemberKey, Hlc)], incoming_older: bool) {
+        let mut before: Option<MemberKey> = None;
+        for &(key, stamp) in incoming {
+            loop {
+                let next = match before {
+                    Some(before) => self.member(before).1.next,
+                    None => Some(self.set(set).first),
                 };
-                if self.takes_a(p, q, end) {
-                    walk.0 = self.step(p, end);
+                let Some(next) = next else { break };
+                let there = self.member(next).1.became_default_timestamp();
+                let goes_first = if incoming_older {
+                    there < stamp
                 } else {
-                    walk.1 = self.step(q, end);
+                    there <= stamp
+                };
+                if !goes_first {
+                    break;
                 }
+                before = Some(next);
             }
+            self.link_member_after(set, before, key);
+            before = Some(key);
         }
     }
 
-    /// Whether joining from `end`, with `p` and `q` the next members of lists `a` and `b`,
-    /// takes `p`: from the front the earlier (`a`'s on ties), from the back the later (`b`'s
-    /// on ties).
-    fn takes_a(&self, p: MemberKey, q: MemberKey, end: End) -> bool {
-        let tp = self.member(p).1.became_default_timestamp();
-        let tq = self.member(q).1.became_default_timestamp();
-        match end {
-            End::Front => tp <= tq,
-            End::Back => tq < tp,
+    /// Links `incoming` into set `set` as [`Core::place_by_walk`] does, finding each place
+    /// in the set's [`MemberIndex`] (built first if the set has none).
+    fn place_by_index(&mut self, set: SetKey, incoming: &[(MemberKey, Hlc)], incoming_older: bool) {
+        let mut index = match self.set_mut(set).index.take() {
+            Some(index) => index,
+            None => Box::new(self.index_of(set)),
+        };
+        let mut adding = index.merge_in(incoming.len(), incoming_older);
+        for &(key, stamp) in incoming {
+            let before = adding.add(key, stamp);
+            self.link_member_after(set, before, key);
         }
+        self.set_mut(set).index = Some(index);
     }
 
-    /// The member after `key` going away from `end`.
-    fn step(&self, key: MemberKey, end: End) -> Option<MemberKey> {
-        let member = self.member(key).1;
-        match end {
-            End::Front => member.next,
-            End::Back => member.prev,
-        }
+    /// A new index of set `set`'s members.
+    fn index_of(&self, set: SetKey) -> MemberIndex {
+        let node = self.set(set);
+        let mut cursor = Some(node.first);
+        let members = std::iter::from_fn(|| {
+            let key = cursor?;
+            let member = self.member(key).1;
+            cursor = member.next;
+            Some((key, member.became_default_timestamp()))
+        });
+        MemberIndex::new(node.len, members)
     }
 
-    /// Links `key` right after `tail` going away from `end` (as the list's end member when
-    /// there is no `tail`).
-    fn link_towards(&mut self, tail: Option<MemberKey>, key: MemberKey, end: End) {
-        match end {
-            End::Front => {
-                self.member_mut(key).prev = tail;
-                if let Some(tail) = tail {
-                    self.member_mut(tail).next = Some(key);
-                }
-            }
-            End::Back => {
-                self.member_mut(key).next = tail;
-                if let Some(tail) = tail {
-                    self.member_mut(tail).prev = Some(key);
-                }
-            }
+    /// Stamps build ID `key` with `t`, which puts it after every member of its set with an
+    /// earlier or equal timestamp: the caller makes it the set's last.
+    fn restamp(&mut self, key: MemberKey, t: Hlc) {
+        let member = self.member_mut(key);
+        let old = member.became_default_timestamp();
+        member.became_default_timestamp = t.into();
+        let set = member.set;
+        if let Some(index) = self.set_mut(set).index.as_mut() {
+            index.remove(key, old);
+            index.push_last(key, t);
         }
     }
 
@@ -634,6 +598,26 @@ impl Core {
         node.len += 1;
     }
 
+    /// Links the member `key` into set `set` right after `before` (first when `None`).
+    fn link_member_after(&mut self, set: SetKey, before: Option<MemberKey>, key: MemberKey) {
+        let next = match before {
+            Some(before) => self.member(before).1.next,
+            None => Some(self.set(set).first),
+        };
+        let member = self.member_mut(key);
+        member.prev = before;
+        member.next = next;
+        match before {
+            Some(before) => self.member_mut(before).next = Some(key),
+            None => self.set_mut(set).first = key,
+        }
+        match next {
+            Some(next) => self.member_mut(next).prev = Some(key),
+            None => self.set_mut(set).last = key,
+        }
+        self.set_mut(set).len += 1;
+    }
+
     /// Unlinks a member that is not its set's last (a set never becomes empty).
     fn unlink_member(&mut self, key: MemberKey) {
         let (set, prev, next) = {
@@ -652,5 +636,7 @@ impl Core {
     }
 }
 
+#[cfg(test)]
+mod merge_tests;
 #[cfg(test)]
 mod tests;

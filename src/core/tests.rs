@@ -408,3 +408,39 @@ fn merged_members_are_in_timestamp_order_from_either_end() {
         ]
     );
 }
+
+/// An index that misses a member, or holds one under a stale timestamp, is caught.
+#[test]
+fn an_index_out_of_step_with_its_set_is_caught() {
+    const OUT_OF_STEP: &str = "versionSets[0]: the set's index is out of step with its build IDs";
+    let indexed = || {
+        let mut sets = sound();
+        let (oldest, _) = sets.core.ends.unwrap();
+        sets.core.set_mut(oldest).index = Some(Box::new(sets.core.index_of(oldest)));
+        assert_eq!(sets.validate(), Ok(()));
+        (sets, oldest)
+    };
+
+    let (mut sets, oldest) = indexed();
+    let a = key_of(&sets, "a");
+    let stamp = sets.core.member(a).1.became_default_timestamp();
+    sets.core
+        .set_mut(oldest)
+        .index
+        .as_mut()
+        .unwrap()
+        .remove(a, stamp);
+    assert_eq!(findings(&sets), [OUT_OF_STEP]);
+
+    let (mut sets, _) = indexed();
+    let a = key_of(&sets, "a");
+    sets.core.member_mut(a).became_default_timestamp = at(0).into();
+    assert_eq!(findings(&sets), [OUT_OF_STEP]);
+
+    // Promoting through the core keeps it in step.
+    let (mut sets, _) = indexed();
+    let t = sets.stamp(10);
+    sets.core.promote_member(key_of(&sets, "a"), t);
+    assert_eq!(sets.validate(), Ok(()));
+    assert_eq!(oldest_set_ids(&sets), ["a2", "a"]);
+}

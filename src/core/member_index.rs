@@ -1,0 +1,122 @@
+//! An ordered index of one large set's members, so that a merge finds where each incoming
+//! member goes in O(log n) rather than by walking the set's list.
+//!
+//! A set's list is in timestamp order, and members with the same timestamp (which stored
+//! data may hold) are in list order. So the index orders members by timestamp and then by
+//! a *tie number* that follows list order: a member appended or promoted takes a number
+//! above every number given so far, and a whole set merged in takes a run of numbers below
+//! every number (when it is the older set, whose members go first on ties) or above (when
+//! it is the newer). Numbers are never reused, so a number names its member's place.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::{FixedState, MemberKey};
+use crate::Hlc;
+
+/// The members of one set by (timestamp, tie number), and each member's tie number.
+#[derive(Debug, Clone)]
+pub(crate) struct MemberIndex {
+    places: BTreeMap<(Hlc, i64), MemberKey>,
+    ties: HashMap<MemberKey, i64, FixedState>,
+    /// The lowest and highest tie numbers given so far. (Each change gives at most one
+    /// number per member it touches, so an `i64` cannot run out in any real lifetime.)
+    lowest: i64,
+    highest: i64,
+}
+
+impl MemberIndex {
+    /// The index of a set whose `len` members, oldest first, are `members`.
+    pub(crate) fn new(len: usize, members: impl Iterator<Item = (MemberKey, Hlc)>) -> Self {
+        let mut ties = HashMap::with_capacity_and_hasher(len, FixedState::default());
+        let mut highest = -1;
+        // Collected in order, so the B-tree is built in one pass rather than by inserts.
+        let places = members
+            .map(|(key, stamp)| {
+                highest += 1;
+                ties.insert(key, highest);
+                ((stamp, highest), key)
+            })
+            .collect();
+        Self {
+            places,
+            ties,
+            lowest: 0,
+            highest,
+        }
+    }
+
+    /// Adds `key`, stamped `stamp`, after every member with that timestamp.
+    pub(crate) fn push_last(&mut self, key: MemberKey, stamp: Hlc) {
+        self.highest += 1;
+        self.put(key, stamp, self.highest);
+    }
+
+    /// Takes `key`, stamped `stamp`, out of the index.
+    pub(crate) fn remove(&mut self, key: MemberKey, stamp: Hlc) {
+        if let Some(tie) = self.ties.remove(&key) {
+            self.places.remove(&(stamp, tie));
+        }
+    }
+
+    /// Gives the members of a set merged in, oldest first, the tie numbers that put them
+    /// before (`older`) or after every member here with the same timestamp, and returns a
+    /// function that adds each in turn and answers the member it goes right after.
+    pub(crate) fn merge_in(&mut self, count: usize, older: bool) -> Incoming<'_> {
+        // A set holds fewer members than handles, which are 32 bits.
+        let count = i64::try_from(count).unwrap_or(i64::MAX);
+        let next_tie = if older {
+            self.lowest -= count;
+            self.lowest
+        } else {
+            let first = self.highest + 1;
+            self.highest += count;
+            first
+        };
+        Incoming {
+            index: self,
+            next_tie,
+        }
+    }
+
+    fn put(&mut self, key: MemberKey, stamp: Hlc, tie: i64) {
+        self.ties.insert(key, tie);
+        self.places.insert((stamp, tie), key);
+    }
+
+    /// The number of places and of tie numbers held: both the set's length when in step.
+    pub(crate) fn counts(&self) -> (usize, usize) {
+        (self.places.len(), self.ties.len())
+    }
+
+    /// Every member in order, with its timestamp and whether its tie number is recorded as
+    /// its own: for the invariant check.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (MemberKey, Hlc, bool)> + '_ {
+        self.places.iter().map(|(&(stamp, tie), &key)| {
+            let own = self.ties.get(&key) == Some(&tie);
+            (key, stamp, own)
+        })
+    }
+}
+
+/// Adds the members of a set merged in, oldest first; see [`MemberIndex::merge_in`].
+pub(crate) struct Incoming<'a> {
+    index: &'a mut MemberIndex,
+    next_tie: i64,
+}
+
+impl Incoming<'_> {
+    /// Adds `key`, stamped `stamp`, and returns the member it goes right after (`None`:
+    /// it goes first).
+    pub(crate) fn add(&mut self, key: MemberKey, stamp: Hlc) -> Option<MemberKey> {
+        let tie = self.next_tie;
+        self.next_tie += 1;
+        let before = self
+            .index
+            .places
+            .range(..(stamp, tie))
+            .next_back()
+            .map(|(_, &key)| key);
+        self.index.put(key, stamp, tie);
+        before
+    }
+}
