@@ -7,7 +7,7 @@
 //! | byte | meaning |
 //! | --- | --- |
 //! | 0 | the form: stored, stored in proto names, public response, listing, trace of updates, trace from a `start` step (`% 6`) |
-//! | 1 | bits 0-1: the sets (one giant set, N sets of one ID, sets of `width` IDs; `% 3`); bits 2-3: the trace's tail (none, promote every set oldest first, promote every build ID within its set, merge every set into the newest); bit 4: `makeSetDefault` on compatible adds; bit 5: the stored form's other spelling (int64 and states as JSON numbers) |
+//! | 1 | bits 0-1: the sets (one giant set, N sets of one ID, sets of `width` IDs; `% 3`); bits 2-3: the trace's tail (none, promote every set oldest first, promote every build ID within its set, merge every set into the newest); bit 4: `makeSetDefault` on compatible adds; bit 5: the stored form's other spelling (int64 and states as JSON numbers); bit 6: merges in bit-reversed order rather than oldest first |
 //! | 2-3 | N, the number of build IDs: a little-endian `u16` scaled to `0..=MAX_N` |
 //! | 4 | the length of a build ID in bytes, `1 + b % 255` (at least what makes them distinct) |
 //! | 5 | the alphabet (`% 4`): digits, letters, characters JSON escapes, multi-byte characters |
@@ -66,8 +66,12 @@ pub enum Tail {
     PromoteSets,
     /// Promote every build ID within its set, in position order.
     PromoteWithin,
-    /// Merge every other set (by its first build ID) into the newest (by its first).
+    /// Merge every other set (by its first build ID) into the newest (by its first),
+    /// oldest first.
     Merge,
+    /// The same merges in the bit-reversed order of the sets' places, so that each lands in
+    /// the middle of the growing set rather than at an end.
+    MergeScattered,
 }
 
 /// A defect spliced in at a position.
@@ -152,6 +156,7 @@ impl Program {
             0 => Tail::None,
             1 => Tail::PromoteSets,
             2 => Tail::PromoteWithin,
+            _ if shape & 0x40 != 0 => Tail::MergeScattered,
             _ => Tail::Merge,
         };
         let mut program = Program {

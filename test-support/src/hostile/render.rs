@@ -283,11 +283,19 @@ pub fn trace(program: &Program) -> Trace {
         Tail::None => Vec::new(),
         Tail::PromoteSets => sets.iter().map(|set| Op::PromoteSet(set.start)).collect(),
         Tail::PromoteWithin => (0..program.n()).map(Op::PromoteWithin).collect(),
-        Tail::Merge => match sets.split_last() {
-            Some((newest, older)) => older
-                .iter()
-                .map(|set| Op::Merge(newest.start, set.start))
-                .collect(),
+        Tail::Merge | Tail::MergeScattered => match sets.split_last() {
+            Some((newest, older)) => {
+                let mut order: Vec<usize> = (0..older.len()).collect();
+                if program.tail == Tail::MergeScattered {
+                    let bits = usize::BITS - older.len().leading_zeros();
+                    order.sort_by_key(|&i| i.reverse_bits().checked_shr(usize::BITS - bits));
+                }
+                order
+                    .into_iter()
+                    .filter_map(|i| older.get(i))
+                    .map(|set| Op::Merge(newest.start, set.start))
+                    .collect()
+            }
             None => Vec::new(),
         },
     };
