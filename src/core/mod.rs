@@ -15,6 +15,12 @@
 //!   members in timestamp order), so moving a set or a member to the end, pushing, and
 //!   unlinking are O(1) whatever the sizes. Neither order can be an `IndexMap` of its own:
 //!   `IndexMap::move_index` shifts every entry in between, O(#sets) or O(set size) per move.
+//! - **A large set that a merge lands in gets an ordered index of its members**
+//!   ([`MemberIndex`]), so that each member of the smaller set finds its place in O(log n):
+//!   a list can only be walked, and merges landing in the middle of a growing set walked
+//!   half of it each time. Appends and promotes in an indexed set then cost O(log n) to
+//!   keep it in step. Small sets and sets never merged into go without, which keeps
+//!   loading and the model's memory as they were.
 //!
 //! A handle that does not resolve would be a bug in this module; the two accessors that
 //! resolve handles say so loudly (`unreachable!`) instead of skipping work quietly.
