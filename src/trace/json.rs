@@ -1,5 +1,6 @@
 //! Strict reading of one JSON value, and the words messages use to describe JSON.
 
+use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -70,36 +71,131 @@ pub enum JsonProblem {
 /// assert_eq!(err.to_string(), r#"2:4: invalid JSON: duplicate key "a""#);
 /// ```
 pub fn read_strict(bytes: &[u8]) -> Result<Value, JsonError> {
-    if let Err(error) = std::str::from_utf8(bytes) {
-        let valid = bytes.get(..error.valid_up_to()).unwrap_or_default();
-        let line = valid.iter().filter(|&&byte| byte == b'\n').count() + 1;
-        let column = valid
-            .iter()
-            .rev()
-            .take_while(|&&byte| byte != b'\n')
-            .count()
-            + 1;
-        return Err(JsonError {
-            line,
-            column,
-            problem: JsonProblem::InvalidUtf8,
-        });
-    }
+    check_utf8(bytes)?;
     serde_json::from_slice::<Strict>(bytes)
         .map(|strict| strict.0)
-        .map_err(|error| {
-            let text = error.to_string();
-            // `serde_json` appends the position, which the error states once, up front (and
-            // 1-based: it counts the start of a line as column 0).
-            let suffix = format!(" at line {} column {}", error.line(), error.column());
-            JsonError {
-                line: error.line(),
-                column: error.column().max(1),
-                problem: JsonProblem::Syntax(
-                    text.strip_suffix(&suffix).unwrap_or(&text).to_owned(),
-                ),
+        .map_err(syntax_error)
+}
+
+/// Checks a JSON document as [`read_strict`] does, with the same errors, but keeps nothing:
+/// for documents too large to hold as a tree.
+///
+/// # Errors
+/// A [`JsonError`] with the line and column of the first problem.
+///
+/// # Example
+/// ```
+/// use version_sets::trace::check_strict;
+///
+/// assert!(check_strict(br#"{"a": [1, {"b": null}]}"#).is_ok());
+/// let err = check_strict(b"{\"a\": 1,\n \"a\": 2}").unwrap_err();
+/// assert_eq!(err.to_string(), r#"2:4: invalid JSON: duplicate key "a""#);
+/// ```
+pub fn check_strict(bytes: &[u8]) -> Result<(), JsonError> {
+    check_utf8(bytes)?;
+    serde_json::from_slice::<Checked>(bytes)
+        .map(|_| ())
+        .map_err(syntax_error)
+}
+
+/// The position of the first byte that is not UTF-8, as an error.
+fn check_utf8(bytes: &[u8]) -> Result<(), JsonError> {
+    let Err(error) = std::str::from_utf8(bytes) else {
+        return Ok(());
+    };
+    let valid = bytes.get(..error.valid_up_to()).unwrap_or_default();
+    let line = valid.iter().filter(|&&byte| byte == b'\n').count() + 1;
+    let column = valid
+        .iter()
+        .rev()
+        .take_while(|&&byte| byte != b'\n')
+        .count()
+        + 1;
+    Err(JsonError {
+        line,
+        column,
+        problem: JsonProblem::InvalidUtf8,
+    })
+}
+
+fn syntax_error(error: serde_json::Error) -> JsonError {
+    let text = error.to_string();
+    // `serde_json` appends the position, which the error states once, up front (and
+    // 1-based: it counts the start of a line as column 0).
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    JsonError {
+        line: error.line(),
+        column: error.column().max(1),
+        problem: JsonProblem::Syntax(text.strip_suffix(&suffix).unwrap_or(&text).to_owned()),
+    }
+}
+
+/// A JSON value whose objects had no duplicate keys, read and dropped.
+struct Checked;
+
+impl<'de> Deserialize<'de> for Checked {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(CheckedVisitor)
+    }
+}
+
+/// Reads as [`StrictVisitor`] does, keeping only each object's keys while it is read.
+struct CheckedVisitor;
+
+impl<'de> Visitor<'de> for CheckedVisitor {
+    type Value = Checked;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Checked, E> {
+        if v.is_finite() {
+            Ok(Checked)
+        } else {
+            Err(E::custom("number out of range"))
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Checked, A::Error> {
+        while seq.next_element::<Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
+        let mut keys = BTreeSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if keys.contains(&key) {
+                return Err(de::Error::custom(format_args!(
+                    "duplicate key {}",
+                    quote(&key)
+                )));
             }
-        })
+            map.next_value::<Checked>()?;
+            keys.insert(key);
+        }
+        Ok(Checked)
+    }
 }
 
 /// A JSON value whose objects had no duplicate keys.

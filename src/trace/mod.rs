@@ -54,7 +54,7 @@ mod step;
 mod update;
 mod v2;
 
-pub use json::{JsonError, JsonProblem, read_strict};
+pub use json::{JsonError, JsonProblem, check_strict, read_strict};
 pub use parse::{ACTIONS, TraceError, parse, parse_step, parse_updates};
 pub use run::{Failure, Report, Session, check, run};
 pub use step::{

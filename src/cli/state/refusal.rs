@@ -8,13 +8,7 @@
 //! of the problem. Where two things are wrong the streaming readers name the first in
 //! document order; the tree, whose objects are sorted by key, may name another.
 
-use std::collections::BTreeSet;
-use std::fmt;
-
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-
 use super::{proto, shapes};
-use crate::cli::json::quote;
 
 /// Documents up to this size that the typed readers refuse are read through the tree.
 pub(crate) const TREE_LIMIT: usize = 1 << 20;
@@ -34,96 +28,7 @@ pub(crate) fn refusal(bytes: &[u8]) -> Option<String> {
 /// The strict reader's verdict (valid UTF-8, JSON, no key twice in one object), worded as
 /// `version_sets::trace::read_strict` words it, with nothing kept.
 fn strict(bytes: &[u8]) -> Result<(), String> {
-    if let Err(error) = std::str::from_utf8(bytes) {
-        let valid = bytes.get(..error.valid_up_to()).unwrap_or_default();
-        let line = valid.iter().filter(|&&byte| byte == b'\n').count() + 1;
-        let column = valid
-            .iter()
-            .rev()
-            .take_while(|&&byte| byte != b'\n')
-            .count()
-            + 1;
-        return Err(format!("{line}:{column}: invalid UTF-8"));
-    }
-    serde_json::from_slice::<Strict>(bytes)
-        .map(|_| ())
-        .map_err(|error| {
-            let text = error.to_string();
-            let suffix = format!(" at line {} column {}", error.line(), error.column());
-            format!(
-                "{}:{}: invalid JSON: {}",
-                error.line(),
-                error.column().max(1),
-                text.strip_suffix(&suffix).unwrap_or(&text)
-            )
-        })
-}
-
-/// Any JSON value with no object naming a key twice; nothing is kept.
-struct Strict;
-
-impl<'de> Deserialize<'de> for Strict {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(StrictVisitor)
-    }
-}
-
-struct StrictVisitor;
-
-impl<'de> Visitor<'de> for StrictVisitor {
-    type Value = Strict;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Strict, E> {
-        Ok(Strict)
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Strict, E> {
-        Ok(Strict)
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Strict, E> {
-        Ok(Strict)
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Strict, E> {
-        if v.is_finite() {
-            Ok(Strict)
-        } else {
-            Err(E::custom("number out of range"))
-        }
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Strict, E> {
-        Ok(Strict)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Strict, E> {
-        Ok(Strict)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Strict, A::Error> {
-        while seq.next_element::<Strict>()?.is_some() {}
-        Ok(Strict)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Strict, A::Error> {
-        let mut keys = BTreeSet::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if keys.contains(&key) {
-                return Err(de::Error::custom(format_args!(
-                    "duplicate key {}",
-                    quote(&key)
-                )));
-            }
-            map.next_value::<Strict>()?;
-            keys.insert(key);
-        }
-        Ok(Strict)
-    }
+    version_sets::trace::check_strict(bytes).map_err(|error| error.to_string())
 }
 
 #[cfg(test)]
