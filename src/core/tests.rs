@@ -432,9 +432,11 @@ fn an_index_out_of_step_with_its_set_is_caught() {
         .remove(a, stamp);
     assert_eq!(findings(&sets), [OUT_OF_STEP]);
 
+    // The last member's timestamp moved on without its index entry: every other check of
+    // the walk passes, and the walk ends at the list's end.
     let (mut sets, _) = indexed();
-    let a = key_of(&sets, "a");
-    sets.core.member_mut(a).became_default_timestamp = at(0).into();
+    let a2 = key_of(&sets, "a2");
+    sets.core.member_mut(a2).became_default_timestamp = at(3).into();
     assert_eq!(findings(&sets), [OUT_OF_STEP]);
 
     // Promoting through the core keeps it in step.
@@ -443,4 +445,54 @@ fn an_index_out_of_step_with_its_set_is_caught() {
     sets.core.promote_member(key_of(&sets, "a"), t);
     assert_eq!(sets.validate(), Ok(()));
     assert_eq!(oldest_set_ids(&sets), ["a2", "a"]);
+}
+
+/// Gives set `set` an index now, as a merge into it would once it is large.
+fn index_now(sets: &mut VersionSets, set: SetKey) {
+    sets.core.set_mut(set).index = Some(Box::new(sets.core.index_of(set)));
+    assert_eq!(sets.validate(), Ok(()));
+}
+
+/// An index in another order than the list, with every count and timestamp right, is
+/// caught: members tied on their timestamp are ordered by their tie numbers alone.
+#[test]
+fn an_index_in_another_order_than_its_list_is_caught() {
+    let mut sets = loaded(&[("a", &[1, 1])]);
+    let (set, _) = sets.core.ends.unwrap();
+    index_now(&mut sets, set);
+    let a0 = key_of(&sets, "a0");
+    let index = sets.core.set_mut(set).index.as_mut().unwrap();
+    index.remove(a0, at(1));
+    index.push_last(a0, at(1));
+    assert_eq!(
+        findings(&sets),
+        ["versionSets[0]: the set's index is out of step with its build IDs"]
+    );
+}
+
+/// Members that tie with the members already there, appended or merged in one set after
+/// another, each take a tie number of their own.
+#[test]
+fn tied_members_added_to_an_indexed_set_keep_their_own_places() {
+    // Appended with the timestamp of the set's last member, twice.
+    let mut sets = loaded(&[("a", &[1, 1, 1])]);
+    let (set, _) = sets.core.ends.unwrap();
+    index_now(&mut sets, set);
+    sets.core.push_member(set, id("x"), at(1));
+    sets.core.push_member(set, id("y"), at(1));
+    assert_eq!(sets.validate(), Ok(()));
+    assert_eq!(oldest_set_ids(&sets), ["a0", "a1", "a2", "x", "y"]);
+
+    // Two newer sets of one member each, tied with the indexed set's members, merged in
+    // one after the other: each goes after every tie already there.
+    let mut sets = loaded(&[("a", &[1, 1, 1]), ("b", &[1]), ("c", &[1])]);
+    let a = sets.core.find("a0").unwrap().1.set;
+    index_now(&mut sets, a);
+    for secondary in ["b0", "c0"] {
+        let secondary = sets.core.find(secondary).unwrap().1.set;
+        let t = sets.stamp(20);
+        sets.core.merge_sets(a, secondary, t);
+        assert_eq!(sets.validate(), Ok(()));
+    }
+    assert_eq!(oldest_set_ids(&sets), ["a0", "a1", "b0", "c0", "a2"]);
 }
