@@ -495,4 +495,15 @@ fn tied_members_added_to_an_indexed_set_keep_their_own_places() {
         assert_eq!(sets.validate(), Ok(()));
     }
     assert_eq!(oldest_set_ids(&sets), ["a0", "a1", "b0", "c0", "a2"]);
+
+    // The indexed set as the secondary, so that none of its members is restamped: the
+    // newer set's first member ties with its last.
+    let mut sets = loaded(&[("a", &[1, 1, 1]), ("b", &[1, 1])]);
+    let a = sets.core.find("a0").unwrap().1.set;
+    let b = sets.core.find("b0").unwrap().1.set;
+    index_now(&mut sets, a);
+    let t = sets.stamp(20);
+    sets.core.merge_sets(b, a, t);
+    assert_eq!(sets.validate(), Ok(()));
+    assert_eq!(oldest_set_ids(&sets), ["a0", "a1", "a2", "b0", "b1"]);
 }
