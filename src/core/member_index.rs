@@ -59,8 +59,8 @@ impl MemberIndex {
     }
 
     /// Gives the members of a set merged in, oldest first, the tie numbers that put them
-    /// before (`older`) or after every member here with the same timestamp, and returns a
-    /// function that adds each in turn and answers the member it goes right after.
+    /// before (`older`) or after every member here with the same timestamp, and returns an
+    /// [`Incoming`] that adds each in turn and answers the member it goes right after.
     pub(crate) fn merge_in(&mut self, count: usize, older: bool) -> Incoming<'_> {
         // A set holds fewer members than handles, which are 32 bits.
         let count = i64::try_from(count).unwrap_or(i64::MAX);
