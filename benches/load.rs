@@ -1,6 +1,6 @@
 //! Loading stored JSON and checking a value, at every size and shape (feature `serde`).
 //!
-//! `cargo bench --features serde --bench load -- --quick`
+//! `cargo bench --bench load -- --quick`
 //!
 //! - `json-parse`: `serde_json` alone, the document into a `serde_json::Value`: the speed the
 //!   load is compared with;

@@ -85,11 +85,10 @@
 //!   read as numbers or decimal strings), [`VersionSets`] (deserialised through
 //!   [`VersionSets::from_data`], so invalid data is an error, never a value) and the public
 //!   [`BuildIdCompatibility`] view.
-//! - `trace`: the [`trace`] module, which parses and runs conformance traces (implies `serde`).
-//! - `cli`: the `version-sets` command (`check`, `show`, `poll`, `add-task`, `sticky`,
-//!   `resolve`, `update`, `apply`, `replay`, `merge`, `gc`, `reachability`, `generate`,
-//!   `conform`, `serve`, `completions`, `man`; implies `trace`). The library itself does no
-//!   I/O with any feature.
+//!
+//! The model's only feature. The conformance trace format (`version-sets-trace`) and the
+//! `version-sets` command (`version-sets-cli`) are packages of their own in the same
+//! repository, built on this one; this crate does no I/O.
 
 // docs.rs builds with `--cfg docsrs` on nightly: label every feature-gated item with its
 // feature. Stable builds never see the nightly-only attribute.
@@ -114,8 +113,6 @@ mod routing;
 mod set;
 mod set_id;
 mod stored;
-#[cfg(feature = "trace")]
-pub mod trace;
 mod version_sets;
 
 pub use build_id::{BuildId, BuildIdError, MAX_BUILD_ID_LEN};

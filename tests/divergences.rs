@@ -88,33 +88,6 @@ fn divergence_missing_timestamps_are_rejected() {
     );
 }
 
-/// `update.invalid-build-id`. DIVERGENCE: the server's frontend checks neither merge-sets
-/// argument (nor the length of `existingCompatibleBuildId`), so such requests reach matching
-/// and fail `NOT_FOUND` (`targeted primary version  not found`). The crate answers
-/// `INVALID_ARGUMENT` for every invalid build ID in every operation: in the library an invalid
-/// `BuildId` cannot be made, and a trace (or a conformance run) gets the update's result.
-#[cfg(feature = "trace")]
-#[test]
-fn divergence_invalid_merge_sets_arguments_are_invalid_argument() {
-    use version_sets::trace;
-
-    assert!(version_sets::BuildId::new("").is_err());
-    let text = concat!(
-        r#"{"update": {"addNewBuildIdInNewDefaultSet": "1.0"}, "expect": "changed"}"#,
-        "\n",
-        r#"{"update": {"mergeSets": {"primarySetBuildId": "", "secondarySetBuildId": "1.0"}}, "#,
-        r#""expect": {"error": "INVALID_ARGUMENT", "message": "mergeSets.primarySetBuildId: build ID must not be empty"}}"#,
-        "\n",
-    );
-    let report = trace::run(&trace::parse(text.as_bytes()).unwrap());
-    assert_eq!(
-        (report.passed, report.failed()),
-        (2, 0),
-        "{:?}",
-        report.failures
-    );
-}
-
 /// `deltas.active-only`. DIVERGENCE: the server collects the deltas through Go maps and
 /// returns them in random order, so two calls on the same states can disagree; the crate
 /// sorts both lists, so the answer is a function of the states.

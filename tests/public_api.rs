@@ -282,13 +282,6 @@ fn every_error_type_has_a_code() {
         Code::InvalidArgument
     );
     assert_eq!(Code::Internal.as_str(), "INTERNAL");
-    #[cfg(feature = "trace")]
-    {
-        let malformed = version_sets::trace::parse(b"{").unwrap_err();
-        assert_eq!(malformed.code(), Code::InvalidArgument);
-        let json = version_sets::trace::read_strict(b"{").unwrap_err();
-        assert_eq!(json.code(), Code::InvalidArgument);
-    }
 }
 
 #[test]
@@ -472,45 +465,4 @@ fn violations_taken_out_are_the_ones_listed() {
     let listed = invalid.violations().to_vec();
     assert_eq!(listed.len(), 3);
     assert_eq!(invalid.into_violations(), listed);
-}
-
-/// `check_strict` is `read_strict` without the value: the same verdict, word for word, on
-/// every kind of document, nested repeats and bad bytes included.
-#[cfg(feature = "trace")]
-#[test]
-fn checking_json_strictly_agrees_with_reading_it() {
-    use version_sets::trace::{check_strict, read_strict};
-    let documents: [&[u8]; 12] = [
-        b"{}",
-        b"[1, -2, 3.5, \"x\", null, true, {\"a\": []}]",
-        b"{\"a\": 1, \"a\": 2}",
-        b"{\"a\": [{\"b\": 1,\n \"b\": 2}]}",
-        b"{\"a\": {\"b\": 1}, \"c\": {\"b\": 1}}",
-        b"{\"a\": 1e999}",
-        b"{\"a\": \xff}",
-        b"[1,\n2,\n\xc3",
-        b"{",
-        b"",
-        b"[1] 2",
-        b"{\"\\u0061\": 1, \"a\": 2}",
-    ];
-    for document in documents {
-        let read = read_strict(document).map(|_| ());
-        assert_eq!(
-            check_strict(document),
-            read,
-            "{}",
-            String::from_utf8_lossy(document)
-        );
-    }
-    assert_eq!(
-        check_strict(b"[1,\n2,\n\xc3").unwrap_err().to_string(),
-        "3:1: invalid UTF-8"
-    );
-    assert_eq!(
-        check_strict(b"{\"\\u0061\": 1, \"a\": 2}")
-            .unwrap_err()
-            .to_string(),
-        "1:17: invalid JSON: duplicate key \"a\""
-    );
 }

@@ -27,7 +27,7 @@
 //! - the public response and the listing read back what was written and are rebuilt as the
 //!   command rebuilds them (a new default set for each set's first ID, compatible adds for
 //!   the rest); every update's outcome (changed, no-op, failed) and the rebuilt sets agree
-//!   with a linear model of those updates ([`model`]); without defects the rebuilt value's
+//!   with a linear model of those updates (`model`); without defects the rebuilt value's
 //!   response is the input, byte for byte;
 //! - a trace is refused at exactly the first line that is malformed or cut; otherwise the
 //!   runner reports as failed exactly the updates the model fails, passes the rest and the
@@ -42,11 +42,11 @@ use std::collections::HashSet;
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use version_sets::trace;
 use version_sets::{
     BuildId, BuildIdCompatibility, Code, InvalidData, Limits, Outcome, Problem, QueueDefault,
     Update, VersionSets, VersioningData, Violation,
 };
+use version_sets_trace as trace;
 
 use model::Linear;
 use program::{Form, Kind, Program, Tail};

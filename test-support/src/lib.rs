@@ -4,9 +4,9 @@
 //!   written from the rules and sharing no code with the crate;
 //! - [`world`]: the step generator and the checker that runs a step on the crate and on the
 //!   model and demands the same answers, used by the stateful property test
-//!   (`tests/state_machine.rs`) and by the `ops` fuzz target;
+//!   (`test-support/tests/state_machine.rs`) and by the `ops` fuzz target;
 //! - the fuzz targets' bodies as plain functions over bytes ([`ops`], [`merge`], [`json`],
-//!   [`trace`], [`hostile`]), so that `tests/fuzz_corpus.rs` replays every committed seed and crash
+//!   [`trace`], [`hostile`]), so that `test-support/tests/fuzz_corpus.rs` replays every committed seed and crash
 //!   fixture on the stable toolchain.
 //!
 //! A failed check panics: that is how a libFuzzer target reports a finding and how a

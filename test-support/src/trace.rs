@@ -1,5 +1,5 @@
 //! The `trace` target: arbitrary bytes through the trace parser and runner
-//! (`version_sets::trace`), and through the parser of operation files.
+//! (`version_sets_trace`), and through the parser of operation files.
 //!
 //! Nothing panics. Malformed input is an error naming a line the input has. Well-formed input
 //! loses no line: every line that is not blank or a comment is exactly one step. And the
@@ -22,10 +22,11 @@
 use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
-use version_sets::trace::{
-    self, Action, PollExpectation, StickyExpectation, TaskQueueExpectation, UpdateExpectation,
-};
 use version_sets::{BuildId, Hlc, Limits, SetId, Target, Update, VersionSets, VersioningIntent};
+use version_sets_trace::{
+    self as trace, Action, PollExpectation, StickyExpectation, TaskQueueExpectation,
+    UpdateExpectation,
+};
 
 use crate::model::{self, Model};
 

@@ -1,0 +1,112 @@
+//! The implementation under test: a child process spoken to in JSON lines, with a timeout
+//! on every answer.
+
+use std::fmt;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::thread;
+use std::time::Duration;
+
+use serde_json::Value;
+use version_sets_trace::read_strict;
+
+/// Why the child could not give an answer: the driver stops with exit status 2.
+#[derive(Debug)]
+pub(crate) enum ChildError {
+    /// It could not be started.
+    Spawn(String),
+    /// Its output ended, or it stopped reading.
+    Died,
+    /// No answer within the timeout.
+    Hung(Duration),
+    /// The answer is not one JSON value.
+    NotJson(String),
+}
+
+impl fmt::Display for ChildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Spawn(reason) => write!(f, "cannot start the implementation: {reason}"),
+            Self::Died => f.write_str("the implementation exited or closed its output"),
+            Self::Hung(timeout) => write!(
+                f,
+                "the implementation did not answer within {} ms",
+                timeout.as_millis()
+            ),
+            Self::NotJson(text) => {
+                let text: String = text.chars().take(200).collect();
+                write!(
+                    f,
+                    "the implementation answered something that is not JSON: {text}"
+                )
+            }
+        }
+    }
+}
+
+/// A running implementation.
+pub(crate) struct Child {
+    process: std::process::Child,
+    stdin: ChildStdin,
+    answers: Receiver<String>,
+    timeout: Duration,
+}
+
+impl Child {
+    /// Starts `program args...` with piped standard input and output; its standard error
+    /// goes to ours.
+    pub(crate) fn start(command: &[String], timeout: Duration) -> Result<Self, ChildError> {
+        let (program, args) = command
+            .split_first()
+            .ok_or_else(|| ChildError::Spawn("no command given after --".to_owned()))?;
+        let mut process = Command::new(program)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|error| ChildError::Spawn(format!("{program}: {error}")))?;
+        let (stdin, stdout) = match (process.stdin.take(), process.stdout.take()) {
+            (Some(stdin), Some(stdout)) => (stdin, stdout),
+            _ => return Err(ChildError::Spawn("no pipes to the child".to_owned())),
+        };
+        // A thread reads the answers, so that waiting for one can time out.
+        let (sender, answers) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(Self {
+            process,
+            stdin,
+            answers,
+            timeout,
+        })
+    }
+
+    /// Sends one request line and waits for the one-line answer.
+    pub(crate) fn ask(&mut self, request: &Value) -> Result<Value, ChildError> {
+        writeln!(self.stdin, "{request}")
+            .and_then(|()| self.stdin.flush())
+            .map_err(|_| ChildError::Died)?;
+        let line = match self.answers.recv_timeout(self.timeout) {
+            Ok(line) => line,
+            Err(RecvTimeoutError::Timeout) => return Err(ChildError::Hung(self.timeout)),
+            Err(RecvTimeoutError::Disconnected) => return Err(ChildError::Died),
+        };
+        read_strict(line.as_bytes()).map_err(|_| ChildError::NotJson(line))
+    }
+}
+
+impl Drop for Child {
+    /// The driver is done with the child, or gave up on it: it does not outlive the run.
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}

@@ -1,0 +1,253 @@
+//! `version-sets conform`: check another implementation against the model over the
+//! conformance protocol (docs/conformance.md), and shrink what it gets wrong.
+
+mod child;
+mod shrink;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use version_sets_trace::{self as trace, Session, Step};
+
+use self::child::{Child, ChildError};
+use super::generate::{self, Kind};
+use super::{Output, Status, input};
+
+/// Check an implementation against the model, and shrink the first disagreement.
+///
+/// Starts CMD as a child process and plays each trace to it in JSON lines: `{"reset": true}`
+/// before each trace, then every step without its `expect`; the child answers each line with
+/// what it observed, in the form of that step's `expect`. The first answer that differs
+/// from the model's is shrunk to a minimal trace that still fails (steps dropped, build IDs
+/// simplified), which is printed as a trace file with the model's expectations.
+///
+/// Exit status: 0 every answer agreed, 1 a disagreement (the minimal trace is printed),
+/// 2 bad input, or the child could not be started, died, hung past --timeout-ms or answered
+/// something that is not JSON (the step is named).
+///
+/// With -o json: `{"agrees": true, "traces": N, "steps": M}`, or on a disagreement
+/// `{"agrees": false, "trace": NAME, "expected": ANSWER, "got": ANSWER, "minimalTrace": [LINE, ...]}`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  version-sets conform --generate 500 --seed 1 -- version-sets serve --stdio"
+)]
+pub(crate) struct Args {
+    /// Trace files to play (docs/trace-format.md)
+    #[arg(value_name = "TRACE")]
+    traces: Vec<PathBuf>,
+    /// Also play this many generated traces
+    #[arg(long, value_name = "N")]
+    generate: Option<usize>,
+    /// The seed of the generated traces
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Steps per generated trace
+    #[arg(long, default_value_t = 30)]
+    steps: usize,
+    /// Generate only these step kinds, comma-separated (default: all)
+    #[arg(long, value_delimiter = ',', value_parser = Kind::parse)]
+    only: Vec<Kind>,
+    /// How long to wait for each answer, in milliseconds
+    #[arg(long, default_value_t = 10_000)]
+    timeout_ms: u64,
+    /// The implementation to check, and its arguments
+    #[arg(last = true, required = true, value_name = "CMD")]
+    command: Vec<String>,
+}
+
+/// A trace to play: what diagnostics call it, and its steps.
+struct Trace {
+    name: String,
+    steps: Vec<Step>,
+}
+
+/// The first answer that differs from the model's.
+#[derive(Debug, Clone)]
+pub(crate) struct Mismatch {
+    /// The position of the step in the trace.
+    pub(crate) index: usize,
+    /// The model's observation (`None`: any JSON object).
+    pub(crate) expected: Option<Value>,
+    /// The child's answer.
+    pub(crate) got: Value,
+}
+
+pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
+    let traces = match traces(args) {
+        Ok(traces) => traces,
+        Err(problem) => {
+            output.diagnostic(problem);
+            return Status::BadInput;
+        }
+    };
+    if traces.is_empty() {
+        output.diagnostic("nothing to check: give TRACE files or --generate N");
+        return Status::BadInput;
+    }
+    let timeout = Duration::from_millis(args.timeout_ms);
+    let mut child = match Child::start(&args.command, timeout) {
+        Ok(child) => child,
+        Err(error) => {
+            output.diagnostic(error);
+            return Status::BadInput;
+        }
+    };
+    let mut steps = 0;
+    for trace in &traces {
+        match play(&mut child, &trace.steps) {
+            Ok(None) => steps += trace.steps.len(),
+            Ok(Some(mismatch)) => {
+                return report(&mut child, trace, mismatch, output);
+            }
+            Err((index, error)) => {
+                output.diagnostic(at(trace, index, &error));
+                return Status::BadInput;
+            }
+        }
+    }
+    if output.json() {
+        let summary = serde_json::json!({ "agrees": true, "traces": traces.len(), "steps": steps });
+        output.document(&summary);
+    } else {
+        output.line(format_args!(
+            "{} traces, {steps} steps: the implementation agrees with the model",
+            traces.len()
+        ));
+    }
+    Status::Ok
+}
+
+/// The traces named on the command line, then the generated ones.
+fn traces(args: &Args) -> Result<Vec<Trace>, String> {
+    let mut traces = Vec::new();
+    for path in &args.traces {
+        let input = input::read(path)?;
+        let steps = trace::parse(&input.bytes).map_err(|error| {
+            format!(
+                "{}:{}: {} (no step of this file ran)",
+                input.name,
+                error.line(),
+                error.problem()
+            )
+        })?;
+        // A trace the model itself fails would blame the implementation for the file.
+        if let Some(failure) = trace::run(&steps).failures.first() {
+            return Err(format!(
+                "{}:{}: the model does not meet this expectation: expected {}, got {}",
+                input.name, failure.line, failure.expected, failure.got
+            ));
+        }
+        traces.push(Trace {
+            name: input.name,
+            steps,
+        });
+    }
+    if let Some(count) = args.generate {
+        let kinds = Kind::chosen(&args.only);
+        for (index, lines) in generate::traces(args.seed, count, args.steps, &kinds)
+            .into_iter()
+            .enumerate()
+        {
+            let name = format!("generated trace {index} (--seed {})", args.seed);
+            let steps = trace::parse(lines.join("\n").as_bytes())
+                .map_err(|error| format!("{name}:{}: {}", error.line(), error.problem()))?;
+            traces.push(Trace { name, steps });
+        }
+    }
+    Ok(traces)
+}
+
+/// Plays `steps` to the child after a reset: the first disagreement, if any; or the step
+/// (`None`: the reset) at which the child failed.
+pub(crate) fn play(
+    child: &mut Child,
+    steps: &[Step],
+) -> Result<Option<Mismatch>, (Option<usize>, ChildError)> {
+    child
+        .ask(&json!({"reset": true}))
+        .map_err(|error| (None, error))?;
+    let mut model = Session::new();
+    for (index, step) in steps.iter().enumerate() {
+        let expected = model.observe(step);
+        let got = child
+            .ask(&step.to_json(false))
+            .map_err(|error| (Some(index), error))?;
+        if !agrees(step, expected.as_ref(), &got) {
+            return Ok(Some(Mismatch {
+                index,
+                expected,
+                got,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether the child's answer is the model's: equal, except that an error's message is
+/// compared only where the step's `expect` gives one, and a step that observes nothing takes
+/// any JSON object.
+fn agrees(step: &Step, expected: Option<&Value>, got: &Value) -> bool {
+    let Some(expected) = expected else {
+        return got.is_object();
+    };
+    let message_compared = step
+        .to_json(true)
+        .get("expect")
+        .is_some_and(|expect| expect.get("message").is_some());
+    match expected.get("error") {
+        Some(code) if !message_compared => got.is_object() && got.get("error") == Some(code),
+        _ => expected == got,
+    }
+}
+
+/// Shrinks the disagreement and prints the minimal trace.
+fn report(child: &mut Child, trace: &Trace, mismatch: Mismatch, output: &mut Output<'_>) -> Status {
+    let (steps, mismatch) = match shrink::shrink(child, &trace.steps, mismatch) {
+        Ok(shrunk) => shrunk,
+        Err(error) => {
+            output.diagnostic(format_args!("{}: while shrinking: {error}", trace.name));
+            return Status::BadInput;
+        }
+    };
+    if output.json() {
+        let lines: Vec<String> = generate::annotate(&steps).into_iter().collect();
+        output.document(&serde_json::json!({
+            "agrees": false,
+            "trace": trace.name,
+            "expected": mismatch.expected,
+            "got": mismatch.got,
+            "minimalTrace": lines,
+        }));
+        return Status::Failed;
+    }
+    let expected = mismatch
+        .expected
+        .map_or_else(|| "any JSON object".to_owned(), |value| value.to_string());
+    output.line(format_args!(
+        "# {}: the implementation disagrees with the model.",
+        trace.name
+    ));
+    output.line(format_args!(
+        "# Shrunk to {} steps; at the last one the model answers {expected}, the implementation {}.",
+        steps.len(),
+        mismatch.got
+    ));
+    for line in generate::annotate(&steps) {
+        output.line(line);
+    }
+    Status::Failed
+}
+
+/// A diagnostic for a child that failed at a step.
+fn at(trace: &Trace, index: Option<usize>, error: &ChildError) -> String {
+    match index.and_then(|index| trace.steps.get(index)) {
+        None => format!("{}: at the reset before the trace: {error}", trace.name),
+        Some(step) => format!(
+            "{}:{}: at step {}: {error}",
+            trace.name,
+            step.line,
+            step.to_json(false)
+        ),
+    }
+}

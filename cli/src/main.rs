@@ -1,0 +1,196 @@
+//! The `version-sets` command: replay conformance traces, and render, check, change and
+//! query the versioning data of a task queue. Everything it knows comes from the
+//! `version_sets` library; this binary only reads files and prints.
+
+// Untrusted input reaches every subcommand: bad input must end in a message, never a panic.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod apply;
+mod check;
+mod conform;
+mod diff;
+mod dispatch;
+mod docs;
+mod engine;
+mod gc;
+mod generate;
+mod input;
+mod json;
+mod merge;
+mod ops;
+mod reachability;
+mod render;
+mod replay;
+mod resolve;
+mod serve;
+mod show;
+mod state;
+mod style;
+mod update;
+mod workflows;
+
+use std::fmt::Display;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+pub(crate) use style::Style;
+
+/// Replay conformance traces of Temporal's build-ID worker versioning ("version sets"), and
+/// render, check, change and query a task queue's versioning data.
+///
+/// Every FILE or STATE argument may be `-` for standard input. Results go to standard
+/// output and diagnostics to standard error. Exit status: 0 all is well, 1 a check or an
+/// expectation failed (or a dispatch check refused), 2 bad input (unreadable, malformed or
+/// invalid). With `-o json` every subcommand prints one JSON document. Colour is used only
+/// on a terminal, and never when NO_COLOR is set.
+#[derive(Debug, Parser)]
+#[command(
+    name = "version-sets",
+    version,
+    after_help = "Example:\n  version-sets poll state.json --build-id 1.0 -o json"
+)]
+pub(crate) struct Cli {
+    /// Output format: text for people, or one JSON document for scripts
+    #[arg(short = 'o', long, value_enum, global = true, default_value_t = Format::Text)]
+    output: Format,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// Lines for people
+    Text,
+    /// One JSON document per run
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Replay(replay::Args),
+    Show(show::Args),
+    Check(check::Args),
+    Apply(apply::Args),
+    Update(update::Args),
+    Resolve(resolve::Args),
+    Merge(merge::Args),
+    Gc(gc::Args),
+    Reachability(reachability::Args),
+    Generate(generate::Args),
+    Conform(conform::Args),
+    Serve(serve::Args),
+    Poll(dispatch::PollArgs),
+    AddTask(dispatch::AddTaskArgs),
+    Sticky(dispatch::StickyArgs),
+    Completions(docs::CompletionsArgs),
+    Man(docs::ManArgs),
+}
+
+/// How a command ended; the worst status of its inputs wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Status {
+    Ok,
+    Failed,
+    BadInput,
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> Self {
+        ExitCode::from(match status {
+            Status::Ok => 0,
+            Status::Failed => 1,
+            Status::BadInput => 2,
+        })
+    }
+}
+
+/// Where a command writes: results to `out`, diagnostics to `err`.
+///
+/// Write errors are ignored on purpose: when the reader of a pipe goes away (`| head`),
+/// there is nobody left to tell, and the exit status still says how the command went.
+pub(crate) struct Output<'a> {
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
+    /// The `-o` format asked for.
+    pub(crate) format: Format,
+    /// Whether standard output takes colour.
+    colour: bool,
+}
+
+impl Output<'_> {
+    /// Whether results are one JSON document.
+    pub(crate) fn json(&self) -> bool {
+        self.format == Format::Json
+    }
+
+    /// The one JSON document of a run, pretty, with a closing newline.
+    pub(crate) fn document(&mut self, value: &impl serde::Serialize) {
+        self.text(&show::json(value));
+    }
+
+    /// `text` in `style` when standard output takes colour, as it is otherwise.
+    pub(crate) fn paint(&self, text: impl Display, style: Style) -> String {
+        style.paint(text, self.colour)
+    }
+
+    /// One line of results.
+    pub(crate) fn line(&mut self, text: impl Display) {
+        let _ = writeln!(self.out, "{text}");
+    }
+
+    /// Results as they are (a rendering that ends with its own newline).
+    pub(crate) fn text(&mut self, text: &str) {
+        let _ = self.out.write_all(text.as_bytes());
+    }
+
+    /// One line of diagnostics.
+    pub(crate) fn diagnostic(&mut self, text: impl Display) {
+        let _ = writeln!(self.err, "{text}");
+    }
+}
+
+/// Parses the arguments, runs the subcommand and turns its status into the exit code.
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+    let colour = style::wanted(
+        stdout.is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+        std::env::var_os("CLICOLOR_FORCE").as_deref(),
+    );
+    let (mut out, mut err) = (stdout.lock(), stderr.lock());
+    let mut output = Output {
+        out: &mut out,
+        err: &mut err,
+        format: cli.output,
+        colour,
+    };
+    let status = match cli.command {
+        Command::Replay(args) => replay::run(&args, &mut output),
+        Command::Show(args) => show::run(&args, &mut output),
+        Command::Check(args) => check::run(&args, &mut output),
+        Command::Apply(args) => apply::run(&args, &mut output),
+        Command::Update(args) => update::run(&args, &mut output),
+        Command::Resolve(args) => resolve::run(&args, &mut output),
+        Command::Merge(args) => merge::run(&args, &mut output),
+        Command::Gc(args) => gc::run(&args, &mut output),
+        Command::Reachability(args) => reachability::run(&args, &mut output),
+        Command::Generate(args) => generate::run(&args, &mut output),
+        Command::Conform(args) => conform::run(&args, &mut output),
+        Command::Serve(args) => serve::run(&args, &mut output),
+        Command::Poll(args) => dispatch::poll(&args, &mut output),
+        Command::AddTask(args) => dispatch::add_task(&args, &mut output),
+        Command::Sticky(args) => dispatch::sticky(&args, &mut output),
+        Command::Completions(args) => docs::completions(&args, &mut output),
+        Command::Man(args) => docs::man(&args, &mut output),
+    };
+    let _ = out.flush();
+    status.into()
+}

@@ -1,0 +1,100 @@
+//! `version-sets replay FILE...`: run conformance traces and check every expectation.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+use version_sets_trace as trace;
+
+use super::{Output, Status, Style, input};
+
+/// Run conformance traces and check every expectation.
+///
+/// A trace is JSON Lines: one step per line (update, limits, sets, resolve or poll), each
+/// with the outcome it expects; docs/trace-format.md describes the format. Each file starts
+/// from an empty task queue. Prints `FILE:LINE: expected X, got Y` for every expectation
+/// that fails, then `N passed, M failed` over all files.
+///
+/// Exit status: 0 every expectation held, 1 some failed, 2 a file could not be read or has
+/// a malformed line (reported as `FILE:LINE: problem`; that file does not run, the others
+/// do). With `-o json`: {"files": [{"file", "passed", "failures": [{"line", "expected",
+/// "got"}]}], "passed", "failed"}.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  version-sets replay trace/vectors/*.jsonl")]
+pub(crate) struct Args {
+    /// Trace files, or - for standard input
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+}
+
+pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
+    if let Err(error) = input::stdin_once(&args.files) {
+        output.diagnostic(error);
+        return Status::BadInput;
+    }
+    let mut status = Status::Ok;
+    let (mut passed, mut failed) = (0, 0);
+    let mut files = Vec::new();
+    for path in &args.files {
+        let input = match input::read(path) {
+            Ok(input) => input,
+            Err(error) => {
+                output.diagnostic(error);
+                status = status.max(Status::BadInput);
+                continue;
+            }
+        };
+        let steps = match trace::parse(&input.bytes) {
+            Ok(steps) => steps,
+            Err(error) => {
+                output.diagnostic(format_args!(
+                    "{}:{}: {} (no step of this file ran)",
+                    input.name,
+                    error.line(),
+                    error.problem()
+                ));
+                status = status.max(Status::BadInput);
+                continue;
+            }
+        };
+        let report = trace::run(&steps);
+        if output.json() {
+            let failures: Vec<_> = report
+                .failures
+                .iter()
+                .map(|failure| {
+                    json!({
+                        "line": failure.line,
+                        "expected": failure.expected.to_string(),
+                        "got": failure.got.to_string(),
+                    })
+                })
+                .collect();
+            files.push(json!({
+                "file": input.name,
+                "passed": report.passed,
+                "failures": failures,
+            }));
+        } else {
+            for failure in &report.failures {
+                let failed = output.paint(
+                    format_args!("expected {}, got {}", failure.expected, failure.got),
+                    Style::Bad,
+                );
+                output.line(format_args!("{}:{}: {failed}", input.name, failure.line));
+            }
+        }
+        passed += report.passed;
+        failed += report.failed();
+    }
+    if output.json() {
+        output.document(&json!({"files": files, "passed": passed, "failed": failed}));
+    } else {
+        let style = if failed == 0 { Style::Good } else { Style::Bad };
+        let summary = output.paint(format_args!("{passed} passed, {failed} failed"), style);
+        output.line(summary);
+    }
+    if failed > 0 {
+        status = status.max(Status::Failed);
+    }
+    status
+}

@@ -1,0 +1,159 @@
+//! `apply`: the new state, dry runs, failing operations, limits and bad input.
+
+use crate::{run, run_with};
+
+#[test]
+fn apply_prints_the_new_state() {
+    let result = run(&[
+        "apply",
+        "cli/tests/data/listing.json",
+        "cli/tests/data/ops.jsonl",
+        "--now",
+        "100",
+    ]);
+    assert_eq!((result.code, result.err.as_str()), (0, ""));
+    let shown = run_with(&["show", "-"], result.out.as_bytes());
+    assert_eq!(
+        shown.out,
+        "\
+task queue: 3 sets, 5 build IDs, default build ID deadbeef.1
+|-- set 1
+|   |-- cafe
+|   `-- f00d (set default)
+|-- set 2
+|   `-- g00d (set default)
+`-- set 3 (default set)
+    |-- deadbeef
+    `-- deadbeef.1 (set default, queue default)
+"
+    );
+    let data: serde_json::Value = serde_json::from_str(&result.out).unwrap();
+    assert_eq!(
+        data["versionSets"][2]["becameDefaultTimestamp"]["wallClock"],
+        "100"
+    );
+}
+
+#[test]
+fn apply_dry_run_prints_outcomes_and_a_diff() {
+    let result = run(&[
+        "apply",
+        "examples/rollout.jsonl",
+        "cli/tests/data/ops.jsonl",
+        "--dry-run",
+    ]);
+    assert_eq!(result.code, 0);
+    assert_eq!(
+        result.out,
+        "\
+cli/tests/data/ops.jsonl:2: {\"addNewBuildIdInNewDefaultSet\":\"g00d\"} -> changed
+cli/tests/data/ops.jsonl:3: {\"promoteSetByBuildId\":\"deadbeef\"} -> changed
+cli/tests/data/ops.jsonl:4: {\"promoteSetByBuildId\":\"deadbeef\"} -> noop
+--- before (sets oldest first; the last build ID of a set is its default)
++++ after
+- set: deadbeef, deadbeef.1
+  set: cafe, f00d
+- queue default: f00d
++ set: g00d
++ set: deadbeef, deadbeef.1
++ queue default: deadbeef.1
+"
+    );
+}
+
+#[test]
+fn apply_stops_at_the_first_failing_operation() {
+    let result = run(&[
+        "apply",
+        "cli/tests/data/public.json",
+        "cli/tests/data/ops-failing.jsonl",
+    ]);
+    assert_eq!((result.code, result.out.as_str()), (1, ""));
+    assert_eq!(
+        result.err,
+        "cli/tests/data/ops-failing.jsonl:2: NOT_FOUND: targeted secondary version nope not found\n"
+    );
+    let dry = run(&[
+        "apply",
+        "cli/tests/data/public.json",
+        "cli/tests/data/ops-failing.jsonl",
+        "--dry-run",
+    ]);
+    assert_eq!(dry.code, 1);
+    assert_eq!(
+        dry.out,
+        "\
+cli/tests/data/ops-failing.jsonl:1: {\"addNewBuildIdInNewDefaultSet\":\"g00d\"} -> changed
+cli/tests/data/ops-failing.jsonl:2: {\"mergeSets\":{\"primarySetBuildId\":\"g00d\",\"secondarySetBuildId\":\"nope\"}} -> NOT_FOUND: targeted secondary version nope not found
+cli/tests/data/ops-failing.jsonl:2 fails, so the run would stop there and print no state
+"
+    );
+}
+
+#[test]
+fn apply_checks_limits() {
+    let result = run(&[
+        "apply",
+        "cli/tests/data/public.json",
+        "cli/tests/data/ops.jsonl",
+        "--limits",
+        "2,0",
+    ]);
+    assert_eq!(result.code, 1);
+    assert_eq!(
+        result.err,
+        "cli/tests/data/ops.jsonl:2: FAILED_PRECONDITION: update would exceed number of compatible version sets permitted in namespace dynamic config (3/2) (limits applied: 2 sets, unlimited build IDs; --limits changes them)\n"
+    );
+    let server = run(&[
+        "apply",
+        "cli/tests/data/public.json",
+        "cli/tests/data/ops.jsonl",
+        "--limits",
+        "server",
+        "--dry-run",
+    ]);
+    assert_eq!(server.code, 0);
+    let bad = run(&[
+        "apply",
+        "cli/tests/data/public.json",
+        "cli/tests/data/ops.jsonl",
+        "--limits",
+        "2",
+    ]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.err.starts_with("error: invalid value '2' for '--limits <LIMITS>': expected none, server or MAX_SETS,MAX_BUILD_IDS (e.g. 10,100)\n"), "{}", bad.err);
+}
+
+#[test]
+fn apply_refuses_bad_input() {
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &[
+                "apply",
+                "cli/tests/data/public.json",
+                "cli/tests/data/ops-malformed.jsonl",
+            ],
+            "cli/tests/data/ops-malformed.jsonl:2: a line holds the operation itself, without the trace's \"update\" key, e.g. {\"promoteSetByBuildId\": \"1.0\"}\n",
+        ),
+        (
+            &["apply", "-", "-"],
+            "STATE and OPS cannot both be standard input\n",
+        ),
+        (
+            &[
+                "apply",
+                "cli/tests/data/stored-types.json",
+                "cli/tests/data/ops.jsonl",
+            ],
+            "cli/tests/data/stored-types.json: taskQueue: unknown field `taskQueue`, expected `versionSets`\n",
+        ),
+    ];
+    for (args, message) in cases {
+        let result = run(args);
+        assert_eq!(
+            (result.code, result.out.as_str(), result.err.as_str()),
+            (2, "", message),
+            "{args:?}"
+        );
+    }
+}

@@ -1,0 +1,96 @@
+//! The `version-sets` command, run as a user runs it: exact output, exact diagnostics and
+//! exit codes (0 ok, 1 a check failed, 2 bad input).
+
+// One module per subcommand.
+mod apply;
+mod check;
+mod dispatch;
+mod output;
+mod readme;
+mod replay;
+mod replication;
+mod resolve;
+mod robustness;
+mod shapes;
+mod show;
+mod update;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// What a run printed and how it ended.
+#[derive(Debug)]
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) out: String,
+    pub(crate) err: String,
+}
+
+#[track_caller]
+pub(crate) fn run_with(args: &[&str], stdin: &[u8]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_version-sets"))
+        .args(args)
+        .current_dir(ROOT)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A command that refuses its arguments exits without reading its input; the pipe it
+    // closed is not a failure of the test.
+    if let Err(error) = child.stdin.take().unwrap().write_all(stdin) {
+        assert_eq!(error.kind(), std::io::ErrorKind::BrokenPipe, "{error}");
+    }
+    let output = child.wait_with_output().unwrap();
+    let run = Run {
+        code: output.status.code().unwrap(),
+        out: String::from_utf8(output.stdout).unwrap(),
+        err: String::from_utf8(output.stderr).unwrap(),
+    };
+    assert!(
+        !run.err.contains("panicked"),
+        "{args:?} panicked: {}",
+        run.err
+    );
+    run
+}
+
+/// The workspace root: every command runs there, and every path in a test is relative to it.
+pub(crate) const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+
+/// A file of the repository, by its path from the root.
+#[track_caller]
+pub(crate) fn read(path: &str) -> Vec<u8> {
+    std::fs::read(Path::new(ROOT).join(path)).unwrap()
+}
+
+pub(crate) fn run(args: &[&str]) -> Run {
+    run_with(args, b"")
+}
+
+#[track_caller]
+pub(crate) fn vectors() -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(Path::new(ROOT).join("trace/vectors"))
+        .unwrap()
+        .map(|entry| {
+            format!(
+                "trace/vectors/{}",
+                entry.unwrap().file_name().to_string_lossy()
+            )
+        })
+        .filter(|name| name.ends_with(".jsonl"))
+        .collect();
+    files.sort();
+    files
+}
+
+pub(crate) const ROLLOUT_TREE: &str = "\
+task queue: 2 sets, 4 build IDs, default build ID f00d
+|-- set 1
+|   |-- deadbeef
+|   `-- deadbeef.1 (set default)
+`-- set 2 (default set)
+    |-- cafe
+    `-- f00d (set default, queue default)
+";

@@ -1,0 +1,551 @@
+//! `version-sets generate`, `conform` and `serve`, run as built: generated traces are
+//! deterministic and replay green, the model passes its own protocol, and the driver finds,
+//! shrinks and reports the bug injected in the Python example adapter.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_version-sets");
+
+#[track_caller]
+fn run(args: &[&str]) -> (i32, String, String) {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = Command::new(BIN)
+        .args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .output()
+        .unwrap();
+    (
+        status.code().unwrap(),
+        String::from_utf8(stdout).unwrap(),
+        String::from_utf8(stderr).unwrap(),
+    )
+}
+
+/// A fresh scratch directory for one test.
+#[track_caller]
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("version-sets-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[track_caller]
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn generated_traces_are_byte_identical_per_seed_and_replay_green() {
+    let (a, b, c) = (scratch("gen-a"), scratch("gen-b"), scratch("gen-c"));
+    for (dir, seed) in [(&a, "5"), (&b, "5"), (&c, "6")] {
+        let dir = dir.to_str().unwrap();
+        let (code, out, err) = run(&[
+            "generate", "--seed", seed, "--count", "20", "--steps", "40", dir,
+        ]);
+        assert_eq!((code, err.as_str()), (0, ""), "{out}");
+    }
+    let read = |dir: &Path| -> Vec<Vec<u8>> {
+        files(dir)
+            .iter()
+            .map(|f| std::fs::read(f).unwrap())
+            .collect()
+    };
+    assert_eq!(files(&a).len(), 20);
+    assert_eq!(read(&a), read(&b), "same seed, different bytes");
+    assert_ne!(read(&a), read(&c), "the seed changes nothing");
+    let mut args = vec!["replay".to_owned()];
+    args.extend(files(&a).iter().map(|f| f.display().to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, out, _) = run(&args);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.ends_with(" 0 failed\n"), "{out}");
+}
+
+/// The stateful test's branch list (test-support/tests/state_machine.rs), as generated traces show each
+/// branch: the operation and its outcome, errors by their message.
+#[test]
+fn generated_traces_reach_every_branch_of_every_operation() {
+    let dir = scratch("gen-branches");
+    let (code, _, err) = run(&[
+        "generate",
+        "--seed",
+        "1",
+        "--count",
+        "60",
+        "--steps",
+        "60",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let mut seen = std::collections::BTreeSet::new();
+    for file in files(&dir) {
+        for line in std::fs::read_to_string(file)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+        {
+            let step: serde_json::Value = serde_json::from_str(line).unwrap();
+            let object = step.as_object().unwrap();
+            let (action, body) = object
+                .iter()
+                .find(|(key, _)| *key != "expect" && *key != "now")
+                .unwrap();
+            let kind = match action.as_str() {
+                "update" => body.as_object().unwrap().keys().next().unwrap().clone(),
+                other => other.to_owned(),
+            };
+            let outcome = match object.get("expect") {
+                None => "-".to_owned(),
+                Some(serde_json::Value::Object(error)) if error.contains_key("error") => {
+                    let message = error
+                        .get("message")
+                        .and_then(|m| m.as_str())
+                        .unwrap_or("invalid build ID");
+                    [
+                        "already exists and is not default for queue",
+                        "already exists and is not default in set",
+                        "both versions exist",
+                        "already exists",
+                        "compatible_version",
+                        "primary",
+                        "secondary",
+                        "not found",
+                        "compatible version sets",
+                        "number of build IDs",
+                        "invalid build ID",
+                    ]
+                    .into_iter()
+                    .find(|pattern| message.contains(pattern))
+                    .unwrap()
+                    .to_owned()
+                }
+                Some(serde_json::Value::Object(answer)) => answer.keys().next().unwrap().clone(),
+                // The replication steps answer with lists: empty or not, and each
+                // reachability kind found.
+                Some(serde_json::Value::Array(items)) if action != "view" && action != "deltas" => {
+                    for item in items.iter().filter_map(|item| item.as_str()) {
+                        if action == "reachability" {
+                            seen.insert(format!("reachability {item}"));
+                        }
+                    }
+                    if items.is_empty() { "[]" } else { "some" }.to_owned()
+                }
+                Some(other) => other.as_str().unwrap_or("listing").to_owned(),
+            };
+            seen.insert(format!("{kind} {outcome}"));
+        }
+    }
+    let branches = [
+        "addNewBuildIdInNewDefaultSet changed",
+        "addNewBuildIdInNewDefaultSet noop",
+        "addNewBuildIdInNewDefaultSet already exists",
+        "addNewBuildIdInNewDefaultSet compatible version sets",
+        "addNewBuildIdInNewDefaultSet number of build IDs",
+        "addNewBuildIdInNewDefaultSet invalid build ID",
+        "addNewCompatibleBuildId changed",
+        "addNewCompatibleBuildId noop",
+        "addNewCompatibleBuildId compatible_version",
+        "addNewCompatibleBuildId already exists and is not default for queue",
+        "addNewCompatibleBuildId already exists and is not default in set",
+        "addNewCompatibleBuildId both versions exist",
+        "addNewCompatibleBuildId compatible version sets",
+        "addNewCompatibleBuildId number of build IDs",
+        "addNewCompatibleBuildId invalid build ID",
+        "promoteSetByBuildId changed",
+        "promoteSetByBuildId noop",
+        "promoteSetByBuildId not found",
+        "promoteSetByBuildId compatible version sets",
+        "promoteSetByBuildId number of build IDs",
+        "promoteBuildIdWithinSet changed",
+        "promoteBuildIdWithinSet noop",
+        "promoteBuildIdWithinSet not found",
+        "promoteBuildIdWithinSet number of build IDs",
+        "mergeSets changed",
+        "mergeSets noop",
+        "mergeSets primary",
+        "mergeSets secondary",
+        "mergeSets compatible version sets",
+        "mergeSets number of build IDs",
+        "mergeSets invalid build ID",
+        "limits -",
+        "removeBuildIds changed",
+        "removeBuildIds noop",
+        "clearTombstones changed",
+        "clearTombstones noop",
+        "persistUnknownBuildId changed",
+        "persistUnknownBuildId noop",
+        "mark -",
+        "deltas added",
+        "poll accepted",
+        "poll newerBuildExists",
+        "poll unknownBuildId",
+        "resolve setDefault",
+        "resolve exactBuildId",
+        "resolve unversioned",
+        "resolve rejected",
+        "addTask setId",
+        "addTask guessedSetId",
+        "addTask unversioned",
+        "stickyPoll accepted",
+        "stickyPoll newerBuildExists",
+        "stickyAdd accepted",
+        "stickyAdd stickyWorkerUnavailable",
+        "view listing",
+        "mergeReplica changed",
+        "mergeReplica noop",
+        "receiveReplica []",
+        "receiveReplica some",
+        "gcPlan []",
+        "gcPlan some",
+        "reachability []",
+        "reachability NEW_WORKFLOWS",
+        "reachability EXISTING_WORKFLOWS",
+        "reachability OPEN_WORKFLOWS",
+        "reachability CLOSED_WORKFLOWS",
+        "sets -",
+        "start -",
+    ];
+    let missed: Vec<&str> = branches
+        .iter()
+        .copied()
+        .filter(|b| !seen.contains(*b))
+        .collect();
+    assert!(
+        missed.is_empty(),
+        "never generated: {missed:?}\nseen: {seen:?}"
+    );
+}
+
+#[test]
+fn only_restricts_the_generated_step_kinds() {
+    let dir = scratch("gen-only");
+    let (code, _, err) = run(&[
+        "generate",
+        "--only",
+        "poll,sets",
+        "--count",
+        "3",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    for file in files(&dir) {
+        for line in std::fs::read_to_string(file).unwrap().lines().skip(1) {
+            assert!(
+                line.starts_with("{\"poll\": ") || line.starts_with("{\"sets\": "),
+                "{line}"
+            );
+        }
+    }
+    let (code, _, err) = run(&["generate", "--only", "polls", dir.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown step kind (expected start, update, limits, sets, resolve, poll, removeBuildIds, clearTombstones, persistUnknownBuildId, deltas, addTask, stickyPoll, stickyAdd, view, mergeReplica, receiveReplica, gcPlan, reachability)"), "{err}");
+}
+
+#[test]
+fn the_model_passes_its_own_protocol() {
+    let (code, out, err) = run(&[
+        "conform",
+        "--generate",
+        "500",
+        "--",
+        BIN,
+        "serve",
+        "--stdio",
+    ]);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            0,
+            "500 traces, 15152 steps: the implementation agrees with the model\n",
+            ""
+        )
+    );
+    // The shipped vectors too.
+    let mut args = vec!["conform".to_owned()];
+    args.extend(
+        files(&Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("trace/vectors"))
+            .iter()
+            .map(|f| f.display().to_string()),
+    );
+    args.extend([
+        "--".to_owned(),
+        BIN.to_owned(),
+        "serve".to_owned(),
+        "--stdio".to_owned(),
+    ]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, out, err) = run(&args);
+    assert_eq!((code, err.as_str()), (0, ""), "{out}");
+}
+
+const ADAPTER: &str = "cli/examples/conformance_adapter.py";
+const ONLY: &str = "update,limits,sets,resolve,poll";
+
+#[test]
+fn the_python_adapter_agrees_without_its_bug() {
+    let (code, out, err) = run(&[
+        "conform",
+        "--generate",
+        "200",
+        "--seed",
+        "3",
+        "--only",
+        ONLY,
+        "--",
+        "python3",
+        ADAPTER,
+    ]);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            0,
+            "200 traces, 6000 steps: the implementation agrees with the model\n",
+            ""
+        )
+    );
+}
+
+#[test]
+fn the_injected_bug_is_found_and_shrunk_to_a_few_steps() {
+    let (code, out, err) = run(&[
+        "conform",
+        "--generate",
+        "200",
+        "--seed",
+        "3",
+        "--only",
+        ONLY,
+        "--",
+        "python3",
+        ADAPTER,
+        "--bug",
+    ]);
+    assert_eq!((code, err.as_str()), (1, ""), "{out}");
+    let steps: Vec<&str> = out.lines().filter(|line| !line.starts_with('#')).collect();
+    assert!((1..=8).contains(&steps.len()), "{out}");
+    // The bug: promoting within a set does not move the build ID.
+    assert!(
+        steps.iter().any(|s| s.contains("promoteBuildIdWithinSet")),
+        "{out}"
+    );
+    // The minimal trace is a trace file: the model passes it, the buggy adapter does not.
+    let dir = scratch("shrunk");
+    let file = dir.join("shrunk.jsonl");
+    std::fs::write(&file, &out).unwrap();
+    let file = file.to_str().unwrap();
+    let (code, replayed, _) = run(&["replay", file]);
+    assert_eq!(code, 0, "{replayed}");
+    let (code, again, _) = run(&["conform", file, "--", "python3", ADAPTER, "--bug"]);
+    assert_eq!(code, 1, "{again}");
+    let (code, _, _) = run(&["conform", file, "--", "python3", ADAPTER]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn a_child_that_cannot_answer_is_exit_2_with_the_step() {
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["/nonexistent/implementation"],
+            "cannot start the implementation: /nonexistent/implementation: No such file or directory (os error 2)\n",
+        ),
+        (
+            &["sleep", "5"],
+            "generated trace 0 (--seed 0): at the reset before the trace: the implementation did not answer within 300 ms\n",
+        ),
+        (
+            &["yes", "not json"],
+            "generated trace 0 (--seed 0): at the reset before the trace: the implementation answered something that is not JSON: not json\n",
+        ),
+        (
+            &["true"],
+            "generated trace 0 (--seed 0): at the reset before the trace: the implementation exited or closed its output\n",
+        ),
+    ];
+    for (command, message) in cases {
+        let mut args = vec!["conform", "--generate", "1", "--timeout-ms", "300", "--"];
+        args.extend(command);
+        let (code, out, err) = run(&args);
+        assert_eq!(
+            (code, out.as_str(), err.as_str()),
+            (2, "", message),
+            "{command:?}"
+        );
+    }
+    // A child that answers the reset, then nothing: the step is named.
+    let (code, _, err) = run(&[
+        "conform",
+        "--generate",
+        "1",
+        "--timeout-ms",
+        "3000",
+        "--",
+        "python3",
+        "-c",
+        "import sys; print('{}', flush=True); sys.stdin.readline(); sys.stdin.readline(); import time; time.sleep(30)",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("generated trace 0 (--seed 0):1: at step {"),
+        "{err}"
+    );
+    assert!(
+        err.ends_with("}: the implementation did not answer within 3000 ms\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn serve_answers_each_request_line() {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--stdio"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(
+            concat!(
+                "{\"reset\": true}\n",
+                "{\"update\": {\"addNewBuildIdInNewDefaultSet\": \"1.0\"}}\n",
+                "{\"update\": {\"addNewBuildIdInNewDefaultSet\": \"\"}}\n",
+                "{\"limits\": {\"maxSets\": 1}}\n",
+                "{\"sets\": []}\n",
+                "{\"poll\": 1}\n",
+                "{\"reset\": true}\n",
+                "{\"sets\": []}\n",
+                "\n",
+            )
+            .as_bytes()
+            .iter()
+            .chain(b"{\"poll\": \"\xff\"}\n{\"poll\": \"1.0\"}\n")
+            .copied()
+            .collect::<Vec<u8>>()
+            .as_slice(),
+        )
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        concat!(
+            "{}\n",
+            "\"changed\"\n",
+            "{\"error\":\"INVALID_ARGUMENT\",\"message\":\"addNewBuildIdInNewDefaultSet: build ID must not be empty\"}\n",
+            "{}\n",
+            "[[\"1.0\"]]\n",
+            "{\"malformed\":\"poll: expected a build ID string, got 1\"}\n",
+            "{}\n",
+            "[]\n",
+            "{\"malformed\":\"invalid UTF-8\"}\n",
+            "\"unknownBuildId\"\n",
+        )
+    );
+}
+
+#[test]
+fn conform_refuses_traces_it_cannot_trust() {
+    let serve = ["--", BIN, "serve", "--stdio"];
+    let mut args = vec!["conform", "cli/tests/data/malformed.jsonl"];
+    args.extend(serve);
+    let (code, out, err) = run(&args);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            2,
+            "",
+            "cli/tests/data/malformed.jsonl:3: unknown key \"note\" (no step of this file ran)\n"
+        )
+    );
+    // A trace whose expectations the model does not meet would blame the implementation.
+    let mut args = vec!["conform", "cli/tests/data/wrong-expectation.jsonl"];
+    args.extend(serve);
+    let (code, out, err) = run(&args);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            2,
+            "",
+            "cli/tests/data/wrong-expectation.jsonl:3: the model does not meet this expectation: expected \"changed\", got \"noop\"\n"
+        )
+    );
+    let (code, _, err) = run(&["conform", "--", BIN, "serve", "--stdio"]);
+    assert_eq!(
+        (code, err.as_str()),
+        (2, "nothing to check: give TRACE files or --generate N\n")
+    );
+}
+
+/// A child that is the model except that one kind of step answers wrongly: it forwards
+/// every request to `version-sets serve --stdio` and, for a `gcPlan` step, leaves out the
+/// last removable build ID; for a `reachability` step, never reports CLOSED_WORKFLOWS.
+const PROXY: &str = r#"
+import json, subprocess, sys
+model = subprocess.Popen([sys.argv[1], "serve", "--stdio"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True)
+bug = sys.argv[2]
+for line in sys.stdin:
+    model.stdin.write(line)
+    model.stdin.flush()
+    answer = json.loads(model.stdout.readline())
+    request = json.loads(line)
+    if bug in request and isinstance(answer, list):
+        answer = [a for a in answer if a != "CLOSED_WORKFLOWS"] if bug == "reachability" else answer[:-1]
+    print(json.dumps(answer), flush=True)
+"#;
+
+/// The driver compares and shrinks the replication steps too: a wrong GC plan, or a
+/// reachability answer missing a kind, is found in generated traces and shrunk to a short
+/// trace that the model passes and the buggy child fails.
+#[test]
+fn a_wrong_gc_plan_or_reachability_is_found_and_shrunk() {
+    let dir = scratch("proxy");
+    let proxy = dir.join("proxy.py");
+    std::fs::write(&proxy, PROXY).unwrap();
+    let proxy = proxy.to_str().unwrap();
+    for (bug, only) in [
+        ("gcPlan", "update,removeBuildIds,gcPlan"),
+        ("reachability", "update,removeBuildIds,reachability"),
+    ] {
+        let (code, out, err) = run(&[
+            "conform",
+            "--generate",
+            "100",
+            "--seed",
+            "2",
+            "--only",
+            only,
+            "--",
+            "python3",
+            proxy,
+            BIN,
+            bug,
+        ]);
+        assert_eq!((code, err.as_str()), (1, ""), "{bug}: {out}");
+        let steps: Vec<&str> = out.lines().filter(|line| !line.starts_with('#')).collect();
+        assert!((1..=8).contains(&steps.len()), "{bug}: {out}");
+        assert!(
+            steps.last().unwrap().starts_with(&format!("{{\"{bug}\"")),
+            "{out}"
+        );
+        let file = dir.join(format!("{bug}.jsonl"));
+        std::fs::write(&file, &out).unwrap();
+        let file = file.to_str().unwrap();
+        let (code, replayed, _) = run(&["replay", file]);
+        assert_eq!(code, 0, "{replayed}");
+        let (code, again, _) = run(&["conform", file, "--", "python3", proxy, BIN, bug]);
+        assert_eq!(code, 1, "{again}");
+    }
+}

@@ -1,0 +1,75 @@
+//! Conformance traces: scripts of operations on one task queue with the
+//! expected outcome of each step, as the `version-sets replay` command runs them. The format
+//! is fixed by `docs/trace-format.md`; in short, one JSON object per line:
+//!
+//! ```text
+//! # blank lines and lines starting with # are skipped
+//! {"update": {"addNewBuildIdInNewDefaultSet": "1.0"}, "expect": "changed"}
+//! {"update": {"addNewCompatibleBuildId": {"newBuildId": "1.1", "existingCompatibleBuildId": "1.0"}}}
+//! {"limits": {"maxSets": 10, "maxBuildIds": 100}}
+//! {"sets": [["1.0", "1.1"]]}
+//! {"resolve": {"intent": "COMPATIBLE", "buildId": "1.0"}, "expect": {"setDefault": "1.1"}}
+//! {"poll": "1.0", "expect": {"newerBuildExists": "1.1"}}
+//! ```
+//!
+//! Format version 2 adds starting from a stored state, wall times, garbage collection and
+//! replication steps, build-ID deltas, add-task, the sticky checks and the public view with
+//! `maxSets`; an update naming an empty or overlong build ID is its `INVALID_ARGUMENT`
+//! result ([`InvalidUpdate`]), not a malformed line. `docs/semantics.md` lists the rules a
+//! trace checks.
+//!
+//! The module is pure, like the rest of the crate: [`parse`] turns bytes into [`Step`]s (or
+//! the first malformed line into a [`TraceError`]) and [`run`] plays them against a
+//! [`VersionSets`](version_sets::VersionSets), returning a [`Report`]. A [`Session`] plays one step
+//! at a time and answers in the form of the step's `expect`: it is the model behind the
+//! conformance protocol (`docs/conformance.md`). Reading files, printing and talking to
+//! other processes is the command's job. No input, however malformed, makes any of them
+//! panic.
+//!
+//! # Example
+//! ```
+//! use version_sets_trace as trace;
+//!
+//! let steps = trace::parse(br#"
+//! {"update": {"addNewBuildIdInNewDefaultSet": "1.0"}}
+//! {"update": {"addNewCompatibleBuildId": {"newBuildId": "1.1", "existingCompatibleBuildId": "1.0"}}}
+//! {"resolve": {"intent": "COMPATIBLE", "buildId": "1.0"}, "expect": {"setDefault": "1.1"}}
+//! {"poll": "1.0", "expect": "accepted"}
+//! "#)?;
+//! let report = trace::run(&steps);
+//! assert_eq!((report.passed, report.failed()), (3, 1));
+//! assert_eq!(
+//!     report.failures[0].to_string(),
+//!     r#"line 5: expected "accepted", got {"newerBuildExists":"1.1"}"#
+//! );
+//! # Ok::<(), trace::TraceError>(())
+//! ```
+
+// Traces are untrusted input: a bad line must end in an error, never a panic.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod actions;
+mod json;
+mod parse;
+mod replication;
+mod run;
+mod step;
+mod update;
+mod v2;
+
+pub use json::{JsonError, JsonProblem, check_strict, read_strict};
+pub use parse::{ACTIONS, TraceError, parse, parse_step, parse_updates};
+pub use run::{Failure, Report, Session, check, run};
+pub use step::{
+    Action, PollExpectation, Reachability, Step, StickyExpectation, TaskQueueExpectation,
+    UpdateExpectation, target_text,
+};
+pub use update::InvalidUpdate;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,615 @@
+//! The parser's messages, word for word, and its agreement with `Update`'s serde form.
+
+use super::*;
+use version_sets::{BuildId, Code, Limits, QueueDefault, Target, Update, VersioningIntent};
+
+fn problem(text: &str) -> String {
+    match parse(text.as_bytes()) {
+        Ok(steps) => format!("parsed as {steps:?}"),
+        Err(error) => error.to_string(),
+    }
+}
+
+fn id(text: &str) -> BuildId {
+    BuildId::new(text).unwrap()
+}
+
+#[test]
+fn malformed_steps_are_named_with_their_line() {
+    let cases: Vec<(String, &str)> = vec![
+        ("{".into(), "line 1: invalid JSON at column 1: EOF while parsing an object"),
+        ("[1]".into(), "line 1: a step must be a JSON object, got an array"),
+        ("{}".into(), "line 1: a step needs one action: update, limits, sets, resolve, poll, start, removeBuildIds, clearTombstones, persistUnknownBuildId, mark, deltas, addTask, stickyPoll, stickyAdd, view, mergeReplica, receiveReplica, gcPlan or reachability"),
+        (r#"{"expect": "noop"}"#.into(), "line 1: a step needs one action: update, limits, sets, resolve, poll, start, removeBuildIds, clearTombstones, persistUnknownBuildId, mark, deltas, addTask, stickyPoll, stickyAdd, view, mergeReplica, receiveReplica, gcPlan or reachability"),
+        (r#"{"pol": "1"}"#.into(), r#"line 1: unknown key "pol""#),
+        (r#"{"poll": "1", "sets": []}"#.into(), "line 1: a step has one action, got sets and poll"),
+        (r#"{"poll": "1", "poll": "2"}"#.into(), r#"line 1: invalid JSON at column 20: duplicate key "poll""#),
+        (r#"{"sets": [], "expect": "noop"}"#.into(), "line 1: a sets step takes no expect"),
+        (r#"{"limits": {}, "expect": "noop"}"#.into(), "line 1: a limits step takes no expect"),
+        (r#"{"update": "1.0"}"#.into(), r#"line 1: update: expected an object with one operation, got "1.0""#),
+        (r#"{"update": {}}"#.into(), r#"line 1: update: invalid value: map, expected map with a single key"#),
+        (r#"{"update": {"addNewDefault": "1"}}"#.into(), r#"line 1: update: unknown variant `addNewDefault`, expected one of `addNewBuildIdInNewDefaultSet`, `addNewCompatibleBuildId`, `promoteSetByBuildId`, `promoteBuildIdWithinSet`, `mergeSets`"#),
+        (r#"{"update": {"promoteSetByBuildId": "1", "mergeSets": {}}}"#.into(), r#"line 1: update: invalid value: map, expected map with a single key"#),
+        (r#"{"update": {"promoteBuildIdWithinSet": 1}}"#.into(), r#"line 1: update.promoteBuildIdWithinSet: invalid type: integer `1`, expected a string"#),
+        (r#"{"update": {"addNewCompatibleBuildId": {"newBuildId": "1.1"}}}"#.into(), r#"line 1: update.addNewCompatibleBuildId: missing field `existingCompatibleBuildId`"#),
+        (r#"{"update": {"addNewCompatibleBuildId": {"newBuildId": "1.1", "existingCompatibleBuildId": "1.0", "makeSetDefault": "yes"}}}"#.into(), r#"line 1: update.addNewCompatibleBuildId.makeSetDefault: invalid type: string "yes", expected a boolean"#),
+        (r#"{"update": {"addNewCompatibleBuildId": {"newBuildId": "1.1", "existingCompatible": "1.0"}}}"#.into(), r#"line 1: update.addNewCompatibleBuildId.existingCompatible: unknown field `existingCompatible`, expected one of `newBuildId`, `existingCompatibleBuildId`, `makeSetDefault`"#),
+        (r#"{"update": {"mergeSets": {"primarySetBuildId": "1", "secondarySetBuildId": null}}}"#.into(), r#"line 1: update.mergeSets.secondarySetBuildId: invalid type: null, expected a string"#),
+        (r#"{"update": {"promoteSetByBuildId": "1"}, "expect": "ok"}"#.into(), r#"line 1: expect: expected "changed", "noop" or {"error": CODE}, got "ok""#),
+        (r#"{"update": {"promoteSetByBuildId": "1"}, "expect": {"error": "NOTFOUND"}}"#.into(), r#"line 1: expect.error: unknown status code "NOTFOUND" (expected INVALID_ARGUMENT, NOT_FOUND or FAILED_PRECONDITION)"#),
+        (r#"{"update": {"promoteSetByBuildId": "1"}, "expect": {"message": "x"}}"#.into(), r#"line 1: expect: missing key "error""#),
+        (r#"{"update": {"promoteSetByBuildId": "1"}, "expect": {"error": "NOT_FOUND", "message": 3}}"#.into(), "line 1: expect.message: expected a string, got 3"),
+        (r#"{"limits": {"maxSets": -1}}"#.into(), "line 1: limits.maxSets: expected a non-negative integer, got -1"),
+        (r#"{"limits": {"maxSets": 1.5}}"#.into(), "line 1: limits.maxSets: expected a non-negative integer, got 1.5"),
+        (r#"{"limits": {"maxSet": 1}}"#.into(), r#"line 1: limits: unknown key "maxSet""#),
+        (r#"{"limits": 10}"#.into(), "line 1: limits: expected an object, got 10"),
+        (r#"{"sets": {}}"#.into(), "line 1: sets: expected an array of sets, got an object"),
+        (r#"{"sets": [["1"], "2"]}"#.into(), r#"line 1: sets[1]: expected an array of build IDs, got "2""#),
+        (r#"{"sets": [["1", ""]]}"#.into(), "line 1: sets[0][1]: build ID must not be empty"),
+        (r#"{"resolve": {"buildId": "1"}}"#.into(), r#"line 1: resolve: missing key "intent""#),
+        (r#"{"resolve": {"intent": "compatible"}}"#.into(), r#"line 1: resolve.intent: expected UNSPECIFIED, COMPATIBLE or DEFAULT, got "compatible""#),
+        (r#"{"resolve": {"intent": 1}}"#.into(), "line 1: resolve.intent: expected UNSPECIFIED, COMPATIBLE or DEFAULT, got 1"),
+        (r#"{"resolve": {"intent": "DEFAULT", "sameTaskQueue": "no"}}"#.into(), r#"line 1: resolve.sameTaskQueue: expected true or false, got "no""#),
+        (r#"{"resolve": {"intent": "DEFAULT", "taskQueue": "q"}}"#.into(), r#"line 1: resolve: unknown key "taskQueue""#),
+        (r#"{"resolve": {"intent": "DEFAULT"}, "expect": "default"}"#.into(), r#"line 1: expect: expected {"setDefault": ID}, {"exactBuildId": ID}, "unversioned" or "rejected", got "default""#),
+        (r#"{"resolve": {"intent": "DEFAULT"}, "expect": {"setDefault": "1", "exactBuildId": "1"}}"#.into(), "line 1: expect: expected one of setDefault or exactBuildId, got exactBuildId and setDefault"),
+        (r#"{"resolve": {"intent": "DEFAULT"}, "expect": {"set": "1"}}"#.into(), r#"line 1: expect: unknown key "set""#),
+        (r#"{"poll": ["1"]}"#.into(), "line 1: poll: expected a build ID string, got an array"),
+        (r#"{"poll": "1", "expect": "rejected"}"#.into(), r#"line 1: expect: expected "accepted", {"newerBuildExists": ID} or "unknownBuildId", got "rejected""#),
+        (r#"{"poll": "1", "expect": {}}"#.into(), "line 1: expect: expected one of newerBuildExists, got none"),
+    ];
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter(|(text, expected)| problem(text) != *expected)
+        .map(|(text, _)| format!("{text}\n  => {}", problem(text)))
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn lines_are_counted_across_blank_lines_comments_and_crlf() {
+    let text = "# comment\r\n\r\n   \n  # indented comment\n{\"poll\": \"1\"}\r\n{\"pol\": 1}\n";
+    assert_eq!(problem(text), r#"line 6: unknown key "pol""#);
+    let steps = parse(b"\xef\xbb\xbf{\"poll\": \"1\"}\n").unwrap();
+    assert_eq!(steps[0].line, 1);
+}
+
+#[test]
+fn invalid_utf8_is_reported_with_its_line_and_byte() {
+    let err = parse(b"{\"poll\": \"1\"}\n{\"poll\": \"\xff\"}\n").unwrap_err();
+    assert_eq!(err.line(), 2);
+    assert_eq!(err.problem(), "invalid UTF-8 at byte 11 of the line");
+    // A comment line is still text: invalid bytes there are an error too.
+    assert_eq!(
+        parse(b"# \xc3\n").unwrap_err().to_string(),
+        "line 1: invalid UTF-8 at byte 3 of the line"
+    );
+}
+
+#[test]
+fn long_keys_are_cut_in_messages() {
+    let key = "k".repeat(100);
+    let text = format!(r#"{{"{key}": 1}}"#);
+    assert_eq!(
+        problem(&text),
+        format!(r#"line 1: unknown key "{}"..."#, "k".repeat(40))
+    );
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let text = format!(
+        r#"{{"sets": {}{}}}"#,
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    assert_eq!(
+        problem(&text),
+        "line 1: invalid JSON at column 136: recursion limit exceeded"
+    );
+}
+
+#[test]
+fn every_action_reads_its_fields() {
+    let text = r#"
+{"update": {"addNewCompatibleBuildId": {"newBuildId": "1.1", "existingCompatibleBuildId": "1.0", "makeSetDefault": true}}, "expect": {"error": "NOT_FOUND", "message": "m"}}
+{"limits": {"maxBuildIds": 7}}
+{"sets": [[], ["1.0"]]}
+{"resolve": {"intent": "VERSIONING_INTENT_COMPATIBLE", "buildId": "1.0", "sameTaskQueue": false}, "expect": {"exactBuildId": "1.0"}}
+{"resolve": {"intent": "UNSPECIFIED"}}
+{"poll": "1.0", "expect": {"newerBuildExists": "1.1"}}
+"#;
+    let actions: Vec<(usize, Action)> = parse(text.as_bytes())
+        .unwrap()
+        .into_iter()
+        .map(|step| (step.line, step.action))
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            (
+                2,
+                Action::Update {
+                    update: Update::add_new_compatible(id("1.1"), id("1.0"), QueueDefault::Make),
+                    expect: Some(UpdateExpectation::Error {
+                        code: Code::NotFound,
+                        message: Some("m".into())
+                    }),
+                }
+            ),
+            (
+                3,
+                Action::Limits(Limits {
+                    max_sets: 0,
+                    max_build_ids: 7
+                })
+            ),
+            (4, Action::Sets(vec![vec![], vec![id("1.0")]])),
+            (
+                5,
+                Action::Resolve {
+                    intent: VersioningIntent::Compatible,
+                    build_id: Some(id("1.0")),
+                    same_task_queue: false,
+                    expect: Some(Target::ExactBuildId(id("1.0"))),
+                }
+            ),
+            (
+                6,
+                Action::Resolve {
+                    intent: VersioningIntent::Unspecified,
+                    build_id: None,
+                    same_task_queue: true,
+                    expect: None,
+                }
+            ),
+            (
+                7,
+                Action::Poll {
+                    build_id: id("1.0"),
+                    expect: Some(PollExpectation::NewerBuildExists(id("1.1")))
+                }
+            ),
+        ]
+    );
+}
+
+#[test]
+fn operations_read_as_the_serde_form_does() {
+    let updates = [
+        Update::add_new_default(id("2.0")),
+        Update::add_new_compatible(id("2.1"), id("2.0"), QueueDefault::Make),
+        Update::add_new_compatible(id("2.1"), id("2.0"), QueueDefault::Keep),
+        Update::promote_set_by_build_id(id("1.0")),
+        Update::promote_build_id_within_set(id("1.0")),
+        Update::merge_sets(id("1.0"), id("2.0")),
+    ];
+    for update in updates {
+        let json = serde_json::to_string(&update).unwrap();
+        let ops = parse_updates(json.as_bytes()).unwrap();
+        assert_eq!(ops, vec![(1, update.clone())], "{json}");
+        let step = format!(r#"{{"update": {json}}}"#);
+        let back: Update = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, update);
+        assert!(parse(step.as_bytes()).is_ok(), "{step}");
+    }
+    // `makeSetDefault` is optional in both readings.
+    let json =
+        r#"{"addNewCompatibleBuildId": {"newBuildId": "b", "existingCompatibleBuildId": "a"}}"#;
+    let serde: Update = serde_json::from_str(json).unwrap();
+    assert_eq!(parse_updates(json.as_bytes()).unwrap(), vec![(1, serde)]);
+}
+
+#[test]
+fn operation_files_name_paths_from_the_operation() {
+    let err = parse_updates(b"\n{\"mergeSets\": {\"primarySetBuildId\": \"1\"}}").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "line 2: mergeSets: missing field `secondarySetBuildId`"
+    );
+    let err = parse_updates(b"[]").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "line 1: expected an object with one operation, got an array"
+    );
+}
+
+#[test]
+fn the_runner_checks_every_kind_of_expectation() {
+    let text = r#"
+{"resolve": {"intent": "DEFAULT"}, "expect": "unversioned"}
+{"update": {"addNewBuildIdInNewDefaultSet": "1.0"}}
+{"update": {"addNewBuildIdInNewDefaultSet": "1.0"}, "expect": "changed"}
+{"update": {"promoteSetByBuildId": "9"}}
+{"update": {"promoteSetByBuildId": "9"}, "expect": {"error": "NOT_FOUND"}}
+{"update": {"promoteSetByBuildId": "9"}, "expect": {"error": "NOT_FOUND", "message": "wrong"}}
+{"limits": {"maxSets": 1}}
+{"update": {"addNewBuildIdInNewDefaultSet": "2.0"}, "expect": {"error": "FAILED_PRECONDITION"}}
+{"sets": [["2.0"]]}
+{"resolve": {"intent": "COMPATIBLE", "sameTaskQueue": false}, "expect": "rejected"}
+{"poll": "1.0", "expect": "unknownBuildId"}
+{"poll": "7"}
+"#;
+    let report = run(&parse(text.as_bytes()).unwrap());
+    let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        failures,
+        [
+            r#"line 4: expected "changed", got "noop""#,
+            r#"line 5: expected "changed" or "noop", got {"error":"NOT_FOUND","message":"targeted version 9 not found"}"#,
+            r#"line 7: expected {"error":"NOT_FOUND","message":"wrong"}, got {"error":"NOT_FOUND","message":"targeted version 9 not found"}"#,
+            r#"line 10: expected [["2.0"]], got [["1.0"]]"#,
+            r#"line 12: expected "unknownBuildId", got "accepted""#,
+        ]
+    );
+    assert_eq!((report.passed, report.failed()), (5, 5));
+    assert_eq!(report.state.default_build_id(), Some(&id("1.0")));
+}
+
+#[test]
+fn arbitrary_bytes_never_panic() {
+    let samples: [&[u8]; 8] = [
+        b"",
+        b"\n\n\n",
+        b"\xff\xfe\x00",
+        b"{\"update\": {\"mergeSets\": {\"primarySetBuildId\": \"\\ud800\"}}}",
+        b"{\"limits\": {\"maxSets\": 18446744073709551616}}",
+        b"{\"sets\": [[\"a\", \"a\"]]}\n{\"update\": {\"promoteSetByBuildId\": \"a\"}}",
+        b"\"just a string\"",
+        b"{\"poll\": \"\\u0000\"}",
+    ];
+    for bytes in samples {
+        if let Ok(steps) = parse(bytes) {
+            let _ = run(&steps);
+        }
+        let _ = parse_updates(bytes);
+    }
+}
+
+#[test]
+fn an_invalid_build_id_in_an_update_is_its_invalid_argument_result() {
+    let long = "x".repeat(256);
+    let cases: Vec<(String, String)> = vec![
+        (r#"{"addNewBuildIdInNewDefaultSet": ""}"#.into(), "addNewBuildIdInNewDefaultSet: build ID must not be empty".into()),
+        (format!(r#"{{"promoteSetByBuildId": "{long}"}}"#), "promoteSetByBuildId: build ID is 256 bytes long; at most 255 are allowed".into()),
+        (r#"{"promoteBuildIdWithinSet": ""}"#.into(), "promoteBuildIdWithinSet: build ID must not be empty".into()),
+        (r#"{"addNewCompatibleBuildId": {"newBuildId": "", "existingCompatibleBuildId": ""}}"#.into(), "addNewCompatibleBuildId.newBuildId: build ID must not be empty".into()),
+        (format!(r#"{{"addNewCompatibleBuildId": {{"newBuildId": "1", "existingCompatibleBuildId": "{long}"}}}}"#), "addNewCompatibleBuildId.existingCompatibleBuildId: build ID is 256 bytes long; at most 255 are allowed".into()),
+        (r#"{"mergeSets": {"primarySetBuildId": "", "secondarySetBuildId": "1"}}"#.into(), "mergeSets.primarySetBuildId: build ID must not be empty".into()),
+        (r#"{"mergeSets": {"primarySetBuildId": "1", "secondarySetBuildId": ""}}"#.into(), "mergeSets.secondarySetBuildId: build ID must not be empty".into()),
+    ];
+    for (update, message) in cases {
+        let text = format!(
+            "{{\"update\": {{\"addNewBuildIdInNewDefaultSet\": \"1\"}}}}\n{{\"update\": {update}, \"expect\": {{\"error\": \"INVALID_ARGUMENT\", \"message\": {}}}}}\n{{\"sets\": [[\"1\"]]}}",
+            serde_json::Value::String(message.clone())
+        );
+        let steps = parse(text.as_bytes()).unwrap();
+        let report = run(&steps);
+        assert!(
+            report.failures.is_empty(),
+            "{update}: {:?}",
+            report.failures
+        );
+        assert_eq!(report.passed, 3, "{update}");
+        let Action::InvalidUpdate {
+            update: invalid, ..
+        } = &steps[1].action
+        else {
+            panic!("{update} read as {:?}", steps[1].action);
+        };
+        assert_eq!(invalid.to_string(), message);
+        assert_eq!(invalid.code(), Code::InvalidArgument);
+        // Written back, the step is the operation exactly as given.
+        let back: serde_json::Value = serde_json::from_str(&update).unwrap();
+        assert_eq!(steps[1].to_json(false)["update"], back);
+        // An operations file still refuses it: there is no update to apply.
+        let err = parse_updates(update.as_bytes()).unwrap_err();
+        assert_eq!(err.to_string(), format!("line 1: {message}"));
+    }
+}
+
+#[test]
+fn v2_steps_read_run_and_write_back() {
+    let text = r#"
+{"start": {"data": {"versionSets": [{"setIds": ["0P9ZdLaqUs9WK-pZIYQM"], "buildIds": [{"id": "1.0", "state": "STATE_ACTIVE", "stateUpdateTimestamp": {"wallClock": 5, "version": 0, "clusterId": 1}, "becameDefaultTimestamp": {"wallClock": 5, "version": 0, "clusterId": 1}}], "becameDefaultTimestamp": {"wallClock": 5, "version": 0, "clusterId": 1}}]}, "clusterId": 2}}
+{"mark": "loaded"}
+{"update": {"addNewBuildIdInNewDefaultSet": "2.0"}, "now": 3, "expect": "changed"}
+{"update": {"addNewCompatibleBuildId": {"newBuildId": "2.1", "existingCompatibleBuildId": "2.0"}}, "now": 10}
+{"addTask": {}, "expect": {"setId": "2EvbNNTu70A0135UA_hQ"}}
+{"addTask": {"buildId": "2.1"}, "expect": {"setId": "2EvbNNTu70A0135UA_hQ"}}
+{"addTask": {"buildId": "1.0"}, "expect": {"setId": "0P9ZdLaqUs9WK-pZIYQM"}}
+{"addTask": {"buildId": "my-build-id"}, "expect": {"guessedSetId": "ftrPuUeORv2JD4Wp2wTU"}}
+{"stickyPoll": "2.0", "expect": {"newerBuildExists": "2.1"}}
+{"stickyPoll": "2.1", "expect": "accepted"}
+{"stickyPoll": "9.9", "expect": "accepted"}
+{"stickyAdd": "2.0", "expect": "stickyWorkerUnavailable"}
+{"stickyAdd": "2.1", "expect": "accepted"}
+{"removeBuildIds": ["1.0", "9.9"], "now": 20, "expect": "changed"}
+{"view": {}, "expect": [[], ["2.0", "2.1"]]}
+{"view": {"maxSets": 1}, "expect": [["2.0", "2.1"]]}
+{"deltas": "loaded", "expect": {"added": ["2.0", "2.1"], "removed": ["1.0"]}}
+{"clearTombstones": {}, "expect": "changed"}
+{"clearTombstones": {}, "expect": "noop"}
+{"persistUnknownBuildId": "0.9", "expect": "changed"}
+{"persistUnknownBuildId": "0.9", "expect": "noop"}
+{"sets": [["0.9"], ["2.0", "2.1"]]}
+"#;
+    let steps = parse(text.as_bytes()).unwrap();
+    let report = run(&steps);
+    let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
+    assert_eq!(failures, Vec::<String>::new());
+    assert_eq!(report.passed, 20);
+    // The loaded state keeps its clock: the update at wall time 3 is stamped after 5, on
+    // the trace's cluster.
+    let record = report.state.record("2.0").unwrap();
+    assert_eq!(record.became_default_timestamp().wall_clock, 5);
+    assert_eq!(record.became_default_timestamp().cluster_id, 2);
+    // Every step writes back to itself.
+    for step in &steps {
+        let line = step.to_json(true).to_string();
+        let again = parse_step(&line).unwrap();
+        assert_eq!(again.action, step.action, "{line}");
+        assert_eq!(again.now, step.now, "{line}");
+    }
+}
+
+#[test]
+fn v2_malformed_steps_are_named_with_their_line() {
+    let cases: Vec<(&str, &str)> = vec![
+        (
+            "{\"poll\": \"1\"}\n{\"start\": {\"data\": {}}}",
+            "line 2: a start step must be the first step",
+        ),
+        (
+            r#"{"start": {"data": {}, "cluster": 1}}"#,
+            "line 1: start.cluster: unknown field `cluster`, expected `data` or `clusterId`",
+        ),
+        (
+            r#"{"start": {"data": {"versionSets": [{"setIds": [], "buildIds": []}]}}}"#,
+            "line 1: start.data: invalid versioning data: versionSets[0].setIds: a set needs at least one set ID (and 2 more)",
+        ),
+        (
+            r#"{"deltas": "x"}"#,
+            r#"line 1: deltas: no earlier mark is named "x""#,
+        ),
+        (r#"{"mark": ""}"#, "line 1: mark: a name must not be empty"),
+        (
+            r#"{"mark": "a", "expect": "noop"}"#,
+            "line 1: a mark step takes no expect",
+        ),
+        (
+            r#"{"poll": "1", "now": 5}"#,
+            "line 1: a poll step takes no now",
+        ),
+        (
+            r#"{"update": {"promoteSetByBuildId": "1"}, "now": "5"}"#,
+            r#"line 1: now: expected a wall time in milliseconds (an integer), got "5""#,
+        ),
+        (
+            r#"{"removeBuildIds": "1"}"#,
+            r#"line 1: removeBuildIds: expected an array of build IDs, got "1""#,
+        ),
+        (
+            r#"{"removeBuildIds": [""]}"#,
+            "line 1: removeBuildIds[0]: build ID must not be empty",
+        ),
+        (
+            r#"{"removeBuildIds": [], "expect": {"error": "NOT_FOUND"}}"#,
+            r#"line 1: expect: expected "changed" or "noop", got an object"#,
+        ),
+        (
+            r#"{"clearTombstones": true}"#,
+            "line 1: clearTombstones: expected {}, got true",
+        ),
+        (
+            r#"{"addTask": {"build": "1"}}"#,
+            "line 1: addTask.build: unknown field `build`, expected `buildId`",
+        ),
+        (
+            r#"{"addTask": {}, "expect": {"set": "x"}}"#,
+            r#"line 1: expect: unknown key "set""#,
+        ),
+        (
+            r#"{"stickyPoll": "1", "expect": "stickyWorkerUnavailable"}"#,
+            r#"line 1: expect: expected "accepted" or {"newerBuildExists": ID}, got "stickyWorkerUnavailable""#,
+        ),
+        (
+            r#"{"stickyAdd": "1", "expect": {"newerBuildExists": "2"}}"#,
+            r#"line 1: expect: expected "accepted" or "stickyWorkerUnavailable", got an object"#,
+        ),
+        (
+            r#"{"view": {"maxSets": -1}}"#,
+            "line 1: view.maxSets: expected a non-negative integer, got -1",
+        ),
+        (
+            r#"{"view": {}, "expect": [[1]]}"#,
+            "line 1: expect[0][0]: expected a build ID string, got 1",
+        ),
+        (
+            r#"{"deltas": 1}"#,
+            "line 1: deltas: expected the name of an earlier mark, got 1",
+        ),
+        (
+            "{\"mark\": \"m\"}\n{\"deltas\": \"m\", \"expect\": {\"added\": []}}",
+            "line 2: expect: missing field `removed`",
+        ),
+    ];
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter(|(text, expected)| problem(text) != *expected)
+        .map(|(text, _)| format!("{text}\n  => {}", problem(text)))
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Stored data with one set `[1.0]` stamped at wall time 5 on cluster 1, then `[2.0]` at 6.
+const TWO_SETS: &str = r#"{"versionSets": [{"setIds": ["0P9ZdLaqUs9WK-pZIYQM"], "buildIds": [{"id": "1.0", "state": "STATE_ACTIVE", "stateUpdateTimestamp": {"wallClock": 5, "version": 0, "clusterId": 1}, "becameDefaultTimestamp": {"wallClock": 5, "version": 0, "clusterId": 1}}], "becameDefaultTimestamp": {"wallClock": 5, "version": 0, "clusterId": 1}}, {"setIds": ["2EvbNNTu70A0135UA_hQ"], "buildIds": [{"id": "2.0", "state": "STATE_ACTIVE", "stateUpdateTimestamp": {"wallClock": 6, "version": 0, "clusterId": 1}, "becameDefaultTimestamp": {"wallClock": 6, "version": 0, "clusterId": 1}}], "becameDefaultTimestamp": {"wallClock": 6, "version": 0, "clusterId": 1}}]}"#;
+
+#[test]
+fn replication_steps_read_run_and_write_back() {
+    let text = format!(
+        r#"
+{{"update": {{"addNewBuildIdInNewDefaultSet": "1.0"}}, "now": 5}}
+{{"mergeReplica": {{"data": {TWO_SETS}, "clusterId": 2}}, "expect": "changed"}}
+{{"mergeReplica": {{"data": {TWO_SETS}}}, "expect": "noop"}}
+{{"sets": [["1.0"], ["2.0"]]}}
+{{"gcPlan": {{"now": 3600006, "retentionMs": 0, "inUse": []}}, "expect": ["1.0"]}}
+{{"gcPlan": {{"now": 3600006, "inUse": ["1.0"]}}, "expect": []}}
+{{"gcPlan": {{"now": 3600004, "minSinceDefaultMs": 3600000}}, "expect": []}}
+{{"gcPlan": {{"now": 3600006, "retentionMs": 3600002, "ignoreRetention": true}}, "expect": ["1.0"]}}
+{{"reachability": {{"buildId": "2.0", "now": 10}}, "expect": ["NEW_WORKFLOWS"]}}
+{{"reachability": {{"buildId": "1.0", "now": 300006, "kind": "TASK_REACHABILITY_OPEN_WORKFLOWS", "open": ["1.0"]}}, "expect": ["OPEN_WORKFLOWS"]}}
+{{"reachability": {{"buildId": "1.0", "now": 300004, "kind": "CLOSED_WORKFLOWS", "open": ["1.0"], "closed": []}}, "expect": ["NEW_WORKFLOWS"]}}
+{{"reachability": {{"buildId": "", "now": 10, "open": [""]}}, "expect": ["NEW_WORKFLOWS", "EXISTING_WORKFLOWS"]}}
+{{"reachability": {{"buildId": "9.9", "now": 10, "unprocessed": true}}, "expect": []}}
+{{"removeBuildIds": ["1.0"], "now": 20}}
+{{"receiveReplica": {{"data": {TWO_SETS}, "inUse": ["1.0"]}}, "now": 30, "expect": []}}
+{{"sets": [["2.0"]]}}
+"#
+    );
+    let steps = parse(text.as_bytes()).unwrap();
+    let report = run(&steps);
+    let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
+    assert_eq!(failures, Vec::<String>::new());
+    assert_eq!(report.passed, 15);
+    // The merged value stays on the local cluster, whatever the replica's.
+    assert_eq!(report.state.cluster_id(), 0);
+    for step in &steps {
+        let line = step.to_json(true).to_string();
+        let again = parse_step(&line).unwrap();
+        assert_eq!(again.action, step.action, "{line}");
+        assert_eq!(again.now, step.now, "{line}");
+    }
+}
+
+#[test]
+fn receiving_a_replica_revives_what_is_still_in_use() {
+    // Here 1.0 still runs workflows; the replica deleted it at wall time 7.
+    let deleted = TWO_SETS.replacen(
+        r#""state": "STATE_ACTIVE", "stateUpdateTimestamp": {"wallClock": 5"#,
+        r#""state": "STATE_DELETED", "stateUpdateTimestamp": {"wallClock": 7"#,
+        1,
+    );
+    let text = format!(
+        r#"
+{{"start": {{"data": {TWO_SETS}, "clusterId": 3}}}}
+{{"receiveReplica": {{"data": {deleted}, "clusterId": 1, "inUse": ["1.0"]}}, "now": 8, "expect": ["1.0"]}}
+{{"sets": [["1.0"], ["2.0"]]}}
+{{"receiveReplica": {{"data": {deleted}}}, "now": 9, "expect": []}}
+{{"sets": [["1.0"], ["2.0"]]}}
+"#
+    );
+    let report = run(&parse(text.as_bytes()).unwrap());
+    let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
+    assert_eq!(failures, Vec::<String>::new());
+    // The revival is stamped after the deletion, on the local cluster.
+    let stamp = report.state.record("1.0").unwrap().state_update_timestamp();
+    assert_eq!((stamp.wall_clock, stamp.cluster_id), (8, 3));
+}
+
+#[test]
+fn replication_malformed_steps_are_named_with_their_line() {
+    let cases: Vec<(&str, &str)> = vec![
+        (
+            r#"{"mergeReplica": {"data": {}, "inUse": []}}"#,
+            "line 1: mergeReplica.inUse: unknown field `inUse`, expected `data` or `clusterId`",
+        ),
+        (
+            r#"{"mergeReplica": {"data": {"versionSets": [{"setIds": [], "buildIds": []}]}}}"#,
+            "line 1: mergeReplica.data: invalid versioning data: versionSets[0].setIds: a set needs at least one set ID (and 2 more)",
+        ),
+        (
+            r#"{"mergeReplica": {"data": {}}, "now": 3}"#,
+            "line 1: a mergeReplica step takes no now",
+        ),
+        (
+            r#"{"mergeReplica": {"data": {}}, "expect": []}"#,
+            r#"line 1: expect: expected "changed" or "noop", got an array"#,
+        ),
+        (
+            r#"{"receiveReplica": {"data": {}, "inUse": [""]}}"#,
+            "line 1: receiveReplica.inUse[0]: build ID must not be empty",
+        ),
+        (
+            r#"{"receiveReplica": {"data": {}}, "expect": "noop"}"#,
+            r#"line 1: expect: expected an array of build IDs, got "noop""#,
+        ),
+        (r#"{"gcPlan": {}}"#, "line 1: gcPlan: missing field `now`"),
+        (
+            r#"{"gcPlan": {"now": 1, "used": []}}"#,
+            "line 1: gcPlan.used: unknown field `used`, expected one of `now`, `minSinceDefaultMs`, `retentionMs`, `ignoreRetention`, `inUse`",
+        ),
+        (
+            r#"{"gcPlan": {"now": 1}, "expect": [1]}"#,
+            "line 1: expect[0]: expected a build ID string, got 1",
+        ),
+        (
+            r#"{"reachability": {"now": 1}}"#,
+            "line 1: reachability: missing field `buildId`",
+        ),
+        (
+            r#"{"reachability": {"buildId": "1", "now": 1, "kind": "OPEN"}}"#,
+            r#"line 1: reachability.kind: expected UNSPECIFIED, NEW_WORKFLOWS, EXISTING_WORKFLOWS, OPEN_WORKFLOWS or CLOSED_WORKFLOWS, got "OPEN""#,
+        ),
+        (
+            r#"{"reachability": {"buildId": "1", "now": 1}, "expect": ["UNSPECIFIED"]}"#,
+            r#"line 1: expect[0]: expected NEW_WORKFLOWS, EXISTING_WORKFLOWS, OPEN_WORKFLOWS or CLOSED_WORKFLOWS, got "UNSPECIFIED""#,
+        ),
+        (
+            r#"{"reachability": {"buildId": "1", "now": 1}, "expect": "unreachable"}"#,
+            r#"line 1: expect: expected an array of reachability kinds, got "unreachable""#,
+        ),
+    ];
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter(|(text, expected)| problem(text) != *expected)
+        .map(|(text, _)| format!("{text}\n  => {}", problem(text)))
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    let long = format!(
+        r#"{{"reachability": {{"buildId": "1", "now": 1, "closed": ["{}"]}}}}"#,
+        "x".repeat(256)
+    );
+    assert_eq!(
+        problem(&long),
+        "line 1: reachability.closed[0]: build ID must be at most 255 bytes"
+    );
+}
+
+/// A `start` line read straight from its text gives what the tree gives: the same state, or
+/// the same problem; what the typed reader refuses is left to the tree.
+#[test]
+fn a_start_line_read_directly_is_the_start_the_tree_reads() {
+    let stamp = r#"{"wallClock": "5", "version": 0, "clusterId": "1"}"#;
+    let record = format!(
+        r#"{{"id": "a", "state": "STATE_ACTIVE", "stateUpdateTimestamp": {stamp}, "becameDefaultTimestamp": {stamp}}}"#
+    );
+    let set = format!(
+        r#"{{"setIds": ["s"], "buildIds": [{record}], "becameDefaultTimestamp": {stamp}}}"#
+    );
+    let read_directly = [
+        format!(r#"{{"start": {{"data": {{"versionSets": [{set}]}}, "clusterId": 2}}}}"#),
+        r#" {"start": {"data": {}}}"#.to_owned(),
+        // Valid JSON, invalid data: the same message either way.
+        format!(r#"{{"start": {{"data": {{"versionSets": [{set}, {set}]}}}}}}"#),
+    ];
+    for text in &read_directly {
+        let direct = v2::start_line(text).unwrap_or_else(|| panic!("not direct: {text}"));
+        let tree = json::read(text).and_then(|value| v2::start(&value["start"]));
+        assert_eq!(direct, tree, "{text}");
+    }
+    let left_to_the_tree = [
+        r#"{"start": {"data": {}}, "now": 5}"#,
+        r#"{"start": {"data": {}}, "start": {"data": {}}}"#,
+        r#"{"start": {"data": {"versionSets": 5}}}"#,
+        r#"[{"data": {}}]"#,
+        r#"{"update": {"promoteSetByBuildId": "a"}}"#,
+    ];
+    for text in left_to_the_tree {
+        assert!(v2::start_line(text).is_none(), "{text}");
+    }
+    assert_eq!(
+        problem(r#"{"start": {"data": {}}, "start": {"data": {}}}"#),
+        r#"line 1: invalid JSON at column 31: duplicate key "start""#
+    );
+}

@@ -1,0 +1,231 @@
+//! Reading the actions format v2 added: `start`, `removeBuildIds`, `clearTombstones`,
+//! `persistUnknownBuildId`, `mark`, `deltas`, `addTask`, `stickyPoll`, `stickyAdd` and
+//! `view`, and their expectations. Values with a fixed shape are read by serde, with the
+//! JSON path of the problem in every message.
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::actions::sets;
+use super::json::{build_id, count, describe, join, single_key, string};
+use super::step::{Action, StickyExpectation, TaskQueueExpectation};
+use super::update::change_expectation;
+use version_sets::{BuildId, BuildIdDeltas, SetId, VersionSets, VersioningData};
+
+/// Reads `value` (found at `path`) as `T` through serde; a message names the exact path.
+pub(crate) fn typed<T: DeserializeOwned>(value: &Value, path: &str) -> Result<T, String> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let inner = error.path().to_string();
+        let at = if inner == "." {
+            path.to_owned()
+        } else {
+            join(path, &inner)
+        };
+        format!("{at}: {}", error.into_inner())
+    })
+}
+
+/// `{"data": VersioningData, "clusterId": N}`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Start {
+    data: VersioningData,
+    #[serde(default)]
+    cluster_id: i64,
+}
+
+/// A line that holds a `start` step and nothing else.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StartLine {
+    start: Start,
+}
+
+/// A `start` line read from its text straight into the typed form, without the JSON tree
+/// the other steps are read through: a start step carries a whole state, and a tree of it
+/// costs tens of bytes for each byte of the line. `None` when the line is anything else or
+/// the typed reader refuses it (a key twice, another key beside `start`, a value of the
+/// wrong type): the tree then reads it and words the problem as for every step.
+pub(crate) fn start_line(text: &str) -> Option<Result<Action, String>> {
+    // The typed reader would also take a struct written as an array; a step must be an object.
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    let line: StartLine = serde_json::from_str(text).ok()?;
+    Some(start_state(line.start))
+}
+
+/// `start`: the stored form, validated as on load, and the local cluster ID.
+pub(crate) fn start(value: &Value) -> Result<Action, String> {
+    start_state(typed(value, "start")?)
+}
+
+fn start_state(start: Start) -> Result<Action, String> {
+    let state = VersionSets::from_data(&start.data)
+        .map_err(|error| format!("start.data: invalid versioning data: {error}"))?;
+    Ok(Action::Start(state.with_cluster_id(start.cluster_id)))
+}
+
+/// `removeBuildIds`: an array of build IDs.
+pub(crate) fn remove(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
+    let ids = value.as_array().ok_or_else(|| {
+        format!(
+            "removeBuildIds: expected an array of build IDs, got {}",
+            describe(value)
+        )
+    })?;
+    let build_ids = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| build_id(id, &format!("removeBuildIds[{i}]")))
+        .collect::<Result<_, _>>()?;
+    Ok(Action::RemoveBuildIds {
+        build_ids,
+        expect: expect.map(change_expectation).transpose()?,
+    })
+}
+
+/// `clearTombstones`: `{}`.
+pub(crate) fn clear(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
+    match value.as_object() {
+        Some(map) if map.is_empty() => Ok(Action::ClearTombstones {
+            expect: expect.map(change_expectation).transpose()?,
+        }),
+        _ => Err(format!(
+            "clearTombstones: expected {{}}, got {}",
+            describe(value)
+        )),
+    }
+}
+
+/// `persistUnknownBuildId`: a build ID.
+pub(crate) fn persist(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
+    Ok(Action::PersistUnknownBuildId {
+        build_id: build_id(value, "persistUnknownBuildId")?,
+        expect: expect.map(change_expectation).transpose()?,
+    })
+}
+
+/// `mark`: a non-empty name.
+pub(crate) fn mark(value: &Value) -> Result<String, String> {
+    match string(value, "mark", "a name")? {
+        "" => Err("mark: a name must not be empty".to_owned()),
+        name => Ok(name.to_owned()),
+    }
+}
+
+/// `{"added": [...], "removed": [...]}`, both sorted.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Deltas {
+    added: Vec<BuildId>,
+    removed: Vec<BuildId>,
+}
+
+/// `deltas`: the name of an earlier mark.
+pub(crate) fn deltas(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
+    let since = string(value, "deltas", "the name of an earlier mark")?.to_owned();
+    let expect = expect
+        .map(|expect| typed::<Deltas>(expect, "expect"))
+        .transpose()?
+        .map(|deltas| BuildIdDeltas {
+            added: deltas.added,
+            removed: deltas.removed,
+        });
+    Ok(Action::Deltas { since, expect })
+}
+
+/// `{"buildId": ID}` or `{}`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AddTask {
+    build_id: Option<BuildId>,
+}
+
+/// `addTask`, with `"unversioned"`, `{"setId": ID}` or `{"guessedSetId": ID}` expected.
+pub(crate) fn add_task(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
+    let task: AddTask = typed(value, "addTask")?;
+    let expect = expect
+        .map(|expect| match expect {
+            Value::String(text) if text == "unversioned" => Ok(TaskQueueExpectation::Unversioned),
+            Value::Object(map) => {
+                let (key, id) = single_key(map, "expect", &["setId", "guessedSetId"])?;
+                let id = SetId::from_stored(string(id, &join("expect", key), "a set ID")?);
+                Ok(match key {
+                    "setId" => TaskQueueExpectation::Set(id),
+                    _ => TaskQueueExpectation::Guessed(id),
+                })
+            }
+            other => Err(format!(
+                r#"expect: expected "unversioned", {{"setId": ID}} or {{"guessedSetId": ID}}, got {}"#,
+                describe(other)
+            )),
+        })
+        .transpose()?;
+    Ok(Action::AddTask {
+        build_id: task.build_id,
+        expect,
+    })
+}
+
+/// `stickyPoll`: `"accepted"` or `{"newerBuildExists": ID}` expected.
+pub(crate) fn sticky_poll(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
+    let expect = expect
+        .map(|expect| match expect {
+            Value::String(text) if text == "accepted" => Ok(StickyExpectation::Accepted),
+            Value::Object(map) => {
+                let (key, id) = single_key(map, "expect", &["newerBuildExists"])?;
+                Ok(StickyExpectation::NewerBuildExists(build_id(
+                    id,
+                    &join("expect", key),
+                )?))
+            }
+            other => Err(format!(
+                r#"expect: expected "accepted" or {{"newerBuildExists": ID}}, got {}"#,
+                describe(other)
+            )),
+        })
+        .transpose()?;
+    Ok(Action::StickyPoll {
+        build_id: build_id(value, "stickyPoll")?,
+        expect,
+    })
+}
+
+/// `stickyAdd`: `"accepted"` or `"stickyWorkerUnavailable"` expected.
+pub(crate) fn sticky_add(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
+    let expect = expect
+        .map(|expect| match expect {
+            Value::String(text) if text == "accepted" => Ok(StickyExpectation::Accepted),
+            Value::String(text) if text == "stickyWorkerUnavailable" => {
+                Ok(StickyExpectation::StickyWorkerUnavailable)
+            }
+            other => Err(format!(
+                r#"expect: expected "accepted" or "stickyWorkerUnavailable", got {}"#,
+                describe(other)
+            )),
+        })
+        .transpose()?;
+    Ok(Action::StickyAdd {
+        build_id: build_id(value, "stickyAdd")?,
+        expect,
+    })
+}
+
+/// `view`: `{"maxSets": N}` (optional, `0` for all), the listing expected.
+pub(crate) fn view(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
+    let map = value
+        .as_object()
+        .ok_or_else(|| format!("view: expected an object, got {}", describe(value)))?;
+    super::json::known_keys(map, "view", &["maxSets"])?;
+    let max_sets = map
+        .get("maxSets")
+        .map_or(Ok(0), |max| count(max, "view.maxSets"))?;
+    let expect = expect
+        .map(|expect| {
+            sets(expect).map_err(|problem| format!("expect{}", problem.trim_start_matches("sets")))
+        })
+        .transpose()?;
+    Ok(Action::View { max_sets, expect })
+}
