@@ -8,12 +8,14 @@ mod invalid;
 mod load;
 #[cfg(feature = "serde")]
 pub(crate) mod proto_json;
-mod response;
+mod public_view;
 
 #[cfg(feature = "serde")]
 pub use checked::CheckedData;
 pub use invalid::{InvalidData, Problem, Violation};
-pub use response::{BuildIdCompatibility, MajorVersionSet};
+pub(crate) use load::{load, to_data};
+pub(crate) use public_view::public_view;
+pub use public_view::{BuildIdCompatibility, MajorVersionSet};
 
 use crate::{BuildIdState, Hlc, VersionSets};
 

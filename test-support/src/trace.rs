@@ -22,7 +22,9 @@
 use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
-use version_sets::{BuildId, Hlc, Limits, SetId, Target, Update, VersionSets, VersioningIntent};
+use version_sets::{
+    BuildId, Hlc, Limits, QueueDefault, SetId, Target, Update, VersionSets, VersioningIntent,
+};
 use version_sets_trace::{
     self as trace, Action, PollExpectation, StickyExpectation, TaskQueueExpectation,
     UpdateExpectation,
@@ -429,11 +431,11 @@ fn model_op(update: &Update) -> model::Op {
         Update::AddNewCompatibleBuildId {
             new_build_id,
             existing_compatible_build_id,
-            make_set_default,
+            queue_default,
         } => model::Op::AddCompatible {
             new: s(new_build_id),
             existing: s(existing_compatible_build_id),
-            make_default: *make_set_default,
+            make_default: *queue_default == QueueDefault::Make,
         },
         Update::PromoteSetByBuildId(x) => model::Op::PromoteSet(s(x)),
         Update::PromoteBuildIdWithinSet(x) => model::Op::PromoteWithin(s(x)),

@@ -666,7 +666,7 @@ impl World {
         let own_set = found.and_then(|(set, _)| model.sets.get(set));
         let primary = own_set.map(|set| model_set_ids(set)[0].clone());
         let guessed = hash(name);
-        let poll = real.poll(&id);
+        let poll = real.poll(id.as_str());
         match (&poll, model.poll(name)) {
             (Ok(DispatchQueue::Set(set)), model::Poll::Accepted) => {
                 assert_eq!(Some(set.primary_set_id().as_str()), primary.as_deref());
@@ -692,12 +692,12 @@ impl World {
             (got, expected) => panic!("poll({name:?}) gave {got:?}, model says {expected:?}"),
         }
         assert_eq!(
-            real.sticky_poll(&id).is_ok(),
+            real.sticky_poll(id.as_str()).is_ok(),
             poll.is_ok(),
             "sticky_poll({name:?})"
         );
         assert_eq!(
-            real.sticky_add(&id).is_ok(),
+            real.sticky_add(id.as_str()).is_ok(),
             poll.is_ok(),
             "sticky_add({name:?})"
         );

@@ -12,8 +12,8 @@ use super::step::{Action, Reachability};
 use super::update::change_expectation;
 use super::v2::typed;
 use version_sets::{
-    BuildId, GcPolicy, MAX_BUILD_ID_LEN, ReachabilityType, StatusFilter, TaskReachability,
-    VersionSets, VersioningData,
+    BuildId, GcPolicy, MAX_BUILD_ID_LEN, ReachabilityQuery, ReachabilityType, Retention,
+    StatusFilter, TaskReachability, VersionSets, VersioningData,
 };
 
 /// `{"data": VersioningData, "clusterId": N}`: a replica of the queue's data.
@@ -88,11 +88,15 @@ pub(crate) fn gc_plan(value: &Value, expect: Option<&Value>) -> Result<Action, S
     let body: GcPlan = typed(value, "gcPlan")?;
     Ok(Action::GcPlan {
         policy: GcPolicy {
-            now_ms: body.now,
             min_since_default_ms: body.min_since_default_ms,
             retention_ms: body.retention_ms,
-            ignore_retention: body.ignore_retention,
+            retention: if body.ignore_retention {
+                Retention::Ignore
+            } else {
+                Retention::Respect
+            },
         },
+        now: body.now,
         in_use: body.in_use,
         expect: expect.map(|expect| ids(expect, "expect")).transpose()?,
     })
@@ -243,28 +247,27 @@ pub(crate) fn observe_reachability(state: &VersionSets, query: &Reachability) ->
     };
     let open: Vec<String> = query.open.iter().map(attribute).collect();
     let closed: Vec<String> = query.closed.iter().map(attribute).collect();
-    let answers = state.reachability(
-        &[query.build_id.as_str()],
-        query.kind,
-        query.now_ms,
-        1,
-        |visibility| {
-            let any = |present: &[String]| {
-                visibility
-                    .build_ids
-                    .iter()
-                    .any(|value| present.contains(value))
-            };
-            // Workflows that have run no task are open ones (the crate asks about them only
-            // when they can match).
-            let open = any(&open) || (visibility.unprocessed && query.unprocessed);
-            match visibility.status {
-                StatusFilter::Any => open || any(&closed),
-                StatusFilter::Running => open,
-                StatusFilter::Closed => any(&closed),
-            }
-        },
-    );
+    let request = ReachabilityQuery {
+        build_ids: &[query.build_id.as_str()],
+        kind: query.kind,
+        max_build_ids: 1,
+    };
+    let answers = state.reachability(&request, query.now_ms, |visibility| {
+        let any = |present: &[String]| {
+            visibility
+                .build_ids
+                .iter()
+                .any(|value| present.contains(value))
+        };
+        // Workflows that have run no task are open ones (the crate asks about them only
+        // when they can match).
+        let open = any(&open) || (visibility.unprocessed && query.unprocessed);
+        match visibility.status {
+            StatusFilter::Any => open || any(&closed),
+            StatusFilter::Running => open,
+            StatusFilter::Closed => any(&closed),
+        }
+    });
     match answers {
         Ok(answers) => reachability_json(
             answers

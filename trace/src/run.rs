@@ -222,14 +222,14 @@ impl Session {
                 .to_json(),
             ),
             Action::StickyPoll { build_id, .. } => Some(
-                match self.state.sticky_poll(build_id) {
+                match self.state.sticky_poll(build_id.as_str()) {
                     Ok(()) => StickyExpectation::Accepted,
                     Err(newer) => StickyExpectation::NewerBuildExists(newer.default_build_id),
                 }
                 .to_json(),
             ),
             Action::StickyAdd { build_id, .. } => Some(
-                match self.state.sticky_add(build_id) {
+                match self.state.sticky_add(build_id.as_str()) {
                     Ok(()) => StickyExpectation::Accepted,
                     Err(_) => StickyExpectation::StickyWorkerUnavailable,
                 }
@@ -237,7 +237,7 @@ impl Session {
             ),
             Action::MergeReplica { replica, .. } => {
                 let before = self.state.to_data();
-                self.state = self.state.merge(replica);
+                self.state = self.state.join(replica);
                 Some(change_json(if self.state.to_data() == before {
                     Outcome::NoOp
                 } else {
@@ -251,10 +251,15 @@ impl Session {
                 self.state = received.state;
                 Some(ids_json(&received.revived))
             }
-            Action::GcPlan { policy, in_use, .. } => {
+            Action::GcPlan {
+                policy,
+                now,
+                in_use,
+                ..
+            } => {
                 let mut removable = self
                     .state
-                    .removable_build_ids(policy, |id| in_use.contains(id));
+                    .removable_build_ids(policy, *now, |id| in_use.contains(id));
                 removable.sort();
                 Some(ids_json(&removable))
             }
@@ -345,7 +350,7 @@ fn listing(state: &VersionSets, max_sets: usize) -> Vec<Vec<BuildId>> {
 
 /// The answer to a poll, in the terms of a `poll` expectation.
 fn poll(state: &VersionSets, build_id: &BuildId) -> PollExpectation {
-    match state.poll(build_id) {
+    match state.poll(build_id.as_str()) {
         Ok(DispatchQueue::Set(_)) => PollExpectation::Accepted,
         Ok(DispatchQueue::Guessed(_) | DispatchQueue::Unversioned) => {
             PollExpectation::UnknownBuildId

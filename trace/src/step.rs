@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 use super::replication::{ids_json, kind_name, reachability_json};
 use super::update::{InvalidUpdate, Request};
 use version_sets::{BuildId, BuildIdDeltas, Code, Limits, SetId, Target, Update, VersionSets};
-use version_sets::{GcPolicy, ReachabilityType, TaskReachability, VersioningIntent};
+use version_sets::{GcPolicy, ReachabilityType, Retention, TaskReachability, VersioningIntent};
 
 /// One step of a trace: its action, its wall time when it gives one, and its line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,8 +142,10 @@ pub enum Action {
     /// `gcPlan` (v2): the build IDs the scavenger would remove
     /// ([`VersionSets::removable_build_ids`]); changes nothing.
     GcPlan {
-        /// The scavenger's settings, its wall time included.
+        /// The scavenger's settings.
         policy: GcPolicy,
+        /// The wall time of the run.
+        now: i64,
         /// The build IDs that still have workflows.
         in_use: Vec<BuildId>,
         /// The removable build IDs, sorted; `None` checks nothing.
@@ -421,13 +423,18 @@ impl Action {
                 }
                 ("receiveReplica", body)
             }
-            Self::GcPlan { policy, in_use, .. } => (
+            Self::GcPlan {
+                policy,
+                now,
+                in_use,
+                ..
+            } => (
                 "gcPlan",
                 json!({
-                    "now": policy.now_ms,
+                    "now": now,
                     "minSinceDefaultMs": policy.min_since_default_ms,
                     "retentionMs": policy.retention_ms,
-                    "ignoreRetention": policy.ignore_retention,
+                    "ignoreRetention": policy.retention == Retention::Ignore,
                     "inUse": ids_json(in_use),
                 }),
             ),

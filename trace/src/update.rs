@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::json::{describe, known_keys, list, quote, required, string};
 use super::step::UpdateExpectation;
-use version_sets::{BuildId, BuildIdError, Code, Update};
+use version_sets::{BuildId, BuildIdError, Code, QueueDefault, Update};
 
 /// `Update`'s serde form (`UpdateWorkerBuildIdCompatibilityRequest`'s oneof in proto-JSON)
 /// with the build IDs not yet validated. `tests.rs` checks that it reads valid JSON exactly as
@@ -151,7 +151,7 @@ pub(crate) fn update(value: &Value, path: &str) -> Result<Request, String> {
             Ok(Update::AddNewCompatibleBuildId {
                 new_build_id: new,
                 existing_compatible_build_id: existing,
-                make_set_default: *make_set_default,
+                queue_default: QueueDefault::from(*make_set_default),
             })
         }),
         RawUpdate::PromoteSetByBuildId(id) => {
