@@ -2,6 +2,7 @@
 //!
 //! A module of its own, below every error type, so that the errors of any room (the build
 //! ID's, the updates', the loader's) can name their code without importing one another.
+//! Its names (`as_str`, `FromStr`) are written in `names.rs`, whose error has a code too.
 
 /// The gRPC status code the Temporal server answers an error with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -19,14 +20,4 @@ pub enum Code {
     Unavailable,
     /// `INTERNAL` (an [`Inconsistency`](crate::Inconsistency): a bug, never the caller's input)
     Internal,
-}
-
-named! {
-    Code, "a gRPC status name";
-    InvalidArgument => "INVALID_ARGUMENT",
-    NotFound => "NOT_FOUND",
-    FailedPrecondition => "FAILED_PRECONDITION",
-    OutOfRange => "OUT_OF_RANGE",
-    Unavailable => "UNAVAILABLE",
-    Internal => "INTERNAL",
 }

@@ -28,7 +28,8 @@ pub enum UpdateError {
         /// The build ID to add.
         build_id: BuildId,
     },
-    /// Add-compatible with `make_set_default` named a build ID already in the target set,
+    /// Add-compatible with [`QueueDefault::Make`](crate::QueueDefault::Make) named a build ID
+    /// already in the target set,
     /// and that set is not the queue's default.
     #[error("version {build_id} already exists and is not default for queue")]
     NotDefaultForQueue {

@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use crate::code::Code;
+
 /// A string that names none of a type's values: what `FromStr` answers for the crate's
 /// enums and for [`Limits`](crate::Limits). `Display` says what was expected, e.g.
 /// `expected STATE_ACTIVE or STATE_DELETED`, and leaves quoting the text to the caller.
@@ -47,8 +49,8 @@ impl ParseError {
     }
 
     /// `INVALID_ARGUMENT`: the caller named no value of the type.
-    pub const fn code(&self) -> crate::Code {
-        crate::Code::InvalidArgument
+    pub const fn code(&self) -> Code {
+        Code::InvalidArgument
     }
 }
 
@@ -101,6 +103,18 @@ macro_rules! named {
             }
         }
     };
+}
+
+// `Code`'s names are here rather than beside it, so that `code.rs` stays below this module
+// (the name error answers a `Code` too).
+named! {
+    Code, "a gRPC status name";
+    InvalidArgument => "INVALID_ARGUMENT",
+    NotFound => "NOT_FOUND",
+    FailedPrecondition => "FAILED_PRECONDITION",
+    OutOfRange => "OUT_OF_RANGE",
+    Unavailable => "UNAVAILABLE",
+    Internal => "INTERNAL",
 }
 
 #[cfg(test)]

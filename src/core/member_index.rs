@@ -13,6 +13,14 @@ use std::collections::{BTreeMap, HashMap};
 use super::{FixedState, MemberKey};
 use crate::Hlc;
 
+/// Where the members of a set combined into another go among members with the same
+/// timestamp: first when theirs was the older set, last when it was the newer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ties {
+    IncomingFirst,
+    IncomingLast,
+}
+
 /// Where a member stands in the index: by timestamp, then by tie number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Place {
@@ -71,19 +79,23 @@ impl MemberIndex {
         }
     }
 
-    /// Gives the members of a set combined into this one, oldest first, the tie numbers that put them
-    /// before (`older`) or after every member here with the same timestamp, and returns an
+    /// Gives the members of a set combined into this one, oldest first, the tie numbers that
+    /// put them before or after (as `ties` says) every member here with the same timestamp,
+    /// and returns an
     /// [`Incoming`] that adds each in turn and answers the member it goes right after.
-    pub(crate) fn combine_in(&mut self, count: usize, older: bool) -> Incoming<'_> {
+    pub(crate) fn combine_in(&mut self, count: usize, ties: Ties) -> Incoming<'_> {
         // A set holds fewer members than handles, which are 32 bits.
         let count = i64::try_from(count).unwrap_or(i64::MAX);
-        let next_tie = if older {
-            self.lowest -= count;
-            self.lowest
-        } else {
-            let first = self.highest + 1;
-            self.highest += count;
-            first
+        let next_tie = match ties {
+            Ties::IncomingFirst => {
+                self.lowest -= count;
+                self.lowest
+            }
+            Ties::IncomingLast => {
+                let first = self.highest + 1;
+                self.highest += count;
+                first
+            }
         };
         Incoming {
             index: self,

@@ -43,7 +43,7 @@ mod member_index;
 mod stamp;
 
 pub(crate) use build::{Builder, Record};
-pub(crate) use member_index::MemberIndex;
+pub(crate) use member_index::{MemberIndex, Ties};
 use stamp::Stamp;
 
 /// How many build IDs (and so sets) one core can hold: as many positions as a 32-bit handle
@@ -476,12 +476,16 @@ impl Core {
                 stamp: member.became_default_timestamp(),
             });
         }
-        let incoming_older = gone == older;
+        let ties = if gone == older {
+            Ties::IncomingFirst
+        } else {
+            Ties::IncomingLast
+        };
         let node = self.set(kept);
         if node.index.is_some() || node.len >= INDEXED_FROM {
-            self.place_by_index(kept, &incoming, incoming_older);
+            self.place_by_index(kept, &incoming, ties);
         } else {
-            self.place_by_walk(kept, &incoming, incoming_older);
+            self.place_by_walk(kept, &incoming, ties);
         }
         let node = self.set_mut(kept);
         node.became_default_timestamp = node
@@ -493,8 +497,8 @@ impl Core {
 
     /// Links `incoming` (another set's members, oldest first, with their timestamps) into
     /// set `set` in timestamp order, walking `set`'s list once: ties go before `set`'s
-    /// members when `incoming_older`, after them otherwise.
-    fn place_by_walk(&mut self, set: SetKey, incoming: &[Incoming], incoming_older: bool) {
+    /// members with [`Ties::IncomingFirst`], after them with [`Ties::IncomingLast`].
+    fn place_by_walk(&mut self, set: SetKey, incoming: &[Incoming], ties: Ties) {
         let mut before: Option<MemberKey> = None;
         for &Incoming { key, stamp } in incoming {
             loop {
@@ -504,10 +508,9 @@ impl Core {
                 };
                 let Some(next) = next else { break };
                 let there = self.member(next).member.became_default_timestamp();
-                let goes_first = if incoming_older {
-                    there < stamp
-                } else {
-                    there <= stamp
+                let goes_first = match ties {
+                    Ties::IncomingFirst => there < stamp,
+                    Ties::IncomingLast => there <= stamp,
                 };
                 if !goes_first {
                     break;
@@ -521,12 +524,12 @@ impl Core {
 
     /// Links `incoming` into set `set` as [`Core::place_by_walk`] does, finding each place
     /// in the set's [`MemberIndex`] (built first if the set has none).
-    fn place_by_index(&mut self, set: SetKey, incoming: &[Incoming], incoming_older: bool) {
+    fn place_by_index(&mut self, set: SetKey, incoming: &[Incoming], ties: Ties) {
         let mut index = match self.set_mut(set).index.take() {
             Some(index) => index,
             None => Box::new(self.index_of(set)),
         };
-        let mut adding = index.combine_in(incoming.len(), incoming_older);
+        let mut adding = index.combine_in(incoming.len(), ties);
         for &Incoming { key, stamp } in incoming {
             let before = adding.add(key, stamp);
             self.link_member_after(set, before, key);

@@ -72,6 +72,16 @@ fn a_build_id_pointing_at_another_set_is_caught() {
         findings(&sets),
         ["versionSets[0].buildIds[1]: the build ID points at another set"]
     );
+    // The finding is structured: a place and what is broken there.
+    let error = sets.validate().unwrap_err();
+    let expected = crate::Finding {
+        place: crate::Place::BuildId {
+            set: 0,
+            build_id: 1,
+        },
+        broken: crate::Broken::MemberSet,
+    };
+    assert_eq!(error.findings(), [expected]);
 }
 
 #[test]

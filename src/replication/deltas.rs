@@ -30,9 +30,9 @@ fn newly_active(here: &Core, there: &Core) -> Vec<BuildId> {
     here.members()
         .filter(|entry| entry.member.state() == BuildIdState::Active)
         .filter(|entry| {
-            !there
+            there
                 .find(entry.id.as_str())
-                .is_some_and(|found| found.member.state() == BuildIdState::Active)
+                .is_none_or(|found| found.member.state() != BuildIdState::Active)
         })
         .map(|entry| entry.id.clone())
         .collect()

@@ -122,7 +122,7 @@ pub enum Action {
         expect: Option<Vec<Vec<BuildId>>>,
     },
     /// `mergeReplica` (v2): merge a replica of the queue's data into it
-    /// ([`VersionSets::merge`]).
+    /// ([`VersionSets::join`]).
     MergeReplica {
         /// The replica, loaded from its stored form.
         replica: VersionSets,
