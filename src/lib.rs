@@ -129,7 +129,11 @@ mod set_id;
 mod stored;
 mod version_sets;
 
-// The one public list, flat (as semver's), grouped by room.
+// The one public list, flat (as semver's and indexmap's), grouped by room. Flat rather than
+// public modules: some fifty names, nearly all used together with `VersionSets` (a caller
+// of `removable_build_ids` needs `GcPolicy` and `Retention` beside `VersionSets`, not
+// `gc::GcPolicy`), no two alike, so a path per room would lengthen every import and tell
+// a reader nothing the groups below do not.
 // The value and its views.
 pub use build_id::{BuildId, BuildIdError, BuildIdState, MAX_BUILD_ID_LEN};
 pub use clock::Hlc;
