@@ -152,7 +152,8 @@ fn names(steps: &[trace::Step]) -> BTreeSet<String> {
     }
     let mut names = BTreeSet::new();
     for step in steps {
-        walk(&step.to_json(true), &mut names);
+        let written: Value = serde_json::from_str(&step.to_line()).unwrap_or(Value::Null);
+        walk(&written, &mut names);
     }
     names
 }

@@ -53,23 +53,25 @@
     clippy::panic
 )]
 
-mod actions;
-mod json;
-mod parse;
-mod replication;
+// By direction (ARCHITECTURE.md lists what each imports): `types` holds the values and
+// imports none of the others; `read` turns text into them, `write` spells them back, `run`
+// plays them against the model (and words its failures through `write`), and `generate`
+// draws them at random (through `run`, to see the state each step leaves).
+mod generate;
+mod read;
 mod run;
-mod step;
-mod update;
-mod v2;
+mod types;
+mod write;
 
-pub use json::{JsonError, JsonProblem, check_strict, read_strict};
-pub use parse::{ACTIONS, TraceError, parse, parse_step, parse_updates};
+pub use generate::{Choice, Generator, NAMES, Pick, WEIGHTS, annotate, known, near};
+pub use read::json::{JsonError, JsonProblem, check_strict, describe, quote, read_strict};
+pub use read::{TraceError, parse, parse_step, parse_updates, read_observation};
 pub use run::{Failure, Report, Session, check, run};
-pub use step::{
-    Action, PollExpectation, Reachability, Step, StickyExpectation, TaskQueueExpectation,
-    UpdateExpectation, target_text,
+pub use types::{
+    Action, ActionKind, InvalidUpdate, Observation, PollExpectation, Reachability, Step,
+    StickyExpectation, TaskQueueExpectation, UpdateExpectation, Verdict,
 };
-pub use update::InvalidUpdate;
+pub use write::target_text;
 
 #[cfg(test)]
 mod tests;

@@ -7,14 +7,13 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::actions::sets;
-use super::json::{build_id, count, describe, join, single_key, string};
-use super::step::{Action, StickyExpectation, TaskQueueExpectation};
-use super::update::change_expectation;
-use version_sets::{BuildId, BuildIdDeltas, SetId, VersionSets, VersioningData};
+use super::expect;
+use super::json::{build_id, count, describe, join, known_keys, string};
+use crate::types::Action;
+use version_sets::{BuildId, VersionSets, VersioningData};
 
 /// Reads `value` (found at `path`) as `T` through serde; a message names the exact path.
-pub(crate) fn typed<T: DeserializeOwned>(value: &Value, path: &str) -> Result<T, String> {
+pub(super) fn typed<T: DeserializeOwned>(value: &Value, path: &str) -> Result<T, String> {
     serde_path_to_error::deserialize(value).map_err(|error| {
         let inner = error.path().to_string();
         let at = if inner == "." {
@@ -68,7 +67,7 @@ fn start_state(start: Start) -> Result<Action, String> {
 }
 
 /// `removeBuildIds`: an array of build IDs.
-pub(crate) fn remove(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
+pub(super) fn remove(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
     let ids = value.as_array().ok_or_else(|| {
         format!(
             "removeBuildIds: expected an array of build IDs, got {}",
@@ -82,15 +81,15 @@ pub(crate) fn remove(value: &Value, expect: Option<&Value>) -> Result<Action, St
         .collect::<Result<_, _>>()?;
     Ok(Action::RemoveBuildIds {
         build_ids,
-        expect: expect.map(change_expectation).transpose()?,
+        expect: expect.map(expect::change).transpose()?,
     })
 }
 
 /// `clearTombstones`: `{}`.
-pub(crate) fn clear(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
+pub(super) fn clear(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
     match value.as_object() {
         Some(map) if map.is_empty() => Ok(Action::ClearTombstones {
-            expect: expect.map(change_expectation).transpose()?,
+            expect: expect.map(expect::change).transpose()?,
         }),
         _ => Err(format!(
             "clearTombstones: expected {{}}, got {}",
@@ -100,39 +99,25 @@ pub(crate) fn clear(value: &Value, expect: Option<&Value>) -> Result<Action, Str
 }
 
 /// `persistUnknownBuildId`: a build ID.
-pub(crate) fn persist(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
+pub(super) fn persist(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
     Ok(Action::PersistUnknownBuildId {
         build_id: build_id(value, "persistUnknownBuildId")?,
-        expect: expect.map(change_expectation).transpose()?,
+        expect: expect.map(expect::change).transpose()?,
     })
 }
 
 /// `mark`: a non-empty name.
-pub(crate) fn mark(value: &Value) -> Result<String, String> {
+pub(super) fn mark(value: &Value) -> Result<String, String> {
     match string(value, "mark", "a name")? {
         "" => Err("mark: a name must not be empty".to_owned()),
         name => Ok(name.to_owned()),
     }
 }
 
-/// `{"added": [...], "removed": [...]}`, both sorted.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Deltas {
-    added: Vec<BuildId>,
-    removed: Vec<BuildId>,
-}
-
 /// `deltas`: the name of an earlier mark.
-pub(crate) fn deltas(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
+pub(super) fn deltas(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
     let since = string(value, "deltas", "the name of an earlier mark")?.to_owned();
-    let expect = expect
-        .map(|expect| typed::<Deltas>(expect, "expect"))
-        .transpose()?
-        .map(|deltas| BuildIdDeltas {
-            added: deltas.added,
-            removed: deltas.removed,
-        });
+    let expect = expect.map(expect::deltas).transpose()?;
     Ok(Action::Deltas { since, expect })
 }
 
@@ -144,25 +129,9 @@ struct AddTask {
 }
 
 /// `addTask`, with `"unversioned"`, `{"setId": ID}` or `{"guessedSetId": ID}` expected.
-pub(crate) fn add_task(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
+pub(super) fn add_task(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
     let task: AddTask = typed(value, "addTask")?;
-    let expect = expect
-        .map(|expect| match expect {
-            Value::String(text) if text == "unversioned" => Ok(TaskQueueExpectation::Unversioned),
-            Value::Object(map) => {
-                let (key, id) = single_key(map, "expect", &["setId", "guessedSetId"])?;
-                let id = SetId::from_stored(string(id, &join("expect", key), "a set ID")?);
-                Ok(match key {
-                    "setId" => TaskQueueExpectation::Set(id),
-                    _ => TaskQueueExpectation::Guessed(id),
-                })
-            }
-            other => Err(format!(
-                r#"expect: expected "unversioned", {{"setId": ID}} or {{"guessedSetId": ID}}, got {}"#,
-                describe(other)
-            )),
-        })
-        .transpose()?;
+    let expect = expect.map(expect::task_queue).transpose()?;
     Ok(Action::AddTask {
         build_id: task.build_id,
         expect,
@@ -170,23 +139,8 @@ pub(crate) fn add_task(value: &Value, expect: Option<&Value>) -> Result<Action, 
 }
 
 /// `stickyPoll`: `"accepted"` or `{"newerBuildExists": ID}` expected.
-pub(crate) fn sticky_poll(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
-    let expect = expect
-        .map(|expect| match expect {
-            Value::String(text) if text == "accepted" => Ok(StickyExpectation::Accepted),
-            Value::Object(map) => {
-                let (key, id) = single_key(map, "expect", &["newerBuildExists"])?;
-                Ok(StickyExpectation::NewerBuildExists(build_id(
-                    id,
-                    &join("expect", key),
-                )?))
-            }
-            other => Err(format!(
-                r#"expect: expected "accepted" or {{"newerBuildExists": ID}}, got {}"#,
-                describe(other)
-            )),
-        })
-        .transpose()?;
+pub(super) fn sticky_poll(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
+    let expect = expect.map(expect::sticky_poll).transpose()?;
     Ok(Action::StickyPoll {
         build_id: build_id(value, "stickyPoll")?,
         expect,
@@ -194,19 +148,8 @@ pub(crate) fn sticky_poll(value: &Value, expect: Option<&Value>) -> Result<Actio
 }
 
 /// `stickyAdd`: `"accepted"` or `"stickyWorkerUnavailable"` expected.
-pub(crate) fn sticky_add(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
-    let expect = expect
-        .map(|expect| match expect {
-            Value::String(text) if text == "accepted" => Ok(StickyExpectation::Accepted),
-            Value::String(text) if text == "stickyWorkerUnavailable" => {
-                Ok(StickyExpectation::StickyWorkerUnavailable)
-            }
-            other => Err(format!(
-                r#"expect: expected "accepted" or "stickyWorkerUnavailable", got {}"#,
-                describe(other)
-            )),
-        })
-        .transpose()?;
+pub(super) fn sticky_add(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
+    let expect = expect.map(expect::sticky_add).transpose()?;
     Ok(Action::StickyAdd {
         build_id: build_id(value, "stickyAdd")?,
         expect,
@@ -214,18 +157,14 @@ pub(crate) fn sticky_add(value: &Value, expect: Option<&Value>) -> Result<Action
 }
 
 /// `view`: `{"maxSets": N}` (optional, `0` for all), the listing expected.
-pub(crate) fn view(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
+pub(super) fn view(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
     let map = value
         .as_object()
         .ok_or_else(|| format!("view: expected an object, got {}", describe(value)))?;
-    super::json::known_keys(map, "view", &["maxSets"])?;
+    known_keys(map, "view", &["maxSets"])?;
     let max_sets = map
         .get("maxSets")
         .map_or(Ok(0), |max| count(max, "view.maxSets"))?;
-    let expect = expect
-        .map(|expect| {
-            sets(expect).map_err(|problem| format!("expect{}", problem.trim_start_matches("sets")))
-        })
-        .transpose()?;
+    let expect = expect.map(expect::listing).transpose()?;
     Ok(Action::View { max_sets, expect })
 }

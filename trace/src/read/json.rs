@@ -270,17 +270,33 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 }
 
-/// `text` in double quotes with Rust's escapes, cut after [`QUOTE_LIMIT`] characters.
-pub(crate) fn quote(text: &str) -> String {
+/// `text` in double quotes with Rust's escapes, cut after 40 characters: how
+/// a message names a string (a key, a build ID) that may be megabytes long.
+///
+/// # Example
+/// ```
+/// assert_eq!(version_sets_trace::quote("a\"b"), r#""a\"b""#);
+/// assert_eq!(version_sets_trace::quote(&"k".repeat(50)), format!("{:?}...", "k".repeat(40)));
+/// ```
+pub fn quote(text: &str) -> String {
     match text.char_indices().nth(QUOTE_LIMIT) {
         None => format!("{text:?}"),
         Some((cut, _)) => format!("{:?}...", text.get(..cut).unwrap_or_default()),
     }
 }
 
-/// How a message names a value it did not expect: scalars as themselves, strings quoted,
-/// containers by kind.
-pub(crate) fn describe(value: &Value) -> String {
+/// How a message names a value it did not expect: scalars as themselves, strings quoted
+/// (see [`quote`]), containers by kind.
+///
+/// # Example
+/// ```
+/// use serde_json::json;
+/// use version_sets_trace::describe;
+///
+/// assert_eq!(describe(&json!([1])), "an array");
+/// assert_eq!(describe(&json!("1.0")), r#""1.0""#);
+/// ```
+pub fn describe(value: &Value) -> String {
     match value {
         Value::Null => "null".to_owned(),
         Value::Bool(b) => b.to_string(),
