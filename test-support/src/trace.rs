@@ -22,14 +22,14 @@
 use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
-use version_sets::{BuildId, Hlc, Limits, SetId, VersionSets};
+use version_sets::{BuildId, Hlc, Limits, SetId, Target, VersionSets};
 use version_sets_trace::{
     self as trace, Action, PollExpectation, StickyExpectation, TaskQueueExpectation,
     UpdateExpectation,
 };
 
 use crate::model::{self, Model};
-use crate::world::{model_intent, model_op, model_target};
+use crate::world::{model_intent, model_op};
 
 pub fn run(data: &[u8]) {
     match trace::parse(data) {
@@ -422,4 +422,13 @@ fn strings(sets: &[Vec<BuildId>]) -> Vec<Vec<String>> {
     sets.iter()
         .map(|set| set.iter().map(|id| id.as_str().to_owned()).collect())
         .collect()
+}
+
+fn model_target(target: &Target) -> model::Resolution {
+    match target {
+        Target::SetDefault(id) => model::Resolution::SetDefault(id.as_str().to_owned()),
+        Target::ExactBuildId(id) => model::Resolution::ExactBuildId(id.as_str().to_owned()),
+        Target::Unversioned => model::Resolution::Unversioned,
+        Target::Rejected => model::Resolution::Rejected,
+    }
 }

@@ -768,12 +768,3 @@ pub(crate) fn model_intent(intent: VersioningIntent) -> model::Intent {
         VersioningIntent::Default => model::Intent::Default,
     }
 }
-
-pub(crate) fn model_target(target: &Target) -> model::Resolution {
-    match target {
-        Target::SetDefault(id) => model::Resolution::SetDefault(id.as_str().to_owned()),
-        Target::ExactBuildId(id) => model::Resolution::ExactBuildId(id.as_str().to_owned()),
-        Target::Unversioned => model::Resolution::Unversioned,
-        Target::Rejected => model::Resolution::Rejected,
-    }
-}
