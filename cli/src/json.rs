@@ -2,8 +2,8 @@
 //! trace crate's, so that every message of the command and of a trace words JSON alike).
 
 use serde_json::Value;
-pub(crate) use version_sets_trace::{describe, quote};
 use version_sets_trace::read_strict;
+pub(crate) use version_sets_trace::{describe, quote};
 
 /// Parses one JSON document strictly (valid UTF-8, no duplicate keys), as the library's
 /// traces do.

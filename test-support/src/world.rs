@@ -12,8 +12,8 @@ use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
 use version_sets::{
-    BuildId, BuildIdState, DispatchQueue, Hlc, Limits, Outcome, SetId, Target, TargetQueue,
-    Update, UpdateError, VersionSets, VersioningIntent,
+    BuildId, BuildIdState, DispatchQueue, Hlc, Limits, Outcome, SetId, Target, TargetQueue, Update,
+    UpdateError, VersionSets, VersioningIntent,
 };
 use version_sets_trace::{self as trace, Action, Choice};
 
@@ -63,7 +63,6 @@ impl Intent {
             Self::Default => VersioningIntent::Default,
         }
     }
-
 }
 
 /// One transition: the five updates, a change of limits, garbage collection, the
@@ -509,7 +508,9 @@ impl World {
         caller: Option<&str>,
         same_task_queue: bool,
     ) -> model::Resolution {
-        let expected = self.model.resolve(model_intent(intent), caller, same_task_queue);
+        let expected = self
+            .model
+            .resolve(model_intent(intent), caller, same_task_queue);
 
         let got = self
             .real

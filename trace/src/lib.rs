@@ -18,13 +18,18 @@
 //! result ([`InvalidUpdate`]), not a malformed line. `docs/semantics.md` lists the rules a
 //! trace checks.
 //!
-//! The module is pure, like the rest of the crate: [`parse`] turns bytes into [`Step`]s (or
-//! the first malformed line into a [`TraceError`]) and [`run`] plays them against a
-//! [`VersionSets`](version_sets::VersionSets), returning a [`Report`]. A [`Session`] plays one step
-//! at a time and answers in the form of the step's `expect`: it is the model behind the
-//! conformance protocol (`docs/conformance.md`). Reading files, printing and talking to
-//! other processes is the command's job. No input, however malformed, makes any of them
-//! panic.
+//! The crate is pure, like the model: [`parse`] turns bytes into [`Step`]s (or the first
+//! malformed line into a [`TraceError`]) and [`run`] plays them against a
+//! [`VersionSets`](version_sets::VersionSets), returning a [`Report`]. A [`Session`] plays one
+//! step at a time and answers with an [`Observation`] in the form of the step's `expect`: it
+//! is the model behind the conformance protocol (`docs/conformance.md`), and
+//! [`read_observation`] reads another implementation's answer in the same form.
+//! [`Step::to_line`] and the `Display` of [`Observation`] write the format; [`Generator`]
+//! draws random steps for a seed. Reading files, printing and talking to other processes is
+//! the command's job. No input, however malformed, makes any of them panic.
+//!
+//! Each kind of step is a row of one table, [`ActionKind`]: its key, whether it may give its
+//! wall time (`now`), whether it takes an `expect`.
 //!
 //! # Example
 //! ```

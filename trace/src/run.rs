@@ -154,15 +154,11 @@ impl Session {
         self.position += 1;
         let now = step.now.unwrap_or(self.position);
         match &step.action {
-            Action::Update { update, .. } => {
-                outcome(&self.state.apply(update, now, self.limits))
-            }
-            Action::InvalidUpdate { update, .. } => {
-                Observation::Change(UpdateExpectation::Error {
-                    code: update.code(),
-                    message: Some(update.to_string()),
-                })
-            }
+            Action::Update { update, .. } => outcome(&self.state.apply(update, now, self.limits)),
+            Action::InvalidUpdate { update, .. } => Observation::Change(UpdateExpectation::Error {
+                code: update.code(),
+                message: Some(update.to_string()),
+            }),
             Action::Limits(new) => {
                 self.limits = *new;
                 Observation::Nothing
@@ -203,13 +199,12 @@ impl Session {
             Action::PersistUnknownBuildId { build_id, .. } => {
                 change(self.state.persist_unknown_build_id(build_id, now))
             }
-            Action::Deltas { since, .. } => {
-                self.marks
-                    .get(since)
-                    .map_or(Observation::Nothing, |before| {
-                        Observation::Deltas(before.build_id_deltas(&self.state))
-                    })
-            }
+            Action::Deltas { since, .. } => self
+                .marks
+                .get(since)
+                .map_or(Observation::Nothing, |before| {
+                    Observation::Deltas(before.build_id_deltas(&self.state))
+                }),
             Action::AddTask { build_id, .. } => Observation::TaskQueue(
                 match self.state.add_task(build_id.as_ref().map(BuildId::as_str)) {
                     DispatchQueue::Unversioned => TaskQueueExpectation::Unversioned,

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use crate::types::names::{found_name, intent_name, kind_name};
 use crate::types::{
-    Action, Observation, PollExpectation, StickyExpectation, Step, TaskQueueExpectation,
+    Action, Observation, PollExpectation, Step, StickyExpectation, TaskQueueExpectation,
     UpdateExpectation,
 };
 use version_sets::{BuildId, BuildIdDeltas, Target, TaskReachability, VersionSets};

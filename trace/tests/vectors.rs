@@ -275,7 +275,11 @@ fn the_format_doc_lists_the_table_of_actions() {
         .collect();
     assert_eq!(headings, all);
     let timed = between("A step that stamps a change (", ")");
-    let table = names(&mut trace::ActionKind::ALL.into_iter().filter(|kind| kind.timed()));
+    let table = names(
+        &mut trace::ActionKind::ALL
+            .into_iter()
+            .filter(|kind| kind.timed()),
+    );
     assert_eq!(backticked(&timed), table);
     let no_expect = between("an optional `expect` on every action except", ", and `now`");
     let table = names(

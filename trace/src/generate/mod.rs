@@ -69,7 +69,9 @@ impl Pick {
         match self {
             Self::Known(i) if !known.is_empty() => {
                 let ids = known.iter().cycle().skip(usize::from(i) % known.len());
-                ids.map(|id| id.as_str().to_owned()).next().unwrap_or_default()
+                ids.map(|id| id.as_str().to_owned())
+                    .next()
+                    .unwrap_or_default()
             }
             Self::Known(i) | Self::Name(i) => name(i),
             Self::Empty => String::new(),
@@ -79,7 +81,7 @@ impl Pick {
 
     /// The pick as a valid build ID, when it is one.
     fn build_id(self, known: &[BuildId]) -> Option<BuildId> {
-        BuildId::new(&self.name(known)).ok()
+        BuildId::new(self.name(known)).ok()
     }
 }
 
@@ -363,9 +365,7 @@ impl Generator {
                 Choice::Remove(picks.collect()).action(state)?
             }
             ActionKind::ClearTombstones => Choice::ClearTombstones.action(state)?,
-            ActionKind::PersistUnknownBuildId => {
-                Choice::Persist(self.pick(known)).action(state)?
-            }
+            ActionKind::PersistUnknownBuildId => Choice::Persist(self.pick(known)).action(state)?,
             ActionKind::Deltas if *marks == 0 || self.rng.u8(0..3) == 0 => {
                 *marks += 1;
                 Action::Mark(format!("m{}", *marks - 1))

@@ -4,12 +4,12 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::json::{build_id, describe, join, known_keys, list, quote, required, single_key, string};
-use super::v1::sets;
-use super::v2::typed;
+use super::json::{
+    at, build_id, describe, join, known_keys, list, quote, required, single_key, string, typed,
+};
 use crate::types::names::FOUND;
-use crate::types::{PollExpectation, StickyExpectation, TaskQueueExpectation, UpdateExpectation};
 use crate::types::names::found_name;
+use crate::types::{PollExpectation, StickyExpectation, TaskQueueExpectation, UpdateExpectation};
 use version_sets::{BuildId, BuildIdDeltas, Code, SetId, Target, TaskReachability};
 
 /// The status codes an update can fail with.
@@ -60,6 +60,29 @@ pub(super) fn change(value: &Value) -> Result<UpdateExpectation, String> {
             describe(other)
         )),
     }
+}
+
+/// `[["1.0", "1.1"], ["2.0"]]`: the build IDs of each set, oldest set first.
+pub(super) fn sets(value: &Value) -> Result<Vec<Vec<BuildId>>, String> {
+    let sets = value
+        .as_array()
+        .ok_or_else(|| format!("sets: expected an array of sets, got {}", describe(value)))?;
+    sets.iter()
+        .enumerate()
+        .map(|(i, set)| {
+            let path = format!("sets[{i}]");
+            let ids = set.as_array().ok_or_else(|| {
+                at(
+                    &path,
+                    format_args!("expected an array of build IDs, got {}", describe(set)),
+                )
+            })?;
+            ids.iter()
+                .enumerate()
+                .map(|(j, id)| build_id(id, &format!("{path}[{j}]")))
+                .collect()
+        })
+        .collect()
 }
 
 /// A listing, as a `view` step expects it (a `sets` step's value has the same form).

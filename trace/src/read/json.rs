@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
 use version_sets::BuildId;
@@ -440,4 +440,18 @@ pub(crate) fn single_key<'a>(
             ))
         }
     }
+}
+
+/// Reads `value` (found at `path`; `""` for a whole line) as `T` through serde; a message
+/// names the exact path of the problem.
+pub(crate) fn typed<T: DeserializeOwned>(value: &Value, path: &str) -> Result<T, String> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let inner = error.path().to_string();
+        let place = if inner == "." {
+            path.to_owned()
+        } else {
+            join(path, &inner)
+        };
+        at(&place, error.into_inner())
+    })
 }

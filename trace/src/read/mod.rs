@@ -176,9 +176,10 @@ fn step(value: &Value) -> Result<(Option<i64>, Action), String> {
     let map = value
         .as_object()
         .ok_or_else(|| format!("a step must be a JSON object, got {}", describe(value)))?;
-    if let Some(key) = map.keys().find(|key| {
-        !matches!(key.as_str(), "expect" | "now") && ActionKind::named(key).is_none()
-    }) {
+    if let Some(key) = map
+        .keys()
+        .find(|key| !matches!(key.as_str(), "expect" | "now") && ActionKind::named(key).is_none())
+    {
         return Err(format!("unknown key {}", quote(key)));
     }
     let present: Vec<ActionKind> = ActionKind::ALL
@@ -242,7 +243,7 @@ fn step(value: &Value) -> Result<(Option<i64>, Action), String> {
         ActionKind::Limits => Action::Limits(v1::limits(body)?),
         ActionKind::Start => v2::start(body)?,
         ActionKind::Mark => Action::Mark(v2::mark(body)?),
-        ActionKind::Sets => Action::Sets(v1::sets(body)?),
+        ActionKind::Sets => Action::Sets(expect::sets(body)?),
     };
     Ok((now, action))
 }

@@ -8,11 +8,12 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::expect;
-use super::json::describe;
-use super::v2::typed;
+use super::json::{describe, typed};
 use crate::types::names::KINDS;
 use crate::types::{Action, Reachability};
-use version_sets::{BuildId, GcPolicy, MAX_BUILD_ID_LEN, ReachabilityType, VersionSets, VersioningData};
+use version_sets::{
+    BuildId, GcPolicy, MAX_BUILD_ID_LEN, ReachabilityType, VersionSets, VersioningData,
+};
 
 /// `{"data": VersioningData, "clusterId": N}`: a replica of the queue's data.
 #[derive(Deserialize)]
@@ -58,7 +59,9 @@ pub(super) fn receive(value: &Value, expect: Option<&Value>) -> Result<Action, S
     Ok(Action::ReceiveReplica {
         replica: replica(&body.data, body.cluster_id, "receiveReplica")?,
         in_use: body.in_use,
-        expect: expect.map(|expect| expect::build_ids(expect, "expect")).transpose()?,
+        expect: expect
+            .map(|expect| expect::build_ids(expect, "expect"))
+            .transpose()?,
     })
 }
 
@@ -92,7 +95,9 @@ pub(super) fn gc_plan(value: &Value, expect: Option<&Value>) -> Result<Action, S
             ignore_retention: body.ignore_retention,
         },
         in_use: body.in_use,
-        expect: expect.map(|expect| expect::build_ids(expect, "expect")).transpose()?,
+        expect: expect
+            .map(|expect| expect::build_ids(expect, "expect"))
+            .transpose()?,
     })
 }
 

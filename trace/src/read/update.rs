@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use super::json::describe;
+use super::json::{describe, typed};
 use crate::types::{RawUpdate, Request};
 
 /// The operation at `value`; `path` is where it sits, for messages (`""` for a whole line).
@@ -24,17 +24,6 @@ pub(super) fn update(value: &Value, path: &str) -> Result<Request, String> {
             path => format!("{path}: {problem}"),
         });
     }
-    let raw: RawUpdate = serde_path_to_error::deserialize(value).map_err(|error| {
-        let inner = error.path().to_string();
-        let at = match (path, inner.as_str()) {
-            (_, ".") => path.to_owned(),
-            ("", inner) => inner.to_owned(),
-            (path, inner) => format!("{path}.{inner}"),
-        };
-        match at.as_str() {
-            "" => error.into_inner().to_string(),
-            at => format!("{at}: {}", error.into_inner()),
-        }
-    })?;
+    let raw: RawUpdate = typed(value, path)?;
     Ok(raw.check())
 }

@@ -3,10 +3,10 @@
 use serde_json::Value;
 
 use super::expect;
-use super::json::{at, boolean, build_id, count, describe, join, known_keys, object, required, string};
+use super::json::{boolean, build_id, count, describe, join, known_keys, object, required, string};
 use crate::types::Action;
 use crate::types::names::INTENTS;
-use version_sets::{BuildId, Limits, VersioningIntent};
+use version_sets::{Limits, VersioningIntent};
 
 /// `{"maxSets": N, "maxBuildIds": N}`, both optional, `0` meaning unlimited.
 pub(super) fn limits(value: &Value) -> Result<Limits, String> {
@@ -20,29 +20,6 @@ pub(super) fn limits(value: &Value) -> Result<Limits, String> {
         max_sets: limit("maxSets")?,
         max_build_ids: limit("maxBuildIds")?,
     })
-}
-
-/// `[["1.0", "1.1"], ["2.0"]]`: the build IDs of each set, oldest set first.
-pub(super) fn sets(value: &Value) -> Result<Vec<Vec<BuildId>>, String> {
-    let sets = value
-        .as_array()
-        .ok_or_else(|| format!("sets: expected an array of sets, got {}", describe(value)))?;
-    sets.iter()
-        .enumerate()
-        .map(|(i, set)| {
-            let path = format!("sets[{i}]");
-            let ids = set.as_array().ok_or_else(|| {
-                at(
-                    &path,
-                    format_args!("expected an array of build IDs, got {}", describe(set)),
-                )
-            })?;
-            ids.iter()
-                .enumerate()
-                .map(|(j, id)| build_id(id, &format!("{path}[{j}]")))
-                .collect()
-        })
-        .collect()
 }
 
 /// `{"intent": I, "buildId": ID, "sameTaskQueue": B}` with its expected target.

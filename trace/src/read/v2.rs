@@ -4,26 +4,12 @@
 //! JSON path of the problem in every message.
 
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::expect;
-use super::json::{build_id, count, describe, join, known_keys, string};
+use super::json::{build_id, count, describe, known_keys, string, typed};
 use crate::types::Action;
 use version_sets::{BuildId, VersionSets, VersioningData};
-
-/// Reads `value` (found at `path`) as `T` through serde; a message names the exact path.
-pub(super) fn typed<T: DeserializeOwned>(value: &Value, path: &str) -> Result<T, String> {
-    serde_path_to_error::deserialize(value).map_err(|error| {
-        let inner = error.path().to_string();
-        let at = if inner == "." {
-            path.to_owned()
-        } else {
-            join(path, &inner)
-        };
-        format!("{at}: {}", error.into_inner())
-    })
-}
 
 /// `{"data": VersioningData, "clusterId": N}`.
 #[derive(Deserialize)]

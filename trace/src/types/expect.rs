@@ -53,4 +53,3 @@ pub enum TaskQueueExpectation {
     /// `{"guessedSetId": ID}`: the build ID is unknown; the set ID it would have.
     Guessed(SetId),
 }
-
