@@ -6,7 +6,7 @@ use indexmap::map::Entry;
 use indexmap::IndexMap;
 use slab::Slab;
 
-use super::{CAPACITY, Core, Ends, FixedState, Member, MemberKey, Orders, SetKey};
+use super::{Core, Ends, FixedState, MAX_BUILD_IDS, Member, MemberKey, Orders, SetKey};
 use crate::build_id::{BuildId, BuildIdState};
 use crate::clock::Hlc;
 use crate::non_empty::NonEmpty;
@@ -37,7 +37,7 @@ impl Builder {
             sets: Slab::with_capacity(sets),
             ends: None,
             orders: Orders::default(),
-            capacity: CAPACITY,
+            capacity: MAX_BUILD_IDS,
         };
         Self { core }
     }

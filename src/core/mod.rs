@@ -51,7 +51,7 @@ use stamp::Stamp;
 /// above any real queue (the server's default limit is 100); the update limits, persisting
 /// and loading enforce it, through [`Core::capacity`]. The crate's own tests make cores
 /// that hold fewer ([`Core::with_capacity_for_tests`]), so that they can reach it.
-pub(crate) const CAPACITY: usize = u32::MAX as usize;
+pub(crate) const MAX_BUILD_IDS: usize = u32::MAX as usize;
 
 /// A fast hasher with a fixed seed: the library holds no randomness. (Like every fixed-seed
 /// hasher it can be flooded by keys chosen to collide; the limits keep a real queue small.)
@@ -70,7 +70,7 @@ pub(crate) struct SetKey(NonZeroU32);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct MemberKey(NonZeroU32);
 
-/// The 32-bit form of a position below [`CAPACITY`].
+/// The 32-bit form of a position below [`MAX_BUILD_IDS`].
 fn handle(position: usize) -> NonZeroU32 {
     match try_handle(position) {
         Some(handle) => handle,
@@ -188,7 +188,7 @@ pub(crate) struct Core {
     /// A set linked last takes the next order number above these, one linked first the
     /// next below.
     orders: Orders,
-    /// The most build IDs this core may hold: [`CAPACITY`], or less in the crate's tests.
+    /// The most build IDs this core may hold: [`MAX_BUILD_IDS`], or less in the crate's tests.
     capacity: usize,
 }
 
@@ -199,7 +199,7 @@ impl Default for Core {
             sets: Slab::new(),
             ends: None,
             orders: Orders::default(),
-            capacity: CAPACITY,
+            capacity: MAX_BUILD_IDS,
         }
     }
 }
@@ -301,7 +301,7 @@ impl Core {
     #[cfg(test)]
     pub(crate) fn with_capacity_for_tests(capacity: usize) -> Self {
         Self {
-            capacity: capacity.min(CAPACITY),
+            capacity: capacity.min(MAX_BUILD_IDS),
             ..Self::default()
         }
     }

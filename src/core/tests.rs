@@ -304,11 +304,11 @@ fn combining_a_set_with_itself_is_a_loud_bug() {
 fn every_position_below_the_handle_space_has_a_handle() {
     assert_eq!(try_handle(0).map(NonZeroU32::get), Some(1));
     assert_eq!(
-        try_handle(CAPACITY - 1).map(NonZeroU32::get),
+        try_handle(MAX_BUILD_IDS - 1).map(NonZeroU32::get),
         Some(u32::MAX)
     );
-    assert_eq!(try_handle(CAPACITY), None);
-    assert_eq!(CAPACITY, u32::MAX as usize);
+    assert_eq!(try_handle(MAX_BUILD_IDS), None);
+    assert_eq!(MAX_BUILD_IDS, u32::MAX as usize);
 }
 
 /// Sets tied on their timestamp are ordered by the list: merging the oldest with the newest

@@ -1,6 +1,6 @@
 //! Loading stored data into a [`VersionSets`] in one pass, and writing it back.
 
-use crate::core::{Builder, CAPACITY, Record, SetKey};
+use crate::core::{Builder, MAX_BUILD_IDS, Record, SetKey};
 use crate::non_empty::NonEmpty;
 use crate::set::Sets;
 use crate::{BuildId, BuildIdData, BuildIdState, Hlc, SetId, VersionSetData, VersionSets};
@@ -54,7 +54,7 @@ pub(super) struct Loader {
     violations: Vec<Violation>,
     /// Violations found past the [`InvalidData::MAX_LISTED`] kept.
     unlisted: usize,
-    /// The most build IDs a core may hold: [`CAPACITY`], or less in the crate's tests.
+    /// The most build IDs a core may hold: [`MAX_BUILD_IDS`], or less in the crate's tests.
     capacity: usize,
     clock: Option<Hlc>,
     previous_set: Option<Hlc>,
@@ -67,7 +67,7 @@ impl Loader {
     /// A loader with room for `sets` sets and `members` build IDs (none when that is more
     /// than a core can hold: such data is refused, not built).
     pub(super) fn with_capacity(sets: usize, members: usize) -> Self {
-        let (sets, members) = if members > CAPACITY {
+        let (sets, members) = if members > MAX_BUILD_IDS {
             (0, 0)
         } else {
             (sets, members)
@@ -77,7 +77,7 @@ impl Loader {
             positions: Vec::with_capacity(members),
             violations: Vec::new(),
             unlisted: 0,
-            capacity: CAPACITY,
+            capacity: MAX_BUILD_IDS,
             clock: None,
             previous_set: None,
             sets: 0,
