@@ -77,7 +77,10 @@ macro_rules! named {
             /// Every name, in declaration order.
             const NAMES: &'static [&'static str] = &[$($name),+];
 
-            #[doc = concat!("The name of the value, as [`FromStr`](std::str::FromStr) reads it back (", $what, "): ", $("`", $name, "` "),+)]
+            #[doc = concat!(
+                "The name of the value, as [`FromStr`](std::str::FromStr) reads it back (",
+                $what, "): ", $("`", $name, "` "),+
+            )]
             pub const fn as_str(self) -> &'static str {
                 match self {
                     $(Self::$variant => $name,)+

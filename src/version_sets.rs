@@ -470,15 +470,16 @@ impl VersionSets {
     /// From the sets alone: a build ID that is unknown, deleted, or not its set's default is
     /// unreachable (an empty list, no count made). A set's default gets new workflows when
     /// its set is the queue's default or stopped being it less than
-    /// [`NEW_WORKFLOWS_GRACE_MS`](crate::NEW_WORKFLOWS_GRACE_MS) ago; unversioned workers get them when the queue has no
-    /// sets or became versioned less than that ago. Unless the query's `kind` is `NewWorkflows`,
-    /// `workflows_exist` is then asked whether any workflow matches (on the set's live build
-    /// IDs, or `unversioned`), and a yes adds `kind` (`Unspecified` reported as
-    /// `ExistingWorkflows`).
+    /// [`NEW_WORKFLOWS_GRACE_MS`](crate::NEW_WORKFLOWS_GRACE_MS) ago; unversioned workers
+    /// get them when the queue has no sets or became versioned less than that ago. Unless the
+    /// query's `kind` is `NewWorkflows`, `workflows_exist` is then asked whether any workflow
+    /// matches (on the set's live build IDs, or `unversioned`), and a yes adds `kind`
+    /// (`Unspecified` reported as `ExistingWorkflows`).
     ///
     /// # Errors
     /// [`ReachabilityError`], checked before any count, in the server's order: no build IDs,
-    /// more than its `max_build_ids`, a build ID longer than [`MAX_BUILD_ID_LEN`](crate::MAX_BUILD_ID_LEN) bytes.
+    /// more than the query's `max_build_ids`, a build ID longer than
+    /// [`MAX_BUILD_ID_LEN`](crate::MAX_BUILD_ID_LEN) bytes.
     ///
     /// # Example
     /// ```
@@ -515,8 +516,7 @@ impl VersionSets {
 /// Garbage collection: choosing build IDs to remove, tombstoning them and clearing them.
 impl VersionSets {
     /// The build IDs the server's build-ID scavenger would remove in a run at wall time
-    /// `now_ms`, in its order (sets oldest
-    /// first, build IDs in stored order).
+    /// `now_ms`, in its order (sets oldest first, build IDs in stored order).
     ///
     /// For each set, counting its live build IDs: a tombstone is skipped (and not counted);
     /// the set's default is skipped when its set is the queue's default or another build ID
@@ -671,8 +671,8 @@ impl VersionSets {
     /// for every value in canonical form. Two things are not: sets or build IDs whose
     /// timestamps tie, which the join puts in the order above; and two sets of one value
     /// that share a set ID (a build ID cleared and added again while its hash was still
-    /// another set's demoted set ID), which the join puts in one set, as the server's merge does. Join
-    /// results are always in canonical form. It costs O(n log n) in the number of build IDs
+    /// another set's demoted set ID), which the join puts in one set, as the server's merge
+    /// does. Join results are always in canonical form. It costs O(n log n) in the number of build IDs
     /// and set IDs. The crate documentation lists where it differs from the server, and why.
     ///
     /// # Example
