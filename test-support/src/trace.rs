@@ -22,7 +22,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
-use version_sets::{BuildId, Hlc, Limits, SetId, Target, VersionSets};
+use version_sets::{BuildId, Hlc, Limits, SetId, Target, TargetQueue, VersionSets};
 use version_sets_trace::{
     self as trace, Action, PollExpectation, StickyExpectation, TaskQueueExpectation,
     UpdateExpectation,
@@ -294,11 +294,12 @@ fn check_report(steps: &[trace::Step], report: &trace::Report, names: &BTreeSet<
             Action::Resolve {
                 intent,
                 build_id,
-                same_task_queue,
+                queue,
                 expect,
             } => expect.as_ref().map(|expect| {
                 let caller = build_id.as_ref().map(BuildId::as_str);
-                model.resolve(model_intent(*intent), caller, *same_task_queue)
+                let same_task_queue = *queue == TargetQueue::Same;
+                model.resolve(model_intent(*intent), caller, same_task_queue)
                     == model_target(expect)
             }),
             Action::Poll { build_id, expect } => expect.as_ref().map(|expect| {

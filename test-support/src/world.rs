@@ -147,7 +147,11 @@ impl Step {
             } => Choice::Resolve {
                 intent: intent.real(),
                 caller: caller.map(Pick::shared),
-                same_task_queue: *same_task_queue,
+                queue: if *same_task_queue {
+                    TargetQueue::Same
+                } else {
+                    TargetQueue::Other
+                },
             },
             Self::Wait(_) => return None,
         })
@@ -421,11 +425,12 @@ impl World {
             Action::Resolve {
                 intent,
                 build_id,
-                same_task_queue,
+                queue,
                 ..
             } => {
                 let caller = build_id.as_ref().map(BuildId::as_str);
-                let label = match self.check_resolve(*intent, caller, *same_task_queue) {
+                let same_task_queue = *queue == TargetQueue::Same;
+                let label = match self.check_resolve(*intent, caller, same_task_queue) {
                     model::Resolution::SetDefault(_) => "set default",
                     model::Resolution::ExactBuildId(_) => "exact build ID",
                     model::Resolution::Unversioned => "unversioned",

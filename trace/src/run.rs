@@ -9,8 +9,8 @@ use crate::types::{
     TaskQueueExpectation, UpdateExpectation, Verdict,
 };
 use version_sets::{
-    BuildId, DispatchQueue, Limits, Outcome, ReachabilityQuery, StatusFilter, TargetQueue,
-    UpdateError, VersionSets,
+    BuildId, DispatchQueue, Limits, Outcome, ReachabilityQuery, StatusFilter, UpdateError,
+    VersionSets,
 };
 
 /// What running a trace found.
@@ -177,19 +177,11 @@ impl Session {
             Action::Resolve {
                 intent,
                 build_id,
-                same_task_queue,
+                queue,
                 ..
             } => Observation::Target(
                 self.state
-                    .resolve(
-                        *intent,
-                        build_id.as_ref().map(BuildId::as_str),
-                        if *same_task_queue {
-                            TargetQueue::Same
-                        } else {
-                            TargetQueue::Other
-                        },
-                    )
+                    .resolve(*intent, build_id.as_ref().map(BuildId::as_str), *queue)
                     .into_target(),
             ),
             Action::Poll { build_id, .. } => Observation::Poll(poll(&self.state, build_id)),

@@ -1,7 +1,9 @@
 //! The parser's messages, word for word, and its agreement with `Update`'s serde form.
 
 use super::*;
-use version_sets::{BuildId, Code, Limits, QueueDefault, Target, Update, VersioningIntent};
+use version_sets::{
+    BuildId, Code, Limits, QueueDefault, Target, TargetQueue, Update, VersioningIntent,
+};
 
 fn problem(text: &str) -> String {
     match parse(text.as_bytes()) {
@@ -150,7 +152,7 @@ fn every_action_reads_its_fields() {
                 Action::Resolve {
                     intent: VersioningIntent::Compatible,
                     build_id: Some(id("1.0")),
-                    same_task_queue: false,
+                    queue: TargetQueue::Other,
                     expect: Some(Target::ExactBuildId(id("1.0"))),
                 }
             ),
@@ -159,7 +161,7 @@ fn every_action_reads_its_fields() {
                 Action::Resolve {
                     intent: VersioningIntent::Unspecified,
                     build_id: None,
-                    same_task_queue: true,
+                    queue: TargetQueue::Same,
                     expect: None,
                 }
             ),

@@ -11,7 +11,9 @@ use crate::types::{
     Action, Observation, PollExpectation, Step, StickyExpectation, TaskQueueExpectation,
     UpdateExpectation,
 };
-use version_sets::{BuildId, BuildIdDeltas, Retention, Target, TaskReachability, VersionSets};
+use version_sets::{
+    BuildId, BuildIdDeltas, Retention, Target, TargetQueue, TaskReachability, VersionSets,
+};
 
 impl Step {
     /// The step as a trace line: the action first, then `now`, then `expect`, as people
@@ -209,7 +211,7 @@ fn body(action: &Action) -> Value {
         Action::Resolve {
             intent,
             build_id,
-            same_task_queue,
+            queue,
             ..
         } => {
             let mut body = Map::new();
@@ -217,7 +219,7 @@ fn body(action: &Action) -> Value {
             if let Some(build_id) = build_id {
                 body.insert("buildId".to_owned(), id(build_id));
             }
-            if !same_task_queue {
+            if *queue == TargetQueue::Other {
                 body.insert("sameTaskQueue".to_owned(), json!(false));
             }
             Value::Object(body)

@@ -12,7 +12,7 @@ mod replica;
 
 use crate::run::Session;
 use crate::types::{Action, ActionKind, Observation, RawUpdate, Request, Step, UpdateExpectation};
-use version_sets::{BuildId, Limits, VersionSets, VersioningIntent};
+use version_sets::{BuildId, Limits, TargetQueue, VersionSets, VersioningIntent};
 
 /// Every build ID a [`Pick::Name`] can name: few, so that fresh picks collide with existing
 /// ones, with a non-ASCII one and one that needs escaping (for both, Go's `%q` and Rust's
@@ -161,7 +161,7 @@ pub enum Choice {
         /// The workflow's build ID; `None` when it is unversioned.
         caller: Option<Pick>,
         /// Whether the target queue is the workflow's own.
-        same_task_queue: bool,
+        queue: TargetQueue,
     },
 }
 
@@ -232,14 +232,14 @@ impl Choice {
             Self::Resolve {
                 intent,
                 caller,
-                same_task_queue,
+                queue,
             } => Action::Resolve {
                 intent: *intent,
                 build_id: match caller {
                     Some(caller) => Some(id(caller)?),
                     None => None,
                 },
-                same_task_queue: *same_task_queue,
+                queue: *queue,
                 expect: None,
             },
         })
@@ -351,11 +351,16 @@ impl Generator {
                 ];
                 let intent = self.rng.choice(intent).unwrap_or(VersioningIntent::Default);
                 let caller = (self.rng.u8(0..4) > 0).then(|| self.pick(known));
-                let same_task_queue = !self.rng.bool() || self.rng.bool();
+                let same = !self.rng.bool() || self.rng.bool();
+                let queue = if same {
+                    TargetQueue::Same
+                } else {
+                    TargetQueue::Other
+                };
                 Choice::Resolve {
                     intent,
                     caller,
-                    same_task_queue,
+                    queue,
                 }
                 .action(state)?
             }

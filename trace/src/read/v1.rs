@@ -6,7 +6,7 @@ use super::expect;
 use super::json::{boolean, build_id, count, describe, join, known_keys, object, required, string};
 use crate::types::Action;
 use crate::types::names::INTENTS;
-use version_sets::{Limits, VersioningIntent};
+use version_sets::{Limits, TargetQueue, VersioningIntent};
 
 /// `{"maxSets": N, "maxBuildIds": N}`, both optional, `0` meaning unlimited.
 pub(super) fn limits(value: &Value) -> Result<Limits, String> {
@@ -32,13 +32,18 @@ pub(super) fn resolve(value: &Value, expect: Option<&Value>) -> Result<Action, S
         .get("buildId")
         .map(|id| build_id(id, "resolve.buildId"))
         .transpose()?;
-    let same_task_queue = map
+    let same = map
         .get("sameTaskQueue")
         .map_or(Ok(true), |same| boolean(same, "resolve.sameTaskQueue"))?;
+    let queue = if same {
+        TargetQueue::Same
+    } else {
+        TargetQueue::Other
+    };
     Ok(Action::Resolve {
         intent,
         build_id,
-        same_task_queue,
+        queue,
         expect: expect.map(expect::target).transpose()?,
     })
 }

@@ -14,7 +14,7 @@ pub(crate) use invalid::{RawUpdate, Request};
 pub use observation::{Observation, Verdict};
 
 use version_sets::{BuildId, BuildIdDeltas, GcPolicy, Limits, ReachabilityType, Target};
-use version_sets::{TaskReachability, Update, VersionSets, VersioningIntent};
+use version_sets::{TargetQueue, TaskReachability, Update, VersionSets, VersioningIntent};
 
 /// One step of a trace: its action, its wall time when it gives one, and its line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +58,7 @@ pub enum Action {
         /// The workflow's build ID; `None` when it is unversioned.
         build_id: Option<BuildId>,
         /// Whether the target queue (the trace's) is the workflow's own.
-        same_task_queue: bool,
+        queue: TargetQueue,
         /// The expected target; `None` checks nothing.
         expect: Option<Target>,
     },
