@@ -131,11 +131,11 @@ pub use routing::{DispatchQueue, GuessedSet, NewerBuildExists, StickyWorkerUnava
 pub use routing::{Resolution, Target, TargetQueue, VersioningIntent};
 pub use set::{BuildIdRecord, BuildIdState, BuildIds, CompatibleSet, Sets};
 pub use set_id::SetId;
-#[cfg(feature = "serde")]
-pub use stored::CheckedData;
-pub use stored::{BuildIdCompatibility, MajorVersionSet};
+pub use stored::{BuildIdCompatibility, ListedSet, MajorVersionSet, PublicSets};
 pub use stored::{BuildIdData, VersionSetData, VersioningData};
-pub use stored::{InvalidData, Problem, Violation};
+#[cfg(feature = "serde")]
+pub use stored::{CheckedData, CheckedListing, CheckedResponse, TaskQueueUserData};
+pub use stored::{InvalidData, Note, Problem, Provenance, Rebuilt, Violation};
 pub use version_sets::VersionSets;
 
 // The README's example is compiled and run with the doctests.

@@ -1,0 +1,470 @@
+//! The sets of the public forms: the `GetWorkerBuildIdCompatibility` response and what
+//! `temporal task-queue get-build-ids -o json` prints. They list build IDs and nothing else
+//! (no timestamps, no set IDs, no deleted build IDs), so they are checked as lists of build
+//! IDs, and rebuilt into a [`VersionSets`] by replaying updates: for each set, oldest first,
+//! its first build ID as a new default set, then the others as compatible additions. What
+//! was made up is said by the [`Provenance`] that comes with the sets.
+//!
+//! Why checking and rebuilding are two steps: checking keeps each build ID as it is in the
+//! document (a slice of it, when read by `CheckedResponse` or `CheckedListing`) and one word
+//! beside it, a few times what the document spends on it; the model costs about 125 bytes per
+//! build ID, ten times and more what these forms spend (`"b12345",`). So a caller that only
+//! checks stays within a small multiple of its input, and one that needs the sets pays for
+//! them once the check is done.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use crate::core::CAPACITY;
+use crate::{BuildId, BuildIdCompatibility, InvalidData, Limits, Note, Problem, QueueDefault};
+use crate::{Update, VersionSets, Violation};
+
+/// The JSON path of the response's sets.
+pub(super) const RESPONSE: &str = "majorVersionSets";
+/// The JSON path of a listing's sets: the listing is the array itself.
+pub(super) const LISTING: &str = "";
+
+/// Where the facts of a [`VersionSets`] come from: the data's own, or made up where a form
+/// does not carry them. Kept beside the sets (not in them, whose answers do not change), so
+/// that every answer resting on a made-up fact can consult it.
+///
+/// # Example
+/// ```
+/// use version_sets::{BuildId, BuildIdCompatibility, MajorVersionSet, Provenance, VersionSets};
+///
+/// let response = BuildIdCompatibility {
+///     major_version_sets: vec![MajorVersionSet { build_ids: vec![BuildId::new("1.0")?] }],
+/// };
+/// let rebuilt = VersionSets::from_response(&response)?;
+/// assert_eq!(rebuilt.provenance, Provenance::Rebuilt);
+/// assert!(rebuilt.provenance.timestamps_reconstructed());
+/// assert!(!Provenance::Exact.set_ids_reconstructed());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Provenance {
+    /// Every fact is the data's own: stored data (`VersioningData`, `TaskQueueUserData`),
+    /// or sets built by updates.
+    Exact,
+    /// Rebuilt from build IDs alone (the public response or a listing) by replaying
+    /// updates: the timestamps and set IDs are made up, and deleted build IDs (and sets
+    /// whose build IDs are all deleted) are missing.
+    Rebuilt,
+}
+
+impl Provenance {
+    /// Whether the timestamps (and so the clock) are made up: answers that rest on them
+    /// (the stored form, the order of a merge of two sets, the stamps of an update) are not
+    /// the server's.
+    pub const fn timestamps_reconstructed(self) -> bool {
+        matches!(self, Provenance::Rebuilt)
+    }
+
+    /// Whether the set IDs are made up: answers that name a set by its ID (the stored form,
+    /// the set a poller or a task is guessed into) are not the server's.
+    pub const fn set_ids_reconstructed(self) -> bool {
+        matches!(self, Provenance::Rebuilt)
+    }
+
+    /// Whether deleted build IDs are missing: answers about a deleted build ID (a poll, a
+    /// removal), and a queue whose last sets are all deleted, are not the server's.
+    pub const fn tombstones_missing(self) -> bool {
+        matches!(self, Provenance::Rebuilt)
+    }
+}
+
+/// Sets rebuilt from a public form, with what was made up and what was left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rebuilt {
+    /// The sets.
+    pub sets: VersionSets,
+    /// [`Provenance::Rebuilt`]: what in `sets` is made up.
+    pub provenance: Provenance,
+    /// The sets left out (those with no build IDs), in document order.
+    pub notes: Vec<Note>,
+}
+
+/// One set of a `temporal task-queue get-build-ids -o json` listing (the listing is an
+/// array of them, oldest first; `null` for an unversioned queue). Plain data: any value can
+/// be built; [`VersionSets::from_listing`] checks it. With the `serde` feature it reads
+/// `{"buildIds": [...], "defaultForSet": "...", "isDefaultSet": true}`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+pub struct ListedSet {
+    /// The build IDs, oldest first; the last is the set's default.
+    pub build_ids: Vec<BuildId>,
+    /// The set's default build ID, as the listing names it: the last of `build_ids`.
+    pub default_for_set: Option<String>,
+    /// Whether this is the queue's default set: the last one.
+    pub is_default_set: bool,
+}
+
+/// The sets of a public form, checked: each set's build IDs, kept as the document holds
+/// them, and what is wrong with them. [`PublicSets::rebuild`] makes them a [`VersionSets`].
+///
+/// Read from a document by [`CheckedResponse`](crate::CheckedResponse) or
+/// [`CheckedListing`](crate::CheckedListing) (feature `serde`), which keep each build ID as
+/// a slice of the document where they can.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicSets<'a> {
+    sets: Vec<Vec<Cow<'a, str>>>,
+    violations: Vec<Violation>,
+    unlisted: usize,
+    notes: Vec<Note>,
+}
+
+/// What checking found so far: the first [`InvalidData::MAX_LISTED`] violations, listed,
+/// and how many more.
+#[derive(Debug, Default)]
+pub(super) struct Found {
+    violations: Vec<Violation>,
+    unlisted: usize,
+}
+
+impl Found {
+    fn report(&mut self, path: String, problem: Problem) {
+        if self.violations.len() < InvalidData::MAX_LISTED {
+            self.violations.push(Violation::new(path, problem));
+        } else {
+            self.unlisted += 1;
+        }
+    }
+}
+
+/// The check of a listing's flags, set by set as they are read: `isDefaultSet` and
+/// `defaultForSet` must agree with the listing's order (the last set is the queue's
+/// default, the last build ID of a set is the set's default). Whether a set is the last is
+/// known only at the next set or at the end, so its violations wait until then, in order.
+#[derive(Debug, Default)]
+pub(super) struct ListingFlags {
+    found: Found,
+    /// How many sets were read.
+    sets: usize,
+    /// The last set read: its `isDefaultSet`, and the problem of its `defaultForSet`.
+    waiting: Option<(bool, Option<Problem>)>,
+}
+
+impl ListingFlags {
+    /// Checks the next set's flags.
+    pub(super) fn set(
+        &mut self,
+        is_default_set: bool,
+        default_for_set: Option<&str>,
+        last_build_id: Option<&str>,
+    ) {
+        self.flush(false);
+        let wrong_default = match (default_for_set, last_build_id) {
+            (Some(named), Some(default)) if named != default => Some(Problem::WrongSetDefault {
+                named: named.to_owned(),
+                default: default.to_owned(),
+            }),
+            _ => None,
+        };
+        self.waiting = Some((is_default_set, wrong_default));
+        self.sets += 1;
+    }
+
+    /// The listing has been read: what was found.
+    pub(super) fn finish(mut self) -> Found {
+        self.flush(true);
+        self.found
+    }
+
+    fn flush(&mut self, last: bool) {
+        let Some((is_default_set, wrong_default)) = self.waiting.take() else {
+            return;
+        };
+        let i = self.sets.saturating_sub(1);
+        match (is_default_set, last) {
+            (true, false) => self
+                .found
+                .report(format!("[{i}].isDefaultSet"), Problem::NotLastDefaultSet),
+            (false, true) => self
+                .found
+                .report(format!("[{i}].isDefaultSet"), Problem::LastNotDefaultSet),
+            _ => {}
+        }
+        if let Some(problem) = wrong_default {
+            self.found.report(format!("[{i}].defaultForSet"), problem);
+        }
+    }
+}
+
+impl<'a> PublicSets<'a> {
+    /// Checks `sets` (set `i` at the JSON path `{prefix}[i]`), after what was `found` while
+    /// reading them: a build ID in two places is a violation at the second, naming the
+    /// first. A set with no build IDs is noted, not refused.
+    ///
+    /// Linear in the build IDs: each is looked up by its text, and its place in document
+    /// order kept (turned back into a path only for a repeat), in a map sized up front and
+    /// seeded at random, so that input chosen to collide cannot make it quadratic.
+    pub(super) fn check(prefix: &str, sets: Vec<Vec<Cow<'a, str>>>, mut found: Found) -> Self {
+        let path = |i: usize| format!("{prefix}[{i}]");
+        let build_ids = sets.iter().map(Vec::len).sum();
+        let mut first_place: HashMap<&str, usize, foldhash::fast::RandomState> =
+            HashMap::with_capacity_and_hasher(build_ids, foldhash::fast::RandomState::default());
+        // (set, position in it, place of the first) of each repeat, in document order.
+        let mut repeats = Vec::new();
+        let mut notes = Vec::new();
+        let mut place = 0;
+        let mut empty = 0;
+        for (i, ids) in sets.iter().enumerate() {
+            if ids.is_empty() {
+                empty += 1;
+                if empty <= Note::EMPTY_SETS_NOTED {
+                    notes.push(Note::EmptySetLeftOut { path: path(i) });
+                }
+            }
+            for (j, id) in ids.iter().enumerate() {
+                match first_place.get(id.as_ref()) {
+                    Some(&first) => repeats.push((i, j, first)),
+                    None => {
+                        first_place.insert(id.as_ref(), place);
+                    }
+                }
+                place += 1;
+            }
+        }
+        drop(first_place);
+        if let Some(count) = empty
+            .checked_sub(Note::EMPTY_SETS_NOTED)
+            .filter(|&more| more > 0)
+        {
+            notes.push(Note::MoreEmptySetsLeftOut { count });
+        }
+        if !repeats.is_empty() {
+            // Where each set starts in document order, to turn a place back into a path.
+            let starts: Vec<usize> = sets
+                .iter()
+                .scan(0, |start, ids| {
+                    let this = *start;
+                    *start += ids.len();
+                    Some(this)
+                })
+                .collect();
+            for (i, j, first) in repeats {
+                let set = starts
+                    .partition_point(|&start| start <= first)
+                    .saturating_sub(1);
+                let at = first - starts.get(set).copied().unwrap_or_default();
+                let id = sets
+                    .get(i)
+                    .and_then(|ids| ids.get(j))
+                    .map_or("", |id| id.as_ref());
+                found.report(
+                    format!("{}.buildIds[{j}]", path(i)),
+                    Problem::DuplicateBuildId {
+                        build_id: id.to_owned(),
+                        first: format!("{}.buildIds[{at}]", path(set)),
+                    },
+                );
+            }
+        }
+        Self {
+            sets,
+            violations: found.violations,
+            unlisted: found.unlisted,
+            notes,
+        }
+    }
+
+    /// What is wrong with the sets (every violation, as [`VersionSets::from_data`] lists
+    /// them), or `None` when they can be rebuilt.
+    pub fn invalid(&self) -> Option<InvalidData> {
+        (!self.violations.is_empty())
+            .then(|| InvalidData::new(self.violations.clone(), self.unlisted))
+    }
+
+    /// The sets left out of the rebuilt sets (those with no build IDs), as notes.
+    pub fn notes(&self) -> &[Note] {
+        &self.notes
+    }
+
+    /// How many sets the rebuilt sets hold: those with build IDs.
+    pub fn set_count(&self) -> usize {
+        self.sets.iter().filter(|ids| !ids.is_empty()).count()
+    }
+
+    /// How many build IDs the rebuilt sets hold: all of them.
+    pub fn build_id_count(&self) -> usize {
+        self.sets.iter().map(Vec::len).sum()
+    }
+
+    /// The sets rebuilt by replaying updates, each set's list dropped once replayed.
+    ///
+    /// # Errors
+    /// [`InvalidData`] with every violation found, when there are any, or when the sets
+    /// hold more build IDs than a queue can.
+    pub fn rebuild(self) -> Result<Rebuilt, InvalidData> {
+        if !self.violations.is_empty() {
+            return Err(InvalidData::new(self.violations, self.unlisted));
+        }
+        let count = self.build_id_count();
+        if count > CAPACITY {
+            let problem = Problem::TooManyBuildIds {
+                count,
+                max: CAPACITY,
+            };
+            return Err(InvalidData::new(
+                vec![Violation::new(String::new(), problem)],
+                0,
+            ));
+        }
+        let mut sets = VersionSets::new();
+        let mut now = 0;
+        for ids in self.sets {
+            let mut ids = ids.iter().filter_map(|id| BuildId::new(id).ok());
+            let Some(first) = ids.next() else {
+                continue;
+            };
+            let mut update = Update::add_new_default(first.clone());
+            loop {
+                now += 1;
+                if let Err(error) = sets.apply(&update, now, Limits::NONE) {
+                    // A fresh build ID (the check found no repeat) within the capacity.
+                    unreachable!("version-sets bug: rebuilding checked sets failed: {error}");
+                }
+                let Some(id) = ids.next() else {
+                    break;
+                };
+                update = Update::add_new_compatible(id, first.clone(), QueueDefault::Keep);
+            }
+        }
+        Ok(Rebuilt {
+            sets,
+            provenance: Provenance::Rebuilt,
+            notes: self.notes,
+        })
+    }
+}
+
+impl VersionSets {
+    /// Rebuilds sets from the public response (`GetWorkerBuildIdCompatibility`), which lists
+    /// the live build IDs of each set and nothing more: each set, oldest first, is replayed
+    /// as a new default set of its first build ID and compatible additions of the others.
+    /// The timestamps and set IDs are made up and deleted build IDs are missing, as the
+    /// returned [`Provenance`] says; a set with no build IDs (all deleted) is left out, with
+    /// a [`Note`].
+    ///
+    /// # Errors
+    /// [`InvalidData`] listing each build ID that appears a second time, at
+    /// `majorVersionSets[i].buildIds[j]`, naming its first place.
+    ///
+    /// # Example
+    /// ```
+    /// use version_sets::{BuildId, BuildIdCompatibility, MajorVersionSet, VersionSets};
+    ///
+    /// let set = |ids: &[&str]| -> Result<MajorVersionSet, version_sets::BuildIdError> {
+    ///     Ok(MajorVersionSet { build_ids: ids.iter().map(|id| BuildId::new(id)).collect::<Result<_, _>>()? })
+    /// };
+    /// let response = BuildIdCompatibility { major_version_sets: vec![set(&["1.0", "1.1"])?, set(&["2.0"])?] };
+    /// let rebuilt = VersionSets::from_response(&response)?;
+    /// assert_eq!(rebuilt.sets.response(0), response);
+    ///
+    /// let repeated = BuildIdCompatibility { major_version_sets: vec![set(&["1.0"])?, set(&["1.0"])?] };
+    /// assert_eq!(
+    ///     VersionSets::from_response(&repeated).unwrap_err().to_string(),
+    ///     "majorVersionSets[1].buildIds[0]: build ID 1.0 also appears at majorVersionSets[0].buildIds[0]"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_response(response: &BuildIdCompatibility) -> Result<Rebuilt, InvalidData> {
+        let sets = response
+            .major_version_sets
+            .iter()
+            .map(|set| borrowed(&set.build_ids))
+            .collect();
+        PublicSets::check(RESPONSE, sets, Found::default()).rebuild()
+    }
+
+    /// Rebuilds sets from what `temporal task-queue get-build-ids -o json` prints, as
+    /// [`VersionSets::from_response`] does from the response, once each set's
+    /// `isDefaultSet` and `defaultForSet` are checked against the listing's order.
+    ///
+    /// # Errors
+    /// [`InvalidData`] listing, set by set, an `isDefaultSet` that is true for a set other
+    /// than the last or false for the last, a `defaultForSet` that is not the last of the
+    /// set's build IDs, then each build ID that appears a second time (at `[i].buildIds[j]`,
+    /// naming its first place).
+    ///
+    /// # Example
+    /// Reading a listing with the `serde` feature, then doing what the `version-sets`
+    /// command's `check`, `show`, `poll`, `resolve` and `update` do:
+    /// ```
+    /// # #[cfg(feature = "serde")]
+    /// # {
+    /// use version_sets::{
+    ///     BuildId, CheckedListing, Limits, ListedSet, Outcome, Target, TargetQueue, Update,
+    ///     VersionSets, VersioningIntent,
+    /// };
+    ///
+    /// let printed = r#"[
+    ///     {"buildIds": ["1.0", "1.1"], "defaultForSet": "1.1", "isDefaultSet": false},
+    ///     {"buildIds": ["2.0"], "defaultForSet": "2.0", "isDefaultSet": true}
+    /// ]"#;
+    ///
+    /// // check: every violation, without building the sets.
+    /// let CheckedListing(listing) = serde_json::from_str(printed)?;
+    /// assert!(listing.invalid().is_none());
+    /// assert_eq!((listing.set_count(), listing.build_id_count()), (2, 3));
+    ///
+    /// // The sets, and what in them is made up.
+    /// let rebuilt = listing.rebuild()?;
+    /// assert!(rebuilt.provenance.timestamps_reconstructed());
+    /// let mut sets = rebuilt.sets;
+    ///
+    /// // show: the sets, oldest first, and the queue's default.
+    /// let shown: Vec<Vec<&str>> = sets.sets()
+    ///     .map(|set| set.build_ids().map(|record| record.id().as_str()).collect())
+    ///     .collect();
+    /// assert_eq!(shown, [vec!["1.0", "1.1"], vec!["2.0"]]);
+    /// assert_eq!(sets.default_build_id().map(BuildId::as_str), Some("2.0"));
+    ///
+    /// // poll: a worker on 1.0 is told that 1.1 is newer.
+    /// assert!(sets.poll("1.0").is_err());
+    ///
+    /// // resolve: new work for a workflow on 1.0 goes to its set's default.
+    /// let resolved = sets.resolve(VersioningIntent::Compatible, Some("1.0"), TargetQueue::Same);
+    /// assert_eq!(resolved.target(), &Target::SetDefault(BuildId::new("1.1")?));
+    ///
+    /// // update: add a build ID, then print the listing's sets again.
+    /// let now = sets.clock().wall_clock + 1;
+    /// let outcome = sets.apply(&Update::add_new_default(BuildId::new("3.0")?), now, Limits::SERVER_DEFAULT)?;
+    /// assert_eq!(outcome, Outcome::Changed);
+    /// assert_eq!(sets.set_count(), 3);
+    ///
+    /// // The same listing as plain data, built by a program rather than read.
+    /// let plain: Vec<ListedSet> = serde_json::from_str(printed)?;
+    /// assert_eq!(VersionSets::from_listing(&plain)?.sets.set_count(), 2);
+    ///
+    /// // A listing that contradicts itself is refused, every violation listed.
+    /// let broken = r#"[{"buildIds": ["1.0"], "defaultForSet": "1.1", "isDefaultSet": false}]"#;
+    /// let CheckedListing(listing) = serde_json::from_str(broken)?;
+    /// let violations: Vec<String> = listing.invalid().unwrap().violations().iter().map(|v| v.to_string()).collect();
+    /// assert_eq!(violations, [
+    ///     "[0].isDefaultSet: is false, but the last set is the queue's default set",
+    ///     "[0].defaultForSet: is \"1.1\", but the set's default (the last of buildIds) is \"1.0\"",
+    /// ]);
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_listing(listing: &[ListedSet]) -> Result<Rebuilt, InvalidData> {
+        let mut flags = ListingFlags::default();
+        for set in listing {
+            flags.set(
+                set.is_default_set,
+                set.default_for_set.as_deref(),
+                set.build_ids.last().map(BuildId::as_str),
+            );
+        }
+        let sets = listing.iter().map(|set| borrowed(&set.build_ids)).collect();
+        PublicSets::check(LISTING, sets, flags.finish()).rebuild()
+    }
+}
+
+/// Build IDs as the check keeps them.
+fn borrowed(ids: &[BuildId]) -> Vec<Cow<'_, str>> {
+    ids.iter().map(|id| Cow::Borrowed(id.as_str())).collect()
+}
