@@ -1,19 +1,9 @@
-//! Strict JSON reading for data files, and the words diagnostics use to describe JSON.
+//! The words diagnostics use to describe JSON.
 
 use serde_json::Value;
-use version_sets_trace::read_strict;
 
 /// The longest string quoted in a diagnostic, in characters.
 const QUOTE_LIMIT: usize = 40;
-
-/// Parses one JSON document strictly (valid UTF-8, no duplicate keys), as the library's
-/// traces do.
-///
-/// # Errors
-/// `LINE:COLUMN: invalid JSON: REASON` (or `LINE:COLUMN: invalid UTF-8`).
-pub(crate) fn read(bytes: &[u8]) -> Result<Value, String> {
-    read_strict(bytes).map_err(|error| error.to_string())
-}
 
 /// `text` in double quotes with Rust's escapes, cut after [`QUOTE_LIMIT`] characters.
 pub(crate) fn quote(text: &str) -> String {
