@@ -7,10 +7,11 @@
 //! whose first error is worded with its JSON path.
 //!
 //! Where two things are wrong, the stream names the first in document order. A refused
-//! document up to [`TREE_LIMIT`] is read again by the same reader through a JSON tree, whose
-//! objects are sorted by key, so that its error is the one the command has always named
-//! (`cli/tests/data/stored-types.json`); past the limit the tree would cost too much, and
-//! the stream's error stands.
+//! document up to [`TREE_LIMIT`] is read again by the same reader through a JSON tree in
+//! the one spelling (`proto.rs`: a field given in two spellings is found first, anywhere),
+//! whose objects are sorted by key, so that its error is the one the command has always
+//! named (`cli/tests/data/stored-types.json`); past the limit the tree would cost too much,
+//! and the stream's error stands.
 
 use std::fmt;
 
@@ -19,7 +20,7 @@ use serde_json::Value;
 use version_sets::{CheckedData, CheckedListing, CheckedResponse, PublicSets, TaskQueueUserData};
 
 use crate::json::describe;
-use crate::proto::json_name;
+use crate::proto::{json_name, normalise};
 
 /// A document, read by the model's reader of its form.
 pub(crate) enum Contents<'a> {
@@ -119,7 +120,8 @@ fn typed_read<'a, T: Form<'a>>(text: &'a str) -> Result<T, String> {
         Err(error) => error,
     };
     let error = match (text.len() <= TREE_LIMIT).then(|| T::tree_error(text)) {
-        Some(Some(tree)) => tree,
+        Some(Some(Refusal::Spelling(error))) => return Err(error),
+        Some(Some(Refusal::Typed(tree))) => tree,
         _ => error,
     };
     let at = path(error.path());
@@ -137,43 +139,54 @@ fn typed_read<'a, T: Form<'a>>(text: &'a str) -> Result<T, String> {
 /// A form's reader: over the stream, and over a tree to word an error.
 trait Form<'a>: Deserialize<'a> {
     /// The first error of the same reader over `text`'s tree, if it has one.
-    fn tree_error(text: &str) -> Option<serde_path_to_error::Error<serde_json::Error>>;
+    fn tree_error(text: &str) -> Option<Refusal>;
 }
 
-/// The first error of reading `text`'s tree as `T`.
-fn tree_error<T: Deserialize<'static>>(
-    text: &str,
-) -> Option<serde_path_to_error::Error<serde_json::Error>> {
-    let tree: Value = serde_json::from_str(text).ok()?;
-    serde_path_to_error::deserialize::<_, T>(tree).err()
+/// The first error of reading `text`'s tree, in the one spelling, as `T`.
+fn tree_error<T: Deserialize<'static>>(text: &str) -> Option<Refusal> {
+    let mut tree: Value = serde_json::from_str(text).ok()?;
+    if let Err(error) = normalise(&mut tree) {
+        return Some(Refusal::Spelling(error));
+    }
+    serde_path_to_error::deserialize::<_, T>(tree)
+        .err()
+        .map(Refusal::Typed)
+}
+
+/// Why the tree refuses a document.
+enum Refusal {
+    /// A field given in two spellings, as `PATH: problem`.
+    Spelling(String),
+    /// What the form's reader refuses.
+    Typed(serde_path_to_error::Error<serde_json::Error>),
 }
 
 impl<'a> Form<'a> for CheckedListing<'a> {
-    fn tree_error(text: &str) -> Option<serde_path_to_error::Error<serde_json::Error>> {
+    fn tree_error(text: &str) -> Option<Refusal> {
         tree_error::<CheckedListing<'static>>(text)
     }
 }
 
 impl<'a> Form<'a> for CheckedResponse<'a> {
-    fn tree_error(text: &str) -> Option<serde_path_to_error::Error<serde_json::Error>> {
+    fn tree_error(text: &str) -> Option<Refusal> {
         tree_error::<CheckedResponse<'static>>(text)
     }
 }
 
 impl Form<'_> for TaskQueueUserData {
-    fn tree_error(text: &str) -> Option<serde_path_to_error::Error<serde_json::Error>> {
+    fn tree_error(text: &str) -> Option<Refusal> {
         tree_error::<Self>(text)
     }
 }
 
 impl Form<'_> for CheckedData {
-    fn tree_error(text: &str) -> Option<serde_path_to_error::Error<serde_json::Error>> {
+    fn tree_error(text: &str) -> Option<Refusal> {
         tree_error::<Self>(text)
     }
 }
 
 impl Form<'_> for TopKeys {
-    fn tree_error(text: &str) -> Option<serde_path_to_error::Error<serde_json::Error>> {
+    fn tree_error(text: &str) -> Option<Refusal> {
         tree_error::<Self>(text)
     }
 }
