@@ -468,3 +468,87 @@ impl VersionSets {
 fn borrowed(ids: &[BuildId]) -> Vec<Cow<'_, str>> {
     ids.iter().map(|id| Cow::Borrowed(id.as_str())).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sets<'a>(listed: &[&[&'a str]]) -> Vec<Vec<Cow<'a, str>>> {
+        listed
+            .iter()
+            .map(|ids| ids.iter().map(|id| Cow::Borrowed(*id)).collect())
+            .collect()
+    }
+
+    /// The violations of checking `listed`, each as `path: problem`.
+    fn violations(listed: &[&[&str]]) -> Vec<String> {
+        let checked = PublicSets::check("s", sets(listed), Found::default());
+        checked.violations.iter().map(ToString::to_string).collect()
+    }
+
+    /// A repeat names its first place by path, whatever empty sets lie before it.
+    #[test]
+    fn a_repeat_names_its_first_place_across_empty_sets() {
+        assert_eq!(
+            violations(&[&["x"], &[], &["a"], &["a"]]),
+            ["s[3].buildIds[0]: build ID a also appears at s[2].buildIds[0]"]
+        );
+        assert_eq!(
+            violations(&[&[], &[], &["b", "a"], &[], &["c", "a", "b"]]),
+            [
+                "s[4].buildIds[1]: build ID a also appears at s[2].buildIds[1]",
+                "s[4].buildIds[2]: build ID b also appears at s[2].buildIds[0]",
+            ]
+        );
+        assert_eq!(
+            violations(&[&["a", "a", "a"]]),
+            [
+                "s[0].buildIds[1]: build ID a also appears at s[0].buildIds[0]",
+                "s[0].buildIds[2]: build ID a also appears at s[0].buildIds[0]",
+            ]
+        );
+        assert!(violations(&[&["a"], &["b"], &[]]).is_empty());
+    }
+
+    /// What the check counts without the model is what the rebuilt model holds.
+    #[test]
+    fn the_counts_are_the_rebuilt_models() {
+        let cases: [&[&[&str]]; 4] = [
+            &[],
+            &[&[]],
+            &[&["a", "b"], &[], &["c"]],
+            &[&[], &["a"], &[], &["b", "c", "d"], &[]],
+        ];
+        for listed in cases {
+            let checked = PublicSets::check("s", sets(listed), Found::default());
+            let counts = (checked.set_count(), checked.build_id_count());
+            let rebuilt = checked.rebuild().unwrap();
+            assert_eq!(
+                counts,
+                (rebuilt.sets.set_count(), rebuilt.sets.build_id_count()),
+                "{listed:?}"
+            );
+        }
+    }
+
+    /// Past the thousandth, violations are counted, not listed; and past the core's
+    /// capacity (64 build IDs in the crate's own tests) the sets are refused whole.
+    #[test]
+    fn violations_stop_growing_and_the_capacity_holds() {
+        let repeats = vec!["a"; InvalidData::MAX_LISTED + 3];
+        let checked = PublicSets::check("s", sets(&[&repeats]), Found::default());
+        let invalid = checked.rebuild().unwrap_err();
+        assert_eq!(invalid.violations().len(), InvalidData::MAX_LISTED);
+        assert_eq!(invalid.unlisted(), 2);
+
+        let ids: Vec<String> = (0..=CAPACITY).map(|i| i.to_string()).collect();
+        let one_set: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let checked = PublicSets::check("", sets(&[&one_set]), Found::default());
+        assert_eq!(
+            checked.rebuild().unwrap_err().to_string(),
+            "65 build IDs, more than the 64 a queue can hold"
+        );
+        let fits = PublicSets::check("", sets(&[&one_set[1..]]), Found::default());
+        assert_eq!(fits.rebuild().unwrap().sets.build_id_count(), CAPACITY);
+    }
+}
