@@ -325,11 +325,10 @@ fn check_public(program: &Program) {
         .collect();
     assert!(read == written_layout(program), "read differs from written");
     let from_plain = VersionSets::from_response(&plain);
-    if let Some(rebuilt) = check_public_sets(program, sets, "majorVersionSets", from_plain) {
-        if !program.has_marks() {
-            let written = serde_json::to_string(&rebuilt.response(0)).unwrap();
-            assert!(written == doc.text, "the rebuilt sets' response differs");
-        }
+    let rebuilt = check_public_sets(program, sets, "majorVersionSets", from_plain);
+    if let (Some(rebuilt), false) = (rebuilt, program.has_marks()) {
+        let written = serde_json::to_string(&rebuilt.response(0)).unwrap();
+        assert!(written == doc.text, "the rebuilt sets' response differs");
     }
 }
 
