@@ -94,14 +94,11 @@ impl<'de> Message<'de> for Streamed {
     const MODELLED: &'static [&'static str] = &["versionSets"];
 
     fn field<V: Values<'de>>(&mut self, index: usize, values: &mut V) -> Result<(), V::Error> {
-        match RULES.get(index.wrapping_sub(1)) {
-            None => {
-                values.next_seed(LoadSets(&mut self.loader))?;
-            }
-            Some(&field) => {
-                if values.read_past()? {
-                    self.notes.push(Note::RulesIgnored { field });
-                }
+        if index == 0 {
+            values.next_seed(LoadSets(&mut self.loader))?;
+        } else if let Some(&field) = Self::FIELDS.get(index) {
+            if values.read_past()? {
+                self.notes.push(Note::RulesIgnored { field });
             }
         }
         Ok(())
