@@ -1,6 +1,6 @@
 //! Turns the results of the benches into `docs/performance.md`: one Markdown table per kind
-//! of benchmark, each row with the crate's median, the baseline's, their ratio, and issue 7's
-//! target with whether it is met.
+//! of benchmark, each row with the crate's median, the baseline's, their ratio, and the
+//! README's target with whether it is met.
 //!
 //! ```sh
 //! cargo bench --all-features -- --quick       # every bench; memory writes heap.json
@@ -220,7 +220,7 @@ figures are noisy; the ratios, measured in the same run, are what count.
 Every figure is a criterion median. **Baseline** is the server's approach written plainly
 (`benches/baseline/mod.rs`: a `Vec` of sets each a `Vec` of records, a linear scan per
 lookup, deep clone – mutate – swap per update), doing the same work per operation;
-**baseline ÷ crate** above 1 means the crate is faster. Targets are issue 7's. Rows missing
+**baseline ÷ crate** above 1 means the crate is faster. Targets are the README's (Performance). Rows missing
 a shape are cases the shape does not have (a merge needs two sets, a promotion within a set
 needs two members, every singleton is its set's default). Each bench file's docs say what
 exactly it measures.

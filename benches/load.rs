@@ -7,8 +7,8 @@
 //! - `json-scan`: `serde_json` reading the document into `serde::de::IgnoredAny`, which
 //!   keeps nothing: the parser's own speed on this document, the ceiling of any load;
 //! - `json-load`: the document into a `VersionSets` (deserialised through `from_data`, so
-//!   checked); issue 7: at least 300 MB/s at 100,000 build IDs;
-//! - `validate`: `VersionSets::validate` on the loaded value; issue 7: no slower than the
+//!   checked); the README's target: at least 300 MB/s at 100,000 build IDs;
+//! - `validate`: `VersionSets::validate` on the loaded value; the README's target: no slower than the
 //!   parse of its document.
 //!
 //! The first three report throughput in bytes of JSON.

@@ -1,6 +1,6 @@
 //! Dispatch-time lookups at every size and shape, the crate beside the baseline, and a bare
 //! `HashMap` get on the same number of keys, measured beside each fixture: the floor the
-//! crate's lookups are held to (issue 7: within 1.5× of it).
+//! crate's lookups are held to (the README's performance target: within 1.5× of it).
 //!
 //! `cargo bench --bench lookups -- --quick`
 //!

@@ -1,5 +1,5 @@
 //! Heap bytes per build ID of a loaded value, the crate beside the baseline, at every size and
-//! shape (issue 7: at most 80 bytes per build ID plus the ID's own bytes, at 100,000 build IDs
+//! shape (the README's performance target: at most 80 bytes per build ID plus the ID's own bytes, at 100,000 build IDs
 //! in sets of 10).
 //!
 //! `cargo bench --bench memory`

@@ -1,5 +1,5 @@
 //! A realistic mix of 90% lookups and 10% updates at every size and shape, the crate beside
-//! the baseline (issue 7: at least 10× the baseline at 100 build IDs, 1,000× at 10,000).
+//! the baseline (the README's performance target: at least 10× the baseline at 100 build IDs, 1,000× at 10,000).
 //!
 //! `cargo bench --bench mix -- --quick`
 //!

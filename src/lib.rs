@@ -63,25 +63,9 @@
 //! `docs/semantics.md`.
 //!
 //! # Divergences from the server
-//! Where the server's behaviour is accidental, the crate does better, and says so:
-//! - **Set IDs are always kept sorted and distinct.** The server sorts them in every merge
-//!   but appends in `PersistUnknownBuildId`; sorting always makes merges idempotent.
-//! - **Build-ID deltas are sorted**; the server's order is random.
-//! - **Ties are broken deterministically.** Where the server's merge-sets result depends on
-//!   Go map order (tied timestamps), the merged set takes the place of the later set and
-//!   tied members keep the older set's first.
-//! - **Data whose list order disagrees with its timestamps is rejected on load** (the server
-//!   can produce it under clock skew), and so are missing timestamps, which make the server
-//!   panic when merging.
-//! - A build ID is validated when it is made ([`BuildId::new`]), so an empty or overlong ID
-//!   never reaches an operation (the server does not check merge-sets arguments at all).
-//! - **The replica merge is a true join** ([`VersionSets::merge`]: commutative, associative,
-//!   idempotent). The server's regroups in Go's random map order, greedily, with an
-//!   unstable sort, so tied timestamps and chains of shared set IDs give different results
-//!   from run to run; the crate groups transitively, orders ties by ID and lets `DELETED`
-//!   win a tied state stamp, and agrees with the server wherever its result is determined.
-//!   The merged clock is the larger of both, where the server's does not move past
-//!   replicated stamps. `docs/replication.md` has the details.
+//! Where the server's behaviour is accidental (Go map order, a missing check, a clock that
+//! does not move), the crate does better and says so. The one list, each item with its
+//! reason and its `divergence_*` test, is the "Divergences" section of `docs/semantics.md`.
 //!
 //! # Crate features
 //! - `serde`: proto-JSON for [`Update`], [`VersioningData`] (Temporal's stored form, int64

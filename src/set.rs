@@ -86,6 +86,8 @@ pub struct CompatibleSet<'a> {
     node: &'a SetNode,
 }
 
+// No `is_empty`: a set always has at least one build ID (`len` is at least 1).
+#[allow(clippy::len_without_is_empty)]
 impl<'a> CompatibleSet<'a> {
     pub(crate) fn new(core: &'a Core, key: SetKey) -> Self {
         Self {
@@ -123,11 +125,6 @@ impl<'a> CompatibleSet<'a> {
     /// The number of build IDs, tombstones included.
     pub fn len(&self) -> usize {
         self.node.len()
-    }
-
-    /// Always `false`: a set has at least one build ID. (Present for API symmetry with `len`.)
-    pub fn is_empty(&self) -> bool {
-        false
     }
 
     /// The set's default build ID: its last one.

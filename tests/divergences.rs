@@ -1,8 +1,7 @@
 //! The crate's deliberate divergences from the server that the ported server tests do not
 //! already pin (U33 is in `server_version_sets.rs`, the replica merge's D1–D6 in
 //! `replication_server.rs`): one `divergence_*` test each, whose doc comment says why. The
-//! list is the crate documentation's "Divergences from the server" and docs/semantics.md's
-//! DIVERGENCE marks.
+//! list is docs/semantics.md#divergences.
 
 mod support;
 

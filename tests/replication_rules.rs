@@ -1,6 +1,6 @@
-//! The rules of receiving a replica (revival, reference §2.6.6), removing build IDs in a
-//! single- or multi-cluster namespace (§2.6.2), the garbage-collection planner (§2.6.5) and
-//! reachability (§7), one test per rule, named after it.
+//! The rules of receiving a replica (`receive.*` in docs/semantics.md), removing build IDs in
+//! a single- or multi-cluster namespace, the garbage-collection planner (`gc.*`) and
+//! reachability (`reachability.*`), one test per rule, named after it.
 
 mod support;
 
@@ -263,7 +263,7 @@ fn gc_keeps_a_build_id_that_became_default_recently() {
 fn gc_removes_a_build_id_that_became_default_exactly_min_since_default_ago() {
     let sets = two_sets();
     // 1.0 became its set's default at 1 s. The server skips it while `now − became
-    // default < min` (reference §2.6.5), so at exactly an hour it may go, a millisecond
+    // default < min` (`gc.since-default`), so at exactly an hour it may go, a millisecond
     // earlier it stays.
     let at = |now_ms| GcPolicy {
         ignore_retention: true,
@@ -281,7 +281,7 @@ fn gc_removes_a_build_id_that_became_default_exactly_min_since_default_ago() {
 
 #[test]
 fn gc_default_min_since_default_is_the_servers_one_hour() {
-    // `worker.removableBuildIdDurationSinceDefault` defaults to 1 h (reference §3).
+    // `worker.removableBuildIdDurationSinceDefault` defaults to 1 h (`gc.since-default`).
     let sets = two_sets();
     let at = |now_ms| GcPolicy {
         min_since_default_ms: GcPolicy::DEFAULT_MIN_SINCE_DEFAULT_MS,
@@ -531,7 +531,7 @@ fn reachability_refuses_bad_requests_with_the_server_messages() {
 // ---- the merge on a value whose sets share a set ID ----------------------------------
 
 /// A build ID cleared and added again while its hash is still another set's demoted set ID
-/// leaves one value with two sets sharing that set ID (reference §2.6.7). The merge joins
+/// leaves one value with two sets sharing that set ID (`clear-tombstones.readd`). The merge joins
 /// sets that share a set ID, so the first merge of such a value, even with itself, joins
 /// them, as the server's does; from then on merging changes nothing.
 #[test]

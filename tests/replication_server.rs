@@ -1,7 +1,8 @@
-//! The server's `service/matching/version_sets_merge_test.go`, ported test by test (U34–U44
-//! of the reference note, §9.2), with the server's answers; the derived merge scenarios
-//! D1–D6 (§9.5, from the counterexamples of §6.4) with the crate's answers; and the
-//! scavenger's S1 (§9.4).
+//! The server's `service/matching/version_sets_merge_test.go`, ported test by test and
+//! numbered U34–U44 in the Go file's order, with the server's answers; six derived merge
+//! scenarios, D1–D6, where the server's result depends on Go map order or argument order,
+//! with the crate's answers (the `merge-replica.*` rows of docs/semantics.md#divergences);
+//! and the first case of the server's build-ID scavenger tests, S1.
 //!
 //! Every merge is checked in both argument orders. Where the crate deliberately differs
 //! from the server, a `divergence_*` test says how and, in its doc comment, why.

@@ -1,6 +1,6 @@
 //! Dispatch and intent scenarios: the server's functional tests (`tests/versioning_test.go`,
-//! F1–F25), its matching-engine tests (M1, M3, M4) and the reference note's derived
-//! scenarios (D7–D9), reduced to what the version sets of a queue decide.
+//! F1–F25), its matching-engine tests (M1, M3, M4) and three derived
+//! scenarios (D7–D9, numbered after the replica merge's D1–D6), reduced to what the version sets of a queue decide.
 //!
 //! Not ported, because they are not decided by one queue's version sets: F4/F5 (persistence
 //! and propagation across partitions), F6 (task queues per build ID, a cross-queue limit),

@@ -1,6 +1,7 @@
-//! The server's `service/matching/version_sets_test.go`, ported test by test (U1–U33 of the
-//! reference note, §9.1). Each test is named after the Go test it comes from; where the
-//! crate deliberately differs, the test says DIVERGENCE and why.
+//! The server's `service/matching/version_sets_test.go`, ported test by test and numbered
+//! U1–U33 in the Go file's order (the numbers the other tests and docs cite). Each test is
+//! named after the Go test it comes from; where the crate deliberately differs, the test says
+//! DIVERGENCE and why.
 
 mod support;
 

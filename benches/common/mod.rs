@@ -1,4 +1,4 @@
-//! What the bench binaries share: the sizes and shapes of issue 7, the stored data of each
+//! What the bench binaries share: the sizes and shapes the README's performance targets name, the stored data of each
 //! fixture (the crate and the baseline load the same data), the build IDs the benchmarks aim
 //! at, and the few call sites that the core rewrite changes.
 //!

@@ -1,9 +1,11 @@
-//! Hostile input costs what its size says (issue 11): every worst-case shape, at two sizes
-//! ten times apart, run through the built command, with its wall time and peak memory.
+//! A report, not a test: hostile input costs what its size says (docs/hostile-input.md).
+//! Every worst-case shape, at two sizes ten times apart, is run through the built command,
+//! with its wall time and peak memory.
 //!
-//! `cargo bench -p version-sets-cli --bench scaling_report` (quick sizes, a few seconds) or
-//! `SCALING=full cargo bench -p version-sets-cli --bench scaling_report` (the sizes of the issue: 200,000
-//! build IDs in one set, a million sets; about a minute and a few GB on the 2-core machine).
+//! - `cargo bench -p version-sets-cli --bench scaling_report`: quick sizes, a few seconds;
+//! - `SCALING=full cargo bench -p version-sets-cli --bench scaling_report`: the full sizes
+//!   (200,000 build IDs in one set, a million sets), about a minute and a few GB on the
+//!   2-core machine.
 //!
 //! Each run is measured in a fresh intermediate process (this binary re-executed with
 //! `measure`): it starts the command, waits for it, and reads the peak resident memory of its

@@ -39,7 +39,7 @@ pub(crate) fn run(_args: &Args, output: &mut Output<'_>) -> Status {
         let answer = match std::str::from_utf8(&line) {
             Ok(text) if text.trim().is_empty() => continue,
             Ok(text) => answer(&mut session, text),
-            Err(_) => json!({ "malformed": "invalid UTF-8" }),
+            Err(_) => json!({ "malformed": "invalid UTF-8" }).to_string(),
         };
         output.line(answer);
         // The driver waits for each answer before it sends the next request.
@@ -48,17 +48,17 @@ pub(crate) fn run(_args: &Args, output: &mut Output<'_>) -> Status {
     Status::Ok
 }
 
-/// The answer to one request line.
-fn answer(session: &mut Session, line: &str) -> Value {
+/// The answer to one request line, as the trace crate's writer spells observations.
+fn answer(session: &mut Session, line: &str) -> String {
     let is_reset = trace::read_strict(line.as_bytes())
         .ok()
         .is_some_and(|value| value.get("reset") == Some(&Value::Bool(true)));
     if is_reset {
         *session = Session::new();
-        return json!({});
+        return json!({}).to_string();
     }
     match trace::parse_step(line) {
-        Ok(step) => session.observe(&step).unwrap_or_else(|| json!({})),
-        Err(error) => json!({ "malformed": error.problem() }),
+        Ok(step) => session.observe(&step).to_string(),
+        Err(error) => json!({ "malformed": error.problem() }).to_string(),
     }
 }

@@ -22,13 +22,14 @@
 use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
-use version_sets::{BuildId, Hlc, Limits, SetId, Target, Update, VersionSets, VersioningIntent};
+use version_sets::{BuildId, Hlc, Limits, SetId, Target, VersionSets};
 use version_sets_trace::{
     self as trace, Action, PollExpectation, StickyExpectation, TaskQueueExpectation,
     UpdateExpectation,
 };
 
 use crate::model::{self, Model};
+use crate::world::{model_intent, model_op};
 
 pub fn run(data: &[u8]) {
     match trace::parse(data) {
@@ -152,7 +153,8 @@ fn names(steps: &[trace::Step]) -> BTreeSet<String> {
     }
     let mut names = BTreeSet::new();
     for step in steps {
-        walk(&step.to_json(true), &mut names);
+        let written: Value = serde_json::from_str(&step.to_line()).unwrap_or(Value::Null);
+        walk(&written, &mut names);
     }
     names
 }
@@ -420,39 +422,6 @@ fn strings(sets: &[Vec<BuildId>]) -> Vec<Vec<String>> {
     sets.iter()
         .map(|set| set.iter().map(|id| id.as_str().to_owned()).collect())
         .collect()
-}
-
-fn model_op(update: &Update) -> model::Op {
-    let s = |id: &BuildId| id.as_str().to_owned();
-    match update {
-        Update::AddNewBuildIdInNewDefaultSet(x) => model::Op::AddNewDefault(s(x)),
-        Update::AddNewCompatibleBuildId {
-            new_build_id,
-            existing_compatible_build_id,
-            make_set_default,
-        } => model::Op::AddCompatible {
-            new: s(new_build_id),
-            existing: s(existing_compatible_build_id),
-            make_default: *make_set_default,
-        },
-        Update::PromoteSetByBuildId(x) => model::Op::PromoteSet(s(x)),
-        Update::PromoteBuildIdWithinSet(x) => model::Op::PromoteWithin(s(x)),
-        Update::MergeSets {
-            primary_set_build_id,
-            secondary_set_build_id,
-        } => model::Op::Merge {
-            primary: s(primary_set_build_id),
-            secondary: s(secondary_set_build_id),
-        },
-    }
-}
-
-fn model_intent(intent: VersioningIntent) -> model::Intent {
-    match intent {
-        VersioningIntent::Unspecified => model::Intent::Unspecified,
-        VersioningIntent::Compatible => model::Intent::Compatible,
-        VersioningIntent::Default => model::Intent::Default,
-    }
 }
 
 fn model_target(target: &Target) -> model::Resolution {

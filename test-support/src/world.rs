@@ -1,31 +1,32 @@
 //! The crate and the reference model side by side: one step applied to both, then every
 //! observable compared. Used by the `ops` fuzz target and the stateful property test.
 //!
-//! Steps name build IDs through [`Pick`]s, resolved against the model's current build IDs,
-//! so a generator that knows nothing of the state still names mostly *existing* build IDs
-//! and so reaches the no-ops and every error path.
+//! The steps are the trace crate's generator's (`version_sets_trace::Choice`, also what
+//! `version-sets generate` draws): a [`Step`] here is its `Arbitrary` form, for the fuzz
+//! target's bytes and the property test's strategies, plus wall-clock moves. Build IDs are
+//! named through [`Pick`]s, resolved against the current build IDs, so a generator that knows
+//! nothing of the state still names mostly *existing* build IDs and so reaches the no-ops and
+//! every error path. The world then plays the trace action the choice makes.
 
 use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
 use version_sets::{
-    BuildId, BuildIdState, DispatchQueue, Hlc, Limits, Outcome, QueueDefault, SetId, Target,
-    TargetQueue, Update, UpdateError, VersionSets, VersioningIntent,
+    BuildId, BuildIdState, DispatchQueue, Hlc, Limits, Outcome, SetId, Target, TargetQueue, Update,
+    UpdateError, VersionSets, VersioningIntent,
 };
+use version_sets_trace::{self as trace, Action, Choice};
 
 use crate::model::{self, Model};
 
-/// Every build ID a step can name. Few, so that fresh picks collide with existing IDs too;
-/// with a non-ASCII one and one that Go's `%q` must escape (for both, Go's `%q` and Rust's
-/// `{:?}` agree, so the poll message can be predicted with `{:?}`).
-pub const NAMES: [&str; 10] = [
-    "1.0", "1.1", "1.2", "2.0", "2.1", "3.0", "a", "b", "é", "x\"y",
-];
+/// Every build ID a step can name: the shared generator's.
+pub use version_sets_trace::{NAMES, near};
 
 /// The wall time of the first step; each step then moves it on by 1 ms (plus any `Wait`).
 const START_MS: i64 = 1_000;
 
-/// A build ID named by a step.
+/// A build ID named by a step: the `Arbitrary` form of the shared generator's valid picks
+/// (`version_sets_trace::Pick`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Arbitrary)]
 pub enum Pick {
     /// One of the build IDs the sets hold (tombstones included), by position modulo their
@@ -43,6 +44,15 @@ pub enum Intent {
     Default,
 }
 
+impl Pick {
+    fn shared(self) -> trace::Pick {
+        match self {
+            Self::Known(i) => trace::Pick::Known(i),
+            Self::Name(i) => trace::Pick::Name(i),
+        }
+    }
+}
+
 impl Intent {
     pub const ALL: [Self; 3] = [Self::Unspecified, Self::Compatible, Self::Default];
 
@@ -51,14 +61,6 @@ impl Intent {
             Self::Unspecified => VersioningIntent::Unspecified,
             Self::Compatible => VersioningIntent::Compatible,
             Self::Default => VersioningIntent::Default,
-        }
-    }
-
-    fn model(self) -> model::Intent {
-        match self {
-            Self::Unspecified => model::Intent::Unspecified,
-            Self::Compatible => model::Intent::Compatible,
-            Self::Default => model::Intent::Default,
         }
     }
 }
@@ -105,6 +107,53 @@ pub enum Step {
 /// At most this many build IDs in one `Remove` step.
 pub const MAX_REMOVED: usize = 3;
 
+impl Step {
+    /// The shared generator's choice; `None` for a wall-clock move, which is no trace step.
+    pub fn choice(&self) -> Option<Choice> {
+        Some(match self {
+            Self::AddNewDefault(x) => Choice::AddNewDefault(x.shared()),
+            Self::AddCompatible {
+                new,
+                existing,
+                make_default,
+            } => Choice::AddCompatible {
+                new: new.shared(),
+                existing: existing.shared(),
+                make_default: *make_default,
+            },
+            Self::PromoteSet(x) => Choice::PromoteSet(x.shared()),
+            Self::PromoteWithin(x) => Choice::PromoteWithin(x.shared()),
+            Self::Merge { primary, secondary } => Choice::Merge {
+                primary: primary.shared(),
+                secondary: secondary.shared(),
+            },
+            Self::Limits {
+                max_sets,
+                max_build_ids,
+            } => Choice::Limits {
+                max_sets: *max_sets,
+                max_build_ids: *max_build_ids,
+            },
+            Self::Remove(picks) => {
+                Choice::Remove(picks.iter().take(MAX_REMOVED).map(|p| p.shared()).collect())
+            }
+            Self::ClearTombstones => Choice::ClearTombstones,
+            Self::Persist(x) => Choice::Persist(x.shared()),
+            Self::Poll(x) => Choice::Poll(x.shared()),
+            Self::Resolve {
+                intent,
+                caller,
+                same_task_queue,
+            } => Choice::Resolve {
+                intent: intent.real(),
+                caller: caller.map(Pick::shared),
+                same_task_queue: *same_task_queue,
+            },
+            Self::Wait(_) => return None,
+        })
+    }
+}
+
 /// Which operation ran and which of its branches it took, e.g. `("merge", "PrimaryNotFound")`.
 pub type Branch = (&'static str, &'static str);
 
@@ -138,17 +187,6 @@ fn spec_next(prior: Hlc, now_ms: i64) -> Hlc {
         wall_clock,
         version,
         cluster_id: prior.cluster_id,
-    }
-}
-
-/// A limit for a queue holding `count` (sets or build IDs): unlimited for one `choice` in
-/// five, else two below the count to one above it (at least 1). So every operation meets a
-/// limit it exceeds (a merge, which removes a set, needs two below), one it meets exactly
-/// and one it stays under.
-pub fn near(choice: u8, count: usize) -> usize {
-    match choice % 5 {
-        0 => 0,
-        offset => (count + usize::from(offset)).saturating_sub(3).max(1),
     }
 }
 
@@ -249,25 +287,6 @@ impl World {
         }
     }
 
-    /// Every build ID the model holds, tombstones included, oldest set first.
-    fn known(&self) -> Vec<&str> {
-        self.model
-            .sets
-            .iter()
-            .flat_map(|set| set.members.iter().map(|m| m.id.as_str()))
-            .collect()
-    }
-
-    pub fn pick(&self, pick: Pick) -> String {
-        let known = self.known();
-        let name = |i: u8| NAMES[usize::from(i) % NAMES.len()];
-        let chosen = match pick {
-            Pick::Known(i) if !known.is_empty() => known[usize::from(i) % known.len()],
-            Pick::Known(i) | Pick::Name(i) => name(i),
-        };
-        chosen.to_owned()
-    }
-
     /// The stamp of the model's tick `tick`.
     #[track_caller]
     fn stamp(&self, tick: u64) -> Hlc {
@@ -291,79 +310,68 @@ impl World {
     pub fn step(&mut self, step: &Step) -> Branch {
         self.now_ms += 1;
         let (model_before, real_before) = (self.model.clone(), self.real.clone());
-        let branch = match step {
-            Step::AddNewDefault(x) => {
-                let x = self.pick(*x);
-                let update = Update::add_new_default(build_id(&x));
-                self.update("add_new_default", &model::Op::AddNewDefault(x), &update)
+        let branch = match step.choice() {
+            None => {
+                if let Step::Wait(ms) = step {
+                    self.now_ms += i64::from(*ms);
+                }
+                ("wait", "moved the wall clock")
             }
-            Step::AddCompatible {
-                new,
-                existing,
-                make_default,
-            } => {
-                let (new, existing) = (self.pick(*new), self.pick(*existing));
-                let update = Update::add_new_compatible(
-                    build_id(&new),
-                    build_id(&existing),
-                    if *make_default {
-                        QueueDefault::Make
-                    } else {
-                        QueueDefault::Keep
-                    },
-                );
-                let op = model::Op::AddCompatible {
-                    new,
-                    existing,
-                    make_default: *make_default,
+            Some(choice) => match choice.action(&self.real) {
+                Some(action) => self.act(&action, &real_before),
+                None => panic!("{choice:?} names an invalid build ID"),
+            },
+        };
+        self.check();
+        self.check_deltas(&model_before, &real_before);
+        branch
+    }
+
+    /// Plays a trace action on both sides and says which branch it took.
+    #[track_caller]
+    fn act(&mut self, action: &Action, real_before: &VersionSets) -> Branch {
+        match action {
+            Action::Update { update, .. } => {
+                let op = model_op(update);
+                let label = match &op {
+                    model::Op::AddNewDefault(_) => "add_new_default",
+                    model::Op::AddCompatible { .. } => "add_compatible",
+                    model::Op::PromoteSet(_) => "promote_set",
+                    model::Op::PromoteWithin(_) => "promote_within",
+                    model::Op::Merge { .. } => "merge",
                 };
-                let branch = self.update("add_compatible", &op, &update);
-                match branch {
-                    ("add_compatible", "changed") if *make_default => {
+                let primary_older = match &op {
+                    model::Op::Merge { primary, secondary } => {
+                        self.model.find(primary) < self.model.find(secondary)
+                    }
+                    _ => false,
+                };
+                let made_default = matches!(
+                    op,
+                    model::Op::AddCompatible {
+                        make_default: true,
+                        ..
+                    }
+                );
+                match self.update(label, &op, update) {
+                    ("add_compatible", "changed") if made_default => {
                         ("add_compatible", "changed, set made default")
                     }
-                    other => other,
-                }
-            }
-            Step::PromoteSet(x) => {
-                let x = self.pick(*x);
-                let update = Update::promote_set_by_build_id(build_id(&x));
-                self.update("promote_set", &model::Op::PromoteSet(x), &update)
-            }
-            Step::PromoteWithin(x) => {
-                let x = self.pick(*x);
-                let update = Update::promote_build_id_within_set(build_id(&x));
-                self.update("promote_within", &model::Op::PromoteWithin(x), &update)
-            }
-            Step::Merge { primary, secondary } => {
-                let (primary, secondary) = (self.pick(*primary), self.pick(*secondary));
-                let update = Update::merge_sets(build_id(&primary), build_id(&secondary));
-                let primary_older = self.model.find(&primary) < self.model.find(&secondary);
-                let op = model::Op::Merge { primary, secondary };
-                match self.update("merge", &op, &update) {
                     ("merge", "changed") if primary_older => ("merge", "changed, older primary"),
                     ("merge", "changed") => ("merge", "changed, newer primary"),
                     other => other,
                 }
             }
-            Step::Limits {
-                max_sets,
-                max_build_ids,
-            } => {
-                self.model.max_sets = near(*max_sets, self.model.sets.len());
-                self.model.max_build_ids = near(*max_build_ids, self.model.build_id_count());
+            Action::Limits(limits) => {
+                self.model.max_sets = limits.max_sets;
+                self.model.max_build_ids = limits.max_build_ids;
                 ("limits", "set")
             }
-            Step::Remove(picks) => {
-                let ids: Vec<String> = picks
-                    .iter()
-                    .take(MAX_REMOVED)
-                    .map(|p| self.pick(*p))
-                    .collect();
-                let real_ids: Vec<BuildId> = ids.iter().map(|id| build_id(id)).collect();
+            Action::RemoveBuildIds { build_ids, .. } => {
+                let ids: Vec<String> = build_ids.iter().map(|id| id.as_str().to_owned()).collect();
                 let before = self.real.clone();
                 let expected = self.model.remove(&ids);
-                let got = self.real.remove_build_ids(&real_ids, self.now_ms);
+                let got = self.real.remove_build_ids(build_ids, self.now_ms);
                 self.record_stamps();
                 assert_eq!(
                     compared(&Ok(got)),
@@ -375,7 +383,7 @@ impl World {
                 }
                 ("remove", outcome_label(got))
             }
-            Step::ClearTombstones => {
+            Action::ClearTombstones { .. } => {
                 let before = self.real.clone();
                 let expected = self.model.clear_tombstones();
                 let got = self.real.clear_tombstones();
@@ -385,27 +393,24 @@ impl World {
                 }
                 ("clear_tombstones", outcome_label(got))
             }
-            Step::Persist(x) => {
-                let x = self.pick(*x);
-                let existed = self.model.find(&x).is_some();
-                let expected = self.model.persist_unknown(&x);
-                let got = self
-                    .real
-                    .persist_unknown_build_id(&build_id(&x), self.now_ms);
+            Action::PersistUnknownBuildId { build_id, .. } => {
+                let x = build_id.as_str();
+                let existed = self.model.find(x).is_some();
+                let expected = self.model.persist_unknown(x);
+                let got = self.real.persist_unknown_build_id(build_id, self.now_ms);
                 self.record_stamps();
                 assert_eq!(compared(&Ok(got)), Ok(expected), "persist_unknown({x:?})");
                 match got {
                     Outcome::NoOp => {
-                        assert_eq!(self.real, real_before, "a no-op persist changed the value");
+                        assert_eq!(&self.real, real_before, "a no-op persist changed the value");
                         ("persist_unknown", "noop")
                     }
                     Outcome::Changed if existed => ("persist_unknown", "changed, set ID added"),
                     Outcome::Changed => ("persist_unknown", "changed, new oldest set"),
                 }
             }
-            Step::Poll(x) => {
-                let x = self.pick(*x);
-                let label = match self.model.poll(&x) {
+            Action::Poll { build_id, .. } => {
+                let label = match self.model.poll(build_id.as_str()) {
                     model::Poll::Accepted => "accepted",
                     model::Poll::NewerBuildExists(_) => "NewerBuildExists",
                     model::Poll::Unknown => "unknown build ID",
@@ -413,13 +418,14 @@ impl World {
                 // `check` below compares the poll of every name, this one included.
                 ("poll", label)
             }
-            Step::Resolve {
+            Action::Resolve {
                 intent,
-                caller,
+                build_id,
                 same_task_queue,
+                ..
             } => {
-                let caller = caller.map(|c| self.pick(c));
-                let label = match self.check_resolve(*intent, caller.as_deref(), *same_task_queue) {
+                let caller = build_id.as_ref().map(BuildId::as_str);
+                let label = match self.check_resolve(*intent, caller, *same_task_queue) {
                     model::Resolution::SetDefault(_) => "set default",
                     model::Resolution::ExactBuildId(_) => "exact build ID",
                     model::Resolution::Unversioned => "unversioned",
@@ -427,14 +433,8 @@ impl World {
                 };
                 ("resolve", label)
             }
-            Step::Wait(ms) => {
-                self.now_ms += i64::from(*ms);
-                ("wait", "moved the wall clock")
-            }
-        };
-        self.check();
-        self.check_deltas(&model_before, &real_before);
-        branch
+            other => panic!("the world does not play {other:?}"),
+        }
     }
 
     /// `build_id_deltas` from the value before the step to now: the active build IDs that
@@ -504,16 +504,18 @@ impl World {
     #[track_caller]
     fn check_resolve(
         &self,
-        intent: Intent,
+        intent: VersioningIntent,
         caller: Option<&str>,
         same_task_queue: bool,
     ) -> model::Resolution {
-        let expected = self.model.resolve(intent.model(), caller, same_task_queue);
+        let expected = self
+            .model
+            .resolve(model_intent(intent), caller, same_task_queue);
 
         let got = self
             .real
             .resolve(
-                intent.real(),
+                intent,
                 caller,
                 if same_task_queue {
                     TargetQueue::Same
@@ -627,7 +629,7 @@ impl World {
         }
         for intent in Intent::ALL {
             for same_task_queue in [true, false] {
-                self.check_resolve(intent, None, same_task_queue);
+                self.check_resolve(intent.real(), None, same_task_queue);
             }
         }
         for name in NAMES {
@@ -714,7 +716,7 @@ impl World {
         }
         for intent in Intent::ALL {
             for same_task_queue in [true, false] {
-                self.check_resolve(intent, Some(name), same_task_queue);
+                self.check_resolve(intent.real(), Some(name), same_task_queue);
             }
         }
     }
@@ -732,4 +734,38 @@ pub(crate) fn listing(real: &VersionSets, max_sets: usize) -> Vec<Vec<String>> {
                 .collect()
         })
         .collect()
+}
+
+/// An update as the model states it.
+pub(crate) fn model_op(update: &Update) -> model::Op {
+    let s = |id: &BuildId| id.as_str().to_owned();
+    match update {
+        Update::AddNewBuildIdInNewDefaultSet(x) => model::Op::AddNewDefault(s(x)),
+        Update::AddNewCompatibleBuildId {
+            new_build_id,
+            existing_compatible_build_id,
+            make_set_default,
+        } => model::Op::AddCompatible {
+            new: s(new_build_id),
+            existing: s(existing_compatible_build_id),
+            make_default: *make_set_default,
+        },
+        Update::PromoteSetByBuildId(x) => model::Op::PromoteSet(s(x)),
+        Update::PromoteBuildIdWithinSet(x) => model::Op::PromoteWithin(s(x)),
+        Update::MergeSets {
+            primary_set_build_id,
+            secondary_set_build_id,
+        } => model::Op::Merge {
+            primary: s(primary_set_build_id),
+            secondary: s(secondary_set_build_id),
+        },
+    }
+}
+
+pub(crate) fn model_intent(intent: VersioningIntent) -> model::Intent {
+    match intent {
+        VersioningIntent::Unspecified => model::Intent::Unspecified,
+        VersioningIntent::Compatible => model::Intent::Compatible,
+        VersioningIntent::Default => model::Intent::Default,
+    }
 }

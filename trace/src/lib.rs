@@ -18,13 +18,18 @@
 //! result ([`InvalidUpdate`]), not a malformed line. `docs/semantics.md` lists the rules a
 //! trace checks.
 //!
-//! The module is pure, like the rest of the crate: [`parse`] turns bytes into [`Step`]s (or
-//! the first malformed line into a [`TraceError`]) and [`run`] plays them against a
-//! [`VersionSets`](version_sets::VersionSets), returning a [`Report`]. A [`Session`] plays one step
-//! at a time and answers in the form of the step's `expect`: it is the model behind the
-//! conformance protocol (`docs/conformance.md`). Reading files, printing and talking to
-//! other processes is the command's job. No input, however malformed, makes any of them
-//! panic.
+//! The crate is pure, like the model: [`parse`] turns bytes into [`Step`]s (or the first
+//! malformed line into a [`TraceError`]) and [`run`] plays them against a
+//! [`VersionSets`](version_sets::VersionSets), returning a [`Report`]. A [`Session`] plays one
+//! step at a time and answers with an [`Observation`] in the form of the step's `expect`: it
+//! is the model behind the conformance protocol (`docs/conformance.md`), and
+//! [`read_observation`] reads another implementation's answer in the same form.
+//! [`Step::to_line`] and the `Display` of [`Observation`] write the format; [`Generator`]
+//! draws random steps for a seed. Reading files, printing and talking to other processes is
+//! the command's job. No input, however malformed, makes any of them panic.
+//!
+//! Each kind of step is a row of one table, [`ActionKind`]: its key, whether it may give its
+//! wall time (`now`), whether it takes an `expect`.
 //!
 //! # Example
 //! ```
@@ -53,23 +58,25 @@
     clippy::panic
 )]
 
-mod actions;
-mod json;
-mod parse;
-mod replication;
+// By direction (ARCHITECTURE.md lists what each imports): `types` holds the values and
+// imports none of the others; `read` turns text into them, `write` spells them back, `run`
+// plays them against the model (and words its failures through `write`), and `generate`
+// draws them at random (through `run`, to see the state each step leaves).
+mod generate;
+mod read;
 mod run;
-mod step;
-mod update;
-mod v2;
+mod types;
+mod write;
 
-pub use json::{JsonError, JsonProblem, check_strict, read_strict};
-pub use parse::{ACTIONS, TraceError, parse, parse_step, parse_updates};
+pub use generate::{Choice, Generator, NAMES, Pick, WEIGHTS, annotate, known, near};
+pub use read::json::{JsonError, JsonProblem, check_strict, describe, quote, read_strict};
+pub use read::{TraceError, parse, parse_step, parse_updates, read_observation};
 pub use run::{Failure, Report, Session, check, run};
-pub use step::{
-    Action, PollExpectation, Reachability, Step, StickyExpectation, TaskQueueExpectation,
-    UpdateExpectation, target_text,
+pub use types::{
+    Action, ActionKind, InvalidUpdate, Observation, PollExpectation, Reachability, Step,
+    StickyExpectation, TaskQueueExpectation, UpdateExpectation, Verdict,
 };
-pub use update::InvalidUpdate;
+pub use write::target_text;
 
 #[cfg(test)]
 mod tests;

@@ -1,17 +1,15 @@
-//! Running parsed steps against the model and checking their expectations.
+//! Running: playing steps against the model ([`Session`], [`run`]) and checking their
+//! expectations ([`check`]).
 
 use std::collections::HashMap;
 use std::fmt;
 
-use serde_json::{Value, json};
-
-use super::replication::{ids_json, observe_reachability};
-use super::step::{
-    Action, PollExpectation, Step, StickyExpectation, TaskQueueExpectation, UpdateExpectation,
-    deltas_json, sets_json, target_json,
+use crate::types::{
+    Action, Observation, PollExpectation, Reachability, Step, StickyExpectation,
+    TaskQueueExpectation, UpdateExpectation, Verdict,
 };
 use version_sets::{
-    BuildId, DispatchQueue, Limits, Outcome, TargetQueue, UpdateError, VersionSets,
+    BuildId, DispatchQueue, Limits, Outcome, StatusFilter, TargetQueue, UpdateError, VersionSets,
 };
 
 /// What running a trace found.
@@ -86,13 +84,13 @@ pub fn run(steps: &[Step]) -> Report {
     let mut failures = Vec::new();
     for step in steps {
         let observed = session.observe(step);
-        match check(step, observed.as_ref()) {
-            None => {}
-            Some(true) => passed += 1,
-            Some(false) => failures.push(Failure {
+        match check(step, &observed) {
+            Verdict::Unchecked => {}
+            Verdict::Passed => passed += 1,
+            Verdict::Failed => failures.push(Failure {
                 line: step.line,
                 expected: expected_text(step),
-                got: observed.map_or_else(String::new, |got| got.to_string()),
+                got: observed.to_string(),
             }),
         }
     }
@@ -137,8 +135,8 @@ impl Session {
     }
 
     /// Plays one step and returns what the model observed, in the form the step's `expect`
-    /// takes (a `sets` step: the listing); `None` for `limits`, `start` and `mark` steps,
-    /// which observe nothing, and for a `deltas` step naming a mark this session never took.
+    /// takes (a `sets` step: the listing); [`Observation::Nothing`] for `limits`, `start` and
+    /// `mark` steps, and for a `deltas` step naming a mark this session never took.
     ///
     /// # Example
     /// ```
@@ -147,47 +145,41 @@ impl Session {
     /// let mut session = Session::new();
     /// let step = parse_step(r#"{"update": {"addNewBuildIdInNewDefaultSet": ""}}"#)?;
     /// assert_eq!(
-    ///     session.observe(&step).map(|got| got.to_string()).as_deref(),
-    ///     Some(r#"{"error":"INVALID_ARGUMENT","message":"addNewBuildIdInNewDefaultSet: build ID must not be empty"}"#)
+    ///     session.observe(&step).to_string(),
+    ///     r#"{"error":"INVALID_ARGUMENT","message":"addNewBuildIdInNewDefaultSet: build ID must not be empty"}"#
     /// );
     /// # Ok::<(), version_sets_trace::TraceError>(())
     /// ```
-    pub fn observe(&mut self, step: &Step) -> Option<Value> {
+    pub fn observe(&mut self, step: &Step) -> Observation {
         self.position += 1;
         let now = step.now.unwrap_or(self.position);
         match &step.action {
-            Action::Update { update, .. } => {
-                Some(outcome_json(&self.state.apply(update, now, self.limits)))
-            }
-            Action::InvalidUpdate { update, .. } => Some(
-                UpdateExpectation::Error {
-                    code: update.code(),
-                    message: Some(update.to_string()),
-                }
-                .to_json(),
-            ),
+            Action::Update { update, .. } => outcome(&self.state.apply(update, now, self.limits)),
+            Action::InvalidUpdate { update, .. } => Observation::Change(UpdateExpectation::Error {
+                code: update.code(),
+                message: Some(update.to_string()),
+            }),
             Action::Limits(new) => {
                 self.limits = *new;
-                None
+                Observation::Nothing
             }
             Action::Start(state) => {
                 self.state = state.clone();
-                None
+                Observation::Nothing
             }
             Action::Mark(name) => {
                 self.marks.insert(name.clone(), self.state.clone());
-                None
+                Observation::Nothing
             }
-            Action::Sets(_) => Some(sets_json(&listing(&self.state, 0))),
-            Action::View { max_sets, .. } => Some(sets_json(&listing(&self.state, *max_sets))),
+            Action::Sets(_) => Observation::Listing(listing(&self.state, 0)),
+            Action::View { max_sets, .. } => Observation::Listing(listing(&self.state, *max_sets)),
             Action::Resolve {
                 intent,
                 build_id,
                 same_task_queue,
                 ..
-            } => Some(target_json(
-                &self
-                    .state
+            } => Observation::Target(
+                self.state
                     .resolve(
                         *intent,
                         build_id.as_ref().map(BuildId::as_str),
@@ -198,138 +190,127 @@ impl Session {
                         },
                     )
                     .into_target(),
-            )),
-            Action::Poll { build_id, .. } => Some(poll(&self.state, build_id).to_json()),
+            ),
+            Action::Poll { build_id, .. } => Observation::Poll(poll(&self.state, build_id)),
             Action::RemoveBuildIds { build_ids, .. } => {
-                Some(change_json(self.state.remove_build_ids(build_ids, now)))
+                change(self.state.remove_build_ids(build_ids, now))
             }
-            Action::ClearTombstones { .. } => Some(change_json(self.state.clear_tombstones())),
-            Action::PersistUnknownBuildId { build_id, .. } => Some(change_json(
-                self.state.persist_unknown_build_id(build_id, now),
-            )),
+            Action::ClearTombstones { .. } => change(self.state.clear_tombstones()),
+            Action::PersistUnknownBuildId { build_id, .. } => {
+                change(self.state.persist_unknown_build_id(build_id, now))
+            }
             Action::Deltas { since, .. } => self
                 .marks
                 .get(since)
-                .map(|before| deltas_json(&before.build_id_deltas(&self.state))),
-            Action::AddTask { build_id, .. } => Some(
+                .map_or(Observation::Nothing, |before| {
+                    Observation::Deltas(before.build_id_deltas(&self.state))
+                }),
+            Action::AddTask { build_id, .. } => Observation::TaskQueue(
                 match self.state.add_task(build_id.as_ref().map(BuildId::as_str)) {
                     DispatchQueue::Unversioned => TaskQueueExpectation::Unversioned,
                     DispatchQueue::Set(set) => {
                         TaskQueueExpectation::Set(set.primary_set_id().clone())
                     }
                     DispatchQueue::Guessed(guess) => TaskQueueExpectation::Guessed(guess.set_id()),
-                }
-                .to_json(),
+                },
             ),
-            Action::StickyPoll { build_id, .. } => Some(
-                match self.state.sticky_poll(build_id) {
+            Action::StickyPoll { build_id, .. } => {
+                Observation::Sticky(match self.state.sticky_poll(build_id) {
                     Ok(()) => StickyExpectation::Accepted,
                     Err(newer) => StickyExpectation::NewerBuildExists(newer.default_build_id),
-                }
-                .to_json(),
-            ),
-            Action::StickyAdd { build_id, .. } => Some(
-                match self.state.sticky_add(build_id) {
+                })
+            }
+            Action::StickyAdd { build_id, .. } => {
+                Observation::Sticky(match self.state.sticky_add(build_id) {
                     Ok(()) => StickyExpectation::Accepted,
                     Err(_) => StickyExpectation::StickyWorkerUnavailable,
-                }
-                .to_json(),
-            ),
+                })
+            }
             Action::MergeReplica { replica, .. } => {
                 let before = self.state.to_data();
                 self.state = self.state.merge(replica);
-                Some(change_json(if self.state.to_data() == before {
+                change(if self.state.to_data() == before {
                     Outcome::NoOp
                 } else {
                     Outcome::Changed
-                }))
+                })
             }
             Action::ReceiveReplica {
                 replica, in_use, ..
             } => {
                 let received = self.state.receive(replica, now, |id| in_use.contains(id));
                 self.state = received.state;
-                Some(ids_json(&received.revived))
+                Observation::BuildIds(received.revived)
             }
             Action::GcPlan { policy, in_use, .. } => {
                 let mut removable = self
                     .state
                     .removable_build_ids(policy, |id| in_use.contains(id));
                 removable.sort();
-                Some(ids_json(&removable))
+                Observation::BuildIds(removable)
             }
-            Action::Reachability { query, .. } => Some(observe_reachability(&self.state, query)),
+            Action::Reachability { query, .. } => reachability(&self.state, query),
         }
     }
 }
 
-/// Whether `observed` meets the step's expectation; `None` when the step checks nothing.
+/// Whether `observed` meets the step's expectation.
 ///
 /// An expected error without a message matches any message with its code; an `update`
 /// without `expect` must succeed.
 ///
 /// # Example
 /// ```
-/// use serde_json::json;
-/// use version_sets_trace::{check, parse_step};
+/// use version_sets_trace::{Observation, UpdateExpectation, Verdict, check, parse_step};
+/// use version_sets::Code;
 ///
 /// let step = parse_step(r#"{"update": {"promoteSetByBuildId": "9"}, "expect": {"error": "NOT_FOUND"}}"#)?;
-/// assert_eq!(check(&step, Some(&json!({"error": "NOT_FOUND", "message": "anything"}))), Some(true));
-/// assert_eq!(check(&step, Some(&json!("noop"))), Some(false));
+/// let error = UpdateExpectation::Error { code: Code::NotFound, message: Some("anything".into()) };
+/// assert_eq!(check(&step, &Observation::Change(error)), Verdict::Passed);
+/// assert_eq!(check(&step, &Observation::Change(UpdateExpectation::NoOp)), Verdict::Failed);
 /// # Ok::<(), version_sets_trace::TraceError>(())
 /// ```
-pub fn check(step: &Step, observed: Option<&Value>) -> Option<bool> {
-    let expected = match (&step.action, step.action.expectation()) {
-        (Action::Sets(sets), _) => sets_json(sets),
-        (Action::Update { .. } | Action::InvalidUpdate { .. }, None) => {
-            return Some(observed.is_some_and(|got| got == "changed" || got == "noop"));
-        }
-        (_, None) => return None,
-        (_, Some(expected)) => expected,
+pub fn check(step: &Step, observed: &Observation) -> Verdict {
+    let holds = match (&step.action, step.action.expectation()) {
+        (Action::Update { .. } | Action::InvalidUpdate { .. }, None) => matches!(
+            observed,
+            Observation::Change(UpdateExpectation::Changed | UpdateExpectation::NoOp)
+        ),
+        (_, None) => return Verdict::Unchecked,
+        (_, Some(expected)) => observed.meets(&expected),
     };
-    Some(observed.is_some_and(|got| matches(&expected, got)))
-}
-
-/// `got` equals `expected`, except that an expected error without a message matches any
-/// message.
-pub(crate) fn matches(expected: &Value, got: &Value) -> bool {
-    match (expected, got) {
-        (Value::Object(want), Value::Object(have))
-            if want.contains_key("error") && !want.contains_key("message") =>
-        {
-            want.get("error") == have.get("error")
-        }
-        _ => expected == got,
+    if holds {
+        Verdict::Passed
+    } else {
+        Verdict::Failed
     }
 }
 
 /// What a step expected, as a failure shows it.
 fn expected_text(step: &Step) -> String {
-    match (&step.action, step.action.expectation()) {
-        (Action::Sets(sets), _) => sets_json(sets).to_string(),
-        (_, Some(expected)) => expected.to_string(),
-        (_, None) => r#""changed" or "noop""#.to_owned(),
+    match step.action.expectation() {
+        Some(expected) => expected.to_string(),
+        None => r#""changed" or "noop""#.to_owned(),
     }
 }
 
-/// An update's result in the trace's syntax; an error always with its message.
-fn outcome_json(result: &Result<Outcome, UpdateError>) -> Value {
+/// An update's result; an error always with its message.
+fn outcome(result: &Result<Outcome, UpdateError>) -> Observation {
     match result {
-        Ok(outcome) => change_json(*outcome),
-        Err(error) => UpdateExpectation::Error {
+        Ok(outcome) => change(*outcome),
+        Err(error) => Observation::Change(UpdateExpectation::Error {
             code: error.code(),
             message: Some(error.to_string()),
-        }
-        .to_json(),
+        }),
     }
 }
 
 /// `"changed"` or `"noop"`.
-fn change_json(outcome: Outcome) -> Value {
-    match outcome {
-        Outcome::Changed => json!("changed"),
-        Outcome::NoOp => json!("noop"),
-    }
+fn change(outcome: Outcome) -> Observation {
+    Observation::Change(match outcome {
+        Outcome::Changed => UpdateExpectation::Changed,
+        Outcome::NoOp => UpdateExpectation::NoOp,
+    })
 }
 
 /// The public listing: live build IDs of each set, oldest set first, the newest `max_sets`
@@ -351,5 +332,51 @@ fn poll(state: &VersionSets, build_id: &BuildId) -> PollExpectation {
             PollExpectation::UnknownBuildId
         }
         Err(newer) => PollExpectation::NewerBuildExists(newer.default_build_id),
+    }
+}
+
+/// What the model answers to a reachability step: the kinds found, `NEW_WORKFLOWS` first.
+fn reachability(state: &VersionSets, query: &Reachability) -> Observation {
+    // Search-attribute values: `""` names unversioned workflows, anything else a build ID.
+    let attribute = |id: &String| match id.as_str() {
+        "" => "unversioned".to_owned(),
+        id => format!("versioned:{id}"),
+    };
+    let open: Vec<String> = query.open.iter().map(attribute).collect();
+    let closed: Vec<String> = query.closed.iter().map(attribute).collect();
+    let answers = state.reachability(
+        &[query.build_id.as_str()],
+        query.kind,
+        query.now_ms,
+        1,
+        |visibility| {
+            let any = |present: &[String]| {
+                visibility
+                    .build_ids
+                    .iter()
+                    .any(|value| present.contains(value))
+            };
+            // Workflows that have run no task are open ones (the crate asks about them only
+            // when they can match).
+            let open = any(&open) || (visibility.unprocessed && query.unprocessed);
+            match visibility.status {
+                StatusFilter::Any => open || any(&closed),
+                StatusFilter::Running => open,
+                StatusFilter::Closed => any(&closed),
+            }
+        },
+    );
+    match answers {
+        Ok(answers) => Observation::Reachability(
+            answers
+                .into_iter()
+                .flat_map(|answer| answer.reachability)
+                .collect(),
+        ),
+        // Unreachable: the parser refuses an overlong build ID, and one is within the limit.
+        Err(error) => Observation::Change(UpdateExpectation::Error {
+            code: error.code(),
+            message: Some(error.to_string()),
+        }),
     }
 }

@@ -243,3 +243,49 @@ fn an_invalid_build_id_is_invalid_argument_with_the_field_named() {
         report.failures
     );
 }
+
+/// The backticked words of `text`, e.g. `update` in "A step (`update`, ...)".
+fn backticked(text: &str) -> BTreeSet<&str> {
+    text.split('`').skip(1).step_by(2).collect()
+}
+
+/// docs/trace-format.md agrees with the table of actions: the steps section names every
+/// action, each has a section of its own, and the lists of timed steps and of steps that
+/// take no `expect` are the table's.
+#[test]
+fn the_format_doc_lists_the_table_of_actions() {
+    let text =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/trace-format.md"))
+            .unwrap();
+    let between = |from: &str, to: &str| {
+        let start = text.find(from).unwrap_or_else(|| panic!("no {from:?}")) + from.len();
+        let end = start + text[start..].find(to).unwrap();
+        text[start..end].to_owned()
+    };
+    let names = |kinds: &mut dyn Iterator<Item = trace::ActionKind>| -> BTreeSet<&'static str> {
+        kinds.map(trace::ActionKind::name).collect()
+    };
+    let all = names(&mut trace::ActionKind::ALL.into_iter());
+    let actions = between("exactly one *action* key (", "), an optional");
+    assert_eq!(backticked(&actions), all.iter().copied().collect());
+    let headings: BTreeSet<&str> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("### "))
+        .flat_map(|heading| backticked(heading.split(':').next().unwrap()))
+        .collect();
+    assert_eq!(headings, all);
+    let timed = between("A step that stamps a change (", ")");
+    let table = names(
+        &mut trace::ActionKind::ALL
+            .into_iter()
+            .filter(|kind| kind.timed()),
+    );
+    assert_eq!(backticked(&timed), table);
+    let no_expect = between("an optional `expect` on every action except", ", and `now`");
+    let table = names(
+        &mut trace::ActionKind::ALL
+            .into_iter()
+            .filter(|kind| !kind.takes_expect()),
+    );
+    assert_eq!(backticked(&no_expect), table);
+}

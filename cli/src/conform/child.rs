@@ -90,7 +90,7 @@ impl Child {
     }
 
     /// Sends one request line and waits for the one-line answer.
-    pub(crate) fn ask(&mut self, request: &Value) -> Result<Value, ChildError> {
+    pub(crate) fn ask(&mut self, request: &str) -> Result<Value, ChildError> {
         writeln!(self.stdin, "{request}")
             .and_then(|()| self.stdin.flush())
             .map_err(|_| ChildError::Died)?;

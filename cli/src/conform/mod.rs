@@ -8,10 +8,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use version_sets_trace::{self as trace, Session, Step};
+use version_sets_trace::{
+    self as trace, ActionKind, Observation, Session, Step, UpdateExpectation,
+};
 
 use self::child::{Child, ChildError};
-use super::generate::{self, Kind};
+use super::generate;
 use super::{Output, Status, input};
 
 /// Check an implementation against the model, and shrink the first disagreement.
@@ -46,8 +48,8 @@ pub(crate) struct Args {
     #[arg(long, default_value_t = 30)]
     steps: usize,
     /// Generate only these step kinds, comma-separated (default: all)
-    #[arg(long, value_delimiter = ',', value_parser = Kind::parse)]
-    only: Vec<Kind>,
+    #[arg(long, value_delimiter = ',', value_parser = generate::kind)]
+    only: Vec<ActionKind>,
     /// How long to wait for each answer, in milliseconds
     #[arg(long, default_value_t = 10_000)]
     timeout_ms: u64,
@@ -67,8 +69,8 @@ struct Trace {
 pub(crate) struct Mismatch {
     /// The position of the step in the trace.
     pub(crate) index: usize,
-    /// The model's observation (`None`: any JSON object).
-    pub(crate) expected: Option<Value>,
+    /// The model's observation ([`Observation::Nothing`]: any JSON object).
+    pub(crate) expected: Observation,
     /// The child's answer.
     pub(crate) got: Value,
 }
@@ -144,14 +146,12 @@ fn traces(args: &Args) -> Result<Vec<Trace>, String> {
         });
     }
     if let Some(count) = args.generate {
-        let kinds = Kind::chosen(&args.only);
-        for (index, lines) in generate::traces(args.seed, count, args.steps, &kinds)
+        let kinds = generate::chosen(&args.only);
+        for (index, steps) in generate::traces(args.seed, count, args.steps, &kinds)
             .into_iter()
             .enumerate()
         {
             let name = format!("generated trace {index} (--seed {})", args.seed);
-            let steps = trace::parse(lines.join("\n").as_bytes())
-                .map_err(|error| format!("{name}:{}: {}", error.line(), error.problem()))?;
             traces.push(Trace { name, steps });
         }
     }
@@ -165,15 +165,15 @@ pub(crate) fn play(
     steps: &[Step],
 ) -> Result<Option<Mismatch>, (Option<usize>, ChildError)> {
     child
-        .ask(&json!({"reset": true}))
+        .ask(&json!({"reset": true}).to_string())
         .map_err(|error| (None, error))?;
     let mut model = Session::new();
     for (index, step) in steps.iter().enumerate() {
         let expected = model.observe(step);
         let got = child
-            .ask(&step.to_json(false))
+            .ask(&step.to_request())
             .map_err(|error| (Some(index), error))?;
-        if !agrees(step, expected.as_ref(), &got) {
+        if !agrees(step, &expected, &got) {
             return Ok(Some(Mismatch {
                 index,
                 expected,
@@ -184,20 +184,28 @@ pub(crate) fn play(
     Ok(None)
 }
 
-/// Whether the child's answer is the model's: equal, except that an error's message is
-/// compared only where the step's `expect` gives one, and a step that observes nothing takes
-/// any JSON object.
-fn agrees(step: &Step, expected: Option<&Value>, got: &Value) -> bool {
-    let Some(expected) = expected else {
+/// Whether the child's answer is the model's: the same observation, except that an error's
+/// message is compared only where the step's `expect` gives one, and a step that observes
+/// nothing takes any JSON object.
+fn agrees(step: &Step, expected: &Observation, got: &Value) -> bool {
+    if *expected == Observation::Nothing {
         return got.is_object();
+    }
+    let Ok(got) = trace::read_observation(step.action.kind(), &got.to_string()) else {
+        return false;
     };
-    let message_compared = step
-        .to_json(true)
-        .get("expect")
-        .is_some_and(|expect| expect.get("message").is_some());
-    match expected.get("error") {
-        Some(code) if !message_compared => got.is_object() && got.get("error") == Some(code),
-        _ => expected == got,
+    let message_compared = matches!(
+        step.action.expectation(),
+        Some(Observation::Change(UpdateExpectation::Error {
+            message: Some(_),
+            ..
+        }))
+    );
+    match expected {
+        Observation::Change(UpdateExpectation::Error { code, .. }) if !message_compared => {
+            matches!(got, Observation::Change(UpdateExpectation::Error { code: have, .. }) if have == *code)
+        }
+        _ => got == *expected,
     }
 }
 
@@ -210,20 +218,23 @@ fn report(child: &mut Child, trace: &Trace, mismatch: Mismatch, output: &mut Out
             return Status::BadInput;
         }
     };
+    let lines: Vec<String> = trace::annotate(&steps).iter().map(Step::to_line).collect();
+    let expected = match &mismatch.expected {
+        Observation::Nothing => None,
+        observed => Some(observed.to_string()),
+    };
     if output.json() {
-        let lines: Vec<String> = generate::annotate(&steps).into_iter().collect();
+        let expected = expected.and_then(|text| serde_json::from_str::<Value>(&text).ok());
         output.document(&serde_json::json!({
             "agrees": false,
             "trace": trace.name,
-            "expected": mismatch.expected,
+            "expected": expected,
             "got": mismatch.got,
             "minimalTrace": lines,
         }));
         return Status::Failed;
     }
-    let expected = mismatch
-        .expected
-        .map_or_else(|| "any JSON object".to_owned(), |value| value.to_string());
+    let expected = expected.unwrap_or_else(|| "any JSON object".to_owned());
     output.line(format_args!(
         "# {}: the implementation disagrees with the model.",
         trace.name
@@ -233,7 +244,7 @@ fn report(child: &mut Child, trace: &Trace, mismatch: Mismatch, output: &mut Out
         steps.len(),
         mismatch.got
     ));
-    for line in generate::annotate(&steps) {
+    for line in lines {
         output.line(line);
     }
     Status::Failed
@@ -247,7 +258,7 @@ fn at(trace: &Trace, index: Option<usize>, error: &ChildError) -> String {
             "{}:{}: at step {}: {error}",
             trace.name,
             step.line,
-            step.to_json(false)
+            step.to_request()
         ),
     }
 }

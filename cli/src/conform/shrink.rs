@@ -50,7 +50,7 @@ pub(crate) fn shrink(
                     .iter()
                     .enumerate()
                     .filter(|(i, _)| *i < start || *i >= start + size)
-                    .map(|(_, step)| step.to_json(true))
+                    .map(|(_, step)| written(step))
                     .collect();
                 if let Some((kept, found)) = attempt(candidate, &mut tries)? {
                     best = kept;
@@ -62,7 +62,7 @@ pub(crate) fn shrink(
             }
             size /= 2;
         }
-        let lines: Vec<Value> = best.iter().map(|step| step.to_json(true)).collect();
+        let lines: Vec<Value> = best.iter().map(written).collect();
         let mut ids = Vec::new();
         for line in &lines {
             build_ids(line, None, &mut ids);
@@ -88,7 +88,7 @@ pub(crate) fn shrink(
                 }
             }
         }
-        let lines: Vec<Value> = best.iter().map(|step| step.to_json(true)).collect();
+        let lines: Vec<Value> = best.iter().map(written).collect();
         'simplify: for (index, line) in lines.iter().enumerate() {
             for simpler in simplifications(line) {
                 if tries >= BUDGET {
@@ -110,6 +110,11 @@ pub(crate) fn shrink(
             return Ok((best, mismatch));
         }
     }
+}
+
+/// A step as the trace crate writes it, as a JSON value to take apart.
+fn written(step: &Step) -> Value {
+    serde_json::from_str(&step.to_line()).unwrap_or(Value::Null)
 }
 
 /// Simpler versions of one step: without its `now`, with one `true` made `false`

@@ -265,7 +265,7 @@ impl<'de> serde::Deserialize<'de> for NamesAction {
             ) -> Result<NamesAction, A::Error> {
                 let mut names = false;
                 while let Some(key) = map.next_key::<String>()? {
-                    names |= trace::ACTIONS.contains(&key.as_str());
+                    names |= trace::ActionKind::named(&key).is_some();
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
                 Ok(NamesAction(names))

@@ -99,7 +99,7 @@ fn standard_input_named_twice_is_refused_up_front() {
 }
 
 /// Past 1 MiB a refused document is not read through a JSON tree to word the error; the
-/// words are the same (issue 11).
+/// words are the same (docs/hostile-input.md).
 #[test]
 fn a_large_refused_document_says_what_a_small_one_says() {
     let ids = |n: usize| {

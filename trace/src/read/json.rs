@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
 use version_sets::BuildId;
@@ -270,17 +270,33 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 }
 
-/// `text` in double quotes with Rust's escapes, cut after [`QUOTE_LIMIT`] characters.
-pub(crate) fn quote(text: &str) -> String {
+/// `text` in double quotes with Rust's escapes, cut after 40 characters: how
+/// a message names a string (a key, a build ID) that may be megabytes long.
+///
+/// # Example
+/// ```
+/// assert_eq!(version_sets_trace::quote("a\"b"), r#""a\"b""#);
+/// assert_eq!(version_sets_trace::quote(&"k".repeat(50)), format!("{:?}...", "k".repeat(40)));
+/// ```
+pub fn quote(text: &str) -> String {
     match text.char_indices().nth(QUOTE_LIMIT) {
         None => format!("{text:?}"),
         Some((cut, _)) => format!("{:?}...", text.get(..cut).unwrap_or_default()),
     }
 }
 
-/// How a message names a value it did not expect: scalars as themselves, strings quoted,
-/// containers by kind.
-pub(crate) fn describe(value: &Value) -> String {
+/// How a message names a value it did not expect: scalars as themselves, strings quoted
+/// (see [`quote`]), containers by kind.
+///
+/// # Example
+/// ```
+/// use serde_json::json;
+/// use version_sets_trace::describe;
+///
+/// assert_eq!(describe(&json!([1])), "an array");
+/// assert_eq!(describe(&json!("1.0")), r#""1.0""#);
+/// ```
+pub fn describe(value: &Value) -> String {
     match value {
         Value::Null => "null".to_owned(),
         Value::Bool(b) => b.to_string(),
@@ -424,4 +440,18 @@ pub(crate) fn single_key<'a>(
             ))
         }
     }
+}
+
+/// Reads `value` (found at `path`; `""` for a whole line) as `T` through serde; a message
+/// names the exact path of the problem.
+pub(crate) fn typed<T: DeserializeOwned>(value: &Value, path: &str) -> Result<T, String> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let inner = error.path().to_string();
+        let place = if inner == "." {
+            path.to_owned()
+        } else {
+            join(path, &inner)
+        };
+        at(&place, error.into_inner())
+    })
 }

@@ -1,47 +1,22 @@
-//! Splitting a trace into lines and each line into a [`Step`].
+//! Reading: a trace's text into [`Step`]s, strictly (every line a step, a blank or a
+//! comment; the first malformed line is the error), and an implementation's answer into an
+//! [`Observation`]. JSON is read here and nowhere else in the crate but `write`.
+
+mod expect;
+pub(crate) mod json;
+mod replication;
+mod update;
+mod v1;
+pub(crate) mod v2;
 
 use std::collections::BTreeSet;
 use std::fmt;
 
 use serde_json::Value;
 
-use super::json::{describe, list, quote, read};
-use super::step::{Action, Step};
-use super::update::Request;
-use super::{actions, replication, update, v2};
+use self::json::{describe, list, quote, read};
+use crate::types::{Action, ActionKind, Observation, Request, Step};
 use version_sets::Update;
-
-/// The action keys a trace step may have (exactly one each), in the order messages list
-/// them: format v1's, then v2's. A JSON object with one of them is a step.
-pub const ACTIONS: [&str; 19] = [
-    "update",
-    "limits",
-    "sets",
-    "resolve",
-    "poll",
-    "start",
-    "removeBuildIds",
-    "clearTombstones",
-    "persistUnknownBuildId",
-    "mark",
-    "deltas",
-    "addTask",
-    "stickyPoll",
-    "stickyAdd",
-    "view",
-    "mergeReplica",
-    "receiveReplica",
-    "gcPlan",
-    "reachability",
-];
-
-/// The actions that stamp a change and so may give their wall time as `now`.
-const TIMED: [&str; 4] = [
-    "update",
-    "removeBuildIds",
-    "persistUnknownBuildId",
-    "receiveReplica",
-];
 
 /// Why a trace (or a file of operations) is malformed: the first problem found, and its line.
 ///
@@ -196,38 +171,41 @@ fn lines(bytes: &[u8]) -> impl Iterator<Item = (usize, Result<&str, String>)> {
 }
 
 /// One step: exactly one action key, `expect` where the action takes one, and `now` where
-/// the action stamps a change.
+/// the action stamps a change ([`ActionKind`] says which do).
 fn step(value: &Value) -> Result<(Option<i64>, Action), String> {
     let map = value
         .as_object()
         .ok_or_else(|| format!("a step must be a JSON object, got {}", describe(value)))?;
     if let Some(key) = map
         .keys()
-        .find(|key| !matches!(key.as_str(), "expect" | "now") && !ACTIONS.contains(&key.as_str()))
+        .find(|key| !matches!(key.as_str(), "expect" | "now") && ActionKind::named(key).is_none())
     {
         return Err(format!("unknown key {}", quote(key)));
     }
-    let present: Vec<&str> = ACTIONS
+    let present: Vec<ActionKind> = ActionKind::ALL
         .into_iter()
-        .filter(|action| map.contains_key(*action))
+        .filter(|kind| map.contains_key(kind.name()))
         .collect();
-    let name = match present.as_slice() {
-        [name] => *name,
+    let kind = match present.as_slice() {
+        [kind] => *kind,
         [] => {
-            return Err(format!("a step needs one action: {}", list(&ACTIONS, "or")));
+            let names: Vec<&str> = ActionKind::ALL.iter().map(|kind| kind.name()).collect();
+            return Err(format!("a step needs one action: {}", list(&names, "or")));
         }
         several => {
+            let names: Vec<&str> = several.iter().map(|kind| kind.name()).collect();
             return Err(format!(
                 "a step has one action, got {}",
-                list(several, "and")
+                list(&names, "and")
             ));
         }
     };
-    let body = super::json::required(map, "", name)?;
+    let name = kind.name();
+    let body = json::required(map, "", name)?;
     let expect = map.get("expect");
     let now = match map.get("now") {
         None => None,
-        Some(_) if !TIMED.contains(&name) => {
+        Some(_) if !kind.timed() => {
             return Err(format!("a {name} step takes no now"));
         }
         Some(now) => Some(now.as_i64().ok_or_else(|| {
@@ -237,35 +215,80 @@ fn step(value: &Value) -> Result<(Option<i64>, Action), String> {
             )
         })?),
     };
-    let action = match name {
-        "update" => {
-            let expect = expect.map(update::expectation).transpose()?;
+    if expect.is_some() && !kind.takes_expect() {
+        return Err(format!("a {name} step takes no expect"));
+    }
+    let action = match kind {
+        ActionKind::Update => {
+            let expect = expect.map(expect::update).transpose()?;
             match update::update(body, "update")? {
                 Request::Valid(update) => Action::Update { update, expect },
                 Request::Invalid(update) => Action::InvalidUpdate { update, expect },
             }
         }
-        "resolve" => actions::resolve(body, expect)?,
-        "poll" => actions::poll(body, expect)?,
-        "removeBuildIds" => v2::remove(body, expect)?,
-        "clearTombstones" => v2::clear(body, expect)?,
-        "persistUnknownBuildId" => v2::persist(body, expect)?,
-        "deltas" => v2::deltas(body, expect)?,
-        "addTask" => v2::add_task(body, expect)?,
-        "stickyPoll" => v2::sticky_poll(body, expect)?,
-        "stickyAdd" => v2::sticky_add(body, expect)?,
-        "view" => v2::view(body, expect)?,
-        "mergeReplica" => replication::merge(body, expect)?,
-        "receiveReplica" => replication::receive(body, expect)?,
-        "gcPlan" => replication::gc_plan(body, expect)?,
-        "reachability" => replication::reachability(body, expect)?,
-        _ if expect.is_some() => return Err(format!("a {name} step takes no expect")),
-        "limits" => Action::Limits(actions::limits(body)?),
-        "start" => v2::start(body)?,
-        "mark" => Action::Mark(v2::mark(body)?),
-        _ => Action::Sets(actions::sets(body)?),
+        ActionKind::Resolve => v1::resolve(body, expect)?,
+        ActionKind::Poll => v1::poll(body, expect)?,
+        ActionKind::RemoveBuildIds => v2::remove(body, expect)?,
+        ActionKind::ClearTombstones => v2::clear(body, expect)?,
+        ActionKind::PersistUnknownBuildId => v2::persist(body, expect)?,
+        ActionKind::Deltas => v2::deltas(body, expect)?,
+        ActionKind::AddTask => v2::add_task(body, expect)?,
+        ActionKind::StickyPoll => v2::sticky_poll(body, expect)?,
+        ActionKind::StickyAdd => v2::sticky_add(body, expect)?,
+        ActionKind::View => v2::view(body, expect)?,
+        ActionKind::MergeReplica => replication::merge(body, expect)?,
+        ActionKind::ReceiveReplica => replication::receive(body, expect)?,
+        ActionKind::GcPlan => replication::gc_plan(body, expect)?,
+        ActionKind::Reachability => replication::reachability(body, expect)?,
+        ActionKind::Limits => Action::Limits(v1::limits(body)?),
+        ActionKind::Start => v2::start(body)?,
+        ActionKind::Mark => Action::Mark(v2::mark(body)?),
+        ActionKind::Sets => Action::Sets(expect::sets(body)?),
     };
     Ok((now, action))
+}
+
+/// Reads an implementation's answer to a step of `kind` (docs/conformance.md): the form
+/// that step's `expect` takes; a step that observes nothing (`limits`, `start`, `mark`) is
+/// answered with any JSON object. An update's or a change's answer may be an error.
+///
+/// # Errors
+/// Why the text is not such an answer: invalid JSON, or a value of another form.
+///
+/// # Example
+/// ```
+/// use version_sets_trace::{ActionKind, Observation, UpdateExpectation, read_observation};
+///
+/// let answer = read_observation(ActionKind::Update, r#""noop""#)?;
+/// assert_eq!(answer, Observation::Change(UpdateExpectation::NoOp));
+/// assert!(read_observation(ActionKind::Poll, r#""noop""#).is_err());
+/// # Ok::<(), String>(())
+/// ```
+pub fn read_observation(kind: ActionKind, text: &str) -> Result<Observation, String> {
+    let value = read(text)?;
+    let value = &value;
+    Ok(match kind {
+        ActionKind::Limits | ActionKind::Start | ActionKind::Mark => {
+            json::object(value, "", "an object")?;
+            Observation::Nothing
+        }
+        ActionKind::Update
+        | ActionKind::RemoveBuildIds
+        | ActionKind::ClearTombstones
+        | ActionKind::PersistUnknownBuildId
+        | ActionKind::MergeReplica => Observation::Change(expect::update(value)?),
+        ActionKind::Sets | ActionKind::View => Observation::Listing(expect::listing(value)?),
+        ActionKind::Resolve => Observation::Target(expect::target(value)?),
+        ActionKind::Poll => Observation::Poll(expect::poll(value)?),
+        ActionKind::Deltas => Observation::Deltas(expect::deltas(value)?),
+        ActionKind::AddTask => Observation::TaskQueue(expect::task_queue(value)?),
+        ActionKind::StickyPoll => Observation::Sticky(expect::sticky_poll(value)?),
+        ActionKind::StickyAdd => Observation::Sticky(expect::sticky_add(value)?),
+        ActionKind::ReceiveReplica | ActionKind::GcPlan => {
+            Observation::BuildIds(expect::build_ids(value, "expect")?)
+        }
+        ActionKind::Reachability => Observation::Reachability(expect::reachability(value)?),
+    })
 }
 
 /// One line of an operations file: the operation itself, not a trace step around it.

@@ -1,0 +1,115 @@
+//! `version-sets generate`: random traces whose expectations come from the model.
+//!
+//! The trace crate's generator draws the steps, with an explicit seed (the model has no
+//! randomness), the way the stateful test draws them (`test-support/tests/state_machine.rs`):
+//! build IDs are mostly ones the sets already hold, from a small pool otherwise, and limits
+//! sit near the current counts, so every branch of every operation is reached. The trace
+//! crate's writer spells them.
+
+use std::fs;
+use std::path::PathBuf;
+
+use version_sets_trace::{ActionKind, Generator, Step, WEIGHTS, annotate};
+
+use super::{Output, Status};
+
+/// Write random conformance traces whose expectations come from the model.
+///
+/// Writes COUNT files `OUTDIR/trace-NNNN.jsonl`, each of STEPS steps. The same seed always
+/// writes the same bytes. Every file replays green through `version-sets replay`.
+///
+/// With -o json: `{"written": COUNT, "outdir": OUTDIR}`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  version-sets generate --seed 7 --count 20 --steps 40 --only update,sets,poll out/"
+)]
+pub(crate) struct Args {
+    /// The seed of the random choices
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// How many traces to write
+    #[arg(long, default_value_t = 10)]
+    count: usize,
+    /// Steps per trace
+    #[arg(long, default_value_t = 30)]
+    steps: usize,
+    /// Only these step kinds, comma-separated (default: all)
+    #[arg(long, value_delimiter = ',', value_parser = kind)]
+    only: Vec<ActionKind>,
+    /// The directory to write to (created if missing)
+    #[arg(value_name = "OUTDIR")]
+    outdir: PathBuf,
+}
+
+pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
+    if let Err(error) = fs::create_dir_all(&args.outdir) {
+        output.diagnostic(format_args!(
+            "{}: cannot create: {error}",
+            args.outdir.display()
+        ));
+        return Status::BadInput;
+    }
+    let kinds = chosen(&args.only);
+    for (index, steps) in traces(args.seed, args.count, args.steps, &kinds)
+        .into_iter()
+        .enumerate()
+    {
+        let path = args.outdir.join(format!("trace-{index:04}.jsonl"));
+        let mut text = format!(
+            "# version-sets generate --seed {} --steps {}: trace {index}\n",
+            args.seed, args.steps
+        );
+        for step in steps {
+            text.push_str(&step.to_line());
+            text.push('\n');
+        }
+        if let Err(error) = fs::write(&path, text) {
+            output.diagnostic(format_args!("{}: cannot write: {error}", path.display()));
+            return Status::BadInput;
+        }
+    }
+    if output.json() {
+        let outdir = args.outdir.display().to_string();
+        output.document(&serde_json::json!({ "written": args.count, "outdir": outdir }));
+    } else {
+        output.line(format_args!(
+            "wrote {} traces to {}",
+            args.count,
+            args.outdir.display()
+        ));
+    }
+    Status::Ok
+}
+
+/// A kind of step the generator draws, by its trace name, for `--only`.
+pub(crate) fn kind(name: &str) -> Result<ActionKind, String> {
+    WEIGHTS
+        .iter()
+        .map(|(kind, _)| *kind)
+        .find(|kind| kind.name() == name)
+        .ok_or_else(|| {
+            let names: Vec<&str> = WEIGHTS.iter().map(|(kind, _)| kind.name()).collect();
+            format!("unknown step kind (expected {})", names.join(", "))
+        })
+}
+
+/// The kinds `--only` chose, with their weights; all of them when it chose none.
+pub(crate) fn chosen(only: &[ActionKind]) -> Vec<(ActionKind, u32)> {
+    WEIGHTS
+        .into_iter()
+        .filter(|(kind, _)| only.is_empty() || only.contains(kind))
+        .collect()
+}
+
+/// `count` traces of `steps` steps for `seed`, each with the model's expectations.
+pub(crate) fn traces(
+    seed: u64,
+    count: usize,
+    steps: usize,
+    kinds: &[(ActionKind, u32)],
+) -> Vec<Vec<Step>> {
+    let mut generator = Generator::new(seed);
+    (0..count)
+        .map(|_| annotate(&generator.trace(kinds, steps)))
+        .collect()
+}
