@@ -86,29 +86,28 @@ impl<'de, M: Message<'de>> Visitor<'de> for MessageVisitor<M> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<M, A::Error> {
         let mut message = M::default();
-        // Each field read so far, and whether under its JSON name exactly.
-        let mut seen: Vec<Option<bool>> = vec![None; M::FIELDS.len()];
+        // The fields read so far, one bit each (no message has more than 32), and those of
+        // them read under their JSON name exactly.
+        let (mut seen, mut exact) = (0_u32, 0_u32);
         while let Some(key) = map.next_key_seed(KeySeed(M::FIELDS))? {
             match key {
-                Key::Known { index, spelt } => match seen.get_mut(index) {
-                    Some(Some(before)) => {
-                        let refusal = match (spelt, *before) {
-                            (None, true) => {
-                                Refusal::Duplicate(M::FIELDS.get(index).copied().unwrap_or(""))
-                            }
-                            (None, false) => Refusal::GivenTwice(
-                                M::FIELDS.get(index).copied().unwrap_or("").to_owned(),
-                            ),
+                Key::Known { index, spelt } => {
+                    let bit = u32::try_from(index).map_or(0, |index| 1_u32 << (index % 32));
+                    if seen & bit != 0 {
+                        let name = M::FIELDS.get(index).copied().unwrap_or("");
+                        let refusal = match (spelt, exact & bit != 0) {
+                            (None, true) => Refusal::Duplicate(name),
+                            (None, false) => Refusal::GivenTwice(name.to_owned()),
                             (Some(key), _) => Refusal::GivenTwice(key),
                         };
                         return map.next_value_seed(refusal).map(|()| message);
                     }
-                    Some(slot) => {
-                        *slot = Some(spelt.is_none());
-                        message.field(index, &mut MapValues(&mut map))?;
+                    seen |= bit;
+                    if spelt.is_none() {
+                        exact |= bit;
                     }
-                    None => {}
-                },
+                    message.field(index, &mut MapValues(&mut map))?;
+                }
                 Key::Unknown(name) => map.next_value_seed(Unknown {
                     name,
                     expected: M::MODELLED,

@@ -199,16 +199,33 @@ impl<'a> PublicSets<'a> {
     ///
     /// Linear in the build IDs: each is looked up by its text, and its place in document
     /// order kept (turned back into a path only for a repeat), in a map sized up front and
-    /// seeded at random, so that input chosen to collide cannot make it quadratic.
+    /// seeded at random, so that input chosen to collide cannot make it quadratic. The map
+    /// holds a reference to each build ID as the sets hold it and a 32-bit place: 16 bytes,
+    /// where these forms spend about ten on a build ID.
     pub(super) fn check(prefix: &str, sets: Vec<Vec<Cow<'a, str>>>, mut found: Found) -> Self {
         let path = |i: usize| format!("{prefix}[{i}]");
-        let build_ids = sets.iter().map(Vec::len).sum();
-        let mut first_place: HashMap<&str, usize, foldhash::fast::RandomState> =
+        let build_ids: usize = sets.iter().map(Vec::len).sum();
+        if u32::try_from(build_ids).is_err() {
+            // More than any queue holds, by far: refused for its size alone, as stored data is.
+            let problem = Problem::TooManyBuildIds {
+                count: build_ids,
+                max: CAPACITY,
+            };
+            found.report(prefix.to_owned(), problem);
+            return Self {
+                sets,
+                violations: found.violations,
+                unlisted: found.unlisted,
+                notes: Vec::new(),
+            };
+        }
+        let mut first_place: HashMap<&Cow<'a, str>, u32, foldhash::fast::RandomState> =
             HashMap::with_capacity_and_hasher(build_ids, foldhash::fast::RandomState::default());
         // (set, position in it, place of the first) of each repeat, in document order.
         let mut repeats = Vec::new();
         let mut notes = Vec::new();
-        let mut place = 0;
+        // Below `u32::MAX`: checked above.
+        let mut place: u32 = 0;
         let mut empty = 0;
         for (i, ids) in sets.iter().enumerate() {
             if ids.is_empty() {
@@ -218,13 +235,13 @@ impl<'a> PublicSets<'a> {
                 }
             }
             for (j, id) in ids.iter().enumerate() {
-                match first_place.get(id.as_ref()) {
+                match first_place.get(&id) {
                     Some(&first) => repeats.push((i, j, first)),
                     None => {
-                        first_place.insert(id.as_ref(), place);
+                        first_place.insert(id, place);
                     }
                 }
-                place += 1;
+                place = place.saturating_add(1);
             }
         }
         drop(first_place);
@@ -245,6 +262,8 @@ impl<'a> PublicSets<'a> {
                 })
                 .collect();
             for (i, j, first) in repeats {
+                // A u32 always fits a usize on the platforms the crate builds for.
+                let first = usize::try_from(first).unwrap_or(usize::MAX);
                 let set = starts
                     .partition_point(|&start| start <= first)
                     .saturating_sub(1);
