@@ -101,7 +101,7 @@ fn poll(
     id: &BuildId,
 ) {
     let ours = sets
-        .poll(id)
+        .poll(id.as_str())
         .map(|queue| queue_name(&queue))
         .map_err(|refused| refused.default_build_id.as_str().to_owned());
     let theirs = base.poll(id.as_str()).map(|queue| queue.queue_name());
@@ -109,7 +109,7 @@ fn poll(
 
     let mut group = c.benchmark_group(name);
     group.bench_function(format!("crate/{label}"), |b| {
-        b.iter(|| black_box(sets).poll(black_box(id)).is_ok());
+        b.iter(|| black_box(sets).poll(black_box(id.as_str())).is_ok());
     });
     group.bench_function(format!("baseline/{label}"), |b| {
         b.iter(|| black_box(base).poll(black_box(id.as_str())).is_ok());

@@ -86,7 +86,7 @@ fn merge(c: &mut Criterion) {
     for n in [1_000, 10_000, 100_000] {
         let (a, b) = (replica(n, false), replica(n, true));
         group.bench_with_input(BenchmarkId::from_parameter(n), &(a, b), |bench, (a, b)| {
-            bench.iter(|| black_box(a).merge(black_box(b)));
+            bench.iter(|| black_box(a).join(black_box(b)));
         });
     }
     group.finish();

@@ -125,7 +125,7 @@ fn mix(c: &mut Criterion) {
                     for op in &ops {
                         match op {
                             Op::Poll(id) => {
-                                black_box(sets.poll(id).is_ok());
+                                black_box(sets.poll(id.as_str()).is_ok());
                             }
                             Op::AddTask(id) => {
                                 black_box(common::add_task(&sets, id).set_id().is_some());

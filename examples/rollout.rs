@@ -61,7 +61,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             println!("  because {resolution}");
         }
     }
-    match queue.poll(&id("deadbeef")?) {
+    match queue.poll((id("deadbeef")?).as_str()) {
         Ok(_) => println!("a deadbeef worker may poll"),
         Err(refused) => println!("a deadbeef worker's poll is refused: {refused}"),
     }

@@ -1,4 +1,4 @@
-//! The validated build-ID newtype.
+//! The validated build-ID newtype, and the state of a build ID in a queue.
 
 use std::borrow::Borrow;
 use std::fmt;
@@ -47,6 +47,22 @@ impl BuildIdError {
     pub const fn code(&self) -> crate::Code {
         crate::Code::InvalidArgument
     }
+}
+
+/// Whether a build ID is live or a tombstone left by garbage collection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BuildIdState {
+    /// A live build ID (`STATE_ACTIVE`).
+    Active,
+    /// A tombstone (`STATE_DELETED`): still counted as existing and towards the limits, still
+    /// routed to, but hidden from the public listing until cleared.
+    Deleted,
+}
+
+named! {
+    BuildIdState, "the proto enum";
+    Active => "STATE_ACTIVE",
+    Deleted => "STATE_DELETED",
 }
 
 impl BuildId {

@@ -1,46 +1,7 @@
-//! The errors of the update operations and the gRPC codes the server sends for them.
-
-use std::fmt;
+//! The errors of the update operations.
 
 use crate::BuildId;
-
-/// The gRPC status code the Temporal server answers an error with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Code {
-    /// `INVALID_ARGUMENT`
-    InvalidArgument,
-    /// `NOT_FOUND`
-    NotFound,
-    /// `FAILED_PRECONDITION`
-    FailedPrecondition,
-    /// `OUT_OF_RANGE` (a poller whose build ID is not its set's default)
-    OutOfRange,
-    /// `UNAVAILABLE` (a sticky task for a build ID that is no longer its set's default)
-    Unavailable,
-    /// `INTERNAL` (an [`Inconsistency`](crate::Inconsistency): a bug, never the caller's input)
-    Internal,
-}
-
-impl Code {
-    /// The status name as gRPC spells it, e.g. `"NOT_FOUND"`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::InvalidArgument => "INVALID_ARGUMENT",
-            Self::NotFound => "NOT_FOUND",
-            Self::FailedPrecondition => "FAILED_PRECONDITION",
-            Self::OutOfRange => "OUT_OF_RANGE",
-            Self::Unavailable => "UNAVAILABLE",
-            Self::Internal => "INTERNAL",
-        }
-    }
-}
-
-impl fmt::Display for Code {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+use crate::code::Code;
 
 /// Why an update was refused. `Display` is the Temporal server's message, word for word;
 /// [`UpdateError::code`] is the gRPC status it comes with.
@@ -67,7 +28,8 @@ pub enum UpdateError {
         /// The build ID to add.
         build_id: BuildId,
     },
-    /// Add-compatible with `make_set_default` named a build ID already in the target set,
+    /// Add-compatible with [`QueueDefault::Make`](crate::QueueDefault::Make) named a build ID
+    /// already in the target set,
     /// and that set is not the queue's default.
     #[error("version {build_id} already exists and is not default for queue")]
     NotDefaultForQueue {

@@ -1,29 +1,29 @@
-//! The one invariant checker: [`VersionSets::validate`].
+//! The one invariant checker: [`VersionSets::validate`](crate::VersionSets::validate), and
+//! what it finds.
 
 use std::fmt;
 
+use crate::clock::Hlc;
+use crate::code::Code;
 use crate::core::{Core, MemberIndex, MemberKey};
-use crate::{Hlc, VersionSets};
 
-/// A broken invariant in a [`VersionSets`]: only a bug in this crate can produce one, since
-/// every public way of making or changing a value keeps the invariants. `Display` names the
-/// first finding and how many more there are.
+/// A broken invariant in a [`VersionSets`](crate::VersionSets): only a bug in this crate can
+/// produce one, since every public way of making or changing a value keeps the invariants.
+/// `Display` names the first finding and how many more there are.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct Inconsistency {
-    findings: Vec<String>,
+    findings: Vec<Finding>,
 }
 
 impl Inconsistency {
     /// `INTERNAL`: an inconsistency is a bug in this crate, not a problem with any input.
-    pub const fn code(&self) -> crate::Code {
-        crate::Code::Internal
+    pub const fn code(&self) -> Code {
+        Code::Internal
     }
-}
 
-#[cfg(test)]
-impl Inconsistency {
-    pub(crate) fn findings_for_tests(&self) -> Vec<String> {
-        self.findings.clone()
+    /// Every finding, in the order the check walks the value (never empty).
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
     }
 }
 
@@ -41,139 +41,208 @@ impl fmt::Display for Inconsistency {
     }
 }
 
-impl VersionSets {
-    /// Checks every invariant of the value: each set non-empty, its set IDs present, sorted
-    /// and distinct, list order agreeing with timestamp order (ties allowed) for the sets and
-    /// within each set, every link between sets and build IDs in step, the counts right, and
-    /// the clock at least every timestamp. Values built through this crate's API always
-    /// pass; the check exists for tests, fuzzing and the `debug_assert!` after every change.
-    ///
-    /// Runs in time linear in the number of build IDs, without copying the data.
-    ///
-    /// # Errors
-    /// An [`Inconsistency`] listing every finding.
-    ///
-    /// # Example
-    /// ```
-    /// use version_sets::{BuildId, Limits, Update, VersionSets};
-    ///
-    /// let mut sets = VersionSets::new();
-    /// sets.apply(&Update::add_new_default(BuildId::new("1.0")?), 1, Limits::NONE)?;
-    /// assert_eq!(sets.validate(), Ok(()));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn validate(&self) -> Result<(), Inconsistency> {
-        let mut findings = Vec::new();
-        let mut found = |path: &dyn fmt::Display, what: &str| {
-            findings.push(format!("{path}: {what}"));
-        };
-        let core = &self.core;
-        let clock = self.clock;
-        let late = |stamp: Hlc| stamp > clock;
+/// One broken invariant and where: `Display` is `PLACE: WHAT`, e.g.
+/// `versionSets[1]: the link to the previous set is wrong`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Finding {
+    /// Where, as a path into the stored form.
+    pub place: Place,
+    /// What is wrong there.
+    pub broken: Broken,
+}
 
-        let (mut sets, mut members) = (0, 0);
-        let mut previous_set = None;
-        let mut previous_stamp: Option<Hlc> = None;
-        let mut previous_order = None;
-        let mut cursor = core.ends().map(|(oldest, _)| oldest);
-        while let Some(key) = cursor {
-            let at = SetPath(sets);
-            let node = core.set(key);
-            if sets >= core.set_count() {
-                found(
-                    &at,
-                    "the list of sets runs past the number of sets (a cycle)",
-                );
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.place, self.broken)
+    }
+}
+
+/// Where a [`Finding`] is, as a path into the stored form (`Display`: `versionSets`,
+/// `versionSets[1]`, `versionSets[1].buildIds[0]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Place {
+    /// The list of sets as a whole.
+    Sets,
+    /// A set, by its place in the list (oldest first).
+    Set {
+        /// The set's place, from 0.
+        set: usize,
+    },
+    /// A build ID, by its set's place and its own place in that set.
+    BuildId {
+        /// The set's place, from 0.
+        set: usize,
+        /// The build ID's place in the set, from 0.
+        build_id: usize,
+    },
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sets => f.write_str("versionSets"),
+            Self::Set { set } => write!(f, "versionSets[{set}]"),
+            Self::BuildId { set, build_id } => {
+                write!(f, "versionSets[{set}].buildIds[{build_id}]")
+            }
+        }
+    }
+}
+
+/// Which invariant a [`Finding`] breaks; `Display` says it in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum Broken {
+    /// The list of sets is longer than the number of sets: it loops.
+    #[error("the list of sets runs past the number of sets (a cycle)")]
+    SetCycle,
+    /// A set's link back does not name the set before it.
+    #[error("the link to the previous set is wrong")]
+    SetLink,
+    /// A set's timestamp is earlier than the one before it.
+    #[error("the set became default earlier than the set before it")]
+    SetOutOfOrder,
+    /// A set's place number does not grow along the list.
+    #[error("the set's place number is not above the set before it")]
+    SetPlace,
+    /// A set's timestamp is later than the clock.
+    #[error("the set's timestamp is later than the clock")]
+    SetTimestampLate,
+    /// A set ID is the empty string.
+    #[error("a set ID is empty")]
+    EmptySetId,
+    /// A set's IDs are not sorted and distinct.
+    #[error("the set IDs are not sorted and distinct")]
+    UnsortedSetIds,
+    /// A set's list of build IDs is longer than its count.
+    #[error("the set holds more build IDs than it counts")]
+    MembersPastCount,
+    /// A build ID's record names another set than the one that lists it.
+    #[error("the build ID points at another set")]
+    MemberSet,
+    /// A build ID's link back does not name the build ID before it.
+    #[error("the link to the previous build ID is wrong")]
+    MemberLink,
+    /// A build ID's timestamp is earlier than the one before it in its set.
+    #[error("the build ID became default earlier than the one before it")]
+    MemberOutOfOrder,
+    /// A build ID's timestamp is later than the clock.
+    #[error("a timestamp is later than the clock")]
+    MemberTimestampLate,
+    /// A set's count or default disagrees with its list of build IDs.
+    #[error("the set's count or default is out of step with its build IDs")]
+    SetCount,
+    /// A set's ordered index disagrees with its list of build IDs.
+    #[error("the set's index is out of step with its build IDs")]
+    SetIndex,
+    /// The list of sets disagrees with the sets held.
+    #[error("the list of sets is out of step with the sets held")]
+    SetList,
+    /// The index holds build IDs that no set lists.
+    #[error("the index holds build IDs that no set lists")]
+    UnlistedBuildIds,
+}
+
+/// Checks every invariant of a value made of `core` and `clock`: see
+/// [`VersionSets::validate`](crate::VersionSets::validate).
+pub(crate) fn validate(core: &Core, clock: Hlc) -> Result<(), Inconsistency> {
+    let mut findings = Vec::new();
+    let mut found = |place: Place, broken: Broken| {
+        findings.push(Finding { place, broken });
+    };
+    let late = |stamp: Hlc| stamp > clock;
+
+    let (mut sets, mut members) = (0, 0);
+    let mut previous_set = None;
+    let mut previous_stamp: Option<Hlc> = None;
+    let mut previous_order = None;
+    let mut cursor = core.ends().map(|ends| ends.oldest);
+    while let Some(key) = cursor {
+        let at = Place::Set { set: sets };
+        let node = core.set(key);
+        if sets >= core.set_count() {
+            found(at, Broken::SetCycle);
+            break;
+        }
+        if node.prev() != previous_set {
+            found(at, Broken::SetLink);
+        }
+        let stamp = node.became_default_timestamp();
+        if previous_stamp.is_some_and(|before| stamp < before) {
+            found(at, Broken::SetOutOfOrder);
+        }
+        if previous_order.is_some_and(|before| node.order() <= before) {
+            found(at, Broken::SetPlace);
+        }
+        previous_order = Some(node.order());
+        if late(stamp) {
+            found(at, Broken::SetTimestampLate);
+        }
+        let ids = node.set_ids();
+        if ids.iter().any(|id| id.as_str().is_empty()) {
+            found(at, Broken::EmptySetId);
+        }
+        if ids.iter().zip(ids.iter().skip(1)).any(|(a, b)| a >= b) {
+            found(at, Broken::UnsortedSetIds);
+        }
+
+        let mut in_set = 0;
+        let mut previous_member = None;
+        let mut previous_build: Option<Hlc> = None;
+        let mut member_cursor = Some(node.first());
+        while let Some(member_key) = member_cursor {
+            let at = Place::BuildId {
+                set: sets,
+                build_id: in_set,
+            };
+            let member = core.member(member_key).member;
+            if in_set >= node.len() {
+                found(at, Broken::MembersPastCount);
                 break;
             }
-            if node.prev() != previous_set {
-                found(&at, "the link to the previous set is wrong");
+            if member.set() != key {
+                found(at, Broken::MemberSet);
             }
-            let stamp = node.became_default_timestamp();
-            if previous_stamp.is_some_and(|before| stamp < before) {
-                found(&at, "the set became default earlier than the set before it");
+            if member.prev() != previous_member {
+                found(at, Broken::MemberLink);
             }
-            if previous_order.is_some_and(|before| node.order() <= before) {
-                found(&at, "the set's place number is not above the set before it");
+            let became_default = member.became_default_timestamp();
+            if previous_build.is_some_and(|before| became_default < before) {
+                found(at, Broken::MemberOutOfOrder);
             }
-            previous_order = Some(node.order());
-            if late(stamp) {
-                found(&at, "the set's timestamp is later than the clock");
+            if late(became_default) || late(member.state_update_timestamp()) {
+                found(at, Broken::MemberTimestampLate);
             }
-            let ids = node.set_ids();
-            if ids.iter().any(|id| id.as_str().is_empty()) {
-                found(&at, "a set ID is empty");
-            }
-            if ids.iter().zip(ids.iter().skip(1)).any(|(a, b)| a >= b) {
-                found(&at, "the set IDs are not sorted and distinct");
-            }
-
-            let mut in_set = 0;
-            let mut previous_member = None;
-            let mut previous_build: Option<Hlc> = None;
-            let mut member_cursor = Some(node.first());
-            while let Some(member_key) = member_cursor {
-                let at = MemberPath(sets, in_set);
-                let (_, member) = core.member(member_key);
-                if in_set >= node.len() {
-                    found(&at, "the set holds more build IDs than it counts");
-                    break;
-                }
-                if member.set() != key {
-                    found(&at, "the build ID points at another set");
-                }
-                if member.prev() != previous_member {
-                    found(&at, "the link to the previous build ID is wrong");
-                }
-                let became_default = member.became_default_timestamp();
-                if previous_build.is_some_and(|before| became_default < before) {
-                    found(
-                        &at,
-                        "the build ID became default earlier than the one before it",
-                    );
-                }
-                if late(became_default) || late(member.state_update_timestamp()) {
-                    found(&at, "a timestamp is later than the clock");
-                }
-                previous_member = Some(member_key);
-                previous_build = Some(became_default);
-                member_cursor = member.next();
-                in_set += 1;
-            }
-            if in_set != node.len() || previous_member != Some(node.last()) {
-                found(
-                    &at,
-                    "the set's count or default is out of step with its build IDs",
-                );
-            }
-            if let Some(index) = node.index() {
-                if !index_agrees(core, node.first(), node.len(), index) {
-                    found(&at, "the set's index is out of step with its build IDs");
-                }
-            }
-            members += in_set;
-            previous_set = Some(key);
-            previous_stamp = Some(stamp);
-            cursor = node.next();
-            sets += 1;
+            previous_member = Some(member_key);
+            previous_build = Some(became_default);
+            member_cursor = member.next();
+            in_set += 1;
         }
-        if sets != core.set_count() || previous_set != core.ends().map(|(_, newest)| newest) {
-            found(
-                &"versionSets",
-                "the list of sets is out of step with the sets held",
-            );
+        if in_set != node.len() || previous_member != Some(node.last()) {
+            found(at, Broken::SetCount);
         }
-        if members != core.member_count() {
-            found(
-                &"versionSets",
-                "the index holds build IDs that no set lists",
-            );
+        if let Some(index) = node.index() {
+            if !index_agrees(core, node.first(), node.len(), index) {
+                found(at, Broken::SetIndex);
+            }
         }
-        if findings.is_empty() {
-            Ok(())
-        } else {
-            Err(Inconsistency { findings })
-        }
+        members += in_set;
+        previous_set = Some(key);
+        previous_stamp = Some(stamp);
+        cursor = node.next();
+        sets += 1;
+    }
+    if sets != core.set_count() || previous_set != core.ends().map(|ends| ends.newest) {
+        found(Place::Sets, Broken::SetList);
+    }
+    if members != core.member_count() {
+        found(Place::Sets, Broken::UnlistedBuildIds);
+    }
+    if findings.is_empty() {
+        Ok(())
+    } else {
+        Err(Inconsistency { findings })
     }
 }
 
@@ -181,26 +250,13 @@ impl VersionSets {
 /// each under its own timestamp and tie number.
 fn index_agrees(core: &Core, first: MemberKey, len: usize, index: &MemberIndex) -> bool {
     let mut cursor = Some(first);
-    let in_step = index.entries().all(|(key, stamp, own)| {
-        let listed = cursor == Some(key);
-        cursor = cursor.and_then(|key| core.member(key).1.next());
-        listed && own && core.member(key).1.became_default_timestamp() == stamp
+    let in_step = index.entries().all(|entry| {
+        let listed = cursor == Some(entry.key);
+        cursor = cursor.and_then(|key| core.member(key).member.next());
+        listed
+            && entry.own
+            && core.member(entry.key).member.became_default_timestamp() == entry.stamp
     });
-    in_step && cursor.is_none() && index.counts() == (len, len)
-}
-
-struct SetPath(usize);
-
-impl fmt::Display for SetPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "versionSets[{}]", self.0)
-    }
-}
-
-struct MemberPath(usize, usize);
-
-impl fmt::Display for MemberPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "versionSets[{}].buildIds[{}]", self.0, self.1)
-    }
+    let counts = index.counts();
+    in_step && cursor.is_none() && counts.places == len && counts.ties == len
 }

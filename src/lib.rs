@@ -31,7 +31,7 @@
 //! assert_eq!(default.target(), &Target::SetDefault(id("cafe")?));
 //!
 //! // A worker still on `deadbeef` is told to make way for the newer compatible build.
-//! assert!(queue.poll(&caller).is_err());
+//! assert!(queue.poll(caller.as_str()).is_err());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -46,7 +46,7 @@
 //!   `GetWorkerBuildIdCompatibility` view, and sets rebuilt from that view or from the
 //!   `get-build-ids` listing ([`VersionSets::from_response`],
 //!   [`VersionSets::from_listing`]), with a [`Provenance`] saying what was made up.
-//! - Replication and clean-up: the replica merge ([`VersionSets::merge`]), receiving a
+//! - Replication and clean-up: the replica join ([`VersionSets::join`]), receiving a
 //!   replica with the server's revival of build IDs still in use
 //!   ([`VersionSets::receive`]), removing build IDs in a single- or multi-cluster namespace,
 //!   the build-ID scavenger's choice of what to remove
@@ -55,6 +55,31 @@
 //!
 //! The crate is sans-IO: no clocks, randomness, I/O or global state. Time comes in as an
 //! argument (`now_ms`), and each value keeps its own hybrid logical clock.
+//!
+//! [`VersionSets`] lists everything it can do in one place, grouped: constructors and
+//! getters, updates, dispatch, garbage collection, replication, and the stored forms.
+//!
+//! # Conventions
+//! - **Build IDs**: a question about a build ID (`contains`, `set_of`, `poll`, `resolve`,
+//!   `reachability`, ...) takes it as `&str`, `Option<&str>` where it may be absent, or
+//!   `&[&str]` for a list: any string may be asked about, and one no set holds is simply
+//!   not found. Anything that changes the sets or keeps the ID takes the validated
+//!   [`BuildId`]: `&BuildId` or `&[BuildId]` to a method, by value to an [`Update`]
+//!   constructor, which keeps it. A [`BuildId`] is asked about with
+//!   [`as_str`](BuildId::as_str).
+//! - **Time**: every method that stamps or reads the wall time takes it as `now_ms` (Unix
+//!   milliseconds), its second argument, right after what it works on:
+//!   `apply(&update, now_ms, limits)`, `remove_build_ids(&ids, now_ms)`,
+//!   `removable_build_ids(&policy, now_ms, in_use)`, `reachability(&query, now_ms, ...)`.
+//!   No settings struct carries the time.
+//! - **Choices are enums**, never `bool`s: [`QueueDefault`], [`TargetQueue`],
+//!   [`Retention`], [`Namespace`]. Every fieldless public enum has `as_str`, `Display` and
+//!   `FromStr` (its proto name where Temporal's API has one, else the command's word), and
+//!   so does [`Limits`]; a name that is none of them is a [`ParseError`].
+//! - **Errors** each have a `const fn code()`, the gRPC status the server answers with.
+//! - **Words**: *join* is the replica join ([`VersionSets::join`]); *merge* is only the
+//!   merge-sets update ([`Update::MergeSets`]); the public view is
+//!   [`VersionSets::response`] ([`BuildIdCompatibility`]).
 //!
 //! Every lookup by build ID is one hash probe, and every update but a merge of two sets is
 //! O(1) whatever the number of sets and build IDs (a merge costs the two sets' sizes): the
@@ -92,12 +117,17 @@
     clippy::panic
 )]
 
+// First, so that the enums of every module below can use its `named!`.
+#[macro_use]
+mod names;
+
 mod build_id;
 mod clock;
+mod code;
 mod core;
 mod error;
+mod gc;
 mod invariants;
-mod lifecycle;
 mod non_empty;
 mod ops;
 mod replication;
@@ -107,28 +137,41 @@ mod set_id;
 mod stored;
 mod version_sets;
 
-pub use build_id::{BuildId, BuildIdError, MAX_BUILD_ID_LEN};
+// The one public list, flat (as semver's and indexmap's), grouped by room. Flat rather than
+// public modules: some fifty names, nearly all used together with `VersionSets` (a caller
+// of `removable_build_ids` needs `GcPolicy` and `Retention` beside `VersionSets`, not
+// `gc::GcPolicy`), no two alike, so a path per room would lengthen every import and tell
+// a reader nothing the groups below do not.
+// The value and its views.
+pub use build_id::{BuildId, BuildIdError, BuildIdState, MAX_BUILD_ID_LEN};
 pub use clock::Hlc;
-pub use error::{Code, UpdateError};
-pub use invariants::Inconsistency;
-pub use lifecycle::BuildIdDeltas;
-pub use non_empty::Members;
+pub use set::{BuildIdRecord, BuildIds, CompatibleSet, SetIds, Sets};
+pub use set_id::SetId;
+pub use version_sets::{Received, Removal, VersionSets};
+// Errors, codes and names.
+pub use code::Code;
+pub use error::UpdateError;
+pub use invariants::{Broken, Finding, Inconsistency, Place};
+pub use names::ParseError;
+// Updates.
 pub use ops::{Limits, Outcome, QueueDefault, Update};
-pub use replication::{
-    BuildIdReachability, DEFAULT_REACHABILITY_BUILD_IDS, GcPolicy, NEW_WORKFLOWS_GRACE_MS,
-    Namespace, ReachabilityError, ReachabilityType, Received, Removal, StatusFilter,
-    TaskReachability, VisibilityQuery,
+// Dispatch.
+pub use routing::{
+    BuildIdReachability, DEFAULT_REACHABILITY_BUILD_IDS, NEW_WORKFLOWS_GRACE_MS, ReachabilityError,
+    ReachabilityQuery, ReachabilityType, StatusFilter, TaskReachability, VisibilityQuery,
 };
 pub use routing::{DispatchQueue, GuessedSet, NewerBuildExists, StickyWorkerUnavailable};
 pub use routing::{Resolution, Target, TargetQueue, VersioningIntent};
-pub use set::{BuildIdRecord, BuildIdState, BuildIds, CompatibleSet, Sets};
-pub use set_id::SetId;
+// Garbage collection.
+pub use gc::{GcPolicy, Namespace, Retention};
+// Replication.
+pub use replication::BuildIdDeltas;
+// Stored forms, the public view and the listing, and what reading them tells.
 pub use stored::{BuildIdCompatibility, ListedSet, MajorVersionSet, PublicSets};
 pub use stored::{BuildIdData, VersionSetData, VersioningData};
 #[cfg(feature = "serde")]
 pub use stored::{CheckedData, CheckedListing, CheckedResponse, TaskQueueUserData};
 pub use stored::{InvalidData, Note, Problem, Provenance, Rebuilt, Violation};
-pub use version_sets::VersionSets;
 
 // The README's example is compiled and run with the doctests.
 #[cfg(doctest)]

@@ -1,7 +1,8 @@
 //! A set's IDs: a sorted set that cannot be empty.
 
 use std::collections::{BTreeSet, btree_set};
-use std::iter::{Chain, Once, once};
+use std::iter::Chain;
+use std::option;
 
 /// A sorted set of distinct items with at least one: the first (smallest) is always there,
 /// so a set's primary ID can be read without a panic path.
@@ -33,14 +34,22 @@ impl<T: Ord> NonEmpty<T> {
         })
     }
 
+    /// How many items there are: at least one.
+    pub(crate) fn len(&self) -> usize {
+        1 + self.rest.len()
+    }
+
     pub(crate) fn first(&self) -> &T {
         &self.first
     }
 
-    pub(crate) fn iter(&self) -> Members<'_, T> {
-        Members {
-            inner: once(&self.first).chain(self.rest.iter()),
-        }
+    pub(crate) fn iter(&self) -> Iter<'_, T> {
+        Some(&self.first).into_iter().chain(self.rest.iter())
+    }
+
+    /// The items after the first, in order.
+    pub(crate) fn rest(&self) -> Iter<'_, T> {
+        None.into_iter().chain(self.rest.iter())
     }
 
     /// Inserts `item` in its place; `false` (and no change) when it is there already.
@@ -57,7 +66,7 @@ impl<T: Ord> NonEmpty<T> {
 
     /// Joins another list into this one, keeping it sorted and distinct: the shorter is
     /// inserted into the longer, O(the shorter's length, times the log of the longer's).
-    pub(crate) fn merge_sorted(&mut self, mut other: Self) {
+    pub(crate) fn union_sorted(&mut self, mut other: Self) {
         if other.rest.len() > self.rest.len() {
             std::mem::swap(self, &mut other);
         }
@@ -68,32 +77,9 @@ impl<T: Ord> NonEmpty<T> {
     }
 }
 
-/// An iterator over the members of a set (or its set IDs) that knows its length.
-#[derive(Debug, Clone)]
-pub struct Members<'a, T> {
-    inner: Chain<Once<&'a T>, btree_set::Iter<'a, T>>,
-}
-
-impl<'a, T> Iterator for Members<'a, T> {
-    type Item = &'a T;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        self.inner.next()
-    }
-
-    /// Exact: both halves of the chain know their lengths.
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.inner.size_hint()
-    }
-}
-
-impl<T> DoubleEndedIterator for Members<'_, T> {
-    fn next_back(&mut self) -> Option<Self::Item> {
-        self.inner.next_back()
-    }
-}
-
-impl<T> ExactSizeIterator for Members<'_, T> {}
+/// The items in order: the first, then the rest. `Chain` has no `ExactSizeIterator` (its
+/// length could overflow), so the public iterators over it (`SetIds`) add their own.
+pub(crate) type Iter<'a, T> = Chain<option::IntoIter<&'a T>, btree_set::Iter<'a, T>>;
 
 #[cfg(test)]
 mod tests {
@@ -117,20 +103,21 @@ mod tests {
     }
 
     #[test]
-    fn merge_sorted_is_the_sorted_union() {
+    fn union_sorted_is_the_sorted_union() {
         let mut list = NonEmpty::from_vec(vec![1, 4]).unwrap();
-        list.merge_sorted(NonEmpty::from_vec(vec![0, 2, 4]).unwrap());
+        list.union_sorted(NonEmpty::from_vec(vec![0, 2, 4]).unwrap());
         assert_eq!(items(&list), [0, 1, 2, 4]);
-        list.merge_sorted(NonEmpty::from_vec(vec![3, 9]).unwrap());
+        list.union_sorted(NonEmpty::from_vec(vec![3, 9]).unwrap());
         assert_eq!(items(&list), [0, 1, 2, 3, 4, 9]);
-        list.merge_sorted(NonEmpty::one(0));
+        list.union_sorted(NonEmpty::one(0));
         assert_eq!(items(&list), [0, 1, 2, 3, 4, 9]);
     }
 
     #[test]
     fn last_len_and_iteration_agree() {
         let list = NonEmpty::from_vec(vec![1, 2]).unwrap();
-        assert_eq!(list.iter().len(), 2);
+        assert_eq!(list.iter().count(), 2);
+        assert_eq!(list.rest().copied().collect::<Vec<_>>(), [2]);
         assert_eq!(list.iter().rev().copied().collect::<Vec<_>>(), [2, 1]);
         assert!(NonEmpty::<u8>::from_vec(vec![]).is_none());
     }

@@ -2,19 +2,11 @@
 
 use std::fmt;
 
+use crate::build_id::{BuildId, BuildIdState};
+use crate::clock::Hlc;
 use crate::core::{Core, Member, MemberKey, SetKey, SetNode};
-use crate::non_empty::Members;
-use crate::{BuildId, Hlc, SetId};
-
-/// Whether a build ID is live or a tombstone left by garbage collection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum BuildIdState {
-    /// A live build ID (`STATE_ACTIVE`).
-    Active,
-    /// A tombstone (`STATE_DELETED`): still counted as existing and towards the limits, still
-    /// routed to, but hidden from the public listing until cleared.
-    Deleted,
-}
+use crate::non_empty;
+use crate::set_id::SetId;
 
 /// One build ID of a set, with its state and timestamps: a view into a
 /// [`VersionSets`](crate::VersionSets), cheap to copy.
@@ -97,8 +89,11 @@ impl<'a> CompatibleSet<'a> {
     }
 
     /// The set's IDs, sorted; the first is the primary.
-    pub fn set_ids(&self) -> Members<'a, SetId> {
-        self.node.set_ids().iter()
+    pub fn set_ids(&self) -> SetIds<'a> {
+        SetIds {
+            inner: self.node.set_ids().iter(),
+            len: self.node.set_ids().len(),
+        }
     }
 
     /// The set ID new tasks for this set are queued under (the first, smallest one).
@@ -108,8 +103,11 @@ impl<'a> CompatibleSet<'a> {
 
     /// The set IDs other than the primary, sorted, left by merges; pollers drain their
     /// backlog too.
-    pub fn demoted_set_ids(&self) -> std::iter::Skip<Members<'a, SetId>> {
-        self.set_ids().skip(1)
+    pub fn demoted_set_ids(&self) -> SetIds<'a> {
+        SetIds {
+            inner: self.node.set_ids().rest(),
+            len: self.node.set_ids().len() - 1,
+        }
     }
 
     /// The build ID records, oldest first; the last is the set's default.
@@ -138,8 +136,8 @@ impl<'a> CompatibleSet<'a> {
 
     /// The record of the set's default build ID.
     pub fn default_record(&self) -> BuildIdRecord<'a> {
-        let (id, member) = self.core.member(self.node.last());
-        BuildIdRecord::new(id, member)
+        let entry = self.core.member(self.node.last());
+        BuildIdRecord::new(entry.id, entry.member)
     }
 
     /// When the set was last made the queue's default set.
@@ -148,10 +146,10 @@ impl<'a> CompatibleSet<'a> {
     }
 
     /// Whether `id` is a member of this set (tombstones included). O(1).
-    pub fn contains(&self, id: impl AsRef<str>) -> bool {
+    pub fn contains(&self, id: &str) -> bool {
         self.core
-            .find(id.as_ref())
-            .is_some_and(|(_, member)| std::ptr::eq(self.core.set(member.set()), self.node))
+            .find(id)
+            .is_some_and(|found| std::ptr::eq(self.core.set(found.member.set()), self.node))
     }
 }
 
@@ -192,10 +190,10 @@ impl<'a> Iterator for BuildIds<'a> {
         if self.len == 0 {
             return None;
         }
-        let (id, member) = self.core.member(self.front?);
+        let entry = self.core.member(self.front?);
         self.len -= 1;
-        self.front = member.next();
-        Some(BuildIdRecord::new(id, member))
+        self.front = entry.member.next();
+        Some(BuildIdRecord::new(entry.id, entry.member))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -208,10 +206,10 @@ impl DoubleEndedIterator for BuildIds<'_> {
         if self.len == 0 {
             return None;
         }
-        let (id, member) = self.core.member(self.back?);
+        let entry = self.core.member(self.back?);
         self.len -= 1;
-        self.back = member.prev();
-        Some(BuildIdRecord::new(id, member))
+        self.back = entry.member.prev();
+        Some(BuildIdRecord::new(entry.id, entry.member))
     }
 }
 
@@ -231,8 +229,8 @@ impl<'a> Sets<'a> {
         let ends = core.ends();
         Self {
             core,
-            front: ends.map(|(oldest, _)| oldest),
-            back: ends.map(|(_, newest)| newest),
+            front: ends.map(|ends| ends.oldest),
+            back: ends.map(|ends| ends.newest),
             len: core.set_count(),
         }
     }
@@ -273,5 +271,118 @@ impl ExactSizeIterator for Sets<'_> {}
 impl fmt::Debug for Core {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(Sets::new(self)).finish()
+    }
+}
+
+/// The IDs of a compatible set, in sorted order: see [`CompatibleSet::set_ids`] and
+/// [`CompatibleSet::demoted_set_ids`].
+#[derive(Debug, Clone)]
+pub struct SetIds<'a> {
+    inner: non_empty::Iter<'a, SetId>,
+    /// How many are left: the chain's own count, kept so that the length is exact.
+    len: usize,
+}
+
+impl<'a> Iterator for SetIds<'a> {
+    type Item = &'a SetId;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let next = self.inner.next()?;
+        self.len -= 1;
+        Some(next)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.len, Some(self.len))
+    }
+}
+
+impl DoubleEndedIterator for SetIds<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        let next = self.inner.next_back()?;
+        self.len -= 1;
+        Some(next)
+    }
+}
+
+impl ExactSizeIterator for SetIds<'_> {}
+
+/// The read side of a core: the lookups every room answers questions with, by one hash
+/// probe or a walk of the lists. [`VersionSets`](crate::VersionSets)' getters are these;
+/// the rooms take a `Lookup` rather than a `VersionSets`, so that none of them depends on
+/// the facade that calls it.
+#[derive(Clone, Copy)]
+pub(crate) struct Lookup<'a> {
+    core: &'a Core,
+}
+
+impl<'a> Lookup<'a> {
+    pub(crate) fn new(core: &'a Core) -> Self {
+        Self { core }
+    }
+
+    /// The sets, oldest first.
+    pub(crate) fn sets(self) -> Sets<'a> {
+        Sets::new(self.core)
+    }
+
+    pub(crate) fn set_count(self) -> usize {
+        self.core.set_count()
+    }
+
+    /// Whether there are no sets (the queue is unversioned).
+    pub(crate) fn is_empty(self) -> bool {
+        self.core.set_count() == 0
+    }
+
+    /// The queue's default set: the last one.
+    pub(crate) fn default_set(self) -> Option<CompatibleSet<'a>> {
+        let ends = self.core.ends()?;
+        Some(CompatibleSet::new(self.core, ends.newest))
+    }
+
+    pub(crate) fn default_build_id(self) -> Option<&'a BuildId> {
+        self.default_set().map(|set| set.default_build_id())
+    }
+
+    pub(crate) fn contains(self, id: &str) -> bool {
+        self.core.find(id).is_some()
+    }
+
+    pub(crate) fn set_of(self, id: &str) -> Option<CompatibleSet<'a>> {
+        let found = self.core.find(id)?;
+        Some(CompatibleSet::new(self.core, found.member.set()))
+    }
+
+    pub(crate) fn record(self, id: &str) -> Option<BuildIdRecord<'a>> {
+        let found = self.core.find(id)?;
+        let entry = self.core.member(found.key);
+        Some(BuildIdRecord::new(entry.id, entry.member))
+    }
+
+    /// The set of `id` and whether `id` is its default, comparing handles rather than
+    /// strings: the dispatch lookups' one hash probe.
+    pub(crate) fn set_and_is_default(self, id: &str) -> Option<(CompatibleSet<'a>, bool)> {
+        let found = self.core.find(id)?;
+        let set = CompatibleSet::new(self.core, found.member.set());
+        Some((set, set.default_key() == found.key))
+    }
+
+    pub(crate) fn is_set_default(self, id: &str) -> bool {
+        self.set_and_is_default(id)
+            .is_some_and(|(_, is_default)| is_default)
+    }
+
+    pub(crate) fn is_queue_default(self, id: &str) -> bool {
+        self.default_build_id()
+            .is_some_and(|default| default.as_str() == id)
+    }
+
+    /// Every build ID that is not its set's default, oldest set first.
+    pub(crate) fn non_default_members(self) -> impl Iterator<Item = BuildIdRecord<'a>> {
+        self.sets().flat_map(|set| {
+            let defaults = set.len().saturating_sub(1);
+            set.build_ids().take(defaults)
+        })
     }
 }

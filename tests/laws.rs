@@ -278,17 +278,17 @@ proptest! {
         let use_compatible = intent.use_compatible(queue);
         match target {
             Target::SetDefault(id) => {
-                prop_assert!(sets.contains(&id) && sets.is_set_default(&id), "{id} is no set default");
+                prop_assert!(sets.contains(id.as_str()) && sets.is_set_default(id.as_str()), "{id} is no set default");
                 if use_compatible {
                     let caller = caller.as_ref().unwrap();
-                    prop_assert_eq!(sets.set_default_of(caller), Some(&id));
+                    prop_assert_eq!(sets.set_default_of(caller.as_str()), Some(&id));
                 } else {
                     prop_assert_eq!(sets.default_build_id(), Some(&id));
                 }
             }
             Target::ExactBuildId(id) => {
                 prop_assert_eq!(Some(&id), caller.as_ref());
-                prop_assert!(!sets.contains(&id));
+                prop_assert!(!sets.contains(id.as_str()));
                 prop_assert!(use_compatible && same_task_queue);
             }
             Target::Unversioned => {

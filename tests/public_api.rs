@@ -2,7 +2,7 @@
 //! sizes, error predicates and the words of every explanation. (Most were found by
 //! `cargo mutants` surviving; see TESTING.md.)
 use version_sets::{
-    BuildId, Limits, QueueDefault, Target, TargetQueue, Update, UpdateError, VersionSets,
+    BuildId, Limits, QueueDefault, SetId, Target, TargetQueue, Update, UpdateError, VersionSets,
     VersioningData, VersioningIntent,
 };
 
@@ -281,6 +281,9 @@ fn every_error_type_has_a_code() {
         Code::InvalidArgument
     );
     assert_eq!(Code::Internal.as_str(), "INTERNAL");
+    // `const`: a code is known at compile time.
+    const TOO_MANY: Code = version_sets::ReachabilityError::NoBuildIds.code();
+    assert_eq!(TOO_MANY, Code::InvalidArgument);
 }
 
 #[test]
@@ -464,4 +467,158 @@ fn violations_taken_out_are_the_ones_listed() {
     let listed = invalid.violations().to_vec();
     assert_eq!(listed.len(), 3);
     assert_eq!(invalid.into_violations(), listed);
+}
+
+/// Every fieldless public enum reads back the name it writes, and refuses anything else
+/// with a [`ParseError`](version_sets::ParseError) that lists the names.
+#[test]
+fn enum_names_read_back_what_they_write() {
+    use std::fmt::Display;
+    use std::str::FromStr;
+    use version_sets::{
+        BuildIdState, Code, Namespace, Outcome, ParseError, QueueDefault, ReachabilityType,
+        Retention, StatusFilter, TargetQueue, TaskReachability, VersioningIntent,
+    };
+
+    #[track_caller]
+    fn round_trip<T>(values: &[T], as_str: fn(T) -> &'static str) -> Vec<&'static str>
+    where
+        T: Copy + Display + FromStr<Err = ParseError> + PartialEq + std::fmt::Debug,
+    {
+        for &value in values {
+            assert_eq!(value.to_string(), as_str(value));
+            assert_eq!(as_str(value).parse::<T>(), Ok(value));
+        }
+        let err = "not a name".parse::<T>().unwrap_err();
+        assert_eq!(err.expected().len(), values.len());
+        values.iter().map(|&value| as_str(value)).collect()
+    }
+
+    assert_eq!(
+        round_trip(
+            &[BuildIdState::Active, BuildIdState::Deleted],
+            BuildIdState::as_str
+        ),
+        ["STATE_ACTIVE", "STATE_DELETED"]
+    );
+    let codes = [
+        Code::InvalidArgument,
+        Code::NotFound,
+        Code::FailedPrecondition,
+        Code::OutOfRange,
+        Code::Unavailable,
+        Code::Internal,
+    ];
+    round_trip(&codes, Code::as_str);
+    round_trip(&[Outcome::Changed, Outcome::NoOp], Outcome::as_str);
+    round_trip(
+        &[QueueDefault::Keep, QueueDefault::Make],
+        QueueDefault::as_str,
+    );
+    round_trip(
+        &[TargetQueue::Same, TargetQueue::Other],
+        TargetQueue::as_str,
+    );
+    let intents = [
+        VersioningIntent::Unspecified,
+        VersioningIntent::Compatible,
+        VersioningIntent::Default,
+    ];
+    assert_eq!(
+        round_trip(&intents, VersioningIntent::as_str),
+        [
+            "VERSIONING_INTENT_UNSPECIFIED",
+            "VERSIONING_INTENT_COMPATIBLE",
+            "VERSIONING_INTENT_DEFAULT"
+        ]
+    );
+    let kinds = [
+        ReachabilityType::Unspecified,
+        ReachabilityType::NewWorkflows,
+        ReachabilityType::ExistingWorkflows,
+        ReachabilityType::OpenWorkflows,
+        ReachabilityType::ClosedWorkflows,
+    ];
+    round_trip(&kinds, ReachabilityType::as_str);
+    let found = [
+        TaskReachability::NewWorkflows,
+        TaskReachability::ExistingWorkflows,
+        TaskReachability::OpenWorkflows,
+        TaskReachability::ClosedWorkflows,
+    ];
+    round_trip(&found, TaskReachability::as_str);
+    let statuses = [
+        StatusFilter::Any,
+        StatusFilter::Running,
+        StatusFilter::Closed,
+    ];
+    round_trip(&statuses, StatusFilter::as_str);
+    round_trip(&[Retention::Respect, Retention::Ignore], Retention::as_str);
+    round_trip(
+        &[Namespace::SingleCluster, Namespace::MultiCluster],
+        Namespace::as_str,
+    );
+
+    let err = "same-queue".parse::<TargetQueue>().unwrap_err();
+    assert_eq!(err.to_string(), "expected same or other");
+    assert_eq!(err.type_name(), "TargetQueue");
+    assert_eq!(
+        "NOT FOUND".parse::<Code>().unwrap_err().to_string(),
+        "expected INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, OUT_OF_RANGE, UNAVAILABLE \
+         or INTERNAL"
+    );
+    // Names are exact: no other case, no missing prefix.
+    assert!("state_active".parse::<BuildIdState>().is_err());
+    assert!("OPEN_WORKFLOWS".parse::<ReachabilityType>().is_err());
+}
+
+/// `Limits` reads what the command's `--limits` takes, with its message word for word.
+#[test]
+fn limits_read_as_the_command_spells_them() {
+    assert_eq!("none".parse(), Ok(Limits::NONE));
+    assert_eq!("server".parse(), Ok(Limits::SERVER_DEFAULT));
+    let both = |max_sets, max_build_ids| Limits {
+        max_sets,
+        max_build_ids,
+    };
+    assert_eq!("3,4".parse(), Ok(both(3, 4)));
+    assert_eq!(" 0 , 7 ".parse(), Ok(both(0, 7)));
+    for bad in ["", "10", "a,1", "1,-1", "1,2,3", "Server", "none,"] {
+        let err = bad.parse::<Limits>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "expected none, server or MAX_SETS,MAX_BUILD_IDS (e.g. 10,100)",
+            "{bad:?}"
+        );
+        assert_eq!(err.code(), version_sets::Code::InvalidArgument);
+    }
+}
+
+/// A merged set's demoted set IDs are every ID but the primary, and know how many are left.
+#[test]
+fn demoted_set_ids_are_all_but_the_primary() {
+    let mut sets = two_sets();
+    let merge = Update::merge_sets(id("2.0"), id("1.0"));
+    sets.apply(&merge, 10, Limits::NONE).unwrap();
+    let set = sets.default_set().unwrap();
+    let all: Vec<&SetId> = set.set_ids().collect();
+    let mut demoted = set.demoted_set_ids();
+    assert_eq!(all.len(), 2);
+    assert_eq!(demoted.len(), 1);
+    assert_eq!(all[0], set.primary_set_id());
+    assert_eq!(demoted.next(), Some(all[1]));
+    assert_eq!((demoted.len(), demoted.next()), (0, None));
+}
+
+/// Questions take the build ID as a string, any string; changes take a `BuildId`.
+#[test]
+fn questions_take_any_string() {
+    let sets = two_sets();
+    let long = "x".repeat(300); // no valid build ID, but a fine question
+    assert!(!sets.contains(&long));
+    assert!(sets.set_of("").is_none());
+    assert!(sets.poll(&long).is_ok());
+    assert!(sets.sticky_add("").is_ok());
+    let known = id("1.0");
+    assert!(sets.contains(known.as_str()));
 }

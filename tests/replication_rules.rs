@@ -7,7 +7,8 @@ mod support;
 use support::*;
 use version_sets::{
     BuildId, BuildIdState, GcPolicy, Hlc, Limits, Namespace, QueueDefault, ReachabilityError,
-    ReachabilityType, StatusFilter, TaskReachability, Update, VersionSets, VisibilityQuery,
+    ReachabilityQuery, ReachabilityType, Retention, StatusFilter, TaskReachability, Update,
+    VersionSets, VisibilityQuery,
 };
 
 const HOUR: i64 = 3_600_000;
@@ -138,7 +139,7 @@ fn receive_without_revival_is_the_merge_with_tombstones_cleared() {
     apply(&mut there, Update::add_new_default(id("3.0")), 7_000);
     here.remove_build_ids(&[id("1.0")], 8_000);
     let received = here.receive(&there, 9_000, |_| true);
-    let mut expected = here.merge(&there);
+    let mut expected = here.join(&there);
     expected.clear_tombstones();
     assert!(received.revived.is_empty());
     assert_eq!(received.state, expected);
@@ -198,21 +199,18 @@ fn remove_unused_in_a_multi_cluster_namespace_stamps_the_clearing_with_this_clus
 
 // ---- the garbage-collection planner -------------------------------------------------
 
-fn policy(now_ms: i64) -> GcPolicy {
-    GcPolicy {
-        now_ms,
-        min_since_default_ms: HOUR,
-        retention_ms: DAY,
-        ignore_retention: false,
-    }
-}
+const POLICY: GcPolicy = GcPolicy {
+    min_since_default_ms: HOUR,
+    retention_ms: DAY,
+    retention: Retention::Respect,
+};
 
 #[test]
 fn gc_never_removes_the_queue_default() {
     let mut sets = VersionSets::new();
     apply(&mut sets, Update::add_new_default(id("1.0")), 0);
     assert!(
-        sets.removable_build_ids(&policy(10 * DAY), |_| false)
+        sets.removable_build_ids(&POLICY, 10 * DAY, |_| false)
             .is_empty()
     );
 }
@@ -223,11 +221,11 @@ fn gc_removes_a_set_default_only_with_its_whole_set() {
     let now = 10 * DAY;
     // 1.0 is in use, so 1.1 (its set's default) stays with it.
     assert!(
-        sets.removable_build_ids(&policy(now), |b| b.as_str() == "1.0")
+        sets.removable_build_ids(&POLICY, now, |b| b.as_str() == "1.0")
             .is_empty()
     );
     assert_eq!(
-        sets.removable_build_ids(&policy(now), |_| false),
+        sets.removable_build_ids(&POLICY, now, |_| false),
         [id("1.0"), id("1.1")]
     );
 }
@@ -237,7 +235,7 @@ fn gc_skips_deleted_build_ids() {
     let mut sets = two_sets();
     sets.remove_build_ids(&[id("1.0")], 4_000);
     let mut asked = Vec::new();
-    let removable = sets.removable_build_ids(&policy(10 * DAY), |b| {
+    let removable = sets.removable_build_ids(&POLICY, 10 * DAY, |b| {
         asked.push(b.to_string());
         false
     });
@@ -252,10 +250,10 @@ fn gc_keeps_a_build_id_that_became_default_recently() {
     // 1.1 became its set's default at 2 s; an hour has not passed at 1 h + 1.5 s, but
     // has for 1.0 (at 1 s).
     let recent = GcPolicy {
-        ignore_retention: true,
-        ..policy(HOUR + 1_500)
+        retention: Retention::Ignore,
+        ..POLICY
     };
-    let removable = sets.removable_build_ids(&recent, |_| false);
+    let removable = sets.removable_build_ids(&recent, HOUR + 1_500, |_| false);
     assert_eq!(removable, [id("1.0")]);
 }
 
@@ -265,16 +263,16 @@ fn gc_removes_a_build_id_that_became_default_exactly_min_since_default_ago() {
     // 1.0 became its set's default at 1 s. The server skips it while `now − became
     // default < min` (`gc.since-default`), so at exactly an hour it may go, a millisecond
     // earlier it stays.
-    let at = |now_ms| GcPolicy {
-        ignore_retention: true,
-        ..policy(now_ms)
+    let at = GcPolicy {
+        retention: Retention::Ignore,
+        ..POLICY
     };
     assert_eq!(
-        sets.removable_build_ids(&at(1_000 + HOUR), |_| false),
+        sets.removable_build_ids(&at, 1_000 + HOUR, |_| false),
         [id("1.0")]
     );
     assert!(
-        sets.removable_build_ids(&at(1_000 + HOUR - 1), |_| false)
+        sets.removable_build_ids(&at, 1_000 + HOUR - 1, |_| false)
             .is_empty()
     );
 }
@@ -283,18 +281,18 @@ fn gc_removes_a_build_id_that_became_default_exactly_min_since_default_ago() {
 fn gc_default_min_since_default_is_the_servers_one_hour() {
     // `worker.removableBuildIdDurationSinceDefault` defaults to 1 h (`gc.since-default`).
     let sets = two_sets();
-    let at = |now_ms| GcPolicy {
+    let at = GcPolicy {
         min_since_default_ms: GcPolicy::DEFAULT_MIN_SINCE_DEFAULT_MS,
-        ignore_retention: true,
-        ..policy(now_ms)
+        retention: Retention::Ignore,
+        ..POLICY
     };
     assert_eq!(GcPolicy::DEFAULT_MIN_SINCE_DEFAULT_MS, 3_600_000);
     assert_eq!(
-        sets.removable_build_ids(&at(1_000 + 3_600_000), |_| false),
+        sets.removable_build_ids(&at, 1_000 + 3_600_000, |_| false),
         [id("1.0")]
     );
     assert!(
-        sets.removable_build_ids(&at(1_000 + 3_599_999), |_| false)
+        sets.removable_build_ids(&at, 1_000 + 3_599_999, |_| false)
             .is_empty()
     );
 }
@@ -302,14 +300,14 @@ fn gc_default_min_since_default_is_the_servers_one_hour() {
 #[test]
 fn gc_keeps_a_build_id_whose_state_changed_within_the_retention() {
     let sets = two_sets();
-    let within = policy(DAY);
-    assert!(sets.removable_build_ids(&within, |_| false).is_empty());
+    let within = POLICY;
+    assert!(sets.removable_build_ids(&within, DAY, |_| false).is_empty());
     let ignored = GcPolicy {
-        ignore_retention: true,
+        retention: Retention::Ignore,
         ..within
     };
     assert_eq!(
-        sets.removable_build_ids(&ignored, |_| false),
+        sets.removable_build_ids(&ignored, DAY, |_| false),
         [id("1.0"), id("1.1")]
     );
 }
@@ -321,16 +319,29 @@ fn gc_removes_a_build_id_whose_state_changed_exactly_the_retention_ago() {
     // retention`, so at exactly a day it may go, a millisecond earlier it stays (1.1,
     // set at 2 s, stays either way, as its set's default).
     assert_eq!(
-        sets.removable_build_ids(&policy(1_000 + DAY), |_| false),
+        sets.removable_build_ids(&POLICY, 1_000 + DAY, |_| false),
         [id("1.0")]
     );
     assert!(
-        sets.removable_build_ids(&policy(1_000 + DAY - 1), |_| false)
+        sets.removable_build_ids(&POLICY, 1_000 + DAY - 1, |_| false)
             .is_empty()
     );
 }
 
 // ---- reachability --------------------------------------------------------------------
+
+/// A request for `build_ids`.
+fn query<'a>(
+    build_ids: &'a [&'a str],
+    kind: ReachabilityType,
+    max_build_ids: usize,
+) -> ReachabilityQuery<'a> {
+    ReachabilityQuery {
+        build_ids,
+        kind,
+        max_build_ids,
+    }
+}
 
 /// Reachability of `build_id` on `sets` with every count answered `exists`, and the
 /// queries asked.
@@ -344,7 +355,7 @@ fn reach(
 ) -> (Vec<TaskReachability>, Vec<VisibilityQuery>) {
     let mut queries = Vec::new();
     let result = sets
-        .reachability(&[build_id], kind, now, 5, |query| {
+        .reachability(&query(&[build_id], kind, 5), now, |query| {
             queries.push(query.clone());
             exists
         })
@@ -476,10 +487,12 @@ fn reachability_answers_in_request_order() {
     let sets = two_sets();
     let answers = sets
         .reachability(
-            &["2.0", "", "1.1", "2.0"],
-            ReachabilityType::NewWorkflows,
+            &query(
+                &["2.0", "", "1.1", "2.0"],
+                ReachabilityType::NewWorkflows,
+                5,
+            ),
             DAY,
-            5,
             |_| true,
         )
         .unwrap();
@@ -512,9 +525,11 @@ fn reachability_refuses_bad_requests_with_the_server_messages() {
     ];
     for (build_ids, error, message) in cases {
         let got = sets
-            .reachability(build_ids, ReachabilityType::ExistingWorkflows, 0, 2, |_| {
-                panic!("no count for a bad request")
-            })
+            .reachability(
+                &query(build_ids, ReachabilityType::ExistingWorkflows, 2),
+                0,
+                |_| panic!("no count for a bad request"),
+            )
             .unwrap_err();
         assert_eq!(got, error);
         assert_eq!(got.to_string(), message);
@@ -523,8 +538,12 @@ fn reachability_refuses_bad_requests_with_the_server_messages() {
     // 255 bytes is allowed.
     let longest = "x".repeat(255);
     assert!(
-        sets.reachability(&[&longest], ReachabilityType::NewWorkflows, 0, 2, |_| false)
-            .is_ok()
+        sets.reachability(
+            &query(&[&longest], ReachabilityType::NewWorkflows, 2),
+            0,
+            |_| false
+        )
+        .is_ok()
     );
 }
 
@@ -548,10 +567,10 @@ fn merge_joins_two_sets_of_one_value_that_share_a_set_id() {
         both.sort();
         both
     });
-    let merged = sets.merge(&sets);
-    assert_eq!(ids(&merged), lists(&[&["1.0", "1.1"], &["2.0", "3.0"]]));
-    assert_eq!(merged.merge(&merged), merged);
-    assert_eq!(merged.validate(), Ok(()));
+    let joined = sets.join(&sets);
+    assert_eq!(ids(&joined), lists(&[&["1.0", "1.1"], &["2.0", "3.0"]]));
+    assert_eq!(joined.join(&joined), joined);
+    assert_eq!(joined.validate(), Ok(()));
 }
 
 #[test]

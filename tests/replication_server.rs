@@ -11,7 +11,7 @@ mod support;
 
 use support::*;
 use version_sets::{
-    BuildIdData, BuildIdState, GcPolicy, Hlc, Limits, Outcome, QueueDefault, Update,
+    BuildIdData, BuildIdState, GcPolicy, Hlc, Limits, Outcome, QueueDefault, Retention, Update,
     VersionSetData, VersionSets, VersioningData,
 };
 
@@ -46,7 +46,7 @@ fn merge_both(a: &VersioningData, b: &VersioningData) -> VersioningData {
         VersionSets::from_data(a).unwrap(),
         VersionSets::from_data(b).unwrap(),
     );
-    let (ab, ba) = (a.merge(&b), b.merge(&a));
+    let (ab, ba) = (a.join(&b), b.join(&a));
     assert_eq!(ab.validate(), Ok(()));
     assert_eq!(ba.validate(), Ok(()));
     assert_eq!(ab.to_data(), ba.to_data(), "M(a,b) and M(b,a) differ");
@@ -76,7 +76,7 @@ fn u35_set_merge_data_is_nil() {
     assert_eq!(merge_both(&nil, &d), d);
     assert_eq!(merge_both(&nil, &nil), nil);
     let empty = VersionSets::new();
-    assert_eq!(empty.merge(&empty), empty);
+    assert_eq!(empty.join(&empty), empty);
 }
 
 #[test]
@@ -325,8 +325,8 @@ fn divergence_d5_merge_is_associative_over_chains_of_set_ids() {
     let a = VersionSets::from_data(&data(vec![set(&["A"], vec![b("x", 1)], at(1))])).unwrap();
     let bb = VersionSets::from_data(&data(vec![set(&["B"], vec![b("y", 2)], at(2))])).unwrap();
     let c = VersionSets::from_data(&data(vec![set(&["A", "B"], vec![b("z", 3)], at(3))])).unwrap();
-    let left = a.merge(&bb).merge(&c);
-    let right = a.merge(&bb.merge(&c));
+    let left = a.join(&bb).join(&c);
+    let right = a.join(&bb.join(&c));
     assert_eq!(left, right);
     let expected = data(vec![set(
         &["A", "B"],
@@ -375,7 +375,7 @@ fn divergence_merged_clock_is_the_max_of_both() {
     there
         .apply(&Update::add_new_default(id("2.0")), 9_000, Limits::NONE)
         .unwrap();
-    let mut merged = here.merge(&there);
+    let mut merged = here.join(&there);
     assert_eq!(merged.clock(), there.clock());
     assert_eq!(merged.cluster_id(), 1);
     // Cluster 1's wall clock is behind; its next change still stamps later and goes last.
@@ -385,7 +385,7 @@ fn divergence_merged_clock_is_the_max_of_both() {
     assert!(merged.clock() > there.clock());
     assert_eq!(merged.clock().cluster_id, 1);
     assert_eq!(merged.validate(), Ok(()));
-    let round_trip = merged.merge(&there);
+    let round_trip = merged.join(&there);
     assert_eq!(round_trip.default_build_id().unwrap().as_str(), "3.0");
 }
 
@@ -430,13 +430,12 @@ fn s1_find_build_ids_to_remove_finds_all_build_ids_to_remove() {
         set(&[&h("v5.0")], vec![active("v5.0", epoch)], epoch),
     ]);
     let policy = GcPolicy {
-        now_ms: now,
         min_since_default_ms: GcPolicy::DEFAULT_MIN_SINCE_DEFAULT_MS,
         retention_ms: 86_400_000,
-        ignore_retention: false,
+        retention: Retention::Respect,
     };
     let mut asked = Vec::new();
-    let removable = sets.removable_build_ids(&policy, |build_id| {
+    let removable = sets.removable_build_ids(&policy, now, |build_id| {
         asked.push(build_id.to_string());
         build_id.as_str() == "v3.0"
     });
@@ -448,12 +447,11 @@ fn s1_find_build_ids_to_remove_finds_all_build_ids_to_remove() {
 #[test]
 fn s2_find_build_ids_to_remove_on_no_data() {
     let policy = GcPolicy {
-        now_ms: 1,
         min_since_default_ms: 0,
         retention_ms: 0,
-        ignore_retention: true,
+        retention: Retention::Ignore,
     };
-    let removable = VersionSets::new().removable_build_ids(&policy, |_| panic!("asked"));
+    let removable = VersionSets::new().removable_build_ids(&policy, 1, |_| panic!("asked"));
     assert!(removable.is_empty());
 }
 
@@ -481,6 +479,6 @@ fn divergence_receive_moves_the_clock_past_the_incoming_stamps() {
         .unwrap();
     assert_eq!(received.default_build_id().unwrap().as_str(), "1.0");
     // The promotion is stamped after 2.0's set, so it survives the next merge.
-    let merged = received.merge(&there);
+    let merged = received.join(&there);
     assert_eq!(merged.default_build_id().unwrap().as_str(), "1.0");
 }

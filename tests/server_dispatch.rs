@@ -295,7 +295,7 @@ fn test_unknown_build_id_match() {
     let sets = VersionSets::new();
     let unknown = id("unknown");
     let task = sets.add_task(Some(unknown.as_str()));
-    let poll = sets.poll(&unknown).unwrap();
+    let poll = sets.poll(unknown.as_str()).unwrap();
     assert!(matches!(task, DispatchQueue::Guessed(_)));
     assert_eq!(task, poll);
     assert_eq!(

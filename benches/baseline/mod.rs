@@ -15,7 +15,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE;
 use sha2::{Digest as _, Sha256};
-use version_sets::{BuildIdData, BuildIdState, Hlc, Limits, Outcome, Update};
+use version_sets::{BuildIdData, BuildIdState, Hlc, Limits, Outcome, QueueDefault, Update};
 use version_sets::{TargetQueue, VersionSetData, VersioningData, VersioningIntent};
 
 /// One build ID of a set, with the fields of the stored record.
@@ -285,15 +285,16 @@ impl Baseline {
             Update::AddNewCompatibleBuildId {
                 new_build_id,
                 existing_compatible_build_id,
-                make_set_default,
+                queue_default,
             } => {
+                let make_set_default = *queue_default == QueueDefault::Make;
                 let (target, _) = self
                     .find(existing_compatible_build_id.as_str())
                     .ok_or_else(|| not_found(existing_compatible_build_id.as_str()))?;
                 let new = new_build_id.as_str();
                 match self.find(new) {
                     Some((s, m)) if s == target => {
-                        if *make_set_default && s != last {
+                        if make_set_default && s != last {
                             Err(Refused::NotDefaultForQueue(new.to_owned()))
                         } else if m + 1 != self.sets[s].build_ids.len() {
                             Err(Refused::NotDefaultInSet(new.to_owned()))
@@ -304,7 +305,7 @@ impl Baseline {
                     Some(_) => Err(Refused::Incompatible(new.to_owned())),
                     None => {
                         next[target].build_ids.push(Record::active(new, t));
-                        if *make_set_default {
+                        if make_set_default {
                             promote_set(next, target, t);
                         }
                         Ok(Outcome::Changed)

@@ -140,7 +140,7 @@ pub(crate) fn poll(args: &PollArgs, output: &mut Output<'_>) -> Status {
     };
     let id = &args.build_id;
     let set = SetView::of(&state, id.as_str());
-    let (answer, reason, error, status) = match (state.poll(id), &set) {
+    let (answer, reason, error, status) = match (state.poll(id.as_str()), &set) {
         (Ok(queue), Some(set)) => (
             "accepted",
             format!(
@@ -279,10 +279,10 @@ pub(crate) fn sticky(args: &StickyArgs, output: &mut Output<'_>) -> Status {
         return Status::BadInput;
     };
     let id = &args.build_id;
-    let poll = state.sticky_poll(id).map_err(
+    let poll = state.sticky_poll(id.as_str()).map_err(
         |refused| json!({"code": refused.code().to_string(), "message": refused.to_string()}),
     );
-    let add = state.sticky_add(id).map_err(
+    let add = state.sticky_add(id.as_str()).map_err(
         |refused| json!({"code": refused.code().to_string(), "message": refused.to_string()}),
     );
     let reason = match SetView::of(&state, id.as_str()) {

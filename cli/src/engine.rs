@@ -1,6 +1,7 @@
 //! Running updates on a state, as `apply` and `update` both do: in order, the first failure
 //! stopping the run, then the new state, or with `--dry-run` each outcome and a diff.
 
+use std::str::FromStr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
@@ -15,7 +16,7 @@ use super::{Output, Status, Style};
 pub(crate) struct Options {
     /// Limits checked on the result of every operation: server (10 sets, 100 build IDs, the
     /// server's defaults), none, or MAX_SETS,MAX_BUILD_IDS (0 is unlimited)
-    #[arg(long, global = true, default_value = "server", value_parser = parse_limits)]
+    #[arg(long, global = true, default_value = "server", value_parser = Limits::from_str)]
     limits: Limits,
     /// The wall time of the updates, in Unix milliseconds [default: now]
     #[arg(long, global = true, value_name = "MS")]
@@ -23,25 +24,6 @@ pub(crate) struct Options {
     /// Print each operation's outcome and a before/after diff instead of the new state
     #[arg(long, global = true)]
     dry_run: bool,
-}
-
-/// `none`, `server` or `MAX_SETS,MAX_BUILD_IDS`.
-fn parse_limits(text: &str) -> Result<Limits, String> {
-    match text {
-        "none" => Ok(Limits::NONE),
-        "server" => Ok(Limits::SERVER_DEFAULT),
-        _ => {
-            let parsed = text.split_once(',').and_then(|(sets, ids)| {
-                Some(Limits {
-                    max_sets: sets.trim().parse().ok()?,
-                    max_build_ids: ids.trim().parse().ok()?,
-                })
-            });
-            parsed.ok_or_else(|| {
-                "expected none, server or MAX_SETS,MAX_BUILD_IDS (e.g. 10,100)".to_owned()
-            })
-        }
-    }
 }
 
 /// Applies `ops` (each with where it came from, e.g. `ops.jsonl:3`) to `state` and prints

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use version_sets::{BuildId, GcPolicy, Namespace};
+use version_sets::{BuildId, GcPolicy, Namespace, Retention};
 
 use super::show::json;
 use super::workflows::{parse_duration, read_ids};
@@ -68,13 +68,16 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         }
     };
     let policy = GcPolicy {
-        now_ms: args.now,
         min_since_default_ms: args.min_since_default,
         retention_ms: args.retention,
-        ignore_retention: args.ignore_retention,
+        retention: if args.ignore_retention {
+            Retention::Ignore
+        } else {
+            Retention::Respect
+        },
     };
     let removable: Vec<BuildId> =
-        state.removable_build_ids(&policy, |id| in_use.contains(id.as_str()));
+        state.removable_build_ids(&policy, args.now, |id| in_use.contains(id.as_str()));
     if !args.apply {
         if output.json() {
             let ids: Vec<&str> = removable.iter().map(BuildId::as_str).collect();

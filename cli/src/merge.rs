@@ -34,7 +34,7 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         };
         merged = Some(match merged {
             None => replica,
-            Some(merged) => merged.merge(&replica),
+            Some(merged) => merged.join(&replica),
         });
     }
     if let Some(merged) = merged {

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 use version_sets::{
-    DEFAULT_REACHABILITY_BUILD_IDS, ReachabilityType, StatusFilter, VisibilityQuery,
+    DEFAULT_REACHABILITY_BUILD_IDS, ReachabilityQuery, ReachabilityType, StatusFilter,
+    VisibilityQuery,
 };
 
 use super::workflows::read_ids;
@@ -106,7 +107,12 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         Kind::Closed => ReachabilityType::ClosedWorkflows,
     };
     let ids: Vec<&str> = args.build_ids.iter().map(String::as_str).collect();
-    let answers = state.reachability(&ids, kind, args.now, args.max_build_ids, |query| {
+    let request = ReachabilityQuery {
+        build_ids: &ids,
+        kind,
+        max_build_ids: args.max_build_ids,
+    };
+    let answers = state.reachability(&request, args.now, |query| {
         let open = matches(&open, query);
         let closed = matches(&closed, query);
         match query.status {

@@ -6,9 +6,11 @@ use indexmap::map::Entry;
 use indexmap::IndexMap;
 use slab::Slab;
 
-use super::{Core, FixedState, Member, MemberKey, SetKey};
+use super::{Core, Ends, FixedState, MAX_BUILD_IDS, Member, MemberKey, Orders, SetKey};
+use crate::build_id::{BuildId, BuildIdState};
+use crate::clock::Hlc;
 use crate::non_empty::NonEmpty;
-use crate::{BuildId, BuildIdState, Hlc, SetId};
+use crate::set_id::SetId;
 
 /// One build ID's stored fields.
 #[derive(Debug, Clone, Copy)]
@@ -34,7 +36,8 @@ impl Builder {
             members: IndexMap::with_capacity_and_hasher(members, FixedState::default()),
             sets: Slab::with_capacity(sets),
             ends: None,
-            orders: (0, 0),
+            orders: Orders::default(),
+            capacity: MAX_BUILD_IDS,
         };
         Self { core }
     }
@@ -50,8 +53,8 @@ impl Builder {
         id: BuildId,
         record: Record,
     ) -> Result<SetKey, MemberKey> {
-        if let Some((existing, _)) = self.core.find(id.as_str()) {
-            return Err(existing);
+        if let Some(found) = self.core.find(id.as_str()) {
+            return Err(found.key);
         }
         let key = self
             .core
@@ -105,13 +108,14 @@ impl Core {
     /// set IDs and timestamps.
     pub(crate) fn without_tombstones(&self) -> Core {
         let mut builder = Builder::with_capacity(self.set_count(), self.member_count());
-        let mut cursor = self.ends.map(|(oldest, _)| oldest);
+        builder.core.capacity = self.capacity;
+        let mut cursor = self.ends.map(|ends: Ends| ends.oldest);
         while let Some(set_key) = cursor {
             let node = self.set(set_key);
             let mut target = None;
             let mut member_cursor = Some(node.first);
             while let Some(member_key) = member_cursor {
-                let (id, member) = self.member(member_key);
+                let super::Entry { id, member } = self.member(member_key);
                 member_cursor = member.next;
                 if member.state != BuildIdState::Active {
                     continue;

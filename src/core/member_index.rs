@@ -13,10 +13,25 @@ use std::collections::{BTreeMap, HashMap};
 use super::{FixedState, MemberKey};
 use crate::Hlc;
 
+/// Where the members of a set combined into another go among members with the same
+/// timestamp: first when theirs was the older set, last when it was the newer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ties {
+    IncomingFirst,
+    IncomingLast,
+}
+
+/// Where a member stands in the index: by timestamp, then by tie number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Place {
+    stamp: Hlc,
+    tie: i64,
+}
+
 /// The members of one set by (timestamp, tie number), and each member's tie number.
 #[derive(Debug, Clone)]
 pub(crate) struct MemberIndex {
-    places: BTreeMap<(Hlc, i64), MemberKey>,
+    places: BTreeMap<Place, MemberKey>,
     ties: HashMap<MemberKey, i64, FixedState>,
     /// The lowest and highest tie numbers given so far. (Each change gives at most one
     /// number per member it touches, so an `i64` cannot run out in any real lifetime.)
@@ -34,7 +49,13 @@ impl MemberIndex {
             .map(|(key, stamp)| {
                 highest += 1;
                 ties.insert(key, highest);
-                ((stamp, highest), key)
+                (
+                    Place {
+                        stamp,
+                        tie: highest,
+                    },
+                    key,
+                )
             })
             .collect();
         Self {
@@ -54,23 +75,27 @@ impl MemberIndex {
     /// Takes `key`, stamped `stamp`, out of the index.
     pub(crate) fn remove(&mut self, key: MemberKey, stamp: Hlc) {
         if let Some(tie) = self.ties.remove(&key) {
-            self.places.remove(&(stamp, tie));
+            self.places.remove(&Place { stamp, tie });
         }
     }
 
-    /// Gives the members of a set merged in, oldest first, the tie numbers that put them
-    /// before (`older`) or after every member here with the same timestamp, and returns an
+    /// Gives the members of a set combined into this one, oldest first, the tie numbers that
+    /// put them before or after (as `ties` says) every member here with the same timestamp,
+    /// and returns an
     /// [`Incoming`] that adds each in turn and answers the member it goes right after.
-    pub(crate) fn merge_in(&mut self, count: usize, older: bool) -> Incoming<'_> {
+    pub(crate) fn combine_in(&mut self, count: usize, ties: Ties) -> Incoming<'_> {
         // A set holds fewer members than handles, which are 32 bits.
         let count = i64::try_from(count).unwrap_or(i64::MAX);
-        let next_tie = if older {
-            self.lowest -= count;
-            self.lowest
-        } else {
-            let first = self.highest + 1;
-            self.highest += count;
-            first
+        let next_tie = match ties {
+            Ties::IncomingFirst => {
+                self.lowest -= count;
+                self.lowest
+            }
+            Ties::IncomingLast => {
+                let first = self.highest + 1;
+                self.highest += count;
+                first
+            }
         };
         Incoming {
             index: self,
@@ -80,25 +105,47 @@ impl MemberIndex {
 
     fn put(&mut self, key: MemberKey, stamp: Hlc, tie: i64) {
         self.ties.insert(key, tie);
-        self.places.insert((stamp, tie), key);
+        self.places.insert(Place { stamp, tie }, key);
     }
 
     /// The number of places and of tie numbers held: both the set's length when in step.
-    pub(crate) fn counts(&self) -> (usize, usize) {
-        (self.places.len(), self.ties.len())
+    pub(crate) fn counts(&self) -> Counts {
+        Counts {
+            places: self.places.len(),
+            ties: self.ties.len(),
+        }
     }
 
     /// Every member in order, with its timestamp and whether its tie number is recorded as
     /// its own: for the invariant check.
-    pub(crate) fn entries(&self) -> impl Iterator<Item = (MemberKey, Hlc, bool)> + '_ {
-        self.places.iter().map(|(&(stamp, tie), &key)| {
-            let own = self.ties.get(&key) == Some(&tie);
-            (key, stamp, own)
-        })
+    pub(crate) fn entries(&self) -> impl Iterator<Item = IndexEntry> + '_ {
+        self.places
+            .iter()
+            .map(|(&Place { stamp, tie }, &key)| IndexEntry {
+                key,
+                stamp,
+                own: self.ties.get(&key) == Some(&tie),
+            })
     }
 }
 
-/// Adds the members of a set merged in, oldest first; see [`MemberIndex::merge_in`].
+/// How many places and tie numbers an index holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Counts {
+    pub(crate) places: usize,
+    pub(crate) ties: usize,
+}
+
+/// One member of an index, in order: for the invariant check.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct IndexEntry {
+    pub(crate) key: MemberKey,
+    pub(crate) stamp: Hlc,
+    /// Whether the member's tie number is recorded as its own.
+    pub(crate) own: bool,
+}
+
+/// Adds the members of a set combined into this one, oldest first; see [`MemberIndex::combine_in`].
 pub(crate) struct Incoming<'a> {
     index: &'a mut MemberIndex,
     next_tie: i64,
@@ -113,7 +160,7 @@ impl Incoming<'_> {
         let before = self
             .index
             .places
-            .range(..(stamp, tie))
+            .range(..Place { stamp, tie })
             .next_back()
             .map(|(_, &key)| key);
         self.index.put(key, stamp, tie);

@@ -33,25 +33,25 @@ use std::num::NonZeroU32;
 use indexmap::IndexMap;
 use slab::Slab;
 
+use crate::build_id::{BuildId, BuildIdState};
+use crate::clock::Hlc;
 use crate::non_empty::NonEmpty;
-use crate::{BuildId, BuildIdState, Hlc, SetId};
+use crate::set_id::SetId;
 
 mod build;
 mod member_index;
 mod stamp;
 
 pub(crate) use build::{Builder, Record};
-pub(crate) use member_index::MemberIndex;
+pub(crate) use member_index::{MemberIndex, Ties};
 use stamp::Stamp;
 
-/// How many build IDs (and so sets) one core can hold: handles are 32 bits, which keeps a
-/// record at 56 bytes. Far above any real queue (the server's default limit is 100); the
-/// update limits and loading enforce it. Small in the crate's own tests, so that they can
-/// reach it.
-pub(crate) const CAPACITY: usize = if cfg!(test) { 64 } else { HANDLES };
-
-/// How many positions a 32-bit handle can name: 0 to `u32::MAX - 1`, stored plus one.
-const HANDLES: usize = u32::MAX as usize;
+/// How many build IDs (and so sets) one core can hold: as many positions as a 32-bit handle
+/// can name (0 to `u32::MAX - 1`, stored plus one), which keeps a record at 56 bytes. Far
+/// above any real queue (the server's default limit is 100); the update limits, persisting
+/// and loading enforce it, through [`Core::capacity`]. The crate's own tests make cores
+/// that hold fewer ([`Core::with_capacity_for_tests`]), so that they can reach it.
+pub(crate) const MAX_BUILD_IDS: usize = u32::MAX as usize;
 
 /// A fast hasher with a fixed seed: the library holds no randomness. (Like every fixed-seed
 /// hasher it can be flooded by keys chosen to collide; the limits keep a real queue small.)
@@ -70,7 +70,7 @@ pub(crate) struct SetKey(NonZeroU32);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct MemberKey(NonZeroU32);
 
-/// The 32-bit form of a position below [`CAPACITY`].
+/// The 32-bit form of a position below [`MAX_BUILD_IDS`].
 fn handle(position: usize) -> NonZeroU32 {
     match try_handle(position) {
         Some(handle) => handle,
@@ -106,6 +106,47 @@ impl MemberKey {
     }
 }
 
+/// The oldest and the newest (default) set of a core that has sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Ends {
+    pub(crate) oldest: SetKey,
+    pub(crate) newest: SetKey,
+}
+
+/// The lowest and highest [`SetNode`] order numbers given so far.
+#[derive(Debug, Clone, Copy, Default)]
+struct Orders {
+    lowest: i64,
+    highest: i64,
+}
+
+/// A build ID found in the index: its handle and its record.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Found<'a> {
+    pub(crate) key: MemberKey,
+    pub(crate) member: &'a Member,
+}
+
+/// A build ID and its record, by handle.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Entry<'a> {
+    pub(crate) id: &'a BuildId,
+    pub(crate) member: &'a Member,
+}
+
+/// [`Ends`] while a relinking edits them one at a time.
+struct OpenEnds {
+    oldest: Option<SetKey>,
+    newest: Option<SetKey>,
+}
+
+/// A member of a set being combined into another, with the timestamp it is placed by.
+#[derive(Debug, Clone, Copy)]
+struct Incoming {
+    key: MemberKey,
+    stamp: Hlc,
+}
+
 /// A build ID's record, and its place in its set's list.
 #[derive(Debug, Clone)]
 pub(crate) struct Member {
@@ -138,15 +179,29 @@ pub(crate) struct SetNode {
 }
 
 /// The sets of a queue, their order and the build-ID index. See the module docs.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub(crate) struct Core {
     members: IndexMap<BuildId, Member, FixedState>,
     sets: Slab<SetNode>,
     /// The oldest and the newest (default) set, `None` when there are no sets.
-    ends: Option<(SetKey, SetKey)>,
-    /// The lowest and highest [`SetNode`] order numbers given so far: a set linked last
-    /// takes the next above, one linked first the next below.
-    orders: (i64, i64),
+    ends: Option<Ends>,
+    /// A set linked last takes the next order number above these, one linked first the
+    /// next below.
+    orders: Orders,
+    /// The most build IDs this core may hold: [`MAX_BUILD_IDS`], or less in the crate's tests.
+    capacity: usize,
+}
+
+impl Default for Core {
+    fn default() -> Self {
+        Self {
+            members: IndexMap::default(),
+            sets: Slab::new(),
+            ends: None,
+            orders: Orders::default(),
+            capacity: MAX_BUILD_IDS,
+        }
+    }
 }
 
 impl Member {
@@ -236,15 +291,33 @@ impl Core {
         self.sets.len()
     }
 
+    /// The most build IDs this core may hold (tombstones included).
+    pub(crate) fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// An empty core that holds at most `capacity` build IDs: for the crate's tests of
+    /// what happens at the capacity, which the real one puts out of a test's reach.
+    #[cfg(test)]
+    pub(crate) fn with_capacity_for_tests(capacity: usize) -> Self {
+        Self {
+            capacity: capacity.min(MAX_BUILD_IDS),
+            ..Self::default()
+        }
+    }
+
     /// The oldest and the newest set.
-    pub(crate) fn ends(&self) -> Option<(SetKey, SetKey)> {
+    pub(crate) fn ends(&self) -> Option<Ends> {
         self.ends
     }
 
     /// The handle and record of `id`.
-    pub(crate) fn find(&self, id: &str) -> Option<(MemberKey, &Member)> {
+    pub(crate) fn find(&self, id: &str) -> Option<Found<'_>> {
         let (index, _, member) = self.members.get_full(id)?;
-        Some((MemberKey::new(index), member))
+        Some(Found {
+            key: MemberKey::new(index),
+            member,
+        })
     }
 
     /// The set of `key`. Handles come only from this core, so a miss is a bug.
@@ -256,16 +329,16 @@ impl Core {
     }
 
     /// The build ID and record of `key`. Handles come only from this core, so a miss is a bug.
-    pub(crate) fn member(&self, key: MemberKey) -> (&BuildId, &Member) {
+    pub(crate) fn member(&self, key: MemberKey) -> Entry<'_> {
         match self.members.get_index(key.index()) {
-            Some(entry) => entry,
+            Some((id, member)) => Entry { id, member },
             None => unreachable!("version-sets bug: dangling build-ID handle {key:?}"),
         }
     }
 
     /// Every build ID and record, in no particular order.
-    pub(crate) fn members(&self) -> impl Iterator<Item = (&BuildId, &Member)> {
-        self.members.iter()
+    pub(crate) fn members(&self) -> impl Iterator<Item = Entry<'_>> {
+        self.members.iter().map(|(id, member)| Entry { id, member })
     }
 }
 
@@ -346,7 +419,7 @@ impl Core {
 
     /// Stamps build ID `member` with `t` and moves it to the end of its set: its default.
     pub(crate) fn promote_member(&mut self, member: MemberKey, t: Hlc) {
-        let set = self.member(member).1.set;
+        let set = self.member(member).member.set;
         self.restamp(member, t);
         if self.set(set).last == member {
             return;
@@ -355,9 +428,10 @@ impl Core {
         self.link_member_last(set, member);
     }
 
-    /// Joins set `secondary` into set `primary` (distinct handles) at stamp `t`.
+    /// Carries out a merge-sets update: combines set `secondary` into set `primary` (distinct
+    /// handles) at stamp `t`.
     ///
-    /// The primary's default is stamped `t`, so it ends last. The joined set has the sorted
+    /// The primary's default is stamped `t`, so it ends last. The combined set has the sorted
     /// union of both set IDs, every member of both in timestamp order (ties: the older set's
     /// first), and the larger of the two set timestamps; it takes the place of the newer set,
     /// which is its place by that timestamp since list order agrees with timestamp order.
@@ -369,9 +443,9 @@ impl Core {
     /// merge costs the smaller set times the logarithm of the larger, wherever the smaller
     /// set's members land, and merging sets one after another into a growing set stays
     /// O(n log² n) in all.
-    pub(crate) fn merge_sets(&mut self, primary: SetKey, secondary: SetKey, t: Hlc) {
+    pub(crate) fn combine_sets(&mut self, primary: SetKey, secondary: SetKey, t: Hlc) {
         if primary == secondary {
-            unreachable!("version-sets bug: merging set {primary:?} with itself");
+            unreachable!("version-sets bug: combining set {primary:?} with itself");
         }
         self.restamp(self.set(primary).last, t);
         let (older, newer) = if self.is_before(primary, secondary) {
@@ -397,40 +471,46 @@ impl Core {
             let member = self.member_mut(key);
             member.set = kept;
             cursor = member.next;
-            incoming.push((key, member.became_default_timestamp()));
+            incoming.push(Incoming {
+                key,
+                stamp: member.became_default_timestamp(),
+            });
         }
-        let incoming_older = gone == older;
+        let ties = if gone == older {
+            Ties::IncomingFirst
+        } else {
+            Ties::IncomingLast
+        };
         let node = self.set(kept);
         if node.index.is_some() || node.len >= INDEXED_FROM {
-            self.place_by_index(kept, &incoming, incoming_older);
+            self.place_by_index(kept, &incoming, ties);
         } else {
-            self.place_by_walk(kept, &incoming, incoming_older);
+            self.place_by_walk(kept, &incoming, ties);
         }
         let node = self.set_mut(kept);
         node.became_default_timestamp = node
             .became_default_timestamp()
             .max(gone_node.became_default_timestamp())
             .into();
-        node.set_ids.merge_sorted(gone_node.set_ids);
+        node.set_ids.union_sorted(gone_node.set_ids);
     }
 
     /// Links `incoming` (another set's members, oldest first, with their timestamps) into
     /// set `set` in timestamp order, walking `set`'s list once: ties go before `set`'s
-    /// members when `incoming_older`, after them otherwise.
-    fn place_by_walk(&mut self, set: SetKey, incoming: &[(MemberKey, Hlc)], incoming_older: bool) {
+    /// members with [`Ties::IncomingFirst`], after them with [`Ties::IncomingLast`].
+    fn place_by_walk(&mut self, set: SetKey, incoming: &[Incoming], ties: Ties) {
         let mut before: Option<MemberKey> = None;
-        for &(key, stamp) in incoming {
+        for &Incoming { key, stamp } in incoming {
             loop {
                 let next = match before {
-                    Some(before) => self.member(before).1.next,
+                    Some(before) => self.member(before).member.next,
                     None => Some(self.set(set).first),
                 };
                 let Some(next) = next else { break };
-                let there = self.member(next).1.became_default_timestamp();
-                let goes_first = if incoming_older {
-                    there < stamp
-                } else {
-                    there <= stamp
+                let there = self.member(next).member.became_default_timestamp();
+                let goes_first = match ties {
+                    Ties::IncomingFirst => there < stamp,
+                    Ties::IncomingLast => there <= stamp,
                 };
                 if !goes_first {
                     break;
@@ -444,13 +524,13 @@ impl Core {
 
     /// Links `incoming` into set `set` as [`Core::place_by_walk`] does, finding each place
     /// in the set's [`MemberIndex`] (built first if the set has none).
-    fn place_by_index(&mut self, set: SetKey, incoming: &[(MemberKey, Hlc)], incoming_older: bool) {
+    fn place_by_index(&mut self, set: SetKey, incoming: &[Incoming], ties: Ties) {
         let mut index = match self.set_mut(set).index.take() {
             Some(index) => index,
             None => Box::new(self.index_of(set)),
         };
-        let mut adding = index.merge_in(incoming.len(), incoming_older);
-        for &(key, stamp) in incoming {
+        let mut adding = index.combine_in(incoming.len(), ties);
+        for &Incoming { key, stamp } in incoming {
             let before = adding.add(key, stamp);
             self.link_member_after(set, before, key);
         }
@@ -463,7 +543,7 @@ impl Core {
         let mut cursor = Some(node.first);
         let members = std::iter::from_fn(|| {
             let key = cursor?;
-            let member = self.member(key).1;
+            let member = self.member(key).member;
             cursor = member.next;
             Some((key, member.became_default_timestamp()))
         });
@@ -507,14 +587,22 @@ impl Core {
             member_stamp,
         );
         let key = self.insert_set(set_ids, set_stamp, id, member);
-        self.orders.0 -= 1;
-        self.set_mut(key).order = self.orders.0;
+        self.orders.lowest -= 1;
+        self.set_mut(key).order = self.orders.lowest;
         match self.ends {
-            None => self.ends = Some((key, key)),
-            Some((oldest, newest)) => {
+            None => {
+                self.ends = Some(Ends {
+                    oldest: key,
+                    newest: key,
+                });
+            }
+            Some(Ends { oldest, newest }) => {
                 self.set_mut(key).next = Some(oldest);
                 self.set_mut(oldest).prev = Some(key);
-                self.ends = Some((key, newest));
+                self.ends = Some(Ends {
+                    oldest: key,
+                    newest,
+                });
             }
         }
     }
@@ -530,16 +618,24 @@ impl Core {
     }
 
     fn link_set_last(&mut self, key: SetKey) {
-        self.orders.1 += 1;
-        self.set_mut(key).order = self.orders.1;
+        self.orders.highest += 1;
+        self.set_mut(key).order = self.orders.highest;
         match self.ends {
-            None => self.ends = Some((key, key)),
-            Some((oldest, newest)) => {
+            None => {
+                self.ends = Some(Ends {
+                    oldest: key,
+                    newest: key,
+                });
+            }
+            Some(Ends { oldest, newest }) => {
                 self.set_mut(newest).next = Some(key);
                 let node = self.set_mut(key);
                 node.prev = Some(newest);
                 node.next = None;
-                self.ends = Some((oldest, key));
+                self.ends = Some(Ends {
+                    oldest,
+                    newest: key,
+                });
             }
         }
     }
@@ -551,11 +647,11 @@ impl Core {
         };
         match prev {
             Some(prev) => self.set_mut(prev).next = next,
-            None => self.replace_ends(|ends| ends.0 = next),
+            None => self.replace_ends(|ends| ends.oldest = next),
         }
         match next {
             Some(next) => self.set_mut(next).prev = prev,
-            None => self.replace_ends(|ends| ends.1 = prev),
+            None => self.replace_ends(|ends| ends.newest = prev),
         }
     }
 
@@ -567,11 +663,11 @@ impl Core {
         };
         match prev {
             Some(prev) => self.set_mut(prev).next = Some(key),
-            None => self.replace_ends(|ends| ends.0 = Some(key)),
+            None => self.replace_ends(|ends| ends.oldest = Some(key)),
         }
         match next {
             Some(next) => self.set_mut(next).prev = Some(key),
-            None => self.replace_ends(|ends| ends.1 = Some(key)),
+            None => self.replace_ends(|ends| ends.newest = Some(key)),
         }
         let order = self.set(place).order;
         let node = self.set_mut(key);
@@ -581,14 +677,17 @@ impl Core {
     }
 
     /// Edits the two ends as options; both become `None` together when the last set goes.
-    fn replace_ends(&mut self, edit: impl FnOnce(&mut (Option<SetKey>, Option<SetKey>))) {
-        let mut ends = match self.ends {
-            Some((oldest, newest)) => (Some(oldest), Some(newest)),
-            None => (None, None),
+    fn replace_ends(&mut self, edit: impl FnOnce(&mut OpenEnds)) {
+        let mut ends = OpenEnds {
+            oldest: self.ends.map(|ends| ends.oldest),
+            newest: self.ends.map(|ends| ends.newest),
         };
         edit(&mut ends);
         self.ends = match ends {
-            (Some(oldest), Some(newest)) => Some((oldest, newest)),
+            OpenEnds {
+                oldest: Some(oldest),
+                newest: Some(newest),
+            } => Some(Ends { oldest, newest }),
             _ => None,
         };
     }
@@ -607,7 +706,7 @@ impl Core {
     /// Links the member `key` into set `set` right after `before` (first when `None`).
     fn link_member_after(&mut self, set: SetKey, before: Option<MemberKey>, key: MemberKey) {
         let next = match before {
-            Some(before) => self.member(before).1.next,
+            Some(before) => self.member(before).member.next,
             None => Some(self.set(set).first),
         };
         let member = self.member_mut(key);
@@ -643,6 +742,6 @@ impl Core {
 }
 
 #[cfg(test)]
-mod merge_tests;
+mod combine_tests;
 #[cfg(test)]
 mod tests;

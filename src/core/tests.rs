@@ -24,7 +24,7 @@ fn sound() -> VersionSets {
 fn findings(sets: &VersionSets) -> Vec<String> {
     match sets.validate() {
         Ok(()) => Vec::new(),
-        Err(error) => error.findings_for_tests(),
+        Err(error) => error.findings().iter().map(ToString::to_string).collect(),
     }
 }
 
@@ -35,7 +35,7 @@ fn oldest_set_ids(sets: &VersionSets) -> Vec<String> {
 }
 
 fn key_of(sets: &VersionSets, text: &str) -> MemberKey {
-    sets.core.find(text).unwrap().0
+    sets.core.find(text).unwrap().key
 }
 
 #[test]
@@ -46,7 +46,7 @@ fn a_sound_value_passes() {
 #[test]
 fn a_clock_behind_a_stamp_is_caught() {
     let mut sets = sound();
-    sets.clock = Hlc::zero(0);
+    sets.set_clock_for_tests(Hlc::zero(0));
     let found = findings(&sets);
     assert_eq!(found.len(), 5, "{found:?}"); // two sets and three build IDs
     assert!(
@@ -65,13 +65,23 @@ fn a_clock_behind_a_stamp_is_caught() {
 #[test]
 fn a_build_id_pointing_at_another_set_is_caught() {
     let mut sets = sound();
-    let b_set = sets.core.find("b").unwrap().1.set;
+    let b_set = sets.core.find("b").unwrap().member.set;
     let a2 = key_of(&sets, "a2");
     sets.core.member_mut(a2).set = b_set;
     assert_eq!(
         findings(&sets),
         ["versionSets[0].buildIds[1]: the build ID points at another set"]
     );
+    // The finding is structured: a place and what is broken there.
+    let error = sets.validate().unwrap_err();
+    let expected = crate::Finding {
+        place: crate::Place::BuildId {
+            set: 0,
+            build_id: 1,
+        },
+        broken: crate::Broken::MemberSet,
+    };
+    assert_eq!(error.findings(), [expected]);
 }
 
 #[test]
@@ -85,7 +95,7 @@ fn a_broken_link_is_caught() {
     );
 
     let mut sets = sound();
-    let (_, newest) = sets.core.ends.unwrap();
+    let newest = sets.core.ends.unwrap().newest;
     sets.core.set_mut(newest).prev = None;
     assert_eq!(
         findings(&sets),
@@ -96,7 +106,7 @@ fn a_broken_link_is_caught() {
 #[test]
 fn counts_out_of_step_are_caught() {
     let mut sets = sound();
-    let (oldest, _) = sets.core.ends.unwrap();
+    let oldest = sets.core.ends.unwrap().oldest;
     sets.core.set_mut(oldest).len = 1;
     let found = findings(&sets);
     assert_eq!(
@@ -110,7 +120,7 @@ fn counts_out_of_step_are_caught() {
 
     // A build ID in the index that no set lists.
     let mut sets = sound();
-    let set = sets.core.find("b").unwrap().1.set;
+    let set = sets.core.find("b").unwrap().member.set;
     let stray = Member::new(set, BuildIdState::Active, Hlc::zero(0), Hlc::zero(0));
     sets.core.members.insert(id("stray"), stray);
     assert_eq!(
@@ -125,8 +135,11 @@ fn counts_out_of_step_are_caught() {
 fn a_set_list_out_of_step_is_caught() {
     const OUT_OF_STEP: &str = "versionSets: the list of sets is out of step with the sets held";
     let mut sets = sound();
-    let (oldest, _) = sets.core.ends.unwrap();
-    sets.core.ends = Some((oldest, oldest));
+    let oldest = sets.core.ends.unwrap().oldest;
+    sets.core.ends = Some(Ends {
+        oldest,
+        newest: oldest,
+    });
     assert_eq!(findings(&sets), [OUT_OF_STEP]);
 
     let mut sets = sound();
@@ -140,7 +153,7 @@ fn a_set_list_out_of_step_is_caught() {
 #[test]
 fn place_numbers_out_of_order_are_caught() {
     let mut sets = sound();
-    let (oldest, newest) = sets.core.ends.unwrap();
+    let Ends { oldest, newest } = sets.core.ends.unwrap();
     let order = sets.core.set(oldest).order;
     sets.core.set_mut(newest).order = order;
     assert_eq!(
@@ -153,14 +166,14 @@ fn place_numbers_out_of_order_are_caught() {
 fn orders_that_disagree_with_timestamps_are_caught() {
     let mut sets = sound();
     let a = key_of(&sets, "a");
-    sets.core.member_mut(a).became_default_timestamp = sets.clock.into();
+    sets.core.member_mut(a).became_default_timestamp = sets.clock().into();
     assert_eq!(
         findings(&sets),
         ["versionSets[0].buildIds[1]: the build ID became default earlier than the one before it"]
     );
 
     let mut sets = sound();
-    let (_, newest) = sets.core.ends.unwrap();
+    let newest = sets.core.ends.unwrap().newest;
     sets.core.set_mut(newest).became_default_timestamp = Hlc::zero(0).into();
     assert_eq!(
         findings(&sets),
@@ -171,7 +184,7 @@ fn orders_that_disagree_with_timestamps_are_caught() {
 #[test]
 fn unsorted_or_empty_set_ids_are_caught() {
     let mut sets = sound();
-    let (oldest, _) = sets.core.ends.unwrap();
+    let oldest = sets.core.ends.unwrap().oldest;
     let ids = NonEmpty::from_vec(vec![SetId::from_stored("z"), SetId::from_stored("a")]).unwrap();
     sets.core.set_mut(oldest).set_ids = ids;
     assert_eq!(
@@ -190,13 +203,19 @@ fn unsorted_or_empty_set_ids_are_caught() {
 fn merging_sets_re_points_only_the_smaller_sets_members() {
     // [a, a2] then [b]: the older set is the larger, and moves to the newer's place.
     let mut sets = sound();
-    let (oldest, newest) = sets.core.ends.unwrap();
+    let Ends { oldest, newest } = sets.core.ends.unwrap();
     let t = sets.stamp(10);
-    sets.core.merge_sets(newest, oldest, t);
+    sets.core.combine_sets(newest, oldest, t);
     assert_eq!(sets.core.set_count(), 1);
-    assert_eq!(sets.core.ends, Some((oldest, oldest)));
+    assert_eq!(
+        sets.core.ends,
+        Some(Ends {
+            oldest,
+            newest: oldest,
+        })
+    );
     for text in ["a", "a2", "b"] {
-        assert_eq!(sets.core.find(text).unwrap().1.set, oldest, "{text}");
+        assert_eq!(sets.core.find(text).unwrap().member.set, oldest, "{text}");
     }
     let order = oldest_set_ids(&sets);
     assert_eq!(order, ["a", "a2", "b"]); // b, the primary's default, was stamped last
@@ -211,14 +230,20 @@ fn merging_sets_re_points_only_the_smaller_sets_members() {
     }
     sets.apply(&Update::add_new_default(id("c")), 6, Limits::NONE)
         .unwrap();
-    let a_set = sets.core.find("a").unwrap().1.set;
-    let b_set = sets.core.find("b").unwrap().1.set;
-    let c_set = sets.core.find("c").unwrap().1.set;
+    let a_set = sets.core.find("a").unwrap().member.set;
+    let b_set = sets.core.find("b").unwrap().member.set;
+    let c_set = sets.core.find("c").unwrap().member.set;
     let t = sets.stamp(10);
-    sets.core.merge_sets(a_set, b_set, t);
-    assert_eq!(sets.core.ends, Some((b_set, c_set)));
+    sets.core.combine_sets(a_set, b_set, t);
+    assert_eq!(
+        sets.core.ends,
+        Some(Ends {
+            oldest: b_set,
+            newest: c_set,
+        })
+    );
     for text in ["a", "a2", "b", "b2", "b3"] {
-        assert_eq!(sets.core.find(text).unwrap().1.set, b_set, "{text}");
+        assert_eq!(sets.core.find(text).unwrap().member.set, b_set, "{text}");
     }
     let order = oldest_set_ids(&sets);
     assert_eq!(order, ["a", "b", "b2", "b3", "a2"]); // a2, the primary's default, is last
@@ -228,11 +253,17 @@ fn merging_sets_re_points_only_the_smaller_sets_members() {
     let mut sets = sound();
     let add = Update::add_new_compatible(id("b2"), id("b"), QueueDefault::Keep);
     sets.apply(&add, 4, Limits::NONE).unwrap();
-    let (oldest, newest) = sets.core.ends.unwrap();
+    let Ends { oldest, newest } = sets.core.ends.unwrap();
     let t = sets.stamp(10);
-    sets.core.merge_sets(oldest, newest, t);
-    assert_eq!(sets.core.ends, Some((newest, newest)));
-    assert_eq!(sets.core.find("a").unwrap().1.set, newest);
+    sets.core.combine_sets(oldest, newest, t);
+    assert_eq!(
+        sets.core.ends,
+        Some(Ends {
+            oldest: newest,
+            newest,
+        })
+    );
+    assert_eq!(sets.core.find("a").unwrap().member.set, newest);
     assert_eq!(sets.validate(), Ok(()));
 }
 
@@ -245,7 +276,7 @@ fn promoting_the_newest_set_or_a_default_only_restamps_it() {
         .map(|r| r.id().to_string())
         .collect();
     let t = sets.stamp(10);
-    let (_, newest) = sets.core.ends.unwrap();
+    let newest = sets.core.ends.unwrap().newest;
     sets.core.promote_set(newest, t);
     let a2 = key_of(&sets, "a2");
     sets.core.promote_member(a2, t);
@@ -261,20 +292,23 @@ fn promoting_the_newest_set_or_a_default_only_restamps_it() {
 }
 
 #[test]
-#[should_panic(expected = "version-sets bug: merging set")]
-fn merging_a_set_with_itself_is_a_loud_bug() {
+#[should_panic(expected = "version-sets bug: combining set")]
+fn combining_a_set_with_itself_is_a_loud_bug() {
     let mut sets = sound();
-    let (oldest, _) = sets.core.ends.unwrap();
+    let oldest = sets.core.ends.unwrap().oldest;
     let t = sets.stamp(10);
-    sets.core.merge_sets(oldest, oldest, t);
+    sets.core.combine_sets(oldest, oldest, t);
 }
 
 #[test]
 fn every_position_below_the_handle_space_has_a_handle() {
     assert_eq!(try_handle(0).map(NonZeroU32::get), Some(1));
-    assert_eq!(try_handle(HANDLES - 1).map(NonZeroU32::get), Some(u32::MAX));
-    assert_eq!(try_handle(HANDLES), None);
-    assert_eq!(HANDLES, u32::MAX as usize);
+    assert_eq!(
+        try_handle(MAX_BUILD_IDS - 1).map(NonZeroU32::get),
+        Some(u32::MAX)
+    );
+    assert_eq!(try_handle(MAX_BUILD_IDS), None);
+    assert_eq!(MAX_BUILD_IDS, u32::MAX as usize);
 }
 
 /// Sets tied on their timestamp are ordered by the list: merging the oldest with the newest
@@ -320,8 +354,8 @@ fn a_state_stamp_alone_past_the_clock_is_caught() {
     let mut sets = sound();
     let a = key_of(&sets, "a");
     let past = Hlc {
-        wall_clock: sets.clock.wall_clock + 1,
-        ..sets.clock
+        wall_clock: sets.clock().wall_clock + 1,
+        ..sets.clock()
     };
     sets.core.member_mut(a).state_update_timestamp = past.into();
     assert_eq!(
@@ -371,10 +405,10 @@ fn loaded(sets: &[(&str, &[i64])]) -> VersionSets {
 /// second, at wall clock 20.
 fn merged(sets: &[(&str, &[i64])]) -> Vec<String> {
     let mut sets = loaded(sets);
-    let primary = sets.core.find("a0").unwrap().1.set;
-    let secondary = sets.core.find("b0").unwrap().1.set;
+    let primary = sets.core.find("a0").unwrap().member.set;
+    let secondary = sets.core.find("b0").unwrap().member.set;
     let t = sets.stamp(20);
-    sets.core.merge_sets(primary, secondary, t);
+    sets.core.combine_sets(primary, secondary, t);
     assert_eq!(sets.validate(), Ok(()));
     oldest_set_ids(&sets)
 }
@@ -415,7 +449,7 @@ fn an_index_out_of_step_with_its_set_is_caught() {
     const OUT_OF_STEP: &str = "versionSets[0]: the set's index is out of step with its build IDs";
     let indexed = || {
         let mut sets = sound();
-        let (oldest, _) = sets.core.ends.unwrap();
+        let oldest = sets.core.ends.unwrap().oldest;
         sets.core.set_mut(oldest).index = Some(Box::new(sets.core.index_of(oldest)));
         assert_eq!(sets.validate(), Ok(()));
         (sets, oldest)
@@ -423,7 +457,7 @@ fn an_index_out_of_step_with_its_set_is_caught() {
 
     let (mut sets, oldest) = indexed();
     let a = key_of(&sets, "a");
-    let stamp = sets.core.member(a).1.became_default_timestamp();
+    let stamp = sets.core.member(a).member.became_default_timestamp();
     sets.core
         .set_mut(oldest)
         .index
@@ -458,7 +492,7 @@ fn index_now(sets: &mut VersionSets, set: SetKey) {
 #[test]
 fn an_index_in_another_order_than_its_list_is_caught() {
     let mut sets = loaded(&[("a", &[1, 1])]);
-    let (set, _) = sets.core.ends.unwrap();
+    let set = sets.core.ends.unwrap().oldest;
     index_now(&mut sets, set);
     let a0 = key_of(&sets, "a0");
     let index = sets.core.set_mut(set).index.as_mut().unwrap();
@@ -476,7 +510,7 @@ fn an_index_in_another_order_than_its_list_is_caught() {
 fn tied_members_added_to_an_indexed_set_keep_their_own_places() {
     // Appended with the timestamp of the set's last member, twice.
     let mut sets = loaded(&[("a", &[1, 1, 1])]);
-    let (set, _) = sets.core.ends.unwrap();
+    let set = sets.core.ends.unwrap().oldest;
     index_now(&mut sets, set);
     sets.core.push_member(set, id("x"), at(1));
     sets.core.push_member(set, id("y"), at(1));
@@ -486,12 +520,12 @@ fn tied_members_added_to_an_indexed_set_keep_their_own_places() {
     // Two newer sets of one member each, tied with the indexed set's members, merged in
     // one after the other: each goes after every tie already there.
     let mut sets = loaded(&[("a", &[1, 1, 1]), ("b", &[1]), ("c", &[1])]);
-    let a = sets.core.find("a0").unwrap().1.set;
+    let a = sets.core.find("a0").unwrap().member.set;
     index_now(&mut sets, a);
     for secondary in ["b0", "c0"] {
-        let secondary = sets.core.find(secondary).unwrap().1.set;
+        let secondary = sets.core.find(secondary).unwrap().member.set;
         let t = sets.stamp(20);
-        sets.core.merge_sets(a, secondary, t);
+        sets.core.combine_sets(a, secondary, t);
         assert_eq!(sets.validate(), Ok(()));
     }
     assert_eq!(oldest_set_ids(&sets), ["a0", "a1", "b0", "c0", "a2"]);
@@ -499,11 +533,11 @@ fn tied_members_added_to_an_indexed_set_keep_their_own_places() {
     // The indexed set as the secondary, so that none of its members is restamped: the
     // newer set's first member ties with its last.
     let mut sets = loaded(&[("a", &[1, 1, 1]), ("b", &[1, 1])]);
-    let a = sets.core.find("a0").unwrap().1.set;
-    let b = sets.core.find("b0").unwrap().1.set;
+    let a = sets.core.find("a0").unwrap().member.set;
+    let b = sets.core.find("b0").unwrap().member.set;
     index_now(&mut sets, a);
     let t = sets.stamp(20);
-    sets.core.merge_sets(b, a, t);
+    sets.core.combine_sets(b, a, t);
     assert_eq!(sets.validate(), Ok(()));
     assert_eq!(oldest_set_ids(&sets), ["a0", "a1", "a2", "b0", "b1"]);
 }

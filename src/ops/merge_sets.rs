@@ -1,7 +1,7 @@
-//! The merge-sets operation (`MergeSets`; not the replica merge of two clusters' copies):
+//! The merge-sets update (`MergeSets`; not the replica join of two clusters' copies):
 //! semantics rules `merge.*` (docs/semantics.md).
 //!
-//! `Update::MergeSets` is planned in `ops` and carried out by the core's `merge_sets`: the
+//! `Update::MergeSets` is planned in `ops` and carried out by the core's `combine_sets`: the
 //! primary set's default is stamped with the update's timestamp, so it ends last and stays
 //! the default of the merged set. The merged set keeps the larger of the two set
 //! timestamps, not the new one, and takes its place among the other sets by it. Because
@@ -12,32 +12,32 @@
 //! DIVERGENCE: where the server's result depends on Go map order (tied timestamps), the
 //! merged set takes the place of the later set and tied members keep the older set's first.
 
-use super::Plan;
-use crate::{BuildId, UpdateError, VersionSets};
+use super::{Plan, locate};
+use crate::build_id::BuildId;
+use crate::core::Core;
+use crate::error::UpdateError;
 
-impl VersionSets {
-    pub(super) fn plan_merge_sets(
-        &self,
-        primary: &BuildId,
-        secondary: &BuildId,
-    ) -> Result<Plan, UpdateError> {
-        let (_, primary_set) =
-            self.locate(primary)
-                .ok_or_else(|| UpdateError::PrimaryNotFound {
-                    build_id: primary.clone(),
-                })?;
-        let (_, secondary_set) =
-            self.locate(secondary)
-                .ok_or_else(|| UpdateError::SecondaryNotFound {
-                    build_id: secondary.clone(),
-                })?;
-        Ok(if primary_set == secondary_set {
-            Plan::NoOp
-        } else {
-            Plan::Merge {
-                primary: primary_set,
-                secondary: secondary_set,
-            }
-        })
-    }
+pub(super) fn plan(
+    core: &Core,
+    primary: &BuildId,
+    secondary: &BuildId,
+) -> Result<Plan, UpdateError> {
+    let primary_set = locate(core, primary)
+        .ok_or_else(|| UpdateError::PrimaryNotFound {
+            build_id: primary.clone(),
+        })?
+        .set;
+    let secondary_set = locate(core, secondary)
+        .ok_or_else(|| UpdateError::SecondaryNotFound {
+            build_id: secondary.clone(),
+        })?
+        .set;
+    Ok(if primary_set == secondary_set {
+        Plan::NoOp
+    } else {
+        Plan::MergeSets {
+            primary: primary_set,
+            secondary: secondary_set,
+        }
+    })
 }

@@ -1,6 +1,10 @@
 //! The five public update operations, their outcome and the per-queue limits.
 
-use crate::BuildId;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::build_id::BuildId;
+use crate::names::ParseError;
 
 /// One operation of Temporal's `UpdateWorkerBuildIdCompatibility`.
 ///
@@ -26,9 +30,10 @@ pub enum Update {
         new_build_id: BuildId,
         /// Any member of the set to add it to.
         existing_compatible_build_id: BuildId,
-        /// Also make that set the queue's default.
-        #[cfg_attr(feature = "serde", serde(default))]
-        make_set_default: bool,
+        /// Whether that set also becomes the queue's default (the request's
+        /// `makeSetDefault`, a boolean on the wire).
+        #[cfg_attr(feature = "serde", serde(default, rename = "makeSetDefault"))]
+        queue_default: QueueDefault,
     },
     /// Make the set holding this build ID the queue's default set.
     PromoteSetByBuildId(BuildId),
@@ -60,7 +65,7 @@ impl Update {
     /// use version_sets::{BuildId, QueueDefault, Update};
     ///
     /// let update = Update::add_new_compatible(BuildId::new("1.1")?, BuildId::new("1.0")?, QueueDefault::Keep);
-    /// assert!(matches!(update, Update::AddNewCompatibleBuildId { make_set_default: false, .. }));
+    /// assert!(matches!(update, Update::AddNewCompatibleBuildId { queue_default: QueueDefault::Keep, .. }));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn add_new_compatible(
@@ -71,7 +76,7 @@ impl Update {
         Self::AddNewCompatibleBuildId {
             new_build_id: build_id,
             existing_compatible_build_id,
-            make_set_default: queue_default == QueueDefault::Make,
+            queue_default,
         }
     }
 
@@ -96,13 +101,41 @@ impl Update {
 
 /// Whether adding a compatible build ID also makes its set the queue's default set: the
 /// `makeSetDefault` field of `AddNewCompatibleBuildId` (`--set-as-default` in the Temporal
-/// CLI, `promote_set` in the Python SDK).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// CLI, `promote_set` in the Python SDK). With the `serde` feature it reads and writes that
+/// field's boolean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(from = "bool", into = "bool"))]
 pub enum QueueDefault {
     /// `makeSetDefault: false`: the queue's default set stays as it is.
+    #[default]
     Keep,
     /// `makeSetDefault: true`: the set gaining the build ID becomes the queue's default set.
     Make,
+}
+
+named! {
+    QueueDefault, "the command's word";
+    Keep => "keep",
+    Make => "make",
+}
+
+impl From<bool> for QueueDefault {
+    /// `makeSetDefault` as the request carries it.
+    fn from(make_set_default: bool) -> Self {
+        if make_set_default {
+            Self::Make
+        } else {
+            Self::Keep
+        }
+    }
+}
+
+impl From<QueueDefault> for bool {
+    /// The request's `makeSetDefault`.
+    fn from(queue_default: QueueDefault) -> Self {
+        queue_default == QueueDefault::Make
+    }
 }
 
 /// What a successful update did.
@@ -112,6 +145,12 @@ pub enum Outcome {
     Changed,
     /// Nothing changed: the update was already in effect (an idempotent repeat).
     NoOp,
+}
+
+named! {
+    Outcome, "the trace format's and the command's word";
+    Changed => "changed",
+    NoOp => "noop",
 }
 
 /// Per-queue limits, checked on the result of every update, no-ops included. `0` means
@@ -143,12 +182,53 @@ impl Limits {
         max_sets: 10,
         max_build_ids: 100,
     };
+
+    /// What [`FromStr`] reads, as its error lists it.
+    const NAMES: &'static [&'static str] =
+        &["none", "server", "MAX_SETS,MAX_BUILD_IDS (e.g. 10,100)"];
+}
+
+/// Reads limits as the command's `--limits` spells them: `none` ([`Limits::NONE`]),
+/// `server` ([`Limits::SERVER_DEFAULT`]) or `MAX_SETS,MAX_BUILD_IDS` (spaces around
+/// either number allowed, `0` for no limit of its own).
+///
+/// # Errors
+/// A [`ParseError`] whose text is `expected none, server or MAX_SETS,MAX_BUILD_IDS (e.g.
+/// 10,100)`.
+///
+/// # Example
+/// ```
+/// use version_sets::Limits;
+///
+/// assert_eq!("server".parse(), Ok(Limits::SERVER_DEFAULT));
+/// assert_eq!("3, 0".parse(), Ok(Limits { max_sets: 3, max_build_ids: 0 }));
+/// let err = "10".parse::<Limits>().unwrap_err();
+/// assert_eq!(err.to_string(), "expected none, server or MAX_SETS,MAX_BUILD_IDS (e.g. 10,100)");
+/// ```
+impl FromStr for Limits {
+    type Err = ParseError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "none" => Ok(Self::NONE),
+            "server" => Ok(Self::SERVER_DEFAULT),
+            _ => text
+                .split_once(',')
+                .and_then(|(sets, ids)| {
+                    Some(Self {
+                        max_sets: sets.trim().parse().ok()?,
+                        max_build_ids: ids.trim().parse().ok()?,
+                    })
+                })
+                .ok_or(ParseError::new("Limits", Self::NAMES)),
+        }
+    }
 }
 
 /// In words, as the command reports the limits that applied: `10 sets, 100 build IDs`, with
 /// `unlimited` for a `0`.
-impl std::fmt::Display for Limits {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for Limits {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let part = |n: usize, what: &str| match n {
             0 => format!("unlimited {what}s"),
             1 => format!("1 {what}"),

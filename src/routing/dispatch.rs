@@ -2,7 +2,10 @@
 
 use std::fmt;
 
-use crate::{BuildId, Code, CompatibleSet, SetId, VersionSets};
+use crate::build_id::BuildId;
+use crate::code::Code;
+use crate::set::{CompatibleSet, Lookup};
+use crate::set_id::SetId;
 
 /// The queue a poll or a task goes to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,81 +79,44 @@ impl StickyWorkerUnavailable {
     }
 }
 
-impl VersionSets {
-    /// Where a versioned worker with `build_id` polls (`lookupVersionSetForPoll`).
-    ///
-    /// # Errors
-    /// [`NewerBuildExists`] when `build_id` is in a set but is not its default.
-    ///
-    /// # Example
-    /// ```
-    /// use version_sets::{BuildId, DispatchQueue, Limits, QueueDefault, Update, VersionSets};
-    ///
-    /// let id = |s: &str| BuildId::new(s);
-    /// let mut sets = VersionSets::new();
-    /// sets.apply(&Update::add_new_default(id("1.0")?), 1, Limits::NONE)?;
-    /// sets.apply(&Update::add_new_compatible(id("1.1")?, id("1.0")?, QueueDefault::Keep), 2, Limits::NONE)?;
-    ///
-    /// assert!(matches!(sets.poll("1.1")?, DispatchQueue::Set(_)));
-    /// let refused = sets.poll("1.0").unwrap_err();
-    /// assert_eq!(refused.to_string(), r#"Task queue has a newer compatible build: "1.1""#);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn poll<'a>(
-        &'a self,
-        build_id: &'a (impl AsRef<str> + ?Sized),
-    ) -> Result<DispatchQueue<'a>, NewerBuildExists> {
-        let build_id = build_id.as_ref();
-        match self.set_default_handle(build_id) {
-            None => Ok(DispatchQueue::Guessed(GuessedSet { build_id })),
-            Some((set, true)) => Ok(DispatchQueue::Set(set)),
-            Some((set, false)) => Err(NewerBuildExists {
-                default_build_id: set.default_build_id().clone(),
-            }),
-        }
+/// Where a versioned worker with `build_id` polls (`lookupVersionSetForPoll`).
+pub(crate) fn poll<'a>(
+    sets: Lookup<'a>,
+    build_id: &'a str,
+) -> Result<DispatchQueue<'a>, NewerBuildExists> {
+    match sets.set_and_is_default(build_id) {
+        None => Ok(DispatchQueue::Guessed(GuessedSet { build_id })),
+        Some((set, true)) => Ok(DispatchQueue::Set(set)),
+        Some((set, false)) => Err(NewerBuildExists {
+            default_build_id: set.default_build_id().clone(),
+        }),
     }
+}
 
-    /// Where a task goes (`lookupVersionSetForAdd`): `None` means "the queue's default"; a
-    /// build ID in a set goes to that set, whatever its position in it.
-    ///
-    /// # Example
-    /// ```
-    /// use version_sets::{BuildId, DispatchQueue, VersionSets};
-    ///
-    /// assert_eq!(VersionSets::new().add_task(None), DispatchQueue::Unversioned);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn add_task<'a>(&'a self, build_id: Option<&'a str>) -> DispatchQueue<'a> {
-        match build_id {
-            None => self
-                .default_set()
-                .map_or(DispatchQueue::Unversioned, DispatchQueue::Set),
-            Some(id) => self.set_of(id).map_or_else(
-                || DispatchQueue::Guessed(GuessedSet { build_id: id }),
-                DispatchQueue::Set,
-            ),
-        }
+/// Where a task goes (`lookupVersionSetForAdd`).
+pub(crate) fn add_task<'a>(sets: Lookup<'a>, build_id: Option<&'a str>) -> DispatchQueue<'a> {
+    match build_id {
+        None => sets
+            .default_set()
+            .map_or(DispatchQueue::Unversioned, DispatchQueue::Set),
+        Some(id) => sets.set_of(id).map_or_else(
+            || DispatchQueue::Guessed(GuessedSet { build_id: id }),
+            DispatchQueue::Set,
+        ),
     }
+}
 
-    /// Whether a worker with `build_id` may poll its sticky queue
-    /// (`checkVersionForStickyPoll`). Unknown build IDs may.
-    ///
-    /// # Errors
-    /// [`NewerBuildExists`] when `build_id` is in a set but is not its default.
-    pub fn sticky_poll(&self, build_id: impl AsRef<str>) -> Result<(), NewerBuildExists> {
-        self.poll(build_id.as_ref()).map(|_| ())
-    }
+/// Whether a worker with `build_id` may poll its sticky queue (`checkVersionForStickyPoll`).
+pub(crate) fn sticky_poll(sets: Lookup<'_>, build_id: &str) -> Result<(), NewerBuildExists> {
+    poll(sets, build_id).map(|_| ())
+}
 
-    /// Whether a task for `build_id` may go to that worker's sticky queue
-    /// (`checkVersionForStickyAdd`). Unknown build IDs may.
-    ///
-    /// # Errors
-    /// [`StickyWorkerUnavailable`] when `build_id` is in a set but is not its default.
-    pub fn sticky_add(&self, build_id: impl AsRef<str>) -> Result<(), StickyWorkerUnavailable> {
-        self.poll(build_id.as_ref())
-            .map(|_| ())
-            .map_err(|_| StickyWorkerUnavailable)
-    }
+/// Whether a task for `build_id` may go to that worker's sticky queue
+/// (`checkVersionForStickyAdd`).
+pub(crate) fn sticky_add(sets: Lookup<'_>, build_id: &str) -> Result<(), StickyWorkerUnavailable> {
+    poll(sets, build_id)
+        .map(|_| ())
+        .map_err(|_| StickyWorkerUnavailable)
 }
 
 /// Quotes `text` as Go's `%q` does for the server's message: in double quotes, with `"` and

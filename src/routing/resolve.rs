@@ -2,7 +2,21 @@
 
 use std::fmt;
 
-use crate::{BuildId, CompatibleSet, VersionSets};
+use crate::build_id::BuildId;
+use crate::set::{CompatibleSet, Lookup};
+
+named! {
+    TargetQueue, "the command's word";
+    Same => "same",
+    Other => "other",
+}
+
+named! {
+    VersioningIntent, "the proto enum";
+    Unspecified => "VERSIONING_INTENT_UNSPECIFIED",
+    Compatible => "VERSIONING_INTENT_COMPATIBLE",
+    Default => "VERSIONING_INTENT_DEFAULT",
+}
 
 /// Whether new work goes to the caller's own task queue or to another one (the SDKs'
 /// `task_queue` argument left unset, or set to the workflow's own queue, is
@@ -86,76 +100,45 @@ impl Resolution<'_> {
     }
 }
 
-impl VersionSets {
-    /// Resolves `intent` for new work (an activity, a child workflow or a continue-as-new)
-    /// aimed at the task queue these sets belong to.
-    ///
-    /// `caller` is the issuing workflow's current build ID (`None`, or the empty build ID,
-    /// when it is unversioned, as on the server; a string that is no valid build ID cannot
-    /// come from the server and is taken as unversioned too); `queue` says whether this queue
-    /// is the caller's own. New workflows started
-    /// by a client resolve as [`VersioningIntent::Default`]; retries as
-    /// [`VersioningIntent::Compatible`].
-    ///
-    /// # Example
-    /// ```
-    /// use version_sets::{
-    ///     BuildId, Limits, QueueDefault, Target, TargetQueue, Update, VersionSets, VersioningIntent,
-    /// };
-    ///
-    /// let id = |s: &str| BuildId::new(s);
-    /// let mut sets = VersionSets::new();
-    /// sets.apply(&Update::add_new_default(id("1.0")?), 1, Limits::NONE)?;
-    /// sets.apply(&Update::add_new_compatible(id("1.1")?, id("1.0")?, QueueDefault::Keep), 2, Limits::NONE)?;
-    /// sets.apply(&Update::add_new_default(id("2.0")?), 3, Limits::NONE)?;
-    ///
-    /// let compatible = sets.resolve(VersioningIntent::Compatible, Some("1.0"), TargetQueue::Same);
-    /// assert_eq!(compatible.target(), &Target::SetDefault(id("1.1")?));
-    /// assert_eq!(compatible.to_string(), "compatible: 1.0 is in set [1.0, 1.1] whose default is 1.1");
-    ///
-    /// let default = sets.resolve(VersioningIntent::Default, Some("1.0"), TargetQueue::Same);
-    /// assert_eq!(default.target(), &Target::SetDefault(id("2.0")?));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn resolve<'a>(
-        &'a self,
-        intent: VersioningIntent,
-        caller: Option<&'a str>,
-        queue: TargetQueue,
-    ) -> Resolution<'a> {
-        let use_compatible = intent.use_compatible(queue);
-        let (target, why) = if use_compatible && queue == TargetQueue::Other {
-            (Target::Rejected, Why::OtherQueue)
-        } else if use_compatible {
-            match caller {
-                None => (Target::Unversioned, Why::CallerUnversioned),
-                Some(caller) => match self.set_of(caller) {
-                    Some(set) => (
-                        Target::SetDefault(set.default_build_id().clone()),
-                        Why::CallerInSet(caller, set),
-                    ),
-                    // Validated only here: a caller the sets hold is a valid build ID.
-                    None => match BuildId::new(caller) {
-                        Ok(id) => (Target::ExactBuildId(id), Why::CallerUnknown(caller)),
-                        Err(_) => (Target::Unversioned, Why::CallerUnversioned),
-                    },
-                },
-            }
-        } else {
-            match self.default_set() {
-                None => (Target::Unversioned, Why::NoSets),
+/// Resolves `intent` for new work aimed at the task queue of `sets`.
+pub(crate) fn resolve<'a>(
+    sets: Lookup<'a>,
+    intent: VersioningIntent,
+    caller: Option<&'a str>,
+    queue: TargetQueue,
+) -> Resolution<'a> {
+    let use_compatible = intent.use_compatible(queue);
+    let (target, why) = if use_compatible && queue == TargetQueue::Other {
+        (Target::Rejected, Why::OtherQueue)
+    } else if use_compatible {
+        match caller {
+            None => (Target::Unversioned, Why::CallerUnversioned),
+            Some(caller) => match sets.set_of(caller) {
                 Some(set) => (
                     Target::SetDefault(set.default_build_id().clone()),
-                    Why::QueueDefault(set),
+                    Why::CallerInSet(caller, set),
                 ),
-            }
-        };
-        Resolution {
-            target,
-            intent,
-            queue,
-            why,
+                // Validated only here: a caller the sets hold is a valid build ID.
+                None => match BuildId::new(caller) {
+                    Ok(id) => (Target::ExactBuildId(id), Why::CallerUnknown(caller)),
+                    Err(_) => (Target::Unversioned, Why::CallerUnversioned),
+                },
+            },
         }
+    } else {
+        match sets.default_set() {
+            None => (Target::Unversioned, Why::NoSets),
+            Some(set) => (
+                Target::SetDefault(set.default_build_id().clone()),
+                Why::QueueDefault(set),
+            ),
+        }
+    };
+    Resolution {
+        target,
+        intent,
+        queue,
+        why,
     }
 }
 

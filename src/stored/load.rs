@@ -1,81 +1,44 @@
 //! Loading stored data into a [`VersionSets`] in one pass, and writing it back.
 
-use crate::core::{Builder, CAPACITY, Record, SetKey};
+use crate::core::{Builder, MAX_BUILD_IDS, Record, SetKey};
 use crate::non_empty::NonEmpty;
+use crate::set::Sets;
 use crate::{BuildId, BuildIdData, BuildIdState, Hlc, SetId, VersionSetData, VersionSets};
 use crate::{InvalidData, Problem, VersioningData, Violation};
 
-impl VersionSets {
-    /// Loads stored versioning data, checking every invariant.
-    ///
-    /// Set IDs that are out of order are sorted (the crate always keeps them sorted). The
-    /// value's clock becomes the largest timestamp in the data, so that later updates stamp
-    /// later than anything loaded, and its cluster is that timestamp's (see
-    /// [`with_cluster_id`](Self::with_cluster_id) to load it as another cluster's replica).
-    ///
-    /// The data is checked and the value built in one pass, in time linear in the size of
-    /// the data.
-    ///
-    /// # Errors
-    /// [`InvalidData`] with every violation found, each with its proto-JSON path (e.g.
-    /// `versionSets[1].buildIds[0].id`): the first [`InvalidData::MAX_LISTED`] listed in
-    /// document order, the rest counted.
-    ///
-    /// # Example
-    /// ```
-    /// use version_sets::{BuildIdData, BuildIdState, Hlc, VersionSetData, VersionSets, VersioningData};
-    ///
-    /// let t = Some(Hlc { wall_clock: 7, version: 0, cluster_id: 1 });
-    /// let record = |id: &str| BuildIdData {
-    ///     id: id.into(),
-    ///     state: Some(BuildIdState::Active),
-    ///     state_update_timestamp: t,
-    ///     became_default_timestamp: t,
-    /// };
-    /// let set = VersionSetData {
-    ///     set_ids: vec!["X-zrZv_IbzjZUnhsbWls".into()],
-    ///     build_ids: vec![record("0"), record("0")],
-    ///     became_default_timestamp: t,
-    /// };
-    /// let err = VersionSets::from_data(&VersioningData { version_sets: vec![set] }).unwrap_err();
-    /// assert_eq!(
-    ///     err.to_string(),
-    ///     "versionSets[0].buildIds[1].id: build ID 0 also appears at versionSets[0].buildIds[0].id"
-    /// );
-    /// ```
-    pub fn from_data(data: &VersioningData) -> Result<Self, InvalidData> {
-        let members = data
-            .version_sets
-            .iter()
-            .map(|set| set.build_ids.len())
-            .sum();
-        let mut loader = Loader::with_capacity(data.version_sets.len(), members);
-        for set in &data.version_sets {
-            loader.add_set(set);
-        }
-        loader.finish()
+/// Loads stored versioning data, checking every invariant, in one pass: see
+/// [`VersionSets::from_data`].
+pub(crate) fn load(data: &VersioningData) -> Result<VersionSets, InvalidData> {
+    let members = data
+        .version_sets
+        .iter()
+        .map(|set| set.build_ids.len())
+        .sum();
+    let mut loader = Loader::with_capacity(data.version_sets.len(), members);
+    for set in &data.version_sets {
+        loader.add_set(set);
     }
+    loader.finish()
+}
 
-    /// The stored form of these sets.
-    pub fn to_data(&self) -> VersioningData {
-        VersioningData {
-            version_sets: self
-                .sets()
-                .map(|set| VersionSetData {
-                    set_ids: set.set_ids().map(|id| id.as_str().to_owned()).collect(),
-                    build_ids: set
-                        .build_ids()
-                        .map(|record| BuildIdData {
-                            id: record.id().as_str().to_owned(),
-                            state: Some(record.state()),
-                            state_update_timestamp: Some(record.state_update_timestamp()),
-                            became_default_timestamp: Some(record.became_default_timestamp()),
-                        })
-                        .collect(),
-                    became_default_timestamp: Some(set.became_default_timestamp()),
-                })
-                .collect(),
-        }
+/// The stored form of `sets`.
+pub(crate) fn to_data(sets: Sets<'_>) -> VersioningData {
+    VersioningData {
+        version_sets: sets
+            .map(|set| VersionSetData {
+                set_ids: set.set_ids().map(|id| id.as_str().to_owned()).collect(),
+                build_ids: set
+                    .build_ids()
+                    .map(|record| BuildIdData {
+                        id: record.id().as_str().to_owned(),
+                        state: Some(record.state()),
+                        state_update_timestamp: Some(record.state_update_timestamp()),
+                        became_default_timestamp: Some(record.became_default_timestamp()),
+                    })
+                    .collect(),
+                became_default_timestamp: Some(set.became_default_timestamp()),
+            })
+            .collect(),
     }
 }
 
@@ -91,6 +54,8 @@ pub(super) struct Loader {
     violations: Vec<Violation>,
     /// Violations found past the [`InvalidData::MAX_LISTED`] kept.
     unlisted: usize,
+    /// The most build IDs a core may hold: [`MAX_BUILD_IDS`], or less in the crate's tests.
+    capacity: usize,
     clock: Option<Hlc>,
     previous_set: Option<Hlc>,
     /// How many sets and build IDs were added, loaded or not.
@@ -102,7 +67,7 @@ impl Loader {
     /// A loader with room for `sets` sets and `members` build IDs (none when that is more
     /// than a core can hold: such data is refused, not built).
     pub(super) fn with_capacity(sets: usize, members: usize) -> Self {
-        let (sets, members) = if members > CAPACITY {
+        let (sets, members) = if members > MAX_BUILD_IDS {
             (0, 0)
         } else {
             (sets, members)
@@ -112,6 +77,7 @@ impl Loader {
             positions: Vec::with_capacity(members),
             violations: Vec::new(),
             unlisted: 0,
+            capacity: MAX_BUILD_IDS,
             clock: None,
             previous_set: None,
             sets: 0,
@@ -151,7 +117,7 @@ impl Loader {
         let i = self.sets;
         self.sets += 1;
         self.build_ids = self.build_ids.saturating_add(set.build_ids.len());
-        (self.build_ids <= CAPACITY).then_some(i)
+        (self.build_ids <= self.capacity).then_some(i)
     }
 
     fn report(&mut self, path: String, problem: Problem) {
@@ -305,10 +271,10 @@ impl Loader {
     /// The value, or what is wrong with the data: its size alone when it holds more build
     /// IDs than a core can, else every violation.
     pub(super) fn finish(self) -> Result<VersionSets, InvalidData> {
-        if self.build_ids > CAPACITY {
+        if self.build_ids > self.capacity {
             let problem = Problem::TooManyBuildIds {
                 count: self.build_ids,
-                max: CAPACITY,
+                max: self.capacity,
             };
             return Err(InvalidData::new(
                 vec![Violation::new("versionSets".to_owned(), problem)],
@@ -318,21 +284,29 @@ impl Loader {
         if !self.violations.is_empty() {
             return Err(InvalidData::new(self.violations, self.unlisted));
         }
-        let clock = self.clock.unwrap_or_default();
-        Ok(VersionSets {
-            core: self.builder.finish(),
-            clock,
-            cluster_id: clock.cluster_id,
-        })
+        Ok(VersionSets::loaded(
+            self.builder.finish(),
+            self.clock.unwrap_or_default(),
+        ))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::{BuildIdData, BuildIdState, Hlc, Problem, VersionSetData, VersionSets};
-    use crate::{VersioningData, Violation};
+    use super::Loader;
+    use crate::{BuildIdData, BuildIdState, Hlc, InvalidData, Problem, VersionSetData};
+    use crate::{VersionSets, VersioningData, Violation};
 
-    /// In the crate's own tests the core holds 64 build IDs.
+    /// Loads `data` into a core that holds at most 64 build IDs.
+    fn load_64(data: &VersioningData) -> Result<VersionSets, InvalidData> {
+        let mut loader = Loader::with_capacity(0, 0);
+        loader.capacity = 64;
+        for set in &data.version_sets {
+            loader.add_set(set);
+        }
+        loader.finish()
+    }
+
     #[test]
     fn data_past_the_capacity_is_refused_whole() {
         let t = Some(Hlc::zero(1));
@@ -349,8 +323,8 @@ mod tests {
         let data = |n| VersioningData {
             version_sets: (0..n).map(set).collect(),
         };
-        assert!(VersionSets::from_data(&data(64)).is_ok());
-        let err = VersionSets::from_data(&data(65)).unwrap_err();
+        assert!(load_64(&data(64)).is_ok());
+        let err = load_64(&data(65)).unwrap_err();
         let problem = Problem::TooManyBuildIds { count: 65, max: 64 };
         assert_eq!(
             err.violations(),

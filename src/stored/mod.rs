@@ -16,8 +16,8 @@ mod note;
 pub(crate) mod proto_json;
 #[cfg(feature = "serde")]
 mod public_json;
+mod public_view;
 mod rebuild;
-mod response;
 #[cfg(feature = "serde")]
 mod user_data;
 mod words;
@@ -25,11 +25,14 @@ mod words;
 #[cfg(feature = "serde")]
 pub use checked::CheckedData;
 pub use invalid::{InvalidData, Problem, Violation};
+pub(crate) use load::{load, to_data};
 pub use note::Note;
 #[cfg(feature = "serde")]
 pub use public_json::{CheckedListing, CheckedResponse};
+pub(crate) use public_view::public_view;
+pub use public_view::{BuildIdCompatibility, MajorVersionSet};
 pub use rebuild::{ListedSet, Provenance, PublicSets, Rebuilt};
-pub use response::{BuildIdCompatibility, MajorVersionSet};
+pub(crate) use rebuild::{from_listing, from_response};
 #[cfg(feature = "serde")]
 pub use user_data::TaskQueueUserData;
 

@@ -15,7 +15,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::core::CAPACITY;
+use crate::core::MAX_BUILD_IDS;
 use crate::{BuildId, BuildIdCompatibility, InvalidData, Limits, Note, Problem, QueueDefault};
 use crate::{Update, VersionSets, Violation};
 
@@ -209,7 +209,7 @@ impl<'a> PublicSets<'a> {
             // More than any queue holds, by far: refused for its size alone, as stored data is.
             let problem = Problem::TooManyBuildIds {
                 count: build_ids,
-                max: CAPACITY,
+                max: MAX_BUILD_IDS,
             };
             found.report(prefix.to_owned(), problem);
             return Self {
@@ -317,15 +317,17 @@ impl<'a> PublicSets<'a> {
     /// [`InvalidData`] with every violation found, when there are any, or when the sets
     /// hold more build IDs than a queue can.
     pub fn rebuild(self) -> Result<Rebuilt, InvalidData> {
+        self.rebuild_within(MAX_BUILD_IDS)
+    }
+
+    /// [`PublicSets::rebuild`], for a queue that holds at most `max` build IDs.
+    fn rebuild_within(self, max: usize) -> Result<Rebuilt, InvalidData> {
         if !self.violations.is_empty() {
             return Err(InvalidData::new(self.violations, self.unlisted));
         }
         let count = self.build_id_count();
-        if count > CAPACITY {
-            let problem = Problem::TooManyBuildIds {
-                count,
-                max: CAPACITY,
-            };
+        if count > max {
+            let problem = Problem::TooManyBuildIds { count, max };
             return Err(InvalidData::new(
                 vec![Violation::new(String::new(), problem)],
                 0,
@@ -359,128 +361,28 @@ impl<'a> PublicSets<'a> {
     }
 }
 
-impl VersionSets {
-    /// Rebuilds sets from the public response (`GetWorkerBuildIdCompatibility`), which lists
-    /// the live build IDs of each set and nothing more: each set, oldest first, is replayed
-    /// as a new default set of its first build ID and compatible additions of the others.
-    /// The timestamps and set IDs are made up and deleted build IDs are missing, as the
-    /// returned [`Provenance`] says; a set with no build IDs (all deleted) is left out, with
-    /// a [`Note`].
-    ///
-    /// # Errors
-    /// [`InvalidData`] listing each build ID that appears a second time, at
-    /// `majorVersionSets[i].buildIds[j]`, naming its first place.
-    ///
-    /// # Example
-    /// ```
-    /// use version_sets::{BuildId, BuildIdCompatibility, MajorVersionSet, VersionSets};
-    ///
-    /// let set = |ids: &[&str]| -> Result<MajorVersionSet, version_sets::BuildIdError> {
-    ///     Ok(MajorVersionSet { build_ids: ids.iter().map(|id| BuildId::new(id)).collect::<Result<_, _>>()? })
-    /// };
-    /// let response = BuildIdCompatibility { major_version_sets: vec![set(&["1.0", "1.1"])?, set(&["2.0"])?] };
-    /// let rebuilt = VersionSets::from_response(&response)?;
-    /// assert_eq!(rebuilt.sets.response(0), response);
-    ///
-    /// let repeated = BuildIdCompatibility { major_version_sets: vec![set(&["1.0"])?, set(&["1.0"])?] };
-    /// assert_eq!(
-    ///     VersionSets::from_response(&repeated).unwrap_err().to_string(),
-    ///     "majorVersionSets[1].buildIds[0]: build ID 1.0 also appears at majorVersionSets[0].buildIds[0]"
-    /// );
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn from_response(response: &BuildIdCompatibility) -> Result<Rebuilt, InvalidData> {
-        let sets = response
-            .major_version_sets
-            .iter()
-            .map(|set| borrowed(&set.build_ids))
-            .collect();
-        PublicSets::check(RESPONSE, sets, Found::default()).rebuild()
-    }
+/// Rebuilds sets from the public response: see [`VersionSets::from_response`].
+pub(crate) fn from_response(response: &BuildIdCompatibility) -> Result<Rebuilt, InvalidData> {
+    let sets = response
+        .major_version_sets
+        .iter()
+        .map(|set| borrowed(&set.build_ids))
+        .collect();
+    PublicSets::check(RESPONSE, sets, Found::default()).rebuild()
+}
 
-    /// Rebuilds sets from what `temporal task-queue get-build-ids -o json` prints, as
-    /// [`VersionSets::from_response`] does from the response, once each set's
-    /// `isDefaultSet` and `defaultForSet` are checked against the listing's order.
-    ///
-    /// # Errors
-    /// [`InvalidData`] listing, set by set, an `isDefaultSet` that is true for a set other
-    /// than the last or false for the last, a `defaultForSet` that is not the last of the
-    /// set's build IDs, then each build ID that appears a second time (at `[i].buildIds[j]`,
-    /// naming its first place).
-    ///
-    /// # Example
-    /// Reading a listing with the `serde` feature, then doing what the `version-sets`
-    /// command's `check`, `show`, `poll`, `resolve` and `update` do:
-    /// ```
-    /// # #[cfg(feature = "serde")]
-    /// # {
-    /// use version_sets::{
-    ///     BuildId, CheckedListing, Limits, ListedSet, Outcome, Target, TargetQueue, Update,
-    ///     VersionSets, VersioningIntent,
-    /// };
-    ///
-    /// let printed = r#"[
-    ///     {"buildIds": ["1.0", "1.1"], "defaultForSet": "1.1", "isDefaultSet": false},
-    ///     {"buildIds": ["2.0"], "defaultForSet": "2.0", "isDefaultSet": true}
-    /// ]"#;
-    ///
-    /// // check: every violation, without building the sets.
-    /// let CheckedListing(listing) = serde_json::from_str(printed)?;
-    /// assert!(listing.invalid().is_none());
-    /// assert_eq!((listing.set_count(), listing.build_id_count()), (2, 3));
-    ///
-    /// // The sets, and what in them is made up.
-    /// let rebuilt = listing.rebuild()?;
-    /// assert!(rebuilt.provenance.timestamps_reconstructed());
-    /// let mut sets = rebuilt.sets;
-    ///
-    /// // show: the sets, oldest first, and the queue's default.
-    /// let shown: Vec<Vec<&str>> = sets.sets()
-    ///     .map(|set| set.build_ids().map(|record| record.id().as_str()).collect())
-    ///     .collect();
-    /// assert_eq!(shown, [vec!["1.0", "1.1"], vec!["2.0"]]);
-    /// assert_eq!(sets.default_build_id().map(BuildId::as_str), Some("2.0"));
-    ///
-    /// // poll: a worker on 1.0 is told that 1.1 is newer.
-    /// assert!(sets.poll("1.0").is_err());
-    ///
-    /// // resolve: new work for a workflow on 1.0 goes to its set's default.
-    /// let resolved = sets.resolve(VersioningIntent::Compatible, Some("1.0"), TargetQueue::Same);
-    /// assert_eq!(resolved.target(), &Target::SetDefault(BuildId::new("1.1")?));
-    ///
-    /// // update: add a build ID, then print the listing's sets again.
-    /// let now = sets.clock().wall_clock + 1;
-    /// let outcome = sets.apply(&Update::add_new_default(BuildId::new("3.0")?), now, Limits::SERVER_DEFAULT)?;
-    /// assert_eq!(outcome, Outcome::Changed);
-    /// assert_eq!(sets.set_count(), 3);
-    ///
-    /// // The same listing as plain data, built by a program rather than read.
-    /// let plain: Vec<ListedSet> = serde_json::from_str(printed)?;
-    /// assert_eq!(VersionSets::from_listing(&plain)?.sets.set_count(), 2);
-    ///
-    /// // A listing that contradicts itself is refused, every violation listed.
-    /// let broken = r#"[{"buildIds": ["1.0"], "defaultForSet": "1.1", "isDefaultSet": false}]"#;
-    /// let CheckedListing(listing) = serde_json::from_str(broken)?;
-    /// let violations: Vec<String> = listing.invalid().unwrap().violations().iter().map(|v| v.to_string()).collect();
-    /// assert_eq!(violations, [
-    ///     "[0].isDefaultSet: is false, but the last set is the queue's default set",
-    ///     "[0].defaultForSet: is \"1.1\", but the set's default (the last of buildIds) is \"1.0\"",
-    /// ]);
-    /// # }
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn from_listing(listing: &[ListedSet]) -> Result<Rebuilt, InvalidData> {
-        let mut flags = ListingFlags::default();
-        for set in listing {
-            flags.set(
-                set.is_default_set,
-                set.default_for_set.as_deref(),
-                set.build_ids.last().map(BuildId::as_str),
-            );
-        }
-        let sets = listing.iter().map(|set| borrowed(&set.build_ids)).collect();
-        PublicSets::check(LISTING, sets, flags.finish()).rebuild()
+/// Rebuilds sets from a `get-build-ids` listing: see [`VersionSets::from_listing`].
+pub(crate) fn from_listing(listing: &[ListedSet]) -> Result<Rebuilt, InvalidData> {
+    let mut flags = ListingFlags::default();
+    for set in listing {
+        flags.set(
+            set.is_default_set,
+            set.default_for_set.as_deref(),
+            set.build_ids.last().map(BuildId::as_str),
+        );
     }
+    let sets = listing.iter().map(|set| borrowed(&set.build_ids)).collect();
+    PublicSets::check(LISTING, sets, flags.finish()).rebuild()
 }
 
 /// Build IDs as the check keeps them.
@@ -551,7 +453,7 @@ mod tests {
     }
 
     /// Past the thousandth, violations are counted, not listed; and past the core's
-    /// capacity (64 build IDs in the crate's own tests) the sets are refused whole.
+    /// capacity (here 64 build IDs) the sets are refused whole.
     #[test]
     fn violations_stop_growing_and_the_capacity_holds() {
         let repeats = vec!["a"; InvalidData::MAX_LISTED + 3];
@@ -560,14 +462,14 @@ mod tests {
         assert_eq!(invalid.violations().len(), InvalidData::MAX_LISTED);
         assert_eq!(invalid.unlisted(), 2);
 
-        let ids: Vec<String> = (0..=CAPACITY).map(|i| i.to_string()).collect();
+        let ids: Vec<String> = (0..=64).map(|i| i.to_string()).collect();
         let one_set: Vec<&str> = ids.iter().map(String::as_str).collect();
         let checked = PublicSets::check("", sets(&[&one_set]), Found::default());
         assert_eq!(
-            checked.rebuild().unwrap_err().to_string(),
+            checked.rebuild_within(64).unwrap_err().to_string(),
             "65 build IDs, more than the 64 a queue can hold"
         );
         let fits = PublicSets::check("", sets(&[&one_set[1..]]), Found::default());
-        assert_eq!(fits.rebuild().unwrap().sets.build_id_count(), CAPACITY);
+        assert_eq!(fits.rebuild_within(64).unwrap().sets.build_id_count(), 64);
     }
 }

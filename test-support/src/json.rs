@@ -95,7 +95,7 @@ pub fn check_loaded(sets: &VersionSets) {
     }
     for id in &ids {
         // Lookups must answer without panicking whatever the data.
-        let _ = sets.poll(id);
+        let _ = sets.poll(id.as_str());
         let _ = sets.add_task(Some(id.as_str()));
         for intent in [
             VersioningIntent::Unspecified,

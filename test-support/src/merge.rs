@@ -102,7 +102,7 @@ impl Replicas {
         if let Op::Receive(from) = step.op {
             let from = usize::from(from) % self.replicas.len();
             if from != r {
-                let merged = self.replicas[r].merge(&self.replicas[from]);
+                let merged = self.replicas[r].join(&self.replicas[from]);
                 check_valid(&merged, "a received replica");
                 self.replicas[r] = merged;
             }
@@ -145,7 +145,7 @@ pub fn apply(sets: &mut VersionSets, op: Op, now: i64, removed: &mut BTreeSet<St
 
 fn remove(sets: &mut VersionSets, ids: &[BuildId], now: i64, removed: &mut BTreeSet<String>) {
     for id in ids {
-        if sets.contains(id) {
+        if sets.contains(id.as_str()) {
             removed.insert(id.to_string());
         }
     }
@@ -198,7 +198,7 @@ pub fn shares_set_ids(sets: &VersionSets) -> bool {
 #[track_caller]
 pub fn check_one(a: &VersionSets) {
     let empty = VersionSets::new();
-    let aa = a.merge(a);
+    let aa = a.join(a);
     check_valid(&aa, "a ∘ a");
     assert!(
         !shares_set_ids(&aa),
@@ -207,16 +207,16 @@ pub fn check_one(a: &VersionSets) {
     if !shares_set_ids(a) {
         assert_eq!(aa, *a, "a ∘ a ≠ a");
     }
-    assert_eq!(aa.merge(&aa), aa, "(a ∘ a) ∘ (a ∘ a) ≠ a ∘ a");
-    assert_eq!(a.merge(&empty), aa, "a ∘ ∅ ≠ a ∘ a");
-    same(&empty.merge(a), &aa, "∅ ∘ a vs a ∘ a");
+    assert_eq!(aa.join(&aa), aa, "(a ∘ a) ∘ (a ∘ a) ≠ a ∘ a");
+    assert_eq!(a.join(&empty), aa, "a ∘ ∅ ≠ a ∘ a");
+    same(&empty.join(a), &aa, "∅ ∘ a vs a ∘ a");
 }
 
 /// Every law on a pair. `removed` holds every build ID either side ever removed.
 #[track_caller]
 pub fn check_pair(a: &VersionSets, b: &VersionSets, removed: &BTreeSet<String>) {
-    let ab = a.merge(b);
-    let ba = b.merge(a);
+    let ab = a.join(b);
+    let ba = b.join(a);
     check_valid(&ab, "a ∘ b");
     check_valid(&ba, "b ∘ a");
     same(&ab, &ba, "a ∘ b vs b ∘ a");
@@ -227,9 +227,9 @@ pub fn check_pair(a: &VersionSets, b: &VersionSets, removed: &BTreeSet<String>) 
     );
     assert_eq!(ab.clock(), a.clock().max(b.clock()), "clock is not the max");
     // Idempotent and absorbing: merging either input in again changes nothing.
-    assert_eq!(ab.merge(&ab), ab, "(a ∘ b) ∘ (a ∘ b) ≠ a ∘ b");
-    same(&ab.merge(a), &ab, "(a ∘ b) ∘ a vs a ∘ b");
-    same(&ab.merge(b), &ab, "(a ∘ b) ∘ b vs a ∘ b");
+    assert_eq!(ab.join(&ab), ab, "(a ∘ b) ∘ (a ∘ b) ≠ a ∘ b");
+    same(&ab.join(a), &ab, "(a ∘ b) ∘ a vs a ∘ b");
+    same(&ab.join(b), &ab, "(a ∘ b) ∘ b vs a ∘ b");
     // Membership is the union, and nothing live that nobody removed is lost.
     let union: BTreeSet<String> = all_ids(a).union(&all_ids(b)).cloned().collect();
     assert_eq!(all_ids(&ab), union, "membership is not the union");
@@ -244,10 +244,10 @@ pub fn check_pair(a: &VersionSets, b: &VersionSets, removed: &BTreeSet<String>) 
 /// Associativity on a triple, full equality (the result is `a`'s either way).
 #[track_caller]
 pub fn check_triple(a: &VersionSets, b: &VersionSets, c: &VersionSets) {
-    let left = a.merge(b).merge(c);
-    let right = a.merge(&b.merge(c));
+    let left = a.join(b).join(c);
+    let right = a.join(&b.join(c));
     assert_eq!(left, right, "(a ∘ b) ∘ c ≠ a ∘ (b ∘ c)");
-    same(&left, &c.merge(a).merge(b), "(a ∘ b) ∘ c vs (c ∘ a) ∘ b");
+    same(&left, &c.join(a).join(b), "(a ∘ b) ∘ c vs (c ∘ a) ∘ b");
 }
 
 /// Further updates on a merged value, at wall times that start behind its clock and jump
@@ -271,8 +271,8 @@ pub fn check_all(replicas: &Replicas, after: &[(Op, i16)]) {
         check_one(a);
         for b in &rs[i + 1..] {
             check_pair(a, b, &replicas.removed);
-            check_after(&a.merge(b), START_MS, after);
-            check_after(&b.merge(a), START_MS, after);
+            check_after(&a.join(b), START_MS, after);
+            check_after(&b.join(a), START_MS, after);
         }
     }
     if let [a, b, c] = rs.as_slice() {

@@ -12,8 +12,8 @@ use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
 use version_sets::{
-    BuildId, BuildIdState, DispatchQueue, Hlc, Limits, Outcome, SetId, Target, TargetQueue, Update,
-    UpdateError, VersionSets, VersioningIntent,
+    BuildId, BuildIdState, DispatchQueue, Hlc, Limits, Outcome, QueueDefault, SetId, Target,
+    TargetQueue, Update, UpdateError, VersionSets, VersioningIntent,
 };
 use version_sets_trace::{self as trace, Action, Choice};
 
@@ -668,7 +668,7 @@ impl World {
         let own_set = found.and_then(|(set, _)| model.sets.get(set));
         let primary = own_set.map(|set| model_set_ids(set)[0].clone());
         let guessed = hash(name);
-        let poll = real.poll(&id);
+        let poll = real.poll(id.as_str());
         match (&poll, model.poll(name)) {
             (Ok(DispatchQueue::Set(set)), model::Poll::Accepted) => {
                 assert_eq!(Some(set.primary_set_id().as_str()), primary.as_deref());
@@ -694,12 +694,12 @@ impl World {
             (got, expected) => panic!("poll({name:?}) gave {got:?}, model says {expected:?}"),
         }
         assert_eq!(
-            real.sticky_poll(&id).is_ok(),
+            real.sticky_poll(id.as_str()).is_ok(),
             poll.is_ok(),
             "sticky_poll({name:?})"
         );
         assert_eq!(
-            real.sticky_add(&id).is_ok(),
+            real.sticky_add(id.as_str()).is_ok(),
             poll.is_ok(),
             "sticky_add({name:?})"
         );
@@ -744,11 +744,11 @@ pub(crate) fn model_op(update: &Update) -> model::Op {
         Update::AddNewCompatibleBuildId {
             new_build_id,
             existing_compatible_build_id,
-            make_set_default,
+            queue_default,
         } => model::Op::AddCompatible {
             new: s(new_build_id),
             existing: s(existing_compatible_build_id),
-            make_default: *make_set_default,
+            make_default: *queue_default == QueueDefault::Make,
         },
         Update::PromoteSetByBuildId(x) => model::Op::PromoteSet(s(x)),
         Update::PromoteBuildIdWithinSet(x) => model::Op::PromoteWithin(s(x)),

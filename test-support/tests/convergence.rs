@@ -145,7 +145,7 @@ fn simulate(seed: u64) {
 
     let join = finals
         .iter()
-        .fold(VersionSets::new(), |joined, state| joined.merge(state));
+        .fold(VersionSets::new(), |joined, state| joined.join(state));
     for (i, replica) in replicas.iter().enumerate() {
         assert_eq!(
             replica.to_data(),
@@ -167,7 +167,7 @@ fn simulate(seed: u64) {
 
 #[track_caller]
 fn deliver(replicas: &mut [VersionSets], message: &Message, seed: u64) {
-    let merged = replicas[message.to].merge(&message.state);
+    let merged = replicas[message.to].join(&message.state);
     if let Err(error) = merged.validate() {
         panic!("seed {seed}: an invalid merge: {error}");
     }

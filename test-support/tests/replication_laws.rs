@@ -260,8 +260,8 @@ fn merge_equals_the_servers_wherever_its_result_is_determined() {
         if server.version_sets.len() > 1 && a_data != b_data {
             interesting += 1;
         }
-        assert_eq!(a.merge(b).to_data(), server, "case {case}: M(a, b)");
-        assert_eq!(b.merge(a).to_data(), server, "case {case}: M(b, a)");
+        assert_eq!(a.join(b).to_data(), server, "case {case}: M(a, b)");
+        assert_eq!(b.join(a).to_data(), server, "case {case}: M(b, a)");
     }
     assert!(
         determined * 2 > total,

@@ -9,7 +9,8 @@ use crate::types::{
     TaskQueueExpectation, UpdateExpectation, Verdict,
 };
 use version_sets::{
-    BuildId, DispatchQueue, Limits, Outcome, StatusFilter, TargetQueue, UpdateError, VersionSets,
+    BuildId, DispatchQueue, Limits, Outcome, ReachabilityQuery, StatusFilter, TargetQueue,
+    UpdateError, VersionSets,
 };
 
 /// What running a trace found.
@@ -215,20 +216,20 @@ impl Session {
                 },
             ),
             Action::StickyPoll { build_id, .. } => {
-                Observation::Sticky(match self.state.sticky_poll(build_id) {
+                Observation::Sticky(match self.state.sticky_poll(build_id.as_str()) {
                     Ok(()) => StickyExpectation::Accepted,
                     Err(newer) => StickyExpectation::NewerBuildExists(newer.default_build_id),
                 })
             }
             Action::StickyAdd { build_id, .. } => {
-                Observation::Sticky(match self.state.sticky_add(build_id) {
+                Observation::Sticky(match self.state.sticky_add(build_id.as_str()) {
                     Ok(()) => StickyExpectation::Accepted,
                     Err(_) => StickyExpectation::StickyWorkerUnavailable,
                 })
             }
             Action::MergeReplica { replica, .. } => {
                 let before = self.state.to_data();
-                self.state = self.state.merge(replica);
+                self.state = self.state.join(replica);
                 change(if self.state.to_data() == before {
                     Outcome::NoOp
                 } else {
@@ -242,10 +243,15 @@ impl Session {
                 self.state = received.state;
                 Observation::BuildIds(received.revived)
             }
-            Action::GcPlan { policy, in_use, .. } => {
+            Action::GcPlan {
+                policy,
+                now,
+                in_use,
+                ..
+            } => {
                 let mut removable = self
                     .state
-                    .removable_build_ids(policy, |id| in_use.contains(id));
+                    .removable_build_ids(policy, *now, |id| in_use.contains(id));
                 removable.sort();
                 Observation::BuildIds(removable)
             }
@@ -326,7 +332,7 @@ fn listing(state: &VersionSets, max_sets: usize) -> Vec<Vec<BuildId>> {
 
 /// The answer to a poll, in the terms of a `poll` expectation.
 fn poll(state: &VersionSets, build_id: &BuildId) -> PollExpectation {
-    match state.poll(build_id) {
+    match state.poll(build_id.as_str()) {
         Ok(DispatchQueue::Set(_)) => PollExpectation::Accepted,
         Ok(DispatchQueue::Guessed(_) | DispatchQueue::Unversioned) => {
             PollExpectation::UnknownBuildId
@@ -344,28 +350,27 @@ fn reachability(state: &VersionSets, query: &Reachability) -> Observation {
     };
     let open: Vec<String> = query.open.iter().map(attribute).collect();
     let closed: Vec<String> = query.closed.iter().map(attribute).collect();
-    let answers = state.reachability(
-        &[query.build_id.as_str()],
-        query.kind,
-        query.now_ms,
-        1,
-        |visibility| {
-            let any = |present: &[String]| {
-                visibility
-                    .build_ids
-                    .iter()
-                    .any(|value| present.contains(value))
-            };
-            // Workflows that have run no task are open ones (the crate asks about them only
-            // when they can match).
-            let open = any(&open) || (visibility.unprocessed && query.unprocessed);
-            match visibility.status {
-                StatusFilter::Any => open || any(&closed),
-                StatusFilter::Running => open,
-                StatusFilter::Closed => any(&closed),
-            }
-        },
-    );
+    let request = ReachabilityQuery {
+        build_ids: &[query.build_id.as_str()],
+        kind: query.kind,
+        max_build_ids: 1,
+    };
+    let answers = state.reachability(&request, query.now_ms, |visibility| {
+        let any = |present: &[String]| {
+            visibility
+                .build_ids
+                .iter()
+                .any(|value| present.contains(value))
+        };
+        // Workflows that have run no task are open ones (the crate asks about them only
+        // when they can match).
+        let open = any(&open) || (visibility.unprocessed && query.unprocessed);
+        match visibility.status {
+            StatusFilter::Any => open || any(&closed),
+            StatusFilter::Running => open,
+            StatusFilter::Closed => any(&closed),
+        }
+    });
     match answers {
         Ok(answers) => Observation::Reachability(
             answers

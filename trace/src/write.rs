@@ -11,7 +11,7 @@ use crate::types::{
     Action, Observation, PollExpectation, Step, StickyExpectation, TaskQueueExpectation,
     UpdateExpectation,
 };
-use version_sets::{BuildId, BuildIdDeltas, Target, TaskReachability, VersionSets};
+use version_sets::{BuildId, BuildIdDeltas, Retention, Target, TaskReachability, VersionSets};
 
 impl Step {
     /// The step as a trace line: the action first, then `now`, then `expect`, as people
@@ -247,11 +247,16 @@ fn body(action: &Action) -> Value {
             }
             body
         }
-        Action::GcPlan { policy, in_use, .. } => json!({
-            "now": policy.now_ms,
+        Action::GcPlan {
+            policy,
+            now,
+            in_use,
+            ..
+        } => json!({
+            "now": now,
             "minSinceDefaultMs": policy.min_since_default_ms,
             "retentionMs": policy.retention_ms,
-            "ignoreRetention": policy.ignore_retention,
+            "ignoreRetention": policy.retention == Retention::Ignore,
             "inUse": ids(in_use),
         }),
         Action::Reachability { query, .. } => json!({

@@ -5,7 +5,7 @@ use super::{Generator, known, step};
 use crate::run::Session;
 use crate::types::names::KINDS;
 use crate::types::{Action, ActionKind, Reachability};
-use version_sets::{BuildId, GcPolicy, ReachabilityType, VersionSets};
+use version_sets::{BuildId, GcPolicy, ReachabilityType, Retention, VersionSets};
 
 /// Wall times of a GC plan or a reachability question, as offsets from the queue's clock:
 /// now, just after, around the 5-minute grace period of reachability, around the hour a
@@ -40,11 +40,15 @@ impl Generator {
                 let ignore_retention = self.rng.u8(0..4) == 0;
                 Action::GcPlan {
                     policy: GcPolicy {
-                        now_ms,
                         min_since_default_ms,
                         retention_ms,
-                        ignore_retention,
+                        retention: if ignore_retention {
+                            Retention::Ignore
+                        } else {
+                            Retention::Respect
+                        },
                     },
+                    now: now_ms,
                     in_use: self.some_of(&known),
                     expect: None,
                 }

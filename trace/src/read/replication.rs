@@ -12,7 +12,7 @@ use super::json::{describe, typed};
 use crate::types::names::KINDS;
 use crate::types::{Action, Reachability};
 use version_sets::{
-    BuildId, GcPolicy, MAX_BUILD_ID_LEN, ReachabilityType, VersionSets, VersioningData,
+    BuildId, GcPolicy, MAX_BUILD_ID_LEN, ReachabilityType, Retention, VersionSets, VersioningData,
 };
 
 /// `{"data": VersioningData, "clusterId": N}`: a replica of the queue's data.
@@ -89,11 +89,15 @@ pub(super) fn gc_plan(value: &Value, expect: Option<&Value>) -> Result<Action, S
     let body: GcPlan = typed(value, "gcPlan")?;
     Ok(Action::GcPlan {
         policy: GcPolicy {
-            now_ms: body.now,
             min_since_default_ms: body.min_since_default_ms,
             retention_ms: body.retention_ms,
-            ignore_retention: body.ignore_retention,
+            retention: if body.ignore_retention {
+                Retention::Ignore
+            } else {
+                Retention::Respect
+            },
         },
+        now: body.now,
         in_use: body.in_use,
         expect: expect
             .map(|expect| expect::build_ids(expect, "expect"))

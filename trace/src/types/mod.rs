@@ -129,7 +129,7 @@ pub enum Action {
         expect: Option<Vec<Vec<BuildId>>>,
     },
     /// `mergeReplica` (v2): merge a replica of the queue's data into it
-    /// ([`VersionSets::merge`]).
+    /// ([`VersionSets::join`]).
     MergeReplica {
         /// The replica, loaded from its stored form.
         replica: VersionSets,
@@ -149,8 +149,10 @@ pub enum Action {
     /// `gcPlan` (v2): the build IDs the scavenger would remove
     /// ([`VersionSets::removable_build_ids`]); changes nothing.
     GcPlan {
-        /// The scavenger's settings, its wall time included.
+        /// The scavenger's settings.
         policy: GcPolicy,
+        /// The wall time of the run.
+        now: i64,
         /// The build IDs that still have workflows.
         in_use: Vec<BuildId>,
         /// The removable build IDs, sorted; `None` checks nothing.

@@ -73,7 +73,7 @@ fn load(sets: &[Vec<i64>]) -> VersionSets {
 
 fn set_keys(core: &Core) -> Vec<SetKey> {
     let mut keys = Vec::new();
-    let mut cursor = core.ends().map(|(oldest, _)| oldest);
+    let mut cursor = core.ends().map(|ends| ends.oldest);
     while let Some(key) = cursor {
         keys.push(key);
         cursor = core.set(key).next;
@@ -86,7 +86,7 @@ fn members_of(core: &Core, set: SetKey) -> Vec<(MemberKey, Hlc)> {
     let mut members = Vec::new();
     let mut cursor = Some(core.set(set).first);
     while let Some(key) = cursor {
-        let member = core.member(key).1;
+        let member = core.member(key).member;
         members.push((key, member.became_default_timestamp()));
         cursor = member.next;
     }
@@ -132,8 +132,8 @@ fn apply(sets: &mut VersionSets, change: &Change, now: i64, pushed: &mut usize) 
                 }
             }
             expected.sort_by_key(|&(_, stamp)| stamp);
-            sets.core.merge_sets(primary, secondary, t);
-            let kept = sets.core.member(expected[0].0).1.set;
+            sets.core.combine_sets(primary, secondary, t);
+            let kept = sets.core.member(expected[0].0).member.set;
             assert_eq!(members_of(&sets.core, kept), expected);
         }
         Change::PromoteMember(n) => {
@@ -165,7 +165,7 @@ proptest! {
         let mut indexed = walked.clone();
         let (mut pushed_walked, mut pushed_indexed) = (0, 0);
         for (n, change) in changes.iter().enumerate() {
-            if walked.core.member_count() >= CAPACITY - 1 {
+            if walked.core.member_count() >= walked.core.capacity() - 1 {
                 break;
             }
             index_all(&mut indexed.core);

@@ -1,90 +1,18 @@
-//! The replica merge: a join of two copies of one task queue's versioning data.
+//! The replica join: the join of two copies of one task queue's versioning data (the
+//! server's `MergeVersioningData`, made a true join).
 //!
-//! It works on the stored form ([`VersioningData`]) of both sides and loads the result
-//! through [`VersionSets::from_data`], so it needs nothing of the core's internals and the
-//! result is checked like any loaded data.
+//! It works on the stored form ([`VersioningData`]) of both sides, and the facade loads the
+//! result through [`VersionSets::from_data`](crate::VersionSets::from_data), so it needs
+//! nothing of the core's internals and the result is checked like any loaded data.
 
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 
-use crate::{BuildIdData, BuildIdState, Hlc, VersionSetData, VersionSets, VersioningData};
+use crate::build_id::BuildIdState;
+use crate::clock::Hlc;
+use crate::stored::{BuildIdData, VersionSetData, VersioningData};
 
-impl VersionSets {
-    /// Merges a replica of the same task queue into this one, as a receiving cluster does
-    /// (the server's `MergeVersioningData`, made a true join).
-    ///
-    /// - Per build ID, the `(state_update_timestamp, state)` pair with the larger timestamp
-    ///   wins (`DELETED` wins a tie); `became_default_timestamp` is the larger of the two.
-    /// - Build IDs whose sets share a set ID, or that sit in different sets on the two
-    ///   sides, end in one set, transitively; its set IDs are the sorted union, and its
-    ///   timestamp the largest of the input sets that went into it.
-    /// - Sets are ordered by (timestamp, primary set ID), build IDs in a set by
-    ///   (became-default timestamp, build ID).
-    /// - The result belongs to `self`'s cluster; its clock is the larger of the two clocks,
-    ///   so later local changes stamp later than anything merged in.
-    ///
-    /// The merge is a join: commutative and associative on the data and the clock
-    /// (`a.merge(&b)` and `b.merge(&a)` differ only in [`cluster_id`](Self::cluster_id)),
-    /// and idempotent: `a.merge(&a) == a`, and merging with an empty value changes nothing,
-    /// for every value in canonical form. Two things are not: sets or build IDs whose
-    /// timestamps tie, which the merge puts in the order above; and two sets of one value
-    /// that share a set ID (a build ID cleared and added again while its hash was still
-    /// another set's demoted set ID), which the merge joins, as the server's does. Merge
-    /// results are always in canonical form. It costs O(n log n) in the number of build IDs
-    /// and set IDs. The crate documentation lists where it differs from the server, and why.
-    ///
-    /// # Example
-    /// ```
-    /// use version_sets::{BuildId, Limits, QueueDefault, Update, VersionSets};
-    ///
-    /// let id = |s: &str| BuildId::new(s);
-    /// let mut base = VersionSets::new().with_cluster_id(1);
-    /// base.apply(&Update::add_new_default(id("1.0")?), 1_000, Limits::NONE)?;
-    ///
-    /// // Two clusters change their copies independently.
-    /// let mut here = base.clone();
-    /// here.apply(&Update::add_new_compatible(id("1.1")?, id("1.0")?, QueueDefault::Keep), 2_000, Limits::NONE)?;
-    /// let mut there = base.clone().with_cluster_id(2);
-    /// there.apply(&Update::add_new_default(id("2.0")?), 3_000, Limits::NONE)?;
-    ///
-    /// let merged = here.merge(&there);
-    /// assert_eq!(merged.default_build_id().map(BuildId::as_str), Some("2.0"));
-    /// assert_eq!(merged.set_default_of("1.0").map(BuildId::as_str), Some("1.1"));
-    /// assert_eq!(merged.to_data(), there.merge(&here).to_data());
-    /// assert_eq!(merged.cluster_id(), 1);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[must_use]
-    pub fn merge(&self, other: &Self) -> Self {
-        let data = merge_data(&[&self.to_data(), &other.to_data()]);
-        let mut merged = load(&data, self);
-        merged.raise_clock(self.clock().max(other.clock()));
-        merged
-    }
-}
-
-/// Loads data that the merge (or a revival) built from valid values, as the replica of
-/// `owner`'s cluster.
-///
-/// Such data always loads: every set has set IDs and build IDs, every record its state and
-/// timestamps, no build ID is in two sets, and both lists are sorted by timestamp. Should
-/// it ever not, `owner` is kept unchanged rather than a broken value made (and debug builds
-/// stop).
-pub(super) fn load(data: &VersioningData, owner: &VersionSets) -> VersionSets {
-    match VersionSets::from_data(data) {
-        Ok(value) => {
-            let mut value = value.with_cluster_id(owner.cluster_id());
-            value.raise_clock(owner.clock());
-            value
-        }
-        Err(error) => {
-            debug_assert!(false, "merged data does not load: {error}");
-            owner.clone()
-        }
-    }
-}
-
-/// One build ID's record as the merge joins it.
+/// One build ID's record as the join combines it.
 #[derive(Debug, Clone, Copy)]
 struct Joined<'a> {
     id: &'a str,
@@ -132,7 +60,7 @@ struct Group<'a> {
 /// Every input set is a node; two nodes are joined when they share a set ID or a build ID.
 /// Each connected group becomes one output set. Maps are ordered (`BTreeMap`) and every
 /// sort key is total, so nothing about the inputs' order reaches the result.
-pub(super) fn merge_data(inputs: &[&VersioningData]) -> VersioningData {
+pub(crate) fn join_data(inputs: &[&VersioningData]) -> VersioningData {
     let sets: Vec<&VersionSetData> = inputs
         .iter()
         .flat_map(|data| data.version_sets.iter())
@@ -207,7 +135,7 @@ pub(super) fn merge_data(inputs: &[&VersioningData]) -> VersioningData {
 ///
 /// There is no union by size or rank: which root goes under which never changes a group,
 /// only speed, and path halving with arbitrary linking alone keeps each `find` at O(log n)
-/// amortised (Tarjan and van Leeuwen, 1984), so the merge stays O(n log n).
+/// amortised (Tarjan and van Leeuwen, 1984), so the join stays O(n log n).
 struct UnionFind {
     parent: Vec<usize>,
 }
@@ -223,7 +151,7 @@ impl UnionFind {
     ///
     /// Each step moves `node` at least one level up, and no path is longer than there are
     /// nodes, so `n` steps always reach the root; bounding the loop makes that evident
-    /// and keeps even a broken parent list from hanging the merge.
+    /// and keeps even a broken parent list from hanging the join.
     fn find(&mut self, mut node: usize) -> usize {
         for _ in 0..self.parent.len() {
             let Some(&parent) = self.parent.get(node) else {

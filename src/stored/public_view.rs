@@ -1,0 +1,46 @@
+//! The public view: what `GetWorkerBuildIdCompatibility` answers, live build IDs only.
+
+use crate::build_id::BuildId;
+use crate::set::Lookup;
+
+/// The answer of `GetWorkerBuildIdCompatibility`: the sets, oldest first, live build IDs only.
+/// With the `serde` feature it reads and writes `{"majorVersionSets": [{"buildIds": [...]}]}`
+/// (read by `public_json.rs`); [`VersionSets::from_response`](crate::VersionSets::from_response)
+/// rebuilds sets from it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+pub struct BuildIdCompatibility {
+    /// The sets, oldest first; the last is the queue's default set.
+    pub major_version_sets: Vec<MajorVersionSet>,
+}
+
+/// One set of the public view.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+pub struct MajorVersionSet {
+    /// The live build IDs, oldest first; the last is the set's default.
+    pub build_ids: Vec<BuildId>,
+}
+
+/// The public view of `sets`: see [`VersionSets::response`](crate::VersionSets::response).
+pub(crate) fn public_view(sets: Lookup<'_>, max_sets: usize) -> BuildIdCompatibility {
+    let skip = match max_sets {
+        0 => 0,
+        max => sets.set_count().saturating_sub(max),
+    };
+    BuildIdCompatibility {
+        major_version_sets: sets
+            .sets()
+            .skip(skip)
+            .map(|set| MajorVersionSet {
+                build_ids: set
+                    .build_ids()
+                    .filter(|record| record.is_active())
+                    .map(|record| record.id().clone())
+                    .collect(),
+            })
+            .collect(),
+    }
+}
