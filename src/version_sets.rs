@@ -896,8 +896,8 @@ impl VersionSets {
     /// the live build IDs of each set and nothing more: each set, oldest first, is replayed
     /// as a new default set of its first build ID and compatible additions of the others.
     /// The timestamps and set IDs are made up and deleted build IDs are missing, as the
-    /// returned [`Provenance`] says; a set with no build IDs (all deleted) is left out, with
-    /// a [`Note`].
+    /// returned [`Provenance`](crate::Provenance) says; a set with no build IDs (all
+    /// deleted) is left out, with a [`Note`](crate::Note).
     ///
     /// # Errors
     /// [`InvalidData`] listing each build ID that appears a second time, at
