@@ -14,10 +14,10 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 
 use super::message::{self, Message, Values};
-use super::rebuild::{Found, LISTING, ListingFlags, PublicSets, RESPONSE};
+use super::rebuild::{Found, IdList, LISTING, ListingFlags, PublicSets, RESPONSE};
 use crate::{BuildId, BuildIdCompatibility, ListedSet, MajorVersionSet};
 
 /// The public `GetWorkerBuildIdCompatibility` response, read and checked in one pass, its
@@ -107,7 +107,7 @@ fn owned<E: de::Error>(ids: &[Cow<'_, str>]) -> Result<Vec<BuildId>, E> {
 /// The response's fields: each set's build IDs.
 #[derive(Default)]
 struct ResponseFields<'a> {
-    sets: Vec<Vec<Cow<'a, str>>>,
+    sets: Vec<IdList<'a>>,
 }
 
 impl<'de: 'a, 'a> Message<'de> for ResponseFields<'a> {
@@ -118,8 +118,34 @@ impl<'de: 'a, 'a> Message<'de> for ResponseFields<'a> {
     const MODELLED: &'static [&'static str] = Self::FIELDS;
 
     fn field<V: Values<'de>>(&mut self, _: usize, values: &mut V) -> Result<(), V::Error> {
-        if let Some(sets) = values.next::<Vec<ResponseSet<'a>>>()? {
-            self.sets = sets.into_iter().map(|set| set.0).collect();
+        values.next_seed(ResponseSets(&mut self.sets))?;
+        Ok(())
+    }
+}
+
+/// The response's sets, each kept as it is read (a `Vec` of whole sets would cost a third
+/// more for each).
+struct ResponseSets<'s, 'a>(&'s mut Vec<IdList<'a>>);
+
+impl<'de: 'a, 'a> DeserializeSeed<'de> for ResponseSets<'_, 'a> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de: 'a, 'a> Visitor<'de> for ResponseSets<'_, 'a> {
+    type Value = ();
+
+    // Worded as `Vec`'s reader words it.
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(set) = seq.next_element::<ResponseSet<'a>>()? {
+            self.0.push(set.0.into_boxed_slice());
         }
         Ok(())
     }
@@ -222,7 +248,7 @@ impl<'de: 'a, 'a> Visitor<'de> for ListingVisitor<'a> {
                 set.default_for_set.as_deref(),
                 set.build_ids.last().map(AsRef::as_ref),
             );
-            sets.push(set.build_ids);
+            sets.push(set.build_ids.into_boxed_slice());
         }
         Ok(CheckedListing(PublicSets::check(
             LISTING,
