@@ -41,8 +41,11 @@
 //!   no-ops included); garbage collection (tombstones); the replication helper that persists
 //!   unknown build IDs; build-ID deltas.
 //! - Dispatch lookups (poll, add task, sticky) and [`VersioningIntent`] resolution.
-//! - Loading and checking Temporal's stored `VersioningData`, and the public
-//!   `GetWorkerBuildIdCompatibility` view.
+//! - Every form of a queue's version sets Temporal writes: loading and checking the stored
+//!   `VersioningData` (also wrapped as `TaskQueueUserData`), the public
+//!   `GetWorkerBuildIdCompatibility` view, and sets rebuilt from that view or from the
+//!   `get-build-ids` listing ([`VersionSets::from_response`],
+//!   [`VersionSets::from_listing`]), with a [`Provenance`] saying what was made up.
 //! - Replication and clean-up: the replica join ([`VersionSets::join`]), receiving a
 //!   replica with the server's revival of build IDs still in use
 //!   ([`VersionSets::receive`]), removing build IDs in a single- or multi-cluster namespace,
@@ -92,8 +95,13 @@
 //! # Crate features
 //! - `serde`: proto-JSON for [`Update`], [`VersioningData`] (Temporal's stored form, int64
 //!   read as numbers or decimal strings), [`VersionSets`] (deserialised through
-//!   [`VersionSets::from_data`], so invalid data is an error, never a value) and the public
-//!   [`BuildIdCompatibility`] view.
+//!   [`VersionSets::from_data`], so invalid data is an error, never a value), the public
+//!   [`BuildIdCompatibility`] view and the [`ListedSet`]s of a listing; and readers that
+//!   check as they read, in a small multiple of the document's size: `CheckedData`,
+//!   `TaskQueueUserData` (reading past what newer servers add, with a [`Note`]),
+//!   `CheckedResponse` and `CheckedListing`. The state forms' readers know all of
+//!   proto-JSON: either field name (`versionSets`, `version_sets`), `null` for a default,
+//!   integral numbers written as `1.732e12`.
 //!
 //! The model's only feature. The conformance trace format (`version-sets-trace`) and the
 //! `version-sets` command (`version-sets-cli`) are packages of their own in the same
@@ -158,12 +166,12 @@ pub use routing::{Resolution, Target, TargetQueue, VersioningIntent};
 pub use gc::{GcPolicy, Namespace, Retention};
 // Replication.
 pub use replication::BuildIdDeltas;
-// Stored forms and the public view.
-#[cfg(feature = "serde")]
-pub use stored::CheckedData;
-pub use stored::{BuildIdCompatibility, MajorVersionSet};
+// Stored forms, the public view and the listing, and what reading them tells.
+pub use stored::{BuildIdCompatibility, ListedSet, MajorVersionSet, PublicSets};
 pub use stored::{BuildIdData, VersionSetData, VersioningData};
-pub use stored::{InvalidData, Problem, Violation};
+#[cfg(feature = "serde")]
+pub use stored::{CheckedData, CheckedListing, CheckedResponse, TaskQueueUserData};
+pub use stored::{InvalidData, Note, Problem, Provenance, Rebuilt, Violation};
 
 // The README's example is compiled and run with the doctests.
 #[cfg(doctest)]

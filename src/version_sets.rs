@@ -19,7 +19,7 @@ use crate::routing::{
     VisibilityQuery,
 };
 use crate::set::{BuildIdRecord, CompatibleSet, Lookup, Sets};
-use crate::stored::{self, BuildIdCompatibility, InvalidData, VersioningData};
+use crate::stored::{self, BuildIdCompatibility, InvalidData, ListedSet, Rebuilt, VersioningData};
 
 /// The build-ID versioning data of one task queue: an ordered list of compatible sets, the
 /// last of which is the queue's default.
@@ -56,7 +56,8 @@ use crate::stored::{self, BuildIdCompatibility, InvalidData, VersioningData};
 ///   [`persist_unknown_build_id`](Self::persist_unknown_build_id),
 ///   [`build_id_deltas`](Self::build_id_deltas).
 /// - **Stored forms**: [`from_data`](Self::from_data), [`to_data`](Self::to_data),
-///   [`response`](Self::response).
+///   [`response`](Self::response), [`from_response`](Self::from_response),
+///   [`from_listing`](Self::from_listing).
 ///
 /// Two conventions hold throughout. A question about a build ID takes it as `&str` (any
 /// string may be asked about; one no set holds is simply not found), and a change takes the
@@ -889,6 +890,114 @@ impl VersionSets {
     /// ```
     pub fn response(&self, max_sets: usize) -> BuildIdCompatibility {
         stored::public_view(self.lookup(), max_sets)
+    }
+
+    /// Rebuilds sets from the public response (`GetWorkerBuildIdCompatibility`), which lists
+    /// the live build IDs of each set and nothing more: each set, oldest first, is replayed
+    /// as a new default set of its first build ID and compatible additions of the others.
+    /// The timestamps and set IDs are made up and deleted build IDs are missing, as the
+    /// returned [`Provenance`](crate::Provenance) says; a set with no build IDs (all
+    /// deleted) is left out, with a [`Note`](crate::Note).
+    ///
+    /// # Errors
+    /// [`InvalidData`] listing each build ID that appears a second time, at
+    /// `majorVersionSets[i].buildIds[j]`, naming its first place.
+    ///
+    /// # Example
+    /// ```
+    /// use version_sets::{BuildId, BuildIdCompatibility, MajorVersionSet, VersionSets};
+    ///
+    /// let set = |ids: &[&str]| -> Result<MajorVersionSet, version_sets::BuildIdError> {
+    ///     Ok(MajorVersionSet { build_ids: ids.iter().map(|id| BuildId::new(id)).collect::<Result<_, _>>()? })
+    /// };
+    /// let response = BuildIdCompatibility { major_version_sets: vec![set(&["1.0", "1.1"])?, set(&["2.0"])?] };
+    /// let rebuilt = VersionSets::from_response(&response)?;
+    /// assert_eq!(rebuilt.sets.response(0), response);
+    ///
+    /// let repeated = BuildIdCompatibility { major_version_sets: vec![set(&["1.0"])?, set(&["1.0"])?] };
+    /// assert_eq!(
+    ///     VersionSets::from_response(&repeated).unwrap_err().to_string(),
+    ///     "majorVersionSets[1].buildIds[0]: build ID 1.0 also appears at majorVersionSets[0].buildIds[0]"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_response(response: &BuildIdCompatibility) -> Result<Rebuilt, InvalidData> {
+        stored::from_response(response)
+    }
+
+    /// Rebuilds sets from what `temporal task-queue get-build-ids -o json` prints, as
+    /// [`VersionSets::from_response`] does from the response, once each set's
+    /// `isDefaultSet` and `defaultForSet` are checked against the listing's order.
+    ///
+    /// # Errors
+    /// [`InvalidData`] listing, set by set, an `isDefaultSet` that is true for a set other
+    /// than the last or false for the last, a `defaultForSet` that is not the last of the
+    /// set's build IDs, then each build ID that appears a second time (at `[i].buildIds[j]`,
+    /// naming its first place).
+    ///
+    /// # Example
+    /// Reading a listing with the `serde` feature, then doing what the `version-sets`
+    /// command's `check`, `show`, `poll`, `resolve` and `update` do:
+    /// ```
+    /// # #[cfg(feature = "serde")]
+    /// # {
+    /// use version_sets::{
+    ///     BuildId, CheckedListing, Limits, ListedSet, Outcome, Target, TargetQueue, Update,
+    ///     VersionSets, VersioningIntent,
+    /// };
+    ///
+    /// let printed = r#"[
+    ///     {"buildIds": ["1.0", "1.1"], "defaultForSet": "1.1", "isDefaultSet": false},
+    ///     {"buildIds": ["2.0"], "defaultForSet": "2.0", "isDefaultSet": true}
+    /// ]"#;
+    ///
+    /// // check: every violation, without building the sets.
+    /// let CheckedListing(listing) = serde_json::from_str(printed)?;
+    /// assert!(listing.invalid().is_none());
+    /// assert_eq!((listing.set_count(), listing.build_id_count()), (2, 3));
+    ///
+    /// // The sets, and what in them is made up.
+    /// let rebuilt = listing.rebuild()?;
+    /// assert!(rebuilt.provenance.timestamps_reconstructed());
+    /// let mut sets = rebuilt.sets;
+    ///
+    /// // show: the sets, oldest first, and the queue's default.
+    /// let shown: Vec<Vec<&str>> = sets.sets()
+    ///     .map(|set| set.build_ids().map(|record| record.id().as_str()).collect())
+    ///     .collect();
+    /// assert_eq!(shown, [vec!["1.0", "1.1"], vec!["2.0"]]);
+    /// assert_eq!(sets.default_build_id().map(BuildId::as_str), Some("2.0"));
+    ///
+    /// // poll: a worker on 1.0 is told that 1.1 is newer.
+    /// assert!(sets.poll("1.0").is_err());
+    ///
+    /// // resolve: new work for a workflow on 1.0 goes to its set's default.
+    /// let resolved = sets.resolve(VersioningIntent::Compatible, Some("1.0"), TargetQueue::Same);
+    /// assert_eq!(resolved.target(), &Target::SetDefault(BuildId::new("1.1")?));
+    ///
+    /// // update: add a build ID, then print the listing's sets again.
+    /// let now = sets.clock().wall_clock + 1;
+    /// let outcome = sets.apply(&Update::add_new_default(BuildId::new("3.0")?), now, Limits::SERVER_DEFAULT)?;
+    /// assert_eq!(outcome, Outcome::Changed);
+    /// assert_eq!(sets.set_count(), 3);
+    ///
+    /// // The same listing as plain data, built by a program rather than read.
+    /// let plain: Vec<ListedSet> = serde_json::from_str(printed)?;
+    /// assert_eq!(VersionSets::from_listing(&plain)?.sets.set_count(), 2);
+    ///
+    /// // A listing that contradicts itself is refused, every violation listed.
+    /// let broken = r#"[{"buildIds": ["1.0"], "defaultForSet": "1.1", "isDefaultSet": false}]"#;
+    /// let CheckedListing(listing) = serde_json::from_str(broken)?;
+    /// let violations: Vec<String> = listing.invalid().unwrap().violations().iter().map(|v| v.to_string()).collect();
+    /// assert_eq!(violations, [
+    ///     "[0].isDefaultSet: is false, but the last set is the queue's default set",
+    ///     "[0].defaultForSet: is \"1.1\", but the set's default (the last of buildIds) is \"1.0\"",
+    /// ]);
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_listing(listing: &[ListedSet]) -> Result<Rebuilt, InvalidData> {
+        stored::from_listing(listing)
     }
 }
 

@@ -2,8 +2,8 @@
 //! its dispatch tasks.
 
 use version_sets::{
-    BuildId, BuildIdCompatibility, CompatibleSet, InvalidData, Resolution, SetId, Update,
-    UpdateError, VersionSets,
+    BuildId, BuildIdCompatibility, CompatibleSet, InvalidData, ListedSet, Note, Provenance,
+    PublicSets, Rebuilt, Resolution, SetId, Update, UpdateError, VersionSets,
 };
 
 fn assert_send_sync<T: Send + Sync>() {}
@@ -19,4 +19,16 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<InvalidData>();
     assert_send_sync::<BuildIdCompatibility>();
     assert_send_sync::<Resolution<'static>>();
+    assert_send_sync::<ListedSet>();
+    assert_send_sync::<PublicSets<'static>>();
+    assert_send_sync::<Rebuilt>();
+    assert_send_sync::<Provenance>();
+    assert_send_sync::<Note>();
+    #[cfg(feature = "serde")]
+    {
+        assert_send_sync::<version_sets::CheckedData>();
+        assert_send_sync::<version_sets::TaskQueueUserData>();
+        assert_send_sync::<version_sets::CheckedResponse<'static>>();
+        assert_send_sync::<version_sets::CheckedListing<'static>>();
+    }
 }

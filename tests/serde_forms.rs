@@ -255,7 +255,8 @@ fn streamed_readers_word_errors_as_the_typed_reader() {
     // No versionSets at all is the empty value, as from_data reads it; serde's sequence form
     // of a struct too.
     for text in ["{}", "[]"] {
-        let CheckedData(empty) = serde_json::from_str(text).unwrap();
+        let CheckedData { sets: empty, notes } = serde_json::from_str(text).unwrap();
+        assert!(notes.is_empty());
         assert_eq!(empty, VersionSets::from_data(&VersioningData::default()));
         assert_eq!(empty, Ok(VersionSets::default()));
     }

@@ -23,6 +23,7 @@ mod input;
 mod json;
 mod merge;
 mod ops;
+mod proto;
 mod reachability;
 mod render;
 mod replay;

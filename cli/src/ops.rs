@@ -1,14 +1,14 @@
 //! Reading an OPS file: one operation per line, as the `operation` of an
 //! `UpdateWorkerBuildIdCompatibilityRequest` (`{"promoteSetByBuildId": "1.0"}`) or as the
 //! whole request body (`namespace` and `taskQueue` beside the operation, read past). Serde
-//! reads each line, after the same proto-JSON rewriting as the state files.
+//! reads each line, after proto-JSON's other spellings are rewritten (`proto.rs`).
 
 use serde_json::Value;
 use version_sets::Update;
 use version_sets_trace::read_strict;
 
 use super::input::Input;
-use super::state::normalise;
+use super::proto::normalise;
 
 /// The request fields that say which queue to update; the STATE file is that queue.
 const REQUEST_FIELDS: [&str; 2] = ["namespace", "taskQueue"];

@@ -5,93 +5,137 @@
 //! document it took (`{},` is three bytes), so reading it whole before checking it cannot
 //! stay within a small multiple of hostile input. The result is exactly
 //! [`VersionSets::from_data`]'s, and so are the errors of a document that is not stored data:
-//! every set is read by [`VersionSetData`]'s own reader, and the object around them by a
-//! reader declared with the same names, defaults and words as [`VersioningData`]'s.
+//! every set is read by [`VersionSetData`]'s own reader, and the object around them by the
+//! same message reader as [`VersioningData`]'s, with the same names and words.
 
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 
 use super::load::Loader;
-use crate::{InvalidData, VersionSetData, VersionSets, VersioningData};
+use super::message::{self, Message, Values};
+use crate::{InvalidData, Note, VersionSetData, VersionSets};
 
 /// Stored versioning data (Temporal's proto-JSON `VersioningData`), read and checked in one
 /// pass: what [`VersionSets::from_data`] would answer for the same document read as
-/// [`VersioningData`], in less memory.
+/// [`VersioningData`](crate::VersioningData), in less memory. The worker-versioning rules
+/// that newer servers keep beside the sets (`assignmentRules`, `redirectRules`) are read
+/// past, each with a [`Note`].
 ///
 /// # Example
 /// ```
-/// use version_sets::CheckedData;
+/// use version_sets::{CheckedData, Note};
 ///
-/// let CheckedData(loaded) = serde_json::from_str(r#"{"versionSets": [{}]}"#)?;
-/// let invalid = loaded.unwrap_err();
+/// let checked: CheckedData = serde_json::from_str(r#"{"versionSets": [{}]}"#)?;
+/// let invalid = checked.sets.unwrap_err();
 /// assert_eq!(invalid.count(), 3);
 /// assert_eq!(invalid.violations()[0].to_string(), "versionSets[0].setIds: a set needs at least one set ID");
 ///
+/// // Proto names, `null` for a default, and rules read past with a note.
+/// let newer: CheckedData = serde_json::from_str(r#"{"version_sets": null, "assignmentRules": []}"#)?;
+/// assert_eq!(newer.sets?.set_count(), 0);
+/// assert_eq!(newer.notes, [Note::RulesIgnored { field: "assignmentRules" }]);
+///
 /// let not_data = serde_json::from_str::<CheckedData>(r#"{"versionSet": []}"#);
 /// assert!(not_data.unwrap_err().to_string().starts_with("unknown field `versionSet`"));
-/// # Ok::<(), serde_json::Error>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(
-    from = "Streamed",
-    expecting = "stored versioning data (an object with versionSets)"
-)]
-pub struct CheckedData(pub Result<VersionSets, InvalidData>);
-
-/// [`VersioningData`]'s reader, with its sets loaded as they are read.
-#[derive(Deserialize)]
-#[serde(
-    rename_all = "camelCase",
-    deny_unknown_fields,
-    expecting = "stored versioning data (an object with versionSets)"
-)]
-struct Streamed {
-    #[serde(default = "no_sets", deserialize_with = "load_sets")]
-    version_sets: Result<VersionSets, InvalidData>,
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedData {
+    /// The sets, or every violation found in them.
+    pub sets: Result<VersionSets, InvalidData>,
+    /// What was read past, in document order.
+    pub notes: Vec<Note>,
 }
 
-impl From<Streamed> for CheckedData {
-    fn from(streamed: Streamed) -> Self {
-        Self(streamed.version_sets)
+impl Default for CheckedData {
+    /// No sets: what an absent `versionSets` loads to.
+    fn default() -> Self {
+        Self {
+            sets: Ok(VersionSets::new()),
+            notes: Vec::new(),
+        }
     }
 }
 
-/// What an absent `versionSets` loads to.
-fn no_sets() -> Result<VersionSets, InvalidData> {
-    VersionSets::from_data(&VersioningData::default())
+impl<'de> Deserialize<'de> for CheckedData {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let streamed: Streamed = message::read(deserializer)?;
+        Ok(CheckedData {
+            sets: streamed.loader.finish(),
+            notes: streamed.notes,
+        })
+    }
+}
+
+/// The fields of [`CheckedData`] as they are read: its sets loaded as they are read.
+struct Streamed {
+    loader: Loader,
+    notes: Vec<Note>,
+}
+
+impl Default for Streamed {
+    fn default() -> Self {
+        Self {
+            loader: Loader::streaming(),
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// The worker-versioning rules that newer servers keep in `VersioningData`.
+const RULES: [&str; 2] = ["assignmentRules", "redirectRules"];
+
+impl<'de> Message<'de> for Streamed {
+    const NAME: &'static str = "VersioningData";
+    const EXPECTING: &'static str = "stored versioning data (an object with versionSets)";
+    const FIELDS: &'static [&'static str] = &["versionSets", RULES[0], RULES[1]];
+    const MODELLED: &'static [&'static str] = &["versionSets"];
+
+    fn field<V: Values<'de>>(&mut self, index: usize, values: &mut V) -> Result<(), V::Error> {
+        if index == 0 {
+            values.next_seed(LoadSets(&mut self.loader))?;
+        } else if let Some(&field) = Self::FIELDS.get(index) {
+            if values.read_past()? {
+                self.notes.push(Note::RulesIgnored { field });
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The sets, each loaded as soon as it is read.
-fn load_sets<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Result<VersionSets, InvalidData>, D::Error> {
-    struct SetsVisitor;
+struct LoadSets<'a>(&'a mut Loader);
 
-    impl<'de> Visitor<'de> for SetsVisitor {
-        type Value = Result<VersionSets, InvalidData>;
+impl<'de> DeserializeSeed<'de> for LoadSets<'_> {
+    type Value = ();
 
-        // Worded as `Vec`'s reader words it.
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a sequence")
-        }
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
 
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            let mut loader = Loader::streaming();
-            while let Some(set) = seq.next_element::<VersionSetData>()? {
-                loader.add_owned_set(set);
-            }
-            Ok(loader.finish())
-        }
+impl<'de> Visitor<'de> for LoadSets<'_> {
+    type Value = ();
+
+    // Worded as `Vec`'s reader words it.
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a sequence")
     }
 
-    deserializer.deserialize_seq(SetsVisitor)
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(set) = seq.next_element::<VersionSetData>()? {
+            self.0.add_owned_set(set);
+        }
+        Ok(())
+    }
 }
 
 impl<'de> Deserialize<'de> for VersionSets {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let CheckedData(loaded) = CheckedData::deserialize(deserializer)?;
-        loaded.map_err(de::Error::custom)
+        CheckedData::deserialize(deserializer)?
+            .sets
+            .map_err(de::Error::custom)
     }
 }

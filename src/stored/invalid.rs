@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::words::quote;
 use crate::{BuildIdError, Hlc};
 
 /// Versioning data that breaks the data model's invariants: the violations found, in
@@ -80,7 +81,8 @@ impl fmt::Display for InvalidData {
     }
 }
 
-/// One broken invariant, at a proto-JSON path such as `versionSets[1].buildIds[0].id`.
+/// One broken invariant, at a proto-JSON path such as `versionSets[1].buildIds[0].id` (empty
+/// for the whole document).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
     /// Where, as a path into the proto-JSON document.
@@ -97,7 +99,12 @@ impl Violation {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.problem)
+        // A violation of the whole document (a listing is an array, at the empty path).
+        if self.path.is_empty() {
+            write!(f, "{}", self.problem)
+        } else {
+            write!(f, "{}: {}", self.path, self.problem)
+        }
     }
 }
 
@@ -162,5 +169,23 @@ pub enum Problem {
         stamp: Hlc,
         /// The previous build ID's, which is later.
         before: Hlc,
+    },
+    /// A listed set other than the last says it is the queue's default set.
+    #[error("is true, but only the last set is the queue's default set")]
+    NotLastDefaultSet,
+    /// The last listed set says it is not the queue's default set.
+    #[error("is false, but the last set is the queue's default set")]
+    LastNotDefaultSet,
+    /// A listed set names as its default a build ID other than its last.
+    #[error(
+        "is {}, but the set's default (the last of buildIds) is {}",
+        quote(.named),
+        quote(.default)
+    )]
+    WrongSetDefault {
+        /// The build ID the set names as its default.
+        named: String,
+        /// The last of its build IDs, its default.
+        default: String,
     },
 }

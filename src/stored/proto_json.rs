@@ -1,8 +1,9 @@
 //! Proto-JSON forms (feature `serde`): build IDs as strings, clocks as
 //! `{"wallClock", "version", "clusterId"}` with int64 values written as decimal strings and
-//! read as strings or numbers, the stored `VersioningData`, and `VersionSets` itself, which
-//! serialises as its stored form (and deserialises through `checked.rs`, so invalid data
-//! never becomes a value).
+//! read as strings or numbers (integral ones with a fraction or exponent too, `1e3`), the
+//! stored `VersioningData`, read by the rules of `message.rs`, and `VersionSets` itself,
+//! which serialises as its stored form (and deserialises through `checked.rs`, so invalid
+//! data never becomes a value).
 
 use std::fmt;
 
@@ -10,7 +11,8 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::{BuildId, BuildIdState, Hlc, VersionSets};
+use super::message::{self, Message, Values};
+use crate::{BuildId, BuildIdData, BuildIdState, Hlc, VersionSetData, VersionSets, VersioningData};
 
 impl Serialize for BuildId {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -37,22 +39,112 @@ impl Serialize for Hlc {
 
 impl<'de> Deserialize<'de> for Hlc {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase", deny_unknown_fields)]
-        struct Wire {
-            #[serde(default)]
-            wall_clock: Int<i64>,
-            #[serde(default)]
-            version: Int<i32>,
-            #[serde(default)]
-            cluster_id: Int<i64>,
+        message::read::<HlcFields, D>(deserializer).map(|fields| fields.0)
+    }
+}
+
+/// [`Hlc`]'s fields, each an [`Int`].
+#[derive(Default)]
+struct HlcFields(Hlc);
+
+impl<'de> Message<'de> for HlcFields {
+    const NAME: &'static str = "HybridLogicalClock";
+    const EXPECTING: &'static str = "a timestamp (an object with wallClock, version and clusterId)";
+    const FIELDS: &'static [&'static str] = &["wallClock", "version", "clusterId"];
+    const MODELLED: &'static [&'static str] = Self::FIELDS;
+
+    fn field<V: Values<'de>>(&mut self, index: usize, values: &mut V) -> Result<(), V::Error> {
+        match index {
+            0 => set(
+                &mut self.0.wall_clock,
+                values.next::<Int<i64>>()?.map(|int| int.0),
+            ),
+            1 => set(
+                &mut self.0.version,
+                values.next::<Int<i32>>()?.map(|int| int.0),
+            ),
+            _ => set(
+                &mut self.0.cluster_id,
+                values.next::<Int<i64>>()?.map(|int| int.0),
+            ),
         }
-        let wire = Wire::deserialize(deserializer)?;
-        Ok(Hlc {
-            wall_clock: wire.wall_clock.0,
-            version: wire.version.0,
-            cluster_id: wire.cluster_id.0,
-        })
+        Ok(())
+    }
+}
+
+/// Sets `field` to `value` when there is one (else it keeps its default).
+fn set<T>(field: &mut T, value: Option<T>) {
+    if let Some(value) = value {
+        *field = value;
+    }
+}
+
+impl<'de> Deserialize<'de> for VersioningData {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        message::read(deserializer)
+    }
+}
+
+impl<'de> Message<'de> for VersioningData {
+    const NAME: &'static str = "VersioningData";
+    const EXPECTING: &'static str = "stored versioning data (an object with versionSets)";
+    const FIELDS: &'static [&'static str] = &["versionSets"];
+    const MODELLED: &'static [&'static str] = Self::FIELDS;
+
+    fn field<V: Values<'de>>(&mut self, _: usize, values: &mut V) -> Result<(), V::Error> {
+        set(&mut self.version_sets, values.next()?);
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for VersionSetData {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        message::read(deserializer)
+    }
+}
+
+impl<'de> Message<'de> for VersionSetData {
+    const NAME: &'static str = "CompatibleVersionSet";
+    const EXPECTING: &'static str =
+        "a compatible set (an object with setIds, buildIds and becameDefaultTimestamp)";
+    const FIELDS: &'static [&'static str] = &["setIds", "buildIds", "becameDefaultTimestamp"];
+    const MODELLED: &'static [&'static str] = Self::FIELDS;
+
+    fn field<V: Values<'de>>(&mut self, index: usize, values: &mut V) -> Result<(), V::Error> {
+        match index {
+            0 => set(&mut self.set_ids, values.next()?),
+            1 => set(&mut self.build_ids, values.next()?),
+            _ => self.became_default_timestamp = values.next()?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BuildIdData {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        message::read(deserializer)
+    }
+}
+
+impl<'de> Message<'de> for BuildIdData {
+    const NAME: &'static str = "BuildId";
+    const EXPECTING: &'static str = "a build ID record (an object with id, state and timestamps)";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "state",
+        "stateUpdateTimestamp",
+        "becameDefaultTimestamp",
+    ];
+    const MODELLED: &'static [&'static str] = Self::FIELDS;
+
+    fn field<V: Values<'de>>(&mut self, index: usize, values: &mut V) -> Result<(), V::Error> {
+        match index {
+            0 => set(&mut self.id, values.next()?),
+            1 => self.state = values.next::<State>()?.and_then(|state| state.0),
+            2 => self.state_update_timestamp = values.next()?,
+            _ => self.became_default_timestamp = values.next()?,
+        }
+        Ok(())
     }
 }
 
@@ -89,6 +181,14 @@ where
                     .map_err(|_| E::custom(format_args!("integer {v} is out of range")))
             }
 
+            // Proto-JSON's integral-number rule: `1e3` and `2.0` are integers.
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                match integral(v) {
+                    Some(v) => self.visit_i64(v),
+                    None => Err(E::invalid_type(de::Unexpected::Float(v), &self)),
+                }
+            }
+
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
                 v.parse::<T>()
                     .map(Int)
@@ -100,7 +200,23 @@ where
     }
 }
 
-/// `state` as proto-JSON spells the enum; `None` is `STATE_UNSPECIFIED`.
+/// A float with no fractional part, within the 64-bit integers, as an integer: proto-JSON
+/// reads `1e3` and `2.0` as integers.
+fn integral(float: f64) -> Option<i64> {
+    // 2^63 is exact as an f64; every integral float below it and at or above -2^63 fits.
+    let in_range = (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&float);
+    (float.fract() == 0.0 && in_range).then(|| {
+        // In range and integral, so the conversion is exact.
+        #[allow(clippy::cast_possible_truncation)]
+        let integer = float as i64;
+        integer
+    })
+}
+
+/// `state` as proto-JSON spells the enum: by name or by number; `None` is
+/// `STATE_UNSPECIFIED`.
+struct State(Option<BuildIdState>);
+
 pub(crate) mod state {
     use super::*;
 
@@ -114,39 +230,47 @@ pub(crate) mod state {
             Some(BuildIdState::Deleted) => "STATE_DELETED",
         })
     }
+}
 
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<BuildIdState>, D::Error> {
+impl<'de> Deserialize<'de> for State {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct StateVisitor;
 
         impl Visitor<'_> for StateVisitor {
-            type Value = Option<BuildIdState>;
+            type Value = State;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("STATE_ACTIVE, STATE_DELETED, STATE_UNSPECIFIED or 0, 1, 2")
             }
 
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<State, E> {
                 match v {
-                    0 => Ok(None),
-                    1 => Ok(Some(BuildIdState::Active)),
-                    2 => Ok(Some(BuildIdState::Deleted)),
+                    0 => Ok(State(None)),
+                    1 => Ok(State(Some(BuildIdState::Active))),
+                    2 => Ok(State(Some(BuildIdState::Deleted))),
                     _ => Err(E::invalid_value(de::Unexpected::Unsigned(v), &self)),
                 }
             }
 
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<State, E> {
                 u64::try_from(v)
                     .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
                     .and_then(|v| self.visit_u64(v))
             }
 
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            // Proto-JSON's integral-number rule: `1.0` is `1`.
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<State, E> {
+                match integral(v) {
+                    Some(v) => self.visit_i64(v),
+                    None => Err(E::invalid_type(de::Unexpected::Float(v), &self)),
+                }
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<State, E> {
                 match v {
-                    "STATE_UNSPECIFIED" => Ok(None),
-                    "STATE_ACTIVE" => Ok(Some(BuildIdState::Active)),
-                    "STATE_DELETED" => Ok(Some(BuildIdState::Deleted)),
+                    "STATE_UNSPECIFIED" => Ok(State(None)),
+                    "STATE_ACTIVE" => Ok(State(Some(BuildIdState::Active))),
+                    "STATE_DELETED" => Ok(State(Some(BuildIdState::Deleted))),
                     _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
                 }
             }

@@ -4,37 +4,23 @@ use crate::build_id::BuildId;
 use crate::set::Lookup;
 
 /// The answer of `GetWorkerBuildIdCompatibility`: the sets, oldest first, live build IDs only.
-/// With the `serde` feature it reads and writes `{"majorVersionSets": [{"buildIds": [...]}]}`.
+/// With the `serde` feature it reads and writes `{"majorVersionSets": [{"buildIds": [...]}]}`
+/// (read by `public_json.rs`); [`VersionSets::from_response`](crate::VersionSets::from_response)
+/// rebuilds sets from it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(
-    feature = "serde",
-    serde(
-        rename_all = "camelCase",
-        deny_unknown_fields,
-        expecting = "a GetWorkerBuildIdCompatibility response (an object with majorVersionSets)"
-    )
-)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct BuildIdCompatibility {
     /// The sets, oldest first; the last is the queue's default set.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub major_version_sets: Vec<MajorVersionSet>,
 }
 
 /// One set of the public view.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(
-    feature = "serde",
-    serde(
-        rename_all = "camelCase",
-        deny_unknown_fields,
-        expecting = "a set of the response (an object with buildIds)"
-    )
-)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct MajorVersionSet {
     /// The live build IDs, oldest first; the last is the set's default.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub build_ids: Vec<BuildId>,
 }
 

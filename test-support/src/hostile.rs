@@ -11,24 +11,25 @@
 //! So the fuzzer explores tens of thousands of sets with a dozen bytes, and a superlinear
 //! path shows up as libFuzzer's `-timeout` (see TESTING.md).
 //!
-//! The document goes through the library's readers as the command reads it (the shape
-//! detection and the proto-name rewriting live in the command, `src/cli/state/`, outside the
-//! library; the pieces it calls are called here the same way), and the outcome is checked
-//! exactly, not only "no panic":
-//! - a document with a wrong type, an invalid ID where serde reads a `BuildId`, or a field
-//!   it does not know (proto names) is refused as a data error, and a cut one as an
-//!   unexpected end, whichever comes first in the text;
-//! - stored data with defects is refused by `from_data` with exactly the violations the
-//!   program spliced in, in document order, with their paths (a repeat names its first
-//!   place); deserialising `VersionSets` directly fails with the same message;
+//! The document goes through the model's readers of its form, the very ones the command
+//! calls (`CheckedData`, `CheckedResponse`, `CheckedListing`; the command only tells the
+//! forms apart by their top-level keys), and the plain-data readers beside them; the outcome
+//! is checked exactly, not only "no panic":
+//! - a document with a wrong type or an invalid ID where serde reads a build ID is refused
+//!   as a data error, and a cut one as an unexpected end, whichever comes first in the text;
+//! - stored data, in JSON or proto field names, with defects is refused by `from_data` with
+//!   exactly the violations the program spliced in, in document order, with their paths (a
+//!   repeat names its first place), and by `CheckedData` with the same violations;
+//!   deserialising `VersionSets` directly fails with the same message;
 //! - stored data without them loads to the sets, records, states and timestamps written,
 //!   with the largest stamp as its clock; it validates, writes back to the same text (in
 //!   the crate's spelling), and takes one more update;
-//! - the public response and the listing read back what was written and are rebuilt as the
-//!   command rebuilds them (a new default set for each set's first ID, compatible adds for
-//!   the rest); every update's outcome (changed, no-op, failed) and the rebuilt sets agree
-//!   with a linear model of those updates (`model`); without defects the rebuilt value's
-//!   response is the input, byte for byte;
+//! - the public response and the listing read back what was written; with a repeated build
+//!   ID they are refused with exactly the repeats, in document order, each naming its first
+//!   place; else they are rebuilt (a new default set for each set's first ID, compatible
+//!   adds for the rest) into the sets a linear model of those updates (`model`) leaves,
+//!   marked as rebuilt, and the constructors from plain data agree; without defects the
+//!   rebuilt value's response is the input, byte for byte;
 //! - a trace is refused at exactly the first line that is malformed or cut; otherwise the
 //!   runner reports as failed exactly the updates the model fails, passes the rest and the
 //!   closing `sets` step, and leaves the sets the model leaves; a `start` step with invalid
@@ -41,16 +42,16 @@ mod render;
 use std::collections::HashSet;
 
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use version_sets::{
-    BuildId, BuildIdCompatibility, Code, InvalidData, Limits, Outcome, Problem, QueueDefault,
-    Update, VersionSets, VersioningData, Violation,
+    BuildId, BuildIdCompatibility, CheckedData, CheckedListing, CheckedResponse, Code, InvalidData,
+    Limits, ListedSet, Outcome, Problem, Provenance, PublicSets, Rebuilt, Update, VersionSets,
+    VersioningData, Violation,
 };
 use version_sets_trace as trace;
 
 use model::Linear;
 use program::{Form, Kind, Program, Tail};
-use render::{Doc, quote, stamp};
+use render::{Doc, stamp};
 
 pub fn run(data: &[u8]) {
     let program = Program::decode(data);
@@ -95,7 +96,7 @@ fn expectation(doc: &Doc, cut: Option<usize>) -> Expect {
 
 /// Reads `bytes` as `T` and checks the outcome against `expect`; the value when it is read.
 #[track_caller]
-fn read<T: DeserializeOwned>(bytes: &[u8], expect: Expect, what: &str) -> Option<T> {
+fn read<'a, T: Deserialize<'a>>(bytes: &'a [u8], expect: Expect, what: &str) -> Option<T> {
     let result = serde_json::from_slice::<T>(bytes);
     match (result, expect) {
         (Ok(value), Expect::Value) => Some(value),
@@ -110,25 +111,18 @@ fn check_stored(program: &Program) {
     let doc = render::stored(program);
     let (bytes, at) = cut(program, &doc.text);
     let expect = expectation(&doc, at);
-    if program.form == Form::ProtoNames {
-        // The first key is a field the typed reader does not know; it names it.
-        let error = serde_json::from_slice::<VersioningData>(bytes).unwrap_err();
-        match expect {
-            Expect::DataError => assert!(
-                error.is_data() && error.to_string().contains("unknown field `version_sets`"),
-                "proto names: {error}"
-            ),
-            _ => assert!(error.is_eof(), "proto names, cut at {at:?}: {error}"),
-        }
-        return;
-    }
+    let checked = read::<CheckedData>(bytes, expect, "stored form, checked");
     let Some(data) = read::<VersioningData>(bytes, expect, "stored form") else {
         assert!(serde_json::from_slice::<VersionSets>(bytes).is_err());
         return;
     };
     let direct = serde_json::from_slice::<VersionSets>(bytes);
     let violations = expected_violations(program);
-    match VersionSets::from_data(&data) {
+    let loaded = VersionSets::from_data(&data);
+    let checked = checked.expect("read as plain data, not checked");
+    assert!(checked.notes.is_empty(), "notes: {:?}", checked.notes);
+    assert!(checked.sets == loaded, "CheckedData vs from_data");
+    match loaded {
         Ok(sets) => {
             assert!(violations.is_empty(), "loaded despite {:?}", violations[0]);
             assert!(
@@ -244,7 +238,7 @@ fn check_loaded(program: &Program, sets: &VersionSets, text: &str) {
     assert_eq!(sets.clock(), clock, "the clock is the largest stamp");
     assert_eq!(sets.cluster_id(), clock.cluster_id);
     let written = serde_json::to_string(sets).unwrap();
-    if !program.numbers {
+    if !program.numbers && program.form != Form::ProtoNames {
         assert!(written == text, "written back differently");
     }
     let again: VersionSets = serde_json::from_str(&written).unwrap();
@@ -313,107 +307,139 @@ fn written_layout(program: &Program) -> Vec<Vec<String>> {
 fn check_public(program: &Program) {
     let doc = render::public(program);
     let (bytes, at) = cut(program, &doc.text);
-    let Some(view) = read::<BuildIdCompatibility>(bytes, expectation(&doc, at), "public form")
-    else {
+    let expect = expectation(&doc, at);
+    let Some(CheckedResponse(sets)) = read(bytes, expect, "public form") else {
+        assert!(serde_json::from_slice::<BuildIdCompatibility>(bytes).is_err());
         return;
     };
-    let read: Vec<Vec<BuildId>> = view
+    let plain: BuildIdCompatibility = serde_json::from_slice(bytes).unwrap();
+    let read: Vec<Vec<String>> = plain
         .major_version_sets
-        .into_iter()
-        .map(|set| set.build_ids)
+        .iter()
+        .map(|set| {
+            set.build_ids
+                .iter()
+                .map(|id| id.as_str().to_owned())
+                .collect()
+        })
         .collect();
-    let sets = check_rebuilt(program, read);
-    if !program.has_marks() {
-        let written = serde_json::to_string(&sets.response(0)).unwrap();
+    assert!(read == written_layout(program), "read differs from written");
+    let from_plain = VersionSets::from_response(&plain);
+    let rebuilt = check_public_sets(program, sets, "majorVersionSets", from_plain);
+    if let (Some(rebuilt), false) = (rebuilt, program.has_marks()) {
+        let written = serde_json::to_string(&rebuilt.response(0)).unwrap();
         assert!(written == doc.text, "the rebuilt sets' response differs");
     }
-}
-
-/// One set of the listing, as the command reads it (`src/cli/state/shapes.rs`'s
-/// `ListedSet`, which lives in the command, not the library).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ListedSet {
-    #[serde(default)]
-    build_ids: Vec<BuildId>,
-    #[serde(default)]
-    default_for_set: Option<String>,
-    #[serde(default)]
-    is_default_set: bool,
 }
 
 fn check_listing(program: &Program) {
     let doc = render::listing(program);
     let (bytes, at) = cut(program, &doc.text);
-    let Some(listing) = read::<Vec<ListedSet>>(bytes, expectation(&doc, at), "listing") else {
+    let expect = expectation(&doc, at);
+    let Some(CheckedListing(sets)) = read(bytes, expect, "listing") else {
+        assert!(serde_json::from_slice::<Vec<ListedSet>>(bytes).is_err());
         return;
     };
-    let count = listing.len();
-    for (i, set) in listing.iter().enumerate() {
+    let plain: Vec<ListedSet> = serde_json::from_slice(bytes).unwrap();
+    let count = plain.len();
+    for (i, set) in plain.iter().enumerate() {
         assert_eq!(set.is_default_set, i + 1 == count);
-        let last = set.build_ids.last().map(|id| quote(id.as_str()));
-        assert_eq!(set.default_for_set.as_deref().map(quote), last);
+        let last = set.build_ids.last().map(|id| id.as_str());
+        assert_eq!(set.default_for_set.as_deref(), last);
     }
-    check_rebuilt(
-        program,
-        listing.into_iter().map(|set| set.build_ids).collect(),
-    );
+    let read: Vec<Vec<String>> = plain
+        .iter()
+        .map(|set| {
+            set.build_ids
+                .iter()
+                .map(|id| id.as_str().to_owned())
+                .collect()
+        })
+        .collect();
+    assert!(read == written_layout(program), "read differs from written");
+    check_public_sets(program, sets, "", VersionSets::from_listing(&plain));
 }
 
-/// The sets read from a public form hold what was written; rebuilt as the command rebuilds
-/// them, every update does what the model says, and so do the sets it leaves.
-fn check_rebuilt(program: &Program, read: Vec<Vec<BuildId>>) -> VersionSets {
-    let read_layout: Vec<Vec<String>> = read
-        .iter()
-        .map(|set| set.iter().map(|id| id.as_str().to_owned()).collect())
-        .collect();
-    assert!(
-        read_layout == written_layout(program),
-        "read differs from written"
-    );
-    let mut model = Linear::default();
-    let mut sets = VersionSets::new();
-    let mut now = 0;
-    for (range, ids) in program.sets().into_iter().zip(read) {
-        let start = range.start;
-        let first = ids[0].clone();
-        for (p, id) in range.zip(ids) {
-            now += 1;
-            let (update, expected) = if p == start {
-                let expected = model.add_default(program.ids[p].as_str());
-                (Update::add_new_default(id), expected)
-            } else {
-                let expected = model.add_compatible(
-                    program.ids[p].as_str(),
-                    program.ids[start].as_str(),
-                    false,
-                );
-                let update = Update::add_new_compatible(id, first.clone(), QueueDefault::Keep);
-                (update, expected)
-            };
-            assert_outcome(sets.apply(&update, now, Limits::NONE), expected, p);
+/// The sets of a public form as read (at the JSON path `prefix`) and, from plain data, as
+/// rebuilt: a repeated build ID refuses them, with exactly the repeats; else they rebuild
+/// into what the linear model of the rebuild's updates leaves, marked as rebuilt.
+fn check_public_sets(
+    program: &Program,
+    sets: PublicSets<'_>,
+    prefix: &str,
+    from_plain: Result<Rebuilt, InvalidData>,
+) -> Option<VersionSets> {
+    assert_eq!(sets.build_id_count(), program.n(), "build-ID count");
+    let layout = program.sets();
+    assert_eq!(sets.set_count(), layout.len(), "set count");
+    let repeats = expected_repeats(program, prefix);
+    let rebuilt = sets.rebuild();
+    assert!(rebuilt == from_plain, "read vs rebuilt from plain data");
+    match rebuilt {
+        Err(invalid) => {
+            assert_same_violations(&invalid, &repeats);
+            None
+        }
+        Ok(rebuilt) => {
+            assert!(repeats.is_empty(), "rebuilt despite {:?}", repeats[0]);
+            assert_eq!(rebuilt.provenance, Provenance::Rebuilt);
+            assert!(rebuilt.notes.is_empty(), "notes: {:?}", rebuilt.notes);
+            let sets = rebuilt.sets;
+            valid(&sets, "rebuilt");
+            let mut model = Linear::default();
+            for range in &layout {
+                let start = range.start;
+                for p in range.clone() {
+                    let outcome = if p == start {
+                        model.add_default(program.ids[p].as_str())
+                    } else {
+                        model.add_compatible(
+                            program.ids[p].as_str(),
+                            program.ids[start].as_str(),
+                            false,
+                        )
+                    };
+                    assert_eq!(outcome, model::Outcome::Changed, "the model's update {p}");
+                }
+            }
+            assert!(layout_of(&sets) == model.layout(), "rebuilt sets vs model");
+            assert!(
+                layout_of(&sets) == written_layout(program),
+                "rebuilt vs written"
+            );
+            let again: VersionSets =
+                serde_json::from_str(&serde_json::to_string(&sets).unwrap()).unwrap();
+            assert!(again == sets, "stored round trip of the rebuilt sets");
+            one_more_update(&sets);
+            Some(sets)
         }
     }
-    valid(&sets, "rebuilt");
-    assert!(layout_of(&sets) == model.layout(), "rebuilt sets vs model");
-    let again: VersionSets = serde_json::from_str(&serde_json::to_string(&sets).unwrap()).unwrap();
-    assert!(again == sets, "stored round trip of the rebuilt sets");
-    sets
 }
 
-#[track_caller]
-fn assert_outcome(
-    got: Result<Outcome, version_sets::UpdateError>,
-    expected: model::Outcome,
-    what: impl std::fmt::Debug,
-) {
-    let ok = matches!(
-        (&got, expected),
-        (Ok(Outcome::Changed), model::Outcome::Changed)
-            | (Ok(Outcome::NoOp), model::Outcome::NoOp)
-            | (Err(_), model::Outcome::Failed)
-    );
-    assert!(ok, "{what:?}: got {got:?}, the model says {expected:?}");
+/// The repeats the check of a public form must find, in document order, each naming its
+/// first place (paths under `prefix`).
+fn expected_repeats(program: &Program, prefix: &str) -> Vec<Violation> {
+    let mut first_seen: std::collections::HashMap<&str, String> = Default::default();
+    let mut repeats = Vec::new();
+    for (i, set) in program.sets().into_iter().enumerate() {
+        for (j, p) in set.enumerate() {
+            let at = format!("{prefix}[{i}].buildIds[{j}]");
+            let id = program.ids[p].as_str();
+            match first_seen.get(id) {
+                Some(first) => repeats.push(Violation {
+                    path: at,
+                    problem: Problem::DuplicateBuildId {
+                        build_id: id.to_owned(),
+                        first: first.clone(),
+                    },
+                }),
+                None => {
+                    first_seen.insert(id, at);
+                }
+            }
+        }
+    }
+    repeats
 }
 
 /// Every set's build IDs (tombstones included), in stored order.

@@ -1,29 +1,25 @@
 //! Reading a STATE argument: which accepted shape it has, every violation in it, and the
 //! version sets it describes.
 //!
-//! The shapes ([`shapes`]): Temporal's stored `VersioningData`, the same wrapped as
+//! The shapes ([`read`]): Temporal's stored `VersioningData`, the same wrapped as
 //! `TaskQueueUserData`, the public `GetWorkerBuildIdCompatibility` response, what
 //! `temporal task-queue get-build-ids -o json` prints, and, where a command allows it, a
-//! trace (the state it leaves). Serde reads every one of them, after [`proto`] has rewritten
-//! proto-JSON's other spellings. The public response and the listing carry no timestamps or
-//! set IDs: [`rebuild`] checks them, and rebuilds their sets when a command needs them.
+//! trace (the state it leaves). The model reads every one of them, in all of proto-JSON's
+//! spellings. The public response and the listing carry no timestamps or set IDs: the model
+//! checks them without building sets, and rebuilds their sets only when a command needs
+//! them, saying what it made up ([`Provenance`]).
 
-mod proto;
-pub(crate) use proto::normalise;
-mod rebuild;
-mod refusal;
-mod shapes;
+mod read;
 
 use std::fmt;
 use std::path::Path;
 
-use version_sets::{InvalidData, VersionSets};
+use version_sets::{InvalidData, Note, Provenance, PublicSets, VersionSets};
 use version_sets_trace as trace;
 
+use super::Output;
 use super::input::{self, Input};
-use super::{Output, json};
-use rebuild::{Counts, Rebuild};
-use shapes::Shape;
+use read::Contents;
 
 /// One violation: where, as a JSON path like `versionSets[1].buildIds[0].id`, and what.
 pub(crate) struct Finding {
@@ -44,6 +40,9 @@ pub(crate) struct Examined {
     pub(crate) counts: Option<Counts>,
     /// The sets, when there are no findings and the caller needs them ([`Need::Sets`]).
     pub(crate) state: Option<VersionSets>,
+    /// Which facts of the sets are the data's own and which were made up: a command whose
+    /// answer rests on a made-up fact can tell.
+    pub(crate) provenance: Provenance,
     /// Remarks for standard error, e.g. what was read past, each starting with the name.
     pub(crate) notes: Vec<String>,
 }
@@ -96,87 +95,92 @@ pub(crate) fn examine(input: &Input, traces: Traces, need: Need) -> Result<Exami
             unlisted: 0,
             counts: Some(counts(&report.state)),
             state: Some(report.state),
+            provenance: Provenance::Exact,
             notes,
         });
     }
-    // The typed readers read the input directly, or its canonical text when it is spelt
-    // otherwise; only what neither accepts (an error, rules to read past) is read through a
-    // tree, which words the error.
-    let first = shapes::read_direct(&input.bytes);
-    let canonical = match first {
-        Some(_) => None,
-        None => proto::canonical(&input.bytes),
-    };
-    let direct = first.or_else(|| shapes::read_direct(canonical.as_deref()?));
-    let read = match direct {
-        Some(read) => read,
-        None if input.bytes.len() > refusal::TREE_LIMIT => match refusal::refusal(&input.bytes) {
-            Some(error) => return Err(format!("{name}:{error}")),
-            None => read_through_tree(input)?,
-        },
-        None => read_through_tree(input)?,
-    };
-    let mut rebuild = Rebuild::default();
-    let (counts, state) = match read.contents {
-        Shape::Stored(loaded) => match loaded {
-            Ok(state) => (Some(counts(&state)), Some(state)),
-            Err(invalid) => {
-                rebuild.unlisted = invalid.unlisted();
-                // Taken out one by one, so that each violation's path becomes its finding's
-                // rather than being copied beside it (a file can hold millions of them).
-                rebuild.findings = invalid
-                    .into_violations()
-                    .into_iter()
-                    .map(|violation| Finding {
-                        problem: violation.problem.to_string(),
-                        path: violation.path,
-                    })
-                    .collect();
-                (None, None)
-            }
-        },
-        Shape::Public(sets) => rebuild.run("majorVersionSets", sets, need),
-        Shape::Listing(listing) => {
-            rebuild = listing.checked;
-            rebuild.run("", listing.sets, need)
-        }
-    };
-    let mut notes: Vec<String> = read
-        .ignored
-        .iter()
-        .map(|key| {
-            format!(
-                "{name}: note: {key} ignored (worker-versioning rules are outside this model; \
-                 only the version sets are read)"
-            )
-        })
-        .collect();
-    notes.extend(
-        rebuild
-            .notes
-            .iter()
-            .map(|note| format!("{name}: note: {note}")),
-    );
-    Ok(Examined {
+    let read = read::read(&input.bytes).map_err(|error| format!("{name}:{error}"))?;
+    let mut examined = Examined {
         shape: read.shape,
-        findings: rebuild.findings,
-        unlisted: rebuild.unlisted,
-        counts,
-        state,
-        notes,
-    })
+        findings: Vec::new(),
+        unlisted: 0,
+        counts: None,
+        state: None,
+        provenance: Provenance::Exact,
+        notes: Vec::new(),
+    };
+    let mut notes: Vec<Note> = Vec::new();
+    match read.contents {
+        Contents::Stored(data) => {
+            notes = data.notes;
+            examined.loaded(data.sets);
+        }
+        Contents::UserData(user_data) => {
+            notes = user_data.versioning_data.notes;
+            notes.extend(user_data.notes);
+            examined.loaded(user_data.versioning_data.sets);
+        }
+        Contents::Public(sets) => {
+            notes.extend_from_slice(sets.notes());
+            examined.public(sets, need);
+        }
+    }
+    examined.notes = notes
+        .iter()
+        .map(|note| format!("{name}: note: {note}"))
+        .collect();
+    Ok(examined)
 }
 
-/// Reads `input` through a JSON tree: strictly, then rewritten to the canonical spelling,
-/// then told apart and read by serde, each error worded with its position or path.
-///
-/// # Errors
-/// `NAME:LINE:COLUMN: problem` or `NAME: PATH: problem`.
-fn read_through_tree(input: &Input) -> Result<shapes::Read<'static>, String> {
-    let name = &input.name;
-    let mut value = json::read(&input.bytes).map_err(|error| format!("{name}:{error}"))?;
-    proto::normalise(&mut value).map_err(|error| format!("{name}: {error}"))?;
-    shapes::read(value).map_err(|error| format!("{name}: {error}"))
+impl Examined {
+    /// Takes in stored data, loaded or refused.
+    fn loaded(&mut self, loaded: Result<VersionSets, InvalidData>) {
+        match loaded {
+            Ok(state) => {
+                self.counts = Some(counts(&state));
+                self.state = Some(state);
+            }
+            Err(invalid) => self.refused(invalid),
+        }
+    }
+
+    /// Takes in the sets of a public form: checked, and rebuilt when `need` says so.
+    fn public(&mut self, sets: PublicSets<'_>, need: Need) {
+        if let Some(invalid) = sets.invalid() {
+            return self.refused(invalid);
+        }
+        self.counts = Some(Counts {
+            sets: sets.set_count(),
+            build_ids: sets.build_id_count(),
+        });
+        if need == Need::Sets {
+            match sets.rebuild() {
+                Ok(rebuilt) => {
+                    self.state = Some(rebuilt.sets);
+                    self.provenance = rebuilt.provenance;
+                }
+                Err(invalid) => {
+                    self.counts = None;
+                    self.refused(invalid);
+                }
+            }
+        }
+    }
+
+    /// Takes in what is wrong with the data.
+    fn refused(&mut self, invalid: InvalidData) {
+        self.unlisted = invalid.unlisted();
+        // Taken out one by one, so that each violation's path becomes its finding's rather
+        // than being copied beside it (a file can hold millions of them).
+        self.findings = invalid
+            .into_violations()
+            .into_iter()
+            .map(|violation| Finding {
+                problem: violation.problem.to_string(),
+                path: violation.path,
+            })
+            .collect();
+    }
 }
 
 /// Reads the file at `path` (or standard input for `-`) as sets to work on: any accepted
@@ -184,7 +188,9 @@ fn read_through_tree(input: &Input) -> Result<shapes::Read<'static>, String> {
 /// any note about how the file was read.
 pub(crate) fn open(path: &Path, output: &mut Output<'_>) -> Option<VersionSets> {
     match input::read(path).and_then(|input| load(&input)) {
-        Ok((state, notes)) => {
+        // Every subcommand answers from the sets alone so far; the provenance is there for
+        // those whose answers rest on made-up facts.
+        Ok((state, _provenance, notes)) => {
             for note in notes {
                 output.diagnostic(note);
             }
@@ -197,16 +203,16 @@ pub(crate) fn open(path: &Path, output: &mut Output<'_>) -> Option<VersionSets> 
     }
 }
 
-/// Reads `input` as sets to work on.
+/// Reads `input` as sets to work on: the sets, what in them was made up, and the notes.
 ///
 /// # Errors
 /// A one-line diagnostic: as for [`examine`], or the first violation and how many more
 /// there are.
-fn load(input: &Input) -> Result<(VersionSets, Vec<String>), String> {
+fn load(input: &Input) -> Result<(VersionSets, Provenance, Vec<String>), String> {
     let examined = examine(input, Traces::Accepted, Need::Sets)?;
     let name = &input.name;
     match (examined.findings.split_first(), examined.state) {
-        (None, Some(state)) => Ok((state, examined.notes)),
+        (None, Some(state)) => Ok((state, examined.provenance, examined.notes)),
         (Some((first, [])), _) => Err(format!("{name}: {first}")),
         (Some((first, rest)), _) => Err(format!(
             "{name}: {first} (and {} more; `version-sets check` lists {})",
@@ -300,6 +306,13 @@ impl<'de> serde::Deserialize<'de> for NamesAction {
 
         deserializer.deserialize_any(ActionVisitor)
     }
+}
+
+/// How many sets and build IDs data holds, as the model counts them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Counts {
+    pub(crate) sets: usize,
+    pub(crate) build_ids: usize,
 }
 
 /// How many sets and build IDs `state` holds.

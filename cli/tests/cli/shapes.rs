@@ -49,6 +49,35 @@ cli/tests/data/stored-rules.json: note: redirectRules ignored (worker-versioning
     );
 }
 
+/// What newer servers write beside the versioning data is read past with a note, in any
+/// spelling; inside the versioning data an unknown field stays an error.
+#[test]
+fn newer_task_queue_user_data_is_read_past_with_a_note() {
+    let document = br#"{"per_type": {"1": {"deploymentData": {}}}, "clock": null,
+        "versioning_data": {"version_sets": [], "assignment_rules": [{"rule": {}}]}}"#;
+    let result = run_with(&["check", "-"], document);
+    assert_eq!(
+        (result.code, result.out.as_str(), result.err.as_str()),
+        (
+            0,
+            "<stdin>: ok (TaskQueueUserData: 0 sets, 0 build IDs)\n",
+            "<stdin>: note: assignmentRules ignored (worker-versioning rules are outside this model; only the version sets are read)\n\
+             <stdin>: note: perType ignored (it is outside the versioning data, which is all this model reads)\n"
+        )
+    );
+    let unknown = run_with(
+        &["check", "-"],
+        br#"{"versioningData": {"versionSets": [], "per_type": {}}}"#,
+    );
+    assert_eq!(
+        (unknown.code, unknown.err.as_str()),
+        (
+            2,
+            "<stdin>: versioningData.perType: unknown field `perType`, expected `versionSets`\n"
+        )
+    );
+}
+
 #[test]
 fn proto_json_alternative_spellings_are_read() {
     // snake_case field names, `null` for a default, numeric enums and integers written

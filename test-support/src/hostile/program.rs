@@ -37,8 +37,8 @@ pub const MAX_DEFECTS: usize = 16;
 pub enum Form {
     /// Temporal's stored `VersioningData`, as the crate writes it.
     Stored,
-    /// The same with proto field names (`version_sets`...), which the library's typed reader
-    /// refuses (the command rewrites them first).
+    /// The same with proto field names (`version_sets`...), which the model reads as it
+    /// reads the JSON names.
     ProtoNames,
     /// The public `GetWorkerBuildIdCompatibility` response.
     Public,

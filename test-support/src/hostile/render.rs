@@ -114,8 +114,7 @@ pub fn stored(program: &Program) -> Doc {
     let numbers = program.numbers;
     let mut doc = Doc::new();
     doc.text.push('{');
-    // Proto names are refused at the first key.
-    doc.value(&format!("\"{}\"", names.version_sets), proto);
+    let _ = write!(doc.text, "\"{}\"", names.version_sets);
     doc.text.push_str(":[");
     for (i, set) in program.sets().into_iter().enumerate() {
         if i > 0 {
