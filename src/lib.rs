@@ -130,12 +130,15 @@ mod gc;
 mod invariants;
 mod non_empty;
 mod ops;
+#[cfg(feature = "serde")]
+mod proto_json;
 mod replication;
 mod routing;
 mod set;
 mod set_id;
 mod stored;
 mod version_sets;
+mod words;
 
 // The one public list, flat (as semver's and indexmap's), grouped by room. Flat rather than
 // public modules: some fifty names, nearly all used together with `VersionSets` (a caller

@@ -222,6 +222,147 @@ fn update_operations_in_request_proto_json() {
     );
 }
 
+/// Every spelling proto-JSON allows for an operation, read by the model alone: each member
+/// and field under its proto name, `null` as absent (`false` for `makeSetDefault`); the
+/// operation is written back in JSON names.
+#[test]
+fn update_operations_in_every_proto_json_spelling() {
+    let cases = [
+        (
+            json!({"add_new_build_id_in_new_default_set": "2.0"}),
+            Update::add_new_default(id("2.0")),
+        ),
+        (
+            json!({"add_new_compatible_build_id": {"new_build_id": "2.1", "existing_compatible_build_id": "2.0", "make_set_default": true}}),
+            Update::add_new_compatible(id("2.1"), id("2.0"), QueueDefault::Make),
+        ),
+        (
+            json!({"addNewCompatibleBuildId": {"newBuildId": "2.1", "existing_compatible_build_id": "2.0", "makeSetDefault": null}}),
+            Update::add_new_compatible(id("2.1"), id("2.0"), QueueDefault::Keep),
+        ),
+        (
+            json!({"promote_set_by_build_id": "1.0"}),
+            Update::promote_set_by_build_id(id("1.0")),
+        ),
+        (
+            json!({"promote_build_id_within_set": "1.0"}),
+            Update::promote_build_id_within_set(id("1.0")),
+        ),
+        (
+            json!({"merge_sets": {"primary_set_build_id": "1.0", "secondary_set_build_id": "2.0"}}),
+            Update::merge_sets(id("1.0"), id("2.0")),
+        ),
+        // `null` is absent: for another member of the oneof, and for an unknown field.
+        (
+            json!({"promoteSetByBuildId": null, "mergeSets": {"primarySetBuildId": "1.0", "secondarySetBuildId": "2.0", "note": null}}),
+            Update::merge_sets(id("1.0"), id("2.0")),
+        ),
+    ];
+    for (value, update) in cases {
+        let text = value.to_string();
+        assert_eq!(
+            serde_json::from_str::<Update>(&text).unwrap(),
+            update,
+            "{text}"
+        );
+        assert_eq!(
+            serde_json::from_value::<Update>(value).unwrap(),
+            update,
+            "{text}"
+        );
+    }
+    let written = serde_json::to_string(&Update::add_new_compatible(
+        id("2.1"),
+        id("2.0"),
+        QueueDefault::Keep,
+    ))
+    .unwrap();
+    assert_eq!(
+        written,
+        r#"{"addNewCompatibleBuildId":{"newBuildId":"2.1","existingCompatibleBuildId":"2.0","makeSetDefault":false}}"#
+    );
+}
+
+/// What an operation's reader refuses, in serde's words (those of the derive it replaced)
+/// and, for a field given in two spellings, the state reader's.
+#[test]
+fn update_operations_refused_word_for_word() {
+    let refused = |value: serde_json::Value| {
+        let from_str = serde_json::from_str::<Update>(&value.to_string())
+            .unwrap_err()
+            .to_string();
+        let from_value = serde_json::from_value::<Update>(value)
+            .unwrap_err()
+            .to_string();
+        // The same words, the stream adding where it stopped.
+        assert!(
+            from_str.starts_with(&from_value),
+            "{from_str} / {from_value}"
+        );
+        from_value
+    };
+    let one_of = "expected one of `addNewBuildIdInNewDefaultSet`, `addNewCompatibleBuildId`, \
+                  `promoteSetByBuildId`, `promoteBuildIdWithinSet`, `mergeSets`";
+    for (value, words) in [
+        (
+            json!({"mergeSets": {"primarySetBuildId": "1", "primary_set_build_id": "1"}}),
+            r#"given twice, as "primary_set_build_id" and another spelling"#.to_owned(),
+        ),
+        (
+            json!({"promoteSetByBuildId": "1", "promote_set_by_build_id": null}),
+            r#"given twice, as "promote_set_by_build_id" and another spelling"#.to_owned(),
+        ),
+        (
+            json!({"addNewCompatibleBuildId": {"newBuildId": "2.1", "existingCompatibleBuildId": "2.0", "x_y": 1}}),
+            "unknown field `xY`, expected one of `newBuildId`, `existingCompatibleBuildId`, \
+             `makeSetDefault`"
+                .to_owned(),
+        ),
+        (
+            json!({"mergeSets": {"primarySetBuildId": "1", "secondarySetBuildId": "2", "x": 1}}),
+            "unknown field `x`, expected `primarySetBuildId` or `secondarySetBuildId`".to_owned(),
+        ),
+        (
+            json!({"foo": 1}),
+            format!("unknown variant `foo`, {one_of}"),
+        ),
+        (
+            json!({"foo": null}),
+            "invalid value: map, expected map with a single key".to_owned(),
+        ),
+        (
+            json!({"promoteSetByBuildId": "1", "promoteBuildIdWithinSet": "1"}),
+            "invalid value: map, expected map with a single key".to_owned(),
+        ),
+        (
+            json!({"addNewCompatibleBuildId": {"new_build_id": null, "existingCompatibleBuildId": "2.0"}}),
+            "missing field `newBuildId`".to_owned(),
+        ),
+        (
+            json!({"merge_sets": ["1", "2"]}),
+            "invalid type: sequence, expected struct variant".to_owned(),
+        ),
+        (
+            json!({"add_new_compatible_build_id": {"newBuildId": "2.1", "existingCompatibleBuildId": "2.0", "make_set_default": "yes"}}),
+            r#"invalid type: string "yes", expected a boolean"#.to_owned(),
+        ),
+        (
+            json!({"promote_build_id_within_set": ""}),
+            "build ID must not be empty".to_owned(),
+        ),
+        (
+            json!("promoteSetByBuildId"),
+            "invalid type: unit variant, expected newtype variant".to_owned(),
+        ),
+        (
+            json!(5),
+            "invalid type: integer `5`, expected string or map".to_owned(),
+        ),
+    ] {
+        assert_eq!(refused(value), words);
+    }
+}
+
 /// `CheckedData` and `VersionSets` read stored data set by set, and word what is not stored
 /// data as `VersioningData`'s own reader does.
 #[test]

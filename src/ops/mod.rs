@@ -9,6 +9,8 @@ mod add_new_default;
 mod merge_sets;
 mod promote_set;
 mod promote_within_set;
+#[cfg(feature = "serde")]
+mod proto_json;
 mod update;
 
 pub use update::{Limits, Outcome, QueueDefault, Update};

@@ -10,16 +10,27 @@ use crate::names::ParseError;
 ///
 /// The constructors are named after the Python SDK's `BuildIdOp…` classes. With the `serde`
 /// feature an `Update` reads and writes the request's proto-JSON `operation` field, e.g.
-/// `{"addNewBuildIdInNewDefaultSet": "2.0"}`.
+/// `{"addNewBuildIdInNewDefaultSet": "2.0"}`. It writes JSON names, and reads all of
+/// proto-JSON: each operation and field under its JSON or proto name
+/// (`{"merge_sets": {"primary_set_build_id": …}}`), `null` as a field's default (`false` for
+/// `makeSetDefault`); a field given twice, in two spellings, or an unknown field is an error.
+///
+/// # Example
+/// ```
+/// # #[cfg(feature = "serde")] {
+/// use version_sets::{BuildId, Update};
+///
+/// let update: Update = serde_json::from_str(r#"{"promote_set_by_build_id": "1.0"}"#)?;
+/// assert_eq!(update, Update::promote_set_by_build_id(BuildId::new("1.0")?));
+/// assert_eq!(serde_json::to_string(&update)?, r#"{"promoteSetByBuildId":"1.0"}"#);
+/// # }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(
     feature = "serde",
-    serde(
-        rename_all = "camelCase",
-        rename_all_fields = "camelCase",
-        deny_unknown_fields
-    )
+    serde(rename_all = "camelCase", rename_all_fields = "camelCase")
 )]
 pub enum Update {
     /// Add a build ID as the only member of a new set, which becomes the queue's default.
@@ -32,7 +43,7 @@ pub enum Update {
         existing_compatible_build_id: BuildId,
         /// Whether that set also becomes the queue's default (the request's
         /// `makeSetDefault`, a boolean on the wire).
-        #[cfg_attr(feature = "serde", serde(default, rename = "makeSetDefault"))]
+        #[cfg_attr(feature = "serde", serde(rename = "makeSetDefault"))]
         queue_default: QueueDefault,
     },
     /// Make the set holding this build ID the queue's default set.

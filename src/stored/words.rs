@@ -1,12 +1,3 @@
-//! How messages quote what they found.
+//! How messages quote what they found (`crate::words`).
 
-/// The longest string quoted in a message, in characters.
-const QUOTE_LIMIT: usize = 40;
-
-/// `text` in double quotes with Rust's escapes, cut after [`QUOTE_LIMIT`] characters.
-pub(crate) fn quote(text: &str) -> String {
-    match text.char_indices().nth(QUOTE_LIMIT) {
-        None => format!("{text:?}"),
-        Some((cut, _)) => format!("{:?}...", text.get(..cut).unwrap_or_default()),
-    }
-}
+pub(crate) use crate::words::quote;
