@@ -1,14 +1,15 @@
 //! Reading an OPS file: one operation per line, as the `operation` of an
 //! `UpdateWorkerBuildIdCompatibilityRequest` (`{"promoteSetByBuildId": "1.0"}`) or as the
-//! whole request body (`namespace` and `taskQueue` beside the operation, read past). Serde
-//! reads each line, after proto-JSON's other spellings are rewritten (`proto.rs`).
+//! whole request body (`namespace` and `taskQueue` beside the operation, read past). The
+//! model's reader of [`Update`] reads each line, in every spelling proto-JSON allows.
 
 use serde_json::Value;
 use version_sets::Update;
 use version_sets_trace::read_strict;
 
 use super::input::Input;
-use super::proto::normalise;
+use super::json::quote;
+use super::proto::{json_name, json_path};
 
 /// The request fields that say which queue to update; the STATE file is that queue.
 const REQUEST_FIELDS: [&str; 2] = ["namespace", "taskQueue"];
@@ -44,7 +45,6 @@ pub(crate) fn read(input: &Input) -> Result<Vec<(usize, Update)>, String> {
 fn operation(line: &str) -> Result<Update, String> {
     let mut value = read_strict(line.as_bytes())
         .map_err(|error| format!("column {}: {}", error.column, error.problem))?;
-    normalise(&mut value)?;
     if let Value::Object(map) = &mut value {
         if map.contains_key("update") {
             // The likeliest mistake: a trace's update step pasted as it is.
@@ -54,15 +54,30 @@ fn operation(line: &str) -> Result<Update, String> {
                     .to_owned(),
             );
         }
-        for field in REQUEST_FIELDS {
-            map.remove(field);
+        // Under either spelling, as the operation's fields are.
+        let request: Vec<String> = map
+            .keys()
+            .filter(|key| REQUEST_FIELDS.contains(&json_name(key).as_str()))
+            .cloned()
+            .collect();
+        let mut read_past: Vec<String> = Vec::new();
+        for key in request {
+            let name = json_name(&key);
+            if read_past.contains(&name) {
+                return Err(format!(
+                    "{name}: given twice, as {} and another spelling",
+                    quote(&key)
+                ));
+            }
+            map.remove(&key);
+            read_past.push(name);
         }
     }
     serde_path_to_error::deserialize::<_, Update>(value).map_err(|error| {
-        let path = error.path().to_string();
+        let path = json_path(error.path());
         let problem = error.into_inner();
         match path.as_str() {
-            "." => format!("not an operation: {problem}"),
+            "" => format!("not an operation: {problem}"),
             path => format!("{path}: {problem}"),
         }
     })

@@ -1,13 +1,12 @@
-//! Proto-JSON's other legal spellings in an OPS line, rewritten to the one [`Update`]'s
-//! serde form reads; and the JSON name of a key, for the paths of errors.
+//! Proto-JSON's other legal spellings rewritten to one, for the state reader's tree; and the
+//! JSON name of a key, for the paths of errors.
 //!
 //! A proto-JSON parser must accept a field under its original proto name
 //! (`new_build_id`) as well as its JSON name (`newBuildId`), `null` for a field's default
 //! value, and an integral number written with a fraction or exponent (`1e3`, `2.0`). The
-//! model's readers of versioning data know all of them; `Update`'s does not, so an operation
-//! is rewritten once, before serde reads it, and its errors keep their JSON paths.
-//!
-//! [`Update`]: version_sets::Update
+//! model's readers know all of them; the state reader reads a refused document again through
+//! a tree in the one spelling to word its error (`state/read.rs`), and every error names
+//! its path by JSON names, however the input spelt them.
 
 use serde_json::{Map, Number, Value};
 
@@ -90,6 +89,27 @@ fn integral(n: &Number) -> Option<Number> {
         #[allow(clippy::cast_possible_truncation)]
         Number::from(float as i64)
     })
+}
+
+/// `path` as serde_path_to_error writes it, each key by its JSON name; empty at the top.
+pub(crate) fn json_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut at = String::new();
+    for segment in path.iter() {
+        let key = match segment {
+            Segment::Seq { index } => {
+                at.push_str(&format!("[{index}]"));
+                continue;
+            }
+            Segment::Map { key } | Segment::Enum { variant: key } => json_name(key),
+            Segment::Unknown => "?".to_owned(),
+        };
+        if !at.is_empty() {
+            at.push('.');
+        }
+        at.push_str(&key);
+    }
+    at
 }
 
 /// The path of `key` in the object at `path`.

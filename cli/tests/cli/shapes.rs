@@ -174,6 +174,46 @@ cli/tests/data/requests.jsonl:5: {\"mergeSets\":{\"primarySetBuildId\":\"3.1\",\
     );
 }
 
+/// The model's reader of an operation reads every proto-JSON spelling: proto names, `null`
+/// as absent; an error's path names each key by its JSON name.
+#[test]
+fn operation_lines_in_proto_names_are_applied() {
+    let result = run_with(
+        &["apply", "cli/tests/data/user-data.json", "-", "--dry-run"],
+        b"{\"add_new_compatible_build_id\": {\"new_build_id\": \"2.1\", \"existing_compatible_build_id\": \"2.0\", \"make_set_default\": null}}\n\
+          {\"task_queue\": \"orders\", \"promote_set_by_build_id\": \"1.1\", \"merge_sets\": null}\n",
+    );
+    assert_eq!(
+        (result.code, result.out.as_str(), result.err.as_str()),
+        (
+            0,
+            "\
+<stdin>:1: {\"addNewCompatibleBuildId\":{\"newBuildId\":\"2.1\",\"existingCompatibleBuildId\":\"2.0\",\"makeSetDefault\":false}} -> changed
+<stdin>:2: {\"promoteSetByBuildId\":\"1.1\"} -> changed
+--- before (sets oldest first; the last build ID of a set is its default)
++++ after
++ set: 2.0, 2.1
+  set: 1.0, 1.1
+- set: 2.0
+- queue default: 2.0
++ queue default: 1.1
+",
+            ""
+        )
+    );
+    let twice = run_with(
+        &["apply", "cli/tests/data/user-data.json", "-"],
+        b"{\"merge_sets\": {\"primary_set_build_id\": \"1.0\", \"primarySetBuildId\": \"2.0\"}}\n",
+    );
+    assert_eq!(
+        (twice.code, twice.err.as_str()),
+        (
+            2,
+            "<stdin>:1: mergeSets.primarySetBuildId: given twice, as \"primary_set_build_id\" and another spelling\n"
+        )
+    );
+}
+
 #[test]
 fn a_bad_operation_line_names_its_json_path() {
     let result = run_with(
