@@ -16,12 +16,11 @@ and exits with CMD's status::
     python server.py [--dc KEY=JSON ...] [-- CMD ARGS...]
 
 Without CMD it serves until interrupted. The server is stopped on any exit: normal end,
-exception, SIGINT or SIGTERM. Readiness is checked by connecting with the SDK and asking
-for the `default` namespace, not by sleeping. If the server cannot start, it fails loudly.
+exception, SIGINT or SIGTERM. Readiness is checked by asking the frontend for the `default`
+namespace (`temporal operator namespace describe`), not by sleeping. If the server cannot start, it fails loudly.
 """
 
 import argparse
-import asyncio
 import json
 import os
 import shutil
@@ -54,12 +53,14 @@ def free_port():
         return s.getsockname()[1]
 
 
-async def _ready(address):
-    from temporalio.client import Client
-    from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
-
-    client = await Client.connect(address)
-    await client.workflow_service.describe_namespace(DescribeNamespaceRequest(namespace="default"))
+def _ready(address):
+    """Whether the frontend answers for the `default` namespace (which start-dev creates last)."""
+    probe = subprocess.run(
+        [temporal_binary(), "operator", "namespace", "describe", "--namespace", "default",
+         "--address", address, "--command-timeout", "5s"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if probe.returncode != 0:
+        raise RuntimeError(probe.stderr.strip()[-300:])
 
 
 class DevServer:
@@ -95,7 +96,7 @@ class DevServer:
                 self.stop()
                 raise RuntimeError(f"temporal server exited with {self.process.returncode} before it was ready:\n{self._log_text()}")
             try:
-                asyncio.run(asyncio.wait_for(_ready(self.address), 5))
+                _ready(self.address)
                 return self
             except Exception as error:  # not listening yet, or namespace not yet created
                 last = error

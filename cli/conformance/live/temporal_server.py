@@ -303,10 +303,12 @@ if __name__ == "__main__":
     status = 0
     try:
         main()
-    except BaseException as error:  # noqa: B036 - report, then leave without finalizing
+    except SystemExit as error:  # argparse's --help and usage errors
+        status = error.code if isinstance(error.code, int) else 2
+    except BaseException:  # noqa: B036 - report, then leave without finalizing
         import traceback
         traceback.print_exc()
-        status = error.code if isinstance(error, SystemExit) and isinstance(error.code, int) else 1
+        status = 1
     sys.stdout.flush()
     sys.stderr.flush()
     # The SDK's Rust runtime threads may still call into Python while the interpreter
