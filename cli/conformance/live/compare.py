@@ -11,11 +11,14 @@ step, and compares each answer at the precision the server offers:
   `update.invalid-build-id`), compared by code only, as the protocol does.
 - `sets`, `view`: exact.
 - `poll`: the model's `"unknownBuildId"` counts as `"accepted"` (COARSE).
-- `limits`: not compared; the server's limits are fixed at its start. With
-  `--rewrite-limits` every trace starts with the server's limits and each of its `limits`
-  steps is replaced by them (traces generated for the server's limits); without it, a trace
-  starts with the server's limits when it has any, and is compared up to its first `limits`
-  step that asks for other limits.
+- `limits`: answers are not compared (they observe nothing), but limits must hold on both
+  sides. Without `--address` the adapter runs a server of its own and restarts it with each
+  trace's limits, so traces play whole. With `--address` the server's limits are fixed at its
+  start (`--max-sets`, `--max-build-ids` say which): with `--rewrite-limits` every trace
+  starts with the server's limits and each of its `limits` steps is replaced by them
+  (traces generated for the server's limits); without it, a trace starts with the server's
+  limits when it has any, and is compared up to its first `limits` step that asks for
+  other limits.
 - any other step that only reads (`resolve`, `addTask`, `deltas`...) is played to the model
   only and counted as not observable; a trace is compared up to its first step that changes
   state without a public API (`removeBuildIds`, `clearTombstones`, `persistUnknownBuildId`,
@@ -26,7 +29,7 @@ docs/semantics.md#divergences) or a DISAGREEMENT; each disagreement is shrunk (s
 dropped one at a time while it persists) and printed as a trace with the model's answers.
 Exit 0 when there is no disagreement, 1 otherwise, 2 on bad input.
 
-    python compare.py --address 127.0.0.1:PORT [--max-sets N --max-build-ids M]
+    python compare.py [--address 127.0.0.1:PORT [--max-sets N --max-build-ids M]]
         [--generate N --seed S --steps K --only KINDS] [--rewrite-limits] [TRACE...]
 """
 
@@ -117,8 +120,10 @@ class Comparer:
     def __init__(self, args):
         self.args = args
         self.model = Child([args.model, "serve", "--stdio"])
-        adapter = [sys.executable, os.path.join(HERE, "temporal_server.py"), "--address", args.address,
-                   "--max-sets", str(args.max_sets), "--max-build-ids", str(args.max_build_ids)]
+        adapter = [sys.executable, os.path.join(HERE, "temporal_server.py")]
+        if args.address:
+            adapter += ["--address", args.address,
+                        "--max-sets", str(args.max_sets), "--max-build-ids", str(args.max_build_ids)]
         if args.poll_grace_ms is not None:
             adapter += ["--poll-grace-ms", str(args.poll_grace_ms)]
         self.server = Child(adapter)
@@ -135,8 +140,9 @@ class Comparer:
         first = next((kind_of(s) for _, s in steps), None)
         if first in UNREACHABLE_CHANGES:
             return None, f"starts with {first!r}, which no public API can do"
+        owned = not self.args.address  # the adapter restarts its own server to obey every limits step
         out = []
-        if self.args.rewrite_limits or any(self.server_limits.values()):
+        if not owned and (self.args.rewrite_limits or any(self.server_limits.values())):
             out.append((0, {"limits": dict(self.server_limits)}))  # both sides under the server's limits
         for number, step in steps:
             step = {k: v for k, v in step.items() if k != "expect"}
@@ -145,7 +151,7 @@ class Comparer:
                 print(f"cut at line {number}: {kind_of(step)!r} changes state without a public API",
                       file=sys.stderr)
                 break
-            if "limits" in step:
+            if "limits" in step and not owned:
                 asked = (step["limits"].get("maxSets", 0), step["limits"].get("maxBuildIds", 0))
                 if self.args.rewrite_limits:
                     step = {"limits": dict(self.server_limits)}
@@ -239,7 +245,8 @@ class Comparer:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("traces", nargs="*")
-    parser.add_argument("--address", required=True)
+    parser.add_argument("--address", help="a running server; without it the adapter starts its own and "
+                        "obeys every limits step by restarting it")
     parser.add_argument("--max-sets", type=int, default=0)
     parser.add_argument("--max-build-ids", type=int, default=0)
     parser.add_argument("--model", default=os.environ.get("VERSION_SETS", "version-sets"))

@@ -64,12 +64,13 @@ def _ready(address):
 
 
 class DevServer:
-    def __init__(self, dynamic_config=None, timeout_s=60.0):
+    def __init__(self, dynamic_config=None, timeout_s=60.0, db_filename=None, port=None):
         self.dynamic_config = dict(BASE_DYNAMIC_CONFIG)
         self.dynamic_config.update(dynamic_config or {})
         self.timeout_s = timeout_s
         self.process = None
-        self.port = None
+        self.db_filename = db_filename  # None: in memory; a file keeps the data across restarts
+        self.port = port
         self.log = None
 
     @property
@@ -77,13 +78,16 @@ class DevServer:
         return f"{LOOPBACK}:{self.port}"
 
     def start(self):
-        self.port = free_port()
+        if self.port is None:
+            self.port = free_port()
         args = [
             temporal_binary(), "server", "start-dev", "--headless",
             "--ip", LOOPBACK, "--port", str(self.port),
             "--http-port", str(free_port()), "--metrics-port", str(free_port()),
             "--log-level", "error",
         ]
+        if self.db_filename:
+            args += ["--db-filename", self.db_filename]
         for key, value in self.dynamic_config.items():
             args += ["--dynamic-config-value", f"{key}={json.dumps(value)}"]
         self.log = tempfile.TemporaryFile()

@@ -8,9 +8,9 @@ back as one JSON line, in the form of that step's `expect`:
     version-sets conform TRACE... --only update,limits,sets,view,poll --generate N \\
         -- python temporal_server.py --address 127.0.0.1:PORT [--max-sets N --max-build-ids M]
 
-Without `--address` it starts its own dev server (server.py) with the limits given and stops
-it on exit. The server must serve the version-set APIs
-(`frontend.workerVersioningDataAPIs=true`).
+The server must serve the version-set APIs (`frontend.workerVersioningDataAPIs=true`).
+Without `--address` the adapter starts a dev server of its own (server.py) on a SQLite file
+and stops it on exit; that mode obeys every `limits` step (see below).
 
 Isolation. Every `{"reset": true}` takes a fresh task queue, `vs-live-<run>-<n>`, and a
 fresh build-ID prefix, `<run>.<n>-`: build ID `b` of the trace is `<run>.<n>-b` on the
@@ -38,12 +38,16 @@ What is forwarded, and how exactly it can be compared:
   returns it empty about 1 s before its deadline). COARSE: an unknown build ID also polls
   (on its guessed set ID) and waits, so the model's `"unknownBuildId"` shows as
   `"accepted"`. `--poll-grace-ms` at least the deadline waits for every poll to end.
-- `limits`: the server's limits are dynamic config fixed at start
-  (`limit.versionCompatibleSetLimitPerQueue`, `limit.versionBuildIdLimitPerQueue`), which
-  this adapter is told with `--max-sets` and `--max-build-ids` (default 0: unlimited; a server
-  started without them has 10 and 100). A `limits` step that asks for exactly those is
-  answered `{}`; any other is answered `{}` too, but cannot be obeyed: it is reported on
-  standard error and counted, and later update answers may then differ from the model.
+- `limits`: the server's limits are dynamic config read at start
+  (`limit.versionCompatibleSetLimitPerQueue`, `limit.versionBuildIdLimitPerQueue`).
+  With `--address`, the adapter is told them with `--max-sets` and `--max-build-ids`
+  (default 0: unlimited; a server started without them has 10 and 100). A `limits` step
+  that asks for exactly those is answered `{}`; any other is answered `{}` too, but cannot
+  be obeyed: it is reported on standard error and counted, and later update answers may then
+  differ from the model. Without `--address`, EXACT: before the next update after a `limits`
+  step (or a reset, which has none) that asks for other limits, the adapter stops its
+  server and starts it again on the same database file and port with those limits (about
+  1 s), so every queue keeps its data and the limits hold from that update on.
 - Every other step (`resolve`, `addTask`, `stickyPoll`, `stickyAdd`, `deltas`, `mark`,
   `gcPlan`, `reachability`, and the ones that change state without a public API: `start`,
   `removeBuildIds`, `clearTombstones`, `persistUnknownBuildId`, `mergeReplica`,
@@ -141,9 +145,11 @@ class Names:
 
 
 class Adapter:
-    def __init__(self, client, max_sets, max_build_ids, poll_timeout_s, poll_grace_ms):
+    def __init__(self, client, max_sets, max_build_ids, poll_timeout_s, poll_grace_ms, owned=None):
         self.client = client
         self.server_limits = (max_sets, max_build_ids)
+        self.owned = owned  # an OwnedServer: limits are obeyed by restarting it
+        self.wanted_limits = (0, 0) if owned else self.server_limits
         self.poll_timeout = timedelta(seconds=poll_timeout_s)
         self.poll_grace_s = poll_grace_ms / 1000
         self.run = secrets.token_hex(3)
@@ -157,7 +163,11 @@ class Adapter:
     def reset(self):
         self.trace += 1
         self.names = Names(self.run, self.trace)
-        return {"observes": OBSERVES, "taskQueue": self.names.queue}
+        observes = dict(OBSERVES)
+        if self.owned:
+            self.wanted_limits = (0, 0)  # a reset has no limits; the restart waits for an update
+            observes["limits"] = "exact"
+        return {"observes": observes, "taskQueue": self.names.queue}
 
     async def answer(self, request):
         (kind,) = [k for k in request if k != "now"] or ["?"]
@@ -172,7 +182,9 @@ class Adapter:
             return await self.poll(request["poll"])
         if kind == "limits":
             wanted = (request["limits"].get("maxSets", 0), request["limits"].get("maxBuildIds", 0))
-            if wanted != self.server_limits:
+            if self.owned:
+                self.wanted_limits = wanted  # obeyed before the next update
+            elif wanted != self.server_limits:
                 self.limits_mismatches += 1
                 log(f"limits {wanted} asked, but the server enforces {self.server_limits} "
                     f"(dynamic config fixed at start): answered {{}}, not obeyed")
@@ -203,6 +215,9 @@ class Adapter:
         return {"error": RPCStatusCode(err.status).name, "message": self.names.translate_text(err.message)}
 
     async def update(self, op):
+        if self.owned and self.wanted_limits != self.server_limits:
+            self.client = await self.owned.restart(*self.wanted_limits)
+            self.server_limits = self.wanted_limits
         try:
             await self.client.update_worker_build_id_compatibility(self.names.queue, self.operation(op))
         except RPCError as err:
@@ -258,9 +273,49 @@ async def connect(address):
     return await Client.connect(address, namespace=NAMESPACE)
 
 
+class OwnedServer:
+    """A dev server of the adapter's own, on a database file, restarted to change its limits.
+
+    The limits are dynamic config read at start. Stopping the server and starting it again on
+    the same SQLite file (and port) with other limits keeps every task queue's data, so a
+    trace's `limits` steps are obeyed exactly, at about a second per change.
+    """
+
+    def __init__(self, max_sets, max_build_ids):
+        import tempfile
+        from server import DevServer
+        self.dev_server_class = DevServer
+        self.dir = tempfile.TemporaryDirectory(prefix="vs-live-db-")
+        self.db = os.path.join(self.dir.name, "temporal.sqlite")
+        self.port = None
+        self.server = None
+        self.restarts = 0
+        self.start(max_sets, max_build_ids)
+
+    def start(self, max_sets, max_build_ids):
+        self.server = self.dev_server_class(
+            {"limit.versionCompatibleSetLimitPerQueue": max_sets,
+             "limit.versionBuildIdLimitPerQueue": max_build_ids},
+            db_filename=self.db, port=self.port).start()
+        self.port = self.server.port
+        return self.server.address
+
+    async def restart(self, max_sets, max_build_ids):
+        self.server.stop()
+        self.restarts += 1
+        log(f"restarting the dev server with limits ({max_sets}, {max_build_ids})")
+        return await connect(self.start(max_sets, max_build_ids))
+
+    def stop(self):
+        if self.server is not None:
+            self.server.stop()
+        self.dir.cleanup()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--address", help="HOST:PORT of a running server (loopback); default: start one")
+    parser.add_argument("--address", help="HOST:PORT of a running server (loopback); default: start one of "
+                        "its own, restarted on its database file whenever a trace changes the limits")
     parser.add_argument("--max-sets", type=int, default=0,
                         help="the server's limit.versionCompatibleSetLimitPerQueue (0: unlimited)")
     parser.add_argument("--max-build-ids", type=int, default=0,
@@ -269,18 +324,17 @@ def main():
     parser.add_argument("--poll-grace-ms", type=float, default=400)
     args = parser.parse_args()
 
-    server = None
+    owned = None
     address = args.address
     if address is None:
-        from server import DevServer
-        server = DevServer({"limit.versionCompatibleSetLimitPerQueue": args.max_sets,
-                            "limit.versionBuildIdLimitPerQueue": args.max_build_ids}).start()
-        address = server.address
-        log(f"started a dev server at {address}")
+        owned = OwnedServer(args.max_sets, args.max_build_ids)
+        address = owned.server.address
+        log(f"started a dev server at {address}; limits steps are obeyed by restarting it")
     loop = asyncio.new_event_loop()
     try:
         client = loop.run_until_complete(connect(address))
-        adapter = Adapter(client, args.max_sets, args.max_build_ids, args.poll_timeout_s, args.poll_grace_ms)
+        adapter = Adapter(client, args.max_sets, args.max_build_ids, args.poll_timeout_s, args.poll_grace_ms,
+                          owned)
         for line in sys.stdin:
             if not line.strip():
                 continue
@@ -292,11 +346,12 @@ def main():
             print(json.dumps(reply, ensure_ascii=False), flush=True)
         loop.run_until_complete(adapter.drain())
         log(f"{adapter.trace} traces, steps {json.dumps(adapter.counts, sort_keys=True)}; "
-            f"limits not obeyed: {adapter.limits_mismatches}; not forwarded: {sorted(adapter.unsupported_seen)}")
+            f"limits not obeyed: {adapter.limits_mismatches}; restarts for limits: {owned.restarts if owned else 0}; "
+            f"not forwarded: {sorted(adapter.unsupported_seen)}")
     finally:
         loop.close()
-        if server is not None:
-            server.stop()
+        if owned is not None:
+            owned.stop()
 
 
 if __name__ == "__main__":
