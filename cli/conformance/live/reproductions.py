@@ -22,7 +22,9 @@
   the window passes, `merge(1, 2)` stamps `1`, `0` becomes the queue default; the scavenger
   then removes only `2`. The same steps are played to the model (`version-sets serve
   --stdio`, with `removeBuildIds` and `clearTombstones` where the scavenger ran) and both
-  listings and polls are printed side by side.
+  listings and polls are printed side by side. Before the last merge the server is restarted
+  on its database with `limit.versionCompatibleSetLimitPerQueue=2` (the model gets
+  `{"limits": {"maxSets": 2}}`), which shows the limit check on the merged result.
 
 The other two reproductions of issue 17 are not reachable here: out-of-order timestamps
 need two replicating clusters with skewed clocks (a failover), and appended set IDs need
@@ -38,6 +40,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import timedelta
 
@@ -135,7 +138,18 @@ async def merge_after_scavenge(model_binary):
     config = {"worker.buildIdScavengerEnabled": True,
               "worker.removableBuildIdDurationSinceDefault": "15s",
               "worker.buildIdScavengerVisibilityRPS": 100.0}
-    with DevServer(config) as server:
+    with tempfile.TemporaryDirectory(prefix="vs-live-repro-") as db_dir:
+        db = os.path.join(db_dir, "temporal.sqlite")
+        server = DevServer(config, db_filename=db)
+        try:
+            await _merge_after_scavenge(model_binary, server, config, db)
+        finally:
+            server.stop()
+
+
+async def _merge_after_scavenge(model_binary, server, config, db):
+    if True:
+        server.start()
         client = await Client.connect(server.address)
         system = await Client.connect(server.address, namespace="temporal-system")
         run = secrets.token_hex(3)
@@ -169,6 +183,14 @@ async def merge_after_scavenge(model_binary):
         await step("addNewBuildIdInNewDefaultSet", "2", BuildIdOpAddNewDefault(p + "2"))
         await step("addNewBuildIdInNewDefaultSet", "3", BuildIdOpAddNewDefault(p + "3"))
         show("listing before the last merge: server, model", [await listing(client, queue, p), model.ask({"sets": []})])
+        # The limit check on the merge's result: restart on the same database with 2 sets at most.
+        server.stop()
+        server.dynamic_config["limit.versionCompatibleSetLimitPerQueue"] = 2
+        server.start()
+        client = await Client.connect(server.address)
+        model.ask({"limits": {"maxSets": 2}})
+        trace.append({"limits": {"maxSets": 2}})
+        print("restarted the server on its database with limit.versionCompatibleSetLimitPerQueue=2", flush=True)
         await step("mergeSets", {"primarySetBuildId": "3", "secondarySetBuildId": "0"},
                    BuildIdOpMergeSets(primary_build_id=p + "3", secondary_build_id=p + "0"))
         final = [await listing(client, queue, p), model.ask({"sets": []})]
