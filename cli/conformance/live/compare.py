@@ -124,6 +124,8 @@ class Comparer:
         if args.address:
             adapter += ["--address", args.address,
                         "--max-sets", str(args.max_sets), "--max-build-ids", str(args.max_build_ids)]
+        if args.check_polls:
+            adapter.append("--check-polls")
         if args.poll_grace_ms is not None:
             adapter += ["--poll-grace-ms", str(args.poll_grace_ms)]
         self.server = Child(adapter)
@@ -234,7 +236,9 @@ class Comparer:
             else:
                 lines.append({**s, "expect": m})
             last = (m, srv)
-        return {"trace": name, "line": number, "model": last[0], "server": last[1],
+        reproduced = classify(upto[-1][1], *last) == "DISAGREEMENT"
+        return {"trace": name, "line": number, "model": model, "server": server,
+                "reproduced": reproduced, "replayed": {"model": last[0], "server": last[1]},
                 "minimalTrace": [json.dumps(line, ensure_ascii=False) for line in lines]}
 
     def close(self):
@@ -257,6 +261,7 @@ def main():
     parser.add_argument("--rewrite-limits", action="store_true")
     parser.add_argument("--no-shrink", dest="shrink", action="store_false")
     parser.add_argument("--poll-grace-ms", type=float)
+    parser.add_argument("--check-polls", action="store_true", help="passed to temporal_server.py")
     parser.add_argument("--json", help="write the counts and findings to this file")
     args = parser.parse_args()
 
@@ -275,8 +280,12 @@ def main():
     finally:
         comparer.close()
     for f in comparer.findings:
-        print(f"# DISAGREEMENT {f['trace']}:{f['line']}: model {json.dumps(f['model'], ensure_ascii=False)}, "
-              f"server {json.dumps(f['server'], ensure_ascii=False)}; minimal trace (model's expectations):")
+        print(f"# DISAGREEMENT {f['trace']}:{f['line']}: model {json.dumps(f['model'])}, "
+              f"server {json.dumps(f['server'])}")
+        if not f["reproduced"]:
+            print(f"# NOT REPRODUCED when replayed (model {json.dumps(f['replayed']['model'])}, "
+                  f"server {json.dumps(f['replayed']['server'])}): a timing effect, not a rule")
+        print("# minimal trace (the model's expectations):")
         print("\n".join(f["minimalTrace"]))
     print(json.dumps({"counts": comparer.counts, "byKind": comparer.by_kind}, sort_keys=True))
     if args.json:

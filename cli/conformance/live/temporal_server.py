@@ -158,6 +158,9 @@ class Adapter:
         self.background = set()
         self.unsupported_seen = set()
         self.limits_mismatches = 0
+        self.late_refusals = 0
+        self.check_polls = False
+        self.inconsistent_polls = 0
         self.counts = {}
 
     def reset(self):
@@ -179,7 +182,10 @@ class Adapter:
         if kind == "view":
             return await self.listing(request["view"].get("maxSets", 0))
         if kind == "poll":
-            return await self.poll(request["poll"])
+            answer = await self.poll(request["poll"])
+            if self.check_polls:
+                await self.check_poll(request["poll"], answer)
+            return answer
         if kind == "limits":
             wanted = (request["limits"].get("maxSets", 0), request["limits"].get("maxBuildIds", 0))
             if self.owned:
@@ -259,10 +265,30 @@ class Adapter:
             return {"pollError": "received a task: nothing should be queued on this task queue"}
         return "accepted"  # the long poll ended empty: accepted
 
+    async def check_poll(self, build_id, answer):
+        """--check-polls: compare a poll's answer with the root partition's listing, and log a
+        difference with a second poll's answer (a partition that had not yet received the
+        queue's latest data answers from the data before it)."""
+        sets = await self.listing(0)
+        expected = "accepted"
+        for members in sets if isinstance(sets, list) else []:
+            if build_id in members and members[-1] != build_id:
+                expected = {"newerBuildExists": members[-1]}
+        if answer != expected:
+            self.inconsistent_polls += 1
+            again = await self.poll(build_id)
+            log(f"trace {self.trace}: poll {build_id!r} answered {json.dumps(answer, ensure_ascii=False)}, "
+                f"but the listing {json.dumps(sets, ensure_ascii=False)} says {json.dumps(expected, ensure_ascii=False)}; "
+                f"polled again: {json.dumps(again, ensure_ascii=False)}")
+
     def _background_done(self, call):
         self.background.discard(call)
-        if not call.cancelled() and call.exception() is not None:
-            log(f"a poll answered 'accepted' failed later: {call.exception()!r}")
+        error = None if call.cancelled() else call.exception()
+        if isinstance(error, RPCError) and error.status == RPCStatusCode.OUT_OF_RANGE:
+            # a refusal slower than --poll-grace-ms: the "accepted" answered was wrong
+            self.late_refusals += 1
+            log(f"a poll answered 'accepted' was refused after the grace period: {error.message!r}")
+        # other errors (the server restarted for new limits, the deadline) say nothing about the poll
 
     async def drain(self):
         if self.background:
@@ -322,6 +348,8 @@ def main():
                         help="the server's limit.versionBuildIdLimitPerQueue (0: unlimited)")
     parser.add_argument("--poll-timeout-s", type=float, default=2.5)
     parser.add_argument("--poll-grace-ms", type=float, default=400)
+    parser.add_argument("--check-polls", action="store_true",
+                        help="after each poll, compare its answer with the listing and log any difference")
     args = parser.parse_args()
 
     owned = None
@@ -335,6 +363,7 @@ def main():
         client = loop.run_until_complete(connect(address))
         adapter = Adapter(client, args.max_sets, args.max_build_ids, args.poll_timeout_s, args.poll_grace_ms,
                           owned)
+        adapter.check_polls = args.check_polls
         for line in sys.stdin:
             if not line.strip():
                 continue
@@ -346,7 +375,9 @@ def main():
             print(json.dumps(reply, ensure_ascii=False), flush=True)
         loop.run_until_complete(adapter.drain())
         log(f"{adapter.trace} traces, steps {json.dumps(adapter.counts, sort_keys=True)}; "
-            f"limits not obeyed: {adapter.limits_mismatches}; restarts for limits: {owned.restarts if owned else 0}; "
+            f"limits not obeyed: {adapter.limits_mismatches}; polls refused after the grace period: "
+            f"{adapter.late_refusals}; polls unlike the listing (--check-polls): {adapter.inconsistent_polls}; "
+            f"restarts for limits: {owned.restarts if owned else 0}; "
             f"not forwarded: {sorted(adapter.unsupported_seen)}")
     finally:
         loop.close()
