@@ -37,7 +37,12 @@ What is forwarded, and how exactly it can be compared:
   (default 400) is answered `"accepted"` and left to finish in the background (the server
   returns it empty about 1 s before its deadline). COARSE: an unknown build ID also polls
   (on its guessed set ID) and waits, so the model's `"unknownBuildId"` shows as
-  `"accepted"`. `--poll-grace-ms` at least the deadline waits for every poll to end.
+  `"accepted"`. `--poll-grace-ms` at least the deadline waits for every poll to end. Two
+  timing effects can make a poll's answer wrong, and both are counted on standard error: a
+  refusal slower than the grace period (it arrives later, in the background), and a task
+  queue partition that has not yet received the root's latest data (a dev server's queue
+  has 4; `--check-polls` compares every poll with the root's listing and polls again when
+  they differ).
 - `limits`: the server's limits are dynamic config read at start
   (`limit.versionCompatibleSetLimitPerQueue`, `limit.versionBuildIdLimitPerQueue`).
   With `--address`, the adapter is told them with `--max-sets` and `--max-build-ids`
@@ -55,7 +60,8 @@ What is forwarded, and how exactly it can be compared:
   standard error. Set IDs are never visible through the public API.
 
 The reset answer declares this, as `{"observes": {STEP: "exact" | "coarse" | "none"}}`
-(the conform driver of today takes any object there).
+(`limits` is `"exact-if-server-limits"` with `--address`), and names the trace's task queue;
+the conform driver of today takes any object there.
 """
 
 import argparse
