@@ -126,6 +126,8 @@ class Comparer:
                         "--max-sets", str(args.max_sets), "--max-build-ids", str(args.max_build_ids)]
         if args.check_polls:
             adapter.append("--check-polls")
+        if args.partitions:
+            adapter += ["--partitions", str(args.partitions)]
         if args.poll_grace_ms is not None:
             adapter += ["--poll-grace-ms", str(args.poll_grace_ms)]
         self.server = Child(adapter)
@@ -262,6 +264,7 @@ def main():
     parser.add_argument("--no-shrink", dest="shrink", action="store_false")
     parser.add_argument("--poll-grace-ms", type=float)
     parser.add_argument("--check-polls", action="store_true", help="passed to temporal_server.py")
+    parser.add_argument("--partitions", type=int, help="passed to temporal_server.py (its own server only)")
     parser.add_argument("--json", help="write the counts and findings to this file")
     args = parser.parse_args()
 

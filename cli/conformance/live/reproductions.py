@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Issue 17's reproductions, tried on a live Temporal server (each on a dev server of its own).
 
-    python reproductions.py [--model version-sets] [namespace-limit] [merge-after-scavenge]
+    python reproductions.py [--model version-sets] [namespace-limit] [merge-after-scavenge] [poll-after-update]
 
 - `namespace-limit`: one build ID added as the new default on 20 task queues of a
   namespace, then on a 21st. The server refuses the 21st with
@@ -25,6 +25,12 @@
   listings and polls are printed side by side. Before the last merge the server is restarted
   on its database with `limit.versionCompatibleSetLimitPerQueue=2` (the model gets
   `{"limits": {"maxSets": 2}}`), which shows the limit check on the merged result.
+
+- `poll-after-update` (not in issue 17): a poll by `a` right after `b` was added as `a`'s
+  compatible default, many times, on a dev server whose task queues have 4 partitions (the
+  default) and on one with 1. A non-root partition receives the root's new data
+  asynchronously, so a poll that reaches it first may be answered from the data before the
+  update (`"accepted"` instead of `{"newerBuildExists": "b"}`); with 1 partition it cannot.
 
 The other two reproductions of issue 17 are not reachable here: out-of-order timestamps
 need two replicating clusters with skewed clocks (a failover), and appended set IDs need
@@ -81,11 +87,9 @@ async def poll(client, queue, build_id, strip=""):
     request = PollWorkflowTaskQueueRequest(
         namespace="default", task_queue=TaskQueue(name=queue), identity="version-sets-reproductions",
         worker_version_capabilities=WorkerVersionCapabilities(build_id=build_id, use_versioning=True))
+    # wait for the poll to end: a refusal is not always fast (see poll-after-update)
     call = asyncio.ensure_future(client.workflow_service.poll_workflow_task_queue(request, timeout=timedelta(seconds=2.5)))
-    done, _ = await asyncio.wait({call}, timeout=0.5)
-    if not done:
-        await asyncio.wait({call})  # let it end empty
-        return "accepted"
+    await asyncio.wait({call})
     try:
         call.result()
         return "accepted"
@@ -203,15 +207,38 @@ async def _merge_after_scavenge(model_binary, server, config, db):
             print(json.dumps(line))
 
 
+async def poll_after_update(model_binary, iterations=100):
+    """A poll right after an update, on a queue of 4 partitions (the default) and of 1."""
+    for partitions in (4, 1):
+        config = {"matching.numTaskqueueReadPartitions": partitions,
+                  "matching.numTaskqueueWritePartitions": partitions}
+        with DevServer(config) as server:
+            client = await Client.connect(server.address)
+            run, answers = secrets.token_hex(3), {}
+            for i in range(iterations):
+                # fresh build IDs each time: limit.taskQueuesPerBuildId would refuse the 21st queue
+                queue, p = f"poll-after-update-{run}-{i}", f"{run}.{i}-"
+                results = [await update(client, queue, BuildIdOpAddNewDefault(p + "a"))]
+                await poll(client, queue, p + "a")  # the queue's partitions have seen `a` as the default
+                results.append(await update(client, queue, BuildIdOpAddNewCompatible(p + "b", p + "a")))
+                if results != ["ok", "ok"]:
+                    raise RuntimeError(f"an update failed: {results}")
+                answer = json.dumps(await poll(client, queue, p + "a", p))
+                answers[answer] = answers.get(answer, 0) + 1
+            show(f"{partitions} partition(s), {iterations} times: add a; poll a; add b compatible with a; "
+                 f"poll a (the model: {{\"newerBuildExists\": \"b\"}})", answers)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("which", nargs="*", default=["namespace-limit", "merge-after-scavenge"],
-                        choices=["namespace-limit", "merge-after-scavenge"])
+                        choices=["namespace-limit", "merge-after-scavenge", "poll-after-update"])
     parser.add_argument("--model", default=os.environ.get("VERSION_SETS", "version-sets"))
     args = parser.parse_args()
     for which in args.which:
         print(f"== {which}", flush=True)
-        coroutine = {"namespace-limit": namespace_limit, "merge-after-scavenge": merge_after_scavenge}[which]
+        coroutine = {"namespace-limit": namespace_limit, "merge-after-scavenge": merge_after_scavenge,
+                     "poll-after-update": poll_after_update}[which]
         asyncio.run(coroutine(args.model))
 
 

@@ -313,7 +313,7 @@ class OwnedServer:
     trace's `limits` steps are obeyed exactly, at about a second per change.
     """
 
-    def __init__(self, max_sets, max_build_ids):
+    def __init__(self, max_sets, max_build_ids, partitions=None):
         import tempfile
         from server import DevServer
         self.dev_server_class = DevServer
@@ -322,13 +322,16 @@ class OwnedServer:
         self.port = None
         self.server = None
         self.restarts = 0
+        self.partitions = partitions
         self.start(max_sets, max_build_ids)
 
     def start(self, max_sets, max_build_ids):
-        self.server = self.dev_server_class(
-            {"limit.versionCompatibleSetLimitPerQueue": max_sets,
-             "limit.versionBuildIdLimitPerQueue": max_build_ids},
-            db_filename=self.db, port=self.port).start()
+        config = {"limit.versionCompatibleSetLimitPerQueue": max_sets,
+                  "limit.versionBuildIdLimitPerQueue": max_build_ids}
+        if self.partitions:
+            config["matching.numTaskqueueReadPartitions"] = self.partitions
+            config["matching.numTaskqueueWritePartitions"] = self.partitions
+        self.server = self.dev_server_class(config, db_filename=self.db, port=self.port).start()
         self.port = self.server.port
         return self.server.address
 
@@ -354,6 +357,9 @@ def main():
                         help="the server's limit.versionBuildIdLimitPerQueue (0: unlimited)")
     parser.add_argument("--poll-timeout-s", type=float, default=2.5)
     parser.add_argument("--poll-grace-ms", type=float, default=400)
+    parser.add_argument("--partitions", type=int,
+                        help="without --address: task queue partitions of the server (its default is 4; "
+                        "1 leaves no partition to lag behind the root's data)")
     parser.add_argument("--check-polls", action="store_true",
                         help="after each poll, compare its answer with the listing and log any difference")
     args = parser.parse_args()
@@ -361,7 +367,7 @@ def main():
     owned = None
     address = args.address
     if address is None:
-        owned = OwnedServer(args.max_sets, args.max_build_ids)
+        owned = OwnedServer(args.max_sets, args.max_build_ids, args.partitions)
         address = owned.server.address
         log(f"started a dev server at {address}; limits steps are obeyed by restarting it")
     loop = asyncio.new_event_loop()
