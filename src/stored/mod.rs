@@ -2,10 +2,10 @@
 //! reading and checking of each: the stored `VersioningData`, field by field, checked and
 //! loaded into a core in one pass (`load.rs`; with the `serde` feature as it is read,
 //! `streamed.rs`, also inside the `TaskQueueUserData` wrapper, `user_data.rs`); the public
-//! `GetWorkerBuildIdCompatibility` view and the `get-build-ids` listing, checked as lists of
-//! build IDs ([`PublicSets`], `rebuild.rs`) with their [`Provenance`]; what can be wrong with
-//! any of them, and what a reader read past. With the `serde` feature, all of proto-JSON
-//! (`message.rs`, the readers' rules; `proto_json.rs`; `public_json.rs`).
+//! `GetWorkerBuildIdCompatibility` view and the `get-build-ids` listing, checked as lists
+//! of build IDs ([`PublicSets`], `public_sets.rs`) with their [`Provenance`]; what can be
+//! wrong with any of them, and what a reader read past. With the `serde` feature, all of
+//! proto-JSON (`message.rs`, the readers' rules; `proto_json.rs`; `public_json.rs`).
 //!
 //! The forms know nothing of `VersionSets`: what holds, builds or (de)serialises one lives
 //! under the facade, which calls in here (`version_sets/forms.rs`: the conversions from and
@@ -24,8 +24,8 @@ mod note;
 pub(crate) mod proto_json;
 #[cfg(feature = "serde")]
 mod public_json;
+mod public_sets;
 mod public_view;
-mod rebuild;
 #[cfg(feature = "serde")]
 mod streamed;
 #[cfg(feature = "serde")]
@@ -37,10 +37,10 @@ pub(crate) use load::{Loaded, load, to_data};
 pub use note::Note;
 #[cfg(feature = "serde")]
 pub use public_json::{CheckedListing, CheckedResponse};
+pub use public_sets::{ListedSet, Provenance, PublicSets};
+pub(crate) use public_sets::{listing_sets, response_sets};
 pub(crate) use public_view::public_view;
 pub use public_view::{BuildIdCompatibility, MajorVersionSet};
-pub use rebuild::{ListedSet, Provenance, PublicSets};
-pub(crate) use rebuild::{listing_sets, response_sets};
 #[cfg(feature = "serde")]
 pub(crate) use streamed::StreamedData;
 #[cfg(feature = "serde")]
