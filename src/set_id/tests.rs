@@ -6,7 +6,7 @@ fn h(id: &str) -> String {
         .to_owned()
 }
 
-// Values pinned by the server's `TestHashBuildId` and the reference note's table (§1.4).
+// Values pinned by the server's `TestHashBuildId` and by the rule `model.set-id-hash` (docs/semantics.md).
 #[test]
 fn pinned_vectors() {
     assert_eq!(h("my-build-id"), "ftrPuUeORv2JD4Wp2wTU");

@@ -7,7 +7,7 @@
 
 // Plain data, documented by docs/semantics.md: every tick is a logical timestamp (larger = later).
 
-/// One public update operation (spec §2).
+/// One public update operation (the `Updates` rules of docs/semantics.md).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Op {
     AddNewDefault(String),
@@ -68,7 +68,7 @@ pub struct ModelError {
     pub message: String,
 }
 
-/// Versioned poll result (spec §4); `Unknown` = not in any set (polls its guessed set ID).
+/// Versioned poll result (`poll.*`); `Unknown` = not in any set (polls its guessed set ID).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Poll {
     Accepted,
@@ -83,7 +83,7 @@ pub enum Intent {
     Default,
 }
 
-/// Where a new task or run goes (spec §5).
+/// Where a new task or run goes (`resolve.*`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolution {
     SetDefault(String),
@@ -154,7 +154,7 @@ impl Model {
         }
     }
 
-    /// Limit check (spec §3): sets first, then build IDs (tombstones count).
+    /// Limit check (`limits.*`): sets first, then build IDs (tombstones count).
     pub fn check_limits(&self) -> Result<(), ModelError> {
         let over = |what: &str, n: usize, max: usize| {
             let m = format!(
@@ -176,7 +176,7 @@ impl Model {
         Ok(())
     }
 
-    /// Applies `op` (spec §2) then checks limits; on any error the model is unchanged.
+    /// Applies `op` (the `Updates` rules of docs/semantics.md) then checks limits; on any error the model is unchanged.
     pub fn apply(&mut self, op: &Op) -> Result<Outcome, ModelError> {
         let mut next = self.clone();
         let outcome = next.apply_unchecked(op)?;
@@ -354,7 +354,7 @@ impl Model {
         Outcome::Changed
     }
 
-    /// Persist unknown build ID (spec §2): if `x` exists, its set is also named after it
+    /// Persist unknown build ID (`persist.*`): if `x` exists, its set is also named after it
     /// (`NoOp` when it already is); else the set `[x]` is inserted as the oldest, stamped
     /// tick 0 (the zero clock). No limit check.
     pub fn persist_unknown(&mut self, x: &str) -> Outcome {
@@ -399,7 +399,7 @@ impl Model {
         }
     }
 
-    /// Public listing (spec §7): active IDs, oldest set first, newest `max_sets` sets
+    /// Public listing (`view.*`): active IDs, oldest set first, newest `max_sets` sets
     /// (all if 0); an all-tombstone set is an empty list.
     pub fn public_view(&self, max_sets: usize) -> Vec<Vec<String>> {
         let skip = if max_sets > 0 {
@@ -431,7 +431,7 @@ impl Model {
         self.sets.get(si)?.members.last().map(|m| m.id.clone())
     }
 
-    /// Versioned poll by build ID `id` (spec §4).
+    /// Versioned poll by build ID `id` (`poll.*`).
     pub fn poll(&self, id: &str) -> Poll {
         match self.set_default_of(id) {
             None => Poll::Unknown,
@@ -440,7 +440,7 @@ impl Model {
         }
     }
 
-    /// Intent resolution (spec §5); `self` is the target queue, `caller` the workflow's
+    /// Intent resolution (`resolve.*`); `self` is the target queue, `caller` the workflow's
     /// build ID, `same_task_queue` whether the target is the caller's own queue (or unset).
     pub fn resolve(
         &self,

@@ -274,7 +274,7 @@ fn check_report(steps: &[trace::Step], report: &trace::Report, names: &BTreeSet<
                     (Some(_), _) => false,
                 })
             }
-            // The spec (section 3): an invalid build ID is the update's INVALID_ARGUMENT, and
+            // `update.invalid-build-id`: an invalid build ID is the update's INVALID_ARGUMENT, and
             // the state does not change; the message names the field and the problem.
             Action::InvalidUpdate { update, expect } => Some(match expect {
                 Some(UpdateExpectation::Error { code, message }) => {

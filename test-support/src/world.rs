@@ -168,7 +168,7 @@ pub struct World {
     pub real: VersionSets,
     now_ms: i64,
     /// `stamps[k]`: the clock value the crate must have stamped the change the model calls
-    /// tick `k`, by the spec's `Next` (tick 0: the initial zero clock).
+    /// tick `k`, by `clock.next` (tick 0: the initial zero clock).
     stamps: Vec<Hlc>,
 }
 
@@ -178,8 +178,8 @@ impl Default for World {
     }
 }
 
-/// The spec's `Next(prior, now_ms)` (§1), written from the spec rather than taken from the
-/// crate.
+/// The rule `clock.next` (docs/semantics.md), written from the rule rather than taken from
+/// the crate.
 fn spec_next(prior: Hlc, now_ms: i64) -> Hlc {
     let wall_clock = now_ms.max(prior.wall_clock);
     let version = if wall_clock == prior.wall_clock {

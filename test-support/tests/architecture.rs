@@ -33,6 +33,7 @@ fn modules(src: &Path, root_file: &str) -> BTreeMap<String, Vec<PathBuf>> {
             modules.entry(name).or_default().extend(files);
         } else if let Some(stem) = name.strip_suffix(".rs")
             && name != root_file
+            && !is_tests(&path)
         {
             modules.entry(stem.to_owned()).or_default().push(path);
         }
@@ -247,6 +248,7 @@ fn listed(architecture: &str, name: &str) -> Graph {
 #[test]
 fn no_crate_has_an_import_circle_and_architecture_md_lists_every_import() {
     let architecture = fs::read_to_string(Path::new(ROOT).join("ARCHITECTURE.md")).unwrap();
+    let mut wrong = String::new();
     for (name, src, root_file) in CRATES {
         let graph = imports(src, root_file);
         assert!(graph.len() > 3, "{name}: {graph:?}");
@@ -262,17 +264,14 @@ fn no_crate_has_an_import_circle_and_architecture_md_lists_every_import() {
                 format!("- `{module}` → {deps}\n")
             })
             .collect();
-        assert_eq!(
-            listed(&architecture, name),
-            graph,
-            "ARCHITECTURE.md's modules of `{name}` should read:\n{expected}"
-        );
-        assert_eq!(
-            circle(&graph),
-            None,
-            "{name} has an import circle:\n{expected}"
-        );
+        if listed(&architecture, name) != graph {
+            wrong += &format!("ARCHITECTURE.md's modules of `{name}` should read:\n{expected}\n");
+        }
+        if let Some(module) = circle(&graph) {
+            wrong += &format!("`{name}` has an import circle through `{module}`:\n{expected}\n");
+        }
     }
+    assert!(wrong.is_empty(), "{wrong}");
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! Self-tests of the reference model (`test-support/src/model.rs`): exact results for spec rules.
+//! Self-tests of the reference model (`test-support/src/model.rs`): exact results for the rules of docs/semantics.md.
 
 use version_sets_test_support::model::{Intent, Model, Op, Outcome, Poll, Resolution};
 

@@ -115,7 +115,7 @@ proptest! {
     }
 }
 
-/// The server's `MergeVersioningData` (reference §6.1), transliterated: build IDs collected
+/// The server's `MergeVersioningData`, transliterated: build IDs collected
 /// in first-sighting order (`Max` returns its first argument on a tie, so a tied state
 /// stamp goes to the later sighting), regrouped greedily in the order `order` gives (Go's
 /// map order), sets and build IDs sorted by timestamp.

@@ -1,7 +1,7 @@
 //! Stateful property test: random sequences of steps run on the crate's `VersionSets` and on
-//! the deliberately simple reference model (`test-support/src/model.rs`, lists of lists of strings written
-//! from the spec's tables, no code shared with the crate), both starting empty, with a
-//! strictly increasing wall time.
+//! the deliberately simple reference model (`test-support/src/model.rs`, lists of lists of
+//! strings written from the rules of docs/semantics.md, no code shared with the crate), both
+//! starting empty, with a strictly increasing wall time.
 //!
 //! Transitions: the five updates, limit changes, removing build IDs and clearing the
 //! tombstones, persisting unknown build IDs, poll and resolve. Build IDs are named by

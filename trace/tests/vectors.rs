@@ -39,7 +39,7 @@ fn every_vector_passes() {
     }
 }
 
-/// Every error of spec §2 and §3 is expected somewhere with its exact message, every
+/// Every error of the update and limit rules (docs/semantics.md) is expected somewhere with its exact message, every
 /// operation has a no-op case, and every resolve and poll answer occurs.
 #[test]
 fn the_vectors_cover_every_rule() {
