@@ -9,7 +9,7 @@
   (`limit.taskQueuesPerBuildId`, 20 by default), only where an update *adds* the build ID:
   a no-op repeat on a queue that holds it passes, and a poll with it on the 21st queue is not
   limited. The model knows one queue only and accepts every one of these updates.
-- `merge-after-scavenge`: issue 17's first reproduction (merge-sets re-merges the whole data),
+- `merge-after-scavenge`: the first rule the model lacks (merge-sets re-merges the whole data),
   driven through public APIs only. The scavenger's removal, which no public update can do, is
   run by starting the server's own `build-id-scavenger` workflow in the `temporal-system`
   namespace (with `IgnoreRetentionTime`), on a server started with
@@ -26,13 +26,13 @@
   on its database with `limit.versionCompatibleSetLimitPerQueue=2` (the model gets
   `{"limits": {"maxSets": 2}}`), which shows the limit check on the merged result.
 
-- `poll-after-update` (not in issue 17): a poll by `a` right after `b` was added as `a`'s
+- `poll-after-update` (not a rule the model lacks): a poll by `a` right after `b` was added as `a`'s
   compatible default, many times, on a dev server whose task queues have 4 partitions (the
   default) and on one with 1. A non-root partition receives the root's new data
   asynchronously, so a poll that reaches it first may be answered from the data before the
   update (`"accepted"` instead of `{"newerBuildExists": "b"}`); with 1 partition it cannot.
 
-The other two reproductions of issue 17 are not reachable here: out-of-order timestamps
+Two more known differences are not reachable here: out-of-order timestamps
 need two replicating clusters with skewed clocks (a failover), and appended set IDs need
 stored data written by servers 1.22-1.23 (`PersistUnknownBuildId` is only reachable through
 the internal matching API) and are invisible anyway: no public API shows set IDs or the
