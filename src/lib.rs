@@ -173,8 +173,11 @@ pub use replication::BuildIdDeltas;
 pub use stored::{BuildIdCompatibility, ListedSet, MajorVersionSet, PublicSets};
 pub use stored::{BuildIdData, VersionSetData, VersioningData};
 #[cfg(feature = "serde")]
-pub use stored::{CheckedData, CheckedListing, CheckedResponse, TaskQueueUserData};
-pub use stored::{InvalidData, Note, Problem, Provenance, Rebuilt, Violation};
+pub use stored::{CheckedListing, CheckedResponse};
+pub use stored::{InvalidData, Note, Problem, Provenance, Violation};
+pub use version_sets::Rebuilt;
+#[cfg(feature = "serde")]
+pub use version_sets::{CheckedData, TaskQueueUserData};
 
 // The README's example is compiled and run with the doctests.
 #[cfg(doctest)]

@@ -1,14 +1,22 @@
-//! Loading stored data into a [`VersionSets`] in one pass, and writing it back.
+//! Loading stored data into a core in one pass, and writing sets back as stored data.
 
-use crate::core::{Builder, MAX_BUILD_IDS, Record, SetKey};
+use crate::core::{Builder, Core, MAX_BUILD_IDS, Record, SetKey};
 use crate::non_empty::NonEmpty;
 use crate::set::Sets;
-use crate::{BuildId, BuildIdData, BuildIdState, Hlc, SetId, VersionSetData, VersionSets};
+use crate::{BuildId, BuildIdData, BuildIdState, Hlc, SetId, VersionSetData};
 use crate::{InvalidData, Problem, VersioningData, Violation};
 
+/// What loading valid stored data built: the core that holds it, and the clock it needs (its
+/// largest timestamp). The facade makes it a [`VersionSets`](crate::VersionSets).
+#[derive(Debug)]
+pub(crate) struct Loaded {
+    pub(crate) core: Core,
+    pub(crate) clock: Hlc,
+}
+
 /// Loads stored versioning data, checking every invariant, in one pass: see
-/// [`VersionSets::from_data`].
-pub(crate) fn load(data: &VersioningData) -> Result<VersionSets, InvalidData> {
+/// [`VersionSets::from_data`](crate::VersionSets::from_data).
+pub(crate) fn load(data: &VersioningData) -> Result<Loaded, InvalidData> {
     let members = data
         .version_sets
         .iter()
@@ -45,7 +53,7 @@ pub(crate) fn to_data(sets: Sets<'_>) -> VersioningData {
 /// The state of one pass over stored data: the value being built and what is wrong so far.
 /// Once anything is wrong the value is thrown away, but building goes on (with stand-in
 /// values) so that repeated build IDs are still found through the index. Sets are added one
-/// at a time, so that a reader can hand each over as soon as it is read (`checked.rs`).
+/// at a time, so that a reader can hand each over as soon as it is read (`streamed.rs`).
 pub(super) struct Loader {
     builder: Builder,
     /// Where each build ID pushed so far stands, by its position in the index, for naming a
@@ -268,9 +276,9 @@ impl Loader {
         }
     }
 
-    /// The value, or what is wrong with the data: its size alone when it holds more build
-    /// IDs than a core can, else every violation.
-    pub(super) fn finish(self) -> Result<VersionSets, InvalidData> {
+    /// The core and clock built, or what is wrong with the data: its size alone when it holds
+    /// more build IDs than a core can, else every violation.
+    pub(super) fn finish(self) -> Result<Loaded, InvalidData> {
         if self.build_ids > self.capacity {
             let problem = Problem::TooManyBuildIds {
                 count: self.build_ids,
@@ -284,21 +292,21 @@ impl Loader {
         if !self.violations.is_empty() {
             return Err(InvalidData::new(self.violations, self.unlisted));
         }
-        Ok(VersionSets::loaded(
-            self.builder.finish(),
-            self.clock.unwrap_or_default(),
-        ))
+        Ok(Loaded {
+            core: self.builder.finish(),
+            clock: self.clock.unwrap_or_default(),
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Loader;
+    use super::{Loaded, Loader};
     use crate::{BuildIdData, BuildIdState, Hlc, InvalidData, Problem, VersionSetData};
-    use crate::{VersionSets, VersioningData, Violation};
+    use crate::{VersioningData, Violation};
 
     /// Loads `data` into a core that holds at most 64 build IDs.
-    fn load_64(data: &VersioningData) -> Result<VersionSets, InvalidData> {
+    fn load_64(data: &VersioningData) -> Result<Loaded, InvalidData> {
         let mut loader = Loader::with_capacity(0, 0);
         loader.capacity = 64;
         for set in &data.version_sets {

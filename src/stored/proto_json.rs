@@ -1,9 +1,8 @@
 //! Proto-JSON forms (feature `serde`): build IDs as strings, clocks as
 //! `{"wallClock", "version", "clusterId"}` with int64 values written as decimal strings and
-//! read as strings or numbers (integral ones with a fraction or exponent too, `1e3`), the
-//! stored `VersioningData`, read by the rules of `message.rs`, and `VersionSets` itself,
-//! which serialises as its stored form (and deserialises through `checked.rs`, so invalid
-//! data never becomes a value).
+//! read as strings or numbers (integral ones with a fraction or exponent too, `1e3`), and the
+//! stored `VersioningData`, read by the rules of `message.rs`. (`VersionSets` itself is
+//! written as its stored form and read only through the check: the facade's `serde.rs`.)
 
 use std::fmt;
 
@@ -12,7 +11,7 @@ use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 
 use super::message::{self, Message, Values};
-use crate::{BuildId, BuildIdData, BuildIdState, Hlc, VersionSetData, VersionSets, VersioningData};
+use crate::{BuildId, BuildIdData, BuildIdState, Hlc, VersionSetData, VersioningData};
 
 impl Serialize for BuildId {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -277,11 +276,5 @@ impl<'de> Deserialize<'de> for State {
         }
 
         deserializer.deserialize_any(StateVisitor)
-    }
-}
-
-impl Serialize for VersionSets {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.to_data().serialize(serializer)
     }
 }

@@ -6,7 +6,7 @@
 //! One reader for each form, by the rules of `message.rs`. It keeps each build ID as a slice
 //! of the document where it can (a copy only when an escape forces one), checked as
 //! [`BuildId`] checks it: [`CheckedResponse`] and [`CheckedListing`] keep them so, for
-//! checking in a few times the document's size (`rebuild.rs` says why);
+//! checking in a few times the document's size (`public_sets.rs` says why);
 //! [`BuildIdCompatibility`], [`MajorVersionSet`] and [`ListedSet`] make them [`BuildId`]s.
 
 use std::borrow::Cow;
@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 
 use super::message::{self, Message, Values};
-use super::rebuild::{Found, IdList, LISTING, ListingFlags, PublicSets, RESPONSE};
+use super::public_sets::{Found, IdList, LISTING, ListingFlags, PublicSets, RESPONSE};
 use crate::{BuildId, BuildIdCompatibility, ListedSet, MajorVersionSet};
 
 /// The public `GetWorkerBuildIdCompatibility` response, read and checked in one pass, its

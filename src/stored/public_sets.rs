@@ -1,9 +1,9 @@
 //! The sets of the public forms: the `GetWorkerBuildIdCompatibility` response and what
 //! `temporal task-queue get-build-ids -o json` prints. They list build IDs and nothing else
-//! (no timestamps, no set IDs, no deleted build IDs), so they are checked as lists of build
-//! IDs, and rebuilt into a [`VersionSets`] by replaying updates: for each set, oldest first,
-//! its first build ID as a new default set, then the others as compatible additions. What
-//! was made up is said by the [`Provenance`] that comes with the sets.
+//! (no timestamps, no set IDs, no deleted build IDs), so they are checked here as lists of
+//! build IDs, and the facade rebuilds a `VersionSets` from the checked lists by replaying
+//! updates ([`PublicSets::rebuild`]). What was made up is said by the [`Provenance`] that
+//! comes with the sets.
 //!
 //! Why checking and rebuilding are two steps: checking keeps each build ID as it is in the
 //! document (a slice of it, when read by `CheckedResponse` or `CheckedListing`) and one word
@@ -16,17 +16,16 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::core::MAX_BUILD_IDS;
-use crate::{BuildId, BuildIdCompatibility, InvalidData, Limits, Note, Problem, QueueDefault};
-use crate::{Update, VersionSets, Violation};
+use crate::{BuildId, BuildIdCompatibility, InvalidData, Note, Problem, Violation};
 
 /// The JSON path of the response's sets.
 pub(super) const RESPONSE: &str = "majorVersionSets";
 /// The JSON path of a listing's sets: the listing is the array itself.
 pub(super) const LISTING: &str = "";
 
-/// Where the facts of a [`VersionSets`] come from: the data's own, or made up where a form
-/// does not carry them. Kept beside the sets (not in them, whose answers do not change), so
-/// that every answer resting on a made-up fact can consult it.
+/// Where the facts of a [`VersionSets`](crate::VersionSets) come from: the data's own, or made
+/// up where a form does not carry them. Kept beside the sets (not in them, whose answers do
+/// not change), so that every answer resting on a made-up fact can consult it.
 ///
 /// # Example
 /// ```
@@ -74,21 +73,11 @@ impl Provenance {
     }
 }
 
-/// Sets rebuilt from a public form, with what was made up and what was left out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rebuilt {
-    /// The sets.
-    pub sets: VersionSets,
-    /// [`Provenance::Rebuilt`]: what in `sets` is made up.
-    pub provenance: Provenance,
-    /// The sets left out (those with no build IDs), in document order.
-    pub notes: Vec<Note>,
-}
-
 /// One set of a `temporal task-queue get-build-ids -o json` listing (the listing is an
 /// array of them, oldest first; `null` for an unversioned queue). Plain data: any value can
-/// be built; [`VersionSets::from_listing`] checks it. With the `serde` feature it reads
-/// `{"buildIds": [...], "defaultForSet": "...", "isDefaultSet": true}`.
+/// be built; [`VersionSets::from_listing`](crate::VersionSets::from_listing) checks it. With
+/// the `serde` feature it reads `{"buildIds": [...], "defaultForSet": "...", "isDefaultSet":
+/// true}`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
@@ -102,7 +91,8 @@ pub struct ListedSet {
 }
 
 /// The sets of a public form, checked: each set's build IDs, kept as the document holds
-/// them, and what is wrong with them. [`PublicSets::rebuild`] makes them a [`VersionSets`].
+/// them, and what is wrong with them. [`PublicSets::rebuild`] makes them a
+/// [`VersionSets`](crate::VersionSets).
 ///
 /// Read from a document by [`CheckedResponse`](crate::CheckedResponse) or
 /// [`CheckedListing`](crate::CheckedListing) (feature `serde`), which keep each build ID as
@@ -294,8 +284,9 @@ impl<'a> PublicSets<'a> {
         }
     }
 
-    /// What is wrong with the sets (every violation, as [`VersionSets::from_data`] lists
-    /// them), or `None` when they can be rebuilt.
+    /// What is wrong with the sets (every violation, as
+    /// [`VersionSets::from_data`](crate::VersionSets::from_data) lists them), or `None` when
+    /// they can be rebuilt.
     pub fn invalid(&self) -> Option<InvalidData> {
         (!self.violations.is_empty())
             .then(|| InvalidData::new(self.violations.clone(), self.unlisted))
@@ -316,17 +307,10 @@ impl<'a> PublicSets<'a> {
         self.sets.iter().map(|ids| ids.len()).sum()
     }
 
-    /// The sets rebuilt by replaying updates, each set's list dropped once replayed.
-    ///
-    /// # Errors
-    /// [`InvalidData`] with every violation found, when there are any, or when the sets
-    /// hold more build IDs than a queue can.
-    pub fn rebuild(self) -> Result<Rebuilt, InvalidData> {
-        self.rebuild_within(MAX_BUILD_IDS)
-    }
-
-    /// [`PublicSets::rebuild`], for a queue that holds at most `max` build IDs.
-    fn rebuild_within(self, max: usize) -> Result<Rebuilt, InvalidData> {
+    /// Each set's build IDs, in document order, and the notes, for rebuilding the sets: or
+    /// [`InvalidData`] with every violation found, when there are any, or when the sets hold
+    /// more build IDs than a queue of `max` can.
+    pub(crate) fn into_sets(self, max: usize) -> Result<(Vec<IdList<'a>>, Vec<Note>), InvalidData> {
         if !self.violations.is_empty() {
             return Err(InvalidData::new(self.violations, self.unlisted));
         }
@@ -338,46 +322,24 @@ impl<'a> PublicSets<'a> {
                 0,
             ));
         }
-        let mut sets = VersionSets::new();
-        let mut now = 0;
-        for ids in self.sets {
-            let mut ids = ids.iter().filter_map(|id| BuildId::new(id).ok());
-            let Some(first) = ids.next() else {
-                continue;
-            };
-            let mut update = Update::add_new_default(first.clone());
-            loop {
-                now += 1;
-                if let Err(error) = sets.apply(&update, now, Limits::NONE) {
-                    // A fresh build ID (the check found no repeat) within the capacity.
-                    unreachable!("version-sets bug: rebuilding checked sets failed: {error}");
-                }
-                let Some(id) = ids.next() else {
-                    break;
-                };
-                update = Update::add_new_compatible(id, first.clone(), QueueDefault::Keep);
-            }
-        }
-        Ok(Rebuilt {
-            sets,
-            provenance: Provenance::Rebuilt,
-            notes: self.notes,
-        })
+        Ok((self.sets, self.notes))
     }
 }
 
-/// Rebuilds sets from the public response: see [`VersionSets::from_response`].
-pub(crate) fn from_response(response: &BuildIdCompatibility) -> Result<Rebuilt, InvalidData> {
+/// The sets of the public response, checked: see
+/// [`VersionSets::from_response`](crate::VersionSets::from_response).
+pub(crate) fn response_sets(response: &BuildIdCompatibility) -> PublicSets<'_> {
     let sets = response
         .major_version_sets
         .iter()
         .map(|set| borrowed(&set.build_ids))
         .collect();
-    PublicSets::check(RESPONSE, sets, Found::default()).rebuild()
+    PublicSets::check(RESPONSE, sets, Found::default())
 }
 
-/// Rebuilds sets from a `get-build-ids` listing: see [`VersionSets::from_listing`].
-pub(crate) fn from_listing(listing: &[ListedSet]) -> Result<Rebuilt, InvalidData> {
+/// The sets of a `get-build-ids` listing, checked: see
+/// [`VersionSets::from_listing`](crate::VersionSets::from_listing).
+pub(crate) fn listing_sets(listing: &[ListedSet]) -> PublicSets<'_> {
     let mut flags = ListingFlags::default();
     for set in listing {
         flags.set(
@@ -387,7 +349,7 @@ pub(crate) fn from_listing(listing: &[ListedSet]) -> Result<Rebuilt, InvalidData
         );
     }
     let sets = listing.iter().map(|set| borrowed(&set.build_ids)).collect();
-    PublicSets::check(LISTING, sets, flags.finish()).rebuild()
+    PublicSets::check(LISTING, sets, flags.finish())
 }
 
 /// Build IDs as the check keeps them.
@@ -436,34 +398,13 @@ mod tests {
         assert!(violations(&[&["a"], &["b"], &[]]).is_empty());
     }
 
-    /// What the check counts without the model is what the rebuilt model holds.
-    #[test]
-    fn the_counts_are_the_rebuilt_models() {
-        let cases: [&[&[&str]]; 4] = [
-            &[],
-            &[&[]],
-            &[&["a", "b"], &[], &["c"]],
-            &[&[], &["a"], &[], &["b", "c", "d"], &[]],
-        ];
-        for listed in cases {
-            let checked = PublicSets::check("s", sets(listed), Found::default());
-            let counts = (checked.set_count(), checked.build_id_count());
-            let rebuilt = checked.rebuild().unwrap();
-            assert_eq!(
-                counts,
-                (rebuilt.sets.set_count(), rebuilt.sets.build_id_count()),
-                "{listed:?}"
-            );
-        }
-    }
-
     /// Past the thousandth, violations are counted, not listed; and past the core's
     /// capacity (here 64 build IDs) the sets are refused whole.
     #[test]
     fn violations_stop_growing_and_the_capacity_holds() {
         let repeats = vec!["a"; InvalidData::MAX_LISTED + 3];
         let checked = PublicSets::check("s", sets(&[&repeats]), Found::default());
-        let invalid = checked.rebuild().unwrap_err();
+        let invalid = checked.into_sets(MAX_BUILD_IDS).unwrap_err();
         assert_eq!(invalid.violations().len(), InvalidData::MAX_LISTED);
         assert_eq!(invalid.unlisted(), 2);
 
@@ -471,10 +412,11 @@ mod tests {
         let one_set: Vec<&str> = ids.iter().map(String::as_str).collect();
         let checked = PublicSets::check("", sets(&[&one_set]), Found::default());
         assert_eq!(
-            checked.rebuild_within(64).unwrap_err().to_string(),
+            checked.into_sets(64).unwrap_err().to_string(),
             "65 build IDs, more than the 64 a queue can hold"
         );
         let fits = PublicSets::check("", sets(&[&one_set[1..]]), Found::default());
-        assert_eq!(fits.rebuild_within(64).unwrap().sets.build_id_count(), 64);
+        let (fitting, _) = fits.into_sets(64).unwrap();
+        assert_eq!(fitting.iter().map(|ids| ids.len()).sum::<usize>(), 64);
     }
 }

@@ -2,6 +2,17 @@
 //! public method is listed here, grouped by what it is for, and each is a short call into
 //! the room that does the work (`core`, `ops`, `routing`, `gc`, `replication`, `stored`,
 //! `invariants`). This file is the only writer of the clock.
+//!
+//! Beside it, what holds, builds or (de)serialises a `VersionSets` from the forms of
+//! `stored`, which are plain data and know nothing of this type: `forms.rs` (the
+//! `TryFrom`/`From` conversions with stored data, [`Rebuilt`] and
+//! [`PublicSets::rebuild`](crate::PublicSets::rebuild), whose replay of updates is the
+//! facade's own) and, with the `serde` feature, `serde.rs` (`CheckedData`,
+//! `TaskQueueUserData`, and `VersionSets` written as its stored form and read only checked).
+
+mod forms;
+#[cfg(feature = "serde")]
+mod serde;
 
 use std::fmt;
 
@@ -19,7 +30,11 @@ use crate::routing::{
     VisibilityQuery,
 };
 use crate::set::{BuildIdRecord, CompatibleSet, Lookup, Sets};
-use crate::stored::{self, BuildIdCompatibility, InvalidData, ListedSet, Rebuilt, VersioningData};
+use crate::stored::{self, BuildIdCompatibility, InvalidData, ListedSet, Loaded, VersioningData};
+
+pub use forms::Rebuilt;
+#[cfg(feature = "serde")]
+pub use serde::{CheckedData, TaskQueueUserData};
 
 /// The build-ID versioning data of one task queue: an ordered list of compatible sets, the
 /// last of which is the queue's default.
@@ -860,7 +875,7 @@ impl VersionSets {
     /// );
     /// ```
     pub fn from_data(data: &VersioningData) -> Result<Self, InvalidData> {
-        stored::load(data)
+        stored::load(data).map(Self::loaded)
     }
 
     /// The stored form of these sets.
@@ -922,7 +937,7 @@ impl VersionSets {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_response(response: &BuildIdCompatibility) -> Result<Rebuilt, InvalidData> {
-        stored::from_response(response)
+        stored::response_sets(response).rebuild()
     }
 
     /// Rebuilds sets from what `temporal task-queue get-build-ids -o json` prints, as
@@ -997,7 +1012,7 @@ impl VersionSets {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_listing(listing: &[ListedSet]) -> Result<Rebuilt, InvalidData> {
-        stored::from_listing(listing)
+        stored::listing_sets(listing).rebuild()
     }
 }
 
@@ -1029,8 +1044,8 @@ impl VersionSets {
         self.clock = clock;
     }
 
-    /// A value loaded from `core` with `clock` (its largest stamp): the loader's result.
-    pub(crate) fn loaded(core: Core, clock: Hlc) -> Self {
+    /// The value the loader built: its core, with its clock (the largest stamp loaded).
+    fn loaded(Loaded { core, clock }: Loaded) -> Self {
         Self {
             core,
             clock,

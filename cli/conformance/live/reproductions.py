@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""Issue 17's reproductions, tried on a live Temporal server (each on a dev server of its own).
+
+    python reproductions.py [--model version-sets] [namespace-limit] [merge-after-scavenge] [poll-after-update]
+
+- `namespace-limit`: one build ID added as the new default on 20 task queues of a
+  namespace, then on a 21st. The server refuses the 21st with
+  `FAILED_PRECONDITION: Exceeded max task queues allowed to be mapped to a single build ID: 20`
+  (`limit.taskQueuesPerBuildId`, 20 by default), only where an update *adds* the build ID:
+  a no-op repeat on a queue that holds it passes, and a poll with it on the 21st queue is not
+  limited. The model knows one queue only and accepts every one of these updates.
+- `merge-after-scavenge`: the first rule the model lacks (merge-sets re-merges the whole data),
+  driven through public APIs only. The scavenger's removal, which no public update can do, is
+  run by starting the server's own `build-id-scavenger` workflow in the `temporal-system`
+  namespace (with `IgnoreRetentionTime`), on a server started with
+  `worker.buildIdScavengerEnabled=true` and `worker.removableBuildIdDurationSinceDefault=15s`.
+  On a namespace that is not replicated the server clears the tombstones at once
+  (`UpdateWorkerBuildIdCompatibility`, `RemoveBuildIds` case), so the issue's
+  `removeBuildIds` + `clearTombstones` pair is one server step. The scavenger removes a set's
+  default with its last other live member unless it became default within the
+  since-default window, so the order differs from the issue's trace: `1` and `2` are added,
+  the window passes, `merge(1, 2)` stamps `1`, `0` becomes the queue default; the scavenger
+  then removes only `2`. The same steps are played to the model (`version-sets serve
+  --stdio`, with `removeBuildIds` and `clearTombstones` where the scavenger ran) and both
+  listings and polls are printed side by side. Before the last merge the server is restarted
+  on its database with `limit.versionCompatibleSetLimitPerQueue=2` (the model gets
+  `{"limits": {"maxSets": 2}}`), which shows the limit check on the merged result.
+
+- `poll-after-update` (not a rule the model lacks): a poll by `a` right after `b` was added as `a`'s
+  compatible default, many times, on a dev server whose task queues have 4 partitions (the
+  default) and on one with 1. A non-root partition receives the root's new data
+  asynchronously, so a poll that reaches it first may be answered from the data before the
+  update (`"accepted"` instead of `{"newerBuildExists": "b"}`); with 1 partition it cannot.
+
+Two more known differences are not reachable here: out-of-order timestamps
+need two replicating clusters with skewed clocks (a failover), and appended set IDs need
+stored data written by servers 1.22-1.23 (`PersistUnknownBuildId` is only reachable through
+the internal matching API) and are invisible anyway: no public API shows set IDs or the
+physical queue a task is routed to.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from server import DevServer  # noqa: E402
+from temporalio.api.common.v1 import WorkerVersionCapabilities  # noqa: E402
+from temporalio.api.errordetails.v1 import NewerBuildExistsFailure  # noqa: E402
+from temporalio.api.taskqueue.v1 import TaskQueue  # noqa: E402
+from temporalio.api.workflowservice.v1 import PollWorkflowTaskQueueRequest  # noqa: E402
+from temporalio.client import (  # noqa: E402
+    BuildIdOpAddNewCompatible,
+    BuildIdOpAddNewDefault,
+    BuildIdOpMergeSets,
+    Client,
+)
+from temporalio.service import RPCError, RPCStatusCode  # noqa: E402
+
+
+def show(label, value):
+    print(f"{label}: {json.dumps(value, ensure_ascii=False)}", flush=True)
+
+
+async def update(client, queue, op):
+    try:
+        await client.update_worker_build_id_compatibility(queue, op)
+        return "ok"
+    except RPCError as err:
+        return {"error": RPCStatusCode(err.status).name, "message": err.message}
+
+
+async def listing(client, queue, strip=""):
+    sets = (await client.get_worker_build_id_compatibility(queue)).version_sets
+    return [[b.removeprefix(strip) for b in s.build_ids] for s in sets]
+
+
+async def poll(client, queue, build_id, strip=""):
+    request = PollWorkflowTaskQueueRequest(
+        namespace="default", task_queue=TaskQueue(name=queue), identity="version-sets-reproductions",
+        worker_version_capabilities=WorkerVersionCapabilities(build_id=build_id, use_versioning=True))
+    # wait for the poll to end: a refusal is not always fast (see poll-after-update)
+    call = asyncio.ensure_future(client.workflow_service.poll_workflow_task_queue(request, timeout=timedelta(seconds=2.5)))
+    await asyncio.wait({call})
+    try:
+        call.result()
+        return "accepted"
+    except RPCError as err:
+        for detail in (err.grpc_status.details if err.grpc_status else []):
+            failure = NewerBuildExistsFailure()
+            if detail.Unpack(failure):
+                return {"newerBuildExists": failure.default_build_id.removeprefix(strip)}
+        return {"error": RPCStatusCode(err.status).name, "message": err.message}
+
+
+class Model:
+    def __init__(self, binary):
+        self.proc = subprocess.Popen([binary, "serve", "--stdio"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+
+    def ask(self, request):
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        return json.loads(self.proc.stdout.readline())
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+async def namespace_limit(model_binary):
+    with DevServer() as server:
+        client = await Client.connect(server.address)
+        run = secrets.token_hex(3)
+        build_id = f"ns-limit-{run}"
+        queues = [f"ns-limit-{run}-{i}" for i in range(22)]
+        results = [await update(client, q, BuildIdOpAddNewDefault(build_id)) for q in queues[:20]]
+        show("add-new-default on queues 1-20", results)
+        show("add-new-default on queue 21", await update(client, queues[20], BuildIdOpAddNewDefault(build_id)))
+        show("listing of queue 21 after the refusal", await listing(client, queues[20]))
+        show("no-op repeat on queue 1", await update(client, queues[0], BuildIdOpAddNewDefault(build_id)))
+        await update(client, queues[21], BuildIdOpAddNewDefault("other"))
+        show("add-new-compatible of it to queue 22's set",
+             await update(client, queues[21], BuildIdOpAddNewCompatible(build_id, "other")))
+        show("poll with it on queue 21", await poll(client, queues[20], build_id))
+        model = Model(model_binary)
+        model.ask({"reset": True})
+        show("the model, for the update on queue 21 (one queue: it cannot know the other 20)",
+             model.ask({"update": {"addNewBuildIdInNewDefaultSet": build_id}}))
+        model.close()
+
+
+async def merge_after_scavenge(model_binary):
+    config = {"worker.buildIdScavengerEnabled": True,
+              "worker.removableBuildIdDurationSinceDefault": "15s",
+              "worker.buildIdScavengerVisibilityRPS": 100.0}
+    with tempfile.TemporaryDirectory(prefix="vs-live-repro-") as db_dir:
+        db = os.path.join(db_dir, "temporal.sqlite")
+        server = DevServer(config, db_filename=db)
+        try:
+            await _merge_after_scavenge(model_binary, server, config, db)
+        finally:
+            server.stop()
+
+
+async def _merge_after_scavenge(model_binary, server, config, db):
+    if True:
+        server.start()
+        client = await Client.connect(server.address)
+        system = await Client.connect(server.address, namespace="temporal-system")
+        run = secrets.token_hex(3)
+        queue, p = f"merge-after-scavenge-{run}", f"{run}-"
+        model = Model(model_binary)
+        model.ask({"reset": True})
+        trace = []
+
+        async def step(op, body, server_op):
+            request = {"update": {op: body}}
+            got, expected = await update(client, queue, server_op), model.ask(request)
+            trace.append(request)
+            show(f"{json.dumps(request)}: server, model", [got, expected])
+
+        await step("addNewBuildIdInNewDefaultSet", "1", BuildIdOpAddNewDefault(p + "1"))
+        await step("addNewBuildIdInNewDefaultSet", "2", BuildIdOpAddNewDefault(p + "2"))
+        print("waiting 16 s: the since-default window of 2 (and 1) passes", flush=True)
+        time.sleep(16)
+        await step("mergeSets", {"primarySetBuildId": "1", "secondarySetBuildId": "2"},
+                   BuildIdOpMergeSets(primary_build_id=p + "1", secondary_build_id=p + "2"))
+        await step("addNewBuildIdInNewDefaultSet", "0", BuildIdOpAddNewDefault(p + "0"))
+        show("listing before the scavenger: server, model", [await listing(client, queue, p), model.ask({"sets": []})])
+        handle = await system.start_workflow("build-id-scavenger", {"IgnoreRetentionTime": True},
+                                             id=f"vs-live-scavenge-{run}",
+                                             task_queue="temporal-sys-build-id-scavenger-taskqueue-0")
+        await handle.result()
+        model.ask({"removeBuildIds": ["2"]})
+        model.ask({"clearTombstones": {}})
+        trace += [{"removeBuildIds": ["2"]}, {"clearTombstones": {}}]
+        show("listing after the scavenger: server, model", [await listing(client, queue, p), model.ask({"sets": []})])
+        await step("addNewBuildIdInNewDefaultSet", "2", BuildIdOpAddNewDefault(p + "2"))
+        await step("addNewBuildIdInNewDefaultSet", "3", BuildIdOpAddNewDefault(p + "3"))
+        show("listing before the last merge: server, model", [await listing(client, queue, p), model.ask({"sets": []})])
+        # The limit check on the merge's result: restart on the same database with 2 sets at most.
+        server.stop()
+        server.dynamic_config["limit.versionCompatibleSetLimitPerQueue"] = 2
+        server.start()
+        client = await Client.connect(server.address)
+        model.ask({"limits": {"maxSets": 2}})
+        trace.append({"limits": {"maxSets": 2}})
+        print("restarted the server on its database with limit.versionCompatibleSetLimitPerQueue=2", flush=True)
+        await step("mergeSets", {"primarySetBuildId": "3", "secondarySetBuildId": "0"},
+                   BuildIdOpMergeSets(primary_build_id=p + "3", secondary_build_id=p + "0"))
+        final = [await listing(client, queue, p), model.ask({"sets": []})]
+        show("listing after merge(3, 0): server, model", final)
+        for b in ["1", "2", "0", "3"]:
+            show(f"poll {b}: server, model", [await poll(client, queue, p + b, p), model.ask({"poll": b})])
+        model.close()
+        print("the trace played to the model:")
+        for line in trace:
+            print(json.dumps(line))
+
+
+async def poll_after_update(model_binary, iterations=100):
+    """A poll right after an update, on a queue of 4 partitions (the default) and of 1."""
+    for partitions in (4, 1):
+        config = {"matching.numTaskqueueReadPartitions": partitions,
+                  "matching.numTaskqueueWritePartitions": partitions}
+        with DevServer(config) as server:
+            client = await Client.connect(server.address)
+            run, answers = secrets.token_hex(3), {}
+            for i in range(iterations):
+                # fresh build IDs each time: limit.taskQueuesPerBuildId would refuse the 21st queue
+                queue, p = f"poll-after-update-{run}-{i}", f"{run}.{i}-"
+                results = [await update(client, queue, BuildIdOpAddNewDefault(p + "a"))]
+                await poll(client, queue, p + "a")  # the queue's partitions have seen `a` as the default
+                results.append(await update(client, queue, BuildIdOpAddNewCompatible(p + "b", p + "a")))
+                if results != ["ok", "ok"]:
+                    raise RuntimeError(f"an update failed: {results}")
+                answer = json.dumps(await poll(client, queue, p + "a", p))
+                answers[answer] = answers.get(answer, 0) + 1
+            show(f"{partitions} partition(s), {iterations} times: add a; poll a; add b compatible with a; "
+                 f"poll a (the model: {{\"newerBuildExists\": \"b\"}})", answers)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("which", nargs="*", default=["namespace-limit", "merge-after-scavenge"],
+                        choices=["namespace-limit", "merge-after-scavenge", "poll-after-update"])
+    parser.add_argument("--model", default=os.environ.get("VERSION_SETS", "version-sets"))
+    args = parser.parse_args()
+    for which in args.which:
+        print(f"== {which}", flush=True)
+        coroutine = {"namespace-limit": namespace_limit, "merge-after-scavenge": merge_after_scavenge,
+                     "poll-after-update": poll_after_update}[which]
+        asyncio.run(coroutine(args.model))
+
+
+if __name__ == "__main__":
+    status = 0
+    try:
+        main()
+    except SystemExit as error:
+        status = error.code if isinstance(error.code, int) else 2
+    except BaseException:  # noqa: B036 - report, then leave without finalizing (see temporal_server.py)
+        import traceback
+        traceback.print_exc()
+        status = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
