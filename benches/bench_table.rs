@@ -3,7 +3,7 @@
 //! README's target with whether it is met.
 //!
 //! ```sh
-//! cargo bench --all-features -- --quick       # every bench; memory writes heap.json
+//! cargo bench -p version-sets-benches -- --quick       # every bench; memory writes heap.json
 //! cargo run -p version-sets-benches --bin bench_table > docs/performance.md
 //! ```
 //!
@@ -210,7 +210,7 @@ fn header(out: &mut String) {
 This file is generated. To measure and regenerate it:
 
 ```sh
-cargo bench --all-features -- --quick     # every bench (memory ignores --quick)
+cargo bench -p version-sets-benches -- --quick     # every bench (memory ignores --quick)
 cargo run -p version-sets-benches --bin bench_table > docs/performance.md
 ```
 
