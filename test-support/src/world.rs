@@ -119,7 +119,11 @@ impl Step {
             } => Choice::AddCompatible {
                 new: new.shared(),
                 existing: existing.shared(),
-                make_default: *make_default,
+                queue_default: if *make_default {
+                    QueueDefault::Make
+                } else {
+                    QueueDefault::Keep
+                },
             },
             Self::PromoteSet(x) => Choice::PromoteSet(x.shared()),
             Self::PromoteWithin(x) => Choice::PromoteWithin(x.shared()),

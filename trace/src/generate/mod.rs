@@ -12,7 +12,7 @@ mod replica;
 
 use crate::run::Session;
 use crate::types::{Action, ActionKind, Observation, RawUpdate, Request, Step, UpdateExpectation};
-use version_sets::{BuildId, Limits, TargetQueue, VersionSets, VersioningIntent};
+use version_sets::{BuildId, Limits, QueueDefault, TargetQueue, VersionSets, VersioningIntent};
 
 /// Every build ID a [`Pick::Name`] can name: few, so that fresh picks collide with existing
 /// ones, with a non-ASCII one and one that needs escaping (for both, Go's `%q` and Rust's
@@ -126,7 +126,7 @@ pub enum Choice {
         /// The build ID it is compatible with.
         existing: Pick,
         /// `makeSetDefault`.
-        make_default: bool,
+        queue_default: QueueDefault,
     },
     /// `promoteSetByBuildId`
     PromoteSet(Pick),
@@ -197,11 +197,11 @@ impl Choice {
             Self::AddCompatible {
                 new,
                 existing,
-                make_default,
+                queue_default,
             } => update(RawUpdate::AddNewCompatibleBuildId {
                 new_build_id: name(new),
                 existing_compatible_build_id: name(existing),
-                make_set_default: Some(*make_default),
+                make_set_default: Some(*queue_default == QueueDefault::Make),
             }),
             Self::PromoteSet(x) => update(RawUpdate::PromoteSetByBuildId(name(x))),
             Self::PromoteWithin(x) => update(RawUpdate::PromoteBuildIdWithinSet(name(x))),
@@ -416,7 +416,11 @@ impl Generator {
                 Choice::AddCompatible {
                     new,
                     existing,
-                    make_default: self.rng.bool(),
+                    queue_default: if self.rng.bool() {
+                        QueueDefault::Make
+                    } else {
+                        QueueDefault::Keep
+                    },
                 }
             }
             9..=10 => Choice::PromoteSet(self.any_pick(known)),
