@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::words::quote;
+use crate::words::quote;
 use crate::{BuildIdError, Hlc};
 
 /// Versioning data that breaks the data model's invariants: the violations found, in

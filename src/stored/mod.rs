@@ -17,8 +17,6 @@
 
 mod invalid;
 mod load;
-#[cfg(feature = "serde")]
-mod message;
 mod note;
 #[cfg(feature = "serde")]
 pub(crate) mod proto_json;
@@ -30,7 +28,6 @@ mod public_view;
 mod streamed;
 #[cfg(feature = "serde")]
 mod user_data;
-mod words;
 
 pub use invalid::{InvalidData, Problem, Violation};
 pub(crate) use load::{Loaded, load, to_data};

@@ -10,7 +10,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 
-use super::message::{self, Message, Values};
+use crate::proto_json::{self as message, Message, Values};
 use crate::{BuildId, BuildIdData, BuildIdState, Hlc, VersionSetData, VersioningData};
 
 impl Serialize for BuildId {

@@ -16,8 +16,8 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 
-use super::message::{self, Message, Values};
 use super::public_sets::{Found, IdList, LISTING, ListingFlags, PublicSets, RESPONSE};
+use crate::proto_json::{self as message, Message, Values};
 use crate::{BuildId, BuildIdCompatibility, ListedSet, MajorVersionSet};
 
 /// The public `GetWorkerBuildIdCompatibility` response, read and checked in one pass, its

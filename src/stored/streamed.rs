@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
 
 use super::load::{Loaded, Loader};
-use super::message::{self, Message, Values};
+use crate::proto_json::{self as message, Message, Values};
 use crate::{InvalidData, Note, VersionSetData};
 
 /// Stored versioning data (Temporal's proto-JSON `VersioningData`) read, checked and loaded

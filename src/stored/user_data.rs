@@ -6,9 +6,9 @@
 use serde::Deserialize;
 use serde::de::Deserializer;
 
-use super::message::{self, Message, Values};
 use super::streamed::StreamedData;
 use crate::Note;
+use crate::proto_json::{self as message, Message, Values};
 
 /// A task queue's `TaskQueueUserData`, read in one pass.
 #[derive(Debug, Default)]
