@@ -59,7 +59,9 @@ fn walk(value: &mut Value, path: &str) -> Result<(), String> {
 }
 
 /// The JSON name of a proto field name: `became_default_timestamp` is
-/// `becameDefaultTimestamp`; a name without underscores is its own JSON name.
+/// `becameDefaultTimestamp`; a name without underscores is its own JSON name. The model's
+/// readers have the same rule, private to them: the command needs it only to word the paths
+/// of its own errors, which is no part of the model's API.
 pub(crate) fn json_name(key: &str) -> String {
     if !key.contains('_') {
         return key.to_owned();

@@ -68,6 +68,10 @@ impl Intent {
 /// One transition: the five updates, a change of limits, garbage collection, the
 /// replication helper, and the two lookups (which are also compared after every step; as
 /// steps they count as branches).
+///
+/// It mirrors the trace crate's `Choice`, which the world plays (`Step::choice`), rather than
+/// being it: its derived `Arbitrary` decoding is the byte layout of the committed `ops` fuzz
+/// seeds and regressions, which a change of shape would silently re-mean.
 #[derive(Debug, Clone, PartialEq, Eq, Arbitrary)]
 pub enum Step {
     AddNewDefault(Pick),
