@@ -6,7 +6,7 @@ mod support;
 
 use support::*;
 use version_sets::{
-    BuildId, BuildIdState, GcPolicy, Hlc, Limits, Namespace, QueueDefault, ReachabilityError,
+    BuildId, BuildIdState, GcPolicy, Hlc, Limits, Namespace, Outcome, QueueDefault, ReachabilityError,
     ReachabilityQuery, ReachabilityType, Retention, StatusFilter, TaskReachability, Update,
     VersionSets, VisibilityQuery,
 };
@@ -626,4 +626,27 @@ fn task_reachability_prints_the_proto_enum_names() {
             "TASK_REACHABILITY_CLOSED_WORKFLOWS",
         ]
     );
+}
+
+// ---- a late, older replica ----------------------------------------------------------
+
+/// `merge-replica.noop` holds for a replica with nothing newer than what this value still
+/// holds, tombstones included. A late replica older than a tombstone cleared here is not
+/// one: the merge keeps every build ID present on either side, and the cleared build ID is
+/// now on the replica's side only, so it comes back, live. The server's
+/// `MergeVersioningData` does the same (it too takes the union of the build IDs), so this is
+/// a limit of tombstone clearing, not a divergence.
+#[test]
+fn merge_of_a_late_older_replica_brings_back_a_build_id_whose_tombstone_was_cleared() {
+    let older = two_sets();
+    let mut here = older.clone();
+    assert_eq!(here.remove_build_ids(&[id("1.0")], 4_000), Outcome::Changed);
+    // While the tombstone is held, the older replica holds nothing newer: nothing changes.
+    assert_eq!(here.join(&older).to_data(), here.to_data());
+    assert_eq!(here.clear_tombstones(), Outcome::Changed);
+    assert_eq!(active_ids(&here), ["1.1", "2.0"]);
+    let merged = here.join(&older);
+    assert_eq!(active_ids(&merged), ["1.0", "1.1", "2.0"]);
+    assert_ne!(merged.to_data(), here.to_data());
+    assert_eq!(ids(&merged), lists(&[&["1.0", "1.1"], &["2.0"]]));
 }

@@ -1,6 +1,7 @@
 //! The server's `service/matching/version_sets_merge_test.go`, ported test by test and
 //! numbered U34–U44 in the Go file's order, with the server's answers; six derived merge
-//! scenarios, D1–D6, where the server's result depends on Go map order or argument order,
+//! scenarios, D1–D6, where the server's result depends on Go map order (D1–D3, D5), on the
+//! argument order (D4) or is not idempotent (D6),
 //! with the crate's answers (the `merge-replica.*` rows of docs/semantics.md#divergences);
 //! and the first case of the server's build-ID scavenger tests, S1.
 //!

@@ -8,8 +8,10 @@ use crate::set::Lookup;
 /// The scavenger's settings (the time of a run is passed beside them, as everywhere).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct GcPolicy {
-    /// How long a build ID must have stopped being its set's default before it may go
-    /// (the server's `worker.removableBuildIdDurationSinceDefault`, 1 hour by default).
+    /// How long ago a build ID must have *become* its set's default before it may go (the
+    /// server's `worker.removableBuildIdDurationSinceDefault`, 1 hour by default). It runs
+    /// from the build ID's became-default timestamp, not from when it stopped being the
+    /// default.
     pub min_since_default_ms: i64,
     /// The namespace's retention: a build ID whose state changed more recently may still
     /// have closed workflows in visibility, so it stays.

@@ -8,8 +8,11 @@ use crate::build_id::MAX_BUILD_ID_LEN;
 use crate::code::Code;
 use crate::set::Lookup;
 
-/// How long after a set stops being the queue's default it still counts as getting new
-/// workflows (the server's grace period for clients that read the old default): 5 minutes.
+/// How long after a set *became* the queue's default its default build ID still counts as
+/// getting new workflows, once another set has taken over (the server's grace period for
+/// clients that read the old default, `frontend.reachabilityQuerySetDurationSinceDefault`):
+/// 5 minutes. It runs from the set's became-default timestamp, not from when it stopped
+/// being the default, so a set that stayed default longer than this has no grace left.
 pub const NEW_WORKFLOWS_GRACE_MS: i64 = 5 * 60 * 1000;
 
 /// The server's default `limit.reachabilityQueryBuildIds`: build IDs per request.

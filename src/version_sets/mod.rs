@@ -485,9 +485,10 @@ impl VersionSets {
     ///
     /// From the sets alone: a build ID that is unknown, deleted, or not its set's default is
     /// unreachable (an empty list, no count made). A set's default gets new workflows when
-    /// its set is the queue's default or stopped being it less than
-    /// [`NEW_WORKFLOWS_GRACE_MS`](crate::NEW_WORKFLOWS_GRACE_MS) ago; unversioned workers
-    /// get them when the queue has no sets or became versioned less than that ago. Unless the
+    /// its set is the queue's default or became it less than
+    /// [`NEW_WORKFLOWS_GRACE_MS`](crate::NEW_WORKFLOWS_GRACE_MS) ago (measured from the set's
+    /// became-default timestamp, not from when it stopped being the default); unversioned
+    /// workers get them when the queue has no sets or became versioned less than that ago. Unless the
     /// query's `kind` is `NewWorkflows`, `workflows_exist` is then asked whether any workflow
     /// matches (on the set's live build IDs, or `unversioned`), and a yes adds `kind`
     /// (`Unspecified` reported as `ExistingWorkflows`).

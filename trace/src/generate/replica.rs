@@ -8,8 +8,9 @@ use crate::types::{Action, ActionKind, Reachability};
 use version_sets::{BuildId, GcPolicy, ReachabilityType, Retention, VersionSets};
 
 /// Wall times of a GC plan or a reachability question, as offsets from the queue's clock:
-/// now, just after, around the 5-minute grace period of reachability, around the hour a
-/// build ID must have stopped being default, and far later.
+/// now, just after, around the 5-minute grace period of reachability, around the hour since
+/// a build ID became default, and far later (both measured from the became-default
+/// timestamp).
 const LATER: [i64; 7] = [0, 3, 299_990, 300_000, 3_599_990, 3_600_000, 100_000_000];
 
 impl Generator {
