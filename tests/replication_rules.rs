@@ -6,9 +6,9 @@ mod support;
 
 use support::*;
 use version_sets::{
-    BuildId, BuildIdState, GcPolicy, Hlc, Limits, Namespace, Outcome, QueueDefault, ReachabilityError,
-    ReachabilityQuery, ReachabilityType, Retention, StatusFilter, TaskReachability, Update,
-    VersionSets, VisibilityQuery,
+    BuildId, BuildIdState, GcPolicy, Hlc, Limits, Namespace, Outcome, QueueDefault,
+    ReachabilityError, ReachabilityQuery, ReachabilityType, Retention, StatusFilter,
+    TaskReachability, Update, VersionSets, VisibilityQuery,
 };
 
 const HOUR: i64 = 3_600_000;
