@@ -89,23 +89,29 @@ def current_build_id():
 
 
 async def perform(step):
-    """Runs one step of a case inside a workflow and returns the build ID that ran it."""
+    """Runs one step of a case inside a workflow: `by` is the build ID of the worker whose
+    workflow task issued it (the workflow's build ID, which the model's answer depends on),
+    `ran` the build ID of the worker that ran what it started."""
     intent = INTENTS[step.get("intent")]
     queue = step.get("queue")
     kind = step["kind"]
+    by = current_build_id()
     if kind == "self":
-        return current_build_id()
+        return {"by": by, "ran": by}
     if kind == "activity":
-        return await workflow.execute_activity(
+        ran = await workflow.execute_activity(
             "which_build", task_queue=queue, versioning_intent=intent,
             schedule_to_close_timeout=timedelta(seconds=STEP_TIMEOUT_S))
+        return {"by": by, "ran": ran}
     if kind == "child":
-        return await workflow.execute_child_workflow(
-            "Guide", {"stage": "after"}, id=f"{workflow.info().workflow_id}-child-{workflow.uuid4()}",
+        child = await workflow.execute_child_workflow(
+            "Guide", {"stage": "after", "by": by},
+            id=f"{workflow.info().workflow_id}-child-{workflow.uuid4()}",
             task_queue=queue, versioning_intent=intent,
             execution_timeout=timedelta(seconds=STEP_TIMEOUT_S))
+        return child
     if kind == "continue":
-        workflow.continue_as_new({"stage": "after"}, task_queue=queue, versioning_intent=intent)
+        workflow.continue_as_new({"stage": "after", "by": by}, task_queue=queue, versioning_intent=intent)
     raise ValueError(f"unknown step {kind!r}")
 
 
@@ -120,18 +126,18 @@ class Guide:
         self.continue_step = None
 
     @workflow.run
-    async def run(self, arg: dict) -> str:
+    async def run(self, arg: dict) -> dict:
         if arg["stage"] == "after":
-            return current_build_id()
+            return {"by": arg["by"], "ran": current_build_id()}
         if arg["stage"] == "probe":
             return await perform(arg["step"])
         await workflow.wait_condition(lambda: self.finish or self.continue_step is not None)
         if self.continue_step is not None:
             await perform(self.continue_step)
-        return current_build_id()
+        return {"by": current_build_id(), "ran": current_build_id()}
 
     @workflow.update
-    async def step(self, step: dict) -> str:
+    async def step(self, step: dict) -> dict:
         return await perform(step)
 
     @workflow.signal
@@ -304,6 +310,7 @@ class Guidebook:
             execution_timeout=timedelta(seconds=120)), f"start {name}")
 
     async def ran(self, handle, step):
+        """`{"by": ..., "ran": ...}` (see `perform`), or what went wrong, as a string."""
         try:
             return await deadline(handle.execute_update("step", step, rpc_timeout=timedelta(seconds=STEP_TIMEOUT_S)),
                                   f"{step} in {handle.id}")
@@ -321,21 +328,33 @@ class Guidebook:
         except Exception as error:  # noqa: BLE001
             return f"failed: {error}"
 
+    def issued_by(self, handle, got):
+        """The workflow's build ID when it issued the step: the one the server reported, else
+        the one last seen (the step failed, so the case disagrees anyway)."""
+        if isinstance(got, dict):
+            self.workers_build[handle.id] = got["by"]
+        return self.workers_build.get(handle.id)
+
+    @staticmethod
+    def ran_on(got):
+        return got["ran"] if isinstance(got, dict) else got
+
     async def refusal(self, handle):
-        """The first workflow task failure of a probe, as `rejected` when it is the server's
-        refusal of a compatible intent aimed at another task queue; then the probe ends."""
-        loop = asyncio.get_running_loop()
-        stop = loop.time() + STEP_TIMEOUT_S
+        """The first workflow task failure of a probe (its cause and message), waited for
+        with history long polls; then the probe ends."""
+        async def first_failure():
+            async for event in handle.fetch_history_events(wait_new_event=True,
+                                                           rpc_timeout=timedelta(seconds=STEP_TIMEOUT_S)):
+                if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
+                    attrs = event.workflow_task_failed_event_attributes
+                    return f"{WorkflowTaskFailedCause.Name(attrs.cause)} {attrs.failure.message}"
+                if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+                    return f"completed: {self.ran_on(await handle.result())}"
+            return "closed without a workflow task failure"
         try:
-            while loop.time() < stop:
-                async for event in handle.fetch_history_events(rpc_timeout=timedelta(seconds=STEP_TIMEOUT_S)):
-                    if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
-                        attrs = event.workflow_task_failed_event_attributes
-                        return f"{WorkflowTaskFailedCause.Name(attrs.cause)} {attrs.failure.message}"
-                    if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
-                        return "completed: " + self.short(await handle.result())
-                await asyncio.sleep(0.1)  # history has no wait-for-event call
-            return f"no workflow task failure within {STEP_TIMEOUT_S} s"
+            return await deadline(first_failure(), f"the first workflow task of {handle.id}")
+        except Stuck as error:
+            return str(error)
         finally:
             try:
                 await deadline(handle.terminate("probe done"), "terminate")
@@ -364,23 +383,27 @@ class Guidebook:
         """A new workflow's first task goes to the default set's default."""
         handle = await self.start(name, {"stage": "main"})
         expected = self.model.add_task(await self.listing(self.own))
-        self.compare(case, expected, await self.ran(handle, {"kind": "self"}))
+        got = await self.ran(handle, {"kind": "self"})
+        self.issued_by(handle, got)
+        self.compare(case, expected, self.ran_on(got))
         return handle
 
     async def existing_workflow(self, case, handle):
         """An existing workflow's next task goes to its build ID's set's default."""
         listing = await self.listing(self.own)
-        before = self.workers_build[handle.id]
+        before = self.workers_build.get(handle.id)
         got = await self.ran(handle, {"kind": "self"})
-        self.compare(case, self.model.add_task(listing, before), got)
-        self.workers_build[handle.id] = got
+        self.issued_by(handle, got)
+        self.compare(case, self.model.add_task(listing, before), self.ran_on(got))
 
     async def command(self, case, handle, kind, intent, other=False):
-        """An activity or child workflow started by a running workflow, with an intent."""
+        """An activity or child workflow started by a running workflow, with an intent. The
+        model is asked after the step, with the build ID of the workflow task that issued it
+        (the state it is asked about was listed before the step, and nothing changes it)."""
         queue = self.other if other else self.own
         listing = await self.listing(queue)
-        expected = self.model.resolve(listing, intent, self.workers_build[handle.id], other)
         step = {"kind": kind, "intent": intent, "queue": queue if other else None}
+        expected = self.model.resolve(listing, intent, self.workers_build.get(handle.id), other)
         if expected == "rejected":
             probe = await self.start(f"probe-{self.cases}", {"stage": "probe", "step": step})
             got = await self.refusal(probe)
@@ -392,17 +415,20 @@ class Guidebook:
                 return
             self.compare(case, expected, got)
             return
-        self.compare(case, expected, await self.ran(handle, step))
+        got = await self.ran(handle, step)
+        expected = self.model.resolve(listing, intent, self.issued_by(handle, got), other)
+        self.compare(case, expected, self.ran_on(got))
 
     async def continue_as_new(self, case, handle, intent, other=False):
         queue = self.other if other else self.own
         listing = await self.listing(queue)
-        expected = self.model.resolve(listing, intent, self.workers_build[handle.id], other)
-        step = {"kind": "continue", "intent": intent, "queue": queue if other else None}
-        if expected == "rejected":
+        if self.model.resolve(listing, intent, self.workers_build.get(handle.id), other) == "rejected":
             await self.command(case, handle, "continue", intent, other)
             return
-        self.compare(case, expected, await self.continued(handle, step))
+        step = {"kind": "continue", "intent": intent, "queue": queue if other else None}
+        got = await self.continued(handle, step)
+        expected = self.model.resolve(listing, intent, self.issued_by(handle, got), other)
+        self.compare(case, expected, self.ran_on(got))
 
     async def refused_poller(self, case, build_id):
         expected = self.model.poll(await self.listing(self.own), build_id)
@@ -417,14 +443,13 @@ class Guidebook:
         await self.update(self.other, BuildIdOpAddNewDefault(b("x")))
 
         w1 = await self.new_workflow("new workflow -> the queue default (a)", "w1")
-        self.workers_build[w1.id] = b("a")
         waiting = {}  # workflows that will continue as new once b is the default
         for label, intent, other in [("unset", None, False), ("COMPATIBLE", "COMPATIBLE", False),
                                      ("DEFAULT", "DEFAULT", False), ("unset, other queue", None, True),
                                      ("DEFAULT, other queue", "DEFAULT", True),
                                      ("COMPATIBLE, other queue", "COMPATIBLE", True)]:
             handle = await self.start(f"can-{len(waiting)}", {"stage": "main"})
-            self.workers_build[handle.id] = await self.ran(handle, {"kind": "self"})
+            self.issued_by(handle, await self.ran(handle, {"kind": "self"}))
             waiting[label] = (handle, intent, other)
 
         # A new default set while w1 runs: its next activities go compatible, then default.
@@ -432,7 +457,6 @@ class Guidebook:
         for label, intent in [("unset", None), ("COMPATIBLE", "COMPATIBLE"), ("DEFAULT", "DEFAULT")]:
             await self.command(f"activity of w1 (on a), intent {label}, after b became default", w1, "activity", intent)
         w2 = await self.new_workflow("new workflow -> the new default (b)", "w2")
-        self.workers_build[w2.id] = b("b")
         for label, intent in [("unset", None), ("COMPATIBLE", "COMPATIBLE"), ("DEFAULT", "DEFAULT")]:
             await self.command(f"child of w1 (on a), intent {label}", w1, "child", intent)
         for label, intent in [("unset", None), ("DEFAULT", "DEFAULT"), ("COMPATIBLE", "COMPATIBLE")]:
