@@ -130,7 +130,7 @@ class Guide:
         if arg["stage"] == "after":
             return {"by": arg["by"], "ran": current_build_id()}
         if arg["stage"] == "probe":
-            return await perform(arg["step"])
+            return await perform(arg["step"])  # expected to fail its workflow task
         await workflow.wait_condition(lambda: self.finish or self.continue_step is not None)
         if self.continue_step is not None:
             await perform(self.continue_step)
@@ -193,8 +193,10 @@ class Model:
     def add_task(self, listing, build_id=None):
         args = ["add-task"] + (["--build-id", build_id] if build_id else [])
         answer = self.ask(listing, *args)
+        if answer["answer"] == "unknownBuildId":
+            return build_id  # its guessed set's queue, which only that build ID's workers poll
         if answer["set"] is None:
-            return answer["answer"]  # unversioned, or an unknown build ID's guessed set
+            return answer["answer"]  # "unversioned"
         return answer["set"]["defaultBuildId"]
 
     def poll(self, listing, build_id):
@@ -206,15 +208,15 @@ class Model:
 # --- the server -----------------------------------------------------------------------------
 
 
+class Stuck(Exception):
+    """A server wait that ran past its deadline (reported as the server's answer)."""
+
+
 async def deadline(awaitable, what, seconds=STEP_TIMEOUT_S):
     try:
         return await asyncio.wait_for(awaitable, seconds)
     except asyncio.TimeoutError:
         raise Stuck(f"{what}: no answer within {seconds} s") from None
-
-
-class Stuck(Exception):
-    """A server wait that ran past its deadline (reported as the server's answer)."""
 
 
 class Guidebook:
@@ -260,7 +262,7 @@ class Guidebook:
         poller's build ID when its long poll starts, so a poll already waiting on the set's
         queue when another build ID became the set's default can still be given the set's next
         task (seen live: without this, 2 of 35 cases ran on the old default). That is timing,
-        not routing; the refusal of a new poll is a case of its own (`refused_poller`)."""
+        not routing; the refusal of a new poll is a case of its own (`poller`)."""
         listing = await self.listing(queue)
         defaults = {members[-1] for members in listing if members}
         for (worker_queue, build_id), (worker, task) in list(self.workers.items()):
@@ -322,7 +324,8 @@ class Guidebook:
     async def continued(self, handle, step):
         await deadline(handle.signal("continue_as_new", step), "signal")
         try:
-            return await deadline(handle.result(rpc_timeout=timedelta(seconds=STEP_TIMEOUT_S)), f"result of {handle.id}")
+            return await deadline(handle.result(rpc_timeout=timedelta(seconds=STEP_TIMEOUT_S)),
+                                  f"result of {handle.id}")
         except Stuck as error:
             return str(error)
         except Exception as error:  # noqa: BLE001
@@ -430,7 +433,9 @@ class Guidebook:
         expected = self.model.resolve(listing, intent, self.issued_by(handle, got), other)
         self.compare(case, expected, self.ran_on(got))
 
-    async def refused_poller(self, case, build_id):
+    async def poller(self, case, build_id):
+        """A raw poll with the build ID's capabilities: refused (OUT_OF_RANGE and the message,
+        word for word) unless it is its set's default."""
         expected = self.model.poll(await self.listing(self.own), build_id)
         self.compare(case, expected, await self.poll(self.own, build_id))
 
@@ -467,8 +472,8 @@ class Guidebook:
 
         # A compatible build ID, not made the set's default: a's workers are refused from now on.
         await self.update(self.own, BuildIdOpAddNewCompatible(b("a2"), b("a")))
-        await self.refused_poller("poller a, no longer its set's default", b("a"))
-        await self.refused_poller("poller a2, its set's default", b("a2"))
+        await self.poller("poller a, no longer its set's default", b("a"))
+        await self.poller("poller a2, its set's default", b("a2"))
         await self.existing_workflow("w1's next task -> its set's new default (a2)", w1)
         await self.command("activity of w1 (now a2), intent unset", w1, "activity", None)
 
@@ -483,13 +488,13 @@ class Guidebook:
         await self.update(self.own, BuildIdOpPromoteSetByBuildId(b("b")))
         await self.new_workflow("new workflow after b's set was promoted", "w4")
         await self.update(self.own, BuildIdOpPromoteBuildIdWithinSet(b("a2")))
-        await self.refused_poller("poller a3, after a2 was promoted within the set", b("a3"))
+        await self.poller("poller a3, after a2 was promoted within the set", b("a3"))
         await self.existing_workflow("w1's next task after a2 was promoted within its set", w1)
         await self.command("activity of w1, intent COMPATIBLE, after a2 was promoted", w1, "activity", "COMPATIBLE")
 
         # Merge a's set into b's: b's default is the merged set's.
         await self.update(self.own, BuildIdOpMergeSets(primary_build_id=b("b"), secondary_build_id=b("a2")))
-        await self.refused_poller("poller a2, after its set was merged into b's", b("a2"))
+        await self.poller("poller a2, after its set was merged into b's", b("a2"))
         await self.existing_workflow("w1's next task after the merge", w1)
         await self.command("activity of w1, intent unset, after the merge", w1, "activity", None)
         await self.command("child of w1, intent COMPATIBLE, after the merge", w1, "child", "COMPATIBLE")
@@ -521,7 +526,8 @@ def main():
     parser.add_argument("--version-sets", required=True, metavar="PATH", help="the version-sets binary")
     parser.add_argument("--address", help="HOST:PORT of a running server with the version-set APIs on; "
                         "default: start one (server.py) and stop it on exit")
-    parser.add_argument("--deadline-s", type=float, default=150, help="the whole run's deadline")
+    parser.add_argument("--deadline-s", type=float, default=90,
+                        help="the cases' deadline, server start (60 s at most) not included; a run takes 10-30 s")
     args = parser.parse_args()
     if not os.access(args.version_sets, os.X_OK):
         print(f"guide: cannot run: {args.version_sets} is not an executable", flush=True)
