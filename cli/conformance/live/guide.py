@@ -441,7 +441,10 @@ class Guidebook:
 
     async def main(self):
         b = self.bid
-        self.client = await self.connect()
+        try:
+            self.client = await self.connect()
+        except Stuck as error:
+            raise RuntimeError(str(error)) from None  # no server answering: cannot run
 
         # The guide: tell each task queue about a build ID, and start its versioned workers.
         await self.update(self.own, BuildIdOpAddNewDefault(b("a")))
