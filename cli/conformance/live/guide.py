@@ -530,7 +530,7 @@ def main():
     parser.add_argument("--address", help="HOST:PORT of a running server with the version-set APIs on; "
                         "default: start one (server.py) and stop it on exit")
     parser.add_argument("--deadline-s", type=float, default=90,
-                        help="the cases' deadline, server start (60 s at most) not included; a run takes 10-30 s")
+                        help="the cases' deadline, server start (60 s at most) not included; a run takes 8-40 s")
     args = parser.parse_args()
     if not os.access(args.version_sets, os.X_OK):
         print(f"guide: cannot run: {args.version_sets} is not an executable", flush=True)
