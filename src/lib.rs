@@ -73,7 +73,7 @@
 //!   `removable_build_ids(&policy, now_ms, in_use)`, `reachability(&query, now_ms, ...)`.
 //!   No settings struct carries the time.
 //! - **Choices are enums**, never `bool`s: [`QueueDefault`], [`TargetQueue`],
-//!   [`Retention`], [`Namespace`]. Every fieldless public enum has `as_str`, `Display` and
+//!   [`Retention`], [`ClusterMode`]. Every fieldless public enum has `as_str`, `Display` and
 //!   `FromStr` (its proto name where Temporal's API has one, else the command's word), and
 //!   so does [`Limits`]; a name that is none of them is a [`ParseError`].
 //! - **Errors** each have a `const fn code()`, the gRPC status the server answers with.
@@ -166,7 +166,7 @@ pub use routing::{
 pub use routing::{DispatchQueue, GuessedSet, NewerBuildExists, StickyWorkerUnavailable};
 pub use routing::{Resolution, Target, TargetQueue, VersioningIntent};
 // Garbage collection.
-pub use gc::{GcPolicy, Namespace, Retention};
+pub use gc::{ClusterMode, GcPolicy, Retention};
 // Replication.
 pub use replication::BuildIdDeltas;
 // Stored forms, the public view and the listing, and what reading them tells.

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use version_sets::{BuildId, GcPolicy, Namespace, Retention};
+use version_sets::{BuildId, ClusterMode, GcPolicy, Retention};
 
 use super::show::json;
 use super::workflows::{parse_duration, read_ids};
@@ -95,7 +95,7 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         tombstoned
     } else {
         state
-            .remove_unused(&removable, args.now, Namespace::SingleCluster)
+            .remove_unused(&removable, args.now, ClusterMode::SingleCluster)
             .local
     };
     output.text(&json(&after.to_data()));
