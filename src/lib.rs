@@ -128,6 +128,7 @@ mod core;
 mod error;
 mod gc;
 mod invariants;
+mod namespace;
 mod non_empty;
 mod ops;
 #[cfg(feature = "serde")]
@@ -167,6 +168,13 @@ pub use routing::{DispatchQueue, GuessedSet, NewerBuildExists, StickyWorkerUnava
 pub use routing::{Resolution, Target, TargetQueue, VersioningIntent};
 // Garbage collection.
 pub use gc::{ClusterMode, GcPolicy, Retention};
+// The namespace: many task queues, and what the server enforces across them.
+pub use namespace::{
+    DEFAULT_REACHABILITY_TASK_QUEUE_SCAN, DEFAULT_TASK_QUEUES_PER_BUILD_ID,
+    MAX_TASK_QUEUE_NAME_LEN, Namespace, NamespaceBuildIdReachability, NamespaceLimits,
+    NamespaceReachabilityError, NamespaceReachabilityQuery, NamespaceUpdateError, QueueRemoval,
+    TaskQueueNameError, TaskQueueReachability,
+};
 // Replication.
 pub use replication::BuildIdDeltas;
 // Stored forms, the public view and the listing, and what reading them tells.

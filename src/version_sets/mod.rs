@@ -382,6 +382,28 @@ impl VersionSets {
         debug_assert_eq!(self.validate(), Ok(()));
         Ok(Outcome::Changed)
     }
+
+    /// [`apply`](Self::apply), with one more check that runs after the queue's own checks
+    /// and limits passed and only when the update changes something: `admit`, whose error
+    /// leaves the value unchanged (the namespace's limit, checked where the server checks
+    /// it, in `updateUserData`).
+    pub(crate) fn apply_admitted<E: From<UpdateError>>(
+        &mut self,
+        update: &Update,
+        now_ms: i64,
+        limits: Limits,
+        admit: impl FnOnce() -> Result<(), E>,
+    ) -> Result<Outcome, E> {
+        let plan = ops::plan(&self.core, update, limits)?;
+        if plan.is_no_op() {
+            return Ok(Outcome::NoOp);
+        }
+        admit()?;
+        let t = self.stamp(now_ms);
+        ops::execute(&mut self.core, plan, t);
+        debug_assert_eq!(self.validate(), Ok(()));
+        Ok(Outcome::Changed)
+    }
 }
 
 /// Dispatch: where work goes, and whether a build ID can still get any.
