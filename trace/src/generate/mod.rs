@@ -12,7 +12,10 @@ mod replica;
 
 use crate::run::Session;
 use crate::types::{Action, ActionKind, Observation, RawUpdate, Request, Step, UpdateExpectation};
-use version_sets::{BuildId, Limits, QueueDefault, TargetQueue, VersionSets, VersioningIntent};
+use version_sets::{
+    BuildId, DEFAULT_TASK_QUEUES_PER_BUILD_ID, Limits, NamespaceLimits, QueueDefault, TargetQueue,
+    VersionSets, VersioningIntent,
+};
 
 /// Every build ID a [`Pick::Name`] can name: few, so that fresh picks collide with existing
 /// ones, with a non-ASCII one and one that needs escaping (for both, Go's `%q` and Rust's
@@ -212,9 +215,12 @@ impl Choice {
             Self::Limits {
                 max_sets,
                 max_build_ids,
-            } => Action::Limits(Limits {
-                max_sets: near(*max_sets, state.set_count()),
-                max_build_ids: near(*max_build_ids, state.build_id_count()),
+            } => Action::Limits(NamespaceLimits {
+                queue: Limits {
+                    max_sets: near(*max_sets, state.set_count()),
+                    max_build_ids: near(*max_build_ids, state.build_id_count()),
+                },
+                task_queues_per_build_id: DEFAULT_TASK_QUEUES_PER_BUILD_ID,
             }),
             Self::Remove(picks) => Action::RemoveBuildIds {
                 build_ids: picks.iter().map(id).collect::<Option<_>>()?,
@@ -457,6 +463,7 @@ fn step(action: Action) -> Step {
     Step {
         line: 0,
         now: None,
+        task_queue: None,
         action,
     }
 }
@@ -483,6 +490,7 @@ pub fn annotate(steps: &[Step]) -> Vec<Step> {
             Step {
                 line,
                 now: step.now,
+                task_queue: step.task_queue.clone(),
                 action: step.action.clone().expecting(observed),
             }
         })
