@@ -238,3 +238,62 @@ fn queue_flags_refuse_bad_names_and_repeats() {
         assert_eq!((result.code, result.err.as_str()), (2, message), "{args:?}");
     }
 }
+
+#[test]
+fn serve_answers_steps_on_several_task_queues() {
+    let steps = [
+        r#"{"reset": true}"#,
+        r#"{"limits": {"taskQueuesPerBuildId": 1}}"#,
+        r#"{"update": {"addNewBuildIdInNewDefaultSet": "a"}, "taskQueue": "q1"}"#,
+        r#"{"update": {"addNewBuildIdInNewDefaultSet": "a"}, "taskQueue": "q2"}"#,
+        r#"{"sets": [], "taskQueue": "q1"}"#,
+        r#"{"sets": []}"#,
+        r#"{"reset": true}"#,
+        r#"{"update": {"addNewBuildIdInNewDefaultSet": "a"}, "taskQueue": "q2"}"#,
+    ];
+    let input = steps.join("\n") + "\n";
+    let result = crate::run_with(&["serve", "--stdio"], input.as_bytes());
+    assert_eq!((result.code, result.err.as_str()), (0, ""));
+    assert_eq!(
+        result.out,
+        "\
+{}
+{}
+\"changed\"
+{\"error\":\"FAILED_PRECONDITION\",\"message\":\"Exceeded max task queues allowed to be mapped to a single build ID: 1\"}
+[[\"a\"]]
+[]
+{}
+\"changed\"
+"
+    );
+}
+
+#[test]
+fn generate_spreads_steps_over_task_queues_and_they_replay_green() {
+    let dir = std::env::temp_dir().join(format!("version-sets-ns-gen-{}", std::process::id()));
+    let out = dir.to_string_lossy().into_owned();
+    let written = run(&[
+        "generate",
+        "--seed",
+        "7",
+        "--count",
+        "20",
+        "--steps",
+        "80",
+        "--task-queues",
+        "3",
+        &out,
+    ]);
+    assert_eq!((written.code, written.err.as_str()), (0, ""));
+    let mut named = 0;
+    for index in 0..20 {
+        let path = dir.join(format!("trace-{index:04}.jsonl"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        named += text.matches("\"taskQueue\"").count();
+        let replayed = run(&["replay", &path.to_string_lossy()]);
+        assert_eq!(replayed.code, 0, "{}", replayed.out);
+    }
+    assert!(named > 20 * 80 / 2, "only {named} steps name a task queue");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
