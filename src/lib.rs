@@ -52,6 +52,10 @@
 //!   the build-ID scavenger's choice of what to remove
 //!   ([`VersionSets::removable_build_ids`]) and task reachability
 //!   ([`VersionSets::reachability`]).
+//! - A namespace of task queues ([`Namespace`]): what the server enforces across a
+//!   namespace's queues, namely the build ID → task queue mapping and its limit
+//!   (`limit.taskQueuesPerBuildId`), task queue names, reachability asked of the namespace
+//!   and the scavenger's walk over the queues.
 //!
 //! The crate is sans-IO: no clocks, randomness, I/O or global state. Time comes in as an
 //! argument (`now_ms`), and each value keeps its own hybrid logical clock.
