@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Issue 17's reproductions, tried on a live Temporal server (each on a dev server of its own).
 
-    python reproductions.py [--model version-sets] [namespace-limit] [namespace-reachability] [merge-after-scavenge] [poll-after-update]
+    python reproductions.py [--model version-sets] [namespace-limit] [namespace-reachability]
+        [namespace-removal] [merge-after-scavenge] [poll-after-update]
 
 - `namespace-limit`: one build ID added as the new default on 20 task queues of a
   namespace, then on a 21st. The server refuses the 21st with
@@ -21,6 +22,9 @@
   queue, 6 build IDs, a reserved queue name). The model is asked the same with each queue's
   listing as its data (`version-sets reachability --queue NAME=FILE ...`); a disagreement
   exits 1.
+- `namespace-removal`: the scavenger's removal of a build ID from one queue frees its place
+  in the namespace's mapping (`limit.taskQueuesPerBuildId=2`; the scavenger run by hand as
+  for `merge-after-scavenge`); a disagreement exits 1.
 - `merge-after-scavenge`: the first rule the model lacks (merge-sets re-merges the whole data),
   driven through public APIs only. The scavenger's removal, which no public update can do, is
   run by starting the server's own `build-id-scavenger` workflow in the `temporal-system`
@@ -270,6 +274,62 @@ async def namespace_reachability(model_binary):
             raise SystemExit(1)
 
 
+async def namespace_removal(model_binary):
+    """The scavenger's removal takes a build ID out of the namespace's mapping: on a server
+    with `limit.taskQueuesPerBuildId=2`, `b` is in queues `qa` and `qb`, so `qc` is refused;
+    once the scavenger has removed `b` from `qa` (where `c` took over), `qc` can take it.
+    Every step is played to the model too (the scavenger's removal as `removeBuildIds` and
+    `clearTombstones` on `qa`: the namespace is not replicated)."""
+    config = {"limit.taskQueuesPerBuildId": 2,
+              "worker.buildIdScavengerEnabled": True,
+              "worker.removableBuildIdDurationSinceDefault": "15s",
+              "worker.buildIdScavengerVisibilityRPS": 100.0}
+    with DevServer(dynamic_config=config) as server:
+        client = await Client.connect(server.address)
+        system = await Client.connect(server.address, namespace="temporal-system")
+        run = secrets.token_hex(3)
+        p = f"nsrm-{run}-"
+        model = Model(model_binary)
+        model.ask({"reset": True})
+        model.ask({"limits": {"taskQueuesPerBuildId": 2}})
+        disagreements = 0
+
+        async def step(name, build_id):
+            nonlocal disagreements
+            live = await update(client, p + name, BuildIdOpAddNewDefault(p + build_id))
+            modelled = model.ask({"update": {"addNewBuildIdInNewDefaultSet": build_id}, "taskQueue": name})
+            if isinstance(live, dict):
+                live = {**live, "message": live["message"].replace(p, "")}
+            agree = coarse(live) == coarse(modelled)
+            disagreements += not agree
+            show(f"{'agree' if agree else 'DISAGREE'}: add-new-default {build_id} on {name}: server "
+                 f"{json.dumps(live)}, model", modelled)
+
+        await step("qa", "b")
+        await step("qb", "b")
+        await step("qa", "c")
+        await step("qc", "b")
+        print("waiting 16 s: the since-default window of b passes", flush=True)
+        time.sleep(16)
+        handle = await system.start_workflow("build-id-scavenger", {"IgnoreRetentionTime": True},
+                                             id=f"vs-live-scavenge-{run}",
+                                             task_queue="temporal-sys-build-id-scavenger-taskqueue-0")
+        await handle.result()
+        model.ask({"removeBuildIds": ["b"], "taskQueue": "qa"})
+        model.ask({"clearTombstones": {}, "taskQueue": "qa"})
+        for name in ["qa", "qb"]:
+            live, modelled = await listing(client, p + name, p), model.ask({"sets": [], "taskQueue": name})
+            agree = live == modelled
+            disagreements += not agree
+            show(f"{'agree' if agree else 'DISAGREE'}: listing of {name} after the scavenger: server "
+                 f"{json.dumps(live)}, model", modelled)
+        await step("qc", "b")
+        model.close()
+        show("disagreements", disagreements)
+        if disagreements:
+            raise SystemExit(1)
+
+
 async def merge_after_scavenge(model_binary):
     config = {"worker.buildIdScavengerEnabled": True,
               "worker.removableBuildIdDurationSinceDefault": "15s",
@@ -364,13 +424,15 @@ async def poll_after_update(model_binary, iterations=100):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("which", nargs="*", default=["namespace-limit", "merge-after-scavenge"],
-                        choices=["namespace-limit", "namespace-reachability", "merge-after-scavenge",
+                        choices=["namespace-limit", "namespace-reachability", "namespace-removal",
+                                 "merge-after-scavenge",
                                  "poll-after-update"])
     parser.add_argument("--model", default=os.environ.get("VERSION_SETS", "version-sets"))
     args = parser.parse_args()
     for which in args.which:
         print(f"== {which}", flush=True)
         coroutine = {"namespace-limit": namespace_limit, "namespace-reachability": namespace_reachability,
+                     "namespace-removal": namespace_removal,
                      "merge-after-scavenge": merge_after_scavenge,
                      "poll-after-update": poll_after_update}[which]
         asyncio.run(coroutine(args.model))
