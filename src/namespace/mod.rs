@@ -97,7 +97,27 @@ impl Namespace {
     }
 
     /// The build IDs mapped to more than `limit` task queues, sorted, each with its queues:
-    /// a state no public update reaches, only replication or data loaded as it is.
+    /// a state no public update reaches, only replication, data loaded as it is, or a
+    /// limit lowered later.
+    ///
+    /// # Example
+    /// ```
+    /// use version_sets::{BuildId, Limits, Namespace, Update, VersionSets};
+    ///
+    /// let mut data = VersionSets::new();
+    /// data.apply(&Update::add_new_default(BuildId::new("1.0")?), 1_000, Limits::NONE)?;
+    /// let mut namespace = Namespace::new();
+    /// for queue in ["a", "b", "c"] {
+    ///     // As replication or loading writes a queue: no limit is checked.
+    ///     namespace.insert(queue, data.clone())?;
+    /// }
+    /// let over = namespace.over_limit(2);
+    /// assert_eq!(over.len(), 1);
+    /// assert_eq!(over[0].0.as_str(), "1.0");
+    /// assert_eq!(over[0].1, ["a", "b", "c"]);
+    /// assert!(namespace.over_limit(3).is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn over_limit(&self, limit: usize) -> Vec<(&BuildId, Vec<&str>)> {
         let mut over: Vec<_> = self
             .mapping
