@@ -305,6 +305,10 @@ fn namespace_task_queue_names_are_checked_first() {
         assert_eq!(err.code(), Code::InvalidArgument);
     }
     assert_eq!(Namespace::check_task_queue(&"q".repeat(1000)), Ok(()));
+    assert_eq!(
+        Namespace::check_task_queue(&long),
+        Err(TaskQueueNameError::TooLong { len: 1001 })
+    );
     assert_eq!(Namespace::check_task_queue("_sys/x"), Ok(()));
     assert_eq!(
         namespace.insert("", VersionSets::new()),

@@ -28,7 +28,10 @@ pub enum TaskQueueNameError {
     Missing,
     /// The name is longer than [`MAX_TASK_QUEUE_NAME_LEN`] bytes.
     #[error("taskQueue length exceeds limit")]
-    TooLong,
+    TooLong {
+        /// The length of the refused name, in bytes (the server's message does not say it).
+        len: usize,
+    },
     /// The name starts with the prefix of the server's internal queues, `/_sys/`.
     #[error("task queue name cannot start with reserved prefix /_sys/")]
     Reserved,
@@ -46,7 +49,7 @@ pub(crate) fn check(name: &str) -> Result<(), TaskQueueNameError> {
     if name.is_empty() {
         Err(TaskQueueNameError::Missing)
     } else if name.len() > MAX_TASK_QUEUE_NAME_LEN {
-        Err(TaskQueueNameError::TooLong)
+        Err(TaskQueueNameError::TooLong { len: name.len() })
     } else if name.starts_with(RESERVED_PREFIX) {
         Err(TaskQueueNameError::Reserved)
     } else {
