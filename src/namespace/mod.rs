@@ -241,45 +241,9 @@ impl Namespace {
         &self,
         query: &NamespaceReachabilityQuery<'_>,
         now_ms: i64,
-        mut workflows_exist: impl FnMut(&str, &VisibilityQuery) -> bool,
+        workflows_exist: impl FnMut(&str, &VisibilityQuery) -> bool,
     ) -> Result<Vec<NamespaceBuildIdReachability>, NamespaceReachabilityError> {
-        reachability::check(query)?;
-        let empty = VersionSets::new();
-        let mut answers = Vec::with_capacity(query.build_ids.len());
-        for &build_id in query.build_ids {
-            let queues: Vec<&str> = if query.task_queues.is_empty() {
-                self.task_queues_of(build_id).collect()
-            } else {
-                query.task_queues.to_vec()
-            };
-            let one = [build_id];
-            let per_queue = crate::routing::ReachabilityQuery {
-                build_ids: &one,
-                kind: query.kind,
-                max_build_ids: 1,
-            };
-            let mut task_queues = Vec::with_capacity(queues.len());
-            for (i, task_queue) in queues.into_iter().enumerate() {
-                let reachability = if i < query.max_task_queue_scan {
-                    let sets = self.queues.get(task_queue).unwrap_or(&empty);
-                    let found = sets.reachability(&per_queue, now_ms, |visibility| {
-                        workflows_exist(task_queue, visibility)
-                    })?;
-                    Some(found.into_iter().flat_map(|b| b.reachability).collect())
-                } else {
-                    None
-                };
-                task_queues.push(TaskQueueReachability {
-                    task_queue: task_queue.to_owned(),
-                    reachability,
-                });
-            }
-            answers.push(NamespaceBuildIdReachability {
-                build_id: build_id.to_owned(),
-                task_queues,
-            });
-        }
-        Ok(answers)
+        reachability::answer(&self.queues, &self.mapping, query, now_ms, workflows_exist)
     }
 
     /// One run of the build-ID scavenger over the namespace at wall time `now_ms`: queue
@@ -309,21 +273,15 @@ impl Namespace {
         policy: &GcPolicy,
         now_ms: i64,
         mode: ClusterMode,
-        mut in_use: impl FnMut(&str, &BuildId) -> bool,
+        in_use: impl FnMut(&str, &BuildId) -> bool,
     ) -> Vec<QueueRemoval> {
-        let mut removals = Vec::new();
-        for (task_queue, sets) in &mut self.queues {
-            let removable = sets.removable_build_ids(policy, now_ms, |id| in_use(task_queue, id));
-            if removable.is_empty() {
-                continue;
-            }
-            *sets = sets.remove_unused(&removable, now_ms, mode).local;
-            self.mapping.remove(task_queue, &removable);
-            removals.push(QueueRemoval {
-                task_queue: task_queue.clone(),
-                build_ids: removable,
-            });
-        }
-        removals
+        gc::scavenge(
+            &mut self.queues,
+            &mut self.mapping,
+            policy,
+            now_ms,
+            mode,
+            in_use,
+        )
     }
 }

@@ -2,9 +2,15 @@
 //! given build IDs and, optionally, task queues; without task queues, the queues each
 //! build ID is mapped to.
 
-use crate::code::Code;
-use crate::routing::{ReachabilityError, ReachabilityQuery, ReachabilityType, TaskReachability};
+use std::collections::BTreeMap;
 
+use crate::code::Code;
+use crate::routing::{
+    ReachabilityError, ReachabilityQuery, ReachabilityType, TaskReachability, VisibilityQuery,
+};
+use crate::version_sets::VersionSets;
+
+use super::mapping::Mapping;
 use super::queue_name::TaskQueueNameError;
 
 /// The server's default `limit.reachabilityTaskQueueScan`: task queues examined per build
@@ -92,4 +98,52 @@ pub(crate) fn check(
         super::queue_name::check(name)?;
     }
     Ok(())
+}
+
+/// The answer to `query` from the queues' data and the mapping, checked first; see
+/// [`Namespace::reachability`](crate::Namespace::reachability).
+pub(crate) fn answer(
+    queues: &BTreeMap<String, VersionSets>,
+    mapping: &Mapping,
+    query: &NamespaceReachabilityQuery<'_>,
+    now_ms: i64,
+    mut workflows_exist: impl FnMut(&str, &VisibilityQuery) -> bool,
+) -> Result<Vec<NamespaceBuildIdReachability>, NamespaceReachabilityError> {
+    check(query)?;
+    let empty = VersionSets::new();
+    let mut answers = Vec::with_capacity(query.build_ids.len());
+    for &build_id in query.build_ids {
+        let names: Vec<&str> = if query.task_queues.is_empty() {
+            mapping.task_queues(build_id).collect()
+        } else {
+            query.task_queues.to_vec()
+        };
+        let one = [build_id];
+        let per_queue = ReachabilityQuery {
+            build_ids: &one,
+            kind: query.kind,
+            max_build_ids: 1,
+        };
+        let mut task_queues = Vec::with_capacity(names.len());
+        for (i, task_queue) in names.into_iter().enumerate() {
+            let reachability = if i < query.max_task_queue_scan {
+                let sets = queues.get(task_queue).unwrap_or(&empty);
+                let found = sets.reachability(&per_queue, now_ms, |visibility| {
+                    workflows_exist(task_queue, visibility)
+                })?;
+                Some(found.into_iter().flat_map(|b| b.reachability).collect())
+            } else {
+                None
+            };
+            task_queues.push(TaskQueueReachability {
+                task_queue: task_queue.to_owned(),
+                reachability,
+            });
+        }
+        answers.push(NamespaceBuildIdReachability {
+            build_id: build_id.to_owned(),
+            task_queues,
+        });
+    }
+    Ok(answers)
 }
