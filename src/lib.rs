@@ -52,6 +52,10 @@
 //!   the build-ID scavenger's choice of what to remove
 //!   ([`VersionSets::removable_build_ids`]) and task reachability
 //!   ([`VersionSets::reachability`]).
+//! - A namespace of task queues ([`Namespace`]): what the server enforces across a
+//!   namespace's queues, namely the build ID → task queue mapping and its limit
+//!   (`limit.taskQueuesPerBuildId`), task queue names, reachability asked of the namespace
+//!   and the scavenger's walk over the queues.
 //!
 //! The crate is sans-IO: no clocks, randomness, I/O or global state. Time comes in as an
 //! argument (`now_ms`), and each value keeps its own hybrid logical clock.
@@ -73,7 +77,7 @@
 //!   `removable_build_ids(&policy, now_ms, in_use)`, `reachability(&query, now_ms, ...)`.
 //!   No settings struct carries the time.
 //! - **Choices are enums**, never `bool`s: [`QueueDefault`], [`TargetQueue`],
-//!   [`Retention`], [`Namespace`]. Every fieldless public enum has `as_str`, `Display` and
+//!   [`Retention`], [`ClusterMode`]. Every fieldless public enum has `as_str`, `Display` and
 //!   `FromStr` (its proto name where Temporal's API has one, else the command's word), and
 //!   so does [`Limits`]; a name that is none of them is a [`ParseError`].
 //! - **Errors** each have a `const fn code()`, the gRPC status the server answers with.
@@ -128,6 +132,7 @@ mod core;
 mod error;
 mod gc;
 mod invariants;
+mod namespace;
 mod non_empty;
 mod ops;
 #[cfg(feature = "serde")]
@@ -166,7 +171,14 @@ pub use routing::{
 pub use routing::{DispatchQueue, GuessedSet, NewerBuildExists, StickyWorkerUnavailable};
 pub use routing::{Resolution, Target, TargetQueue, VersioningIntent};
 // Garbage collection.
-pub use gc::{GcPolicy, Namespace, Retention};
+pub use gc::{ClusterMode, GcPolicy, Retention};
+// The namespace: many task queues, and what the server enforces across them.
+pub use namespace::{
+    DEFAULT_REACHABILITY_TASK_QUEUE_SCAN, DEFAULT_TASK_QUEUES_PER_BUILD_ID,
+    MAX_TASK_QUEUE_NAME_LEN, Namespace, NamespaceBuildIdReachability, NamespaceLimits,
+    NamespaceReachabilityError, NamespaceReachabilityQuery, NamespaceUpdateError, QueueRemoval,
+    TaskQueueNameError, TaskQueueReachability,
+};
 // Replication.
 pub use replication::BuildIdDeltas;
 // Stored forms, the public view and the listing, and what reading them tells.

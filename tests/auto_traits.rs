@@ -24,6 +24,9 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<Rebuilt>();
     assert_send_sync::<Provenance>();
     assert_send_sync::<Note>();
+    assert_send_sync::<version_sets::Namespace>();
+    assert_send_sync::<version_sets::NamespaceUpdateError>();
+    assert_send_sync::<version_sets::NamespaceReachabilityError>();
     #[cfg(feature = "serde")]
     {
         assert_send_sync::<version_sets::CheckedData>();

@@ -476,7 +476,7 @@ fn enum_names_read_back_what_they_write() {
     use std::fmt::Display;
     use std::str::FromStr;
     use version_sets::{
-        BuildIdState, Code, Namespace, Outcome, ParseError, QueueDefault, ReachabilityType,
+        BuildIdState, ClusterMode, Code, Outcome, ParseError, QueueDefault, ReachabilityType,
         Retention, StatusFilter, TargetQueue, TaskReachability, VersioningIntent,
     };
 
@@ -555,8 +555,8 @@ fn enum_names_read_back_what_they_write() {
     round_trip(&statuses, StatusFilter::as_str);
     round_trip(&[Retention::Respect, Retention::Ignore], Retention::as_str);
     round_trip(
-        &[Namespace::SingleCluster, Namespace::MultiCluster],
-        Namespace::as_str,
+        &[ClusterMode::SingleCluster, ClusterMode::MultiCluster],
+        ClusterMode::as_str,
     );
 
     let err = "same-queue".parse::<TargetQueue>().unwrap_err();

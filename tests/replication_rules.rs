@@ -6,7 +6,7 @@ mod support;
 
 use support::*;
 use version_sets::{
-    BuildId, BuildIdState, GcPolicy, Hlc, Limits, Namespace, Outcome, QueueDefault,
+    BuildId, BuildIdState, ClusterMode, GcPolicy, Hlc, Limits, Outcome, QueueDefault,
     ReachabilityError, ReachabilityQuery, ReachabilityType, Retention, StatusFilter,
     TaskReachability, Update, VersionSets, VisibilityQuery,
 };
@@ -150,7 +150,7 @@ fn receive_without_revival_is_the_merge_with_tombstones_cleared() {
 #[test]
 fn remove_unused_in_a_single_cluster_namespace_clears_in_the_same_update() {
     let sets = two_sets();
-    let removal = sets.remove_unused(&[id("1.0")], 5_000, Namespace::SingleCluster);
+    let removal = sets.remove_unused(&[id("1.0")], 5_000, ClusterMode::SingleCluster);
     assert!(removal.replicated.is_none());
     assert_eq!(ids(&removal.local), lists(&[&["1.1"], &["2.0"]]));
     assert_eq!(removal.local.clock().wall_clock, 5_000);
@@ -159,7 +159,7 @@ fn remove_unused_in_a_single_cluster_namespace_clears_in_the_same_update() {
 #[test]
 fn remove_unused_in_a_multi_cluster_namespace_replicates_tombstones_then_clears_locally() {
     let sets = two_sets();
-    let removal = sets.remove_unused(&[id("1.0")], 5_000, Namespace::MultiCluster);
+    let removal = sets.remove_unused(&[id("1.0")], 5_000, ClusterMode::MultiCluster);
     let replicated = removal.replicated.unwrap();
     assert_eq!(
         replicated.record("1.0").unwrap().state(),
@@ -186,7 +186,7 @@ fn remove_unused_in_a_multi_cluster_namespace_stamps_the_clearing_with_this_clus
     assert_eq!(received.clock().cluster_id, 2);
     // This cluster's scavenger, planned before the replica came, removes 1.0 too: there is
     // nothing left to tombstone, but the local clearing is still an update of this cluster.
-    let removal = received.remove_unused(&[id("1.0")], 6_000, Namespace::MultiCluster);
+    let removal = received.remove_unused(&[id("1.0")], 6_000, ClusterMode::MultiCluster);
     assert_eq!(
         removal.local.clock(),
         Hlc {

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
+use super::namespace::{self, parse_queue};
 use super::state::{self, Need, Traces};
 use super::{Output, Status, Style, input};
 
@@ -19,19 +20,47 @@ use super::{Output, Status, Style, input};
 /// rest are counted in one line. With `-o json`: {"files": [{"file", "shape", "valid",
 /// "sets", "buildIds", "violations": [{"path", "problem"}], "unlisted", "notes"}]}.
 ///
+/// With --queue NAME=PATH (repeated), the task queues of one namespace are read (each as
+/// a STATE that must be valid) and the namespace's build ID -> task queue mapping is
+/// checked against --task-queues-per-build-id (the server's limit.taskQueuesPerBuildId,
+/// 20 by default): each build ID in more task queues than that is a violation, printed as
+/// `namespace: build ID ID is in N task queues, more than limit.taskQueuesPerBuildId (L):
+/// Q1, Q2, ...`; else `namespace: ok (N task queues, no build ID in more than L)`. The
+/// server refuses an update that would add a build ID to one more queue than the limit, so
+/// such a namespace comes only from a limit lowered later or from replication. With -o
+/// json, beside "files": "namespace": {"taskQueues", "limit", "overLimit": [{"buildId",
+/// "taskQueues"}]}.
+///
 /// Exit status: 0 all valid, 1 some violation found, 2 a file could not be read, is not
 /// JSON, is none of the shapes above or has a value of the wrong type or an unknown key
-/// (reported on standard error as `FILE: PATH: problem`).
+/// (reported on standard error as `FILE: PATH: problem`), or a --queue file is not valid
+/// data.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  version-sets check stored.json response.json")]
+#[command(
+    after_help = "Example:\n  version-sets check stored.json response.json\n  version-sets check --queue orders=orders.json --queue payments=payments.json --task-queues-per-build-id 20"
+)]
 pub(crate) struct Args {
     /// Files to check, or - for standard input
-    #[arg(required = true, value_name = "STATE")]
+    #[arg(required_unless_present = "queues", value_name = "STATE")]
     states: Vec<PathBuf>,
+    /// A task queue of the namespace and its state's file (repeat for each queue)
+    #[arg(long = "queue", value_name = "NAME=PATH", value_parser = parse_queue)]
+    queues: Vec<(String, PathBuf)>,
+    /// With --queue: the most task queues one build ID may be in (0: no limit)
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = version_sets::DEFAULT_TASK_QUEUES_PER_BUILD_ID,
+        requires = "queues"
+    )]
+    task_queues_per_build_id: usize,
 }
 
 pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
-    if let Err(error) = input::stdin_once(&args.states) {
+    let every_path: Vec<PathBuf> = (args.states.iter().cloned())
+        .chain(args.queues.iter().map(|(_, path)| path.clone()))
+        .collect();
+    if let Err(error) = input::stdin_once(&every_path) {
         output.diagnostic(error);
         return Status::BadInput;
     }
@@ -103,10 +132,75 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
             ));
         }
     }
-    if output.json() && !files.is_empty() {
-        output.document(&json!({ "files": files }));
+    let mut document = serde_json::Map::new();
+    document.insert("files".to_owned(), json!(files));
+    if !args.queues.is_empty() {
+        let Some(found) = check_namespace(args, output) else {
+            return Status::BadInput;
+        };
+        if !found.is_empty() {
+            status = status.max(Status::Failed);
+        }
+        document.insert(
+            "namespace".to_owned(),
+            json!({
+                "taskQueues": args.queues.len(),
+                "limit": args.task_queues_per_build_id,
+                "overLimit": found
+                    .iter()
+                    .map(|(id, queues)| json!({ "buildId": id, "taskQueues": queues }))
+                    .collect::<Vec<_>>(),
+            }),
+        );
+    }
+    if output.json() && (!files.is_empty() || !args.queues.is_empty()) {
+        output.document(&Value::Object(document));
     }
     status
+}
+
+/// The build IDs of the --queue namespace in more task queues than the limit, each with
+/// its queues, printed unless the output is JSON; `None` when a queue cannot be read.
+fn check_namespace(args: &Args, output: &mut Output<'_>) -> Option<Vec<(String, Vec<String>)>> {
+    let namespace = namespace::open(&args.queues, output)?;
+    let limit = args.task_queues_per_build_id;
+    let over: Vec<(String, Vec<String>)> = if limit == 0 {
+        Vec::new()
+    } else {
+        namespace
+            .over_limit(limit)
+            .into_iter()
+            .map(|(id, queues)| {
+                let queues = queues.into_iter().map(str::to_owned).collect();
+                (id.as_str().to_owned(), queues)
+            })
+            .collect()
+    };
+    if output.json() {
+        return Some(over);
+    }
+    for (id, queues) in &over {
+        let problem = format!(
+            "build ID {id} is in {} task queues, more than limit.taskQueuesPerBuildId ({limit}): {}",
+            queues.len(),
+            queues.join(", ")
+        );
+        let problem = output.paint(&problem, Style::Bad);
+        output.line(format_args!("namespace: {problem}"));
+    }
+    if over.is_empty() {
+        let ok = output.paint("ok", Style::Good);
+        let bound = if limit == 0 {
+            "no limit".to_owned()
+        } else {
+            format!("no build ID in more than {limit}")
+        };
+        output.line(format_args!(
+            "namespace: {ok} ({}, {bound})",
+            count(args.queues.len(), "task queue")
+        ));
+    }
+    Some(over)
 }
 
 /// `1 set`, `2 sets`: a count with its noun.

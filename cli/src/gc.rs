@@ -1,51 +1,66 @@
-//! `version-sets gc STATE --now ... --retention ... --in-use ...`: what the build-ID
-//! scavenger would remove.
+//! `version-sets gc STATE --now ... --retention ... --has-workflows ...`: what the build-ID
+//! scavenger would remove, from one task queue or from a namespace's (`--queue`).
 
 use std::path::PathBuf;
 
-use version_sets::{BuildId, GcPolicy, Namespace, Retention};
+use version_sets::{BuildId, ClusterMode, GcPolicy, Retention};
 
+use super::namespace::{self, parse_queue};
 use super::show::json;
 use super::workflows::{parse_duration, read_ids};
 use super::{Output, Status, state};
 
 /// List the build IDs the server's build-ID scavenger would remove.
 ///
-/// A build ID may go when no workflow is still on it (--in-use lists the ones that have
-/// some), it stopped being its set's default at least --min-since-default ago, and its
-/// state changed longer ago than the namespace's --retention. The queue's default never
-/// goes; a set's default goes only with its whole set; tombstones are skipped. Prints one
-/// build ID per line, in the scavenger's order; with --apply, prints instead the state
-/// after removing them (stored VersioningData proto-JSON, tombstones cleared as in a
-/// single-cluster namespace, or kept with --keep-tombstones, as a multi-cluster namespace
-/// replicates them). Durations are whole numbers with an optional unit: ms, s, m, h, d.
-/// With -o json: `{"removable": [BUILD_ID, ...]}`, or with --apply the same state document.
+/// A build ID may go when no workflow of any status, open or closed, is on it
+/// (--has-workflows lists the ones that have some), it became its set's default at least
+/// --min-since-default ago (the guard runs from when it became default, not from when it
+/// stopped), and its state changed longer ago than the namespace's --retention. The
+/// queue's default never goes; a set's default goes only with its whole set; tombstones
+/// are skipped. Prints one build ID per line, in the scavenger's order; with --apply,
+/// prints instead the state after removing them (stored VersioningData proto-JSON,
+/// tombstones cleared as in a single-cluster namespace, or kept with --keep-tombstones, as
+/// a multi-cluster namespace replicates them). Durations are whole numbers with an
+/// optional unit: ms, s, m, h, d. With -o json: `{"removable": [BUILD_ID, ...]}`, or with
+/// --apply the same state document.
+///
+/// With --queue NAME=PATH (repeated) instead of STATE, a namespace's task queues are
+/// walked as the scavenger walks them, in name order, each on its own (--has-workflows
+/// holds for every queue); prints `QUEUE: BUILD_ID` per line, with -o json
+/// `{"removable": [{"taskQueue": QUEUE, "buildIds": [BUILD_ID, ...]}, ...]}`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Example:\n  version-sets gc state.json --now 1732000000000 --retention 30d --in-use 2.0,2.1"
+    after_help = "Example:\n  version-sets gc state.json --now 1732000000000 --retention 30d --has-workflows 2.0,2.1\n  version-sets gc --queue orders=orders.json --queue payments=payments.json --now 1732000000000 --retention 30d --has-workflows 2.0"
 )]
 pub(crate) struct Args {
     /// The state (any shape `show` accepts), or - for standard input
-    #[arg(value_name = "STATE")]
-    state: PathBuf,
+    #[arg(
+        value_name = "STATE",
+        required_unless_present = "queues",
+        conflicts_with = "queues"
+    )]
+    state: Option<PathBuf>,
+    /// A task queue of the namespace and its state's file (repeat for each queue)
+    #[arg(long = "queue", value_name = "NAME=PATH", value_parser = parse_queue)]
+    queues: Vec<(String, PathBuf)>,
     /// The wall time of the run, in Unix milliseconds
     #[arg(long, value_name = "MS", allow_negative_numbers = true)]
     now: i64,
     /// The namespace's retention period
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     retention: i64,
-    /// Build IDs that still have workflows: a comma-separated list, or a file (or -) with
-    /// one per line
+    /// Build IDs that still have workflows of any status, open or closed: a
+    /// comma-separated list, or a file (or -) with one per line
     #[arg(long, value_name = "IDS|FILE")]
-    in_use: String,
-    /// The least time since a build ID was last its set's default
+    has_workflows: String,
+    /// The least time since a build ID became its set's default
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "1h")]
     min_since_default: i64,
     /// Ignore the retention period
     #[arg(long)]
     ignore_retention: bool,
-    /// Print the state after removing them instead of the list
-    #[arg(long)]
+    /// Print the state after removing them instead of the list (one STATE only)
+    #[arg(long, conflicts_with = "queues")]
     apply: bool,
     /// With --apply, keep the removed build IDs as tombstones
     #[arg(long, requires = "apply")]
@@ -53,18 +68,20 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
-    if args.state.as_os_str() == "-" && args.in_use == "-" {
-        output.diagnostic("STATE and --in-use cannot both be standard input");
+    let stdin_state = args
+        .state
+        .as_ref()
+        .is_some_and(|path| path.as_os_str() == "-")
+        || args.queues.iter().any(|(_, path)| path.as_os_str() == "-");
+    if stdin_state && args.has_workflows == "-" {
+        output.diagnostic("STATE and --has-workflows cannot both be standard input");
         return Status::BadInput;
     }
-    let Some(state) = state::open(&args.state, output) else {
-        return Status::BadInput;
-    };
-    let in_use = match read_ids(&args.in_use) {
-        Ok(ids) => ids,
+    let read_has_workflows = |output: &mut Output<'_>| match read_ids(&args.has_workflows) {
+        Ok(ids) => Some(ids),
         Err(error) => {
             output.diagnostic(error);
-            return Status::BadInput;
+            None
         }
     };
     let policy = GcPolicy {
@@ -76,8 +93,43 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
             Retention::Respect
         },
     };
+    let Some(path) = &args.state else {
+        let Some(mut namespace) = namespace::open(&args.queues, output) else {
+            return Status::BadInput;
+        };
+        let Some(has_workflows) = read_has_workflows(output) else {
+            return Status::BadInput;
+        };
+        let removals =
+            namespace.scavenge(&policy, args.now, ClusterMode::SingleCluster, |_, id| {
+                has_workflows.contains(id.as_str())
+            });
+        if output.json() {
+            let removals: Vec<serde_json::Value> = removals
+                .iter()
+                .map(|removal| {
+                    let ids: Vec<&str> = removal.build_ids.iter().map(BuildId::as_str).collect();
+                    serde_json::json!({ "taskQueue": removal.task_queue, "buildIds": ids })
+                })
+                .collect();
+            output.document(&serde_json::json!({ "removable": removals }));
+        } else {
+            for removal in &removals {
+                for id in &removal.build_ids {
+                    output.line(format_args!("{}: {id}", removal.task_queue));
+                }
+            }
+        }
+        return Status::Ok;
+    };
+    let Some(state) = state::open(path, output) else {
+        return Status::BadInput;
+    };
+    let Some(has_workflows) = read_has_workflows(output) else {
+        return Status::BadInput;
+    };
     let removable: Vec<BuildId> =
-        state.removable_build_ids(&policy, args.now, |id| in_use.contains(id.as_str()));
+        state.removable_build_ids(&policy, args.now, |id| has_workflows.contains(id.as_str()));
     if !args.apply {
         if output.json() {
             let ids: Vec<&str> = removable.iter().map(BuildId::as_str).collect();
@@ -95,7 +147,7 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         tombstoned
     } else {
         state
-            .remove_unused(&removable, args.now, Namespace::SingleCluster)
+            .remove_unused(&removable, args.now, ClusterMode::SingleCluster)
             .local
     };
     output.text(&json(&after.to_data()));

@@ -36,6 +36,10 @@ pub(crate) struct Args {
     /// Only these step kinds, comma-separated (default: all)
     #[arg(long, value_delimiter = ',', value_parser = kind)]
     only: Vec<ActionKind>,
+    /// Spread the steps over this many task queues of a namespace (each step names its
+    /// taskQueue; limits steps set taskQueuesPerBuildId); 1 writes the traces of one queue
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    task_queues: usize,
     /// The directory to write to (created if missing)
     #[arg(value_name = "OUTDIR")]
     outdir: PathBuf,
@@ -50,7 +54,7 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         return Status::BadInput;
     }
     let kinds = chosen(&args.only);
-    for (index, steps) in traces(args.seed, args.count, args.steps, &kinds)
+    for (index, steps) in traces_on(args.seed, args.count, args.steps, &kinds, args.task_queues)
         .into_iter()
         .enumerate()
     {
@@ -108,7 +112,18 @@ pub(crate) fn traces(
     steps: usize,
     kinds: &[(ActionKind, u32)],
 ) -> Vec<Vec<Step>> {
-    let mut generator = Generator::new(seed);
+    traces_on(seed, count, steps, kinds, 1)
+}
+
+/// [`traces`], spread over `task_queues` task queues.
+fn traces_on(
+    seed: u64,
+    count: usize,
+    steps: usize,
+    kinds: &[(ActionKind, u32)],
+    task_queues: usize,
+) -> Vec<Vec<Step>> {
+    let mut generator = Generator::new(seed).with_task_queues(task_queues);
     (0..count)
         .map(|_| annotate(&generator.trace(kinds, steps)))
         .collect()

@@ -22,6 +22,7 @@ mod generate;
 mod input;
 mod json;
 mod merge;
+mod namespace;
 mod ops;
 mod proto;
 mod reachability;

@@ -1,15 +1,17 @@
-//! `version-sets reachability STATE BUILD_ID... --now ... --in-use ...`: can these builds
-//! still get work?
+//! `version-sets reachability STATE BUILD_ID... --now ... --open ...`: can these builds
+//! still get work, on one task queue or across a namespace's (`--queue`)?
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use version_sets::{
-    DEFAULT_REACHABILITY_BUILD_IDS, ReachabilityQuery, ReachabilityType, StatusFilter,
-    VisibilityQuery,
+    DEFAULT_REACHABILITY_BUILD_IDS, DEFAULT_REACHABILITY_TASK_QUEUE_SCAN,
+    NamespaceReachabilityQuery, ReachabilityQuery, ReachabilityType, StatusFilter,
+    TaskReachability, VisibilityQuery,
 };
 
+use super::namespace::{self, parse_queue};
 use super::workflows::read_ids;
 use super::{Output, Status, state};
 
@@ -18,20 +20,32 @@ use super::{Output, Status, state};
 /// Prints one line per BUILD_ID, in request order: `BUILD_ID: REACHABILITY, ...` or
 /// `BUILD_ID: unreachable`; an empty BUILD_ID ("") stands for unversioned workers and
 /// prints as `(unversioned)`. The sets decide most of it; whether workflows exist comes
-/// from --in-use (build IDs with open workflows) and --closed (build IDs with closed
+/// from --open (build IDs with open workflows) and --closed (build IDs with closed
 /// ones): comma-separated lists or files with one per line. In them, the word
 /// `unversioned` stands for unversioned workflows and `unprocessed` for workflows that
 /// have not run a task yet; `versioned:ID` is the same as `ID`. With -o json:
 /// `{"buildIdReachability": [{"buildId": ID, "reachability": [KIND, ...]}, ...]}`, KIND as the
 /// server spells it (`TASK_REACHABILITY_NEW_WORKFLOWS`), in request order.
+///
+/// With --queue NAME=PATH (repeated), STATE is left out and every positional is a
+/// BUILD_ID: the namespace is asked, as GetWorkerTaskReachability is. Each build ID is
+/// looked up on the --task-queue queues, or, without them, on the queues whose data holds
+/// it, in name order; the first --max-task-queue-scan are examined (--open and --closed
+/// hold for every queue), the rest reported not examined. Prints `BUILD_ID on QUEUE:
+/// REACHABILITY, ...` per queue (`unreachable`, or `TASK_REACHABILITY_UNSPECIFIED (not
+/// examined)`), or `BUILD_ID: in no task queue`; with -o json the server's response:
+/// `{"buildIdReachability": [{"buildId": ID, "taskQueueReachability": [{"taskQueue": Q,
+/// "reachability": [KIND, ...]}, ...]}, ...]}`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Example:\n  version-sets reachability state.json 2.0 1.0 --now 1732000000000 --in-use 1.0"
+    after_help = "Example:\n  version-sets reachability state.json 2.0 1.0 --now 1732000000000 --open 1.0\n  version-sets reachability --queue orders=orders.json --queue payments=payments.json 1.0 --now 1732000000000"
 )]
 pub(crate) struct Args {
-    /// The task queue's state (any shape `show` accepts), or - for standard input
-    #[arg(value_name = "STATE")]
-    state: PathBuf,
+    /// The task queue's state (any shape `show` accepts), or - for standard input; left
+    /// out with --queue
+    // A string, not a path: with --queue it is a build ID, and "" is one.
+    #[arg(value_name = "STATE", required_unless_present = "queues")]
+    state: Option<String>,
     /// The build IDs to report on ("" for unversioned workers)
     #[arg(value_name = "BUILD_ID")]
     build_ids: Vec<String>,
@@ -40,7 +54,7 @@ pub(crate) struct Args {
     now: i64,
     /// Build IDs with open workflows
     #[arg(long, value_name = "IDS|FILE", default_value = "")]
-    in_use: String,
+    open: String,
     /// Build IDs with closed workflows
     #[arg(long, value_name = "IDS|FILE", default_value = "")]
     closed: String,
@@ -50,6 +64,16 @@ pub(crate) struct Args {
     /// The most build IDs one request may name
     #[arg(long, value_name = "N", default_value_t = DEFAULT_REACHABILITY_BUILD_IDS)]
     max_build_ids: usize,
+    /// A task queue of the namespace and its state's file (repeat for each queue)
+    #[arg(long = "queue", value_name = "NAME=PATH", value_parser = parse_queue)]
+    queues: Vec<(String, PathBuf)>,
+    /// With --queue: a task queue to look in (repeat for each; none: the queues each build
+    /// ID is in)
+    #[arg(long = "task-queue", value_name = "NAME", requires = "queues")]
+    task_queues: Vec<String>,
+    /// With --queue: the most task queues examined per build ID
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_REACHABILITY_TASK_QUEUE_SCAN)]
+    max_task_queue_scan: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -66,7 +90,7 @@ enum Kind {
     Closed,
 }
 
-/// The search-attribute value an entry of --in-use or --closed stands for.
+/// The search-attribute value an entry of --open or --closed stands for.
 fn attribute(entry: &str) -> String {
     match entry {
         "unversioned" | "unprocessed" => entry.to_owned(),
@@ -82,45 +106,31 @@ fn matches(present: &BTreeSet<String>, query: &VisibilityQuery) -> bool {
 }
 
 pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
-    if args.state.as_os_str() == "-" && (args.in_use == "-" || args.closed == "-") {
-        output.diagnostic("STATE and --in-use or --closed cannot both be standard input");
+    let stdin_state = args.state.as_deref() == Some("-")
+        || args.queues.iter().any(|(_, path)| path.as_os_str() == "-");
+    if stdin_state && (args.open == "-" || args.closed == "-") {
+        output.diagnostic("STATE and --open or --closed cannot both be standard input");
         return Status::BadInput;
     }
-    let Some(state) = state::open(&args.state, output) else {
+    if !args.queues.is_empty() {
+        return run_namespace(args, output);
+    }
+    let Some(path) = &args.state else {
         return Status::BadInput;
     };
-    let read = |value: &str| -> Result<BTreeSet<String>, String> {
-        Ok(read_ids(value)?.iter().map(|e| attribute(e)).collect())
+    let Some(state) = state::open(Path::new(path), output) else {
+        return Status::BadInput;
     };
-    let (open, closed) = match (read(&args.in_use), read(&args.closed)) {
-        (Ok(open), Ok(closed)) => (open, closed),
-        (Err(error), _) | (_, Err(error)) => {
-            output.diagnostic(error);
-            return Status::BadInput;
-        }
-    };
-    let kind = match args.kind {
-        Kind::Unspecified => ReachabilityType::Unspecified,
-        Kind::New => ReachabilityType::NewWorkflows,
-        Kind::Existing => ReachabilityType::ExistingWorkflows,
-        Kind::Open => ReachabilityType::OpenWorkflows,
-        Kind::Closed => ReachabilityType::ClosedWorkflows,
+    let Some((open, closed)) = workflows(args, output) else {
+        return Status::BadInput;
     };
     let ids: Vec<&str> = args.build_ids.iter().map(String::as_str).collect();
     let request = ReachabilityQuery {
         build_ids: &ids,
-        kind,
+        kind: kind(args.kind),
         max_build_ids: args.max_build_ids,
     };
-    let answers = state.reachability(&request, args.now, |query| {
-        let open = matches(&open, query);
-        let closed = matches(&closed, query);
-        match query.status {
-            StatusFilter::Any => open || closed,
-            StatusFilter::Running => open,
-            StatusFilter::Closed => closed,
-        }
-    });
+    let answers = state.reachability(&request, args.now, |query| exists(&open, &closed, query));
     let answers = match answers {
         Ok(answers) => answers,
         Err(error) => {
@@ -132,25 +142,143 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         let answers: Vec<serde_json::Value> = answers
             .iter()
             .map(|answer| {
-                let kinds: Vec<&str> = answer.reachability.iter().map(|r| r.as_str()).collect();
-                serde_json::json!({ "buildId": answer.build_id, "reachability": kinds })
+                serde_json::json!({ "buildId": answer.build_id, "reachability": words(&answer.reachability) })
             })
             .collect();
         output.document(&serde_json::json!({ "buildIdReachability": answers }));
         return Status::Ok;
     }
     for answer in answers {
-        let name = if answer.build_id.is_empty() {
-            "(unversioned)"
-        } else {
-            answer.build_id.as_str()
-        };
-        if answer.reachability.is_empty() {
-            output.line(format_args!("{name}: unreachable"));
-        } else {
-            let kinds: Vec<&str> = answer.reachability.iter().map(|r| r.as_str()).collect();
-            output.line(format_args!("{name}: {}", kinds.join(", ")));
+        output.line(format_args!(
+            "{}: {}",
+            shown(&answer.build_id),
+            found(Some(&answer.reachability))
+        ));
+    }
+    Status::Ok
+}
+
+/// `reachability --queue ...`: the namespace is asked.
+fn run_namespace(args: &Args, output: &mut Output<'_>) -> Status {
+    let Some(namespace) = namespace::open(&args.queues, output) else {
+        return Status::BadInput;
+    };
+    let Some((open, closed)) = workflows(args, output) else {
+        return Status::BadInput;
+    };
+    // With --queue there is no STATE: a first positional is a build ID.
+    let ids: Vec<&str> = (args.state.as_deref().into_iter())
+        .chain(args.build_ids.iter().map(String::as_str))
+        .collect();
+    let task_queues: Vec<&str> = args.task_queues.iter().map(String::as_str).collect();
+    let request = NamespaceReachabilityQuery {
+        build_ids: &ids,
+        task_queues: &task_queues,
+        kind: kind(args.kind),
+        max_build_ids: args.max_build_ids,
+        max_task_queue_scan: args.max_task_queue_scan,
+    };
+    let answers =
+        namespace.reachability(&request, args.now, |_, query| exists(&open, &closed, query));
+    let answers = match answers {
+        Ok(answers) => answers,
+        Err(error) => {
+            output.diagnostic(format_args!("{}: {error}", error.code()));
+            return Status::BadInput;
+        }
+    };
+    if output.json() {
+        let answers: Vec<serde_json::Value> = answers
+            .iter()
+            .map(|answer| {
+                let queues: Vec<serde_json::Value> = answer
+                    .task_queues
+                    .iter()
+                    .map(|queue| {
+                        let kinds = match &queue.reachability {
+                            Some(found) => words(found),
+                            None => vec![ReachabilityType::Unspecified.as_str()],
+                        };
+                        serde_json::json!({ "taskQueue": queue.task_queue, "reachability": kinds })
+                    })
+                    .collect();
+                serde_json::json!({ "buildId": answer.build_id, "taskQueueReachability": queues })
+            })
+            .collect();
+        output.document(&serde_json::json!({ "buildIdReachability": answers }));
+        return Status::Ok;
+    }
+    for answer in answers {
+        let name = shown(&answer.build_id);
+        if answer.task_queues.is_empty() {
+            output.line(format_args!("{name}: in no task queue"));
+        }
+        for queue in &answer.task_queues {
+            output.line(format_args!(
+                "{name} on {}: {}",
+                queue.task_queue,
+                found(queue.reachability.as_deref())
+            ));
         }
     }
     Status::Ok
+}
+
+/// The build IDs with open and with closed workflows, as search-attribute values.
+fn workflows(args: &Args, output: &mut Output<'_>) -> Option<(BTreeSet<String>, BTreeSet<String>)> {
+    let read = |value: &str| -> Result<BTreeSet<String>, String> {
+        Ok(read_ids(value)?.iter().map(|e| attribute(e)).collect())
+    };
+    match (read(&args.open), read(&args.closed)) {
+        (Ok(open), Ok(closed)) => Some((open, closed)),
+        (Err(error), _) | (_, Err(error)) => {
+            output.diagnostic(error);
+            None
+        }
+    }
+}
+
+/// Whether the visibility store holds a workflow matching `query`.
+fn exists(open: &BTreeSet<String>, closed: &BTreeSet<String>, query: &VisibilityQuery) -> bool {
+    let open = matches(open, query);
+    let closed = matches(closed, query);
+    match query.status {
+        StatusFilter::Any => open || closed,
+        StatusFilter::Running => open,
+        StatusFilter::Closed => closed,
+    }
+}
+
+fn kind(kind: Kind) -> ReachabilityType {
+    match kind {
+        Kind::Unspecified => ReachabilityType::Unspecified,
+        Kind::New => ReachabilityType::NewWorkflows,
+        Kind::Existing => ReachabilityType::ExistingWorkflows,
+        Kind::Open => ReachabilityType::OpenWorkflows,
+        Kind::Closed => ReachabilityType::ClosedWorkflows,
+    }
+}
+
+/// The kinds as the server spells them.
+fn words(found: &[TaskReachability]) -> Vec<&'static str> {
+    found.iter().map(|r| r.as_str()).collect()
+}
+
+/// A build ID as a line shows it: `(unversioned)` for the empty one.
+fn shown(build_id: &str) -> &str {
+    if build_id.is_empty() {
+        "(unversioned)"
+    } else {
+        build_id
+    }
+}
+
+/// `KIND, ...`, `unreachable`, or, for a queue not examined, the server's
+/// `TASK_REACHABILITY_UNSPECIFIED` with why.
+fn found(reachability: Option<&[TaskReachability]>) -> String {
+    match reachability {
+        None => format!("{} (not examined)", ReachabilityType::Unspecified),
+        Some([]) => "unreachable".to_owned(),
+        Some(found) => words(found).join(", "),
+    }
 }

@@ -12,4 +12,4 @@ pub(crate) mod tombstones;
 
 pub(crate) use planner::removable_build_ids;
 pub use planner::{GcPolicy, Retention};
-pub use removal::Namespace;
+pub use removal::ClusterMode;

@@ -3,7 +3,7 @@
 
 /// Whether a namespace is replicated to other clusters, which decides when tombstones go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Namespace {
+pub enum ClusterMode {
     /// Tombstones are cleared in the same update that makes them: they never persist.
     SingleCluster,
     /// Tombstones persist and are replicated, so that other clusters delete the build IDs
@@ -12,7 +12,7 @@ pub enum Namespace {
 }
 
 named! {
-    Namespace, "the command's word";
+    ClusterMode, "the command's word";
     SingleCluster => "single-cluster",
     MultiCluster => "multi-cluster",
 }

@@ -8,10 +8,10 @@ mod resolve;
 
 pub use dispatch::{DispatchQueue, GuessedSet, NewerBuildExists, StickyWorkerUnavailable};
 pub(crate) use dispatch::{add_task, poll, sticky_add, sticky_poll};
-pub(crate) use reachability::reachability;
 pub use reachability::{
     BuildIdReachability, DEFAULT_REACHABILITY_BUILD_IDS, NEW_WORKFLOWS_GRACE_MS, ReachabilityError,
     ReachabilityQuery, ReachabilityType, StatusFilter, TaskReachability, VisibilityQuery,
 };
+pub(crate) use reachability::{check as check_reachability, reachability};
 pub(crate) use resolve::resolve;
 pub use resolve::{Resolution, Target, TargetQueue, VersioningIntent};

@@ -156,10 +156,25 @@ pub(crate) fn reachability(
     now_ms: i64,
     mut workflows_exist: impl FnMut(&VisibilityQuery) -> bool,
 ) -> Result<Vec<BuildIdReachability>, ReachabilityError> {
+    check(query)?;
+    let ReachabilityQuery {
+        build_ids, kind, ..
+    } = *query;
+    Ok(build_ids
+        .iter()
+        .map(|&build_id| BuildIdReachability {
+            build_id: build_id.to_owned(),
+            reachability: reachability_of(sets, build_id, kind, now_ms, &mut workflows_exist),
+        })
+        .collect())
+}
+
+/// The frontend's checks of a request's build IDs, in its order: none, too many, too long.
+pub(crate) fn check(query: &ReachabilityQuery<'_>) -> Result<(), ReachabilityError> {
     let ReachabilityQuery {
         build_ids,
-        kind,
         max_build_ids,
+        ..
     } = *query;
     if build_ids.is_empty() {
         return Err(ReachabilityError::NoBuildIds);
@@ -174,13 +189,7 @@ pub(crate) fn reachability(
             build_id: (*long).to_owned(),
         });
     }
-    Ok(build_ids
-        .iter()
-        .map(|&build_id| BuildIdReachability {
-            build_id: build_id.to_owned(),
-            reachability: reachability_of(sets, build_id, kind, now_ms, &mut workflows_exist),
-        })
-        .collect())
+    Ok(())
 }
 
 fn reachability_of(

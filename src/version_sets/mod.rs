@@ -20,7 +20,7 @@ use crate::build_id::BuildId;
 use crate::clock::Hlc;
 use crate::core::Core;
 use crate::error::UpdateError;
-use crate::gc::{self, GcPolicy, Namespace};
+use crate::gc::{self, ClusterMode, GcPolicy};
 use crate::invariants::{self, Inconsistency};
 use crate::ops::{self, Limits, Outcome, Update};
 use crate::replication::{self, BuildIdDeltas};
@@ -382,6 +382,28 @@ impl VersionSets {
         debug_assert_eq!(self.validate(), Ok(()));
         Ok(Outcome::Changed)
     }
+
+    /// [`apply`](Self::apply), with one more check that runs after the queue's own checks
+    /// and limits passed and only when the update changes something: `admit`, whose error
+    /// leaves the value unchanged (the namespace's limit, checked where the server checks
+    /// it, in `updateUserData`).
+    pub(crate) fn apply_admitted<E: From<UpdateError>>(
+        &mut self,
+        update: &Update,
+        now_ms: i64,
+        limits: Limits,
+        admit: impl FnOnce() -> Result<(), E>,
+    ) -> Result<Outcome, E> {
+        let plan = ops::plan(&self.core, update, limits)?;
+        if plan.is_no_op() {
+            return Ok(Outcome::NoOp);
+        }
+        admit()?;
+        let t = self.stamp(now_ms);
+        ops::execute(&mut self.core, plan, t);
+        debug_assert_eq!(self.validate(), Ok(()));
+        Ok(Outcome::Changed)
+    }
 }
 
 /// Dispatch: where work goes, and whether a build ID can still get any.
@@ -615,35 +637,30 @@ impl VersionSets {
     ///
     /// # Example
     /// ```
-    /// use version_sets::{BuildId, Limits, Namespace, Update, VersionSets};
+    /// use version_sets::{BuildId, Limits, ClusterMode, Update, VersionSets};
     ///
     /// let id = |s: &str| BuildId::new(s);
     /// let mut sets = VersionSets::new();
     /// sets.apply(&Update::add_new_default(id("1.0")?), 1, Limits::NONE)?;
     /// sets.apply(&Update::add_new_default(id("2.0")?), 2, Limits::NONE)?;
-    /// let removal = sets.remove_unused(&[id("1.0")?], 3, Namespace::MultiCluster);
+    /// let removal = sets.remove_unused(&[id("1.0")?], 3, ClusterMode::MultiCluster);
     /// let replicated = removal.replicated.expect("multi-cluster namespaces replicate tombstones");
     /// assert!(replicated.record("1.0").is_some_and(|r| !r.is_active()));
     /// assert!(!removal.local.contains("1.0"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
-    pub fn remove_unused(
-        &self,
-        build_ids: &[BuildId],
-        now_ms: i64,
-        namespace: Namespace,
-    ) -> Removal {
+    pub fn remove_unused(&self, build_ids: &[BuildId], now_ms: i64, mode: ClusterMode) -> Removal {
         let mut tombstoned = self.clone();
         tombstoned.remove_build_ids(build_ids, now_ms);
         let mut local = tombstoned.clone();
         local.clear_tombstones();
-        match namespace {
-            Namespace::SingleCluster => Removal {
+        match mode {
+            ClusterMode::SingleCluster => Removal {
                 replicated: None,
                 local,
             },
-            Namespace::MultiCluster => {
+            ClusterMode::MultiCluster => {
                 // The clearing is an update of its own, with a clock of its own.
                 local.stamp(now_ms);
                 Removal {

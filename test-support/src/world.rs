@@ -375,8 +375,8 @@ impl World {
                 }
             }
             Action::Limits(limits) => {
-                self.model.max_sets = limits.max_sets;
-                self.model.max_build_ids = limits.max_build_ids;
+                self.model.max_sets = limits.queue.max_sets;
+                self.model.max_build_ids = limits.queue.max_build_ids;
                 ("limits", "set")
             }
             Action::RemoveBuildIds { build_ids, .. } => {

@@ -71,7 +71,7 @@ mod write;
 pub use generate::{Choice, Generator, NAMES, Pick, WEIGHTS, annotate, known, near};
 pub use read::json::{JsonError, JsonProblem, check_strict, describe, quote, read_strict};
 pub use read::{TraceError, parse, parse_step, parse_updates, read_observation};
-pub use run::{Failure, Report, Session, check, run};
+pub use run::{DEFAULT_TASK_QUEUE, Failure, Report, Session, check, run};
 pub use types::{
     Action, ActionKind, InvalidUpdate, Observation, PollExpectation, Reachability, Step,
     StickyExpectation, TaskQueueExpectation, UpdateExpectation, Verdict,

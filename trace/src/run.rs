@@ -9,9 +9,13 @@ use crate::types::{
     TaskQueueExpectation, UpdateExpectation, Verdict,
 };
 use version_sets::{
-    BuildId, DispatchQueue, Limits, Outcome, ReachabilityQuery, StatusFilter, UpdateError,
-    VersionSets,
+    BuildId, DispatchQueue, Limits, Namespace, NamespaceLimits, NamespaceUpdateError, Outcome,
+    ReachabilityQuery, StatusFilter, VersionSets,
 };
+
+/// The task queue of a step that names none: the trace's one default queue. A step naming
+/// it explicitly acts on the same queue.
+pub const DEFAULT_TASK_QUEUE: &str = "default";
 
 /// What running a trace found.
 #[derive(Debug, Clone)]
@@ -20,8 +24,10 @@ pub struct Report {
     pub passed: usize,
     /// The expectations that did not hold, in trace order.
     pub failures: Vec<Failure>,
-    /// The sets the trace left.
+    /// The sets the trace left on its default queue ([`DEFAULT_TASK_QUEUE`]).
     pub state: VersionSets,
+    /// Every task queue the trace left, the default one included.
+    pub namespace: Namespace,
 }
 
 /// An expectation that did not hold. `Display` is `line N: expected X, got Y`, with `X`
@@ -98,19 +104,23 @@ pub fn run(steps: &[Step]) -> Report {
     Report {
         passed,
         failures,
-        state: session.state,
+        state: session.state().clone(),
+        namespace: session.namespace,
     }
 }
 
-/// The model behind a trace, one step at a time: the state, the limits in force, the marks
-/// taken so far and the position of the next step. `version-sets serve` answers the
-/// conformance protocol with one.
+/// The model behind a trace, one step at a time: a namespace of task queues (a step acts on
+/// its `taskQueue`, or on [`DEFAULT_TASK_QUEUE`]), the limits in force, the marks taken so
+/// far and the position of the next step. `version-sets serve` answers the conformance
+/// protocol with one.
 #[derive(Debug, Clone)]
 pub struct Session {
-    state: VersionSets,
-    limits: Limits,
+    namespace: Namespace,
+    limits: NamespaceLimits,
     marks: HashMap<String, VersionSets>,
     position: i64,
+    /// What a queue no step touched holds.
+    empty: VersionSets,
 }
 
 impl Default for Session {
@@ -120,19 +130,53 @@ impl Default for Session {
 }
 
 impl Session {
-    /// A fresh session: an empty task queue, no limits, no marks.
+    /// A fresh session: an empty default task queue, no limits of a queue's own, the
+    /// namespace's default `taskQueuesPerBuildId` (20), no marks.
     pub fn new() -> Self {
+        let mut namespace = Namespace::new();
+        // The default queue always exists, so that `state` can lend it. Putting an empty
+        // queue maps nothing.
+        let _ = namespace.insert(DEFAULT_TASK_QUEUE, VersionSets::new());
         Self {
-            state: VersionSets::new(),
-            limits: Limits::NONE,
+            namespace,
+            limits: NamespaceLimits {
+                queue: Limits::NONE,
+                task_queues_per_build_id: NamespaceLimits::SERVER_DEFAULT.task_queues_per_build_id,
+            },
             marks: HashMap::new(),
             position: 0,
+            empty: VersionSets::new(),
         }
     }
 
-    /// The current state.
+    /// The current state of the default task queue ([`DEFAULT_TASK_QUEUE`]).
     pub fn state(&self) -> &VersionSets {
-        &self.state
+        self.namespace
+            .queue(DEFAULT_TASK_QUEUE)
+            .unwrap_or(&self.empty)
+    }
+
+    /// Every task queue of the session, the default one included.
+    pub fn namespace(&self) -> &Namespace {
+        &self.namespace
+    }
+
+    /// The current state of `task_queue` (empty when no step touched it).
+    fn queue(&self, task_queue: &str) -> VersionSets {
+        self.namespace
+            .queue(task_queue)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Replaces `task_queue`'s data with what `change` makes of it, as a write that is no
+    /// public update (removal, replication): the namespace's mapping follows, unlimited.
+    fn rewrite<T>(&mut self, task_queue: &str, change: impl FnOnce(&mut VersionSets) -> T) -> T {
+        let mut sets = self.queue(task_queue);
+        let result = change(&mut sets);
+        // The reader checked the name, and the default is valid.
+        let _ = self.namespace.insert(task_queue, sets);
+        result
     }
 
     /// Plays one step and returns what the model observed, in the form the step's `expect`
@@ -154,8 +198,12 @@ impl Session {
     pub fn observe(&mut self, step: &Step) -> Observation {
         self.position += 1;
         let now = step.now.unwrap_or(self.position);
+        let task_queue = step.task_queue.as_deref().unwrap_or(DEFAULT_TASK_QUEUE);
+        let state = self.namespace.queue(task_queue).unwrap_or(&self.empty);
         match &step.action {
-            Action::Update { update, .. } => outcome(&self.state.apply(update, now, self.limits)),
+            Action::Update { update, .. } => {
+                outcome(&self.namespace.apply(task_queue, update, now, self.limits))
+            }
             Action::InvalidUpdate { update, .. } => Observation::Change(UpdateExpectation::Error {
                 code: update.code(),
                 message: Some(update.to_string()),
@@ -164,42 +212,48 @@ impl Session {
                 self.limits = *new;
                 Observation::Nothing
             }
-            Action::Start(state) => {
-                self.state = state.clone();
+            Action::Start(start) => {
+                let start = start.clone();
+                self.rewrite(task_queue, |sets| *sets = start);
                 Observation::Nothing
             }
             Action::Mark(name) => {
-                self.marks.insert(name.clone(), self.state.clone());
+                let marked = state.clone();
+                self.marks.insert(name.clone(), marked);
                 Observation::Nothing
             }
-            Action::Sets(_) => Observation::Listing(listing(&self.state, 0)),
-            Action::View { max_sets, .. } => Observation::Listing(listing(&self.state, *max_sets)),
+            Action::Sets(_) => Observation::Listing(listing(state, 0)),
+            Action::View { max_sets, .. } => Observation::Listing(listing(state, *max_sets)),
             Action::Resolve {
                 intent,
                 build_id,
                 queue,
                 ..
             } => Observation::Target(
-                self.state
+                state
                     .resolve(*intent, build_id.as_ref().map(BuildId::as_str), *queue)
                     .into_target(),
             ),
-            Action::Poll { build_id, .. } => Observation::Poll(poll(&self.state, build_id)),
+            Action::Poll { build_id, .. } => Observation::Poll(poll(state, build_id)),
             Action::RemoveBuildIds { build_ids, .. } => {
-                change(self.state.remove_build_ids(build_ids, now))
+                change(self.rewrite(task_queue, |sets| sets.remove_build_ids(build_ids, now)))
             }
-            Action::ClearTombstones { .. } => change(self.state.clear_tombstones()),
+            Action::ClearTombstones { .. } => {
+                change(self.rewrite(task_queue, VersionSets::clear_tombstones))
+            }
             Action::PersistUnknownBuildId { build_id, .. } => {
-                change(self.state.persist_unknown_build_id(build_id, now))
+                change(self.rewrite(task_queue, |sets| {
+                    sets.persist_unknown_build_id(build_id, now)
+                }))
             }
             Action::Deltas { since, .. } => self
                 .marks
                 .get(since)
                 .map_or(Observation::Nothing, |before| {
-                    Observation::Deltas(before.build_id_deltas(&self.state))
+                    Observation::Deltas(before.build_id_deltas(state))
                 }),
             Action::AddTask { build_id, .. } => Observation::TaskQueue(
-                match self.state.add_task(build_id.as_ref().map(BuildId::as_str)) {
+                match state.add_task(build_id.as_ref().map(BuildId::as_str)) {
                     DispatchQueue::Unversioned => TaskQueueExpectation::Unversioned,
                     DispatchQueue::Set(set) => {
                         TaskQueueExpectation::Set(set.primary_set_id().clone())
@@ -208,46 +262,45 @@ impl Session {
                 },
             ),
             Action::StickyPoll { build_id, .. } => {
-                Observation::Sticky(match self.state.sticky_poll(build_id.as_str()) {
+                Observation::Sticky(match state.sticky_poll(build_id.as_str()) {
                     Ok(()) => StickyExpectation::Accepted,
                     Err(newer) => StickyExpectation::NewerBuildExists(newer.default_build_id),
                 })
             }
             Action::StickyAdd { build_id, .. } => {
-                Observation::Sticky(match self.state.sticky_add(build_id.as_str()) {
+                Observation::Sticky(match state.sticky_add(build_id.as_str()) {
                     Ok(()) => StickyExpectation::Accepted,
                     Err(_) => StickyExpectation::StickyWorkerUnavailable,
                 })
             }
-            Action::MergeReplica { replica, .. } => {
-                let before = self.state.to_data();
-                self.state = self.state.join(replica);
-                change(if self.state.to_data() == before {
+            Action::MergeReplica { replica, .. } => change(self.rewrite(task_queue, |sets| {
+                let before = sets.to_data();
+                *sets = sets.join(replica);
+                if sets.to_data() == before {
                     Outcome::NoOp
                 } else {
                     Outcome::Changed
-                })
-            }
+                }
+            })),
             Action::ReceiveReplica {
                 replica, in_use, ..
-            } => {
-                let received = self.state.receive(replica, now, |id| in_use.contains(id));
-                self.state = received.state;
-                Observation::BuildIds(received.revived)
-            }
+            } => Observation::BuildIds(self.rewrite(task_queue, |sets| {
+                let received = sets.receive(replica, now, |id| in_use.contains(id));
+                *sets = received.state;
+                received.revived
+            })),
             Action::GcPlan {
                 policy,
                 now,
                 in_use,
                 ..
             } => {
-                let mut removable = self
-                    .state
-                    .removable_build_ids(policy, *now, |id| in_use.contains(id));
+                let mut removable =
+                    state.removable_build_ids(policy, *now, |id| in_use.contains(id));
                 removable.sort();
                 Observation::BuildIds(removable)
             }
-            Action::Reachability { query, .. } => reachability(&self.state, query),
+            Action::Reachability { query, .. } => reachability(state, query),
         }
     }
 }
@@ -293,7 +346,7 @@ fn expected_text(step: &Step) -> String {
 }
 
 /// An update's result; an error always with its message.
-fn outcome(result: &Result<Outcome, UpdateError>) -> Observation {
+fn outcome(result: &Result<Outcome, NamespaceUpdateError>) -> Observation {
     match result {
         Ok(outcome) => change(*outcome),
         Err(error) => Observation::Change(UpdateExpectation::Error {

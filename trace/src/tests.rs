@@ -141,9 +141,12 @@ fn every_action_reads_its_fields() {
             ),
             (
                 3,
-                Action::Limits(Limits {
-                    max_sets: 0,
-                    max_build_ids: 7
+                Action::Limits(version_sets::NamespaceLimits {
+                    queue: Limits {
+                        max_sets: 0,
+                        max_build_ids: 7
+                    },
+                    task_queues_per_build_id: 20,
                 })
             ),
             (4, Action::Sets(vec![vec![], vec![id("1.0")]])),
@@ -595,4 +598,83 @@ fn a_start_line_read_directly_is_the_start_the_tree_reads() {
         problem(r#"{"start": {"data": {}}, "start": {"data": {}}}"#),
         r#"line 1: invalid JSON at column 31: duplicate key "start""#
     );
+}
+
+#[test]
+fn a_step_names_its_task_queue_and_writes_it_back() {
+    let line = r#"{"update": {"addNewBuildIdInNewDefaultSet":"1.0"}, "taskQueue": "orders", "now": 5, "expect": "changed"}"#;
+    let step = parse_step(line).unwrap();
+    assert_eq!(step.task_queue.as_deref(), Some("orders"));
+    assert_eq!(step.to_line(), line);
+    assert_eq!(
+        step.to_request(),
+        r#"{"update": {"addNewBuildIdInNewDefaultSet":"1.0"}, "taskQueue": "orders", "now": 5}"#
+    );
+    // A start step with a task queue goes through the general reader.
+    let start = r#"{"start": {"data": {"versionSets": []}}, "taskQueue": "orders"}"#;
+    let steps = parse(start.as_bytes()).unwrap();
+    assert_eq!(steps[0].task_queue.as_deref(), Some("orders"));
+}
+
+#[test]
+fn a_task_queue_name_is_checked_as_the_server_checks_it() {
+    let long = "q".repeat(1001);
+    let cases = [
+        (r#""""#.to_owned(), "taskQueue: missing task queue name"),
+        (
+            format!("\"{long}\""),
+            "taskQueue: taskQueue length exceeds limit",
+        ),
+        (
+            r#""/_sys/q""#.to_owned(),
+            "taskQueue: task queue name cannot start with reserved prefix /_sys/",
+        ),
+        (
+            "7".to_owned(),
+            "taskQueue: expected a task queue name (a string), got 7",
+        ),
+    ];
+    for (name, problem) in cases {
+        let line = format!(r#"{{"poll": "1.0", "taskQueue": {name}}}"#);
+        let err = parse(line.as_bytes()).unwrap_err();
+        assert_eq!(err.problem(), problem, "{line}");
+    }
+}
+
+#[test]
+fn limits_write_the_namespace_limit_only_when_it_is_not_the_default() {
+    let step = parse_step(r#"{"limits": {"maxSets": 2}}"#).unwrap();
+    assert_eq!(
+        step.to_line(),
+        r#"{"limits": {"maxBuildIds":0,"maxSets":2}}"#
+    );
+    let step = parse_step(r#"{"limits": {"taskQueuesPerBuildId": 3}}"#).unwrap();
+    assert_eq!(
+        step.to_line(),
+        r#"{"limits": {"maxBuildIds":0,"maxSets":0,"taskQueuesPerBuildId":3}}"#
+    );
+    assert_eq!(parse_step(&step.to_line()).unwrap().action, step.action);
+}
+
+#[test]
+fn a_session_plays_each_task_queue_on_its_own_with_the_namespace_limit() {
+    let steps = parse(
+        br#"{"limits": {"taskQueuesPerBuildId": 1}}
+{"update": {"addNewBuildIdInNewDefaultSet": "1.0"}}
+{"update": {"addNewBuildIdInNewDefaultSet": "1.0"}, "taskQueue": "other", "expect": {"error": "FAILED_PRECONDITION", "message": "Exceeded max task queues allowed to be mapped to a single build ID: 1"}}
+{"update": {"addNewBuildIdInNewDefaultSet": "2.0"}, "taskQueue": "other"}
+{"mark": "m", "taskQueue": "other"}
+{"update": {"addNewBuildIdInNewDefaultSet": "3.0"}, "taskQueue": "other"}
+{"deltas": "m", "taskQueue": "other", "expect": {"added": ["3.0"], "removed": []}}
+{"sets": [["1.0"]], "taskQueue": "default"}
+"#,
+    )
+    .unwrap();
+    let report = run(&steps);
+    assert_eq!(report.failures, []);
+    // Two updates without expect (they must succeed), one refused, deltas and sets.
+    assert_eq!(report.passed, 6);
+    assert_eq!(report.state.set_count(), 1);
+    let queues: Vec<&str> = report.namespace.queues().map(|(name, _)| name).collect();
+    assert_eq!(queues, [DEFAULT_TASK_QUEUE, "other"]);
 }

@@ -12,11 +12,12 @@ use crate::types::{
     UpdateExpectation,
 };
 use version_sets::{
-    BuildId, BuildIdDeltas, Retention, Target, TargetQueue, TaskReachability, VersionSets,
+    BuildId, BuildIdDeltas, DEFAULT_TASK_QUEUES_PER_BUILD_ID, Retention, Target, TargetQueue,
+    TaskReachability, VersionSets,
 };
 
 impl Step {
-    /// The step as a trace line: the action first, then `now`, then `expect`, as people
+    /// The step as a trace line: the action first, then `taskQueue`, `now`, then `expect`, as people
     /// write traces (`version-sets generate` writes these lines).
     ///
     /// # Example
@@ -41,6 +42,12 @@ impl Step {
     fn written(&self, with_expect: bool) -> String {
         let name = Value::from(self.action.name());
         let mut line = format!("{{{name}: {}", body(&self.action));
+        if let Some(task_queue) = &self.task_queue {
+            line.push_str(&format!(
+                ", \"taskQueue\": {}",
+                Value::from(task_queue.as_str())
+            ));
+        }
         if let Some(now) = self.now {
             line.push_str(&format!(", \"now\": {now}"));
         }
@@ -205,7 +212,18 @@ fn body(action: &Action) -> Value {
             serde_json::to_value(&update.request).unwrap_or(Value::Null)
         }
         Action::Limits(limits) => {
-            json!({ "maxSets": limits.max_sets, "maxBuildIds": limits.max_build_ids })
+            let mut body = Map::new();
+            body.insert("maxSets".to_owned(), json!(limits.queue.max_sets));
+            body.insert("maxBuildIds".to_owned(), json!(limits.queue.max_build_ids));
+            // Written only when it is not the default, so that traces from before the
+            // namespace keep their bytes.
+            if limits.task_queues_per_build_id != DEFAULT_TASK_QUEUES_PER_BUILD_ID {
+                body.insert(
+                    "taskQueuesPerBuildId".to_owned(),
+                    json!(limits.task_queues_per_build_id),
+                );
+            }
+            Value::Object(body)
         }
         Action::Sets(sets) => listing(sets),
         Action::Resolve {

@@ -90,6 +90,8 @@ fn the_vectors_cover_every_rule() {
         "NOT_FOUND targeted secondary version 8.8 not found",
         "FAILED_PRECONDITION update would exceed number of compatible version sets permitted in namespace dynamic config (3/2)",
         "FAILED_PRECONDITION update would exceed number of build IDs permitted in namespace dynamic config (4/3)",
+        "FAILED_PRECONDITION Exceeded max task queues allowed to be mapped to a single build ID: 20",
+        "FAILED_PRECONDITION Exceeded max task queues allowed to be mapped to a single build ID: 2",
     ];
     for pattern in patterns {
         assert!(

@@ -5,6 +5,7 @@
 mod apply;
 mod check;
 mod dispatch;
+mod namespace;
 mod output;
 mod readme;
 mod replay;

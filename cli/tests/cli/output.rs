@@ -237,7 +237,7 @@ fn replication_and_conformance_subcommands_print_json() {
         "2592000000",
         "--retention",
         "1d",
-        "--in-use",
+        "--has-workflows",
         "v3.0",
         "-o",
         "json",

@@ -88,14 +88,14 @@ fn gc_lists_what_the_scavenger_removes() {
         NOW,
         "--retention",
         "1d",
-        "--in-use",
+        "--has-workflows",
         "v3.0",
     ]);
     assert_eq!(
         (result.code, result.out.as_str(), result.err.as_str()),
         (0, "v1.1\nv1.2\nv2.0\n", "")
     );
-    // Nothing in use: v3.0 and its set default go too.
+    // No workflows anywhere: v3.0 and its set default go too.
     let result = run(&[
         "gc",
         SCAVENGER,
@@ -103,7 +103,7 @@ fn gc_lists_what_the_scavenger_removes() {
         NOW,
         "--retention",
         "1d",
-        "--in-use",
+        "--has-workflows",
         "",
     ]);
     assert_eq!(result.out, "v1.1\nv1.2\nv2.0\nv3.0\nv3.1\n");
@@ -115,17 +115,17 @@ fn gc_lists_what_the_scavenger_removes() {
         NOW,
         "--retention",
         "31d",
-        "--in-use",
+        "--has-workflows",
         "",
     ]);
     assert_eq!(result.out, "");
 }
 
 #[test]
-fn gc_reads_in_use_build_ids_from_a_file() {
+fn gc_reads_build_ids_with_workflows_from_a_file() {
     let dir = std::env::temp_dir().join(format!("version-sets-gc-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("in-use.txt");
+    let file = dir.join("has-workflows.txt");
     std::fs::write(&file, "# still running\nv3.0\n\nv1.1\n").unwrap();
     let result = run(&[
         "gc",
@@ -134,7 +134,7 @@ fn gc_reads_in_use_build_ids_from_a_file() {
         NOW,
         "--retention",
         "1d",
-        "--in-use",
+        "--has-workflows",
         file.to_str().unwrap(),
     ]);
     // v1.1 stays, so v1.2, its set's default, stays with it.
@@ -151,7 +151,7 @@ fn gc_apply_prints_the_state_after_removal() {
         NOW,
         "--retention",
         "1d",
-        "--in-use",
+        "--has-workflows",
         "v3.0",
         "--apply",
     ];
@@ -195,7 +195,7 @@ fn gc_refuses_bad_input() {
         NOW,
         "--retention",
         "1x",
-        "--in-use",
+        "--has-workflows",
         "",
     ]);
     assert_eq!((bad_unit.code, bad_unit.out.as_str()), (2, ""));
@@ -210,7 +210,7 @@ fn gc_refuses_bad_input() {
         NOW,
         "--retention",
         "1d",
-        "--in-use",
+        "--has-workflows",
         "",
     ]);
     assert_eq!((missing.code, missing.out.as_str()), (2, ""));
@@ -226,12 +226,16 @@ fn gc_refuses_bad_input() {
         NOW,
         "--retention",
         "1d",
-        "--in-use",
+        "--has-workflows",
         "-",
     ]);
     assert_eq!(
         (both.code, both.out.as_str(), both.err.as_str()),
-        (2, "", "STATE and --in-use cannot both be standard input\n")
+        (
+            2,
+            "",
+            "STATE and --has-workflows cannot both be standard input\n"
+        )
     );
 }
 
@@ -249,7 +253,7 @@ fn reachability_reports_each_build_id_in_request_order() {
             "",
             "--now",
             "400000",
-            "--in-use",
+            "--open",
             "1.1",
         ],
         merged.as_bytes(),

@@ -12,7 +12,10 @@ mod replica;
 
 use crate::run::Session;
 use crate::types::{Action, ActionKind, Observation, RawUpdate, Request, Step, UpdateExpectation};
-use version_sets::{BuildId, Limits, QueueDefault, TargetQueue, VersionSets, VersioningIntent};
+use version_sets::{
+    BuildId, DEFAULT_TASK_QUEUES_PER_BUILD_ID, Limits, NamespaceLimits, QueueDefault, TargetQueue,
+    VersionSets, VersioningIntent,
+};
 
 /// Every build ID a [`Pick::Name`] can name: few, so that fresh picks collide with existing
 /// ones, with a non-ASCII one and one that needs escaping (for both, Go's `%q` and Rust's
@@ -212,9 +215,12 @@ impl Choice {
             Self::Limits {
                 max_sets,
                 max_build_ids,
-            } => Action::Limits(Limits {
-                max_sets: near(*max_sets, state.set_count()),
-                max_build_ids: near(*max_build_ids, state.build_id_count()),
+            } => Action::Limits(NamespaceLimits {
+                queue: Limits {
+                    max_sets: near(*max_sets, state.set_count()),
+                    max_build_ids: near(*max_build_ids, state.build_id_count()),
+                },
+                task_queues_per_build_id: DEFAULT_TASK_QUEUES_PER_BUILD_ID,
             }),
             Self::Remove(picks) => Action::RemoveBuildIds {
                 build_ids: picks.iter().map(id).collect::<Option<_>>()?,
@@ -262,13 +268,47 @@ impl Choice {
 #[derive(Debug, Clone)]
 pub struct Generator {
     rng: fastrand::Rng,
+    task_queues: usize,
 }
 
 impl Generator {
-    /// A generator for `seed`.
+    /// A generator for `seed`, on one task queue.
     pub fn new(seed: u64) -> Self {
         Self {
             rng: fastrand::Rng::with_seed(seed),
+            task_queues: 1,
+        }
+    }
+
+    /// The generator with its steps spread over `task_queues` task queues of a namespace:
+    /// the default one and `q1`, `q2`, ... (each step names its queue, `taskQueue`), and
+    /// its `limits` steps setting `taskQueuesPerBuildId` between 1 and `task_queues`, so
+    /// that the namespace's limit is reached. With one queue (or none) it draws exactly
+    /// what [`new`](Self::new)'s does, so a seed's traces stay the same.
+    ///
+    /// # Example
+    /// ```
+    /// use version_sets_trace::{Generator, WEIGHTS, annotate, run};
+    ///
+    /// let steps = Generator::new(3).with_task_queues(3).trace(&WEIGHTS, 60);
+    /// assert!(steps.iter().any(|step| step.task_queue.is_some()));
+    /// assert_eq!(run(&annotate(&steps)).failed(), 0);
+    /// ```
+    #[must_use]
+    pub fn with_task_queues(mut self, task_queues: usize) -> Self {
+        self.task_queues = task_queues;
+        self
+    }
+
+    /// The task queue of the next step: `None` (the default queue) without a draw when
+    /// there is one queue.
+    fn task_queue(&mut self) -> Option<String> {
+        if self.task_queues <= 1 {
+            return None;
+        }
+        match self.rng.usize(0..self.task_queues) {
+            0 => None,
+            i => Some(format!("q{i}")),
         }
     }
 
@@ -284,10 +324,20 @@ impl Generator {
             session.observe(&start);
             drawn.push(start);
         }
+        let empty = VersionSets::new();
         for _ in 0..steps {
-            let Some(step) = self.step(session.state(), kinds, &mut marks) else {
+            let task_queue = self.task_queue();
+            let state = match &task_queue {
+                None => session.state(),
+                Some(name) => session.namespace().queue(name).unwrap_or(&empty),
+            };
+            let Some(mut step) = self.step(state, kinds, &mut marks) else {
                 continue;
             };
+            if let (Action::Limits(limits), true) = (&mut step.action, self.task_queues > 1) {
+                limits.task_queues_per_build_id = self.rng.usize(1..=self.task_queues);
+            }
+            step.task_queue = task_queue;
             session.observe(&step);
             drawn.push(step);
         }
@@ -457,6 +507,7 @@ fn step(action: Action) -> Step {
     Step {
         line: 0,
         now: None,
+        task_queue: None,
         action,
     }
 }
@@ -483,6 +534,7 @@ pub fn annotate(steps: &[Step]) -> Vec<Step> {
             Step {
                 line,
                 now: step.now,
+                task_queue: step.task_queue.clone(),
                 action: step.action.clone().expecting(observed),
             }
         })

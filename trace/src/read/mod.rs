@@ -79,12 +79,17 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Step>, TraceError> {
     for (line, text) in lines(bytes) {
         let step = text
             .and_then(|text| match v2::start_line(text) {
-                Some(start) => start.map(|action| (None, action)),
+                Some(start) => start.map(|action| (None, None, action)),
                 None => step(&read(text)?),
             })
-            .and_then(|(now, action)| {
+            .and_then(|(now, task_queue, action)| {
                 check_order(&action, steps.is_empty(), &marks)?;
-                Ok(Step { line, now, action })
+                Ok(Step {
+                    line,
+                    now,
+                    task_queue,
+                    action,
+                })
             })
             .map_err(|problem| TraceError { line, problem })?;
         if let Action::Mark(name) = &step.action {
@@ -104,7 +109,12 @@ pub fn parse_step(text: &str) -> Result<Step, TraceError> {
     let line = 1;
     read(text)
         .and_then(|value| step(&value))
-        .map(|(now, action)| Step { line, now, action })
+        .map(|(now, task_queue, action)| Step {
+            line,
+            now,
+            task_queue,
+            action,
+        })
         .map_err(|problem| TraceError { line, problem })
 }
 
@@ -172,14 +182,13 @@ fn lines(bytes: &[u8]) -> impl Iterator<Item = (usize, Result<&str, String>)> {
 
 /// One step: exactly one action key, `expect` where the action takes one, and `now` where
 /// the action stamps a change ([`ActionKind`] says which do).
-fn step(value: &Value) -> Result<(Option<i64>, Action), String> {
+fn step(value: &Value) -> Result<(Option<i64>, Option<String>, Action), String> {
     let map = value
         .as_object()
         .ok_or_else(|| format!("a step must be a JSON object, got {}", describe(value)))?;
-    if let Some(key) = map
-        .keys()
-        .find(|key| !matches!(key.as_str(), "expect" | "now") && ActionKind::named(key).is_none())
-    {
+    if let Some(key) = map.keys().find(|key| {
+        !matches!(key.as_str(), "expect" | "now" | "taskQueue") && ActionKind::named(key).is_none()
+    }) {
         return Err(format!("unknown key {}", quote(key)));
     }
     let present: Vec<ActionKind> = ActionKind::ALL
@@ -245,7 +254,21 @@ fn step(value: &Value) -> Result<(Option<i64>, Action), String> {
         ActionKind::Mark => Action::Mark(v2::mark(body)?),
         ActionKind::Sets => Action::Sets(expect::sets(body)?),
     };
-    Ok((now, action))
+    let task_queue = map.get("taskQueue").map(task_queue).transpose()?;
+    Ok((now, task_queue, action))
+}
+
+/// `"taskQueue": NAME`, checked as the server checks a task queue's name.
+fn task_queue(value: &Value) -> Result<String, String> {
+    let name = value.as_str().ok_or_else(|| {
+        format!(
+            "taskQueue: expected a task queue name (a string), got {}",
+            describe(value)
+        )
+    })?;
+    version_sets::Namespace::check_task_queue(name)
+        .map_err(|error| format!("taskQueue: {error}"))?;
+    Ok(name.to_owned())
 }
 
 /// Reads an implementation's answer to a step of `kind` (docs/conformance.md): the form

@@ -6,19 +6,30 @@ use super::expect;
 use super::json::{boolean, build_id, count, describe, join, known_keys, object, required, string};
 use crate::types::Action;
 use crate::types::names::INTENTS;
-use version_sets::{Limits, TargetQueue, VersioningIntent};
+use version_sets::{
+    DEFAULT_TASK_QUEUES_PER_BUILD_ID, Limits, NamespaceLimits, TargetQueue, VersioningIntent,
+};
 
-/// `{"maxSets": N, "maxBuildIds": N}`, both optional, `0` meaning unlimited.
-pub(super) fn limits(value: &Value) -> Result<Limits, String> {
+/// `{"maxSets": N, "maxBuildIds": N, "taskQueuesPerBuildId": N}`, each optional, `0`
+/// meaning unlimited; the queue limits default to `0`, `taskQueuesPerBuildId` to the
+/// server's 20.
+pub(super) fn limits(value: &Value) -> Result<NamespaceLimits, String> {
     let map = object(value, "limits", "an object")?;
-    known_keys(map, "limits", &["maxSets", "maxBuildIds"])?;
-    let limit = |key: &str| {
+    known_keys(
+        map,
+        "limits",
+        &["maxSets", "maxBuildIds", "taskQueuesPerBuildId"],
+    )?;
+    let limit = |key: &str, default: usize| {
         map.get(key)
-            .map_or(Ok(0), |value| count(value, &join("limits", key)))
+            .map_or(Ok(default), |value| count(value, &join("limits", key)))
     };
-    Ok(Limits {
-        max_sets: limit("maxSets")?,
-        max_build_ids: limit("maxBuildIds")?,
+    Ok(NamespaceLimits {
+        queue: Limits {
+            max_sets: limit("maxSets", 0)?,
+            max_build_ids: limit("maxBuildIds", 0)?,
+        },
+        task_queues_per_build_id: limit("taskQueuesPerBuildId", DEFAULT_TASK_QUEUES_PER_BUILD_ID)?,
     })
 }
 

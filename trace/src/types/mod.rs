@@ -13,7 +13,7 @@ pub use invalid::InvalidUpdate;
 pub(crate) use invalid::{RawUpdate, Request};
 pub use observation::{Observation, Verdict};
 
-use version_sets::{BuildId, BuildIdDeltas, GcPolicy, Limits, ReachabilityType, Target};
+use version_sets::{BuildId, BuildIdDeltas, GcPolicy, NamespaceLimits, ReachabilityType, Target};
 use version_sets::{TargetQueue, TaskReachability, Update, VersionSets, VersioningIntent};
 
 /// One step of a trace: its action, its wall time when it gives one, and its line.
@@ -24,6 +24,9 @@ pub struct Step {
     /// The wall time (ms) the step's change is stamped with (`"now"`, format v2); `None`
     /// stamps it with its position among the steps, counting from 1, as in format v1.
     pub now: Option<i64>,
+    /// The task queue of the namespace the step acts on (`"taskQueue"`); `None` is the
+    /// trace's one default queue, [`DEFAULT_TASK_QUEUE`](crate::DEFAULT_TASK_QUEUE).
+    pub task_queue: Option<String>,
     /// What the step does.
     pub action: Action,
 }
@@ -47,8 +50,9 @@ pub enum Action {
         /// The expected outcome; `None` means "succeeds", which never holds.
         expect: Option<UpdateExpectation>,
     },
-    /// `limits`: the limits of every later update.
-    Limits(Limits),
+    /// `limits`: the limits of every later update: each queue's, and the namespace's
+    /// `taskQueuesPerBuildId` (20 when the step does not give it).
+    Limits(NamespaceLimits),
     /// `sets`: the build IDs of each set as the public listing shows them, oldest set first.
     Sets(Vec<Vec<BuildId>>),
     /// `resolve`: where new work issued by a workflow goes.
