@@ -97,7 +97,7 @@ OBSERVES = {
     "sets": "exact",
     "view": "exact",
     "poll": "coarse",  # accepted and unknownBuildId both wait
-    "limits": "exact-if-server-limits",  # only the limits the server was started with
+    "limits": "none",  # with --address: only the limits the server was started with can hold
     "resolve": "none", "addTask": "none", "stickyPoll": "none", "stickyAdd": "none",
     "deltas": "none", "mark": "none", "gcPlan": "none", "reachability": "none",
     "start": "none", "removeBuildIds": "none", "clearTombstones": "none",

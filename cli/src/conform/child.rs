@@ -22,6 +22,8 @@ pub(crate) enum ChildError {
     Hung(Duration),
     /// The answer is not one JSON value.
     NotJson(String),
+    /// Its reset answer declares what it observes in a form the driver cannot read.
+    Declaration(String),
 }
 
 impl fmt::Display for ChildError {
@@ -34,6 +36,7 @@ impl fmt::Display for ChildError {
                 "the implementation did not answer within {} ms",
                 timeout.as_millis()
             ),
+            Self::Declaration(problem) => write!(f, "the implementation's declaration: {problem}"),
             Self::NotJson(text) => {
                 let text: String = text.chars().take(200).collect();
                 write!(
