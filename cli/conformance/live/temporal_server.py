@@ -60,8 +60,14 @@ What is forwarded, and how exactly it can be compared:
   standard error. Set IDs are never visible through the public API.
 
 The reset answer declares this, as `{"observes": {STEP: "exact" | "coarse" | "none"}}`
-(`limits` is `"exact-if-server-limits"` with `--address`), and names the trace's task queue;
-the conform driver of today takes any object there.
+(`limits` is `"exact"` when the adapter owns its server, `"none"` with `--address`), and
+names the trace's task queue; `version-sets conform` compares exactly what is declared and
+stops a trace at a step that changes state and is declared `"none"` (docs/conformance.md).
+A step's `"taskQueue": NAME` acts on a fresh queue of the trace's own for that name, and a
+`limits` step's `taskQueuesPerBuildId` is `limit.taskQueuesPerBuildId` (20 when not given).
+At the end of its input the adapter waits for its background polls, logs its counts on
+standard error (`cli/conformance/live/run` reads the late refusals and the limits not
+obeyed from that line), and stops its own server.
 """
 
 import argparse
@@ -91,6 +97,8 @@ from temporalio.service import RPCError, RPCStatusCode  # noqa: E402
 
 MAX_BUILD_ID_BYTES = 255
 NAMESPACE = "default"
+DEFAULT_QUEUES_PER_BUILD_ID = 20  # limit.taskQueuesPerBuildId when never set
+NO_LIMITS = (0, 0, DEFAULT_QUEUES_PER_BUILD_ID)
 
 OBSERVES = {
     "update": "coarse",  # changed and noop both show as success
@@ -118,6 +126,11 @@ class Names:
         self.to_server = {}
         self.from_server = {}
         self._pattern = None
+
+    def queue_named(self, name):
+        """The server's queue for the trace's task queue NAME (None: the trace's default
+        queue); each name its own fresh queue of this trace."""
+        return self.queue if name is None else f"{self.queue}-q-{name}"
 
     def server_id(self, build_id):
         if build_id == "":
@@ -153,14 +166,15 @@ class Names:
 class Adapter:
     def __init__(self, client, max_sets, max_build_ids, poll_timeout_s, poll_grace_ms, owned=None):
         self.client = client
-        self.server_limits = (max_sets, max_build_ids)
+        self.server_limits = (max_sets, max_build_ids, DEFAULT_QUEUES_PER_BUILD_ID)
         self.owned = owned  # an OwnedServer: limits are obeyed by restarting it
-        self.wanted_limits = (0, 0) if owned else self.server_limits
+        self.wanted_limits = NO_LIMITS if owned else self.server_limits
         self.poll_timeout = timedelta(seconds=poll_timeout_s)
         self.poll_grace_s = poll_grace_ms / 1000
         self.run = secrets.token_hex(3)
         self.trace = 0
         self.names = Names(self.run, self.trace)
+        self.queue = self.names.queue
         self.background = set()
         self.unsupported_seen = set()
         self.limits_mismatches = 0
@@ -174,12 +188,13 @@ class Adapter:
         self.names = Names(self.run, self.trace)
         observes = dict(OBSERVES)
         if self.owned:
-            self.wanted_limits = (0, 0)  # a reset has no limits; the restart waits for an update
+            self.wanted_limits = NO_LIMITS  # a reset has no limits; the restart waits for an update
             observes["limits"] = "exact"
         return {"observes": observes, "taskQueue": self.names.queue}
 
     async def answer(self, request):
-        (kind,) = [k for k in request if k != "now"] or ["?"]
+        (kind,) = [k for k in request if k not in ("now", "taskQueue")] or ["?"]
+        self.queue = self.names.queue_named(request.get("taskQueue"))
         self.counts[kind] = self.counts.get(kind, 0) + 1
         if kind == "update":
             return await self.update(request["update"])
@@ -193,7 +208,9 @@ class Adapter:
                 await self.check_poll(request["poll"], answer)
             return answer
         if kind == "limits":
-            wanted = (request["limits"].get("maxSets", 0), request["limits"].get("maxBuildIds", 0))
+            asked = request["limits"]
+            wanted = (asked.get("maxSets", 0), asked.get("maxBuildIds", 0),
+                      asked.get("taskQueuesPerBuildId", DEFAULT_QUEUES_PER_BUILD_ID))
             if self.owned:
                 self.wanted_limits = wanted  # obeyed before the next update
             elif wanted != self.server_limits:
@@ -231,14 +248,14 @@ class Adapter:
             self.client = await self.owned.restart(*self.wanted_limits)
             self.server_limits = self.wanted_limits
         try:
-            await self.client.update_worker_build_id_compatibility(self.names.queue, self.operation(op))
+            await self.client.update_worker_build_id_compatibility(self.queue, self.operation(op))
         except RPCError as err:
             return self.error(err)
         return "changed"  # COARSE: a no-op succeeds the same way
 
     async def listing(self, max_sets):
         try:
-            result = await self.client.get_worker_build_id_compatibility(self.names.queue, max_sets=max_sets)
+            result = await self.client.get_worker_build_id_compatibility(self.queue, max_sets=max_sets)
         except RPCError as err:
             return self.error(err)
         return [[self.names.original_id(b) for b in s.build_ids] for s in result.version_sets]
@@ -246,7 +263,7 @@ class Adapter:
     async def poll(self, build_id):
         request = PollWorkflowTaskQueueRequest(
             namespace=NAMESPACE,
-            task_queue=TaskQueue(name=self.names.queue),
+            task_queue=TaskQueue(name=self.queue),
             identity="version-sets-live-conformance",
             worker_version_capabilities=WorkerVersionCapabilities(
                 build_id=self.names.server_id(build_id), use_versioning=True),
@@ -323,11 +340,12 @@ class OwnedServer:
         self.server = None
         self.restarts = 0
         self.partitions = partitions
-        self.start(max_sets, max_build_ids)
+        self.start(max_sets, max_build_ids, DEFAULT_QUEUES_PER_BUILD_ID)
 
-    def start(self, max_sets, max_build_ids):
+    def start(self, max_sets, max_build_ids, queues_per_build_id):
         config = {"limit.versionCompatibleSetLimitPerQueue": max_sets,
-                  "limit.versionBuildIdLimitPerQueue": max_build_ids}
+                  "limit.versionBuildIdLimitPerQueue": max_build_ids,
+                  "limit.taskQueuesPerBuildId": queues_per_build_id}
         if self.partitions:
             config["matching.numTaskqueueReadPartitions"] = self.partitions
             config["matching.numTaskqueueWritePartitions"] = self.partitions
@@ -335,11 +353,11 @@ class OwnedServer:
         self.port = self.server.port
         return self.server.address
 
-    async def restart(self, max_sets, max_build_ids):
+    async def restart(self, max_sets, max_build_ids, queues_per_build_id):
         self.server.stop()
         self.restarts += 1
-        log(f"restarting the dev server with limits ({max_sets}, {max_build_ids})")
-        return await connect(self.start(max_sets, max_build_ids))
+        log(f"restarting the dev server with limits ({max_sets}, {max_build_ids}, {queues_per_build_id})")
+        return await connect(self.start(max_sets, max_build_ids, queues_per_build_id))
 
     def stop(self):
         if self.server is not None:
