@@ -582,7 +582,9 @@ fn a_wrong_gc_plan_or_reachability_is_found_and_shrunk() {
 /// (an unknown poller `"accepted"`), `blank-resolve` (`{}` to every resolve),
 /// `skip-remove` (`{}` to a removal, not done), `not-found` (`NOT_FOUND` for an invalid
 /// merge-sets primary, as the server), `not-found-all` (for every invalid build ID),
-/// `error-as-changed` (an update's error answers `"changed"`).
+/// `error-as-changed` (an update's error answers `"changed"`), `poller` (an addTask answers
+/// the build ID whose poller gets the task), `first-member` (the same, but wrongly the set's
+/// first member).
 const COARSE_PROXY: &str = r#"
 import json, subprocess, sys
 model = subprocess.Popen([sys.argv[1], "serve", "--stdio"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -613,6 +615,14 @@ for line in sys.stdin:
         answer = "accepted"
     if "resolve" in request and "blank-resolve" in changes:
         answer = {}
+    if "addTask" in request and ("poller" in changes or "first-member" in changes) and answer != "unversioned":
+        # which build ID's poller gets the task: a set's default (asking the model which set
+        # each default's tasks go to), or an unknown build ID itself
+        answer = {"buildId": request["addTask"].get("buildId")} if "guessedSetId" in answer else None
+        for members in ([] if answer else ask(json.dumps({"sets": []}) + "\n")):
+            pick = members[0] if "first-member" in changes else members[-1]
+            if ask(json.dumps({"addTask": {"buildId": members[-1]}}) + "\n") == ask(line):
+                answer = {"buildId": pick}
     print(json.dumps(answer), flush=True)
 "#;
 
@@ -792,7 +802,7 @@ fn an_unreadable_declaration_is_bad_input() {
         ),
         (
             r#"{"sets":"coarse"}"#,
-            r#"declares "sets" coarse, but only update and poll can be observed coarsely"#,
+            r#"declares "sets" coarse, but only update, poll, addTask can be observed coarsely"#,
         ),
         (
             r#"{"upgrade":"none"}"#,
@@ -812,4 +822,25 @@ fn an_unreadable_declaration_is_bad_input() {
             "{declaration}: {err}"
         );
     }
+}
+
+/// `addTask` declared coarse is compared as which poller receives the task (a set's default,
+/// an unknown build ID's own, or unversioned), never as a set ID; a child that names another
+/// member of the set disagrees, and so does the coarse answer undeclared.
+#[test]
+fn a_coarse_add_task_names_the_receiving_poller() {
+    let dir = scratch("coarse-add-task");
+    let only = "update,sets,addTask";
+    let declared = r#"{"addTask":"coarse"}"#;
+    let (code, out, err) = coarse_run(&dir, only, declared, "poller");
+    assert_eq!((code, err.as_str()), (0, ""), "{out}");
+    let doc = document(&out);
+    let add_task = &doc["byKind"]["addTask"];
+    assert!(add_task["coarse"].as_u64().unwrap() > 0, "{out}");
+    assert_eq!(add_task["exact"], 0, "{out}");
+    let (code, out, _) = coarse_run(&dir, only, declared, "first-member");
+    assert_eq!(code, 1, "{out}");
+    assert!(document(&out)["got"]["buildId"].is_string(), "{out}");
+    let (code, out, _) = coarse_run(&dir, only, "-", "poller");
+    assert_eq!(code, 1, "{out}");
 }

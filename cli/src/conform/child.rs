@@ -58,6 +58,8 @@ pub(crate) struct Child {
     stdin: Option<ChildStdin>,
     answers: Receiver<String>,
     timeout: Duration,
+    /// It once did not answer in time: it is not waited for at the end.
+    hung: bool,
 }
 
 impl Child {
@@ -93,6 +95,7 @@ impl Child {
             stdin: Some(stdin),
             answers,
             timeout,
+            hung: false,
         })
     }
 
@@ -104,7 +107,10 @@ impl Child {
             .map_err(|_| ChildError::Died)?;
         let line = match self.answers.recv_timeout(self.timeout) {
             Ok(line) => line,
-            Err(RecvTimeoutError::Timeout) => return Err(ChildError::Hung(self.timeout)),
+            Err(RecvTimeoutError::Timeout) => {
+                self.hung = true;
+                return Err(ChildError::Hung(self.timeout));
+            }
             Err(RecvTimeoutError::Disconnected) => return Err(ChildError::Died),
         };
         read_strict(line.as_bytes()).map_err(|_| ChildError::NotJson(line))
@@ -113,12 +119,14 @@ impl Child {
 
 impl Drop for Child {
     /// The driver is done with the child, or gave up on it: it does not outlive the run. Its
-    /// input is closed first and it gets [`EXIT_GRACE`] to exit by itself, so that an
-    /// implementation that holds resources (the live adapter's own server) can release them.
+    /// input is closed first and it gets [`EXIT_GRACE`] to exit by itself (unless it hung
+    /// before), so that an implementation that holds resources (the live adapter's own
+    /// server) can release them.
     fn drop(&mut self) {
         // Closing its input is the end of the protocol's conversation.
         drop(self.stdin.take());
-        let deadline = Instant::now() + EXIT_GRACE;
+        let grace = if self.hung { Duration::ZERO } else { EXIT_GRACE };
+        let deadline = Instant::now() + grace;
         while Instant::now() < deadline {
             match self.process.try_wait() {
                 Ok(Some(_)) | Err(_) => return,

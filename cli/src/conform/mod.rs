@@ -41,7 +41,8 @@ use super::{Output, Status, input};
 /// With -o json: `{"agrees": true, "traces": N, "steps": M, "byKind": {KIND: {"exact", "coarse",
 /// "onlyCoarsely", "notCompared", "expected": {RULE: N}}}, "expectedDifferences": {RULE:
 /// REASON}, "stopped": {"traces": N, "steps": {KIND: N}}}`, or on a disagreement
-/// `{"agrees": false, "trace": NAME, "expected": ANSWER, "got": ANSWER, "minimalTrace": [LINE, ...]}`.
+/// `{"agrees": false, "trace": NAME, "expected": ANSWER, "expectedCoarsely": ANSWER or null, "got":
+/// ANSWER, "minimalTrace": [LINE, ...]}`.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Example:\n  version-sets conform --generate 500 --seed 1 -- version-sets serve --stdio"
@@ -85,6 +86,9 @@ pub(crate) struct Mismatch {
     pub(crate) expected: Observation,
     /// The child's answer.
     pub(crate) got: Value,
+    /// The model's answer in the coarse form the child declared, where it has one that is
+    /// not an observation (`addTask`'s receiving poller).
+    pub(crate) coarse: Option<Value>,
 }
 
 pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
@@ -210,6 +214,9 @@ pub(crate) fn play(
             return Ok(None);
         }
         let expected = model.observe(step);
+        let coarse_task = (level == Level::Coarse)
+            .then(|| observes::coarse_add_task(model.state(), step))
+            .flatten();
         let got = child
             .ask(&step.to_request())
             .map_err(|error| (Some(index), error))?;
@@ -218,7 +225,7 @@ pub(crate) fn play(
             counts.not_compared += 1;
             continue;
         }
-        match observes::compare(step, level, &expected, &got) {
+        match observes::compare(step, level, &expected, coarse_task.as_ref(), &got) {
             Verdict::Agrees if level == Level::Coarse => counts.coarse += 1,
             Verdict::Agrees => counts.exact += 1,
             Verdict::AgreesCoarsely => {
@@ -231,6 +238,7 @@ pub(crate) fn play(
                     index,
                     expected,
                     got,
+                    coarse: coarse_task,
                 }));
             }
         }
@@ -258,12 +266,16 @@ fn report(child: &mut Child, trace: &Trace, mismatch: Mismatch, output: &mut Out
             "agrees": false,
             "trace": trace.name,
             "expected": expected,
+            "expectedCoarsely": mismatch.coarse,
             "got": mismatch.got,
             "minimalTrace": lines,
         }));
         return Status::Failed;
     }
-    let expected = expected.unwrap_or_else(|| "any JSON object".to_owned());
+    let mut expected = expected.unwrap_or_else(|| "any JSON object".to_owned());
+    if let Some(coarse) = &mismatch.coarse {
+        expected.push_str(&format!(" (coarsely {coarse})"));
+    }
     output.line(format_args!(
         "# {}: the implementation disagrees with the model.",
         trace.name

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-use version_sets::Code;
+use serde_json::{Value, json};
+use version_sets::{BuildId, Code, DispatchQueue, VersionSets};
 use version_sets_trace::{
     self as trace, Action, ActionKind, Observation, PollExpectation, Step, UpdateExpectation,
 };
@@ -51,7 +51,7 @@ impl Declaration {
                 Some("coarse") => {
                     return Err(format!(
                         "its reset answer declares {name:?} coarse, but only {} can be observed coarsely",
-                        COARSE_KINDS.map(ActionKind::name).join(" and ")
+                        COARSE_KINDS.map(ActionKind::name).join(", ")
                     ));
                 }
                 Some("none") => Level::None,
@@ -72,8 +72,8 @@ impl Declaration {
     }
 }
 
-/// The kinds with a coarse form, each defined by [`coarse`].
-const COARSE_KINDS: [ActionKind; 2] = [ActionKind::Update, ActionKind::Poll];
+/// The kinds with a coarse form, each defined by [`coarse`] or [`coarse_add_task`].
+const COARSE_KINDS: [ActionKind; 3] = [ActionKind::Update, ActionKind::Poll, ActionKind::AddTask];
 
 /// Whether a step changes the state later steps observe: one the implementation cannot do
 /// leaves it in another state than the model, so the trace stops there. (`mark` only keeps
@@ -107,6 +107,23 @@ pub(crate) fn coarse(observation: Observation) -> Observation {
     }
 }
 
+/// The coarse form of the model's `addTask` answer in `state`: which poller receives the
+/// task, `{"buildId": ID}`, or `"unversioned"`. A set's queue is polled by its default
+/// build ID's workers; an unknown build ID's task goes to that build ID's own queue
+/// (the server routes it to the exact build ID), polled by its workers. Set IDs are not in
+/// any public answer of the server; which worker gets the task is. `None` for other steps.
+pub(crate) fn coarse_add_task(state: &VersionSets, step: &Step) -> Option<Value> {
+    let Action::AddTask { build_id, .. } = &step.action else {
+        return None;
+    };
+    let asked = build_id.as_ref().map(BuildId::as_str);
+    Some(match state.add_task(asked) {
+        DispatchQueue::Unversioned => json!("unversioned"),
+        DispatchQueue::Set(set) => json!({ "buildId": set.default_build_id().as_str() }),
+        DispatchQueue::Guessed(_) => json!({ "buildId": asked.unwrap_or_default() }),
+    })
+}
+
 /// The outcome of comparing one answer.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Verdict {
@@ -122,8 +139,23 @@ pub(crate) enum Verdict {
 
 /// Compares the child's answer with the model's at `level` (not [`Level::None`]): the same
 /// observation, except that an error's message is compared only where the step's `expect`
-/// gives one, and a step that observes nothing takes any JSON object.
-pub(crate) fn compare(step: &Step, level: Level, expected: &Observation, got: &Value) -> Verdict {
+/// gives one, and a step that observes nothing takes any JSON object. `coarse_task` is the
+/// model's coarse `addTask` answer ([`coarse_add_task`]) when that kind is declared coarse:
+/// the child's answer is in that form only.
+pub(crate) fn compare(
+    step: &Step,
+    level: Level,
+    expected: &Observation,
+    coarse_task: Option<&Value>,
+    got: &Value,
+) -> Verdict {
+    if let Some(coarse_task) = coarse_task {
+        return if got == coarse_task {
+            Verdict::AgreesCoarsely
+        } else {
+            Verdict::Differs
+        };
+    }
     if *expected == Observation::Nothing {
         return if got.is_object() {
             Verdict::Agrees
