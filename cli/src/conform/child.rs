@@ -125,7 +125,11 @@ impl Drop for Child {
     fn drop(&mut self) {
         // Closing its input is the end of the protocol's conversation.
         drop(self.stdin.take());
-        let grace = if self.hung { Duration::ZERO } else { EXIT_GRACE };
+        let grace = if self.hung {
+            Duration::ZERO
+        } else {
+            EXIT_GRACE
+        };
         let deadline = Instant::now() + grace;
         while Instant::now() < deadline {
             match self.process.try_wait() {
