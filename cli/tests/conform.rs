@@ -266,7 +266,27 @@ fn the_model_passes_its_own_protocol() {
         (code, out.as_str(), err.as_str()),
         (
             0,
-            "500 traces, 15152 steps: the implementation agrees with the model\n",
+            "500 traces, 15152 steps: the implementation agrees with the model
+  update: 5721 exact, 0 coarse (0 only coarsely), 0 not compared
+  limits: 478 exact, 0 coarse (0 only coarsely), 0 not compared
+  sets: 882 exact, 0 coarse (0 only coarsely), 0 not compared
+  resolve: 892 exact, 0 coarse (0 only coarsely), 0 not compared
+  poll: 905 exact, 0 coarse (0 only coarsely), 0 not compared
+  start: 152 exact, 0 coarse (0 only coarsely), 0 not compared
+  removeBuildIds: 463 exact, 0 coarse (0 only coarsely), 0 not compared
+  clearTombstones: 455 exact, 0 coarse (0 only coarsely), 0 not compared
+  persistUnknownBuildId: 484 exact, 0 coarse (0 only coarsely), 0 not compared
+  mark: 387 exact, 0 coarse (0 only coarsely), 0 not compared
+  deltas: 125 exact, 0 coarse (0 only coarsely), 0 not compared
+  addTask: 439 exact, 0 coarse (0 only coarsely), 0 not compared
+  stickyPoll: 465 exact, 0 coarse (0 only coarsely), 0 not compared
+  stickyAdd: 514 exact, 0 coarse (0 only coarsely), 0 not compared
+  view: 452 exact, 0 coarse (0 only coarsely), 0 not compared
+  mergeReplica: 481 exact, 0 coarse (0 only coarsely), 0 not compared
+  receiveReplica: 458 exact, 0 coarse (0 only coarsely), 0 not compared
+  gcPlan: 431 exact, 0 coarse (0 only coarsely), 0 not compared
+  reachability: 968 exact, 0 coarse (0 only coarsely), 0 not compared
+",
             ""
         )
     );
@@ -309,7 +329,13 @@ fn the_python_adapter_agrees_without_its_bug() {
         (code, out.as_str(), err.as_str()),
         (
             0,
-            "200 traces, 6000 steps: the implementation agrees with the model\n",
+            "200 traces, 6000 steps: the implementation agrees with the model
+  update: 3850 exact, 0 coarse (0 only coarsely), 0 not compared
+  limits: 301 exact, 0 coarse (0 only coarsely), 0 not compared
+  sets: 614 exact, 0 coarse (0 only coarsely), 0 not compared
+  resolve: 602 exact, 0 coarse (0 only coarsely), 0 not compared
+  poll: 633 exact, 0 coarse (0 only coarsely), 0 not compared
+",
             ""
         )
     );
@@ -548,4 +574,273 @@ fn a_wrong_gc_plan_or_reachability_is_found_and_shrunk() {
         let (code, again, _) = run(&["conform", file, "--", "python3", proxy, BIN, bug]);
         assert_eq!(code, 1, "{again}");
     }
+}
+
+/// A child that forwards to `version-sets serve --stdio` and answers coarsely, as its
+/// arguments say: `BIN DECLARATION CHANGES`. DECLARATION is its reset answer's `observes`
+/// (`-`: none); CHANGES, comma-separated: `noop` (a no-op answers `"changed"`), `unknown`
+/// (an unknown poller `"accepted"`), `blank-resolve` (`{}` to every resolve),
+/// `skip-remove` (`{}` to a removal, not done), `not-found` (`NOT_FOUND` for an invalid
+/// merge-sets primary, as the server), `not-found-all` (for every invalid build ID),
+/// `error-as-changed` (an update's error answers `"changed"`), `poller` (an addTask answers
+/// the build ID whose poller gets the task), `first-member` (the same, but wrongly the set's
+/// first member).
+const COARSE_PROXY: &str = r#"
+import json, subprocess, sys
+model = subprocess.Popen([sys.argv[1], "serve", "--stdio"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+declaration = None if sys.argv[2] == "-" else json.loads(sys.argv[2])
+changes = set(sys.argv[3].split(","))
+def ask(line):
+    model.stdin.write(line)
+    model.stdin.flush()
+    return json.loads(model.stdout.readline())
+for line in sys.stdin:
+    request = json.loads(line)
+    if "removeBuildIds" in request and "skip-remove" in changes:
+        answer = {}
+    else:
+        answer = ask(line)
+    if request.get("reset") is True and declaration is not None:
+        answer = {"observes": declaration}
+    if "update" in request:
+        if answer == "noop" and "noop" in changes:
+            answer = "changed"
+        if isinstance(answer, dict) and "error-as-changed" in changes:
+            answer = "changed"
+        if isinstance(answer, dict) and answer.get("error") == "INVALID_ARGUMENT":
+            merge = request["update"].get("mergeSets")
+            if "not-found-all" in changes or ("not-found" in changes and merge and merge["primarySetBuildId"] == ""):
+                answer = {"error": "NOT_FOUND", "message": "targeted primary version  not found"}
+    if "poll" in request and answer == "unknownBuildId" and "unknown" in changes:
+        answer = "accepted"
+    if "resolve" in request and "blank-resolve" in changes:
+        answer = {}
+    if "addTask" in request and ("poller" in changes or "first-member" in changes) and answer != "unversioned":
+        # which build ID's poller gets the task: a set's default (asking the model which set
+        # each default's tasks go to), or an unknown build ID itself
+        answer = {"buildId": request["addTask"].get("buildId")} if "guessedSetId" in answer else None
+        for members in ([] if answer else ask(json.dumps({"sets": []}) + "\n")):
+            pick = members[0] if "first-member" in changes else members[-1]
+            if ask(json.dumps({"addTask": {"buildId": members[-1]}}) + "\n") == ask(line):
+                answer = {"buildId": pick}
+    print(json.dumps(answer), flush=True)
+"#;
+
+/// `conform --generate 100 --seed 4 --only ONLY -o json` against the coarse proxy.
+#[track_caller]
+fn coarse_run(dir: &Path, only: &str, declaration: &str, changes: &str) -> (i32, String, String) {
+    let proxy = dir.join("coarse.py");
+    std::fs::write(&proxy, COARSE_PROXY).unwrap();
+    run(&[
+        "conform",
+        "--generate",
+        "100",
+        "--seed",
+        "4",
+        "--only",
+        only,
+        "-o",
+        "json",
+        "--",
+        "python3",
+        proxy.to_str().unwrap(),
+        BIN,
+        declaration,
+        changes,
+    ])
+}
+
+#[track_caller]
+fn document(out: &str) -> serde_json::Value {
+    serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+const COARSE_ONLY: &str = "update,limits,sets,resolve,poll";
+const COARSE_ALL: &str = r#"{"update":"coarse","poll":"coarse","resolve":"none"}"#;
+
+/// What is declared coarse is compared coarsely and counted so: the no-ops and unknown
+/// pollers that agree only coarsely, and resolve steps not compared at all.
+#[test]
+fn declared_coarse_kinds_are_compared_coarsely_and_counted() {
+    let dir = scratch("coarse-pass");
+    let (code, out, err) = coarse_run(&dir, COARSE_ONLY, COARSE_ALL, "noop,unknown,blank-resolve");
+    assert_eq!((code, err.as_str()), (0, ""), "{out}");
+    let doc = document(&out);
+    let kinds = &doc["byKind"];
+    let count = |kind: &str, key: &str| kinds[kind][key].as_u64().unwrap();
+    assert_eq!(count("update", "exact"), 0, "{out}");
+    assert!(count("update", "onlyCoarsely") > 0, "{out}");
+    assert!(
+        count("update", "coarse") > count("update", "onlyCoarsely"),
+        "{out}"
+    );
+    assert!(count("poll", "onlyCoarsely") > 0, "{out}");
+    assert_eq!(
+        (count("resolve", "exact"), count("resolve", "coarse")),
+        (0, 0),
+        "{out}"
+    );
+    assert!(count("resolve", "notCompared") > 0, "{out}");
+    assert!(count("sets", "exact") > 0, "{out}");
+    let total: u64 = ["update", "limits", "sets", "resolve", "poll"]
+        .iter()
+        .map(|kind| count(kind, "exact") + count(kind, "coarse") + count(kind, "notCompared"))
+        .sum();
+    assert_eq!(Some(total), doc["steps"].as_u64(), "{out}");
+    // The text summary says the same per kind.
+    let proxy = dir.join("coarse.py");
+    let (code, text, _) = run(&[
+        "conform",
+        "--generate",
+        "100",
+        "--seed",
+        "4",
+        "--only",
+        COARSE_ONLY,
+        "--",
+        "python3",
+        proxy.to_str().unwrap(),
+        BIN,
+        COARSE_ALL,
+        "noop,unknown,blank-resolve",
+    ]);
+    assert_eq!(code, 0, "{text}");
+    let line = format!(
+        "  update: 0 exact, {} coarse ({} only coarsely), 0 not compared",
+        count("update", "coarse"),
+        count("update", "onlyCoarsely")
+    );
+    assert!(text.lines().any(|l| l == line), "{line}\n{text}");
+}
+
+/// The comparison is no looser than declared: each coarse answer the declaration leaves out
+/// is a disagreement, shrunk to a trace ending at a step of that kind.
+#[test]
+fn an_undeclared_coarse_answer_disagrees() {
+    let dir = scratch("coarse-strict");
+    for (declaration, kind) in [
+        (r#"{"poll":"coarse","resolve":"none"}"#, "update"),
+        (r#"{"update":"coarse","resolve":"none"}"#, "poll"),
+        (r#"{"update":"coarse","poll":"coarse"}"#, "resolve"),
+    ] {
+        let (code, out, err) =
+            coarse_run(&dir, COARSE_ONLY, declaration, "noop,unknown,blank-resolve");
+        assert_eq!((code, err.as_str()), (1, ""), "{declaration}: {out}");
+        let doc = document(&out);
+        let last = doc["minimalTrace"].as_array().unwrap().last().unwrap();
+        assert!(
+            last.as_str().unwrap().starts_with(&format!("{{\"{kind}\"")),
+            "{declaration}: {out}"
+        );
+    }
+    // Coarse is one defined coarsening, not "anything goes": an error answered as a
+    // success still disagrees.
+    let (code, out, _) = coarse_run(
+        &dir,
+        COARSE_ONLY,
+        COARSE_ALL,
+        "noop,unknown,blank-resolve,error-as-changed",
+    );
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(document(&out)["got"], "changed", "{out}");
+}
+
+/// A step that changes state and is not observed ends its trace (the child's state would
+/// no longer be the model's); the summary counts the traces and the steps not played.
+#[test]
+fn an_unobserved_change_stops_the_trace() {
+    let dir = scratch("coarse-cut");
+    let only = "update,removeBuildIds,sets";
+    let (code, out, err) = coarse_run(&dir, only, r#"{"removeBuildIds":"none"}"#, "skip-remove");
+    assert_eq!((code, err.as_str()), (0, ""), "{out}");
+    let doc = document(&out);
+    let stopped = doc["stopped"]["traces"].as_u64().unwrap();
+    assert!(stopped > 0, "{out}");
+    assert!(
+        doc["stopped"]["steps"]["removeBuildIds"].as_u64().unwrap() >= stopped,
+        "{out}"
+    );
+    assert!(doc["byKind"].get("removeBuildIds").is_none(), "{out}");
+    // Undeclared, the skipped removal is a disagreement.
+    let (code, out, _) = coarse_run(&dir, only, "-", "skip-remove");
+    assert_eq!(code, 1, "{out}");
+}
+
+/// The crate's deliberate divergence `update.invalid-build-id` is an expected difference,
+/// named with its reason, only where the server words it so: an invalid merge-sets
+/// argument's `NOT_FOUND`; the same code for an ID the server does check disagrees.
+#[test]
+fn a_documented_divergence_is_an_expected_difference() {
+    let dir = scratch("coarse-divergence");
+    let (code, out, err) = coarse_run(&dir, "update,sets", "-", "not-found");
+    assert_eq!((code, err.as_str()), (0, ""), "{out}");
+    let doc = document(&out);
+    let shown = doc["byKind"]["update"]["expected"]["update.invalid-build-id"]
+        .as_u64()
+        .unwrap_or(0);
+    assert!(shown > 0, "{out}");
+    let reason = doc["expectedDifferences"]["update.invalid-build-id"]
+        .as_str()
+        .unwrap();
+    assert!(
+        reason.starts_with("the server checks neither merge-sets argument"),
+        "{out}"
+    );
+    let (code, out, _) = coarse_run(&dir, "update,sets", "-", "not-found-all");
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(document(&out)["got"]["error"], "NOT_FOUND", "{out}");
+}
+
+/// A declaration the driver cannot read stops the run with exit status 2 and says why.
+#[test]
+fn an_unreadable_declaration_is_bad_input() {
+    let dir = scratch("coarse-bad");
+    for (declaration, problem) in [
+        (
+            r#"{"update":"roughly"}"#,
+            r#"declares "update" as "roughly", not "exact", "coarse" or "none""#,
+        ),
+        (
+            r#"{"sets":"coarse"}"#,
+            r#"declares "sets" coarse, but only update, poll, addTask can be observed coarsely"#,
+        ),
+        (
+            r#"{"upgrade":"none"}"#,
+            r#"declares an unknown step kind "upgrade""#,
+        ),
+        (
+            "[]",
+            r#"its reset answer's "observes" is not an object: []"#,
+        ),
+    ] {
+        let (code, out, err) = coarse_run(&dir, COARSE_ONLY, declaration, "");
+        assert_eq!(code, 2, "{declaration}: {out}");
+        assert!(
+            err.contains(&format!(
+                "at the reset before the trace: the implementation's declaration: its reset answer {problem}"
+            )) || err.contains(&format!("the implementation's declaration: {problem}")),
+            "{declaration}: {err}"
+        );
+    }
+}
+
+/// `addTask` declared coarse is compared as which poller receives the task (a set's default,
+/// an unknown build ID's own, or unversioned), never as a set ID; a child that names another
+/// member of the set disagrees, and so does the coarse answer undeclared.
+#[test]
+fn a_coarse_add_task_names_the_receiving_poller() {
+    let dir = scratch("coarse-add-task");
+    let only = "update,sets,addTask";
+    let declared = r#"{"addTask":"coarse"}"#;
+    let (code, out, err) = coarse_run(&dir, only, declared, "poller");
+    assert_eq!((code, err.as_str()), (0, ""), "{out}");
+    let doc = document(&out);
+    let add_task = &doc["byKind"]["addTask"];
+    assert!(add_task["coarse"].as_u64().unwrap() > 0, "{out}");
+    assert_eq!(add_task["exact"], 0, "{out}");
+    let (code, out, _) = coarse_run(&dir, only, declared, "first-member");
+    assert_eq!(code, 1, "{out}");
+    assert!(document(&out)["got"]["buildId"].is_string(), "{out}");
+    let (code, out, _) = coarse_run(&dir, only, "-", "poller");
+    assert_eq!(code, 1, "{out}");
 }

@@ -63,6 +63,19 @@ def _ready(address):
         raise RuntimeError(probe.stderr.strip()[-300:])
 
 
+def _parent_death_signal():
+    """A preexec_fn that has the server sent SIGTERM when the process that started it dies,
+    even by SIGKILL (Linux's PR_SET_PDEATHSIG), so that a killed adapter leaves no server
+    behind; None where there is no such call. libc is loaded here, before the fork."""
+    try:
+        import ctypes
+        prctl = ctypes.CDLL("libc.so.6", use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    pr_set_pdeathsig = 1
+    return lambda: prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 class DevServer:
     def __init__(self, dynamic_config=None, timeout_s=60.0, db_filename=None, port=None):
         self.dynamic_config = dict(BASE_DYNAMIC_CONFIG)
@@ -92,7 +105,8 @@ class DevServer:
             args += ["--dynamic-config-value", f"{key}={json.dumps(value)}"]
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self.log,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+                                        stderr=subprocess.STDOUT, start_new_session=True,
+                                        preexec_fn=_parent_death_signal())
         deadline = time.monotonic() + self.timeout_s
         last = None
         while time.monotonic() < deadline:

@@ -60,8 +60,14 @@ What is forwarded, and how exactly it can be compared:
   standard error. Set IDs are never visible through the public API.
 
 The reset answer declares this, as `{"observes": {STEP: "exact" | "coarse" | "none"}}`
-(`limits` is `"exact-if-server-limits"` with `--address`), and names the trace's task queue;
-the conform driver of today takes any object there.
+(`limits` is `"exact"` when the adapter owns its server, `"none"` with `--address`), and
+names the trace's task queue; `version-sets conform` compares exactly what is declared and
+stops a trace at a step that changes state and is declared `"none"` (docs/conformance.md).
+A step's `"taskQueue": NAME` acts on a fresh queue of the trace's own for that name, and a
+`limits` step's `taskQueuesPerBuildId` is `limit.taskQueuesPerBuildId` (20 when not given).
+At the end of its input the adapter waits for its background polls, logs its counts on
+standard error (`cli/conformance/live/run` reads the late refusals and the limits not
+obeyed from that line), and stops its own server.
 """
 
 import argparse
@@ -77,8 +83,16 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from temporalio.api.common.v1 import WorkerVersionCapabilities  # noqa: E402
 from temporalio.api.errordetails.v1 import NewerBuildExistsFailure  # noqa: E402
+from temporalio.api.enums.v1 import TaskQueueKind  # noqa: E402
 from temporalio.api.taskqueue.v1 import TaskQueue  # noqa: E402
-from temporalio.api.workflowservice.v1 import PollWorkflowTaskQueueRequest  # noqa: E402
+from temporalio.api.common.v1 import WorkerVersionStamp, WorkflowExecution, WorkflowType  # noqa: E402
+from temporalio.api.workflowservice.v1 import (  # noqa: E402
+    PollWorkflowTaskQueueRequest,
+    RespondWorkflowTaskCompletedRequest,
+    SignalWorkflowExecutionRequest,
+    StartWorkflowExecutionRequest,
+    TerminateWorkflowExecutionRequest,
+)
 from temporalio.client import (  # noqa: E402
     BuildIdOpAddNewCompatible,
     BuildIdOpAddNewDefault,
@@ -91,14 +105,20 @@ from temporalio.service import RPCError, RPCStatusCode  # noqa: E402
 
 MAX_BUILD_ID_BYTES = 255
 NAMESPACE = "default"
+DEFAULT_QUEUES_PER_BUILD_ID = 20  # limit.taskQueuesPerBuildId when never set
+IDENTITY = "version-sets-live-conformance"
+TASK_WAIT_S = 5  # how long an addTask's pollers wait for its task
+POLLERS_SETTLE_S = 0.2  # how long an addTask's pollers poll before the task is made
+NO_LIMITS = (0, 0, DEFAULT_QUEUES_PER_BUILD_ID)
 
 OBSERVES = {
     "update": "coarse",  # changed and noop both show as success
     "sets": "exact",
     "view": "exact",
     "poll": "coarse",  # accepted and unknownBuildId both wait
-    "limits": "exact-if-server-limits",  # only the limits the server was started with
-    "resolve": "none", "addTask": "none", "stickyPoll": "none", "stickyAdd": "none",
+    "limits": "none",  # with --address: only the limits the server was started with can hold
+    "stickyPoll": "exact",  # a sticky poll is refused or waits, and an unknown ID waits too
+    "resolve": "none", "addTask": "none", "stickyAdd": "none",
     "deltas": "none", "mark": "none", "gcPlan": "none", "reachability": "none",
     "start": "none", "removeBuildIds": "none", "clearTombstones": "none",
     "persistUnknownBuildId": "none", "mergeReplica": "none", "receiveReplica": "none",
@@ -118,6 +138,11 @@ class Names:
         self.to_server = {}
         self.from_server = {}
         self._pattern = None
+
+    def queue_named(self, name):
+        """The server's queue for the trace's task queue NAME (None: the trace's default
+        queue); each name its own fresh queue of this trace."""
+        return self.queue if name is None else f"{self.queue}-q-{name}"
 
     def server_id(self, build_id):
         if build_id == "":
@@ -153,14 +178,17 @@ class Names:
 class Adapter:
     def __init__(self, client, max_sets, max_build_ids, poll_timeout_s, poll_grace_ms, owned=None):
         self.client = client
-        self.server_limits = (max_sets, max_build_ids)
+        self.server_limits = (max_sets, max_build_ids, DEFAULT_QUEUES_PER_BUILD_ID)
         self.owned = owned  # an OwnedServer: limits are obeyed by restarting it
-        self.wanted_limits = (0, 0) if owned else self.server_limits
+        self.wanted_limits = NO_LIMITS if owned else self.server_limits
         self.poll_timeout = timedelta(seconds=poll_timeout_s)
         self.poll_grace_s = poll_grace_ms / 1000
         self.run = secrets.token_hex(3)
         self.trace = 0
         self.names = Names(self.run, self.trace)
+        self.queue = self.names.queue
+        self.workflows = 0
+        self.observe_add_task = False
         self.background = set()
         self.unsupported_seen = set()
         self.limits_mismatches = 0
@@ -173,13 +201,16 @@ class Adapter:
         self.trace += 1
         self.names = Names(self.run, self.trace)
         observes = dict(OBSERVES)
+        if self.observe_add_task:
+            observes["addTask"] = "coarse"  # which build ID's poller receives the task
         if self.owned:
-            self.wanted_limits = (0, 0)  # a reset has no limits; the restart waits for an update
+            self.wanted_limits = NO_LIMITS  # a reset has no limits; the restart waits for an update
             observes["limits"] = "exact"
         return {"observes": observes, "taskQueue": self.names.queue}
 
     async def answer(self, request):
-        (kind,) = [k for k in request if k != "now"] or ["?"]
+        (kind,) = [k for k in request if k not in ("now", "taskQueue")] or ["?"]
+        self.queue = self.names.queue_named(request.get("taskQueue"))
         self.counts[kind] = self.counts.get(kind, 0) + 1
         if kind == "update":
             return await self.update(request["update"])
@@ -192,8 +223,14 @@ class Adapter:
             if self.check_polls:
                 await self.check_poll(request["poll"], answer)
             return answer
+        if kind == "addTask" and self.observe_add_task:
+            return await self.add_task(request["addTask"].get("buildId"))
+        if kind == "stickyPoll":
+            return await self.poll(request["stickyPoll"], sticky=True)
         if kind == "limits":
-            wanted = (request["limits"].get("maxSets", 0), request["limits"].get("maxBuildIds", 0))
+            asked = request["limits"]
+            wanted = (asked.get("maxSets", 0), asked.get("maxBuildIds", 0),
+                      asked.get("taskQueuesPerBuildId", DEFAULT_QUEUES_PER_BUILD_ID))
             if self.owned:
                 self.wanted_limits = wanted  # obeyed before the next update
             elif wanted != self.server_limits:
@@ -231,23 +268,30 @@ class Adapter:
             self.client = await self.owned.restart(*self.wanted_limits)
             self.server_limits = self.wanted_limits
         try:
-            await self.client.update_worker_build_id_compatibility(self.names.queue, self.operation(op))
+            await self.client.update_worker_build_id_compatibility(self.queue, self.operation(op))
         except RPCError as err:
             return self.error(err)
         return "changed"  # COARSE: a no-op succeeds the same way
 
     async def listing(self, max_sets):
         try:
-            result = await self.client.get_worker_build_id_compatibility(self.names.queue, max_sets=max_sets)
+            result = await self.client.get_worker_build_id_compatibility(self.queue, max_sets=max_sets)
         except RPCError as err:
             return self.error(err)
         return [[self.names.original_id(b) for b in s.build_ids] for s in result.version_sets]
 
-    async def poll(self, build_id):
+    async def poll(self, build_id, sticky=False):
+        if sticky:
+            # a worker's sticky queue: its own name, bound to the normal queue whose version
+            # sets the server checks the poller against
+            queue = TaskQueue(name=f"{self.queue}-sticky", kind=TaskQueueKind.TASK_QUEUE_KIND_STICKY,
+                              normal_name=self.queue)
+        else:
+            queue = TaskQueue(name=self.queue)
         request = PollWorkflowTaskQueueRequest(
             namespace=NAMESPACE,
-            task_queue=TaskQueue(name=self.names.queue),
-            identity="version-sets-live-conformance",
+            task_queue=queue,
+            identity=IDENTITY,
             worker_version_capabilities=WorkerVersionCapabilities(
                 build_id=self.names.server_id(build_id), use_versioning=True),
         )
@@ -270,6 +314,92 @@ class Adapter:
         if response.task_token:
             return {"pollError": "received a task: nothing should be queued on this task queue"}
         return "accepted"  # the long poll ended empty: accepted
+
+    async def add_task(self, build_id):
+        """COARSE: which poller receives a workflow task. Without a build ID the task is a new
+        workflow's first; with one, a workflow whose last task was completed stamped with that
+        build ID (versioned) is signalled, and the new task carries it as its directive. Pollers
+        with every set default's capabilities, the build ID's own and an unversioned one poll
+        at once; the answer is `{"buildId": ID}` of the one that received it, or
+        `"unversioned"`. The model's set (or guessed set) ID maps to the same: the set's
+        default, or the unknown build ID itself (docs/conformance.md)."""
+        self.workflows += 1
+        workflow_id = f"{self.queue}-wf-{self.workflows}"
+        start = StartWorkflowExecutionRequest(
+            namespace=NAMESPACE, workflow_id=workflow_id, workflow_type=WorkflowType(name="vs-live"),
+            task_queue=TaskQueue(name=self.queue), identity=IDENTITY, request_id=secrets.token_hex(8),
+            workflow_run_timeout=None)
+        start_workflow = self.client.workflow_service.start_workflow_execution(start)
+        try:
+            if build_id is not None:
+                first, _ = await self.receive_task(None, start_workflow)
+                if first is None:
+                    return {"addTaskError": "no poller received the new workflow's first task"}
+                stamp = WorkerVersionStamp(build_id=self.names.server_id(build_id), use_versioning=True)
+                await self.client.workflow_service.respond_workflow_task_completed(
+                    RespondWorkflowTaskCompletedRequest(namespace=NAMESPACE, task_token=first.task_token,
+                                                        identity=IDENTITY, worker_version_stamp=stamp))
+                trigger = self.client.workflow_service.signal_workflow_execution(SignalWorkflowExecutionRequest(
+                    namespace=NAMESPACE, workflow_execution=WorkflowExecution(workflow_id=workflow_id),
+                    signal_name="vs-live", identity=IDENTITY, request_id=secrets.token_hex(8)))
+            else:
+                trigger = start_workflow
+            task, receiver = await self.receive_task(build_id, trigger)
+            if task is None:
+                return {"addTaskError": "no poller received the task"}
+            return "unversioned" if receiver is None else {"buildId": self.names.original_id(receiver)}
+        except RPCError as err:
+            return {"addTaskError": self.error(err)}
+        finally:
+            try:
+                await self.client.workflow_service.terminate_workflow_execution(TerminateWorkflowExecutionRequest(
+                    namespace=NAMESPACE, workflow_execution=WorkflowExecution(workflow_id=workflow_id),
+                    reason="vs-live: addTask observed", identity=IDENTITY))
+            except RPCError:
+                pass
+
+    async def receive_task(self, build_id, trigger):
+        """Polls at once with every set default's capabilities, `build_id`'s own (server form
+        taken from the trace's), and without versioning; the first task received and the
+        build ID of its poller (None: the unversioned one). The other polls are cancelled."""
+        listing = await self.client.get_worker_build_id_compatibility(self.queue)
+        candidates = {s.build_ids[-1] for s in listing.version_sets if s.build_ids}
+        if build_id:
+            candidates.add(self.names.server_id(build_id))
+        candidates = sorted(candidates) + [None]
+
+        async def one(candidate):
+            caps = (WorkerVersionCapabilities(build_id=candidate, use_versioning=True) if candidate is not None
+                    else None)
+            request = PollWorkflowTaskQueueRequest(namespace=NAMESPACE, task_queue=TaskQueue(name=self.queue),
+                                                   identity=IDENTITY, worker_version_capabilities=caps)
+            while True:
+                try:
+                    response = await self.client.workflow_service.poll_workflow_task_queue(
+                        request, timeout=self.poll_timeout)
+                except RPCError:
+                    return None  # refused (a non-default member): it receives nothing
+                if response.task_token:
+                    return response
+
+        calls = {asyncio.ensure_future(one(c)): c for c in candidates}
+        # the pollers wait before the task exists, as a worker's do, so it is matched at once
+        await asyncio.sleep(POLLERS_SETTLE_S)
+        await trigger
+        received, receiver = None, None
+        pending = set(calls)
+        deadline = asyncio.get_running_loop().time() + TASK_WAIT_S
+        while pending and received is None:
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                break
+            done, pending = await asyncio.wait(pending, timeout=left, return_when=asyncio.FIRST_COMPLETED)
+            for call in done:
+                if call.result() is not None and received is None:
+                    received, receiver = call.result(), calls[call]
+        for call in pending:
+            call.cancel()
+        return received, receiver
 
     async def check_poll(self, build_id, answer):
         """--check-polls: compare a poll's answer with the root partition's listing, and log a
@@ -323,11 +453,12 @@ class OwnedServer:
         self.server = None
         self.restarts = 0
         self.partitions = partitions
-        self.start(max_sets, max_build_ids)
+        self.start(max_sets, max_build_ids, DEFAULT_QUEUES_PER_BUILD_ID)
 
-    def start(self, max_sets, max_build_ids):
+    def start(self, max_sets, max_build_ids, queues_per_build_id):
         config = {"limit.versionCompatibleSetLimitPerQueue": max_sets,
-                  "limit.versionBuildIdLimitPerQueue": max_build_ids}
+                  "limit.versionBuildIdLimitPerQueue": max_build_ids,
+                  "limit.taskQueuesPerBuildId": queues_per_build_id}
         if self.partitions:
             config["matching.numTaskqueueReadPartitions"] = self.partitions
             config["matching.numTaskqueueWritePartitions"] = self.partitions
@@ -335,11 +466,11 @@ class OwnedServer:
         self.port = self.server.port
         return self.server.address
 
-    async def restart(self, max_sets, max_build_ids):
+    async def restart(self, max_sets, max_build_ids, queues_per_build_id):
         self.server.stop()
         self.restarts += 1
-        log(f"restarting the dev server with limits ({max_sets}, {max_build_ids})")
-        return await connect(self.start(max_sets, max_build_ids))
+        log(f"restarting the dev server with limits ({max_sets}, {max_build_ids}, {queues_per_build_id})")
+        return await connect(self.start(max_sets, max_build_ids, queues_per_build_id))
 
     def stop(self):
         if self.server is not None:
@@ -360,6 +491,9 @@ def main():
     parser.add_argument("--partitions", type=int,
                         help="without --address: task queue partitions of the server (its default is 4; "
                         "1 leaves no partition to lag behind the root's data)")
+    parser.add_argument("--add-task", action="store_true",
+                        help="observe addTask (coarsely: which build ID's poller receives a workflow task); "
+                        "off by default: see findings/add-task-unknown-build-id.jsonl")
     parser.add_argument("--check-polls", action="store_true",
                         help="after each poll, compare its answer with the listing and log any difference")
     args = parser.parse_args()
@@ -376,6 +510,7 @@ def main():
         adapter = Adapter(client, args.max_sets, args.max_build_ids, args.poll_timeout_s, args.poll_grace_ms,
                           owned)
         adapter.check_polls = args.check_polls
+        adapter.observe_add_task = args.add_task
         for line in sys.stdin:
             if not line.strip():
                 continue

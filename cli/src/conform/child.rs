@@ -6,7 +6,10 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// How long a child may take to exit once its input is closed, before it is killed.
+const EXIT_GRACE: Duration = Duration::from_secs(10);
 
 use serde_json::Value;
 use version_sets_trace::read_strict;
@@ -22,6 +25,8 @@ pub(crate) enum ChildError {
     Hung(Duration),
     /// The answer is not one JSON value.
     NotJson(String),
+    /// Its reset answer declares what it observes in a form the driver cannot read.
+    Declaration(String),
 }
 
 impl fmt::Display for ChildError {
@@ -34,6 +39,7 @@ impl fmt::Display for ChildError {
                 "the implementation did not answer within {} ms",
                 timeout.as_millis()
             ),
+            Self::Declaration(problem) => write!(f, "the implementation's declaration: {problem}"),
             Self::NotJson(text) => {
                 let text: String = text.chars().take(200).collect();
                 write!(
@@ -48,9 +54,12 @@ impl fmt::Display for ChildError {
 /// A running implementation.
 pub(crate) struct Child {
     process: std::process::Child,
-    stdin: ChildStdin,
+    /// `None` once closed, when the driver is done.
+    stdin: Option<ChildStdin>,
     answers: Receiver<String>,
     timeout: Duration,
+    /// It once did not answer in time: it is not waited for at the end.
+    hung: bool,
 }
 
 impl Child {
@@ -83,20 +92,25 @@ impl Child {
         });
         Ok(Self {
             process,
-            stdin,
+            stdin: Some(stdin),
             answers,
             timeout,
+            hung: false,
         })
     }
 
     /// Sends one request line and waits for the one-line answer.
     pub(crate) fn ask(&mut self, request: &str) -> Result<Value, ChildError> {
-        writeln!(self.stdin, "{request}")
-            .and_then(|()| self.stdin.flush())
+        let stdin = self.stdin.as_mut().ok_or(ChildError::Died)?;
+        writeln!(stdin, "{request}")
+            .and_then(|()| stdin.flush())
             .map_err(|_| ChildError::Died)?;
         let line = match self.answers.recv_timeout(self.timeout) {
             Ok(line) => line,
-            Err(RecvTimeoutError::Timeout) => return Err(ChildError::Hung(self.timeout)),
+            Err(RecvTimeoutError::Timeout) => {
+                self.hung = true;
+                return Err(ChildError::Hung(self.timeout));
+            }
             Err(RecvTimeoutError::Disconnected) => return Err(ChildError::Died),
         };
         read_strict(line.as_bytes()).map_err(|_| ChildError::NotJson(line))
@@ -104,8 +118,25 @@ impl Child {
 }
 
 impl Drop for Child {
-    /// The driver is done with the child, or gave up on it: it does not outlive the run.
+    /// The driver is done with the child, or gave up on it: it does not outlive the run. Its
+    /// input is closed first and it gets [`EXIT_GRACE`] to exit by itself (unless it hung
+    /// before), so that an implementation that holds resources (the live adapter's own
+    /// server) can release them.
     fn drop(&mut self) {
+        // Closing its input is the end of the protocol's conversation.
+        drop(self.stdin.take());
+        let grace = if self.hung {
+            Duration::ZERO
+        } else {
+            EXIT_GRACE
+        };
+        let deadline = Instant::now() + grace;
+        while Instant::now() < deadline {
+            match self.process.try_wait() {
+                Ok(Some(_)) | Err(_) => return,
+                Ok(None) => thread::sleep(Duration::from_millis(20)),
+            }
+        }
         let _ = self.process.kill();
         let _ = self.process.wait();
     }

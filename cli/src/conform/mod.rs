@@ -2,17 +2,19 @@
 //! conformance protocol (docs/conformance.md), and shrink what it gets wrong.
 
 mod child;
+mod observes;
 mod shrink;
+mod tally;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use version_sets_trace::{
-    self as trace, ActionKind, Observation, Session, Step, UpdateExpectation,
-};
+use version_sets_trace::{self as trace, ActionKind, Observation, Session, Step};
 
 use self::child::{Child, ChildError};
+use self::observes::{Declaration, Level, Verdict};
+use self::tally::Tally;
 use super::generate;
 use super::{Output, Status, input};
 
@@ -24,12 +26,23 @@ use super::{Output, Status, input};
 /// from the model's is shrunk to a minimal trace that still fails (steps dropped, build IDs
 /// simplified), which is printed as a trace file with the model's expectations.
 ///
+/// The child's reset answer may declare what it observes, `{"observes": {KIND: "exact" |
+/// "coarse" | "none"}}` (a kind not named is exact): coarse compares an update's success only
+/// and a poll without telling an unknown build ID from an accepted one; none leaves a kind
+/// uncompared, and a trace stops at a step that changes state and is not observed. A
+/// deliberate divergence of the crate (docs/semantics.md) is counted as an expected
+/// difference. The summary counts, per step kind, the answers compared exactly, coarsely
+/// (and how many agreed only so) and not at all.
+///
 /// Exit status: 0 every answer agreed, 1 a disagreement (the minimal trace is printed),
 /// 2 bad input, or the child could not be started, died, hung past --timeout-ms or answered
 /// something that is not JSON (the step is named).
 ///
-/// With -o json: `{"agrees": true, "traces": N, "steps": M}`, or on a disagreement
-/// `{"agrees": false, "trace": NAME, "expected": ANSWER, "got": ANSWER, "minimalTrace": [LINE, ...]}`.
+/// With -o json: `{"agrees": true, "traces": N, "steps": M, "byKind": {KIND: {"exact", "coarse",
+/// "onlyCoarsely", "notCompared", "expected": {RULE: N}}}, "expectedDifferences": {RULE:
+/// REASON}, "stopped": {"traces": N, "steps": {KIND: N}}}`, or on a disagreement
+/// `{"agrees": false, "trace": NAME, "expected": ANSWER, "expectedCoarsely": ANSWER or null, "got":
+/// ANSWER, "minimalTrace": [LINE, ...]}`.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Example:\n  version-sets conform --generate 500 --seed 1 -- version-sets serve --stdio"
@@ -73,6 +86,9 @@ pub(crate) struct Mismatch {
     pub(crate) expected: Observation,
     /// The child's answer.
     pub(crate) got: Value,
+    /// The model's answer in the coarse form the child declared, where it has one that is
+    /// not an observation (`addTask`'s receiving poller).
+    pub(crate) coarse: Option<Value>,
 }
 
 pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
@@ -95,10 +111,10 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
             return Status::BadInput;
         }
     };
-    let mut steps = 0;
+    let mut tally = Tally::default();
     for trace in &traces {
-        match play(&mut child, &trace.steps) {
-            Ok(None) => steps += trace.steps.len(),
+        match play(&mut child, &trace.steps, &mut tally) {
+            Ok(None) => {}
             Ok(Some(mismatch)) => {
                 return report(&mut child, trace, mismatch, output);
             }
@@ -108,14 +124,29 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
             }
         }
     }
+    let steps: usize = tally
+        .kinds
+        .values()
+        .map(|t| t.exact + t.coarse + t.not_compared + t.expected.values().sum::<usize>())
+        .sum();
     if output.json() {
-        let summary = serde_json::json!({ "agrees": true, "traces": traces.len(), "steps": steps });
-        output.document(&summary);
+        let (by_kind, expected, stopped) = tally.json();
+        output.document(&json!({
+            "agrees": true,
+            "traces": traces.len(),
+            "steps": steps,
+            "byKind": by_kind,
+            "expectedDifferences": expected,
+            "stopped": stopped,
+        }));
     } else {
         output.line(format_args!(
             "{} traces, {steps} steps: the implementation agrees with the model",
             traces.len()
         ));
+        for line in tally.lines() {
+            output.line(line);
+        }
     }
     Status::Ok
 }
@@ -158,55 +189,61 @@ fn traces(args: &Args) -> Result<Vec<Trace>, String> {
     Ok(traces)
 }
 
-/// Plays `steps` to the child after a reset: the first disagreement, if any; or the step
-/// (`None`: the reset) at which the child failed.
+/// Plays `steps` to the child after a reset, comparing each answer as the child's reset
+/// answer declares (counted in `tally`): the first disagreement, if any; or the step
+/// (`None`: the reset) at which the child failed. A step that changes state and that the
+/// child does not observe ends the trace: the child's state would differ from the model's.
 pub(crate) fn play(
     child: &mut Child,
     steps: &[Step],
+    tally: &mut Tally,
 ) -> Result<Option<Mismatch>, (Option<usize>, ChildError)> {
-    child
+    let reset = child
         .ask(&json!({"reset": true}).to_string())
         .map_err(|error| (None, error))?;
+    let declaration = Declaration::read(&reset).map_err(|e| (None, ChildError::Declaration(e)))?;
     let mut model = Session::new();
     for (index, step) in steps.iter().enumerate() {
+        let kind = step.action.kind();
+        let level = declaration.level(kind);
+        if level == Level::None && observes::changes_state(kind) {
+            tally.cut_traces += 1;
+            for rest in steps.iter().skip(index) {
+                *tally.cut_steps.entry(rest.action.kind()).or_default() += 1;
+            }
+            return Ok(None);
+        }
         let expected = model.observe(step);
+        let coarse_task = (level == Level::Coarse)
+            .then(|| observes::coarse_add_task(model.state(), step))
+            .flatten();
         let got = child
             .ask(&step.to_request())
             .map_err(|error| (Some(index), error))?;
-        if !agrees(step, &expected, &got) {
-            return Ok(Some(Mismatch {
-                index,
-                expected,
-                got,
-            }));
+        let counts = tally.kind(kind);
+        if level == Level::None {
+            counts.not_compared += 1;
+            continue;
+        }
+        match observes::compare(step, level, &expected, coarse_task.as_ref(), &got) {
+            Verdict::Agrees if level == Level::Coarse => counts.coarse += 1,
+            Verdict::Agrees => counts.exact += 1,
+            Verdict::AgreesCoarsely => {
+                counts.coarse += 1;
+                counts.only_coarsely += 1;
+            }
+            Verdict::Expected(divergence) => tally.divergence(kind, divergence),
+            Verdict::Differs => {
+                return Ok(Some(Mismatch {
+                    index,
+                    expected,
+                    got,
+                    coarse: coarse_task,
+                }));
+            }
         }
     }
     Ok(None)
-}
-
-/// Whether the child's answer is the model's: the same observation, except that an error's
-/// message is compared only where the step's `expect` gives one, and a step that observes
-/// nothing takes any JSON object.
-fn agrees(step: &Step, expected: &Observation, got: &Value) -> bool {
-    if *expected == Observation::Nothing {
-        return got.is_object();
-    }
-    let Ok(got) = trace::read_observation(step.action.kind(), &got.to_string()) else {
-        return false;
-    };
-    let message_compared = matches!(
-        step.action.expectation(),
-        Some(Observation::Change(UpdateExpectation::Error {
-            message: Some(_),
-            ..
-        }))
-    );
-    match expected {
-        Observation::Change(UpdateExpectation::Error { code, .. }) if !message_compared => {
-            matches!(got, Observation::Change(UpdateExpectation::Error { code: have, .. }) if have == *code)
-        }
-        _ => got == *expected,
-    }
 }
 
 /// Shrinks the disagreement and prints the minimal trace.
@@ -229,12 +266,16 @@ fn report(child: &mut Child, trace: &Trace, mismatch: Mismatch, output: &mut Out
             "agrees": false,
             "trace": trace.name,
             "expected": expected,
+            "expectedCoarsely": mismatch.coarse,
             "got": mismatch.got,
             "minimalTrace": lines,
         }));
         return Status::Failed;
     }
-    let expected = expected.unwrap_or_else(|| "any JSON object".to_owned());
+    let mut expected = expected.unwrap_or_else(|| "any JSON object".to_owned());
+    if let Some(coarse) = &mismatch.coarse {
+        expected.push_str(&format!(" (coarsely {coarse})"));
+    }
     output.line(format_args!(
         "# {}: the implementation disagrees with the model.",
         trace.name

@@ -5,6 +5,7 @@ use serde_json::Value;
 use version_sets_trace::{self as trace, Step};
 
 use super::child::{Child, ChildError};
+use super::tally::Tally;
 use super::{Mismatch, play};
 
 /// The most candidate traces tried, so that shrinking a long trace ends in seconds.
@@ -31,7 +32,7 @@ pub(crate) fn shrink(
         let Some(candidate) = reparse(&candidate) else {
             return Ok(None);
         };
-        match play(child, &candidate) {
+        match play(child, &candidate, &mut Tally::default()) {
             Ok(Some(found)) => {
                 let kept = candidate.into_iter().take(found.index + 1).collect();
                 Ok(Some((kept, found)))
