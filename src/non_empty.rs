@@ -53,6 +53,11 @@ impl<T: Ord> NonEmpty<T> {
     }
 
     /// Inserts `item` in its place; `false` (and no change) when it is there already.
+    /// Whether `item` is in the list.
+    pub(crate) fn contains(&self, item: &T) -> bool {
+        self.first == *item || self.rest.contains(item)
+    }
+
     pub(crate) fn insert_sorted(&mut self, item: T) -> bool {
         match item.cmp(&self.first) {
             std::cmp::Ordering::Equal => false,

@@ -29,6 +29,38 @@ fn divergence_merge_sets_on_tied_timestamps_is_deterministic() {
     assert_eq!(sets.default_build_id(), Some(&id("c2")));
 }
 
+/// `merge.rejoins-shared` over a chain of shared set IDs. DIVERGENCE: the server's
+/// merge-sets regroups the whole data greedily (each build ID goes into the first output set
+/// that shares a set ID with it, in Go map order), so a chain `[x]`–`[x, y]`–`[y]` may stay
+/// split. The crate joins the whole chain, whatever the order, as its replica join does.
+#[test]
+fn divergence_merge_sets_rejoins_a_chain_of_shared_set_ids_whole() {
+    let mut sets = load(vec![
+        set(&[&h("x")], vec![active("a", at(1))], at(1)),
+        set(&[&h("x"), &h("y")], vec![active("b", at(2))], at(2)),
+        set(&[&h("y")], vec![active("c", at(3))], at(3)),
+        set(&[&h("d")], vec![active("d", at(4))], at(4)),
+        set(&[&h("e")], vec![active("e", at(5))], at(5)),
+    ]);
+    let two_sets = Limits {
+        max_sets: 2,
+        max_build_ids: 0,
+    };
+    let merge = Update::merge_sets(id("e"), id("d"));
+    sets.apply(&merge, 9, two_sets).unwrap();
+    assert_eq!(
+        support::ids(&sets),
+        support::lists(&[&["a", "b", "c"], &["d", "e"]])
+    );
+    let first = sets.sets().next().unwrap();
+    let mut expected = vec![h("x"), h("y")];
+    expected.sort();
+    assert_eq!(
+        first.set_ids().map(|id| id.as_str()).collect::<Vec<_>>(),
+        expected
+    );
+}
+
 /// DIVERGENCE: the server can store sets or build IDs whose list order disagrees with their
 /// timestamps (under clock skew between clusters), and then routes by list order while its
 /// merges sort by timestamp. The crate refuses such data when loading it, naming the place.

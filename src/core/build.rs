@@ -6,7 +6,7 @@ use indexmap::map::Entry;
 use indexmap::IndexMap;
 use slab::Slab;
 
-use super::{Core, Ends, FixedState, MAX_BUILD_IDS, Member, MemberKey, Orders, SetKey};
+use super::{Core, Ends, FixedState, MAX_BUILD_IDS, Member, MemberKey, Orders, SetKey, SharedIds};
 use crate::build_id::{BuildId, BuildIdState};
 use crate::clock::Hlc;
 use crate::non_empty::NonEmpty;
@@ -38,6 +38,7 @@ impl Builder {
             ends: None,
             orders: Orders::default(),
             capacity: MAX_BUILD_IDS,
+            shared: SharedIds::default(),
         };
         Self { core }
     }

@@ -40,10 +40,12 @@ use crate::set_id::SetId;
 
 mod build;
 mod member_index;
+mod shared_ids;
 mod stamp;
 
 pub(crate) use build::{Builder, Record};
 pub(crate) use member_index::{MemberIndex, Ties};
+use shared_ids::SharedIds;
 use stamp::Stamp;
 
 /// How many build IDs (and so sets) one core can hold: as many positions as a 32-bit handle
@@ -190,6 +192,8 @@ pub(crate) struct Core {
     orders: Orders,
     /// The most build IDs this core may hold: [`MAX_BUILD_IDS`], or less in the crate's tests.
     capacity: usize,
+    /// How many sets hold each set ID: whether a merge-sets must re-join sets that share one.
+    shared: SharedIds,
 }
 
 impl Default for Core {
@@ -200,6 +204,7 @@ impl Default for Core {
             ends: None,
             orders: Orders::default(),
             capacity: MAX_BUILD_IDS,
+            shared: SharedIds::default(),
         }
     }
 }
@@ -383,6 +388,9 @@ impl Core {
         member.set = set;
         let (index, _) = self.members.insert_full(id, member);
         let first = MemberKey::new(index);
+        for set_id in set_ids.iter() {
+            self.shared.add(set_id);
+        }
         self.sets.insert(SetNode {
             set_ids,
             became_default_timestamp: stamp.into(),
@@ -448,11 +456,14 @@ impl Core {
             unreachable!("version-sets bug: combining set {primary:?} with itself");
         }
         self.restamp(self.set(primary).last, t);
-        let (older, newer) = if self.is_before(primary, secondary) {
-            (primary, secondary)
-        } else {
-            (secondary, primary)
-        };
+        self.join_sets(primary, secondary);
+    }
+
+    /// Joins sets `a` and `b` (distinct handles) as [`Core::combine_sets`] does, without
+    /// stamping anything: the sorted union of the set IDs, the members in timestamp order
+    /// (ties: the older set's first), the larger set timestamp, the later set's place.
+    fn join_sets(&mut self, a: SetKey, b: SetKey) {
+        let (older, newer) = if self.is_before(a, b) { (a, b) } else { (b, a) };
         self.unlink_set(older);
         let (kept, gone) = if self.set(older).len > self.set(newer).len {
             self.take_place(older, newer);
@@ -486,6 +497,11 @@ impl Core {
             self.place_by_index(kept, &incoming, ties);
         } else {
             self.place_by_walk(kept, &incoming, ties);
+        }
+        for set_id in gone_node.set_ids.iter() {
+            if self.set(kept).set_ids.contains(set_id) {
+                self.shared.drop_one(set_id);
+            }
         }
         let node = self.set_mut(kept);
         node.became_default_timestamp = node
@@ -572,6 +588,10 @@ impl Core {
 
     /// Adds `set_id` to set `set`'s IDs, keeping them sorted; `false` if it was there.
     pub(crate) fn add_set_id(&mut self, set: SetKey, set_id: SetId) -> bool {
+        if self.set(set).set_ids.contains(&set_id) {
+            return false;
+        }
+        self.shared.add(&set_id);
         self.set_mut(set).set_ids.insert_sorted(set_id)
     }
 

@@ -331,8 +331,48 @@ impl Model {
                         self.sets.push(set);
                     }
                 }
+                self.rejoin_shared();
                 Ok(Outcome::Changed)
             }
+        }
+    }
+
+    /// `merge.rejoins-shared`: while two sets share a set ID (are named after one build ID),
+    /// join the first such pair: members stably sorted by `bdt`, the older set's first; the
+    /// larger `bdt`; the place of the set with the larger `bdt` (tie: the later one).
+    fn rejoin_shared(&mut self) {
+        loop {
+            let mut pair = None;
+            'find: for (i, a) in self.sets.iter().enumerate() {
+                for (j, b) in self.sets.iter().enumerate().skip(i + 1) {
+                    if a.named_after.iter().any(|n| b.named_after.contains(n)) {
+                        pair = Some((i, j));
+                        break 'find;
+                    }
+                }
+            }
+            let Some((i, j)) = pair else { return };
+            let (Some(a), Some(b)) = (self.sets.get(i).cloned(), self.sets.get(j).cloned()) else {
+                return;
+            };
+            let keep = if a.bdt > b.bdt { i } else { j };
+            let drop = if keep == i { j } else { i };
+            let mut members = a.members;
+            members.extend(b.members);
+            members.sort_by_key(|m| m.bdt);
+            let mut named_after = a.named_after;
+            named_after.extend(b.named_after);
+            named_after.sort();
+            named_after.dedup();
+            let joined = Set {
+                members,
+                bdt: a.bdt.max(b.bdt),
+                named_after,
+            };
+            if let Some(slot) = self.sets.get_mut(keep) {
+                *slot = joined;
+            }
+            self.sets.remove(drop);
         }
     }
 
