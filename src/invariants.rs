@@ -6,6 +6,7 @@ use std::fmt;
 use crate::clock::Hlc;
 use crate::code::Code;
 use crate::core::{Core, MemberIndex, MemberKey};
+use crate::set_id::SetId;
 
 /// A broken invariant in a [`VersionSets`](crate::VersionSets): only a bug in this crate can
 /// produce one, since every public way of making or changing a value keeps the invariants.
@@ -112,9 +113,9 @@ pub enum Broken {
     /// A set ID is the empty string.
     #[error("a set ID is empty")]
     EmptySetId,
-    /// A set's IDs are not sorted and distinct.
-    #[error("the set IDs are not sorted and distinct")]
-    UnsortedSetIds,
+    /// A set's IDs repeat one, or are marked sorted when they are not (or the reverse).
+    #[error("the set IDs are not distinct, or their order is not the one kept")]
+    SetIdsBroken,
     /// A set's list of build IDs is longer than its count.
     #[error("the set holds more build IDs than it counts")]
     MembersPastCount,
@@ -142,6 +143,10 @@ pub enum Broken {
     /// The index holds build IDs that no set lists.
     #[error("the index holds build IDs that no set lists")]
     UnlistedBuildIds,
+    /// The counts of set IDs' holders, or of sets whose IDs are not sorted, disagree with
+    /// the sets.
+    #[error("the tallies of set IDs are out of step with the sets")]
+    SetIdTally,
 }
 
 /// Checks every invariant of a value made of `core` and `clock`: see
@@ -183,8 +188,15 @@ pub(crate) fn validate(core: &Core, clock: Hlc) -> Result<(), Inconsistency> {
         if ids.iter().any(|id| id.as_str().is_empty()) {
             found(at, Broken::EmptySetId);
         }
-        if ids.iter().zip(ids.iter().skip(1)).any(|(a, b)| a >= b) {
-            found(at, Broken::UnsortedSetIds);
+        // Sorted or not (the server keeps an appended list as it is), but never a repeat.
+        let ascending = ids.iter().zip(ids.iter().skip(1)).all(|(a, b)| a < b);
+        let distinct = ascending || {
+            let mut seen: Vec<&SetId> = ids.iter().collect();
+            seen.sort_unstable();
+            seen.windows(2).all(|pair| matches!(pair, [a, b] if a < b))
+        };
+        if !distinct || ascending != ids.is_sorted() {
+            found(at, Broken::SetIdsBroken);
         }
 
         let mut in_set = 0;
@@ -238,6 +250,9 @@ pub(crate) fn validate(core: &Core, clock: Hlc) -> Result<(), Inconsistency> {
     }
     if members != core.member_count() {
         found(Place::Sets, Broken::UnlistedBuildIds);
+    }
+    if !core.set_id_tallies_agree() {
+        found(Place::Sets, Broken::SetIdTally);
     }
     if findings.is_empty() {
         Ok(())

@@ -39,6 +39,7 @@ impl Builder {
             orders: Orders::default(),
             capacity: MAX_BUILD_IDS,
             shared: SharedIds::default(),
+            unsorted: 0,
         };
         Self { core }
     }

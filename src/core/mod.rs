@@ -194,6 +194,9 @@ pub(crate) struct Core {
     capacity: usize,
     /// How many sets hold each set ID: whether a merge-sets must re-join sets that share one.
     shared: SharedIds,
+    /// How many sets have set IDs in an order that is not sorted: whether a merge-sets
+    /// must sort some (the server's merge sorts the IDs of every set of two or more).
+    unsorted: usize,
 }
 
 impl Default for Core {
@@ -205,6 +208,7 @@ impl Default for Core {
             orders: Orders::default(),
             capacity: MAX_BUILD_IDS,
             shared: SharedIds::default(),
+            unsorted: 0,
         }
     }
 }
@@ -391,6 +395,9 @@ impl Core {
         for set_id in set_ids.iter() {
             self.shared.add(set_id);
         }
+        if !set_ids.is_sorted() {
+            self.unsorted += 1;
+        }
         self.sets.insert(SetNode {
             set_ids,
             became_default_timestamp: stamp.into(),
@@ -498,17 +505,26 @@ impl Core {
         } else {
             self.place_by_walk(kept, &incoming, ties);
         }
-        for set_id in gone_node.set_ids.iter() {
+        // Both lists sorted first (the union is sorted anyway), so that each look-up below
+        // is a B-tree search, however long a stored list.
+        let gone_stamp = gone_node.became_default_timestamp();
+        let mut gone_ids = gone_node.set_ids;
+        let mut sorted_now = 0;
+        for ids in [&mut gone_ids, &mut self.set_mut(kept).set_ids] {
+            if !ids.is_sorted() {
+                ids.sort();
+                sorted_now += 1;
+            }
+        }
+        self.unsorted -= sorted_now;
+        for set_id in gone_ids.iter() {
             if self.set(kept).set_ids.contains(set_id) {
                 self.shared.drop_one(set_id);
             }
         }
         let node = self.set_mut(kept);
-        node.became_default_timestamp = node
-            .became_default_timestamp()
-            .max(gone_node.became_default_timestamp())
-            .into();
-        node.set_ids.union_sorted(gone_node.set_ids);
+        node.became_default_timestamp = node.became_default_timestamp().max(gone_stamp).into();
+        node.set_ids.union_sorted(gone_ids);
     }
 
     /// Links `incoming` (another set's members, oldest first, with their timestamps) into
@@ -586,13 +602,38 @@ impl Core {
         member.state_update_timestamp = t.into();
     }
 
-    /// Adds `set_id` to set `set`'s IDs, keeping them sorted; `false` if it was there.
-    pub(crate) fn add_set_id(&mut self, set: SetKey, set_id: SetId) -> bool {
+    /// Appends `set_id` to set `set`'s IDs, as `PersistUnknownBuildId` does (so they may no
+    /// longer be sorted); `false` if it was there.
+    pub(crate) fn append_set_id(&mut self, set: SetKey, set_id: SetId) -> bool {
         if self.set(set).set_ids.contains(&set_id) {
             return false;
         }
         self.shared.add(&set_id);
-        self.set_mut(set).set_ids.insert_sorted(set_id)
+        let was_sorted = self.set(set).set_ids.is_sorted();
+        let ids = &mut self.set_mut(set).set_ids;
+        ids.append(set_id);
+        if was_sorted && !ids.is_sorted() {
+            self.unsorted += 1;
+        }
+        true
+    }
+
+    /// Sorts the set IDs of every set of two or more build IDs, as the server's merge over
+    /// the whole data does (a set of one keeps its list as it is). A walk of the sets, made
+    /// only while some set's IDs are not sorted.
+    pub(crate) fn sort_set_ids_of_joined_sets(&mut self) {
+        if self.unsorted == 0 {
+            return;
+        }
+        let mut cursor = self.ends.map(|ends| ends.oldest);
+        while let Some(key) = cursor {
+            let node = self.set_mut(key);
+            cursor = node.next;
+            if node.len >= 2 && !node.set_ids.is_sorted() {
+                node.set_ids.sort();
+                self.unsorted -= 1;
+            }
+        }
     }
 
     /// Inserts a set of the new build ID `id` as the oldest set: its record stamped

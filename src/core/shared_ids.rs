@@ -131,4 +131,26 @@ impl Core {
         }
         None
     }
+
+    /// Whether the tallies match the sets: each set ID's count of holders, the number
+    /// held more than once, and the number of sets whose IDs are not sorted. A full walk,
+    /// for the invariant check.
+    pub(crate) fn set_id_tallies_agree(&self) -> bool {
+        let mut recount = SharedIds::default();
+        let mut unsorted = 0;
+        let mut cursor = self.ends.map(|ends| ends.oldest);
+        while let Some(key) = cursor {
+            let node = self.set(key);
+            for id in node.set_ids.iter() {
+                recount.add(id);
+            }
+            if !node.set_ids.is_sorted() {
+                unsorted += 1;
+            }
+            cursor = node.next;
+        }
+        recount.holders == self.shared.holders
+            && recount.shared == self.shared.shared
+            && unsorted == self.unsorted
+    }
 }

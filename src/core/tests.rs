@@ -182,19 +182,35 @@ fn orders_that_disagree_with_timestamps_are_caught() {
 }
 
 #[test]
-fn unsorted_or_empty_set_ids_are_caught() {
+fn repeated_or_empty_set_ids_are_caught() {
     let mut sets = sound();
     let oldest = sets.core.ends.unwrap().oldest;
     let ids = NonEmpty::from_vec(vec![SetId::from_stored("z"), SetId::from_stored("a")]).unwrap();
     sets.core.set_mut(oldest).set_ids = ids;
+    // A stored order is kept: only the tallies (not told of the change) disagree.
     assert_eq!(
         findings(&sets),
-        ["versionSets[0]: the set IDs are not sorted and distinct"]
+        ["versionSets: the tallies of set IDs are out of step with the sets"]
+    );
+    let ids = NonEmpty::from_vec(vec![SetId::from_stored("a"), SetId::from_stored("a")]).unwrap();
+    sets.core.set_mut(oldest).set_ids = ids;
+    assert_eq!(
+        findings(&sets),
+        [
+            "versionSets[0]: the set IDs are not distinct, or their order is not the one kept",
+            "versionSets: the tallies of set IDs are out of step with the sets"
+        ]
     );
 
     let mut sets = sound();
     sets.core.set_mut(oldest).set_ids = NonEmpty::one(SetId::from_stored(""));
-    assert_eq!(findings(&sets), ["versionSets[0]: a set ID is empty"]);
+    assert_eq!(
+        findings(&sets),
+        [
+            "versionSets[0]: a set ID is empty",
+            "versionSets: the tallies of set IDs are out of step with the sets"
+        ]
+    );
 }
 
 /// The joined set keeps the larger set's handle, at the newer set's place, so only the

@@ -125,8 +125,10 @@ pub(crate) fn execute(core: &mut Core, plan: Plan, t: Hlc) {
         Plan::PromoteWithinSet(member) => core.promote_member(member, t),
         Plan::MergeSets { primary, secondary } => {
             core.combine_sets(primary, secondary, t);
-            // The server's merge-sets merges the whole data: sets that share a set ID join.
+            // The server's merge-sets merges the whole data: sets that share a set ID join,
+            // and every set of two or more gets its set IDs sorted.
             core.rejoin_shared();
+            core.sort_set_ids_of_joined_sets();
         }
     }
 }

@@ -107,9 +107,9 @@ impl Loader {
         }
     }
 
-    /// As [`Loader::add_set`], for a set the caller no longer needs: its set IDs are sorted
-    /// in place and each is dropped as soon as it is converted, so that a set of very many
-    /// set IDs is not held twice over.
+    /// As [`Loader::add_set`], for a set the caller no longer needs: each of its set IDs is
+    /// dropped as soon as it is converted, so that a set of very many set IDs is not held
+    /// twice over.
     #[cfg(feature = "serde")]
     pub(super) fn add_owned_set(&mut self, mut set: VersionSetData) {
         if let Some(i) = self.next_set(&set) {
@@ -209,30 +209,39 @@ impl Loader {
         }
     }
 
-    /// The set's IDs, sorted; problems are reported, and a stand-in keeps the pass going.
-    /// Sorted and freed of repeats before they are converted, so that a repeat costs
-    /// nothing beyond its stored string.
-    fn set_ids<S: AsRef<str> + Ord>(&mut self, i: usize, mut ids: Vec<S>) -> NonEmpty<SetId> {
+    /// The set's IDs, in stored order (the server routes by the first, sorted or not);
+    /// problems are reported, and a stand-in keeps the pass going. A repeat is found by
+    /// sorting references when the list is not sorted already (the common case costs one
+    /// pass).
+    fn set_ids<S: AsRef<str> + Ord>(&mut self, i: usize, ids: Vec<S>) -> NonEmpty<SetId> {
         let at = |field: &str| format!("versionSets[{i}].{field}");
         for (k, id) in ids.iter().enumerate() {
             if id.as_ref().is_empty() {
                 self.report(at(&format!("setIds[{k}]")), Problem::EmptySetId);
             }
         }
-        let count = ids.len();
-        ids.sort_unstable();
-        ids.dedup();
-        if ids.len() != count {
-            self.report(at("setIds"), Problem::DuplicateSetId);
+        let ascending = ids.windows(2).all(|pair| matches!(pair, [a, b] if a < b));
+        let mut ids = ids;
+        if !ascending {
+            let mut sorted: Vec<&S> = ids.iter().collect();
+            sorted.sort_unstable();
+            let count = sorted.len();
+            sorted.dedup();
+            if sorted.len() != count {
+                self.report(at("setIds"), Problem::DuplicateSetId);
+                // The stand-in: sorted and distinct, so that the pass can go on.
+                ids.sort_unstable();
+                ids.dedup();
+            }
         }
-        // Byte order, as `SetId`s sort: the list is still sorted once converted.
+        // Byte order, as `SetId`s sort: a sorted list stays sorted once converted.
         let converted = ids.into_iter().map(SetId::from_stored).collect();
         match NonEmpty::from_vec(converted) {
             None => {
                 self.report(at("setIds"), Problem::NoSetIds);
                 NonEmpty::one(SetId::from_stored(""))
             }
-            Some(sorted) => sorted,
+            Some(list) => list,
         }
     }
 

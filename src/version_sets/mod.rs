@@ -292,8 +292,8 @@ impl VersionSets {
         self.lookup().non_default_members()
     }
 
-    /// Checks every invariant of the value: each set non-empty, its set IDs present, sorted
-    /// and distinct, list order agreeing with timestamp order (ties allowed) for the sets and
+    /// Checks every invariant of the value: each set non-empty, its set IDs present and
+    /// distinct (and the tallies of them in step), list order agreeing with timestamp order (ties allowed) for the sets and
     /// within each set, every link between sets and build IDs in step, the counts right, and
     /// the clock at least every timestamp. Values built through this crate's API always
     /// pass; the check exists for tests, fuzzing and the `debug_assert!` after every change.
@@ -674,8 +674,9 @@ impl VersionSets {
     /// - Per build ID, the `(state_update_timestamp, state)` pair with the larger timestamp
     ///   wins (`DELETED` wins a tie); `became_default_timestamp` is the larger of the two.
     /// - Build IDs whose sets share a set ID, or that sit in different sets on the two
-    ///   sides, end in one set, transitively; its set IDs are the sorted union, and its
-    ///   timestamp the largest of the input sets that went into it.
+    ///   sides, end in one set, transitively; its set IDs are the sorted union (a set of one
+    ///   build ID that no other input set joins keeps its list as it is, as the server's
+    ///   regrouping does), and its timestamp the largest of the input sets that went into it.
     /// - Sets are ordered by (timestamp, primary set ID), build IDs in a set by
     ///   (became-default timestamp, build ID).
     /// - The result belongs to `self`'s cluster; its clock is the larger of the two clocks,
@@ -789,8 +790,8 @@ impl VersionSets {
     /// `PersistUnknownBuildId`, a replication helper).
     ///
     /// If the build ID is in a set, its hash [`SetId::for_build_id`](crate::SetId::for_build_id) joins that set's IDs
-    /// when missing. (DIVERGENCE: the server appends it; the crate keeps set IDs sorted, so
-    /// the primary set ID is always the smallest.) Otherwise a set of just that build ID is
+    /// when missing, appended at the end as the server does (so the list may no longer be
+    /// sorted; the primary set ID stays the first). Otherwise a set of just that build ID is
     /// inserted as the **oldest** set, with all timestamps the zero clock of this value's
     /// cluster, so that any later join lets the real set win. A queue at its capacity
     /// (see [`Limits`](crate::Limits)) records nothing and answers [`Outcome::NoOp`].
@@ -839,8 +840,8 @@ impl VersionSets {
 impl VersionSets {
     /// Loads stored versioning data, checking every invariant.
     ///
-    /// Set IDs that are out of order are sorted (the crate always keeps them sorted). The
-    /// value's clock becomes the largest timestamp in the data, so that later updates stamp
+    /// Set IDs keep their stored order, sorted or not: the first is the primary set ID, as
+    /// on the server (servers 1.22–1.23 stored appended lists). The value's clock becomes the largest timestamp in the data, so that later updates stamp
     /// later than anything loaded, and its cluster is that timestamp's (see
     /// [`with_cluster_id`](Self::with_cluster_id) to load it as another cluster's replica).
     ///
