@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::clock::Hlc;
+use crate::clock::{Hlc, ListOrder, Placed};
 use crate::code::Code;
 use crate::core::{Core, MemberIndex, MemberKey};
 use crate::set_id::SetId;
@@ -101,7 +101,8 @@ pub enum Broken {
     /// A set's link back does not name the set before it.
     #[error("the link to the previous set is wrong")]
     SetLink,
-    /// A set's timestamp is earlier than the one before it.
+    /// A set's timestamp is earlier than one before it of its own cluster, or of another
+    /// when the core does not know that its order may disagree with timestamps.
     #[error("the set became default earlier than the set before it")]
     SetOutOfOrder,
     /// A set's place number does not grow along the list.
@@ -125,7 +126,8 @@ pub enum Broken {
     /// A build ID's link back does not name the build ID before it.
     #[error("the link to the previous build ID is wrong")]
     MemberLink,
-    /// A build ID's timestamp is earlier than the one before it in its set.
+    /// A build ID's timestamp is earlier than one before it in its set, as for
+    /// [`Broken::SetOutOfOrder`].
     #[error("the build ID became default earlier than the one before it")]
     MemberOutOfOrder,
     /// A build ID's timestamp is later than the clock.
@@ -160,8 +162,17 @@ pub(crate) fn validate(core: &Core, clock: Hlc) -> Result<(), Inconsistency> {
 
     let (mut sets, mut members) = (0, 0);
     let mut previous_set = None;
-    let mut previous_stamp: Option<Hlc> = None;
     let mut previous_order = None;
+    // List order agrees with timestamps within each cluster always, and across clusters
+    // unless the core knows it may not (`model.list-order`).
+    let disordered = core.is_out_of_timestamp_order();
+    let out_of_order = |placed: Placed| match placed {
+        Placed::InOrder => false,
+        Placed::AcrossClusters { .. } => !disordered,
+        Placed::SameCluster { .. } => true,
+    };
+    let mut set_order = ListOrder::default();
+    let mut member_order = ListOrder::default();
     let mut cursor = core.ends().map(|ends| ends.oldest);
     while let Some(key) = cursor {
         let at = Place::Set { set: sets };
@@ -174,7 +185,7 @@ pub(crate) fn validate(core: &Core, clock: Hlc) -> Result<(), Inconsistency> {
             found(at, Broken::SetLink);
         }
         let stamp = node.became_default_timestamp();
-        if previous_stamp.is_some_and(|before| stamp < before) {
+        if out_of_order(set_order.place(stamp)) {
             found(at, Broken::SetOutOfOrder);
         }
         if previous_order.is_some_and(|before| node.order() <= before) {
@@ -201,7 +212,7 @@ pub(crate) fn validate(core: &Core, clock: Hlc) -> Result<(), Inconsistency> {
 
         let mut in_set = 0;
         let mut previous_member = None;
-        let mut previous_build: Option<Hlc> = None;
+        member_order.clear();
         let mut member_cursor = Some(node.first());
         while let Some(member_key) = member_cursor {
             let at = Place::BuildId {
@@ -220,14 +231,13 @@ pub(crate) fn validate(core: &Core, clock: Hlc) -> Result<(), Inconsistency> {
                 found(at, Broken::MemberLink);
             }
             let became_default = member.became_default_timestamp();
-            if previous_build.is_some_and(|before| became_default < before) {
+            if out_of_order(member_order.place(became_default)) {
                 found(at, Broken::MemberOutOfOrder);
             }
             if late(became_default) || late(member.state_update_timestamp()) {
                 found(at, Broken::MemberTimestampLate);
             }
             previous_member = Some(member_key);
-            previous_build = Some(became_default);
             member_cursor = member.next();
             in_set += 1;
         }
@@ -241,7 +251,6 @@ pub(crate) fn validate(core: &Core, clock: Hlc) -> Result<(), Inconsistency> {
         }
         members += in_set;
         previous_set = Some(key);
-        previous_stamp = Some(stamp);
         cursor = node.next();
         sets += 1;
     }

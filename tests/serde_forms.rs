@@ -142,8 +142,8 @@ fn every_violation_is_reported_with_its_path() {
     assert_eq!(
         found,
         [
-            "versionSets[0].buildIds[1].becameDefaultTimestamp: build ID became default at (4, 0, 0), earlier than the build ID listed before it, at (5, 0, 0)",
-            "versionSets[1].becameDefaultTimestamp: set became default at (3, 0, 0), earlier than the set listed before it, at (5, 0, 0)",
+            "versionSets[0].buildIds[1].becameDefaultTimestamp: build ID became default at (4, 0, 0), earlier than a build ID of the same cluster listed before it, at (5, 0, 0)",
+            "versionSets[1].becameDefaultTimestamp: set became default at (3, 0, 0), earlier than a set of the same cluster listed before it, at (5, 0, 0)",
             "versionSets[1].buildIds[0].id: build ID x also appears at versionSets[0].buildIds[0].id",
         ]
     );

@@ -24,7 +24,7 @@ pub(crate) struct Record {
 /// checks the order of timestamps; the builder refuses a build ID it already holds.
 #[derive(Debug, Default)]
 pub(crate) struct Builder {
-    core: Core,
+    pub(super) core: Core,
 }
 
 impl Builder {
@@ -40,6 +40,7 @@ impl Builder {
             capacity: MAX_BUILD_IDS,
             shared: SharedIds::default(),
             unsorted: 0,
+            disordered: false,
         };
         Self { core }
     }
@@ -89,6 +90,11 @@ impl Builder {
         Ok(())
     }
 
+    /// Marks the core as holding list order that disagrees with timestamp order.
+    pub(crate) fn mark_out_of_timestamp_order(&mut self) {
+        self.core.disordered = true;
+    }
+
     pub(crate) fn finish(self) -> Core {
         self.core
     }
@@ -111,6 +117,7 @@ impl Core {
     pub(crate) fn without_tombstones(&self) -> Core {
         let mut builder = Builder::with_capacity(self.set_count(), self.member_count());
         builder.core.capacity = self.capacity;
+        builder.core.disordered = self.disordered;
         let mut cursor = self.ends.map(|ends: Ends| ends.oldest);
         while let Some(set_key) = cursor {
             let node = self.set(set_key);

@@ -40,6 +40,7 @@ use crate::set_id::SetId;
 
 mod build;
 mod member_index;
+mod resort;
 mod shared_ids;
 mod stamp;
 
@@ -197,6 +198,9 @@ pub(crate) struct Core {
     /// How many sets have set IDs in an order that is not sorted: whether a merge-sets
     /// must sort some (the server's merge sorts the IDs of every set of two or more).
     unsorted: usize,
+    /// Whether list order may disagree with timestamp order (loaded data that a failover
+    /// under clock skew left so: `model.list-order`); a merge-sets sorts first.
+    disordered: bool,
 }
 
 impl Default for Core {
@@ -209,6 +213,7 @@ impl Default for Core {
             capacity: MAX_BUILD_IDS,
             shared: SharedIds::default(),
             unsorted: 0,
+            disordered: false,
         }
     }
 }

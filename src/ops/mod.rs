@@ -124,7 +124,7 @@ pub(crate) fn execute(core: &mut Core, plan: Plan, t: Hlc) {
         Plan::PromoteSet(set) => core.promote_set(set, t),
         Plan::PromoteWithinSet(member) => core.promote_member(member, t),
         Plan::MergeSets { primary, secondary } => {
-            core.combine_sets(primary, secondary, t);
+            core.merge_sets(primary, secondary, t);
             // The server's merge-sets merges the whole data: sets that share a set ID join,
             // and every set of two or more gets its set IDs sorted.
             core.rejoin_shared();

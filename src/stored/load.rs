@@ -1,10 +1,11 @@
 //! Loading stored data into a core in one pass, and writing sets back as stored data.
 
+use crate::clock::{ListOrder, Placed};
 use crate::core::{Builder, Core, MAX_BUILD_IDS, Record, SetKey};
 use crate::non_empty::NonEmpty;
 use crate::set::Sets;
 use crate::{BuildId, BuildIdData, BuildIdState, Hlc, SetId, VersionSetData};
-use crate::{InvalidData, Problem, VersioningData, Violation};
+use crate::{InvalidData, Note, Problem, VersioningData, Violation};
 
 /// What loading valid stored data built: the core that holds it, and the clock it needs (its
 /// largest timestamp). The facade makes it a [`VersionSets`](crate::VersionSets).
@@ -12,6 +13,9 @@ use crate::{InvalidData, Problem, VersioningData, Violation};
 pub(crate) struct Loaded {
     pub(crate) core: Core,
     pub(crate) clock: Hlc,
+    /// What the caller may pass on: list order that disagrees with timestamps across
+    /// clusters (`model.list-order`).
+    pub(crate) notes: Vec<Note>,
 }
 
 /// Loads stored versioning data, checking every invariant, in one pass: see
@@ -65,7 +69,12 @@ pub(super) struct Loader {
     /// The most build IDs a core may hold: [`MAX_BUILD_IDS`], or less in the crate's tests.
     capacity: usize,
     clock: Option<Hlc>,
-    previous_set: Option<Hlc>,
+    /// The sets' stamps in list order, and the current set's build IDs'.
+    set_order: ListOrder,
+    member_order: ListOrder,
+    /// The first place listed before a later stamp of another cluster, and how many there
+    /// are: loaded, and noted.
+    disorder: Option<(String, usize)>,
     /// How many sets and build IDs were added, loaded or not.
     sets: usize,
     build_ids: usize,
@@ -87,7 +96,9 @@ impl Loader {
             unlisted: 0,
             capacity: MAX_BUILD_IDS,
             clock: None,
-            previous_set: None,
+            set_order: ListOrder::default(),
+            member_order: ListOrder::default(),
+            disorder: None,
             sets: 0,
             build_ids: 0,
         }
@@ -136,6 +147,14 @@ impl Loader {
         }
     }
 
+    /// Counts a place listed before a later stamp of another cluster (the first by path).
+    fn disordered(&mut self, path: String) {
+        match &mut self.disorder {
+            Some((_, count)) => *count += 1,
+            None => self.disorder = Some((path, 1)),
+        }
+    }
+
     /// A present timestamp, which the clock must reach; a missing one is reported.
     fn stamp(&mut self, stamp: Option<Hlc>, path: impl FnOnce() -> String) -> Option<Hlc> {
         match stamp {
@@ -161,17 +180,18 @@ impl Loader {
             at("becameDefaultTimestamp")
         });
         if let Some(stamp) = stamp {
-            if let Some(before) = self.previous_set.filter(|before| stamp < *before) {
-                self.report(
+            match self.set_order.place(stamp) {
+                Placed::InOrder => {}
+                Placed::AcrossClusters { .. } => self.disordered(at("becameDefaultTimestamp")),
+                Placed::SameCluster { before } => self.report(
                     at("becameDefaultTimestamp"),
                     Problem::SetOutOfOrder { stamp, before },
-                );
+                ),
             }
-            self.previous_set = Some(stamp);
         }
+        self.member_order.clear();
 
         let mut key: Option<SetKey> = None;
-        let mut previous_build: Option<Hlc> = None;
         for (j, record) in set.build_ids.iter().enumerate() {
             let at = |field: &str| format!("versionSets[{i}].buildIds[{j}].{field}");
             let id = match BuildId::new(&record.id) {
@@ -198,13 +218,16 @@ impl Loader {
             if let Some(stamp) = self.stamp(record.became_default_timestamp, || {
                 at("becameDefaultTimestamp")
             }) {
-                if let Some(before) = previous_build.filter(|before| stamp < *before) {
-                    self.report(
+                match self.member_order.place(stamp) {
+                    Placed::InOrder => {}
+                    Placed::AcrossClusters { .. } => {
+                        self.disordered(at("becameDefaultTimestamp"));
+                    }
+                    Placed::SameCluster { before } => self.report(
                         at("becameDefaultTimestamp"),
                         Problem::BuildIdOutOfOrder { stamp, before },
-                    );
+                    ),
                 }
-                previous_build = Some(stamp);
             }
         }
     }
@@ -301,9 +324,16 @@ impl Loader {
         if !self.violations.is_empty() {
             return Err(InvalidData::new(self.violations, self.unlisted));
         }
+        let mut builder = self.builder;
+        let mut notes = Vec::new();
+        if let Some((path, count)) = self.disorder {
+            builder.mark_out_of_timestamp_order();
+            notes.push(Note::OutOfTimestampOrder { path, count });
+        }
         Ok(Loaded {
-            core: self.builder.finish(),
+            core: builder.finish(),
             clock: self.clock.unwrap_or_default(),
+            notes,
         })
     }
 }

@@ -48,7 +48,9 @@ pub use serde::{CheckedData, TaskQueueUserData};
 /// The value keeps its own [hybrid logical clock](Hlc), which is at least every timestamp it
 /// holds. Each change is stamped with the clock's [`next`](Hlc::next) value for the wall time
 /// the caller passes, so a wall clock that jumps backwards cannot make list order and
-/// timestamp order disagree.
+/// timestamp order disagree. (Loaded data can hold list order that disagrees across
+/// clusters, as the server stores it after a failover under clock skew; it keeps that
+/// order until a merge-sets or a join sorts it: docs/semantics.md, `model.list-order`.)
 ///
 /// The methods, by what they are for:
 /// - **Constructors and getters**: [`new`](Self::new), [`starting_at`](Self::starting_at),
@@ -293,7 +295,8 @@ impl VersionSets {
     }
 
     /// Checks every invariant of the value: each set non-empty, its set IDs present and
-    /// distinct (and the tallies of them in step), list order agreeing with timestamp order (ties allowed) for the sets and
+    /// distinct (and the tallies of them in step), list order agreeing with timestamp order
+    /// (ties allowed; across clusters only where loaded data disagreed) for the sets and
     /// within each set, every link between sets and build IDs in step, the counts right, and
     /// the clock at least every timestamp. Values built through this crate's API always
     /// pass; the check exists for tests, fuzzing and the `debug_assert!` after every change.
@@ -342,8 +345,8 @@ impl VersionSets {
     ///
     /// A change is stamped with `self.clock().next(now_ms)`. `now_ms` is the caller's wall
     /// time rather than a clock value so that the state keeps its own clock: a wall clock
-    /// that stands still or goes back still yields a later stamp, and so list order and
-    /// timestamp order always agree. A no-op changes nothing, not even the clock (the server
+    /// that stands still or goes back still yields a later stamp, and so a change never
+    /// makes list order and timestamp order disagree. A no-op changes nothing, not even the clock (the server
     /// rewrites its user data on a no-op; the versioning data is the same either way).
     ///
     /// # Errors
@@ -689,7 +692,9 @@ impl VersionSets {
     /// timestamps tie, which the join puts in the order above; and two sets of one value
     /// that share a set ID (a build ID cleared and added again while its hash was still
     /// another set's demoted set ID), which the join puts in one set, as the server's merge
-    /// does. Join results are always in canonical form. It costs O(n log n) in the number of build IDs
+    /// does; set IDs out of sorted order, which a join that sees their set twice sorts (as
+    /// the server's does); and list order that disagrees with timestamps, which the join
+    /// sorts. Join results are always in canonical form. It costs O(n log n) in the number of build IDs
     /// and set IDs. The crate documentation lists where it differs from the server, and why.
     ///
     /// # Example
@@ -1046,7 +1051,7 @@ impl VersionSets {
     }
 
     /// The value the loader built: its core, with its clock (the largest stamp loaded).
-    fn loaded(Loaded { core, clock }: Loaded) -> Self {
+    fn loaded(Loaded { core, clock, .. }: Loaded) -> Self {
         Self {
             core,
             clock,

@@ -5,7 +5,8 @@
 //! each replica, with its own cluster ID and its own wall clock (which jumps backwards
 //! too), applies updates, removals and clears, or receives another replica's current
 //! state. On every pair and on the triple the merge must be commutative (on data and
-//! clock), associative, idempotent, absorb its inputs, have the empty value as identity,
+//! clock), associative, idempotent (on values whose set IDs are sorted and in distinct
+//! sets, and on every merge result), absorb its inputs, have the empty value as identity,
 //! validate, keep every build ID of both sides (and every live one that nobody removed
 //! live), and leave a value on which further updates, at wall times behind the merged
 //! clock, keep list order equal to timestamp order.

@@ -313,6 +313,29 @@ impl Model {
                 if ps == ss {
                     return Ok(Outcome::NoOp);
                 }
+                // `model.list-order`: the server's merge over the whole data sorts every set
+                // and build ID by timestamp (stably here), after the primary set's listed
+                // default is stamped, so that one ends its set's list.
+                let listed_default = self
+                    .sets
+                    .get(ps)
+                    .and_then(|set| set.members.last())
+                    .map(|m| m.id.clone());
+                self.sort_by_timestamps();
+                let Some(listed_default) = listed_default else {
+                    return Ok(Outcome::NoOp); // unreachable: a set is never empty
+                };
+                let (Some((ps, pm)), Some((ss, _))) =
+                    (self.find(&listed_default), self.find(secondary))
+                else {
+                    return Ok(Outcome::NoOp); // unreachable: sorting keeps every build ID
+                };
+                if let Some(set) = self.sets.get_mut(ps)
+                    && pm < set.members.len()
+                {
+                    let m = set.members.remove(pm);
+                    set.members.push(m);
+                }
                 let (Some(p), Some(s)) = (self.sets.get(ps).cloned(), self.sets.get(ss).cloned())
                 else {
                     return Ok(Outcome::NoOp); // unreachable: both indices come from find
@@ -372,6 +395,14 @@ impl Model {
                 }
                 Ok(Outcome::Changed)
             }
+        }
+    }
+
+    /// Sets by `bdt`, and each set's members by `bdt`; ties keep list order.
+    fn sort_by_timestamps(&mut self) {
+        self.sets.sort_by_key(|set| set.bdt);
+        for set in &mut self.sets {
+            set.members.sort_by_key(|m| m.bdt);
         }
     }
 
