@@ -10,7 +10,7 @@ use std::{option, slice};
 /// The server keeps a set's IDs in a list: sorted whenever it combines two lists (merges),
 /// appended to by `PersistUnknownBuildId` (servers 1.22–1.23), and routed by the first. So
 /// the list is `first`, then `sorted` (the longest run that keeps the whole prefix sorted),
-/// then `appended` (the rest, as stored): `appended` is empty exactly when the list is
+/// then `appended` (the rest, as stored): `appended` is absent exactly when the list is
 /// sorted, which every combining makes it.
 ///
 /// The sorted run is a [`BTreeSet`], not a sorted `Vec`: merging sets joins their IDs, and a
@@ -19,7 +19,9 @@ use std::{option, slice};
 pub(crate) struct NonEmpty<T> {
     first: T,
     sorted: BTreeSet<T>,
-    appended: Vec<T>,
+    /// Boxed, and absent while empty: nearly every list is sorted, and a set's handle to
+    /// its tail then costs one word.
+    appended: Option<Box<Vec<T>>>,
 }
 
 impl<T: Ord> NonEmpty<T> {
@@ -27,7 +29,7 @@ impl<T: Ord> NonEmpty<T> {
         Self {
             first,
             sorted: BTreeSet::new(),
-            appended: Vec::new(),
+            appended: None,
         }
     }
 
@@ -43,7 +45,7 @@ impl<T: Ord> NonEmpty<T> {
     }
 
     pub(crate) fn len(&self) -> usize {
-        1 + self.sorted.len() + self.appended.len()
+        1 + self.sorted.len() + self.tail().len()
     }
 
     pub(crate) fn first(&self) -> &T {
@@ -52,26 +54,31 @@ impl<T: Ord> NonEmpty<T> {
 
     /// Whether the items are in sorted order.
     pub(crate) fn is_sorted(&self) -> bool {
-        self.appended.is_empty()
+        self.appended.is_none()
+    }
+
+    /// The appended items, in order (none while the list is sorted).
+    fn tail(&self) -> &[T] {
+        self.appended.as_deref().map_or(&[], Vec::as_slice)
     }
 
     pub(crate) fn iter(&self) -> Iter<'_, T> {
         Some(&self.first)
             .into_iter()
             .chain(self.sorted.iter())
-            .chain(self.appended.iter())
+            .chain(self.tail().iter())
     }
 
     /// The items after the first, in order.
     pub(crate) fn rest(&self) -> Iter<'_, T> {
         None.into_iter()
             .chain(self.sorted.iter())
-            .chain(self.appended.iter())
+            .chain(self.tail().iter())
     }
 
     /// Whether `item` is one of the items.
     pub(crate) fn contains(&self, item: &T) -> bool {
-        self.first == *item || self.sorted.contains(item) || self.appended.contains(item)
+        self.first == *item || self.sorted.contains(item) || self.tail().contains(item)
     }
 
     /// Appends `item` at the end (`PersistUnknownBuildId`); `false` if it was there.
@@ -86,20 +93,21 @@ impl<T: Ord> NonEmpty<T> {
     /// Appends `item`, which is not in the list.
     fn push_distinct(&mut self, item: T) {
         let largest = self.sorted.last().unwrap_or(&self.first);
-        if self.appended.is_empty() && item > *largest {
-            self.sorted.insert(item);
-        } else {
-            self.appended.push(item);
+        match &mut self.appended {
+            None if item > *largest => {
+                self.sorted.insert(item);
+            }
+            None => self.appended = Some(Box::new(vec![item])),
+            Some(tail) => tail.push(item),
         }
     }
 
     /// Sorts the items: what the server's every combining of two lists does.
     pub(crate) fn sort(&mut self) {
-        if self.appended.is_empty() {
+        let Some(appended) = self.appended.take() else {
             return;
-        }
-        let appended = std::mem::take(&mut self.appended);
-        self.sorted.extend(appended);
+        };
+        self.sorted.extend(*appended);
         if let Some(smallest) = self.sorted.pop_first() {
             if smallest < self.first {
                 let old_first = std::mem::replace(&mut self.first, smallest);

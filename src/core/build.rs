@@ -38,7 +38,7 @@ impl Builder {
             ends: None,
             orders: Orders::default(),
             capacity: MAX_BUILD_IDS,
-            shared: SharedIds::default(),
+            shared: SharedIds::with_capacity(sets),
             unsorted: 0,
             disordered: false,
         };

@@ -9,36 +9,43 @@
 //! So that merge-sets stays cheap in the common case, the core counts how many sets hold
 //! each set ID ([`SharedIds`]): only when some ID is held twice does a merge walk the sets.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 
 use super::{Core, FixedState, SetKey};
 use crate::set_id::SetId;
 
-/// How many sets hold each set ID, and how many IDs are held by more than one set.
-#[derive(Debug, Clone, Default)]
+/// Which set IDs some set holds, and how many more sets hold those held by more than one.
+///
+/// Two maps, not one count per ID, because sharing is rare: the first costs a set ID's
+/// handle per set, and the second is nearly always empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct SharedIds {
-    holders: HashMap<SetId, u32, FixedState>,
-    shared: usize,
+    held: HashSet<SetId, FixedState>,
+    /// For each ID held by more than one set, how many sets beyond the first hold it.
+    extra: HashMap<SetId, u32, FixedState>,
 }
 
 impl SharedIds {
+    /// Room for the IDs of `sets` sets of one ID each (what loading nearly always holds).
+    pub(super) fn with_capacity(sets: usize) -> Self {
+        Self {
+            held: HashSet::with_capacity_and_hasher(sets, FixedState::default()),
+            extra: HashMap::default(),
+        }
+    }
+
     /// One more set holds `id`.
     pub(super) fn add(&mut self, id: &SetId) {
-        let count = self.holders.entry(id.clone()).or_insert(0);
-        *count += 1;
-        if *count == 2 {
-            self.shared += 1;
+        if !self.held.insert(id.clone()) {
+            *self.extra.entry(id.clone()).or_insert(0) += 1;
         }
     }
 
     /// One set fewer holds `id` (two sets that both held it became one).
     pub(super) fn drop_one(&mut self, id: &SetId) {
-        if let Entry::Occupied(mut entry) = self.holders.entry(id.clone()) {
+        if let Entry::Occupied(mut entry) = self.extra.entry(id.clone()) {
             let count = entry.get_mut();
-            if *count == 2 {
-                self.shared -= 1;
-            }
             if *count <= 1 {
                 entry.remove();
             } else {
@@ -49,7 +56,7 @@ impl SharedIds {
 
     /// Whether some set ID is held by more than one set.
     pub(super) fn any(&self) -> bool {
-        self.shared > 0
+        !self.extra.is_empty()
     }
 }
 
@@ -149,8 +156,6 @@ impl Core {
             }
             cursor = node.next;
         }
-        recount.holders == self.shared.holders
-            && recount.shared == self.shared.shared
-            && unsorted == self.unsorted
+        recount == self.shared && unsorted == self.unsorted
     }
 }
