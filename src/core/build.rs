@@ -87,6 +87,7 @@ impl Builder {
             }
         };
         self.core.link_member_last(set, MemberKey::new(index));
+        self.core.count_second_member(set);
         Ok(())
     }
 

@@ -195,8 +195,9 @@ pub(crate) struct Core {
     capacity: usize,
     /// How many sets hold each set ID: whether a merge-sets must re-join sets that share one.
     shared: SharedIds,
-    /// How many sets have set IDs in an order that is not sorted: whether a merge-sets
-    /// must sort some (the server's merge sorts the IDs of every set of two or more).
+    /// How many sets of two or more build IDs have set IDs in an order that is not sorted:
+    /// whether a merge-sets must sort some (the server's merge sorts the IDs of every set of
+    /// two or more, and leaves a set of one as it is, so those are not counted).
     unsorted: usize,
     /// Whether list order may disagree with timestamp order (loaded data that a failover
     /// under clock skew left so: `model.list-order`); a merge-sets sorts first.
@@ -400,9 +401,6 @@ impl Core {
         for set_id in set_ids.iter() {
             self.shared.add(set_id);
         }
-        if !set_ids.is_sorted() {
-            self.unsorted += 1;
-        }
         self.sets.insert(SetNode {
             set_ids,
             became_default_timestamp: stamp.into(),
@@ -424,6 +422,7 @@ impl Core {
         let (index, _) = self.members.insert_full(id, member);
         let key = MemberKey::new(index);
         self.link_member_last(set, key);
+        self.count_second_member(set);
         if let Some(index) = self.set_mut(set).index.as_mut() {
             index.push_last(key, t);
         }
@@ -475,6 +474,12 @@ impl Core {
     /// stamping anything: the sorted union of the set IDs, the members in timestamp order
     /// (ties: the older set's first), the larger set timestamp, the later set's place.
     fn join_sets(&mut self, a: SetKey, b: SetKey) {
+        // Both lists end sorted (below): neither set is counted as unsorted any more.
+        let counted = [a, b]
+            .into_iter()
+            .filter(|&key| self.counts_as_unsorted(key))
+            .count();
+        self.unsorted -= counted;
         let (older, newer) = if self.is_before(a, b) { (a, b) } else { (b, a) };
         self.unlink_set(older);
         let (kept, gone) = if self.set(older).len > self.set(newer).len {
@@ -514,14 +519,8 @@ impl Core {
         // is a B-tree search, however long a stored list.
         let gone_stamp = gone_node.became_default_timestamp();
         let mut gone_ids = gone_node.set_ids;
-        let mut sorted_now = 0;
-        for ids in [&mut gone_ids, &mut self.set_mut(kept).set_ids] {
-            if !ids.is_sorted() {
-                ids.sort();
-                sorted_now += 1;
-            }
-        }
-        self.unsorted -= sorted_now;
+        gone_ids.sort();
+        self.set_mut(kept).set_ids.sort();
         for set_id in gone_ids.iter() {
             if self.set(kept).set_ids.contains(set_id) {
                 self.shared.drop_one(set_id);
@@ -614,13 +613,26 @@ impl Core {
             return false;
         }
         self.shared.add(&set_id);
-        let was_sorted = self.set(set).set_ids.is_sorted();
-        let ids = &mut self.set_mut(set).set_ids;
-        ids.append(set_id);
-        if was_sorted && !ids.is_sorted() {
+        let was_counted = self.counts_as_unsorted(set);
+        self.set_mut(set).set_ids.append(set_id);
+        if !was_counted && self.counts_as_unsorted(set) {
             self.unsorted += 1;
         }
         true
+    }
+
+    /// Whether set `set` is one that [`Core::sort_set_ids_of_joined_sets`] would sort: two
+    /// or more build IDs, set IDs not sorted.
+    fn counts_as_unsorted(&self, set: SetKey) -> bool {
+        let node = self.set(set);
+        node.len >= 2 && !node.set_ids.is_sorted()
+    }
+
+    /// Counts set `set` when a build ID just pushed made it a set of two with unsorted IDs.
+    fn count_second_member(&mut self, set: SetKey) {
+        if self.set(set).len == 2 && self.counts_as_unsorted(set) {
+            self.unsorted += 1;
+        }
     }
 
     /// Sorts the set IDs of every set of two or more build IDs, as the server's merge over

@@ -151,7 +151,7 @@ impl Core {
             for id in node.set_ids.iter() {
                 recount.add(id);
             }
-            if !node.set_ids.is_sorted() {
+            if self.counts_as_unsorted(key) {
                 unsorted += 1;
             }
             cursor = node.next;
