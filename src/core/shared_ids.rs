@@ -60,42 +60,55 @@ impl SharedIds {
     }
 }
 
+/// Groups of sets by slab key, joined as set IDs are found shared: a union-find with path
+/// halving, so that a walk that joins many sets stays O(n log n) however they chain.
+#[derive(Default)]
+struct Groups {
+    parent: HashMap<usize, usize, FixedState>,
+}
+
+impl Groups {
+    fn root(&mut self, mut node: usize) -> usize {
+        while let Some(&up) = self.parent.get(&node) {
+            let grand = self.parent.get(&up).copied().unwrap_or(up);
+            if grand != up {
+                self.parent.insert(node, grand);
+            }
+            node = up;
+        }
+        node
+    }
+
+    /// Joins the groups of `a` and `b`; `false` when they were one already.
+    fn union(&mut self, a: usize, b: usize) -> bool {
+        let (a, b) = (self.root(a), self.root(b));
+        if a == b {
+            return false;
+        }
+        self.parent.insert(b, a);
+        true
+    }
+}
+
 impl Core {
     /// How many sets a merge-sets of `primary` and `secondary` leaves: one fewer, and fewer
-    /// again for every set the re-join puts together. O(1) unless some set ID is shared.
+    /// again for every set the re-join puts together. O(1) unless some set ID is shared,
+    /// then one walk of the sets.
     pub(crate) fn set_count_after_merge(&self, primary: SetKey, secondary: SetKey) -> usize {
-        let count = self.set_count().saturating_sub(1);
         if !self.shared.any() {
-            return count;
+            return self.set_count().saturating_sub(1);
         }
-        // Union-find over slab keys: each union of two groups is one set fewer.
-        let mut parent: HashMap<usize, usize, FixedState> = HashMap::default();
-        let root = |parent: &HashMap<usize, usize, FixedState>, mut node: usize| {
-            // Bounded: each step goes one level up, and there are no more levels than sets.
-            for _ in 0..=parent.len() {
-                match parent.get(&node) {
-                    Some(&up) => node = up,
-                    None => break,
-                }
-            }
-            node
-        };
-        let mut joins = 0;
-        let mut union = |a: SetKey, b: SetKey| {
-            let (ra, rb) = (root(&parent, a.slab_key()), root(&parent, b.slab_key()));
-            if ra != rb {
-                parent.insert(rb, ra);
-                joins += 1;
-            }
-        };
-        union(primary, secondary);
+        let mut groups = Groups::default();
+        let mut joins = usize::from(groups.union(primary.slab_key(), secondary.slab_key()));
         let mut owner: HashMap<&SetId, SetKey, FixedState> = HashMap::default();
         let mut cursor = self.ends.map(|ends| ends.oldest);
         while let Some(key) = cursor {
             let node = self.set(key);
             for id in node.set_ids.iter() {
                 match owner.get(id) {
-                    Some(&first) => union(first, key),
+                    Some(&first) => {
+                        joins += usize::from(groups.union(first.slab_key(), key.slab_key()));
+                    }
                     None => {
                         owner.insert(id, key);
                     }
@@ -110,33 +123,55 @@ impl Core {
     /// does, until none do: the grouping is transitive (the server's greedy regrouping is
     /// not: divergence D3 of docs/semantics.md). Each join is the merge-sets join without
     /// the restamp: members by timestamp (ties: the older set's first), at the later set's
-    /// place. A walk of the sets per join, made only while some set ID is shared.
+    /// place. One walk of the sets, oldest first, made only while some set ID is shared:
+    /// each set joins the set that first held one of its IDs (wherever that set went).
     pub(crate) fn rejoin_shared(&mut self) {
-        while self.shared.any() {
-            let Some((a, b)) = self.first_sharing_pair() else {
-                break;
-            };
-            self.join_sets(a, b);
+        /// Where set `key` went, every set on the way pointed straight there after.
+        fn follow(moved: &mut HashMap<usize, SetKey, FixedState>, key: SetKey) -> SetKey {
+            let mut there = key;
+            let mut path = Vec::new();
+            while let Some(&next) = moved.get(&there.slab_key()) {
+                path.push(there.slab_key());
+                there = next;
+            }
+            for step in path {
+                moved.insert(step, there);
+            }
+            there
         }
-    }
 
-    /// The first set (oldest first) that holds a set ID an older set holds, and that set.
-    fn first_sharing_pair(&self) -> Option<(SetKey, SetKey)> {
-        let mut owner: HashMap<&SetId, SetKey, FixedState> = HashMap::default();
+        if !self.shared.any() {
+            return;
+        }
+        let mut owner: HashMap<SetId, SetKey, FixedState> = HashMap::default();
+        // A set joined away, by slab key, and the set it went into. No set is inserted
+        // during the walk, so a removed key is never reused.
+        let mut moved: HashMap<usize, SetKey, FixedState> = HashMap::default();
         let mut cursor = self.ends.map(|ends| ends.oldest);
         while let Some(key) = cursor {
-            let node = self.set(key);
-            for id in node.set_ids.iter() {
-                match owner.get(id) {
-                    Some(&first) if first != key => return Some((first, key)),
-                    _ => {
-                        owner.insert(id, key);
-                    }
+            // The next set is neither this one nor an older one, so joins leave it in place.
+            cursor = self.set(key).next;
+            let ids: Vec<SetId> = self.set(key).set_ids.iter().cloned().collect();
+            let mut here = key;
+            for id in ids {
+                let Some(&first) = owner.get(&id) else {
+                    owner.insert(id, here);
+                    continue;
+                };
+                let there = follow(&mut moved, first);
+                if there == here {
+                    continue;
                 }
+                self.join_sets(there, here);
+                let (kept, gone) = if self.sets.contains(here.slab_key()) {
+                    (here, there)
+                } else {
+                    (there, here)
+                };
+                moved.insert(gone.slab_key(), kept);
+                here = kept;
             }
-            cursor = node.next;
         }
-        None
     }
 
     /// Whether the tallies match the sets: each set ID's count of holders, the number
