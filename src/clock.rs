@@ -74,5 +74,69 @@ impl fmt::Display for Hlc {
     }
 }
 
+/// How a stamp listed after others stands to the one just before it (see [`ListOrder`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Placed {
+    /// At or after the stamp listed just before it, and after its own cluster's previous.
+    InOrder,
+    /// Before the stamp listed just before it, which is another cluster's: what a failover
+    /// between clusters with skewed clocks leaves (`before` is that stamp).
+    AcrossClusters { before: Hlc },
+    /// Before the previous stamp of its own cluster (`before`): no server reaches this, since
+    /// each cluster's clock only moves forward and stamps move items to the end.
+    SameCluster { before: Hlc },
+}
+
+/// Walks stamps in list order and places each against the one before it, and against the
+/// previous one of its own cluster.
+///
+/// Why per cluster: on the server, only stamping moves a set or build ID to the end of its
+/// list, and each cluster's clock only moves forward, so one cluster's stamps are always in
+/// list order. Merges sort everything; but the server does not move its clock on receiving
+/// replicated data, so after a failover under clock skew a cluster appends stamps earlier
+/// than another cluster's listed before them (docs/semantics.md, `model.list-order`). A
+/// sequence is in order exactly when each stamp is at or after the one before it, so
+/// comparing neighbours finds every disorder (and, after one, the next is compared with
+/// the stamp that broke the order, as a reader of the list would).
+///
+/// The first cluster seen is kept inline and others in a map, so that the common case (one
+/// cluster) allocates nothing.
+#[derive(Debug, Default)]
+pub(crate) struct ListOrder {
+    previous: Option<Hlc>,
+    first_cluster: Option<Hlc>,
+    others: std::collections::BTreeMap<i64, Hlc>,
+}
+
+impl ListOrder {
+    /// Places `stamp`, listed after every stamp placed so far.
+    pub(crate) fn place(&mut self, stamp: Hlc) -> Placed {
+        let own = match self.first_cluster {
+            None => {
+                self.first_cluster = Some(stamp);
+                None
+            }
+            Some(first) if first.cluster_id == stamp.cluster_id => {
+                self.first_cluster = Some(stamp);
+                Some(first)
+            }
+            Some(_) => self.others.insert(stamp.cluster_id, stamp),
+        };
+        let previous = self.previous.replace(stamp);
+        match (own, previous) {
+            (Some(before), _) if stamp < before => Placed::SameCluster { before },
+            (_, Some(before)) if stamp < before => Placed::AcrossClusters { before },
+            _ => Placed::InOrder,
+        }
+    }
+
+    /// Starts over (the next list), keeping the map's room.
+    pub(crate) fn clear(&mut self) {
+        self.previous = None;
+        self.first_cluster = None;
+        self.others.clear();
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -3,9 +3,10 @@
 
 use std::fmt;
 
-use crate::clock::Hlc;
+use crate::clock::{Hlc, ListOrder, Placed};
 use crate::code::Code;
 use crate::core::{Core, MemberIndex, MemberKey};
+use crate::set_id::SetId;
 
 /// A broken invariant in a [`VersionSets`](crate::VersionSets): only a bug in this crate can
 /// produce one, since every public way of making or changing a value keeps the invariants.
@@ -100,7 +101,8 @@ pub enum Broken {
     /// A set's link back does not name the set before it.
     #[error("the link to the previous set is wrong")]
     SetLink,
-    /// A set's timestamp is earlier than the one before it.
+    /// A set's timestamp is earlier than one before it of its own cluster, or of another
+    /// when the core does not know that its order may disagree with timestamps.
     #[error("the set became default earlier than the set before it")]
     SetOutOfOrder,
     /// A set's place number does not grow along the list.
@@ -112,9 +114,9 @@ pub enum Broken {
     /// A set ID is the empty string.
     #[error("a set ID is empty")]
     EmptySetId,
-    /// A set's IDs are not sorted and distinct.
-    #[error("the set IDs are not sorted and distinct")]
-    UnsortedSetIds,
+    /// A set's IDs repeat one, or are marked sorted when they are not (or the reverse).
+    #[error("the set IDs are not distinct, or their order is not the one kept")]
+    SetIdsBroken,
     /// A set's list of build IDs is longer than its count.
     #[error("the set holds more build IDs than it counts")]
     MembersPastCount,
@@ -124,7 +126,8 @@ pub enum Broken {
     /// A build ID's link back does not name the build ID before it.
     #[error("the link to the previous build ID is wrong")]
     MemberLink,
-    /// A build ID's timestamp is earlier than the one before it in its set.
+    /// A build ID's timestamp is earlier than one before it in its set, as for
+    /// [`Broken::SetOutOfOrder`].
     #[error("the build ID became default earlier than the one before it")]
     MemberOutOfOrder,
     /// A build ID's timestamp is later than the clock.
@@ -142,6 +145,10 @@ pub enum Broken {
     /// The index holds build IDs that no set lists.
     #[error("the index holds build IDs that no set lists")]
     UnlistedBuildIds,
+    /// The counts of set IDs' holders, or of sets whose IDs are not sorted, disagree with
+    /// the sets.
+    #[error("the tallies of set IDs are out of step with the sets")]
+    SetIdTally,
 }
 
 /// Checks every invariant of a value made of `core` and `clock`: see
@@ -155,8 +162,17 @@ pub(crate) fn validate(core: &Core, clock: Hlc) -> Result<(), Inconsistency> {
 
     let (mut sets, mut members) = (0, 0);
     let mut previous_set = None;
-    let mut previous_stamp: Option<Hlc> = None;
     let mut previous_order = None;
+    // List order agrees with timestamps within each cluster always, and across clusters
+    // unless the core knows it may not (`model.list-order`).
+    let disordered = core.is_out_of_timestamp_order();
+    let out_of_order = |placed: Placed| match placed {
+        Placed::InOrder => false,
+        Placed::AcrossClusters { .. } => !disordered,
+        Placed::SameCluster { .. } => true,
+    };
+    let mut set_order = ListOrder::default();
+    let mut member_order = ListOrder::default();
     let mut cursor = core.ends().map(|ends| ends.oldest);
     while let Some(key) = cursor {
         let at = Place::Set { set: sets };
@@ -169,7 +185,7 @@ pub(crate) fn validate(core: &Core, clock: Hlc) -> Result<(), Inconsistency> {
             found(at, Broken::SetLink);
         }
         let stamp = node.became_default_timestamp();
-        if previous_stamp.is_some_and(|before| stamp < before) {
+        if out_of_order(set_order.place(stamp)) {
             found(at, Broken::SetOutOfOrder);
         }
         if previous_order.is_some_and(|before| node.order() <= before) {
@@ -183,13 +199,20 @@ pub(crate) fn validate(core: &Core, clock: Hlc) -> Result<(), Inconsistency> {
         if ids.iter().any(|id| id.as_str().is_empty()) {
             found(at, Broken::EmptySetId);
         }
-        if ids.iter().zip(ids.iter().skip(1)).any(|(a, b)| a >= b) {
-            found(at, Broken::UnsortedSetIds);
+        // Sorted or not (the server keeps an appended list as it is), but never a repeat.
+        let ascending = ids.iter().zip(ids.iter().skip(1)).all(|(a, b)| a < b);
+        let distinct = ascending || {
+            let mut seen: Vec<&SetId> = ids.iter().collect();
+            seen.sort_unstable();
+            seen.windows(2).all(|pair| matches!(pair, [a, b] if a < b))
+        };
+        if !distinct || ascending != ids.is_sorted() {
+            found(at, Broken::SetIdsBroken);
         }
 
         let mut in_set = 0;
         let mut previous_member = None;
-        let mut previous_build: Option<Hlc> = None;
+        member_order.clear();
         let mut member_cursor = Some(node.first());
         while let Some(member_key) = member_cursor {
             let at = Place::BuildId {
@@ -208,14 +231,13 @@ pub(crate) fn validate(core: &Core, clock: Hlc) -> Result<(), Inconsistency> {
                 found(at, Broken::MemberLink);
             }
             let became_default = member.became_default_timestamp();
-            if previous_build.is_some_and(|before| became_default < before) {
+            if out_of_order(member_order.place(became_default)) {
                 found(at, Broken::MemberOutOfOrder);
             }
             if late(became_default) || late(member.state_update_timestamp()) {
                 found(at, Broken::MemberTimestampLate);
             }
             previous_member = Some(member_key);
-            previous_build = Some(became_default);
             member_cursor = member.next();
             in_set += 1;
         }
@@ -229,7 +251,6 @@ pub(crate) fn validate(core: &Core, clock: Hlc) -> Result<(), Inconsistency> {
         }
         members += in_set;
         previous_set = Some(key);
-        previous_stamp = Some(stamp);
         cursor = node.next();
         sets += 1;
     }
@@ -238,6 +259,9 @@ pub(crate) fn validate(core: &Core, clock: Hlc) -> Result<(), Inconsistency> {
     }
     if members != core.member_count() {
         found(Place::Sets, Broken::UnlistedBuildIds);
+    }
+    if !core.set_id_tallies_agree() {
+        found(Place::Sets, Broken::SetIdTally);
     }
     if findings.is_empty() {
         Ok(())

@@ -88,7 +88,9 @@ impl<'a> CompatibleSet<'a> {
         }
     }
 
-    /// The set's IDs, sorted; the first is the primary.
+    /// The set's IDs in the server's order: sorted by every merge, appended to by
+    /// [`persist_unknown_build_id`](crate::VersionSets::persist_unknown_build_id), as stored
+    /// when loaded. The first is the primary.
     pub fn set_ids(&self) -> SetIds<'a> {
         SetIds {
             inner: self.node.set_ids().iter(),
@@ -96,13 +98,14 @@ impl<'a> CompatibleSet<'a> {
         }
     }
 
-    /// The set ID new tasks for this set are queued under (the first, smallest one).
+    /// The set ID new tasks for this set are queued under: the first (the smallest, unless
+    /// the list was appended to).
     pub fn primary_set_id(&self) -> &'a SetId {
         self.node.set_ids().first()
     }
 
-    /// The set IDs other than the primary, sorted, left by merges; pollers drain their
-    /// backlog too.
+    /// The set IDs other than the primary, in order, left by merges and persisting;
+    /// pollers drain their backlog too.
     pub fn demoted_set_ids(&self) -> SetIds<'a> {
         SetIds {
             inner: self.node.set_ids().rest(),

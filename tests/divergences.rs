@@ -1,12 +1,13 @@
 //! The crate's deliberate divergences from the server that the ported server tests do not
 //! already pin (U33 is in `server_version_sets.rs`, the replica merge's D1–D6 in
 //! `replication_server.rs`): one `divergence_*` test each, whose doc comment says why. The
-//! list is docs/semantics.md#divergences.
+//! list is docs/semantics.md#divergences. Beside them, the boundary of what loads when list
+//! order disagrees with timestamps, which was one (`model.list-order`).
 
 mod support;
 
 use support::{active, at, h, id, load, set};
-use version_sets::{BuildIdData, Limits, Problem, Update, VersionSets, VersioningData};
+use version_sets::{BuildIdData, Hlc, Limits, Problem, Update, VersionSets, VersioningData};
 
 /// `merge.set-position` and `merge.member-order` on tied timestamps. DIVERGENCE: the server
 /// collects the two sets through a Go map, so with tied timestamps both the merged set's place
@@ -29,28 +30,97 @@ fn divergence_merge_sets_on_tied_timestamps_is_deterministic() {
     assert_eq!(sets.default_build_id(), Some(&id("c2")));
 }
 
-/// DIVERGENCE: the server can store sets or build IDs whose list order disagrees with their
-/// timestamps (under clock skew between clusters), and then routes by list order while its
-/// merges sort by timestamp. The crate refuses such data when loading it, naming the place.
+/// `merge.rejoins-shared` over a chain of shared set IDs. DIVERGENCE: the server's
+/// merge-sets regroups the whole data greedily (each build ID goes into the first output set
+/// that shares a set ID with it, in Go map order), so a chain `[x]`–`[x, y]`–`[y]` may stay
+/// split. The crate joins the whole chain, whatever the order, as its replica join does.
 #[test]
-fn divergence_out_of_order_stored_data_is_rejected() {
-    let data = VersioningData {
+fn divergence_merge_sets_rejoins_a_chain_of_shared_set_ids_whole() {
+    let mut sets = load(vec![
+        set(&[&h("x")], vec![active("a", at(1))], at(1)),
+        set(&[&h("x"), &h("y")], vec![active("b", at(2))], at(2)),
+        set(&[&h("y")], vec![active("c", at(3))], at(3)),
+        set(&[&h("d")], vec![active("d", at(4))], at(4)),
+        set(&[&h("e")], vec![active("e", at(5))], at(5)),
+    ]);
+    let two_sets = Limits {
+        max_sets: 2,
+        max_build_ids: 0,
+    };
+    let merge = Update::merge_sets(id("e"), id("d"));
+    sets.apply(&merge, 9, two_sets).unwrap();
+    assert_eq!(
+        support::ids(&sets),
+        support::lists(&[&["a", "b", "c"], &["d", "e"]])
+    );
+    let first = sets.sets().next().unwrap();
+    let mut expected = vec![h("x"), h("y")];
+    expected.sort();
+    assert_eq!(
+        first.set_ids().map(|id| id.as_str()).collect::<Vec<_>>(),
+        expected
+    );
+}
+
+/// `model.list-order`, the boundary both ways. Across clusters the server stores list order
+/// that disagrees with timestamps (a failover under clock skew): it loads, keeps its order
+/// and answers by it. Within one cluster no server gets there (its clock only moves
+/// forward, and only stamping moves an item to the end), so such data stays invalid, with
+/// the place named, even when another cluster's stamp lies between.
+#[test]
+fn out_of_order_stored_data_loads_across_clusters_only() {
+    let on = |wall: i64, cluster_id: i64| Hlc {
+        wall_clock: wall,
+        version: 0,
+        cluster_id,
+    };
+    // Sets: [1.0@100000 (cluster 1)], [2.0@95000 (cluster 2)]; and within a set the same.
+    let across = VersioningData {
         version_sets: vec![
-            set(&[&h("late")], vec![active("late", at(9))], at(9)),
             set(
-                &[&h("early")],
-                vec![active("early", at(1)), active("x", at(0))],
-                at(1),
+                &[&h("1.0")],
+                vec![active("1.0", on(100_000, 1))],
+                on(100_000, 1),
+            ),
+            set(
+                &[&h("2.0")],
+                vec![active("2.0", on(95_000, 2)), active("2.1", on(94_000, 3))],
+                on(95_000, 2),
             ),
         ],
     };
-    let err = VersionSets::from_data(&data).unwrap_err();
+    let sets = VersionSets::from_data(&across).unwrap();
+    assert_eq!(sets.validate(), Ok(()));
+    assert_eq!(
+        support::ids(&sets),
+        support::lists(&[&["1.0"], &["2.0", "2.1"]])
+    );
+    assert_eq!(sets.default_build_id(), Some(&id("2.1")));
+    assert_eq!(sets.to_data(), across);
+
+    // Cluster 1's own stamps out of order, another cluster's between them: refused.
+    let within = VersioningData {
+        version_sets: vec![
+            set(
+                &[&h("a")],
+                vec![active("a", on(100_000, 1))],
+                on(100_000, 1),
+            ),
+            set(&[&h("b")], vec![active("b", on(95_000, 2))], on(95_000, 2)),
+            set(
+                &[&h("c")],
+                vec![active("c", on(97_000, 1)), active("x", on(96_000, 1))],
+                on(97_000, 1),
+            ),
+        ],
+    };
+    let err = VersionSets::from_data(&within).unwrap_err();
     let paths: Vec<&str> = err.violations().iter().map(|v| v.path.as_str()).collect();
     assert_eq!(
         paths,
         [
-            "versionSets[1].becameDefaultTimestamp",
-            "versionSets[1].buildIds[1].becameDefaultTimestamp"
+            "versionSets[2].becameDefaultTimestamp",
+            "versionSets[2].buildIds[1].becameDefaultTimestamp"
         ]
     );
     assert!(matches!(

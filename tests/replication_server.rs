@@ -1,8 +1,9 @@
 //! The server's `service/matching/version_sets_merge_test.go`, ported test by test and
 //! numbered U34–U44 in the Go file's order, with the server's answers; six derived merge
-//! scenarios, D1–D6, where the server's result depends on Go map order (D1–D3, D5), on the
-//! argument order (D4) or is not idempotent (D6),
-//! with the crate's answers (the `merge-replica.*` rows of docs/semantics.md#divergences);
+//! scenarios, D1–D6, where the server's result depends on Go map order (D1–D3, D5) or on the
+//! argument order (D4), with the crate's answers (the `merge-replica.*` rows of
+//! docs/semantics.md#divergences; D6, merging a value with itself, is not idempotent on the
+//! server and now answers as the server does);
 //! and the first case of the server's build-ID scavenger tests, S1.
 //!
 //! Every merge is checked in both argument orders. Where the crate deliberately differs
@@ -56,7 +57,7 @@ fn merge_both(a: &VersioningData, b: &VersioningData) -> VersioningData {
     ab.to_data()
 }
 
-/// The stored form a value loads to (set IDs sorted, as the crate keeps them).
+/// The stored form a value loads to.
 #[track_caller]
 fn loaded(d: &VersioningData) -> VersioningData {
     VersionSets::from_data(d).unwrap().to_data()
@@ -339,19 +340,21 @@ fn divergence_d5_merge_is_associative_over_chains_of_set_ids() {
 
 /// D6 (C5): `x = {[H(1), H(2)]: 1@5, 2@5}`, as `PersistUnknownBuildId` leaves it.
 ///
-/// DIVERGENCE: the server's `M(x, x)` changes the primary set ID from `H(1)` to `H(2)` (it
-/// sorts the list it did not sort before) and may swap the tied build IDs, changing the set
-/// default. The crate keeps set IDs sorted from the start and orders tied build IDs by ID,
-/// so `M(x, x)` is `x` in its canonical order, and merging again changes nothing.
+/// As on the server, `M(x, x)` sorts the list it did not sort before (each build ID is seen
+/// twice), so the primary set ID changes from `H(1)` to `H(2)`: merging a value with itself
+/// is not a no-op on an appended list. Once sorted, merging again changes nothing. (The
+/// tied build IDs are ordered by ID, `merge-replica.order`'s divergence: the server may
+/// swap them.)
 #[test]
-fn divergence_d6_merge_with_itself_changes_nothing() {
+fn d6_merge_with_itself_sorts_an_appended_list() {
     let x = data(vec![set(
         &[&h("1"), &h("2")],
         vec![b("1", 5), b("2", 5)],
         at(5),
     )]);
+    assert_eq!(loaded(&x).version_sets[0].set_ids, [h("1"), h("2")]);
     let once = merge_both(&x, &x);
-    assert_eq!(once, loaded(&x));
+    assert_ne!(once, loaded(&x));
     assert_eq!(once.version_sets[0].set_ids, [h("2"), h("1")]);
     assert_eq!(merge_both(&once, &once), once);
     // The same data with the tied build IDs the other way round merges to the same value.
@@ -361,6 +364,21 @@ fn divergence_d6_merge_with_itself_changes_nothing() {
         at(5),
     )]);
     assert_eq!(merge_both(&swapped, &swapped), once);
+}
+
+/// A set of one build ID whose list no merge combines keeps it as it is, as in the server's
+/// regrouping (its list is the first sighting's, unsorted); any combining sorts it.
+#[test]
+fn a_single_sighting_keeps_its_list_as_stored() {
+    let x = data(vec![
+        set(&[&h("1"), &h("0")], vec![b("1", 5)], at(5)),
+        set(&[&h("3")], vec![b("3", 6)], at(6)),
+    ]);
+    let y = data(vec![set(&[&h("3")], vec![b("3", 6)], at(6))]);
+    let merged = merge_both(&x, &y);
+    assert_eq!(merged.version_sets[0].set_ids, [h("1"), h("0")]);
+    let again = merge_both(&merged, &x);
+    assert_eq!(again.version_sets[0].set_ids, [h("0"), h("1")]);
 }
 
 /// DIVERGENCE: the merged value's clock is the larger of both clocks (the hybrid logical

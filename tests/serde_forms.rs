@@ -79,10 +79,15 @@ fn writes_canonical_proto_json_and_reads_it_back() {
     assert_eq!(load_json(value).unwrap(), sets);
 }
 
+/// `model.set-id-order`: stored set IDs keep their order, sorted or not (the server routes
+/// by the first), and come back out in it.
 #[test]
-fn loading_sorts_set_ids() {
+fn loading_keeps_the_order_of_set_ids() {
     let sets = load(vec![set(&[&h("1"), &h("2")], vec![active("1", T0)], T0)]);
-    assert_eq!(set_ids(&sets, 0), [h("2"), h("1")]);
+    assert_eq!(set_ids(&sets, 0), [h("1"), h("2")]);
+    assert_eq!(sets.to_data().version_sets[0].set_ids, [h("1"), h("2")]);
+    let sorted = load(vec![set(&[&h("2"), &h("1")], vec![active("1", T0)], T0)]);
+    assert_ne!(sorted, sets);
 }
 
 #[test]
@@ -137,8 +142,8 @@ fn every_violation_is_reported_with_its_path() {
     assert_eq!(
         found,
         [
-            "versionSets[0].buildIds[1].becameDefaultTimestamp: build ID became default at (4, 0, 0), earlier than the build ID listed before it, at (5, 0, 0)",
-            "versionSets[1].becameDefaultTimestamp: set became default at (3, 0, 0), earlier than the set listed before it, at (5, 0, 0)",
+            "versionSets[0].buildIds[1].becameDefaultTimestamp: build ID became default at (4, 0, 0), earlier than a build ID of the same cluster listed before it, at (5, 0, 0)",
+            "versionSets[1].becameDefaultTimestamp: set became default at (3, 0, 0), earlier than a set of the same cluster listed before it, at (5, 0, 0)",
             "versionSets[1].buildIds[0].id: build ID x also appears at versionSets[0].buildIds[0].id",
         ]
     );

@@ -494,12 +494,10 @@ fn test_persist_unknown_build_id() {
     assert_eq!(sets.default_build_id().unwrap().as_str(), "1");
 }
 
-/// U33 (`TestPersistUnknownBuildId_AlreadyThere`). DIVERGENCE: the server appends `H(2)`
-/// after `H(1)`; the crate keeps set IDs sorted and distinct everywhere (`H(2)` sorts first),
-/// because the server sorts them in every merge but this one, and a list that is always
-/// sorted makes merges idempotent.
+/// U33 (`TestPersistUnknownBuildId_AlreadyThere`): the server appends `H(2)` after
+/// `H(1)`, unsorted, and routes by the first; so does the crate (`persist.existing-adds-set-id`).
 #[test]
-fn divergence_u33_persisted_set_ids_stay_sorted() {
+fn u33_persist_appends_the_set_id() {
     let t = at(7);
     let original = load(vec![set(
         &[&h("1")],
@@ -510,6 +508,9 @@ fn divergence_u33_persisted_set_ids_stay_sorted() {
     assert_eq!(sets.persist_unknown_build_id(&id("1"), 8), Outcome::NoOp);
     assert_eq!(sets, original);
     assert_eq!(sets.persist_unknown_build_id(&id("2"), 8), Outcome::Changed);
-    assert_eq!(set_ids(&sets, 0), [h("2"), h("1")]);
+    assert_eq!(set_ids(&sets, 0), [h("1"), h("2")]);
     assert_eq!(ids(&sets), lists(&[&["1", "2"]]));
+    let queue = sets.add_task(Some("2")).set_id().unwrap();
+    assert_eq!(queue.as_str(), h("1"));
+    assert_eq!(sets.persist_unknown_build_id(&id("2"), 9), Outcome::NoOp);
 }

@@ -35,3 +35,38 @@ fn order_is_lexicographic_wall_version_cluster() {
     assert!(hlc(1, 1, 1) < hlc(1, 1, 2));
     assert_eq!(hlc(4, 5, 6).to_string(), "(4, 5, 6)");
 }
+
+/// `model.list-order`: across clusters a stamp may come after a later one; within one
+/// cluster never, however many other clusters' stamps lie between.
+#[test]
+fn list_order_is_checked_per_cluster() {
+    let mut order = ListOrder::default();
+    assert_eq!(order.place(hlc(100, 0, 1)), Placed::InOrder);
+    assert_eq!(
+        order.place(hlc(95, 0, 2)),
+        Placed::AcrossClusters {
+            before: hlc(100, 0, 1)
+        }
+    );
+    // After its own cluster's previous: in order (the disorder was counted once).
+    assert_eq!(order.place(hlc(96, 0, 2)), Placed::InOrder);
+    assert_eq!(
+        order.place(hlc(97, 0, 1)),
+        Placed::SameCluster {
+            before: hlc(100, 0, 1)
+        }
+    );
+    // Compared with the stamp that broke the order, as the list is read.
+    assert_eq!(order.place(hlc(99, 0, 1)), Placed::InOrder);
+    assert_eq!(
+        order.place(hlc(90, 0, 2)),
+        Placed::SameCluster {
+            before: hlc(96, 0, 2)
+        }
+    );
+    assert_eq!(order.place(hlc(101, 0, 3)), Placed::InOrder);
+    order.clear();
+    assert_eq!(order.place(hlc(1, 0, 1)), Placed::InOrder);
+    // Ties are in order.
+    assert_eq!(order.place(hlc(1, 0, 1)), Placed::InOrder);
+}

@@ -6,7 +6,7 @@ use indexmap::map::Entry;
 use indexmap::IndexMap;
 use slab::Slab;
 
-use super::{Core, Ends, FixedState, MAX_BUILD_IDS, Member, MemberKey, Orders, SetKey};
+use super::{Core, Ends, FixedState, MAX_BUILD_IDS, Member, MemberKey, Orders, SetKey, SharedIds};
 use crate::build_id::{BuildId, BuildIdState};
 use crate::clock::Hlc;
 use crate::non_empty::NonEmpty;
@@ -24,7 +24,7 @@ pub(crate) struct Record {
 /// checks the order of timestamps; the builder refuses a build ID it already holds.
 #[derive(Debug, Default)]
 pub(crate) struct Builder {
-    core: Core,
+    pub(super) core: Core,
 }
 
 impl Builder {
@@ -38,6 +38,9 @@ impl Builder {
             ends: None,
             orders: Orders::default(),
             capacity: MAX_BUILD_IDS,
+            shared: SharedIds::with_capacity(sets),
+            unsorted: 0,
+            disordered: false,
         };
         Self { core }
     }
@@ -84,7 +87,13 @@ impl Builder {
             }
         };
         self.core.link_member_last(set, MemberKey::new(index));
+        self.core.count_second_member(set);
         Ok(())
+    }
+
+    /// Marks the core as holding list order that disagrees with timestamp order.
+    pub(crate) fn mark_out_of_timestamp_order(&mut self) {
+        self.core.disordered = true;
     }
 
     pub(crate) fn finish(self) -> Core {
@@ -109,6 +118,7 @@ impl Core {
     pub(crate) fn without_tombstones(&self) -> Core {
         let mut builder = Builder::with_capacity(self.set_count(), self.member_count());
         builder.core.capacity = self.capacity;
+        builder.core.disordered = self.disordered;
         let mut cursor = self.ends.map(|ends: Ends| ends.oldest);
         while let Some(set_key) = cursor {
             let node = self.set(set_key);

@@ -40,10 +40,13 @@ use crate::set_id::SetId;
 
 mod build;
 mod member_index;
+mod resort;
+mod shared_ids;
 mod stamp;
 
 pub(crate) use build::{Builder, Record};
 pub(crate) use member_index::{MemberIndex, Ties};
+use shared_ids::SharedIds;
 use stamp::Stamp;
 
 /// How many build IDs (and so sets) one core can hold: as many positions as a 32-bit handle
@@ -190,6 +193,15 @@ pub(crate) struct Core {
     orders: Orders,
     /// The most build IDs this core may hold: [`MAX_BUILD_IDS`], or less in the crate's tests.
     capacity: usize,
+    /// How many sets hold each set ID: whether a merge-sets must re-join sets that share one.
+    shared: SharedIds,
+    /// How many sets of two or more build IDs have set IDs in an order that is not sorted:
+    /// whether a merge-sets must sort some (the server's merge sorts the IDs of every set of
+    /// two or more, and leaves a set of one as it is, so those are not counted).
+    unsorted: usize,
+    /// Whether list order may disagree with timestamp order (loaded data that a failover
+    /// under clock skew left so: `model.list-order`); a merge-sets sorts first.
+    disordered: bool,
 }
 
 impl Default for Core {
@@ -200,6 +212,9 @@ impl Default for Core {
             ends: None,
             orders: Orders::default(),
             capacity: MAX_BUILD_IDS,
+            shared: SharedIds::default(),
+            unsorted: 0,
+            disordered: false,
         }
     }
 }
@@ -383,6 +398,9 @@ impl Core {
         member.set = set;
         let (index, _) = self.members.insert_full(id, member);
         let first = MemberKey::new(index);
+        for set_id in set_ids.iter() {
+            self.shared.add(set_id);
+        }
         self.sets.insert(SetNode {
             set_ids,
             became_default_timestamp: stamp.into(),
@@ -404,6 +422,7 @@ impl Core {
         let (index, _) = self.members.insert_full(id, member);
         let key = MemberKey::new(index);
         self.link_member_last(set, key);
+        self.count_second_member(set);
         if let Some(index) = self.set_mut(set).index.as_mut() {
             index.push_last(key, t);
         }
@@ -448,11 +467,20 @@ impl Core {
             unreachable!("version-sets bug: combining set {primary:?} with itself");
         }
         self.restamp(self.set(primary).last, t);
-        let (older, newer) = if self.is_before(primary, secondary) {
-            (primary, secondary)
-        } else {
-            (secondary, primary)
-        };
+        self.join_sets(primary, secondary);
+    }
+
+    /// Joins sets `a` and `b` (distinct handles) as [`Core::combine_sets`] does, without
+    /// stamping anything: the sorted union of the set IDs, the members in timestamp order
+    /// (ties: the older set's first), the larger set timestamp, the later set's place.
+    fn join_sets(&mut self, a: SetKey, b: SetKey) {
+        // Both lists end sorted (below): neither set is counted as unsorted any more.
+        let counted = [a, b]
+            .into_iter()
+            .filter(|&key| self.counts_as_unsorted(key))
+            .count();
+        self.unsorted -= counted;
+        let (older, newer) = if self.is_before(a, b) { (a, b) } else { (b, a) };
         self.unlink_set(older);
         let (kept, gone) = if self.set(older).len > self.set(newer).len {
             self.take_place(older, newer);
@@ -487,12 +515,20 @@ impl Core {
         } else {
             self.place_by_walk(kept, &incoming, ties);
         }
+        // Both lists sorted first (the union is sorted anyway), so that each look-up below
+        // is a B-tree search, however long a stored list.
+        let gone_stamp = gone_node.became_default_timestamp();
+        let mut gone_ids = gone_node.set_ids;
+        gone_ids.sort();
+        self.set_mut(kept).set_ids.sort();
+        for set_id in gone_ids.iter() {
+            if self.set(kept).set_ids.contains(set_id) {
+                self.shared.drop_one(set_id);
+            }
+        }
         let node = self.set_mut(kept);
-        node.became_default_timestamp = node
-            .became_default_timestamp()
-            .max(gone_node.became_default_timestamp())
-            .into();
-        node.set_ids.union_sorted(gone_node.set_ids);
+        node.became_default_timestamp = node.became_default_timestamp().max(gone_stamp).into();
+        node.set_ids.union_sorted(gone_ids);
     }
 
     /// Links `incoming` (another set's members, oldest first, with their timestamps) into
@@ -570,9 +606,51 @@ impl Core {
         member.state_update_timestamp = t.into();
     }
 
-    /// Adds `set_id` to set `set`'s IDs, keeping them sorted; `false` if it was there.
-    pub(crate) fn add_set_id(&mut self, set: SetKey, set_id: SetId) -> bool {
-        self.set_mut(set).set_ids.insert_sorted(set_id)
+    /// Appends `set_id` to set `set`'s IDs, as `PersistUnknownBuildId` does (so they may no
+    /// longer be sorted); `false` if it was there.
+    pub(crate) fn append_set_id(&mut self, set: SetKey, set_id: SetId) -> bool {
+        if self.set(set).set_ids.contains(&set_id) {
+            return false;
+        }
+        self.shared.add(&set_id);
+        let was_counted = self.counts_as_unsorted(set);
+        self.set_mut(set).set_ids.append(set_id);
+        if !was_counted && self.counts_as_unsorted(set) {
+            self.unsorted += 1;
+        }
+        true
+    }
+
+    /// Whether set `set` is one that [`Core::sort_set_ids_of_joined_sets`] would sort: two
+    /// or more build IDs, set IDs not sorted.
+    fn counts_as_unsorted(&self, set: SetKey) -> bool {
+        let node = self.set(set);
+        node.len >= 2 && !node.set_ids.is_sorted()
+    }
+
+    /// Counts set `set` when a build ID just pushed made it a set of two with unsorted IDs.
+    fn count_second_member(&mut self, set: SetKey) {
+        if self.set(set).len == 2 && self.counts_as_unsorted(set) {
+            self.unsorted += 1;
+        }
+    }
+
+    /// Sorts the set IDs of every set of two or more build IDs, as the server's merge over
+    /// the whole data does (a set of one keeps its list as it is). A walk of the sets, made
+    /// only while some set's IDs are not sorted.
+    pub(crate) fn sort_set_ids_of_joined_sets(&mut self) {
+        if self.unsorted == 0 {
+            return;
+        }
+        let mut cursor = self.ends.map(|ends| ends.oldest);
+        while let Some(key) = cursor {
+            let node = self.set_mut(key);
+            cursor = node.next;
+            if node.len >= 2 && !node.set_ids.is_sorted() {
+                node.set_ids.sort();
+                self.unsorted -= 1;
+            }
+        }
     }
 
     /// Inserts a set of the new build ID `id` as the oldest set: its record stamped

@@ -182,19 +182,35 @@ fn orders_that_disagree_with_timestamps_are_caught() {
 }
 
 #[test]
-fn unsorted_or_empty_set_ids_are_caught() {
+fn repeated_or_empty_set_ids_are_caught() {
     let mut sets = sound();
     let oldest = sets.core.ends.unwrap().oldest;
     let ids = NonEmpty::from_vec(vec![SetId::from_stored("z"), SetId::from_stored("a")]).unwrap();
     sets.core.set_mut(oldest).set_ids = ids;
+    // A stored order is kept: only the tallies (not told of the change) disagree.
     assert_eq!(
         findings(&sets),
-        ["versionSets[0]: the set IDs are not sorted and distinct"]
+        ["versionSets: the tallies of set IDs are out of step with the sets"]
+    );
+    let ids = NonEmpty::from_vec(vec![SetId::from_stored("a"), SetId::from_stored("a")]).unwrap();
+    sets.core.set_mut(oldest).set_ids = ids;
+    assert_eq!(
+        findings(&sets),
+        [
+            "versionSets[0]: the set IDs are not distinct, or their order is not the one kept",
+            "versionSets: the tallies of set IDs are out of step with the sets"
+        ]
     );
 
     let mut sets = sound();
     sets.core.set_mut(oldest).set_ids = NonEmpty::one(SetId::from_stored(""));
-    assert_eq!(findings(&sets), ["versionSets[0]: a set ID is empty"]);
+    assert_eq!(
+        findings(&sets),
+        [
+            "versionSets[0]: a set ID is empty",
+            "versionSets: the tallies of set IDs are out of step with the sets"
+        ]
+    );
 }
 
 /// The joined set keeps the larger set's handle, at the newer set's place, so only the
@@ -540,4 +556,44 @@ fn tied_members_added_to_an_indexed_set_keep_their_own_places() {
     sets.core.combine_sets(b, a, t);
     assert_eq!(sets.validate(), Ok(()));
     assert_eq!(oldest_set_ids(&sets), ["a0", "a1", "a2", "b0", "b1"]);
+}
+
+/// The tallies that keep merge-sets cheap: a set of one with appended set IDs is not
+/// counted (merge-sets leaves it as it is, so no merge need walk for it); a second member
+/// counts it; a merge-sets sorts it and the count goes back to zero. Sharing is counted
+/// when a re-added build ID's set gets an ID another set holds, and a merge-sets joins them.
+#[test]
+fn set_id_tallies_follow_the_operations() {
+    let mut sets = VersionSets::new();
+    for (i, name) in ["1", "2", "x", "y"].into_iter().enumerate() {
+        sets.apply(&Update::add_new_default(id(name)), i as i64, Limits::NONE)
+            .unwrap();
+    }
+    // An ID that sorts first, appended (as persisting does): the list is no longer sorted.
+    let found = sets.core.find("1").unwrap().member.set();
+    assert!(
+        sets.core
+            .append_set_id(found, SetId::from_stored("0-first"))
+    );
+    assert!(!sets.core.set(found).set_ids.is_sorted());
+    assert_eq!(sets.core.unsorted, 0, "a set of one is not counted");
+    let add = Update::add_new_compatible(id("1.1"), id("1"), QueueDefault::Keep);
+    sets.apply(&add, 10, Limits::NONE).unwrap();
+    assert_eq!(sets.core.unsorted, 1, "a set of two is");
+    assert_eq!(sets.validate(), Ok(()));
+    sets.apply(&Update::merge_sets(id("y"), id("x")), 11, Limits::NONE)
+        .unwrap();
+    assert_eq!(sets.core.unsorted, 0);
+    assert!(sets.core.set(found).set_ids.is_sorted());
+
+    assert!(!sets.core.shared.any());
+    let two = sets.core.find("2").unwrap().member.set();
+    assert!(sets.core.append_set_id(two, SetId::from_stored("0-first")));
+    assert!(sets.core.shared.any());
+    assert_eq!(sets.validate(), Ok(()));
+    sets.apply(&Update::merge_sets(id("y"), id("2")), 12, Limits::NONE)
+        .unwrap();
+    assert!(!sets.core.shared.any());
+    assert_eq!(sets.set_count(), 1);
+    assert_eq!(sets.validate(), Ok(()));
 }

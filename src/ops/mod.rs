@@ -80,7 +80,9 @@ fn check_limits(core: &Core, plan: &Plan, limits: Limits) -> Result<(), UpdateEr
     let (sets, build_ids) = match plan {
         Plan::AppendSet(_) => (sets + 1, build_ids + 1),
         Plan::AddToSet { .. } => (sets, build_ids + 1),
-        Plan::MergeSets { .. } => (sets.saturating_sub(1), build_ids),
+        Plan::MergeSets { primary, secondary } => {
+            (core.set_count_after_merge(*primary, *secondary), build_ids)
+        }
         Plan::NoOp | Plan::PromoteSet(_) | Plan::PromoteWithinSet { .. } => (sets, build_ids),
     };
     if limits.max_sets > 0 && sets > limits.max_sets {
@@ -121,7 +123,13 @@ pub(crate) fn execute(core: &mut Core, plan: Plan, t: Hlc) {
         }
         Plan::PromoteSet(set) => core.promote_set(set, t),
         Plan::PromoteWithinSet(member) => core.promote_member(member, t),
-        Plan::MergeSets { primary, secondary } => core.combine_sets(primary, secondary, t),
+        Plan::MergeSets { primary, secondary } => {
+            core.merge_sets(primary, secondary, t);
+            // The server's merge-sets merges the whole data: sets that share a set ID join,
+            // and every set of two or more gets its set IDs sorted.
+            core.rejoin_shared();
+            core.sort_set_ids_of_joined_sets();
+        }
     }
 }
 

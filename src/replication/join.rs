@@ -51,6 +51,8 @@ impl<'a> Joined<'a> {
 #[derive(Debug, Default)]
 struct Group<'a> {
     set_ids: Vec<&'a str>,
+    /// How many input sets it gathers.
+    inputs: usize,
     stamp: Option<Hlc>,
     members: Vec<Joined<'a>>,
 }
@@ -96,6 +98,7 @@ pub(crate) fn join_data(inputs: &[&VersioningData]) -> VersioningData {
     for (node, set) in sets.iter().enumerate() {
         if let Some(group) = built.get_mut(groups.find(node)) {
             group.set_ids.extend(set.set_ids.iter().map(String::as_str));
+            group.inputs += 1;
             group.stamp = group.stamp.max(set.became_default_timestamp);
         }
     }
@@ -109,15 +112,20 @@ pub(crate) fn join_data(inputs: &[&VersioningData]) -> VersioningData {
         .into_iter()
         .filter(|group| !group.members.is_empty())
         .map(|mut group| {
-            group.set_ids.sort_unstable();
-            group.set_ids.dedup();
+            // The server's merge keeps a list as it is only when no other list was combined
+            // with it: one input set of one build ID, seen once. Any combining sorts.
+            if group.inputs > 1 || group.members.len() > 1 {
+                group.set_ids.sort_unstable();
+                group.set_ids.dedup();
+            }
             group
                 .members
                 .sort_unstable_by(|x, y| (x.became_default, x.id).cmp(&(y.became_default, y.id)));
             group
         })
         .collect();
-    // Groups are disjoint in set IDs, so (stamp, primary set ID) is a total order on them.
+    // Groups are disjoint in set IDs, so (stamp, primary set ID) is a total order on them
+    // (a list kept as it is still has distinct IDs).
     out.sort_unstable_by(|x, y| (x.stamp, x.set_ids.first()).cmp(&(y.stamp, y.set_ids.first())));
     VersioningData {
         version_sets: out

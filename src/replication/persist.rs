@@ -14,7 +14,7 @@ pub(crate) fn persist_unknown_build_id(core: &mut Core, build_id: &BuildId, t: H
     match core.find(build_id.as_str()) {
         Some(found) => {
             let set = found.member.set();
-            if core.add_set_id(set, guessed) {
+            if core.append_set_id(set, guessed) {
                 Outcome::Changed
             } else {
                 Outcome::NoOp

@@ -144,12 +144,16 @@ pub enum Problem {
     /// A timestamp is missing.
     #[error("timestamp is missing")]
     MissingTimestamp,
-    /// A set became default before the set listed before it.
-    #[error("set became default at {stamp}, earlier than the set listed before it, at {before}")]
+    /// A set became default before a set of the same cluster listed before it: no server
+    /// stores that (each cluster's stamps keep list order; across clusters the order may
+    /// disagree, `model.list-order`, and such data loads with a note).
+    #[error(
+        "set became default at {stamp}, earlier than a set of the same cluster listed before it, at {before}"
+    )]
     SetOutOfOrder {
         /// This set's timestamp.
         stamp: Hlc,
-        /// The previous set's, which is later.
+        /// The same cluster's latest listed before it.
         before: Hlc,
     },
     /// The data holds more build IDs than a queue can (see [`Limits`](crate::Limits)).
@@ -160,14 +164,15 @@ pub enum Problem {
         /// The most a queue can hold.
         max: usize,
     },
-    /// A build ID became default before the build ID listed before it in its set.
+    /// A build ID became default before one of the same cluster listed before it in its set
+    /// (see [`Problem::SetOutOfOrder`]).
     #[error(
-        "build ID became default at {stamp}, earlier than the build ID listed before it, at {before}"
+        "build ID became default at {stamp}, earlier than a build ID of the same cluster listed before it, at {before}"
     )]
     BuildIdOutOfOrder {
         /// This build ID's timestamp.
         stamp: Hlc,
-        /// The previous build ID's, which is later.
+        /// The same cluster's latest listed before it.
         before: Hlc,
     },
     /// A listed set other than the last says it is the queue's default set.

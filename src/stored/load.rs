@@ -1,10 +1,11 @@
 //! Loading stored data into a core in one pass, and writing sets back as stored data.
 
+use crate::clock::{ListOrder, Placed};
 use crate::core::{Builder, Core, MAX_BUILD_IDS, Record, SetKey};
 use crate::non_empty::NonEmpty;
 use crate::set::Sets;
 use crate::{BuildId, BuildIdData, BuildIdState, Hlc, SetId, VersionSetData};
-use crate::{InvalidData, Problem, VersioningData, Violation};
+use crate::{InvalidData, Note, Problem, VersioningData, Violation};
 
 /// What loading valid stored data built: the core that holds it, and the clock it needs (its
 /// largest timestamp). The facade makes it a [`VersionSets`](crate::VersionSets).
@@ -12,6 +13,9 @@ use crate::{InvalidData, Problem, VersioningData, Violation};
 pub(crate) struct Loaded {
     pub(crate) core: Core,
     pub(crate) clock: Hlc,
+    /// What the caller may pass on: list order that disagrees with timestamps across
+    /// clusters (`model.list-order`).
+    pub(crate) notes: Vec<Note>,
 }
 
 /// Loads stored versioning data, checking every invariant, in one pass: see
@@ -65,7 +69,12 @@ pub(super) struct Loader {
     /// The most build IDs a core may hold: [`MAX_BUILD_IDS`], or less in the crate's tests.
     capacity: usize,
     clock: Option<Hlc>,
-    previous_set: Option<Hlc>,
+    /// The sets' stamps in list order, and the current set's build IDs'.
+    set_order: ListOrder,
+    member_order: ListOrder,
+    /// The first place listed before a later stamp of another cluster, and how many there
+    /// are: loaded, and noted.
+    disorder: Option<(String, usize)>,
     /// How many sets and build IDs were added, loaded or not.
     sets: usize,
     build_ids: usize,
@@ -87,7 +96,9 @@ impl Loader {
             unlisted: 0,
             capacity: MAX_BUILD_IDS,
             clock: None,
-            previous_set: None,
+            set_order: ListOrder::default(),
+            member_order: ListOrder::default(),
+            disorder: None,
             sets: 0,
             build_ids: 0,
         }
@@ -107,9 +118,9 @@ impl Loader {
         }
     }
 
-    /// As [`Loader::add_set`], for a set the caller no longer needs: its set IDs are sorted
-    /// in place and each is dropped as soon as it is converted, so that a set of very many
-    /// set IDs is not held twice over.
+    /// As [`Loader::add_set`], for a set the caller no longer needs: each of its set IDs is
+    /// dropped as soon as it is converted, so that a set of very many set IDs is not held
+    /// twice over.
     #[cfg(feature = "serde")]
     pub(super) fn add_owned_set(&mut self, mut set: VersionSetData) {
         if let Some(i) = self.next_set(&set) {
@@ -133,6 +144,14 @@ impl Loader {
             self.violations.push(Violation::new(path, problem));
         } else {
             self.unlisted += 1;
+        }
+    }
+
+    /// Counts a place listed before a later stamp of another cluster (the first by path).
+    fn disordered(&mut self, path: String) {
+        match &mut self.disorder {
+            Some((_, count)) => *count += 1,
+            None => self.disorder = Some((path, 1)),
         }
     }
 
@@ -161,17 +180,18 @@ impl Loader {
             at("becameDefaultTimestamp")
         });
         if let Some(stamp) = stamp {
-            if let Some(before) = self.previous_set.filter(|before| stamp < *before) {
-                self.report(
+            match self.set_order.place(stamp) {
+                Placed::InOrder => {}
+                Placed::AcrossClusters { .. } => self.disordered(at("becameDefaultTimestamp")),
+                Placed::SameCluster { before } => self.report(
                     at("becameDefaultTimestamp"),
                     Problem::SetOutOfOrder { stamp, before },
-                );
+                ),
             }
-            self.previous_set = Some(stamp);
         }
+        self.member_order.clear();
 
         let mut key: Option<SetKey> = None;
-        let mut previous_build: Option<Hlc> = None;
         for (j, record) in set.build_ids.iter().enumerate() {
             let at = |field: &str| format!("versionSets[{i}].buildIds[{j}].{field}");
             let id = match BuildId::new(&record.id) {
@@ -198,41 +218,53 @@ impl Loader {
             if let Some(stamp) = self.stamp(record.became_default_timestamp, || {
                 at("becameDefaultTimestamp")
             }) {
-                if let Some(before) = previous_build.filter(|before| stamp < *before) {
-                    self.report(
+                match self.member_order.place(stamp) {
+                    Placed::InOrder => {}
+                    Placed::AcrossClusters { .. } => {
+                        self.disordered(at("becameDefaultTimestamp"));
+                    }
+                    Placed::SameCluster { before } => self.report(
                         at("becameDefaultTimestamp"),
                         Problem::BuildIdOutOfOrder { stamp, before },
-                    );
+                    ),
                 }
-                previous_build = Some(stamp);
             }
         }
     }
 
-    /// The set's IDs, sorted; problems are reported, and a stand-in keeps the pass going.
-    /// Sorted and freed of repeats before they are converted, so that a repeat costs
-    /// nothing beyond its stored string.
-    fn set_ids<S: AsRef<str> + Ord>(&mut self, i: usize, mut ids: Vec<S>) -> NonEmpty<SetId> {
+    /// The set's IDs, in stored order (the server routes by the first, sorted or not);
+    /// problems are reported, and a stand-in keeps the pass going. A repeat is found by
+    /// sorting references when the list is not sorted already (the common case costs one
+    /// pass).
+    fn set_ids<S: AsRef<str> + Ord>(&mut self, i: usize, ids: Vec<S>) -> NonEmpty<SetId> {
         let at = |field: &str| format!("versionSets[{i}].{field}");
         for (k, id) in ids.iter().enumerate() {
             if id.as_ref().is_empty() {
                 self.report(at(&format!("setIds[{k}]")), Problem::EmptySetId);
             }
         }
-        let count = ids.len();
-        ids.sort_unstable();
-        ids.dedup();
-        if ids.len() != count {
-            self.report(at("setIds"), Problem::DuplicateSetId);
+        let ascending = ids.windows(2).all(|pair| matches!(pair, [a, b] if a < b));
+        let mut ids = ids;
+        if !ascending {
+            let mut sorted: Vec<&S> = ids.iter().collect();
+            sorted.sort_unstable();
+            let count = sorted.len();
+            sorted.dedup();
+            if sorted.len() != count {
+                self.report(at("setIds"), Problem::DuplicateSetId);
+                // The stand-in: sorted and distinct, so that the pass can go on.
+                ids.sort_unstable();
+                ids.dedup();
+            }
         }
-        // Byte order, as `SetId`s sort: the list is still sorted once converted.
+        // Byte order, as `SetId`s sort: a sorted list stays sorted once converted.
         let converted = ids.into_iter().map(SetId::from_stored).collect();
         match NonEmpty::from_vec(converted) {
             None => {
                 self.report(at("setIds"), Problem::NoSetIds);
                 NonEmpty::one(SetId::from_stored(""))
             }
-            Some(sorted) => sorted,
+            Some(list) => list,
         }
     }
 
@@ -292,9 +324,16 @@ impl Loader {
         if !self.violations.is_empty() {
             return Err(InvalidData::new(self.violations, self.unlisted));
         }
+        let mut builder = self.builder;
+        let mut notes = Vec::new();
+        if let Some((path, count)) = self.disorder {
+            builder.mark_out_of_timestamp_order();
+            notes.push(Note::OutOfTimestampOrder { path, count });
+        }
         Ok(Loaded {
-            core: self.builder.finish(),
+            core: builder.finish(),
             clock: self.clock.unwrap_or_default(),
+            notes,
         })
     }
 }

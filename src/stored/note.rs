@@ -32,6 +32,16 @@ pub enum Note {
         /// How many.
         count: usize,
     },
+    /// Sets or build IDs listed after a later timestamp of another cluster: what the server
+    /// stores after a failover between clusters whose clocks differ. Valid: the list order
+    /// stands (the last set is the default), and the next merge-sets or replica join sorts
+    /// by timestamp, as the server's does (docs/semantics.md, `model.list-order`).
+    OutOfTimestampOrder {
+        /// The first such timestamp's JSON path, e.g. `versionSets[1].becameDefaultTimestamp`.
+        path: String,
+        /// How many there are in all.
+        count: usize,
+    },
 }
 
 impl Note {
@@ -61,6 +71,12 @@ impl fmt::Display for Note {
             Note::MoreEmptySetsLeftOut { count } => write!(
                 f,
                 "{count} more sets have no live build IDs; they are left out of the rebuilt sets too"
+            ),
+            Note::OutOfTimestampOrder { path, count } => write!(
+                f,
+                "{path} is earlier than a timestamp of another cluster listed before it ({count} \
+                 in all): list order stands, as on a server after a failover under clock skew; \
+                 the next merge-sets or replica join sorts by timestamp"
             ),
         }
     }

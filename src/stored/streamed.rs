@@ -33,10 +33,12 @@ pub(crate) struct StreamedData {
 impl<'de> Deserialize<'de> for StreamedData {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let fields: Fields = message::read(deserializer)?;
-        Ok(StreamedData {
-            loaded: fields.loader.finish(),
-            notes: fields.notes,
-        })
+        let loaded = fields.loader.finish();
+        let mut notes = fields.notes;
+        if let Ok(loaded) = &loaded {
+            notes.extend(loaded.notes.iter().cloned());
+        }
+        Ok(StreamedData { loaded, notes })
     }
 }
 

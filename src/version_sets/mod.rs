@@ -48,7 +48,9 @@ pub use serde::{CheckedData, TaskQueueUserData};
 /// The value keeps its own [hybrid logical clock](Hlc), which is at least every timestamp it
 /// holds. Each change is stamped with the clock's [`next`](Hlc::next) value for the wall time
 /// the caller passes, so a wall clock that jumps backwards cannot make list order and
-/// timestamp order disagree.
+/// timestamp order disagree. (Loaded data can hold list order that disagrees across
+/// clusters, as the server stores it after a failover under clock skew; it keeps that
+/// order until a merge-sets or a join sorts it: docs/semantics.md, `model.list-order`.)
 ///
 /// The methods, by what they are for:
 /// - **Constructors and getters**: [`new`](Self::new), [`starting_at`](Self::starting_at),
@@ -292,8 +294,9 @@ impl VersionSets {
         self.lookup().non_default_members()
     }
 
-    /// Checks every invariant of the value: each set non-empty, its set IDs present, sorted
-    /// and distinct, list order agreeing with timestamp order (ties allowed) for the sets and
+    /// Checks every invariant of the value: each set non-empty, its set IDs present and
+    /// distinct (and the tallies of them in step), list order agreeing with timestamp order
+    /// (ties allowed; across clusters only where loaded data disagreed) for the sets and
     /// within each set, every link between sets and build IDs in step, the counts right, and
     /// the clock at least every timestamp. Values built through this crate's API always
     /// pass; the check exists for tests, fuzzing and the `debug_assert!` after every change.
@@ -342,8 +345,8 @@ impl VersionSets {
     ///
     /// A change is stamped with `self.clock().next(now_ms)`. `now_ms` is the caller's wall
     /// time rather than a clock value so that the state keeps its own clock: a wall clock
-    /// that stands still or goes back still yields a later stamp, and so list order and
-    /// timestamp order always agree. A no-op changes nothing, not even the clock (the server
+    /// that stands still or goes back still yields a later stamp, and so a change never
+    /// makes list order and timestamp order disagree. A no-op changes nothing, not even the clock (the server
     /// rewrites its user data on a no-op; the versioning data is the same either way).
     ///
     /// # Errors
@@ -692,8 +695,9 @@ impl VersionSets {
     /// - Per build ID, the `(state_update_timestamp, state)` pair with the larger timestamp
     ///   wins (`DELETED` wins a tie); `became_default_timestamp` is the larger of the two.
     /// - Build IDs whose sets share a set ID, or that sit in different sets on the two
-    ///   sides, end in one set, transitively; its set IDs are the sorted union, and its
-    ///   timestamp the largest of the input sets that went into it.
+    ///   sides, end in one set, transitively; its set IDs are the sorted union (a set of one
+    ///   build ID that no other input set joins keeps its list as it is, as the server's
+    ///   regrouping does), and its timestamp the largest of the input sets that went into it.
     /// - Sets are ordered by (timestamp, primary set ID), build IDs in a set by
     ///   (became-default timestamp, build ID).
     /// - The result belongs to `self`'s cluster; its clock is the larger of the two clocks,
@@ -706,7 +710,9 @@ impl VersionSets {
     /// timestamps tie, which the join puts in the order above; and two sets of one value
     /// that share a set ID (a build ID cleared and added again while its hash was still
     /// another set's demoted set ID), which the join puts in one set, as the server's merge
-    /// does. Join results are always in canonical form. It costs O(n log n) in the number of build IDs
+    /// does; set IDs out of sorted order, which a join that sees their set twice sorts (as
+    /// the server's does); and list order that disagrees with timestamps, which the join
+    /// sorts. Join results are always in canonical form. It costs O(n log n) in the number of build IDs
     /// and set IDs. The crate documentation lists where it differs from the server, and why.
     ///
     /// # Example
@@ -807,8 +813,8 @@ impl VersionSets {
     /// `PersistUnknownBuildId`, a replication helper).
     ///
     /// If the build ID is in a set, its hash [`SetId::for_build_id`](crate::SetId::for_build_id) joins that set's IDs
-    /// when missing. (DIVERGENCE: the server appends it; the crate keeps set IDs sorted, so
-    /// the primary set ID is always the smallest.) Otherwise a set of just that build ID is
+    /// when missing, appended at the end as the server does (so the list may no longer be
+    /// sorted; the primary set ID stays the first). Otherwise a set of just that build ID is
     /// inserted as the **oldest** set, with all timestamps the zero clock of this value's
     /// cluster, so that any later join lets the real set win. A queue at its capacity
     /// (see [`Limits`](crate::Limits)) records nothing and answers [`Outcome::NoOp`].
@@ -857,8 +863,8 @@ impl VersionSets {
 impl VersionSets {
     /// Loads stored versioning data, checking every invariant.
     ///
-    /// Set IDs that are out of order are sorted (the crate always keeps them sorted). The
-    /// value's clock becomes the largest timestamp in the data, so that later updates stamp
+    /// Set IDs keep their stored order, sorted or not: the first is the primary set ID, as
+    /// on the server (servers 1.22–1.23 stored appended lists). The value's clock becomes the largest timestamp in the data, so that later updates stamp
     /// later than anything loaded, and its cluster is that timestamp's (see
     /// [`with_cluster_id`](Self::with_cluster_id) to load it as another cluster's replica).
     ///
@@ -1063,7 +1069,7 @@ impl VersionSets {
     }
 
     /// The value the loader built: its core, with its clock (the largest stamp loaded).
-    fn loaded(Loaded { core, clock }: Loaded) -> Self {
+    fn loaded(Loaded { core, clock, .. }: Loaded) -> Self {
         Self {
             core,
             clock,

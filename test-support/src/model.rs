@@ -35,14 +35,38 @@ pub struct Member {
 }
 
 /// A compatible set, members oldest first (last = set default); `bdt` = tick at which it
-/// became the queue default (or was created); `named_after` = the build IDs whose hashes
-/// are its set IDs (the first member when created, the union of both halves after a merge;
-/// unordered, since the crate sorts the hashes).
+/// became the queue default (or was created); its set IDs are the hashes of the build IDs
+/// in `named_after`, sorted (the first member when created, the union of every list a
+/// merge combines), then those of `appended`, in order (persisted build IDs' hashes, which
+/// `PersistUnknownBuildId` appends; a merge sorts them in with the rest).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Set {
     pub members: Vec<Member>,
     pub bdt: u64,
     pub named_after: Vec<String>,
+    pub appended: Vec<String>,
+}
+
+impl Set {
+    /// Whether the set is named after `x` (its set IDs hold `H(x)`).
+    pub fn is_named_after(&self, x: &str) -> bool {
+        self.named_after
+            .iter()
+            .chain(&self.appended)
+            .any(|n| n == x)
+    }
+
+    /// Every name, sorted part and appended part alike.
+    fn names(&self) -> impl Iterator<Item = &String> {
+        self.named_after.iter().chain(&self.appended)
+    }
+
+    /// Sorts the appended names in with the rest (any combining of lists does).
+    fn sort_names(&mut self) {
+        self.named_after.append(&mut self.appended);
+        self.named_after.sort();
+        self.named_after.dedup();
+    }
 }
 
 /// One queue's sets (oldest first, last = queue default), the last tick used, and the
@@ -202,6 +226,7 @@ impl Model {
                     members: vec![member(x, t)],
                     bdt: t,
                     named_after: vec![x.clone()],
+                    appended: Vec::new(),
                 });
                 Ok(Outcome::Changed)
             }
@@ -288,6 +313,29 @@ impl Model {
                 if ps == ss {
                     return Ok(Outcome::NoOp);
                 }
+                // `model.list-order`: the server's merge over the whole data sorts every set
+                // and build ID by timestamp (stably here), after the primary set's listed
+                // default is stamped, so that one ends its set's list.
+                let listed_default = self
+                    .sets
+                    .get(ps)
+                    .and_then(|set| set.members.last())
+                    .map(|m| m.id.clone());
+                self.sort_by_timestamps();
+                let Some(listed_default) = listed_default else {
+                    return Ok(Outcome::NoOp); // unreachable: a set is never empty
+                };
+                let (Some((ps, pm)), Some((ss, _))) =
+                    (self.find(&listed_default), self.find(secondary))
+                else {
+                    return Ok(Outcome::NoOp); // unreachable: sorting keeps every build ID
+                };
+                if let Some(set) = self.sets.get_mut(ps)
+                    && pm < set.members.len()
+                {
+                    let m = set.members.remove(pm);
+                    set.members.push(m);
+                }
                 let (Some(p), Some(s)) = (self.sets.get(ps).cloned(), self.sets.get(ss).cloned())
                 else {
                     return Ok(Outcome::NoOp); // unreachable: both indices come from find
@@ -315,12 +363,18 @@ impl Model {
                 };
                 let drop = if keep == ps { ss } else { ps };
                 let mut named_after = p.named_after;
+                named_after.extend(p.appended);
                 named_after.extend(s.named_after);
+                named_after.extend(s.appended);
                 let mut merged = Some(Set {
                     members,
                     bdt: p.bdt.max(s.bdt),
                     named_after,
+                    appended: Vec::new(),
                 });
+                if let Some(m) = merged.as_mut() {
+                    m.sort_names();
+                }
                 let old = std::mem::take(&mut self.sets);
                 for (i, set) in old.into_iter().enumerate() {
                     if i == keep {
@@ -331,8 +385,65 @@ impl Model {
                         self.sets.push(set);
                     }
                 }
+                self.rejoin_shared();
+                // The server's merge over the whole data sorts the set IDs of every set it
+                // regroups with two or more build IDs; a set of one keeps its list.
+                for set in &mut self.sets {
+                    if set.members.len() >= 2 {
+                        set.sort_names();
+                    }
+                }
                 Ok(Outcome::Changed)
             }
+        }
+    }
+
+    /// Sets by `bdt`, and each set's members by `bdt`; ties keep list order.
+    fn sort_by_timestamps(&mut self) {
+        self.sets.sort_by_key(|set| set.bdt);
+        for set in &mut self.sets {
+            set.members.sort_by_key(|m| m.bdt);
+        }
+    }
+
+    /// `merge.rejoins-shared`: while two sets share a set ID (are named after one build ID),
+    /// join the first such pair: members stably sorted by `bdt`, the older set's first; the
+    /// larger `bdt`; the place of the set with the larger `bdt` (tie: the later one).
+    fn rejoin_shared(&mut self) {
+        loop {
+            let mut pair = None;
+            'find: for (i, a) in self.sets.iter().enumerate() {
+                for (j, b) in self.sets.iter().enumerate().skip(i + 1) {
+                    if a.names().any(|n| b.is_named_after(n)) {
+                        pair = Some((i, j));
+                        break 'find;
+                    }
+                }
+            }
+            let Some((i, j)) = pair else { return };
+            let (Some(a), Some(b)) = (self.sets.get(i).cloned(), self.sets.get(j).cloned()) else {
+                return;
+            };
+            let keep = if a.bdt > b.bdt { i } else { j };
+            let drop = if keep == i { j } else { i };
+            let mut members = a.members;
+            members.extend(b.members);
+            members.sort_by_key(|m| m.bdt);
+            let mut named_after = a.named_after;
+            named_after.extend(a.appended);
+            named_after.extend(b.named_after);
+            named_after.extend(b.appended);
+            let mut joined = Set {
+                members,
+                bdt: a.bdt.max(b.bdt),
+                named_after,
+                appended: Vec::new(),
+            };
+            joined.sort_names();
+            if let Some(slot) = self.sets.get_mut(keep) {
+                *slot = joined;
+            }
+            self.sets.remove(drop);
         }
     }
 
@@ -360,16 +471,14 @@ impl Model {
     pub fn persist_unknown(&mut self, x: &str) -> Outcome {
         match self.find(x) {
             Some((si, _)) => {
-                let named = self
-                    .sets
-                    .get(si)
-                    .is_some_and(|s| s.named_after.iter().any(|n| n == x));
+                let named = self.sets.get(si).is_some_and(|s| s.is_named_after(x));
                 if named {
                     return Outcome::NoOp;
                 }
                 self.next_tick();
                 if let Some(set) = self.sets.get_mut(si) {
-                    set.named_after.push(x.to_string());
+                    // Appended, not sorted in (`persist.existing-adds-set-id`).
+                    set.appended.push(x.to_string());
                 }
             }
             None => {
@@ -378,6 +487,7 @@ impl Model {
                     members: vec![member(x, 0)],
                     bdt: 0,
                     named_after: vec![x.to_string()],
+                    appended: Vec::new(),
                 };
                 self.sets.insert(0, set);
             }

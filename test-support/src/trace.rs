@@ -200,14 +200,21 @@ fn loaded(state: &VersionSets, names: &BTreeSet<String>) -> Option<Model> {
         if bdts.len() != members.len() {
             return None;
         }
-        let named_after = set
-            .set_ids()
-            .map(|id| hashes.get(id.as_str()).map(|name| (*name).clone()))
-            .collect::<Option<Vec<String>>>()?;
+        // The sorted run of set IDs is the model's sorted part; the rest, in order, its
+        // appended part (the crate keeps a stored list as it is).
+        let ids: Vec<&str> = set.set_ids().map(SetId::as_str).collect();
+        let run = 1 + ids
+            .windows(2)
+            .take_while(|pair| matches!(pair, [a, b] if a < b))
+            .count();
+        let name = |id: &&str| hashes.get(*id).map(|name| (*name).clone());
+        let named_after = ids.iter().take(run).map(name).collect::<Option<Vec<_>>>()?;
+        let appended = ids.iter().skip(run).map(name).collect::<Option<Vec<_>>>()?;
         sets.push(model::Set {
             members,
             bdt: tick(set.became_default_timestamp())?,
             named_after,
+            appended,
         });
     }
     let mut set_bdts: Vec<u64> = sets.iter().map(|set| set.bdt).collect();
@@ -223,7 +230,8 @@ fn loaded(state: &VersionSets, names: &BTreeSet<String>) -> Option<Model> {
     })
 }
 
-/// The queue `addTask` names on the model: the primary (smallest) set ID of the set.
+/// The queue `addTask` names on the model: the primary (first) set ID of the set, the
+/// smallest hash of its sorted part.
 fn primary(set: &model::Set) -> SetId {
     let hashes = set
         .named_after

@@ -274,11 +274,12 @@ fn hash(name: &str) -> String {
 }
 
 /// The set IDs a model set must have: the hashes of the build IDs it is named after, sorted
-/// and distinct.
+/// and distinct, then those of its appended names, in order.
 fn model_set_ids(set: &model::Set) -> Vec<String> {
     let mut ids: Vec<String> = set.named_after.iter().map(|name| hash(name)).collect();
     ids.sort();
     ids.dedup();
+    ids.extend(set.appended.iter().map(|name| hash(name)));
     ids
 }
 

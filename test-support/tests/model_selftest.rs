@@ -430,3 +430,21 @@ fn resolve_intents() {
         Resolution::ExactBuildId(s("v1"))
     );
 }
+
+/// `merge.rejoins-shared`: issue 17's reproduction. After merge(1, 2), removing `2` and
+/// re-adding it, the sets of `1` and `2` share a set ID; the next merge joins them too, and
+/// the limit check counts that result.
+#[test]
+fn merge_rejoins_sets_that_share_a_set_id() {
+    let mut m = init(3);
+    m.apply(&merge("1", "2")).unwrap();
+    assert_eq!(m.remove(&[s("2")]), Outcome::Changed);
+    assert_eq!(m.clear_tombstones(), Outcome::Changed);
+    m.apply(&new_default("2")).unwrap();
+    m.apply(&new_default("3")).unwrap();
+    assert_eq!(m.public_view(0), view(&[&["0"], &["1"], &["2"], &["3"]]));
+    m.max_sets = 2;
+    assert_eq!(m.apply(&merge("3", "0")), Ok(Outcome::Changed));
+    assert_eq!(m.public_view(0), view(&[&["1", "2"], &["0", "3"]]));
+    assert_eq!(m.poll("1"), Poll::NewerBuildExists(s("2")));
+}

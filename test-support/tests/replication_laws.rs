@@ -4,8 +4,9 @@
 //! and clears and now and then receiving another's state.
 //!
 //! On every pair and the triple (`test-support/src/merge.rs`, shared with the `merge` fuzz
-//! target): commutative on data and clock, associative, idempotent, absorbing, the empty
-//! value an identity, the result valid, membership the union, no live build ID lost that
+//! target): commutative on data and clock, associative, idempotent (on values whose set
+//! IDs are sorted and in distinct sets, and on every merge result: a merge sorts what
+//! persisting appended, as the server's does), absorbing, the empty value an identity, the result valid, membership the union, no live build ID lost that
 //! nobody removed, and further updates after a merge (at wall times behind its clock) keep
 //! list order equal to timestamp order.
 //!

@@ -42,11 +42,11 @@ cli/tests/data/stored-invariants.json: versionSets[0].setIds: a set needs at lea
 cli/tests/data/stored-invariants.json: versionSets[0].buildIds: a set needs at least one build ID
 cli/tests/data/stored-invariants.json: versionSets[1].setIds[1]: a set ID must not be empty
 cli/tests/data/stored-invariants.json: versionSets[1].setIds: a set ID is listed twice
-cli/tests/data/stored-invariants.json: versionSets[1].becameDefaultTimestamp: set became default at (4, 0, 0), earlier than the set listed before it, at (5, 0, 0)
+cli/tests/data/stored-invariants.json: versionSets[1].becameDefaultTimestamp: set became default at (4, 0, 0), earlier than a set of the same cluster listed before it, at (5, 0, 0)
 cli/tests/data/stored-invariants.json: versionSets[1].buildIds[0].id: build ID must not be empty
 cli/tests/data/stored-invariants.json: versionSets[1].buildIds[1].state: state must be STATE_ACTIVE or STATE_DELETED
 cli/tests/data/stored-invariants.json: versionSets[1].buildIds[1].stateUpdateTimestamp: timestamp is missing
-cli/tests/data/stored-invariants.json: versionSets[1].buildIds[2].becameDefaultTimestamp: build ID became default at (6, 0, 0), earlier than the build ID listed before it, at (9, 0, 0)
+cli/tests/data/stored-invariants.json: versionSets[1].buildIds[2].becameDefaultTimestamp: build ID became default at (6, 0, 0), earlier than a build ID of the same cluster listed before it, at (9, 0, 0)
 cli/tests/data/stored-invariants.json: versionSets[1].buildIds[3].id: build ID 1.0 also appears at versionSets[1].buildIds[1].id
 cli/tests/data/stored-invariants.json: versionSets[2].buildIds[0].id: build ID is 300 bytes long; at most 255 are allowed
 cli/tests/data/stored-invariants.json: versionSets[2].buildIds[0].becameDefaultTimestamp: timestamp is missing
@@ -243,5 +243,35 @@ fn check_notes_ten_empty_sets_and_counts_the_rest() {
     assert_eq!(
         result.out,
         "<stdin>: ok (majorVersionSets response: 1 set, 1 build ID)\n"
+    );
+}
+
+/// `model.list-order`: data a server stores after a failover under clock skew (list order
+/// disagreeing with timestamps across clusters) is valid, and noted; `merge` reads it too.
+#[test]
+fn check_notes_list_order_that_disagrees_across_clusters() {
+    let result = run(&["check", "cli/tests/data/stored-failover.json"]);
+    assert_eq!(result.code, 0, "{}", result.err);
+    assert_eq!(
+        result.out,
+        "cli/tests/data/stored-failover.json: ok (stored VersioningData: 2 sets, 2 build IDs)\n"
+    );
+    assert_eq!(
+        result.err,
+        "cli/tests/data/stored-failover.json: note: versionSets[1].becameDefaultTimestamp is \
+         earlier than a timestamp of another cluster listed before it (1 in all): list order \
+         stands, as on a server after a failover under clock skew; the next merge-sets or \
+         replica join sorts by timestamp\n"
+    );
+    let failover = "cli/tests/data/stored-failover.json";
+    let merged = run(&["merge", failover, failover]);
+    assert_eq!(merged.code, 0);
+    // Each input is noted as it is read.
+    assert_eq!(merged.err.lines().count(), 2);
+    assert!(merged.err.lines().all(|line| line.contains(": note: ")));
+    let shown = crate::run_with(&["show", "-"], merged.out.as_bytes());
+    assert_eq!(
+        shown.out.lines().next(),
+        Some("task queue: 2 sets, 2 build IDs, default build ID 1.0")
     );
 }
