@@ -20,7 +20,12 @@ What it builds, in fresh task queues and build IDs of one run (a run prefix):
   processed: no task run, so its `BuildIds` is null), then `q` made the new default;
 - `plain`: no sets, an unversioned worker, a workflow completed and one left open on it;
 - `late`: an unversioned worker's workflow completed, then `c` made the default (the queue
-  became versioned a moment ago).
+  became versioned a moment ago);
+- `wide-c`, `wide-a`, `wide-b` (added in that order): `w` made the default of each, a
+  workflow completed on it in `wide-c`. A server of the script's own examines only 2 queues
+  per build ID (`limit.reachabilityTaskQueueScan`), so namespace-wide one queue is reported
+  not examined, and which one shows the order the server walks them in; a server at
+  `--address` is taken to have the default, 20.
 
 Then, for every build ID and every reachability type (UNSPECIFIED, NEW_WORKFLOWS, EXISTING,
 OPEN, CLOSED), the server is asked with the build ID's queues named and with none (the
@@ -94,6 +99,11 @@ TYPES = ["UNSPECIFIED", "NEW_WORKFLOWS", "EXISTING_WORKFLOWS", "OPEN_WORKFLOWS",
 MODEL_TYPE = {"UNSPECIFIED": "unspecified", "NEW_WORKFLOWS": "new", "EXISTING_WORKFLOWS": "existing",
               "OPEN_WORKFLOWS": "open", "CLOSED_WORKFLOWS": "closed"}
 NEW = "TASK_REACHABILITY_NEW_WORKFLOWS"
+# limit.reachabilityTaskQueueScan: set to 2 on a server of the script's own, so that the
+# build ID in three queues has one reported not examined; a server at --address is taken to
+# have the default.
+OWN_SCAN = 2
+DEFAULT_SCAN = 20
 
 
 def log(*parts):
@@ -107,9 +117,11 @@ def local_ms():
 class Reach(Guidebook):
     """The run: guide.py's book (workers, listings, comparisons) with reachability's queues."""
 
-    def __init__(self, address, model):
+    def __init__(self, address, model, scan):
         super().__init__(address, model)
-        self.queues = {name: f"reach-{self.run}-{name}" for name in ("main", "other", "idle", "plain", "late")}
+        self.queues = {name: f"reach-{self.run}-{name}"
+                       for name in ("main", "other", "idle", "plain", "late", "wide-c", "wide-a", "wide-b")}
+        self.scan = scan  # the server's limit.reachabilityTaskQueueScan
         self.updates = {queue: [] for queue in self.queues.values()}  # queue -> [(server ms, op args)]
         self.workflows = []  # (queue, workflow ID, "Running" or "Completed", attribute or None)
         self.offset_ms = 0  # the server's wall clock minus the local one
@@ -212,6 +224,14 @@ class Reach(Guidebook):
         await self.closed("plain", "plain-closed", versioned=False)
         await self.opened("plain", "plain-open", versioned=False)
 
+        # One build ID in three queues, added out of name order: the namespace-wide path
+        # examines the first `scan` of them in the server's order and reports the rest.
+        await self.change("wide-c", BuildIdOpAddNewDefault(b("w")), ["add-new-default", "--build-id", b("w")])
+        await self.closed("wide-c", "w-closed")
+        for name in ("wide-a", "wide-b"):
+            await self.change(name, BuildIdOpAddNewDefault(b("w")), ["add-new-default", "--build-id", b("w")],
+                              workers=False)
+
         await self.unversioned_worker("late")
         await self.closed("late", "late-closed", versioned=False)
         await self.change("late", BuildIdOpAddNewDefault(b("c")), ["add-new-default", "--build-id", b("c")],
@@ -262,16 +282,22 @@ class Reach(Guidebook):
             self.live += 1
             self.compare(f"listing of {self.short(queue)}", replayed, await self.listing(queue))
 
+    def flags(self, queue):
+        """`--open` and `--closed` for the workflows of `queue`."""
+        open_, closed = set(), set()
+        for q, _, status, attribute in self.workflows:
+            if q == queue:
+                (open_ if status == "Running" else closed).add(attribute or "unprocessed")
+        return ",".join(sorted(open_)), ",".join(sorted(closed))
+
     def ask_model(self, build_ids, task_queues, kind, now):
-        """The model's answer for the namespace: run once per queue with that queue's
-        workflows; each queue's entry comes from its own run. An error is `CODE: message`."""
-        def run(queue):
-            open_, closed = set(), set()
-            for q, _, status, attribute in self.workflows:
-                if q == queue:
-                    (open_ if status == "Running" else closed).add(attribute or "unprocessed")
+        """The model's answer for the namespace: run once per queue's workflows (queues
+        without any share a run); each queue's entry comes from its own workflows' run. An
+        error is `CODE: message`."""
+        def run(flags):
+            open_, closed = flags
             args = [self.model.binary, "reachability", "-o", "json", "--now", str(now), "--type", MODEL_TYPE[kind],
-                    "--open", ",".join(sorted(open_)), "--closed", ",".join(sorted(closed))]
+                    "--max-task-queue-scan", str(self.scan), "--open", open_, "--closed", closed]
             for q in self.queues.values():
                 args += ["--queue", f"{q}={self.states[q]}"]
             for q in task_queues:
@@ -285,13 +311,14 @@ class Reach(Guidebook):
                                    f"{done.stderr.strip()}")
             return [(r["buildId"], [(t["taskQueue"], t["reachability"]) for t in r["taskQueueReachability"]])
                     for r in json.loads(done.stdout)["buildIdReachability"]]
-        runs = {queue: run(queue) for queue in self.queues.values()}
-        skeleton = runs[self.queues["main"]]
+        flags = {queue: self.flags(queue) for queue in self.queues.values()}
+        runs = {f: run(f) for f in set(flags.values())}
+        skeleton = runs[flags[self.queues["main"]]]
         if isinstance(skeleton, str):
             return skeleton
         answer = []
         for index, (build_id, entries) in enumerate(skeleton):
-            answer.append((build_id, [(q, runs[q][index][1][position][1] if q in runs else kinds)
+            answer.append((build_id, [(q, runs[flags[q]][index][1][position][1] if q in flags else kinds)
                                       for position, (q, kinds) in enumerate(entries)]))
         return answer
 
@@ -349,6 +376,7 @@ class Reach(Guidebook):
         asked = {  # build ID -> the queues it is asked on by name
             b("a"): [q["main"]], b("a2"): [q["main"]], b("b"): [q["main"], q["other"]],
             b("p"): [q["idle"]], b("q"): [q["idle"]], b("c"): [q["late"]], b("zz"): [q["main"]],
+            b("w"): [q["wide-c"], q["wide-a"], q["wide-b"]],
             "": [q["main"], q["plain"], q["late"], q["idle"]],
         }
         live = {}
@@ -377,16 +405,17 @@ class Reach(Guidebook):
                                        (b("b"), q["main"], True), ("", q["late"], False)]:
             since = self.became_default(queue, build_id or None)
             name = self.short(build_id) or "(unversioned)"
+            event = "its set became default" if build_id else "the queue became versioned"
             for kind in ("NEW_WORKFLOWS", "EXISTING_WORKFLOWS"):
                 answer = live[(build_id, queue, kind)]
-                self.later(f"{name} on {self.short(queue)}, {kind}, 5 min - 1 ms after its set became default",
+                self.later(f"{name} on {self.short(queue)}, {kind}, 5 min - 1 ms after {event}",
                            build_id, queue, kind, answer, since + GRACE_MS - 1, True)
-                self.later(f"{name} on {self.short(queue)}, {kind}, 5 min after", build_id, queue, kind,
+                self.later(f"{name} on {self.short(queue)}, {kind}, 5 min after {event}", build_id, queue, kind,
                            answer, since + GRACE_MS, keeps)
 
 
-async def run(address, binary, total_s):
-    book = Reach(address, Model(binary))
+async def run(address, binary, total_s, scan):
+    book = Reach(address, Model(binary), scan)
     try:
         await asyncio.wait_for(book.main(), total_s)
     except asyncio.TimeoutError:
@@ -416,7 +445,8 @@ def main():
     address = args.address
     if address is None:
         from server import DevServer
-        server = DevServer({"matching.numTaskqueueReadPartitions": 1, "matching.numTaskqueueWritePartitions": 1})
+        server = DevServer({"matching.numTaskqueueReadPartitions": 1, "matching.numTaskqueueWritePartitions": 1,
+                            "limit.reachabilityTaskQueueScan": OWN_SCAN})
         try:
             server.start()
         except Exception as error:  # noqa: BLE001 - say why, exit 2
@@ -426,7 +456,8 @@ def main():
         log(f"started a dev server at {address}")
     try:
         try:
-            book = asyncio.run(run(address, args.version_sets, args.deadline_s))
+            scan = DEFAULT_SCAN if args.address else OWN_SCAN
+            book = asyncio.run(run(address, args.version_sets, args.deadline_s, scan))
         except RuntimeError as error:  # the model's binary failed, or the connection
             print(f"reachability: cannot run: {error}", flush=True)
             return 2
