@@ -21,6 +21,8 @@ What it builds, in fresh task queues and build IDs of one run (a run prefix):
 - `plain`: no sets, an unversioned worker, a workflow completed and one left open on it;
 - `late`: an unversioned worker's workflow completed, then `c` made the default (the queue
   became versioned a moment ago);
+- `merged`: `x` made the default, a workflow completed on it; `y` made the new default, a
+  workflow left open on it; then `x`'s set merged into `y`'s (`y` stays the default);
 - `wide-c`, `wide-a`, `wide-b` (added in that order): `w` made the default of each, a
   workflow completed on it in `wide-c`. A server of the script's own examines only 2 queues
   per build ID (`limit.reachabilityTaskQueueScan`), so namespace-wide one queue is reported
@@ -89,7 +91,7 @@ from guide import (  # noqa: E402
 )
 from temporalio.api.enums.v1 import TaskReachability  # noqa: E402
 from temporalio.api.workflowservice.v1 import GetWorkerTaskReachabilityRequest  # noqa: E402
-from temporalio.client import BuildIdOpAddNewCompatible, BuildIdOpAddNewDefault  # noqa: E402
+from temporalio.client import BuildIdOpAddNewCompatible, BuildIdOpAddNewDefault, BuildIdOpMergeSets  # noqa: E402
 from temporalio.service import RPCError, RPCStatusCode  # noqa: E402
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker  # noqa: E402
 
@@ -120,7 +122,8 @@ class Reach(Guidebook):
     def __init__(self, address, model, scan):
         super().__init__(address, model)
         self.queues = {name: f"reach-{self.run}-{name}"
-                       for name in ("main", "other", "idle", "plain", "late", "wide-c", "wide-a", "wide-b")}
+                       for name in ("main", "other", "idle", "plain", "late", "merged", "wide-c", "wide-a",
+                                    "wide-b")}
         self.scan = scan  # the server's limit.reachabilityTaskQueueScan
         self.updates = {queue: [] for queue in self.queues.values()}  # queue -> [(server ms, op args)]
         self.workflows = []  # (queue, workflow ID, "Running" or "Completed", attribute or None)
@@ -223,6 +226,14 @@ class Reach(Guidebook):
         await self.unversioned_worker("plain")
         await self.closed("plain", "plain-closed", versioned=False)
         await self.opened("plain", "plain-open", versioned=False)
+
+        # Two sets merged: the merged set's default answers for both sets' workflows.
+        await self.change("merged", BuildIdOpAddNewDefault(b("x")), ["add-new-default", "--build-id", b("x")])
+        await self.closed("merged", "x-closed")
+        await self.change("merged", BuildIdOpAddNewDefault(b("y")), ["add-new-default", "--build-id", b("y")])
+        await self.opened("merged", "y-open")
+        await self.change("merged", BuildIdOpMergeSets(primary_build_id=b("y"), secondary_build_id=b("x")),
+                          ["merge-sets", "--primary-build-id", b("y"), "--secondary-build-id", b("x")])
 
         # One build ID in three queues, added out of name order: the namespace-wide path
         # examines the first `scan` of them in the server's order and reports the rest.
@@ -376,7 +387,7 @@ class Reach(Guidebook):
         asked = {  # build ID -> the queues it is asked on by name
             b("a"): [q["main"]], b("a2"): [q["main"]], b("b"): [q["main"], q["other"]],
             b("p"): [q["idle"]], b("q"): [q["idle"]], b("c"): [q["late"]], b("zz"): [q["main"]],
-            b("w"): [q["wide-c"], q["wide-a"], q["wide-b"]],
+            b("x"): [q["merged"]], b("y"): [q["merged"]], b("w"): [q["wide-c"], q["wide-a"], q["wide-b"]],
             "": [q["main"], q["plain"], q["late"], q["idle"]],
         }
         live = {}
