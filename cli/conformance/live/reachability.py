@@ -56,9 +56,9 @@ set that became the default less than 5 minutes ago still gets NEW_WORKFLOWS. Ev
 is seconds old, so the live cases check the "younger" side. The server's clock cannot be
 moved, so the "older" side is checked through the model alone: the model at the set's
 became-default time + 5 min - 1 ms and + 5 min is compared with the live answer with
-NEW_WORKFLOWS kept or taken away, as the server's code (service/frontend/task_reachability.go)
-does; the visibility part does not depend on the clock. These are counted apart (`model
-only`), never as live cases.
+NEW_WORKFLOWS kept or taken away, as the server does (rules `reachability.new-grace` and
+`reachability.unversioned` of docs/semantics.md); the visibility part does not depend on the
+clock. These are counted apart (`model only`), never as live cases.
 
 Without `--address` it starts its own dev server (server.py, one partition per task queue).
 Every wait has a deadline; the whole run has one too (`--deadline-s`).
