@@ -35,8 +35,11 @@ use super::{Output, Status, input};
 /// (and how many agreed only so) and not at all.
 ///
 /// Exit status: 0 every answer agreed, 1 a disagreement (the minimal trace is printed),
-/// 2 bad input, or the child could not be started, died, hung past --timeout-ms or answered
-/// something that is not JSON (the step is named).
+/// 2 bad input, or the child could not be started, died, hung past --timeout-ms, answered a
+/// line longer than 64 MiB (67108864 bytes, read no further) or answered something that is
+/// not JSON (the step is named). The child runs in its own process group; when the run ends
+/// its input is closed, it gets 10 s to exit (none after a timeout), and the whole group is
+/// killed (on Unix).
 ///
 /// With -o json: `{"agrees": true, "traces": N, "steps": M, "byKind": {KIND: {"exact", "coarse",
 /// "onlyCoarsely", "notCompared", "expected": {RULE: N}}}, "expectedDifferences": {RULE:
@@ -63,7 +66,8 @@ pub(crate) struct Args {
     /// Generate only these step kinds, comma-separated (default: all)
     #[arg(long, value_delimiter = ',', value_parser = generate::kind)]
     only: Vec<ActionKind>,
-    /// How long to wait for each answer, in milliseconds
+    /// How long each exchange may take, writing the request and reading its answer, in
+    /// milliseconds
     #[arg(long, default_value_t = 10_000)]
     timeout_ms: u64,
     /// The implementation to check, and its arguments
