@@ -129,17 +129,28 @@ impl Child {
     /// Sends one request line and waits for the one-line answer: both within the timeout.
     pub(crate) fn ask(&mut self, request: &str) -> Result<Value, ChildError> {
         let requests = self.requests.as_ref().ok_or(ChildError::Died)?;
-        match requests.try_send(format!("{request}\n")) {
-            Ok(()) => {}
-            // The writing thread is still blocked on an earlier request: the child stopped
-            // reading.
-            Err(TrySendError::Full(_)) => {
-                self.hung = true;
-                return Err(ChildError::Hung(self.timeout));
+        let start = Instant::now();
+        let deadline = start.checked_add(self.timeout).unwrap_or(start);
+        let mut request = format!("{request}\n");
+        // The slot is taken only while the writing thread has not picked up an earlier
+        // request, which a child that answers before reading can cause: wait for it, within
+        // the timeout.
+        loop {
+            match requests.try_send(request) {
+                Ok(()) => break,
+                Err(TrySendError::Full(again)) if Instant::now() < deadline => {
+                    request = again;
+                    thread::sleep(Duration::from_millis(1));
+                }
+                Err(TrySendError::Full(_)) => {
+                    self.hung = true;
+                    return Err(ChildError::Hung(self.timeout));
+                }
+                Err(TrySendError::Disconnected(_)) => return Err(ChildError::Died),
             }
-            Err(TrySendError::Disconnected(_)) => return Err(ChildError::Died),
         }
-        let line = match self.answers.recv_timeout(self.timeout) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = match self.answers.recv_timeout(left) {
             Ok(Answer::Line(line)) => line,
             Ok(Answer::TooLong) => return Err(ChildError::TooLong),
             Err(RecvTimeoutError::Timeout) => {
