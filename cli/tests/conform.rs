@@ -1023,3 +1023,92 @@ fn what_the_child_starts_is_killed_with_it() {
     }
     assert!(!survived, "the grandchild {pid} outlived the run");
 }
+
+#[test]
+fn numeric_arguments_out_of_range_are_one_line_errors() {
+    let dir = scratch("ranges");
+    let out = dir.to_str().unwrap();
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["generate", "--count", "18446744073709551615", out],
+            "error: invalid value '18446744073709551615' for '--count <COUNT>': 18446744073709551615 is not in 0..=1000000\n",
+        ),
+        (
+            &["generate", "--steps", "100000000000", out],
+            "error: invalid value '100000000000' for '--steps <STEPS>': 100000000000 is not in 1..=100000\n",
+        ),
+        (
+            &["generate", "--task-queues", "0", out],
+            "error: invalid value '0' for '--task-queues <N>': 0 is not in 1..=1000\n",
+        ),
+        (
+            &[
+                "conform",
+                "--generate",
+                "1",
+                "--steps",
+                "100000000000",
+                "--",
+                "true",
+            ],
+            "error: invalid value '100000000000' for '--steps <STEPS>': 100000000000 is not in 1..=100000\n",
+        ),
+        (
+            &["conform", "--generate", "0", "--", "true"],
+            "error: invalid value '0' for '--generate <N>': 0 is not in 1..=18446744073709551615\n",
+        ),
+        (
+            &[
+                "conform",
+                "--generate",
+                "1",
+                "--timeout-ms",
+                "0",
+                "--",
+                "true",
+            ],
+            "error: invalid value '0' for '--timeout-ms <TIMEOUT_MS>': 0 is not in 1..=86400000\n",
+        ),
+    ];
+    for (args, message) in cases {
+        let (code, stdout, err) = run(args);
+        assert_eq!(
+            (code, stdout.as_str(), err.as_str()),
+            (
+                2,
+                "",
+                format!("{message}\nFor more information, try '--help'.\n").as_str()
+            ),
+            "{args:?}"
+        );
+    }
+    // Nothing was written.
+    assert!(files(&dir).is_empty());
+}
+
+#[test]
+fn a_billion_generated_traces_start_at_once() {
+    let dir = scratch("billion");
+    // It disagrees with every step: the first trace's first step is a disagreement, which is
+    // shrunk and reported without generating the other traces.
+    let (code, out, err) = run_within(
+        &dir,
+        std::time::Duration::from_secs(20),
+        &[
+            "conform",
+            "--generate",
+            "1000000000",
+            "--",
+            "python3",
+            "-c",
+            "import sys\nfor line in sys.stdin: print('{}' if 'reset' in line else '\"nope\"', flush=True)",
+        ],
+    );
+    assert_eq!((code, err.as_str()), (1, ""), "{out}");
+    assert!(
+        out.starts_with(
+            "# generated trace 0 (--seed 0): the implementation disagrees with the model.\n# Shrunk to 1 steps;"
+        ),
+        "{out}"
+    );
+}
