@@ -961,6 +961,16 @@ fn an_endless_answer_line_is_refused_at_its_bound() {
             )
         )
     );
+    // Refused without being held whole: the largest process this test binary waited for (the
+    // drivers; the other tests' children are small) stayed far below what 20 s of an endless
+    // line would take (gigabytes).
+    #[cfg(target_os = "linux")]
+    {
+        use nix::sys::resource::{UsageWho, getrusage};
+        // Linux reports kilobytes.
+        let peak_kib = getrusage(UsageWho::RUSAGE_CHILDREN).unwrap().max_rss();
+        assert!(peak_kib < 512 * 1024, "peak {peak_kib} KiB");
+    }
 }
 
 /// Whether process `pid` is gone (or a zombie that only waits to be reaped).
