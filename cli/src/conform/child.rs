@@ -4,7 +4,7 @@
 
 use std::fmt;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -116,7 +116,7 @@ impl Child {
         let (requests, inbox) = mpsc::sync_channel(1);
         thread::spawn(move || write_requests(stdin, &inbox));
         let (sender, answers) = mpsc::sync_channel(1);
-        thread::spawn(move || read_answers(stdout, &sender));
+        thread::spawn(move || read_answers(stdout, MAX_ANSWER_BYTES, &sender));
         Ok(Self {
             process,
             requests: Some(requests),
@@ -195,12 +195,13 @@ fn write_requests(mut stdin: ChildStdin, inbox: &Receiver<String>) {
     }
 }
 
-/// The reading thread: hands over each answer line, each at most [`MAX_ANSWER_BYTES`]
-/// long; stops at the end of the output, at a read error, at a line too long, or when the
-/// driver is gone. A last line without its newline still counts.
-fn read_answers(stdout: ChildStdout, sender: &SyncSender<Answer>) {
-    let mut reader = BufReader::new(stdout);
-    let limit = u64::try_from(MAX_ANSWER_BYTES).unwrap_or(u64::MAX);
+/// The reading thread: hands over each answer line, each at most `max` bytes long
+/// ([`MAX_ANSWER_BYTES`]); stops at the end of the output, at a read error, at a line too
+/// long (once `max` + 1 bytes of it are read), or when the driver is gone. A last line
+/// without its newline still counts.
+fn read_answers(output: impl Read, max: usize, sender: &SyncSender<Answer>) {
+    let mut reader = BufReader::new(output);
+    let limit = u64::try_from(max).unwrap_or(u64::MAX);
     loop {
         let mut line = Vec::new();
         match (&mut reader)
@@ -213,7 +214,7 @@ fn read_answers(stdout: ChildStdout, sender: &SyncSender<Answer>) {
         let answer = if line.last() == Some(&b'\n') {
             line.pop();
             Answer::Line(line)
-        } else if line.len() > MAX_ANSWER_BYTES {
+        } else if line.len() > max {
             Answer::TooLong
         } else {
             Answer::Line(line)
@@ -248,5 +249,34 @@ impl Drop for Child {
         self.kill_group();
         let _ = self.process.kill();
         let _ = self.process.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the reading thread hands over for `output`, with answer lines of at most 4 bytes.
+    fn answers(output: &[u8]) -> Vec<Option<String>> {
+        let (sender, receiver) = mpsc::sync_channel(16);
+        read_answers(output, 4, &sender);
+        drop(sender);
+        receiver
+            .iter()
+            .map(|answer| match answer {
+                Answer::Line(line) => Some(String::from_utf8(line).unwrap()),
+                Answer::TooLong => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_line_at_the_bound_is_read_and_one_past_it_is_refused_and_ends_the_reading() {
+        let line = |text: &str| Some(text.to_owned());
+        assert_eq!(answers(b"{}\n1234\n"), [line("{}"), line("1234")]);
+        assert_eq!(answers(b"1234"), [line("1234")]);
+        assert_eq!(answers(b"{}\n12345\n{}\n"), [line("{}"), None]);
+        assert_eq!(answers(b"12345"), [None]);
+        assert_eq!(answers(b""), []);
     }
 }
