@@ -46,7 +46,7 @@ pub(crate) struct Args {
     /// A task queue of the namespace and its state's file (repeat for each queue)
     #[arg(long = "queue", value_name = "NAME=PATH", value_parser = parse_queue)]
     queues: Vec<(String, PathBuf)>,
-    /// With --queue: the most task queues one build ID may be in (0: no limit)
+    /// With --queue: the most task queues one build ID may be in (0 to 18446744073709551615; 0: no limit)
     #[arg(
         long,
         value_name = "N",

@@ -15,11 +15,13 @@ use super::{Output, Status, Style};
 #[derive(Debug, clap::Args)]
 pub(crate) struct Options {
     /// Limits checked on the result of every operation: server (10 sets, 100 build IDs, the
-    /// server's defaults), none, or MAX_SETS,MAX_BUILD_IDS (0 is unlimited)
+    /// server's defaults), none, or MAX_SETS,MAX_BUILD_IDS (each 0 to 18446744073709551615; 0 is
+    /// unlimited)
     #[arg(long, global = true, default_value = "server", value_parser = Limits::from_str)]
     limits: Limits,
-    /// The wall time of the updates, in Unix milliseconds [default: now]
-    #[arg(long, global = true, value_name = "MS")]
+    /// The wall time of the updates, in Unix milliseconds (-9223372036854775808 to 9223372036854775807)
+    /// [default: now]
+    #[arg(long, global = true, value_name = "MS", allow_negative_numbers = true)]
     now: Option<i64>,
     /// Print each operation's outcome and a before/after diff instead of the new state
     #[arg(long, global = true)]

@@ -43,17 +43,19 @@ pub(crate) struct Args {
     /// A task queue of the namespace and its state's file (repeat for each queue)
     #[arg(long = "queue", value_name = "NAME=PATH", value_parser = parse_queue)]
     queues: Vec<(String, PathBuf)>,
-    /// The wall time of the run, in Unix milliseconds
+    /// The wall time of the run, in Unix milliseconds (-9223372036854775808 to 9223372036854775807)
     #[arg(long, value_name = "MS", allow_negative_numbers = true)]
     now: i64,
-    /// The namespace's retention period
+    /// The namespace's retention period: a whole number with an optional unit, ms (the
+    /// default), s, m, h or d, from 0 to 9223372036854775807 ms
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     retention: i64,
     /// Build IDs that still have workflows of any status, open or closed: a
     /// comma-separated list, or a file (or -) with one per line
     #[arg(long, value_name = "IDS|FILE")]
     has_workflows: String,
-    /// The least time since a build ID became its set's default
+    /// The least time since a build ID became its set's default (a duration as for
+    /// --retention)
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "1h")]
     min_since_default: i64,
     /// Ignore the retention period

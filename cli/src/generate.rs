@@ -9,9 +9,26 @@
 use std::fs;
 use std::path::PathBuf;
 
+use clap::builder::RangedU64ValueParser;
+
 use version_sets_trace::{ActionKind, Generator, Step, WEIGHTS, annotate};
 
 use super::{Output, Status};
+
+/// The most traces `generate` writes in one run: each is a file of its own.
+const MAX_COUNT: u64 = 1_000_000;
+
+/// The most steps of a generated trace (`generate` and `conform --generate`): a trace is
+/// generated whole, with the model's expectations, before it is written or played.
+const MAX_STEPS: u64 = 100_000;
+
+/// The most task queues `generate --task-queues` spreads steps over.
+const MAX_TASK_QUEUES: u64 = 1_000;
+
+/// The parser of `--steps`: a count of steps within [`MAX_STEPS`].
+pub(crate) fn steps() -> RangedU64ValueParser<usize> {
+    RangedU64ValueParser::<usize>::new().range(1..=MAX_STEPS)
+}
 
 /// Write random conformance traces whose expectations come from the model.
 ///
@@ -24,21 +41,22 @@ use super::{Output, Status};
     after_help = "Example:\n  version-sets generate --seed 7 --count 20 --steps 40 --only update,sets,poll out/"
 )]
 pub(crate) struct Args {
-    /// The seed of the random choices
+    /// The seed of the random choices (0 to 18446744073709551615)
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// How many traces to write
-    #[arg(long, default_value_t = 10)]
-    count: usize,
-    /// Steps per trace
-    #[arg(long, default_value_t = 30)]
+    /// How many traces to write (0 to 1000000)
+    #[arg(long, default_value_t = 10, value_parser = RangedU64ValueParser::<u64>::new().range(0..=MAX_COUNT))]
+    count: u64,
+    /// Steps per trace (1 to 100000)
+    #[arg(long, default_value_t = 30, value_parser = steps())]
     steps: usize,
     /// Only these step kinds, comma-separated (default: all)
     #[arg(long, value_delimiter = ',', value_parser = kind)]
     only: Vec<ActionKind>,
     /// Spread the steps over this many task queues of a namespace (each step names its
     /// taskQueue; limits steps set taskQueuesPerBuildId); 1 writes the traces of one queue
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    /// (1 to 1000)
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_TASK_QUEUES))]
     task_queues: usize,
     /// The directory to write to (created if missing)
     #[arg(value_name = "OUTDIR")]
@@ -54,9 +72,9 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         return Status::BadInput;
     }
     let kinds = chosen(&args.only);
-    for (index, steps) in traces_on(args.seed, args.count, args.steps, &kinds, args.task_queues)
-        .into_iter()
-        .enumerate()
+    // One trace at a time: generated, written, dropped.
+    for (index, steps) in
+        traces_on(args.seed, args.count, args.steps, kinds, args.task_queues).enumerate()
     {
         let path = args.outdir.join(format!("trace-{index:04}.jsonl"));
         let mut text = format!(
@@ -105,26 +123,25 @@ pub(crate) fn chosen(only: &[ActionKind]) -> Vec<(ActionKind, u32)> {
         .collect()
 }
 
-/// `count` traces of `steps` steps for `seed`, each with the model's expectations.
+/// `count` traces of `steps` steps for `seed`, each with the model's expectations,
+/// generated one at a time as they are taken: memory does not grow with `count`.
 pub(crate) fn traces(
     seed: u64,
-    count: usize,
+    count: u64,
     steps: usize,
-    kinds: &[(ActionKind, u32)],
-) -> Vec<Vec<Step>> {
+    kinds: Vec<(ActionKind, u32)>,
+) -> impl Iterator<Item = Vec<Step>> {
     traces_on(seed, count, steps, kinds, 1)
 }
 
 /// [`traces`], spread over `task_queues` task queues.
 fn traces_on(
     seed: u64,
-    count: usize,
+    count: u64,
     steps: usize,
-    kinds: &[(ActionKind, u32)],
+    kinds: Vec<(ActionKind, u32)>,
     task_queues: usize,
-) -> Vec<Vec<Step>> {
+) -> impl Iterator<Item = Vec<Step>> {
     let mut generator = Generator::new(seed).with_task_queues(task_queues);
-    (0..count)
-        .map(|_| annotate(&generator.trace(kinds, steps)))
-        .collect()
+    (0..count).map(move |_| annotate(&generator.trace(&kinds, steps)))
 }

@@ -49,7 +49,7 @@ pub(crate) struct Args {
     /// The build IDs to report on ("" for unversioned workers)
     #[arg(value_name = "BUILD_ID")]
     build_ids: Vec<String>,
-    /// The wall time, in Unix milliseconds
+    /// The wall time, in Unix milliseconds (-9223372036854775808 to 9223372036854775807)
     #[arg(long, value_name = "MS", allow_negative_numbers = true)]
     now: i64,
     /// Build IDs with open workflows
@@ -61,7 +61,7 @@ pub(crate) struct Args {
     /// The kind of reachability asked about
     #[arg(long = "type", value_enum, default_value_t = Kind::Existing)]
     kind: Kind,
-    /// The most build IDs one request may name
+    /// The most build IDs one request may name (0 to 18446744073709551615)
     #[arg(long, value_name = "N", default_value_t = DEFAULT_REACHABILITY_BUILD_IDS)]
     max_build_ids: usize,
     /// A task queue of the namespace and its state's file (repeat for each queue)
@@ -71,7 +71,7 @@ pub(crate) struct Args {
     /// ID is in)
     #[arg(long = "task-queue", value_name = "NAME", requires = "queues")]
     task_queues: Vec<String>,
-    /// With --queue: the most task queues examined per build ID
+    /// With --queue: the most task queues examined per build ID (0 to 18446744073709551615)
     #[arg(long, value_name = "N", default_value_t = DEFAULT_REACHABILITY_TASK_QUEUE_SCAN)]
     max_task_queue_scan: usize,
 }

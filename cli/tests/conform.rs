@@ -844,3 +844,281 @@ fn a_coarse_add_task_names_the_receiving_poller() {
     let (code, out, _) = coarse_run(&dir, only, "-", "poller");
     assert_eq!(code, 1, "{out}");
 }
+
+/// Runs the command with standard output and error in files of `dir`, and fails the test
+/// if it has not ended within `limit` (it is killed then): for drivers that could hang.
+#[track_caller]
+fn run_within(dir: &Path, limit: std::time::Duration, args: &[&str]) -> (i32, String, String) {
+    let (out, err) = (dir.join("stdout"), dir.join("stderr"));
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("{args:?} did not end within {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    (
+        status.code().unwrap(),
+        std::fs::read_to_string(out).unwrap(),
+        std::fs::read_to_string(err).unwrap(),
+    )
+}
+
+/// A trace whose only step is a `start` of `sets` sets, far longer than a pipe's buffer.
+fn big_start(dir: &Path, sets: usize) -> PathBuf {
+    let stamp = r#"{"wallClock": 1000, "version": 0, "clusterId": 1}"#;
+    let sets: Vec<String> = (0..sets)
+        .map(|i| {
+            format!(
+                r#"{{"setIds": ["set-{i}"], "buildIds": [{{"id": "build-{i}", "state": "STATE_ACTIVE", "stateUpdateTimestamp": {stamp}, "becameDefaultTimestamp": {stamp}}}], "becameDefaultTimestamp": {stamp}}}"#
+            )
+        })
+        .collect();
+    let path = dir.join("big-start.jsonl");
+    let line = format!(
+        r#"{{"start": {{"data": {{"versionSets": [{}]}}, "clusterId": 1}}}}"#,
+        sets.join(", ")
+    );
+    assert!(line.len() > 1024 * 1024, "{}", line.len());
+    std::fs::write(&path, line + "\n").unwrap();
+    path
+}
+
+#[test]
+fn a_child_that_never_reads_times_out_while_the_request_is_written() {
+    let dir = scratch("never-reads");
+    let trace = big_start(&dir, 5_000);
+    // It answers the reset without reading it, then reads nothing: the start step (over a
+    // megabyte) fills the pipe and the write blocks.
+    let (code, out, err) = run_within(
+        &dir,
+        std::time::Duration::from_secs(20),
+        &[
+            "conform",
+            trace.to_str().unwrap(),
+            "--timeout-ms",
+            "2000",
+            "--",
+            "python3",
+            "-c",
+            "import time; print('{}', flush=True); time.sleep(60)",
+        ],
+    );
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert!(
+        err.starts_with(&format!("{}:1: at step {{\"start\"", trace.display())),
+        "{}",
+        err.get(..300).unwrap_or(&err)
+    );
+    assert!(
+        err.ends_with("}: the implementation did not answer within 2000 ms\n"),
+        "{}",
+        err.get(err.len().saturating_sub(300)..).unwrap_or(&err)
+    );
+}
+
+#[test]
+fn an_endless_answer_line_is_refused_at_its_bound() {
+    let dir = scratch("endless-line");
+    // Its answer to the reset never ends; the timeout is long enough that only the bound can
+    // stop it first.
+    let (code, out, err) = run_within(
+        &dir,
+        std::time::Duration::from_secs(30),
+        &[
+            "conform",
+            "--generate",
+            "1",
+            "--timeout-ms",
+            "20000",
+            "--",
+            "python3",
+            "-c",
+            "import sys\nsys.stdout.write('{\"a\": \"')\nwhile True: sys.stdout.write('x' * 65536)",
+        ],
+    );
+    // (Python may then complain on its standard error of the pipe the driver closed.)
+    assert_eq!(
+        (code, out.as_str(), err.lines().next()),
+        (
+            2,
+            "",
+            Some(
+                "generated trace 0 (--seed 0): at the reset before the trace: the implementation answered a line longer than 67108864 bytes"
+            )
+        )
+    );
+    // Refused without being held whole: the largest process this test binary waited for (the
+    // drivers; the other tests' children are small) stayed far below what 20 s of an endless
+    // line would take (gigabytes).
+    #[cfg(target_os = "linux")]
+    {
+        use nix::sys::resource::{UsageWho, getrusage};
+        // Linux reports kilobytes.
+        let peak_kib = getrusage(UsageWho::RUSAGE_CHILDREN).unwrap().max_rss();
+        assert!(peak_kib < 512 * 1024, "peak {peak_kib} KiB");
+    }
+}
+
+/// Whether process `pid` is gone (or a zombie that only waits to be reaped).
+#[cfg(target_os = "linux")]
+fn gone(pid: &str) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        // The state follows the command's closing parenthesis.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn what_the_child_starts_is_killed_with_it() {
+    let dir = scratch("grandchild");
+    let pid_file = dir.join("grandchild.pid");
+    // It starts a grandchild that would sleep for a minute, detached from the pipes, then
+    // answers something that is not JSON and exits.
+    let script = format!(
+        "import subprocess, sys\n\
+         p = subprocess.Popen(['sleep', '60'], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)\n\
+         open({:?}, 'w').write(str(p.pid))\n\
+         print('not json', flush=True)\n",
+        pid_file.display().to_string()
+    );
+    let (code, _, err) = run_within(
+        &dir,
+        std::time::Duration::from_secs(20),
+        &[
+            "conform",
+            "--generate",
+            "1",
+            "--timeout-ms",
+            "5000",
+            "--",
+            "python3",
+            "-c",
+            &script,
+        ],
+    );
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            2,
+            "generated trace 0 (--seed 0): at the reset before the trace: the implementation answered something that is not JSON: not json\n"
+        )
+    );
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    // Killed, it may take its new parent a moment to reap it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while !gone(&pid) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let survived = !gone(&pid);
+    if survived {
+        let _ = Command::new("kill").arg(&pid).status();
+    }
+    assert!(!survived, "the grandchild {pid} outlived the run");
+}
+
+#[test]
+fn numeric_arguments_out_of_range_are_one_line_errors() {
+    let dir = scratch("ranges");
+    let out = dir.to_str().unwrap();
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["generate", "--count", "18446744073709551615", out],
+            "error: invalid value '18446744073709551615' for '--count <COUNT>': 18446744073709551615 is not in 0..=1000000\n",
+        ),
+        (
+            &["generate", "--steps", "100000000000", out],
+            "error: invalid value '100000000000' for '--steps <STEPS>': 100000000000 is not in 1..=100000\n",
+        ),
+        (
+            &["generate", "--task-queues", "0", out],
+            "error: invalid value '0' for '--task-queues <N>': 0 is not in 1..=1000\n",
+        ),
+        (
+            &[
+                "conform",
+                "--generate",
+                "1",
+                "--steps",
+                "100000000000",
+                "--",
+                "true",
+            ],
+            "error: invalid value '100000000000' for '--steps <STEPS>': 100000000000 is not in 1..=100000\n",
+        ),
+        (
+            &["conform", "--generate", "0", "--", "true"],
+            "error: invalid value '0' for '--generate <N>': 0 is not in 1..=18446744073709551615\n",
+        ),
+        (
+            &[
+                "conform",
+                "--generate",
+                "1",
+                "--timeout-ms",
+                "0",
+                "--",
+                "true",
+            ],
+            "error: invalid value '0' for '--timeout-ms <TIMEOUT_MS>': 0 is not in 1..=86400000\n",
+        ),
+    ];
+    for (args, message) in cases {
+        let (code, stdout, err) = run(args);
+        assert_eq!(
+            (code, stdout.as_str(), err.as_str()),
+            (
+                2,
+                "",
+                format!("{message}\nFor more information, try '--help'.\n").as_str()
+            ),
+            "{args:?}"
+        );
+    }
+    // Nothing was written.
+    assert!(files(&dir).is_empty());
+}
+
+#[test]
+fn a_billion_generated_traces_start_at_once() {
+    let dir = scratch("billion");
+    // It disagrees with every step: the first trace's first step is a disagreement, which is
+    // shrunk and reported without generating the other traces.
+    let (code, out, err) = run_within(
+        &dir,
+        std::time::Duration::from_secs(20),
+        &[
+            "conform",
+            "--generate",
+            "1000000000",
+            "--",
+            "python3",
+            "-c",
+            "import sys\nfor line in sys.stdin: print('{}' if 'reset' in line else '\"nope\"', flush=True)",
+        ],
+    );
+    assert_eq!((code, err.as_str()), (1, ""), "{out}");
+    assert!(
+        out.starts_with(
+            "# generated trace 0 (--seed 0): the implementation disagrees with the model.\n# Shrunk to 1 steps;"
+        ),
+        "{out}"
+    );
+}

@@ -9,6 +9,7 @@ mod tally;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::RangedU64ValueParser;
 use serde_json::{Value, json};
 use version_sets_trace::{self as trace, ActionKind, Observation, Session, Step};
 
@@ -35,8 +36,11 @@ use super::{Output, Status, input};
 /// (and how many agreed only so) and not at all.
 ///
 /// Exit status: 0 every answer agreed, 1 a disagreement (the minimal trace is printed),
-/// 2 bad input, or the child could not be started, died, hung past --timeout-ms or answered
-/// something that is not JSON (the step is named).
+/// 2 bad input, or the child could not be started, died, hung past --timeout-ms, answered a
+/// line longer than 64 MiB (67108864 bytes, read no further) or answered something that is
+/// not JSON (the step is named). The child runs in its own process group; when the run ends
+/// its input is closed, it gets 10 s to exit (none after a timeout), and the whole group is
+/// killed (on Unix).
 ///
 /// With -o json: `{"agrees": true, "traces": N, "steps": M, "byKind": {KIND: {"exact", "coarse",
 /// "onlyCoarsely", "notCompared", "expected": {RULE: N}}}, "expectedDifferences": {RULE:
@@ -51,20 +55,22 @@ pub(crate) struct Args {
     /// Trace files to play (docs/trace-format.md)
     #[arg(value_name = "TRACE")]
     traces: Vec<PathBuf>,
-    /// Also play this many generated traces
-    #[arg(long, value_name = "N")]
-    generate: Option<usize>,
-    /// The seed of the generated traces
+    /// Also play this many generated traces (1 to 18446744073709551615; each is generated
+    /// when its turn comes, so checking starts at once and memory does not grow with N)
+    #[arg(long, value_name = "N", value_parser = RangedU64ValueParser::<u64>::new().range(1..=u64::MAX))]
+    generate: Option<u64>,
+    /// The seed of the generated traces (0 to 18446744073709551615)
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Steps per generated trace
-    #[arg(long, default_value_t = 30)]
+    /// Steps per generated trace (1 to 100000)
+    #[arg(long, default_value_t = 30, value_parser = generate::steps())]
     steps: usize,
     /// Generate only these step kinds, comma-separated (default: all)
     #[arg(long, value_delimiter = ',', value_parser = generate::kind)]
     only: Vec<ActionKind>,
-    /// How long to wait for each answer, in milliseconds
-    #[arg(long, default_value_t = 10_000)]
+    /// How long each exchange may take, writing the request and reading its answer, in
+    /// milliseconds (1 to 86400000, a day)
+    #[arg(long, default_value_t = 10_000, value_parser = RangedU64ValueParser::<u64>::new().range(1..=86_400_000))]
     timeout_ms: u64,
     /// The implementation to check, and its arguments
     #[arg(last = true, required = true, value_name = "CMD")]
@@ -92,14 +98,14 @@ pub(crate) struct Mismatch {
 }
 
 pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
-    let traces = match traces(args) {
-        Ok(traces) => traces,
+    let files = match files(args) {
+        Ok(files) => files,
         Err(problem) => {
             output.diagnostic(problem);
             return Status::BadInput;
         }
     };
-    if traces.is_empty() {
+    if files.is_empty() && args.generate.is_none() {
         output.diagnostic("nothing to check: give TRACE files or --generate N");
         return Status::BadInput;
     }
@@ -112,14 +118,15 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         }
     };
     let mut tally = Tally::default();
-    for trace in &traces {
+    let mut played: u64 = 0;
+    for trace in files.into_iter().chain(generated(args)) {
         match play(&mut child, &trace.steps, &mut tally) {
-            Ok(None) => {}
+            Ok(None) => played += 1,
             Ok(Some(mismatch)) => {
-                return report(&mut child, trace, mismatch, output);
+                return report(&mut child, &trace, mismatch, output);
             }
             Err((index, error)) => {
-                output.diagnostic(at(trace, index, &error));
+                output.diagnostic(at(&trace, index, &error));
                 return Status::BadInput;
             }
         }
@@ -133,7 +140,7 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         let (by_kind, expected, stopped) = tally.json();
         output.document(&json!({
             "agrees": true,
-            "traces": traces.len(),
+            "traces": played,
             "steps": steps,
             "byKind": by_kind,
             "expectedDifferences": expected,
@@ -141,8 +148,7 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         }));
     } else {
         output.line(format_args!(
-            "{} traces, {steps} steps: the implementation agrees with the model",
-            traces.len()
+            "{played} traces, {steps} steps: the implementation agrees with the model"
         ));
         for line in tally.lines() {
             output.line(line);
@@ -151,8 +157,9 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
     Status::Ok
 }
 
-/// The traces named on the command line, then the generated ones.
-fn traces(args: &Args) -> Result<Vec<Trace>, String> {
+/// The traces named on the command line, each checked against the model before any is
+/// played.
+fn files(args: &Args) -> Result<Vec<Trace>, String> {
     let mut traces = Vec::new();
     for path in &args.traces {
         let input = input::read(path)?;
@@ -176,17 +183,19 @@ fn traces(args: &Args) -> Result<Vec<Trace>, String> {
             steps,
         });
     }
-    if let Some(count) = args.generate {
-        let kinds = generate::chosen(&args.only);
-        for (index, steps) in generate::traces(args.seed, count, args.steps, &kinds)
-            .into_iter()
-            .enumerate()
-        {
-            let name = format!("generated trace {index} (--seed {})", args.seed);
-            traces.push(Trace { name, steps });
-        }
-    }
     Ok(traces)
+}
+
+/// The generated traces, one at a time as they are played (none without `--generate`).
+fn generated(args: &Args) -> impl Iterator<Item = Trace> {
+    let seed = args.seed;
+    let kinds = generate::chosen(&args.only);
+    generate::traces(seed, args.generate.unwrap_or(0), args.steps, kinds)
+        .zip(0_u64..)
+        .map(move |(steps, index)| Trace {
+            name: format!("generated trace {index} (--seed {seed})"),
+            steps,
+        })
 }
 
 /// Plays `steps` to the child after a reset, comparing each answer as the child's reset

@@ -172,3 +172,41 @@ fn update_refuses_a_missing_or_invalid_build_id() {
         empty.err
     );
 }
+
+#[test]
+fn now_takes_its_whole_documented_range() {
+    // Negative times are in --now's range (its --help): they are taken as values.
+    let negative = run_with(
+        &[
+            "update",
+            "-",
+            "add-new-default",
+            "--build-id",
+            "3.0",
+            "--now",
+            "-5",
+        ],
+        b"{}",
+    );
+    // (The empty state's clock is at zero, which stays the later time.)
+    assert_eq!((negative.code, negative.err.as_str()), (0, ""));
+    assert!(negative.out.contains("\"id\": \"3.0\""), "{}", negative.out);
+    // Past it: a one-line error, exit 2.
+    let past = run(&[
+        "update",
+        STATE,
+        "add-new-default",
+        "--build-id",
+        "3.0",
+        "--now",
+        "9223372036854775808",
+    ]);
+    assert_eq!(
+        (past.code, past.out.as_str(), past.err.as_str()),
+        (
+            2,
+            "",
+            "error: invalid value '9223372036854775808' for '--now <MS>': number too large to fit in target type\n\nFor more information, try '--help'.\n"
+        )
+    );
+}
