@@ -816,7 +816,8 @@ impl VersionSets {
     /// when missing, appended at the end as the server does (so the list may no longer be
     /// sorted; the primary set ID stays the first). Otherwise a set of just that build ID is
     /// inserted as the **oldest** set, with all timestamps the zero clock of this value's
-    /// cluster, so that any later join lets the real set win. A queue at its capacity
+    /// cluster, so that any later join lets the real set win; while the clock is below zero,
+    /// they are the new clock value instead, since zero would be later than the clock. A queue at its capacity
     /// (see [`Limits`](crate::Limits)) records nothing and answers [`Outcome::NoOp`].
     ///
     /// # Example
