@@ -70,7 +70,10 @@ mod tests {
         });
         sets.apply(&Update::add_new_default(id("1.0")), -9, Limits::NONE)
             .unwrap();
-        assert_eq!(sets.persist_unknown_build_id(&id("x"), -5), Outcome::Changed);
+        assert_eq!(
+            sets.persist_unknown_build_id(&id("x"), -5),
+            Outcome::Changed
+        );
         assert_eq!(sets.validate(), Ok(()));
         let persisted = sets.sets().next().unwrap();
         // Sorted before the oldest set, which became default at -9.
