@@ -1087,6 +1087,12 @@ impl VersionSets {
     /// (and debug builds stop).
     fn adopt(&self, data: &VersioningData) -> Self {
         match Self::from_data(data) {
+            // Empty data loads with the zero clock, which below zero is later than both
+            // clocks: the join's clock is then this value's alone.
+            Ok(value) if data.version_sets.is_empty() => Self {
+                clock: self.clock,
+                ..value.with_cluster_id(self.cluster_id)
+            },
             Ok(value) => {
                 let mut value = value.with_cluster_id(self.cluster_id);
                 value.raise_clock(self.clock);
