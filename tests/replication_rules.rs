@@ -650,3 +650,22 @@ fn merge_of_a_late_older_replica_brings_back_a_build_id_whose_tombstone_was_clea
     assert_ne!(merged.to_data(), here.to_data());
     assert_eq!(ids(&merged), lists(&[&["1.0", "1.1"], &["2.0"]]));
 }
+
+/// Issue 18, finding 4: empty data loads with the zero clock, which a join or a receive
+/// below zero used to take as its clock, so `a ∘ a ≠ a` for an empty `a` below zero.
+#[test]
+fn join_and_receive_of_empty_values_below_zero_keep_their_clocks() {
+    let at = |wall_clock: i64, cluster_id: i64| Hlc {
+        wall_clock,
+        version: 0,
+        cluster_id,
+    };
+    let (a, b) = (
+        VersionSets::starting_at(at(-10, 1)),
+        VersionSets::starting_at(at(-20, 2)),
+    );
+    assert_eq!(a.join(&a), a);
+    assert_eq!(a.join(&b).clock(), at(-10, 1));
+    assert_eq!(b.join(&a).clock(), at(-10, 1));
+    assert_eq!(b.receive(&a, -5, |_| false).state.clock(), at(-10, 1));
+}

@@ -816,7 +816,8 @@ impl VersionSets {
     /// when missing, appended at the end as the server does (so the list may no longer be
     /// sorted; the primary set ID stays the first). Otherwise a set of just that build ID is
     /// inserted as the **oldest** set, with all timestamps the zero clock of this value's
-    /// cluster, so that any later join lets the real set win. A queue at its capacity
+    /// cluster, so that any later join lets the real set win; while the clock is below zero,
+    /// they are the new clock value instead, since zero would be later than the clock. A queue at its capacity
     /// (see [`Limits`](crate::Limits)) records nothing and answers [`Outcome::NoOp`].
     ///
     /// # Example
@@ -1086,6 +1087,12 @@ impl VersionSets {
     /// (and debug builds stop).
     fn adopt(&self, data: &VersioningData) -> Self {
         match Self::from_data(data) {
+            // Empty data loads with the zero clock, which below zero is later than both
+            // clocks: the join's clock is then this value's alone.
+            Ok(value) if data.version_sets.is_empty() => Self {
+                clock: self.clock,
+                ..value.with_cluster_id(self.cluster_id)
+            },
             Ok(value) => {
                 let mut value = value.with_cluster_id(self.cluster_id);
                 value.raise_clock(self.clock);

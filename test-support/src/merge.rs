@@ -16,7 +16,7 @@
 use std::collections::BTreeSet;
 
 use arbitrary::{Arbitrary, Unstructured};
-use version_sets::{BuildId, BuildIdState, Limits, QueueDefault, Update, VersionSets};
+use version_sets::{BuildId, BuildIdState, Hlc, Limits, QueueDefault, Update, VersionSets};
 
 /// The build IDs operations name: few, so that replicas collide on them.
 pub const NAMES: [&str; 8] = ["1.0", "1.1", "2.0", "2.1", "3.0", "a", "b", "c"];
@@ -26,6 +26,10 @@ const ANCESTOR_CLUSTER: i64 = 100;
 
 /// The wall time every replica's clock starts at.
 const START_MS: i64 = 1_000_000;
+
+/// The wall time and clock of the second run of every input: far enough below zero that
+/// no input (at most 72 steps of at most 32,768 ms each) reaches zero.
+const BELOW_ZERO_MS: i64 = -1_000_000_000;
 
 /// The most steps of each kind one input decodes to.
 const MAX_ANCESTOR: usize = 16;
@@ -67,15 +71,33 @@ pub struct Replicas {
     pub replicas: Vec<VersionSets>,
     walls: Vec<i64>,
     pub removed: BTreeSet<String>,
+    /// The wall time the replicas started at, where updates after merging start too.
+    pub start_ms: i64,
 }
 
 impl Replicas {
-    /// `count` copies of the ancestor that `ancestor` builds on one cluster.
+    /// `count` copies of the ancestor that `ancestor` builds on one cluster, from the zero
+    /// clock at a wall time above it.
     pub fn fork(ancestor: &[(Op, i16)], count: usize) -> Self {
+        Self::fork_from(VersionSets::new(), START_MS, ancestor, count)
+    }
+
+    /// As [`fork`](Self::fork), but the clock and the wall times start far below zero.
+    pub fn fork_below_zero(ancestor: &[(Op, i16)], count: usize) -> Self {
+        let start = VersionSets::starting_at(Hlc {
+            wall_clock: BELOW_ZERO_MS,
+            version: 0,
+            cluster_id: ANCESTOR_CLUSTER,
+        });
+        Self::fork_from(start, BELOW_ZERO_MS, ancestor, count)
+    }
+
+    fn fork_from(start: VersionSets, start_ms: i64, ancestor: &[(Op, i16)], count: usize) -> Self {
         let mut base = Self {
-            replicas: vec![VersionSets::new().with_cluster_id(ANCESTOR_CLUSTER)],
-            walls: vec![START_MS],
+            replicas: vec![start.with_cluster_id(ANCESTOR_CLUSTER)],
+            walls: vec![start_ms],
             removed: BTreeSet::new(),
+            start_ms,
         };
         for &(op, wall_step) in ancestor {
             base.step(&Step {
@@ -91,6 +113,7 @@ impl Replicas {
                 .collect(),
             walls: vec![base.walls[0]; count],
             removed: base.removed,
+            start_ms,
         }
     }
 
@@ -207,9 +230,15 @@ pub fn has_unsorted_set_ids(sets: &VersionSets) -> bool {
 /// IDs, and on every merge result (a merge sorts the IDs of every set it sees twice, as the
 /// server's does, so `a ∘ a` sorts what persisting appended); the empty value an identity
 /// on both sides on such values (a set of one build ID, seen once, keeps its list as it is).
+/// The empty value's clock is the earliest there is, so that it is an identity on values
+/// whose clocks are below zero too.
 #[track_caller]
 pub fn check_one(a: &VersionSets) {
-    let empty = VersionSets::new();
+    let empty = VersionSets::starting_at(Hlc {
+        wall_clock: i64::MIN,
+        version: 0,
+        cluster_id: 0,
+    });
     let aa = a.join(a);
     check_valid(&aa, "a ∘ a");
     assert!(
@@ -290,8 +319,8 @@ pub fn check_all(replicas: &Replicas, after: &[(Op, i16)]) {
         check_one(a);
         for b in &rs[i + 1..] {
             check_pair(a, b, &replicas.removed);
-            check_after(&a.join(b), START_MS, after);
-            check_after(&b.join(a), START_MS, after);
+            check_after(&a.join(b), replicas.start_ms, after);
+            check_after(&b.join(a), replicas.start_ms, after);
         }
     }
     if let [a, b, c] = rs.as_slice() {
@@ -305,16 +334,18 @@ fn steps<T: for<'a> Arbitrary<'a>>(input: &mut Unstructured<'_>, max: usize) -> 
 }
 
 /// Decodes two or three diverged replicas and the updates to try after merging, and checks
-/// every law.
+/// every law: from the zero clock, then with the same steps from below zero.
 pub fn run(data: &[u8]) {
     let mut input = Unstructured::new(data);
     let count = 2 + usize::from(u8::arbitrary(&mut input).unwrap_or(0) % 2);
     let ancestor: Vec<(Op, i16)> = steps(&mut input, MAX_ANCESTOR);
     let diverging: Vec<Step> = steps(&mut input, MAX_STEPS);
     let after: Vec<(Op, i16)> = steps(&mut input, MAX_AFTER);
-    let mut replicas = Replicas::fork(&ancestor, count);
-    for step in &diverging {
-        replicas.step(step);
+    for fork in [Replicas::fork, Replicas::fork_below_zero] {
+        let mut replicas = fork(&ancestor, count);
+        for step in &diverging {
+            replicas.step(step);
+        }
+        check_all(&replicas, &after);
     }
-    check_all(&replicas, &after);
 }

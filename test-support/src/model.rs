@@ -69,14 +69,19 @@ impl Set {
     }
 }
 
-/// One queue's sets (oldest first, last = queue default), the last tick used, and the
-/// limits (0 = unlimited; build IDs count tombstones).
+/// One queue's sets (oldest first, last = queue default), the last tick used, the
+/// limits (0 = unlimited; build IDs count tombstones), and whether every tick's stamp is
+/// below zero.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Model {
     pub sets: Vec<Set>,
     pub tick: u64,
     pub max_sets: usize,
     pub max_build_ids: usize,
+    /// Every stamp, the initial clock's included, is below zero: persisting stamps its
+    /// own tick instead of tick 0, the zero clock, which would be later than the clock
+    /// (`persist.negative-clock`).
+    pub below_zero: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -482,10 +487,17 @@ impl Model {
                 }
             }
             None => {
-                self.next_tick();
+                let tick = self.next_tick();
+                // Below zero the new tick is the stamp, and the set sorts no later than
+                // the oldest set, whose stamp is earlier (`persist.negative-clock`).
+                let (stamp, bdt) = if self.below_zero {
+                    (tick, self.sets.first().map_or(tick, |oldest| oldest.bdt))
+                } else {
+                    (0, 0)
+                };
                 let set = Set {
-                    members: vec![member(x, 0)],
-                    bdt: 0,
+                    members: vec![member(x, stamp)],
+                    bdt,
                     named_after: vec![x.to_string()],
                     appended: Vec::new(),
                 };

@@ -13,11 +13,12 @@
 //! becomes a tick, in order; each set ID becomes the build ID it hashes from), when that
 //! translation is exact: every set ID's build ID occurs in the trace, and no two sets, nor
 //! two build IDs of one set, share a became-default timestamp (the model orders such ties
-//! its own way). `addTask` hashes the model's set names with the crate's `SetId` (the hash
-//! is pinned by its own vectors); the model decides which set. The replication steps
-//! (`mergeReplica`, `receiveReplica`, `gcPlan`, `reachability`) are not modelled: they
-//! depend on the real clocks (wall-time thresholds, the merge's timestamp order) that the
-//! model abstracts away. Traces the model cannot replay get the count and validity checks.
+//! its own way), and no timestamp is below zero. `addTask` hashes the model's set names
+//! with the crate's `SetId` (the hash is pinned by its own vectors); the model decides
+//! which set. The replication steps (`mergeReplica`, `receiveReplica`, `gcPlan`,
+//! `reachability`) are not modelled: they depend on the real clocks (wall-time thresholds,
+//! the merge's timestamp order) that the model abstracts away. Traces the model cannot
+//! replay get the count and validity checks.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -164,7 +165,8 @@ fn names(steps: &[trace::Step]) -> BTreeSet<String> {
 
 /// A loaded state as the model holds it, when the translation is exact (see the module
 /// docs): each distinct timestamp a tick in order (the zero clock tick 0, as the model
-/// stamps a persisted set), each set ID the build ID it hashes from.
+/// stamps a persisted set), each set ID the build ID it hashes from. A stamp below zero
+/// makes it inexact.
 fn loaded(state: &VersionSets, names: &BTreeSet<String>) -> Option<Model> {
     let mut stamps: Vec<Hlc> = Vec::new();
     for set in state.sets() {
@@ -176,6 +178,12 @@ fn loaded(state: &VersionSets, names: &BTreeSet<String>) -> Option<Model> {
     }
     stamps.sort();
     stamps.dedup();
+    // Below zero a persisted set is stamped with its own tick, not the zero clock
+    // (`persist.negative-clock`), which the model only follows when every stamp of the run
+    // stays below zero: a trace's wall times may cross it, so such states are not modelled.
+    if stamps.first().is_some_and(|first| *first < Hlc::default()) {
+        return None;
+    }
     let offset = u64::from(stamps.first() != Some(&Hlc::default()));
     let tick = |stamp: Hlc| stamps.binary_search(&stamp).ok().map(|i| i as u64 + offset);
     let hashes: HashMap<String, &String> = names

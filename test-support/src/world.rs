@@ -25,6 +25,10 @@ pub use version_sets_trace::{NAMES, near};
 /// The wall time of the first step; each step then moves it on by 1 ms (plus any `Wait`).
 const START_MS: i64 = 1_000;
 
+/// The clock and wall time of [`World::below_zero`]: far enough below zero that no run
+/// (at most a few hundred steps, each moving the wall by at most 128 ms) reaches zero.
+const BELOW_ZERO_MS: i64 = -1_000_000_000;
+
 /// A build ID named by a step: the `Arbitrary` form of the shared generator's valid picks
 /// (`version_sets_trace::Pick`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Arbitrary)]
@@ -176,7 +180,7 @@ pub struct World {
     pub real: VersionSets,
     now_ms: i64,
     /// `stamps[k]`: the clock value the crate must have stamped the change the model calls
-    /// tick `k`, by `clock.next` (tick 0: the initial zero clock).
+    /// tick `k`, by `clock.next` (tick 0: the initial clock, zero unless [`World::below_zero`]).
     stamps: Vec<Hlc>,
 }
 
@@ -290,6 +294,25 @@ impl World {
             real: VersionSets::new(),
             now_ms: START_MS,
             stamps: vec![VersionSets::new().clock()],
+        }
+    }
+
+    /// An empty world whose clock and wall time start far below zero, where persisting an
+    /// unknown build ID cannot stamp the zero clock (`persist.negative-clock`).
+    pub fn below_zero() -> Self {
+        let start = Hlc {
+            wall_clock: BELOW_ZERO_MS,
+            version: 0,
+            cluster_id: 0,
+        };
+        Self {
+            model: Model {
+                below_zero: true,
+                ..Model::default()
+            },
+            real: VersionSets::starting_at(start),
+            now_ms: BELOW_ZERO_MS,
+            stamps: vec![start],
         }
     }
 

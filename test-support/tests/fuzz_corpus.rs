@@ -85,6 +85,8 @@ fn json_corpus_and_regressions() {
 #[cfg(feature = "trace")]
 #[test]
 fn trace_corpus_and_regressions() {
+    // In this (debug) build the library checks every invariant after every change, and a
+    // broken one panics; .ci/run also replays these inputs through the debug command.
     replay("trace", harness::trace::run);
 }
 

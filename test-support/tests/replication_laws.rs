@@ -48,19 +48,22 @@ fn step() -> impl Strategy<Value = Step> {
     })
 }
 
-/// Two or three diverged replicas.
-fn replicas() -> impl Strategy<Value = Replicas> {
+/// Two or three diverged replicas, twice: from the zero clock, and with the same steps
+/// from a clock and wall times below zero.
+fn replicas() -> impl Strategy<Value = [Replicas; 2]> {
     (
         2usize..=3,
         vec((op(), wall_step()), 0..12),
         vec(step(), 0..40),
     )
         .prop_map(|(count, ancestor, steps)| {
-            let mut replicas = Replicas::fork(&ancestor, count);
-            for step in &steps {
-                replicas.step(step);
-            }
-            replicas
+            [Replicas::fork, Replicas::fork_below_zero].map(|fork| {
+                let mut replicas = fork(&ancestor, count);
+                for step in &steps {
+                    replicas.step(step);
+                }
+                replicas
+            })
         })
 }
 
@@ -91,7 +94,9 @@ proptest! {
         replicas in replicas(),
         after in vec((op(), wall_step()), 0..8),
     ) {
-        check_all(&replicas, &after);
+        for replicas in &replicas {
+            check_all(replicas, &after);
+        }
     }
 
     /// Replicas that only diverge (no exchange in between) and share nothing but the
@@ -102,17 +107,19 @@ proptest! {
         left in vec((op(), wall_step()), 0..16),
         right in vec((op(), wall_step()), 0..16),
     ) {
-        let mut replicas = Replicas::fork(&ancestor, 2);
-        for (side, ops) in [(0u8, &left), (1u8, &right)] {
-            for &(op, wall_step) in ops {
-                if !matches!(op, Op::Receive(_)) {
-                    replicas.step(&Step { replica: side, op, wall_step });
+        for fork in [Replicas::fork, Replicas::fork_below_zero] {
+            let mut replicas = fork(&ancestor, 2);
+            for (side, ops) in [(0u8, &left), (1u8, &right)] {
+                for &(op, wall_step) in ops {
+                    if !matches!(op, Op::Receive(_)) {
+                        replicas.step(&Step { replica: side, op, wall_step });
+                    }
                 }
             }
+            let [a, b] = replicas.replicas.as_slice() else { unreachable!() };
+            check_one(a);
+            check_pair(a, b, &replicas.removed);
         }
-        let [a, b] = replicas.replicas.as_slice() else { unreachable!() };
-        check_one(a);
-        check_pair(a, b, &replicas.removed);
     }
 }
 
@@ -241,28 +248,31 @@ fn merge_equals_the_servers_wherever_its_result_is_determined() {
     let strategy = replicas();
     let (mut determined, mut total, mut interesting) = (0, 0, 0);
     for case in 0..u64::from(cases()) {
-        let replicas = strategy.new_tree(&mut runner).unwrap().current();
-        let [a, b, ..] = replicas.replicas.as_slice() else {
-            unreachable!()
-        };
-        let (a_data, b_data) = (a.to_data(), b.to_data());
-        total += 1;
-        let Some(server) = determined_server_merge(&a_data, &b_data, case) else {
-            continue;
-        };
-        if server
-            .version_sets
-            .iter()
-            .any(|set| set.build_ids.is_empty())
-        {
-            continue;
+        let both = strategy.new_tree(&mut runner).unwrap().current();
+        // From the zero clock and from below zero: the server's merge has no clock.
+        for replicas in &both {
+            let [a, b, ..] = replicas.replicas.as_slice() else {
+                unreachable!()
+            };
+            let (a_data, b_data) = (a.to_data(), b.to_data());
+            total += 1;
+            let Some(server) = determined_server_merge(&a_data, &b_data, case) else {
+                continue;
+            };
+            if server
+                .version_sets
+                .iter()
+                .any(|set| set.build_ids.is_empty())
+            {
+                continue;
+            }
+            determined += 1;
+            if server.version_sets.len() > 1 && a_data != b_data {
+                interesting += 1;
+            }
+            assert_eq!(a.join(b).to_data(), server, "case {case}: M(a, b)");
+            assert_eq!(b.join(a).to_data(), server, "case {case}: M(b, a)");
         }
-        determined += 1;
-        if server.version_sets.len() > 1 && a_data != b_data {
-            interesting += 1;
-        }
-        assert_eq!(a.join(b).to_data(), server, "case {case}: M(a, b)");
-        assert_eq!(b.join(a).to_data(), server, "case {case}: M(b, a)");
     }
     assert!(
         determined * 2 > total,

@@ -275,3 +275,26 @@ fn check_notes_list_order_that_disagrees_across_clusters() {
         Some("task queue: 2 sets, 2 build IDs, default build ID 1.0")
     );
 }
+
+/// Issue 18, finding 4: after persisting an unknown build ID below zero, the state `show`
+/// prints is one `check` accepts (it was refused, and the debug build panicked).
+#[test]
+fn check_accepts_the_state_after_persisting_below_zero() {
+    let shown = run(&[
+        "show",
+        "--format",
+        "json",
+        "trace/vectors/persist-negative-clock.jsonl",
+    ]);
+    assert_eq!((shown.code, shown.err.as_str()), (0, ""));
+    let result = run_with(&["check", "-"], shown.out.as_bytes());
+    assert_eq!(
+        (result.code, result.out.as_str()),
+        (
+            0,
+            "<stdin>: ok (stored VersioningData: 2 sets, 3 build IDs)\n"
+        ),
+        "{}",
+        result.err
+    );
+}
