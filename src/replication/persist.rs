@@ -61,7 +61,7 @@ mod tests {
     /// Issue 18, finding 4: below zero the zero stamp was later than the clock, and the
     /// next build ID added to the set sorted before it.
     #[test]
-    fn below_zero_the_stamp_is_the_clock() {
+    fn divergence_below_zero_the_stamp_is_the_clock() {
         let id = |s: &str| BuildId::new(s).unwrap();
         let mut sets = VersionSets::starting_at(Hlc {
             wall_clock: -10,
