@@ -509,8 +509,9 @@ class Guidebook:
                 pass  # it continued as new and completed
 
 
-async def run(address, binary, total_s):
-    book = Guidebook(address, Model(binary))
+async def play(book, total_s, name):
+    """Runs a book's cases within `total_s`, stops its workers whatever happens, and says
+    why it stopped early, if it did."""
     try:
         await asyncio.wait_for(book.main(), total_s)
     except asyncio.TimeoutError:
@@ -520,49 +521,59 @@ async def run(address, binary, total_s):
     finally:
         await book.stop_workers()
     if book.aborted:
-        print(f"guide: stopped before the last case: {book.aborted}", flush=True)
+        print(f"{name}: stopped before the last case: {book.aborted}", flush=True)
     return book
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def arguments(name, deadline_help):
+    """The command line this script and reachability.py share; None when the binary
+    cannot be run (said on standard output)."""
+    parser = argparse.ArgumentParser(description=sys.modules["__main__"].__doc__.split("\n")[0])
     parser.add_argument("--version-sets", required=True, metavar="PATH", help="the version-sets binary")
     parser.add_argument("--address", help="HOST:PORT of a running server with the version-set APIs on; "
                         "default: start one (server.py) and stop it on exit")
-    parser.add_argument("--deadline-s", type=float, default=90,
-                        help="the cases' deadline, server start (60 s at most) not included; a run takes 8-40 s")
+    parser.add_argument("--deadline-s", type=float, default=90, help=deadline_help)
     args = parser.parse_args()
     if not os.access(args.version_sets, os.X_OK):
-        print(f"guide: cannot run: {args.version_sets} is not an executable", flush=True)
-        return 2
+        print(f"{name}: cannot run: {args.version_sets} is not an executable", flush=True)
+        return None
+    return args
 
+
+def serve(name, args, dynamic_config, cases):
+    """Runs `cases(address)` (which returns the finished book) against --address, or a dev
+    server of its own with one partition per task queue and `dynamic_config`, stopped on
+    any exit. Prints the summary line; returns the exit status: 0 all agree, 1 a
+    disagreement or a run stopped early, 2 cannot run."""
     server = None
     address = args.address
     if address is None:
         from server import DevServer
-        server = DevServer({"matching.numTaskqueueReadPartitions": 1, "matching.numTaskqueueWritePartitions": 1})
+        server = DevServer({"matching.numTaskqueueReadPartitions": 1,
+                            "matching.numTaskqueueWritePartitions": 1, **dynamic_config})
         try:
             server.start()
         except Exception as error:  # noqa: BLE001 - say why, exit 2
-            print(f"guide: cannot run: the server did not start: {error}", flush=True)
+            print(f"{name}: cannot run: the server did not start: {error}", flush=True)
             return 2
         address = server.address
         log(f"started a dev server at {address}")
     try:
         try:
-            book = asyncio.run(run(address, args.version_sets, args.deadline_s))
+            book = asyncio.run(cases(address))
         except RuntimeError as error:  # the model's binary failed, or the connection
-            print(f"guide: cannot run: {error}", flush=True)
+            print(f"{name}: cannot run: {error}", flush=True)
             return 2
         failed = len(book.disagreements)
-        print(f"guide: {book.cases} cases, {book.cases - failed} agree, {failed} disagree", flush=True)
+        print(f"{name}: {book.cases} cases, {book.cases - failed} agree, {failed} disagree", flush=True)
         return 1 if failed or book.aborted else 0
     finally:
         if server is not None:
             server.stop()
 
 
-if __name__ == "__main__":
+def exit_with(main):
+    """Runs `main` and leaves with its status, without finalizing the interpreter."""
     status = 2
     try:
         status = main()
@@ -577,3 +588,15 @@ if __name__ == "__main__":
     # The SDK's Rust runtime threads may still call into Python while the interpreter
     # finalizes; everything is flushed and stopped, so leave without finalizing.
     os._exit(status)
+
+
+def main():
+    args = arguments("guide", "the cases' deadline, server start (60 s at most) not included; a run takes 8-40 s")
+    if args is None:
+        return 2
+    return serve("guide", args, {},
+                 lambda address: play(Guidebook(address, Model(args.version_sets)), args.deadline_s, "guide"))
+
+
+if __name__ == "__main__":
+    exit_with(main)

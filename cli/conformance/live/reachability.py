@@ -68,7 +68,6 @@ server's are printed), 2 when it cannot run. The last line is
 `reachability: N cases, N agree, 0 disagree`.
 """
 
-import argparse
 import asyncio
 import json
 import os
@@ -86,7 +85,11 @@ from guide import (  # noqa: E402
     Guidebook,
     Model,
     Stuck,
+    arguments,
     deadline,
+    exit_with,
+    play,
+    serve,
     which_build,
 )
 from temporalio.api.enums.v1 import TaskReachability  # noqa: E402
@@ -425,75 +428,20 @@ class Reach(Guidebook):
                            answer, since + GRACE_MS, keeps)
 
 
-async def run(address, binary, total_s, scan):
-    book = Reach(address, Model(binary), scan)
-    try:
-        await asyncio.wait_for(book.main(), total_s)
-    except asyncio.TimeoutError:
-        book.aborted = f"the run did not end within {total_s} s"
-    except Stuck as error:
-        book.aborted = str(error)
-    finally:
-        await book.stop_workers()
-    if book.aborted:
-        print(f"reachability: stopped before the last case: {book.aborted}", flush=True)
-    return book
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--version-sets", required=True, metavar="PATH", help="the version-sets binary")
-    parser.add_argument("--address", help="HOST:PORT of a running server with the version-set APIs on; "
-                        "default: start one (server.py) and stop it on exit")
-    parser.add_argument("--deadline-s", type=float, default=90,
-                        help="the cases' deadline, server start (60 s at most) not included")
-    args = parser.parse_args()
-    if not os.access(args.version_sets, os.X_OK):
-        print(f"reachability: cannot run: {args.version_sets} is not an executable", flush=True)
+    args = arguments("reachability", "the cases' deadline, server start (60 s at most) not included")
+    if args is None:
         return 2
+    scan = DEFAULT_SCAN if args.address else OWN_SCAN
 
-    server = None
-    address = args.address
-    if address is None:
-        from server import DevServer
-        server = DevServer({"matching.numTaskqueueReadPartitions": 1, "matching.numTaskqueueWritePartitions": 1,
-                            "limit.reachabilityTaskQueueScan": OWN_SCAN})
-        try:
-            server.start()
-        except Exception as error:  # noqa: BLE001 - say why, exit 2
-            print(f"reachability: cannot run: the server did not start: {error}", flush=True)
-            return 2
-        address = server.address
-        log(f"started a dev server at {address}")
-    try:
-        try:
-            scan = DEFAULT_SCAN if args.address else OWN_SCAN
-            book = asyncio.run(run(address, args.version_sets, args.deadline_s, scan))
-        except RuntimeError as error:  # the model's binary failed, or the connection
-            print(f"reachability: cannot run: {error}", flush=True)
-            return 2
-        failed = len(book.disagreements)
+    async def cases(address):
+        book = await play(Reach(address, Model(args.version_sets), scan), args.deadline_s, "reachability")
         print(f"reachability: {book.live} live cases, {book.model_only} model only "
               "(the grace's far side, which the server's clock cannot reach)", flush=True)
-        print(f"reachability: {book.cases} cases, {book.cases - failed} agree, {failed} disagree", flush=True)
-        return 1 if failed or book.aborted else 0
-    finally:
-        if server is not None:
-            server.stop()
+        return book
+
+    return serve("reachability", args, {"limit.reachabilityTaskQueueScan": OWN_SCAN}, cases)
 
 
 if __name__ == "__main__":
-    status = 2
-    try:
-        status = main()
-    except SystemExit as error:  # argparse's --help and usage errors
-        status = error.code if isinstance(error.code, int) else 2
-    except BaseException:  # noqa: B036 - report, then leave without finalizing
-        import traceback
-        traceback.print_exc()
-        status = 2
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # As in guide.py: the SDK's Rust runtime threads may still call into Python while the
-    # interpreter finalizes; everything is flushed and stopped, so leave without finalizing.
-    os._exit(status)
+    exit_with(main)
