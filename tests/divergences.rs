@@ -187,3 +187,26 @@ fn divergence_build_id_deltas_are_sorted() {
     assert_eq!(deltas.added, [id("a"), id("b"), id("c")]);
     assert_eq!(deltas.removed, [id("x"), id("y"), id("z")]);
 }
+
+/// Proto-JSON int64 fields written as numbers with a fraction or an exponent. DIVERGENCE:
+/// Go's protojson reads a number's text exactly and refuses `1e-400` and
+/// `1.0000000000000000001`; serde hands the crate only the nearest float, 0 and 1, which are
+/// whole, so they load. Past 2^53, where floats are more than 1 apart, the crate refuses
+/// every such number; decimal strings are read exactly (`tests/forms.rs`).
+#[cfg(feature = "serde")]
+#[test]
+fn divergence_inexact_numbers_below_2_to_the_53_read_as_their_nearest_float() {
+    for (value, read) in [("1e-400", 0), ("1.0000000000000000001", 1)] {
+        let text = format!(r#"{{"wallClock": {value}}}"#);
+        let clock: Hlc = serde_json::from_str(&text).unwrap();
+        assert_eq!(clock.wall_clock, read, "{value}");
+    }
+    // The same text as a string is refused, as Go refuses it.
+    let refused = serde_json::from_str::<Hlc>(r#"{"wallClock": "1e-400"}"#).unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .starts_with("\"1e-400\" is not an integer in range"),
+        "{refused}"
+    );
+}

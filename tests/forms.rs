@@ -411,3 +411,85 @@ fn an_escaped_build_id_reads_as_its_text() {
     let rebuilt = read.rebuild().unwrap();
     assert_eq!(layout(&rebuilt.sets), [vec!["plain", "escaped"]]);
 }
+
+/// The wall clock a timestamp's `wallClock` reads as, or its error word for word.
+fn wall_clock(value: &str) -> Result<i64, String> {
+    let text = format!(r#"{{"wallClock": {value}}}"#);
+    serde_json::from_str::<version_sets::Hlc>(&text)
+        .map(|clock| clock.wall_clock)
+        .map_err(|error| words(&error))
+}
+
+#[test]
+fn int64_fields_read_exactly_at_the_bounds_and_in_every_exact_spelling() {
+    let cases = [
+        ("9223372036854775807", i64::MAX),
+        ("-9223372036854775808", i64::MIN),
+        (r#""9223372036854775807""#, i64::MAX),
+        (r#""-9223372036854775808""#, i64::MIN),
+        // A string is a JSON number's text, exponent and fraction included, read exactly.
+        (r#""9007199254740993""#, 9_007_199_254_740_993),
+        (r#""9007199254740993.0""#, 9_007_199_254_740_993),
+        (r#""9.223372036854775807e18""#, i64::MAX),
+        (r#""1e3""#, 1000),
+        (r#""120e-1""#, 12),
+        (r#""1.50e1""#, 15),
+        (r#""-0""#, 0),
+        (r#""0e999999999999999999999""#, 0),
+        // Numbers with a fraction or an exponent, below 2^53.
+        ("2.0", 2),
+        ("-3.5e2", -350),
+        ("1e3", 1000),
+        ("1.732e12", 1_732_000_000_000),
+    ];
+    for (value, expected) in cases {
+        assert_eq!(wall_clock(value), Ok(expected), "{value}");
+    }
+}
+
+#[test]
+fn int64_fields_refuse_what_is_not_exactly_an_integer_in_range() {
+    const NOT_EXACT: &str = "a number with a fraction or an exponent is read exactly only below \
+                             2^53; write this one as a plain integer or a decimal string";
+    let cases = [
+        // Past 2^53 a float cannot say which integer was written.
+        ("9007199254740993.0", NOT_EXACT.to_owned()),
+        ("9007199254740992.0", NOT_EXACT.to_owned()),
+        ("1e18", NOT_EXACT.to_owned()),
+        ("-9223372036854775809", NOT_EXACT.to_owned()),
+        (
+            "9223372036854775808",
+            "integer 9223372036854775808 is out of range".to_owned(),
+        ),
+        // Strings: one past each bound, not exactly whole, and not JSON's number grammar
+        // (as Go's protojson, which reads a string's text as a JSON number).
+        (r#""9223372036854775808""#, String::new()),
+        (r#""-9223372036854775809""#, String::new()),
+        (r#""9.2233720368547758075e18""#, String::new()),
+        (r#""1e19""#, String::new()),
+        (r#""1e-400""#, String::new()),
+        (r#""1.0000000000000000001""#, String::new()),
+        (r#""9007199254740993.5""#, String::new()),
+        (r#""+5""#, String::new()),
+        (r#""007""#, String::new()),
+        (r#""-01""#, String::new()),
+        (r#"" 5""#, String::new()),
+        (r#""5 ""#, String::new()),
+        (r#""5.""#, String::new()),
+        (r#"".5""#, String::new()),
+        (r#""1e""#, String::new()),
+        (r#""1e+""#, String::new()),
+        (r#""0x10""#, String::new()),
+        (r#""""#, String::new()),
+        (r#""-""#, String::new()),
+    ];
+    for (value, error) in cases {
+        let error = if error.is_empty() {
+            let text: String = serde_json::from_str(value).unwrap();
+            format!("{text:?} is not an integer in range")
+        } else {
+            error
+        };
+        assert_eq!(wall_clock(value), Err(error), "{value}");
+    }
+}

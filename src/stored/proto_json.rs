@@ -1,6 +1,7 @@
 //! Proto-JSON forms (feature `serde`): build IDs as strings, clocks as
 //! `{"wallClock", "version", "clusterId"}` with int64 values written as decimal strings and
-//! read as strings or numbers (integral ones with a fraction or exponent too, `1e3`), and the
+//! read as strings or numbers by docs/semantics.md's "Integers in proto-JSON" (exactly from a
+//! string's text; numbers with a fraction or exponent, `1e3`, only below 2^53), and the
 //! stored `VersioningData`, read by the rules of `message.rs`. (`VersionSets` itself is
 //! written as its stored form and read only through the check: the facade's `serde.rs`.)
 
@@ -153,14 +154,14 @@ struct Int<T>(T);
 
 impl<'de, T> Deserialize<'de> for Int<T>
 where
-    T: TryFrom<i64> + TryFrom<u64> + std::str::FromStr,
+    T: TryFrom<i64> + TryFrom<u64>,
 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct IntVisitor<T>(std::marker::PhantomData<T>);
 
         impl<T> Visitor<'_> for IntVisitor<T>
         where
-            T: TryFrom<i64> + TryFrom<u64> + std::str::FromStr,
+            T: TryFrom<i64> + TryFrom<u64>,
         {
             type Value = Int<T>;
 
@@ -180,23 +181,110 @@ where
                     .map_err(|_| E::custom(format_args!("integer {v} is out of range")))
             }
 
-            // Proto-JSON's integral-number rule: `1e3` and `2.0` are integers.
+            // Proto-JSON's integral-number rule: `1e3` and `2.0` are integers. The reader
+            // hands over a float, not the text: at or past 2^53 floats are more than 1 apart,
+            // so `9007199254740993.0` arrives as a neighbour and what was written is unknowable.
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
                 match integral(v) {
+                    Some(v) if v.unsigned_abs() >= EXACT_FLOATS => Err(E::custom(
+                        "a number with a fraction or an exponent is read exactly only below 2^53; \
+                         write this one as a plain integer or a decimal string",
+                    )),
                     Some(v) => self.visit_i64(v),
                     None => Err(E::invalid_type(de::Unexpected::Float(v), &self)),
                 }
             }
 
+            // A decimal string is read as Go's protojson reads it (`decode.go`'s
+            // `unmarshalInt`): its text must be a JSON number, so `"+5"`, `"007"` and
+            // `" 5"` are refused, and its value must be exactly an integer in range.
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                v.parse::<T>()
+                exact_integer(v)
+                    .and_then(|integer| T::try_from(integer).ok())
                     .map(Int)
-                    .map_err(|_| E::custom(format_args!("{v:?} is not an integer in range")))
+                    .ok_or_else(|| E::custom(format_args!("{v:?} is not an integer in range")))
             }
         }
 
         deserializer.deserialize_any(IntVisitor(std::marker::PhantomData))
     }
+}
+
+/// 2^53: every integer of smaller magnitude is exactly one float, and no float at or past it
+/// tells which of several integers was written.
+const EXACT_FLOATS: u64 = 1 << 53;
+
+/// The 64-bit integer a JSON number's text spells exactly (`-12`, `1.5e1`, `120e-1`), or
+/// `None`: not JSON's number grammar (`+5`, `007`, `.5`, `5.`, ` 5`), not a whole number
+/// (`1.0000000000000000001`, `1e-400`), or out of the 64-bit range. Digits are compared, never
+/// rounded, so the answer is exact for any length of text.
+fn exact_integer(text: &str) -> Option<i64> {
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let digits_end = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (whole, rest) = rest.split_at(digits_end(rest));
+    // JSON: one `0`, or digits not starting with `0`.
+    if whole.is_empty() || (whole.len() > 1 && whole.starts_with('0')) {
+        return None;
+    }
+    let (fraction, rest) = match rest.strip_prefix('.') {
+        Some(after) => {
+            let (fraction, rest) = after.split_at(digits_end(after));
+            if fraction.is_empty() {
+                return None;
+            }
+            (fraction, rest)
+        }
+        None => ("", rest),
+    };
+    let exponent = match rest.strip_prefix(['e', 'E']) {
+        Some(after) => {
+            let (sign, digits) = match after.strip_prefix(['+', '-']) {
+                Some(digits) => (after.starts_with('-'), digits),
+                None => (false, after),
+            };
+            if digits.is_empty() || digits_end(digits) != digits.len() {
+                return None;
+            }
+            // Past 10^6 the exponent alone settles it (below); saturating keeps that true.
+            let magnitude = digits
+                .trim_start_matches('0')
+                .parse::<i64>()
+                .unwrap_or(i64::MAX)
+                .min(1_000_000);
+            if sign { -magnitude } else { magnitude }
+        }
+        None if rest.is_empty() => 0,
+        None => return None,
+    };
+    // The value is `significand × 10^scale`, `significand` being every digit written.
+    let significand: String = format!("{whole}{fraction}");
+    let significand = significand.trim_start_matches('0');
+    if significand.is_empty() {
+        return Some(0);
+    }
+    let fraction_len = i64::try_from(fraction.len()).ok()?;
+    let scale = exponent.checked_sub(fraction_len)?;
+    let digits = if scale < 0 {
+        // The last `-scale` digits must all be zeros.
+        let cut = usize::try_from(scale.unsigned_abs()).ok()?;
+        let keep = significand.len().checked_sub(cut)?;
+        let (kept, dropped) = significand.split_at(keep);
+        if kept.is_empty() || dropped.bytes().any(|b| b != b'0') {
+            return None;
+        }
+        kept.to_owned()
+    } else {
+        // i64 has 19 digits at most: anything longer is out of range.
+        let zeros = usize::try_from(scale)
+            .ok()
+            .filter(|z| significand.len().saturating_add(*z) <= 20)?;
+        format!("{significand}{}", "0".repeat(zeros))
+    };
+    let magnitude = digits.parse::<i128>().ok()?;
+    i64::try_from(if negative { -magnitude } else { magnitude }).ok()
 }
 
 /// A float with no fractional part, within the 64-bit integers, as an integer: proto-JSON

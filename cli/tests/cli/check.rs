@@ -73,6 +73,22 @@ fn check_refuses_a_value_of_the_wrong_type_with_its_json_path() {
             "versionSets[0].buildIds[0].stateUpdateTimestamp.wallClock: invalid type: floating point `1.5`, expected an integer, as a number or a decimal string",
         ),
         (
+            r#"{"versionSets": [{"becameDefaultTimestamp": {"wallClock": 9007199254740993.0}}]}"#,
+            "versionSets[0].becameDefaultTimestamp.wallClock: a number with a fraction or an exponent is read exactly only below 2^53; write this one as a plain integer or a decimal string",
+        ),
+        (
+            r#"{"versionSets": [{"becameDefaultTimestamp": {"clusterId": "+5"}}]}"#,
+            "versionSets[0].becameDefaultTimestamp.clusterId: \"+5\" is not an integer in range",
+        ),
+        (
+            r#"{"versionSets": [{"becameDefaultTimestamp": {"wall_clock": "007"}}]}"#,
+            "versionSets[0].becameDefaultTimestamp.wallClock: \"007\" is not an integer in range",
+        ),
+        (
+            r#"{"versionSets": [{"becameDefaultTimestamp": {"wallClock": "1.0000000000000000001"}}]}"#,
+            "versionSets[0].becameDefaultTimestamp.wallClock: \"1.0000000000000000001\" is not an integer in range",
+        ),
+        (
             r#"{"versionSets": [{"becameDefaultTimestamp": {"wallClock": "1", "zone": "UTC"}}]}"#,
             "versionSets[0].becameDefaultTimestamp.zone: unknown field `zone`, expected one of `wallClock`, `version`, `clusterId`",
         ),
