@@ -434,6 +434,9 @@ fn int64_fields_read_exactly_at_the_bounds_and_in_every_exact_spelling() {
         (r#""1e3""#, 1000),
         (r#""120e-1""#, 12),
         (r#""1.50e1""#, 15),
+        (r#""5e0""#, 5),
+        (r#""5E+00""#, 5),
+        (r#""50e-001""#, 5),
         (r#""-0""#, 0),
         (r#""0e999999999999999999999""#, 0),
         // Numbers with a fraction or an exponent, below 2^53.
@@ -491,5 +494,22 @@ fn int64_fields_refuse_what_is_not_exactly_an_integer_in_range() {
             error
         };
         assert_eq!(wall_clock(value), Err(error), "{value}");
+    }
+}
+
+proptest::proptest! {
+    /// Every int64 reads back from each exact spelling: a plain number, a decimal string, the
+    /// string with a zero fraction, and (but 0, which JSON spells with one `0` only) with
+    /// trailing zeros taken back by a negative exponent.
+    #[test]
+    fn every_int64_reads_back_from_its_exact_spellings(n: i64, zeros in 0usize..5) {
+        let z = "0".repeat(zeros);
+        let mut texts = vec![format!("{n}"), format!("\"{n}\""), format!("\"{n}.{z}0\"")];
+        if n != 0 {
+            texts.push(format!("\"{n}{z}e-{zeros}\""));
+        }
+        for text in texts {
+            proptest::prop_assert_eq!(wall_clock(&text), Ok(n), "{}", text);
+        }
     }
 }

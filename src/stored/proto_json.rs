@@ -249,11 +249,11 @@ fn exact_integer(text: &str) -> Option<i64> {
                 return None;
             }
             // Past 10^6 the exponent alone settles it (below); saturating keeps that true.
-            let magnitude = digits
-                .trim_start_matches('0')
-                .parse::<i64>()
-                .unwrap_or(i64::MAX)
-                .min(1_000_000);
+            let digits = digits.trim_start_matches('0');
+            let magnitude = match digits {
+                "" => 0,
+                digits => digits.parse::<i64>().unwrap_or(i64::MAX).min(1_000_000),
+            };
             if sign { -magnitude } else { magnitude }
         }
         None if rest.is_empty() => 0,
