@@ -189,8 +189,9 @@ impl ListingFlags {
 
 impl<'a> PublicSets<'a> {
     /// Checks `sets` (set `i` at the JSON path `{prefix}[i]`), after what was `found` while
-    /// reading them: a build ID in two places is a violation at the second, naming the
-    /// first. A set with no build IDs is noted, not refused.
+    /// reading them: a build ID that [`BuildId::check`] refuses is a violation at its path, and
+    /// a build ID in two places is one at the second, naming the first. A set with no build
+    /// IDs is noted, not refused.
     ///
     /// Linear in the build IDs: each is looked up by its text, and its place in document
     /// order kept (turned back into a path only for a repeat), in a map sized up front and
@@ -216,7 +217,8 @@ impl<'a> PublicSets<'a> {
         }
         let mut first_place: HashMap<&Cow<'a, str>, u32, foldhash::fast::RandomState> =
             HashMap::with_capacity_and_hasher(build_ids, foldhash::fast::RandomState::default());
-        // (set, position in it, place of the first) of each repeat, in document order.
+        // (set, position in it, place of the first) of each repeat, and each invalid build
+        // ID, in document order.
         let mut repeats = Vec::new();
         let mut notes = Vec::new();
         // Below `u32::MAX`: checked above.
@@ -230,8 +232,15 @@ impl<'a> PublicSets<'a> {
                 }
             }
             for (j, id) in ids.iter().enumerate() {
+                // Refused as stored data refuses it (`load.rs`), and kept out of the repeats
+                // as there: one problem, one violation, in every form.
+                if let Err(error) = BuildId::check(id) {
+                    repeats.push((i, j, Err(error)));
+                    place = place.saturating_add(1);
+                    continue;
+                }
                 match first_place.get(&id) {
-                    Some(&first) => repeats.push((i, j, first)),
+                    Some(&first) => repeats.push((i, j, Ok(first))),
                     None => {
                         first_place.insert(id, place);
                     }
@@ -257,6 +266,14 @@ impl<'a> PublicSets<'a> {
                 })
                 .collect();
             for (i, j, first) in repeats {
+                let first = match first {
+                    Ok(first) => first,
+                    Err(error) => {
+                        let problem = Problem::InvalidBuildId(error);
+                        found.report(format!("{}.buildIds[{j}]", path(i)), problem);
+                        continue;
+                    }
+                };
                 // A u32 always fits a usize on the platforms the crate builds for.
                 let first = usize::try_from(first).unwrap_or(usize::MAX);
                 let set = starts

@@ -1,0 +1,188 @@
+//! One problem, one exit status and one wording, in every form a STATE is read in (issue 18,
+//! finding 9): `check` exits 1 on a violation and every other command exits 2 on invalid
+//! input, whether the data is stored `VersioningData`, `TaskQueueUserData`, the public
+//! response, the listing or a trace's `start` data.
+
+use super::run_with;
+
+/// A stored set holding `ids`, each active and stamped at 1.
+fn stored(ids: &[&str]) -> String {
+    let ids: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            format!(
+                r#"{{"id": "{id}", "state": "STATE_ACTIVE", "stateUpdateTimestamp": {{"wallClock": "1"}}, "becameDefaultTimestamp": {{"wallClock": "1"}}}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"versionSets": [{{"setIds": ["s"], "buildIds": [{}], "becameDefaultTimestamp": {{"wallClock": "1"}}}}]}}"#,
+        ids.join(", ")
+    )
+}
+
+/// A form's name, its document, and the JSON path of build ID `j` in it.
+type Form = (&'static str, String, fn(usize) -> String);
+
+/// The forms of one set holding `ids`.
+fn forms(ids: &[&str]) -> Vec<Form> {
+    let quoted: Vec<String> = ids.iter().map(|id| format!("\"{id}\"")).collect();
+    let list = quoted.join(", ");
+    let last = quoted.last().cloned().unwrap_or_default();
+    vec![
+        ("stored", stored(ids), |j| {
+            format!("versionSets[0].buildIds[{j}].id")
+        }),
+        (
+            "user data",
+            format!(r#"{{"versioningData": {}}}"#, stored(ids)),
+            |j| format!("versionSets[0].buildIds[{j}].id"),
+        ),
+        (
+            "response",
+            format!(r#"{{"majorVersionSets": [{{"buildIds": [{list}]}}]}}"#),
+            |j| format!("majorVersionSets[0].buildIds[{j}]"),
+        ),
+        (
+            "listing",
+            format!(r#"[{{"buildIds": [{list}], "defaultForSet": {last}, "isDefaultSet": true}}]"#),
+            |j| format!("[0].buildIds[{j}]"),
+        ),
+    ]
+}
+
+/// Each problem: the set's build IDs, which one is at fault, and the problem's words.
+fn problems() -> Vec<(Vec<String>, usize, String)> {
+    let long = "a".repeat(256);
+    vec![
+        (
+            vec!["1.0".into(), String::new()],
+            1,
+            "build ID must not be empty".into(),
+        ),
+        (
+            vec![long, "1.0".into()],
+            0,
+            "build ID is 256 bytes long; at most 255 are allowed".into(),
+        ),
+    ]
+}
+
+#[test]
+fn an_invalid_build_id_is_a_violation_in_every_form() {
+    for (ids, at, problem) in problems() {
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        for (form, document, path) in forms(&ids) {
+            let violation = format!("<stdin>: {}: {problem}\n", path(at));
+            let checked = run_with(&["check", "-"], document.as_bytes());
+            assert_eq!(
+                (checked.code, checked.out.as_str(), checked.err.as_str()),
+                (1, violation.as_str(), ""),
+                "check of {form}: {problem}"
+            );
+            let shown = run_with(&["show", "-"], document.as_bytes());
+            assert_eq!(
+                (shown.code, shown.out.as_str(), shown.err.as_str()),
+                (2, "", violation.as_str()),
+                "show of {form}: {problem}"
+            );
+            let polled = run_with(&["poll", "-", "--build-id", "1.0"], document.as_bytes());
+            assert_eq!(
+                (polled.code, polled.err.as_str()),
+                (2, violation.as_str()),
+                "poll of {form}: {problem}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_duplicate_build_id_is_a_violation_in_every_form() {
+    for (form, document, path) in forms(&["1.0", "2.0", "1.0"]) {
+        let violation = format!(
+            "<stdin>: {}: build ID 1.0 also appears at {}\n",
+            path(2),
+            path(0)
+        );
+        let checked = run_with(&["check", "-"], document.as_bytes());
+        assert_eq!(
+            (checked.code, checked.out.as_str(), checked.err.as_str()),
+            (1, violation.as_str(), ""),
+            "check of {form}"
+        );
+        let shown = run_with(&["show", "-"], document.as_bytes());
+        assert_eq!(
+            (shown.code, shown.out.as_str(), shown.err.as_str()),
+            (2, "", violation.as_str()),
+            "show of {form}"
+        );
+    }
+}
+
+#[test]
+fn a_trace_whose_start_data_is_invalid_is_malformed() {
+    let long = "a".repeat(256);
+    let cases = [
+        (
+            stored(&["1.0", ""]),
+            "versionSets[0].buildIds[1].id: build ID must not be empty",
+        ),
+        (
+            stored(&[&long]),
+            "versionSets[0].buildIds[0].id: build ID is 256 bytes long; at most 255 are allowed",
+        ),
+        (
+            stored(&["1.0", "1.0"]),
+            "versionSets[0].buildIds[1].id: build ID 1.0 also appears at versionSets[0].buildIds[0].id",
+        ),
+    ];
+    for (data, problem) in cases {
+        let trace = format!(r#"{{"start": {{"data": {data}}}}}"#);
+        let diagnostic = format!("<stdin>:1: start.data: invalid versioning data: {problem}");
+        let shown = run_with(&["show", "-"], trace.as_bytes());
+        assert_eq!(
+            (shown.code, shown.out.as_str(), shown.err.as_str()),
+            (2, "", format!("{diagnostic}\n").as_str()),
+            "show: {problem}"
+        );
+        let replayed = run_with(&["replay", "-"], trace.as_bytes());
+        assert_eq!(
+            (replayed.code, replayed.out.as_str(), replayed.err.as_str()),
+            (
+                2,
+                "0 passed, 0 failed\n",
+                format!("{diagnostic} (no step of this file ran)\n").as_str()
+            ),
+            "replay: {problem}"
+        );
+    }
+}
+
+#[test]
+fn a_listing_without_its_defaults_is_a_violation() {
+    let cases = [
+        (
+            r#"[{"buildIds": ["1.0"], "defaultForSet": "", "isDefaultSet": true}]"#,
+            "[0].defaultForSet: is \"\", but the set's default (the last of buildIds) is \"1.0\"",
+        ),
+        (
+            r#"[{"buildIds": ["1.0"], "defaultForSet": "1.0", "isDefaultSet": false}]"#,
+            "[0].isDefaultSet: is false, but the last set is the queue's default set",
+        ),
+    ];
+    for (document, problem) in cases {
+        let violation = format!("<stdin>: {problem}\n");
+        let checked = run_with(&["check", "-"], document.as_bytes());
+        assert_eq!(
+            (checked.code, checked.out.as_str(), checked.err.as_str()),
+            (1, violation.as_str(), ""),
+            "{document}"
+        );
+        let shown = run_with(&["show", "-"], document.as_bytes());
+        assert_eq!(
+            (shown.code, shown.out.as_str(), shown.err.as_str()),
+            (2, "", violation.as_str()),
+            "{document}"
+        );
+    }
+}
