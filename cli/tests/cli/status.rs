@@ -186,3 +186,83 @@ fn a_listing_without_its_defaults_is_a_violation() {
         );
     }
 }
+
+/// README.md's table of exit statuses, row by row: the subcommand and its statuses (the
+/// cells that are not `—`, each with its status).
+fn readme_exit_statuses() -> Vec<(String, Vec<(u8, String)>)> {
+    let readme = String::from_utf8(super::read("README.md")).unwrap();
+    let mut lines = readme
+        .lines()
+        .skip_while(|line| *line != "| subcommand | 0 | 1 | 2 |")
+        .skip(2);
+    let mut rows = Vec::new();
+    for line in lines.by_ref().take_while(|line| line.starts_with('|')) {
+        let cells: Vec<&str> = line.trim_matches('|').split(" | ").map(str::trim).collect();
+        let (name, statuses) = cells.split_first().unwrap();
+        assert_eq!(statuses.len(), 3, "{line}");
+        let statuses = (0u8..)
+            .zip(statuses)
+            .filter(|(_, meaning)| **meaning != "—")
+            .map(|(status, meaning)| (status, (*meaning).to_owned()))
+            .collect();
+        rows.push((name.trim_matches('`').to_owned(), statuses));
+    }
+    rows
+}
+
+#[test]
+fn the_readme_table_of_exit_statuses_is_what_each_help_states() {
+    let rows = readme_exit_statuses();
+    let top = super::run(&["--help"]).out;
+    let subcommands: Vec<&str> = top
+        .lines()
+        .skip_while(|line| *line != "Commands:")
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .collect();
+    let listed: Vec<&str> = rows.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(listed, subcommands, "the table's subcommands");
+    for (name, statuses) in &rows {
+        assert!(!statuses.is_empty(), "{name}: no status");
+        let each: Vec<String> = statuses
+            .iter()
+            .map(|(status, meaning)| format!("{status} {meaning}"))
+            .collect();
+        let stated = format!("Exit status: {}.", each.join("; "));
+        let help = super::run(&[name, "--help"]);
+        assert_eq!(help.code, 0, "{name} --help");
+        let line = help
+            .out
+            .lines()
+            .find(|line| line.starts_with("Exit status: "));
+        assert_eq!(line, Some(stated.as_str()), "{name}");
+    }
+}
+
+#[test]
+fn invalid_data_exits_with_a_status_the_table_lists() {
+    // `show` has no status 1: a STATE with a violation is bad input to it, as `check`'s 1
+    // is a violation found; `add-task` refuses nothing, so it has no 1 either.
+    let rows = readme_exit_statuses();
+    let has = |name: &str, status: u8| {
+        rows.iter()
+            .any(|(row, statuses)| row == name && statuses.iter().any(|(s, _)| *s == status))
+    };
+    let invalid = stored(&["1.0", ""]);
+    for (args, code) in [
+        (&["check", "-"][..], 1),
+        (&["show", "-"][..], 2),
+        (&["poll", "-", "--build-id", "1.0"][..], 2),
+        (&["add-task", "-"][..], 2),
+    ] {
+        let run = run_with(args, invalid.as_bytes());
+        assert_eq!(run.code, code, "{args:?}");
+        assert!(has(args[0], 2), "{args:?}: the table lists no 2");
+        assert!(
+            has(args[0], u8::try_from(code).unwrap()),
+            "{args:?}: {code} not in the table"
+        );
+    }
+}
