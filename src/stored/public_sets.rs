@@ -218,8 +218,10 @@ impl<'a> PublicSets<'a> {
         let mut first_place: HashMap<&Cow<'a, str>, u32, foldhash::fast::RandomState> =
             HashMap::with_capacity_and_hasher(build_ids, foldhash::fast::RandomState::default());
         // (set, position in it, place of the first) of each repeat, and each invalid build
-        // ID, in document order.
+        // ID, in document order: only as many as can be listed, the rest only counted, so
+        // that a document of nothing else (`"",` each) costs no more than one of valid IDs.
         let mut repeats = Vec::new();
+        let mut unlisted_repeats: usize = 0;
         let mut notes = Vec::new();
         // Below `u32::MAX`: checked above.
         let mut place: u32 = 0;
@@ -235,11 +237,18 @@ impl<'a> PublicSets<'a> {
                 // Refused as stored data refuses it (`load.rs`), and kept out of the repeats
                 // as there: one problem, one violation, in every form.
                 if let Err(error) = BuildId::check(id) {
-                    repeats.push((i, j, Err(error)));
+                    if repeats.len() < InvalidData::MAX_LISTED {
+                        repeats.push((i, j, Err(error)));
+                    } else {
+                        unlisted_repeats += 1;
+                    }
                     place = place.saturating_add(1);
                     continue;
                 }
                 match first_place.get(&id) {
+                    Some(_) if repeats.len() >= InvalidData::MAX_LISTED => {
+                        unlisted_repeats += 1;
+                    }
                     Some(&first) => repeats.push((i, j, Ok(first))),
                     None => {
                         first_place.insert(id, place);
@@ -296,7 +305,7 @@ impl<'a> PublicSets<'a> {
         Self {
             sets,
             violations: found.violations,
-            unlisted: found.unlisted,
+            unlisted: found.unlisted.saturating_add(unlisted_repeats),
             notes,
         }
     }

@@ -266,3 +266,24 @@ fn invalid_data_exits_with_a_status_the_table_lists() {
         );
     }
 }
+
+#[test]
+fn invalid_build_ids_past_the_listed_ones_are_counted_with_the_repeats() {
+    let mut ids = vec!["\"\""; 1500];
+    ids.extend(["\"a\"", "\"a\""]);
+    let document = format!(
+        r#"{{"majorVersionSets": [{{"buildIds": [{}]}}]}}"#,
+        ids.join(",")
+    );
+    let run = run_with(&["check", "-o", "json", "-"], document.as_bytes());
+    assert_eq!(run.code, 1);
+    let report: serde_json::Value = serde_json::from_str(&run.out).unwrap();
+    let file = &report["files"][0];
+    assert_eq!(file["violations"].as_array().map(Vec::len), Some(1000));
+    assert_eq!(
+        file["violations"][999],
+        serde_json::json!({"path": "majorVersionSets[0].buildIds[999]", "problem": "build ID must not be empty"})
+    );
+    // 500 more empty IDs and the repeated `a`.
+    assert_eq!(file["unlisted"], 501);
+}
