@@ -279,10 +279,17 @@ fn a_repeated_build_id_in_the_response_is_refused_with_both_places() {
     let text = serde_json::to_string(&response).unwrap();
     let CheckedResponse(read) = serde_json::from_str(&text).unwrap();
     assert_eq!(read.invalid(), Some(invalid));
-    // An invalid build ID never reaches the check: the reader refuses it, at its place.
+    // An invalid build ID is a violation at its place, as in stored data, not a malformed
+    // document; the typed response still refuses to hold it.
+    let CheckedResponse(read) =
+        serde_json::from_str(r#"{"majorVersionSets": [{"build_ids": ["a", ""]}]}"#).unwrap();
+    assert_eq!(
+        read.invalid().map(|invalid| invalid.to_string()),
+        Some("majorVersionSets[0].buildIds[1]: build ID must not be empty".to_owned())
+    );
     assert_eq!(
         words(
-            &serde_json::from_str::<CheckedResponse>(
+            &serde_json::from_str::<BuildIdCompatibility>(
                 r#"{"majorVersionSets": [{"build_ids": ["a", ""]}]}"#
             )
             .unwrap_err()

@@ -31,10 +31,8 @@ use super::{Output, Status, Style, input};
 /// json, beside "files": "namespace": {"taskQueues", "limit", "overLimit": [{"buildId",
 /// "taskQueues"}]}.
 ///
-/// Exit status: 0 all valid, 1 some violation found, 2 a file could not be read, is not
-/// JSON, is none of the shapes above or has a value of the wrong type or an unknown key
-/// (reported on standard error as `FILE: PATH: problem`), or a --queue file is not valid
-/// data.
+/// A file that cannot be read as one of the shapes is reported on standard error as `FILE:
+/// PATH: problem`.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Example:\n  version-sets check stored.json response.json\n  version-sets check --queue orders=orders.json --queue payments=payments.json --task-queues-per-build-id 20"

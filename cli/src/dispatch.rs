@@ -13,8 +13,7 @@ use super::{Output, Status, Style, state};
 /// Answers as the server's lookupVersionSetForPoll does: a build ID that is its set's
 /// default polls that set's queue; one that is in a set but not its default is refused
 /// (OUT_OF_RANGE, "Task queue has a newer compatible build"); an unknown build ID polls the
-/// queue its own set ID would have. Exit status: 0 accepted, 1 refused. With `-o json`:
-/// {"buildId", "answer": "accepted" | "newerBuildExists" | "unknownBuildId", "setId",
+/// queue its own set ID would have. With `-o json`: {"buildId", "answer": "accepted" | "newerBuildExists" | "unknownBuildId", "setId",
 /// "set": {"position", "setId", "defaultBuildId"} | null, "reason", "error": {"code",
 /// "message"} | null}.
 #[derive(Debug, clap::Args)]
@@ -33,7 +32,7 @@ pub(crate) struct PollArgs {
 /// Answers as the server's lookupVersionSetForAdd does: without --build-id the task goes to
 /// the queue's default set (unversioned when there are no sets); a build ID in a set sends
 /// it to that set, whatever its place in the set; an unknown build ID to the queue its own
-/// set ID would have. Exit status 0. With `-o json`: {"buildId", "answer": "defaultSet" |
+/// set ID would have. With `-o json`: {"buildId", "answer": "defaultSet" |
 /// "set" | "unknownBuildId" | "unversioned", "setId", "set": {"position", "setId",
 /// "defaultBuildId"} | null, "reason"}.
 #[derive(Debug, clap::Args)]
@@ -52,8 +51,7 @@ pub(crate) struct AddTaskArgs {
 /// Answers as the server's checkVersionForStickyPoll and checkVersionForStickyAdd do: both
 /// are refused for a build ID that is in a set but not its default (OUT_OF_RANGE for the
 /// poll; UNAVAILABLE, "sticky worker unavailable", for the task, which goes back to the
-/// normal queue). Unknown build IDs are allowed. Exit status: 0 both allowed, 1 refused.
-/// With `-o json`: {"buildId", "stickyPoll": {"allowed", "error"}, "stickyAdd": {"allowed",
+/// normal queue). Unknown build IDs are allowed. With `-o json`: {"buildId", "stickyPoll": {"allowed", "error"}, "stickyAdd": {"allowed",
 /// "error"}, "reason"}, each error {"code", "message"} or null.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  version-sets sticky state.json --build-id 1.0 -o json")]

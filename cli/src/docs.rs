@@ -1,10 +1,9 @@
 //! `version-sets completions SHELL` and `version-sets man`: generated from the clap
 //! definitions, so they never drift from the real arguments.
 
-use clap::CommandFactory;
 use clap_complete::Shell;
 
-use super::{Cli, Output, Status};
+use super::{Output, Status};
 
 /// Print a shell completion script.
 #[derive(Debug, clap::Args)]
@@ -23,7 +22,7 @@ pub(crate) struct CompletionsArgs {
 pub(crate) struct ManArgs {}
 
 pub(crate) fn completions(args: &CompletionsArgs, output: &mut Output<'_>) -> Status {
-    let mut command = Cli::command();
+    let mut command = super::command();
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "version-sets", &mut script);
     output.text(&String::from_utf8_lossy(&script));
@@ -32,7 +31,7 @@ pub(crate) fn completions(args: &CompletionsArgs, output: &mut Output<'_>) -> St
 
 pub(crate) fn man(_args: &ManArgs, output: &mut Output<'_>) -> Status {
     let mut page = Vec::new();
-    match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+    match clap_mangen::Man::new(super::command()).render(&mut page) {
         Ok(()) => {
             output.text(&String::from_utf8_lossy(&page));
             Status::Ok

@@ -40,7 +40,7 @@ use std::fmt::Display;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 pub(crate) use style::Style;
 
 /// Replay conformance traces of Temporal's build-ID worker versioning ("version sets"), and
@@ -49,7 +49,8 @@ pub(crate) use style::Style;
 /// Every FILE or STATE argument may be `-` for standard input. Results go to standard
 /// output and diagnostics to standard error. Exit status: 0 all is well, 1 a check or an
 /// expectation failed (or a dispatch check refused), 2 bad input (unreadable, malformed or
-/// invalid). With `-o json` every subcommand prints one JSON document. Colour is used only
+/// invalid; for `check`, whose finding it is, invalid data in any form is 1). Each
+/// subcommand's help lists its own. With `-o json` every subcommand prints one JSON document. Colour is used only
 /// on a terminal, and never when NO_COLOR is set.
 #[derive(Debug, Parser)]
 #[command(
@@ -158,9 +159,149 @@ impl Output<'_> {
     }
 }
 
+/// Each subcommand's exit statuses and what each means for it: the last paragraph of its
+/// `--help` (and of the man page) is made from this list, and README.md's table of exit
+/// statuses must match that paragraph (`cli/tests/cli/status.rs` checks both). A status
+/// not listed is never returned, except that every subcommand exits 2 when its arguments
+/// are refused (clap's usage error).
+const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
+    (
+        "replay",
+        &[
+            (0, "every expectation held"),
+            (1, "some expectation failed"),
+            (
+                2,
+                "bad input: a file could not be read or has a malformed line (that file does not run, the others do)",
+            ),
+        ],
+    ),
+    (
+        "show",
+        &[
+            (0, "shown"),
+            (
+                2,
+                "bad input: a STATE could not be read, is malformed or is invalid data",
+            ),
+        ],
+    ),
+    (
+        "check",
+        &[
+            (0, "all valid"),
+            (
+                1,
+                "some violation found (an invalid or repeated build ID, a missing or wrong default, in any form)",
+            ),
+            (
+                2,
+                "bad input: a file could not be read, is not JSON, is none of the shapes or has a value of the wrong type or an unknown key, or a --queue file is not valid data",
+            ),
+        ],
+    ),
+    (
+        "apply",
+        &[
+            (
+                0,
+                "every operation applied (or, with --dry-run, would apply)",
+            ),
+            (
+                1,
+                "an operation failed as the server would refuse it (the run stops there)",
+            ),
+            (
+                2,
+                "bad input: the STATE or the OPS could not be read or are malformed or invalid",
+            ),
+        ],
+    ),
+    (
+        "update",
+        &[
+            (0, "the operation applied (or, with --dry-run, would apply)"),
+            (1, "the operation failed as the server would refuse it"),
+            (
+                2,
+                "bad input: the STATE could not be read or is malformed or invalid",
+            ),
+        ],
+    ),
+    ("resolve", &[(0, "resolved"), (2, "bad input")]),
+    ("merge", &[(0, "merged"), (2, "bad input")]),
+    ("gc", &[(0, "planned"), (2, "bad input")]),
+    ("reachability", &[(0, "answered"), (2, "bad input")]),
+    ("generate", &[(0, "written"), (2, "bad input")]),
+    (
+        "conform",
+        &[
+            (0, "every answer agreed"),
+            (1, "a disagreement (the minimal trace is printed)"),
+            (
+                2,
+                "bad input, or the child could not be started, died, hung past --timeout-ms, answered a line longer than 64 MiB or answered something that is not JSON",
+            ),
+        ],
+    ),
+    (
+        "serve",
+        &[
+            (
+                0,
+                "standard input ended (every request was answered, malformed ones included)",
+            ),
+            (2, "standard input could not be read"),
+        ],
+    ),
+    ("poll", &[(0, "accepted"), (1, "refused"), (2, "bad input")]),
+    ("add-task", &[(0, "answered"), (2, "bad input")]),
+    (
+        "sticky",
+        &[(0, "both allowed"), (1, "refused"), (2, "bad input")],
+    ),
+    ("completions", &[(0, "printed")]),
+    (
+        "man",
+        &[(0, "printed"), (2, "the page could not be rendered")],
+    ),
+];
+
+/// The paragraph that states a subcommand's exit statuses, e.g. `Exit status: 0 shown; 2
+/// bad input.`
+fn exit_statuses(statuses: &[(u8, &str)]) -> String {
+    let each: Vec<String> = statuses
+        .iter()
+        .map(|(status, meaning)| format!("{status} {meaning}"))
+        .collect();
+    format!("Exit status: {}.", each.join("; "))
+}
+
+/// The command line, each subcommand's help ending with its exit statuses.
+pub(crate) fn command() -> clap::Command {
+    let mut command = Cli::command();
+    for subcommand in command.get_subcommands_mut() {
+        let Some((_, statuses)) = EXIT_STATUSES
+            .iter()
+            .find(|(name, _)| *name == subcommand.get_name())
+        else {
+            continue;
+        };
+        let mut after = exit_statuses(statuses);
+        if let Some(example) = subcommand.get_after_help() {
+            after = format!("{after}\n\n{example}");
+        }
+        *subcommand = std::mem::take(subcommand).after_help(after);
+    }
+    command
+}
+
 /// Parses the arguments, runs the subcommand and turns its status into the exit code.
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::from_arg_matches(&command().get_matches()) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
     let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
     let colour = style::wanted(
         stdout.is_terminal(),

@@ -14,9 +14,7 @@ use super::{Output, Status, Style, input};
 /// from an empty task queue. Prints `FILE:LINE: expected X, got Y` for every expectation
 /// that fails, then `N passed, M failed` over all files.
 ///
-/// Exit status: 0 every expectation held, 1 some failed, 2 a file could not be read or has
-/// a malformed line (reported as `FILE:LINE: problem`; that file does not run, the others
-/// do). With `-o json`: {"files": [{"file", "passed", "failures": [{"line", "expected",
+/// A malformed line is reported as `FILE:LINE: problem`. With `-o json`: {"files": [{"file", "passed", "failures": [{"line", "expected",
 /// "got"}]}], "passed", "failed"}.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  version-sets replay trace/vectors/*.jsonl")]

@@ -4,9 +4,10 @@
 //! (`[{"buildIds": [...], "defaultForSet": "...", "isDefaultSet": true}]`, or `null`).
 //!
 //! One reader for each form, by the rules of `message.rs`. It keeps each build ID as a slice
-//! of the document where it can (a copy only when an escape forces one), checked as
-//! [`BuildId`] checks it: [`CheckedResponse`] and [`CheckedListing`] keep them so, for
-//! checking in a few times the document's size (`public_sets.rs` says why);
+//! of the document where it can (a copy only when an escape forces one):
+//! [`CheckedResponse`] and [`CheckedListing`] keep them so, for checking in a few times the
+//! document's size (`public_sets.rs` says why), and report a build ID that [`BuildId`]
+//! refuses as a violation at its path, as stored data does, not as a malformed document;
 //! [`BuildIdCompatibility`], [`MajorVersionSet`] and [`ListedSet`] make them [`BuildId`]s.
 
 use std::borrow::Cow;
@@ -168,7 +169,7 @@ impl<'de: 'a, 'a> Message<'de> for ResponseSet<'a> {
     const MODELLED: &'static [&'static str] = Self::FIELDS;
 
     fn field<V: Values<'de>>(&mut self, _: usize, values: &mut V) -> Result<(), V::Error> {
-        if let Some(ids) = values.next::<Vec<CheckedId<'a>>>()? {
+        if let Some(ids) = values.next::<Vec<Text<'a>>>()? {
             self.0 = ids.into_iter().map(|id| id.0).collect();
         }
         Ok(())
@@ -199,7 +200,7 @@ impl<'de: 'a, 'a> Message<'de> for ListedFields<'a> {
     fn field<V: Values<'de>>(&mut self, index: usize, values: &mut V) -> Result<(), V::Error> {
         match index {
             0 => {
-                if let Some(ids) = values.next::<Vec<CheckedId<'a>>>()? {
+                if let Some(ids) = values.next::<Vec<Text<'a>>>()? {
                     self.build_ids = ids.into_iter().map(|id| id.0).collect();
                 }
             }
@@ -287,19 +288,5 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
         }
 
         deserializer.deserialize_string(TextVisitor).map(Text)
-    }
-}
-
-/// A build ID of a public form: a [`Text`] that [`BuildId::check`] accepts.
-///
-/// Why not [`BuildId`]: these forms spend about ten bytes of input on a build ID, and an
-/// allocation of its own for each would cost several times that.
-struct CheckedId<'a>(Cow<'a, str>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for CheckedId<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let Text(text) = Text::deserialize(deserializer)?;
-        BuildId::check(&text).map_err(de::Error::custom)?;
-        Ok(CheckedId(text))
     }
 }

@@ -189,8 +189,9 @@ impl ListingFlags {
 
 impl<'a> PublicSets<'a> {
     /// Checks `sets` (set `i` at the JSON path `{prefix}[i]`), after what was `found` while
-    /// reading them: a build ID in two places is a violation at the second, naming the
-    /// first. A set with no build IDs is noted, not refused.
+    /// reading them: a build ID that [`BuildId::check`] refuses is a violation at its path, and
+    /// a build ID in two places is one at the second, naming the first. A set with no build
+    /// IDs is noted, not refused.
     ///
     /// Linear in the build IDs: each is looked up by its text, and its place in document
     /// order kept (turned back into a path only for a repeat), in a map sized up front and
@@ -216,8 +217,11 @@ impl<'a> PublicSets<'a> {
         }
         let mut first_place: HashMap<&Cow<'a, str>, u32, foldhash::fast::RandomState> =
             HashMap::with_capacity_and_hasher(build_ids, foldhash::fast::RandomState::default());
-        // (set, position in it, place of the first) of each repeat, in document order.
+        // (set, position in it, place of the first) of each repeat, and each invalid build
+        // ID, in document order: only as many as can be listed, the rest only counted, so
+        // that a document of nothing else (`"",` each) costs no more than one of valid IDs.
         let mut repeats = Vec::new();
+        let mut unlisted_repeats: usize = 0;
         let mut notes = Vec::new();
         // Below `u32::MAX`: checked above.
         let mut place: u32 = 0;
@@ -230,8 +234,22 @@ impl<'a> PublicSets<'a> {
                 }
             }
             for (j, id) in ids.iter().enumerate() {
+                // Refused as stored data refuses it (`load.rs`), and kept out of the repeats
+                // as there: one problem, one violation, in every form.
+                if let Err(error) = BuildId::check(id) {
+                    if repeats.len() < InvalidData::MAX_LISTED {
+                        repeats.push((i, j, Err(error)));
+                    } else {
+                        unlisted_repeats += 1;
+                    }
+                    place = place.saturating_add(1);
+                    continue;
+                }
                 match first_place.get(&id) {
-                    Some(&first) => repeats.push((i, j, first)),
+                    Some(_) if repeats.len() >= InvalidData::MAX_LISTED => {
+                        unlisted_repeats += 1;
+                    }
+                    Some(&first) => repeats.push((i, j, Ok(first))),
                     None => {
                         first_place.insert(id, place);
                     }
@@ -257,6 +275,14 @@ impl<'a> PublicSets<'a> {
                 })
                 .collect();
             for (i, j, first) in repeats {
+                let first = match first {
+                    Ok(first) => first,
+                    Err(error) => {
+                        let problem = Problem::InvalidBuildId(error);
+                        found.report(format!("{}.buildIds[{j}]", path(i)), problem);
+                        continue;
+                    }
+                };
                 // A u32 always fits a usize on the platforms the crate builds for.
                 let first = usize::try_from(first).unwrap_or(usize::MAX);
                 let set = starts
@@ -279,7 +305,7 @@ impl<'a> PublicSets<'a> {
         Self {
             sets,
             violations: found.violations,
-            unlisted: found.unlisted,
+            unlisted: found.unlisted.saturating_add(unlisted_repeats),
             notes,
         }
     }

@@ -51,7 +51,7 @@ use version_sets_trace as trace;
 
 use model::Linear;
 use program::{Form, Kind, Program, Tail};
-use render::{Doc, stamp};
+use render::stamp;
 
 pub fn run(data: &[u8]) {
     let program = Program::decode(data);
@@ -85,8 +85,8 @@ fn cut<'a>(program: &Program, text: &'a str) -> (&'a [u8], Option<usize>) {
 }
 
 /// serde reads the document in order, so the first problem in the text decides.
-fn expectation(doc: &Doc, cut: Option<usize>) -> Expect {
-    match (doc.refusal_end, cut) {
+fn expectation(refusal_end: Option<usize>, cut: Option<usize>) -> Expect {
+    match (refusal_end, cut) {
         (Some(end), Some(at)) if end <= at => Expect::DataError,
         (_, Some(_)) => Expect::EndOfInput,
         (Some(_), None) => Expect::DataError,
@@ -110,7 +110,7 @@ fn read<'a, T: Deserialize<'a>>(bytes: &'a [u8], expect: Expect, what: &str) -> 
 fn check_stored(program: &Program) {
     let doc = render::stored(program);
     let (bytes, at) = cut(program, &doc.text);
-    let expect = expectation(&doc, at);
+    let expect = expectation(doc.refusal_end, at);
     let checked = read::<CheckedData>(bytes, expect, "stored form, checked");
     let Some(data) = read::<VersioningData>(bytes, expect, "stored form") else {
         assert!(serde_json::from_slice::<VersionSets>(bytes).is_err());
@@ -307,12 +307,16 @@ fn written_layout(program: &Program) -> Vec<Vec<String>> {
 fn check_public(program: &Program) {
     let doc = render::public(program);
     let (bytes, at) = cut(program, &doc.text);
-    let expect = expectation(&doc, at);
+    let expect = expectation(doc.refusal_end, at);
+    let plain_expect = expectation(doc.plain_refusal_end, at);
+    let plain = read::<BuildIdCompatibility>(bytes, plain_expect, "public form, plain");
     let Some(CheckedResponse(sets)) = read(bytes, expect, "public form") else {
-        assert!(serde_json::from_slice::<BuildIdCompatibility>(bytes).is_err());
+        assert!(plain.is_none(), "plain public form read, checked refused");
         return;
     };
-    let plain: BuildIdCompatibility = serde_json::from_slice(bytes).unwrap();
+    let Some(plain) = plain else {
+        return check_invalid_public_sets(program, &sets, "majorVersionSets");
+    };
     let read: Vec<Vec<String>> = plain
         .major_version_sets
         .iter()
@@ -335,12 +339,16 @@ fn check_public(program: &Program) {
 fn check_listing(program: &Program) {
     let doc = render::listing(program);
     let (bytes, at) = cut(program, &doc.text);
-    let expect = expectation(&doc, at);
+    let expect = expectation(doc.refusal_end, at);
+    let plain_expect = expectation(doc.plain_refusal_end, at);
+    let plain = read::<Vec<ListedSet>>(bytes, plain_expect, "listing, plain");
     let Some(CheckedListing(sets)) = read(bytes, expect, "listing") else {
-        assert!(serde_json::from_slice::<Vec<ListedSet>>(bytes).is_err());
+        assert!(plain.is_none(), "plain listing read, checked refused");
         return;
     };
-    let plain: Vec<ListedSet> = serde_json::from_slice(bytes).unwrap();
+    let Some(plain) = plain else {
+        return check_invalid_public_sets(program, &sets, "");
+    };
     let count = plain.len();
     for (i, set) in plain.iter().enumerate() {
         assert_eq!(set.is_default_set, i + 1 == count);
@@ -416,8 +424,25 @@ fn check_public_sets(
     }
 }
 
-/// The repeats the check of a public form must find, in document order, each naming its
-/// first place (paths under `prefix`).
+/// The sets of a public form whose plain type refuses an invalid build ID: the checked
+/// reader reads them, and they refuse to rebuild with every violation, as stored data does.
+fn check_invalid_public_sets(program: &Program, sets: &PublicSets<'_>, prefix: &str) {
+    assert_eq!(sets.build_id_count(), program.n(), "build-ID count");
+    let expected = expected_repeats(program, prefix);
+    assert!(
+        expected
+            .iter()
+            .any(|violation| matches!(violation.problem, Problem::InvalidBuildId(_))),
+        "the plain type refused a form with no invalid build ID"
+    );
+    match sets.invalid() {
+        Some(invalid) => assert_same_violations(&invalid, &expected),
+        None => panic!("an invalid build ID passed the check"),
+    }
+}
+
+/// The violations the check of a public form must find, in document order: each invalid
+/// build ID, and each repeat of a valid one naming its first place (paths under `prefix`).
 fn expected_repeats(program: &Program, prefix: &str) -> Vec<Violation> {
     let mut first_seen: std::collections::HashMap<&str, String> = Default::default();
     let mut repeats = Vec::new();
@@ -425,6 +450,13 @@ fn expected_repeats(program: &Program, prefix: &str) -> Vec<Violation> {
         for (j, p) in set.enumerate() {
             let at = format!("{prefix}[{i}].buildIds[{j}]");
             let id = program.ids[p].as_str();
+            if let Err(error) = BuildId::check(id) {
+                repeats.push(Violation {
+                    path: at,
+                    problem: Problem::InvalidBuildId(error),
+                });
+                continue;
+            }
             match first_seen.get(id) {
                 Some(first) => repeats.push(Violation {
                     path: at,

@@ -35,10 +35,8 @@ use super::{Output, Status, input};
 /// difference. The summary counts, per step kind, the answers compared exactly, coarsely
 /// (and how many agreed only so) and not at all.
 ///
-/// Exit status: 0 every answer agreed, 1 a disagreement (the minimal trace is printed),
-/// 2 bad input, or the child could not be started, died, hung past --timeout-ms, answered a
-/// line longer than 64 MiB (67108864 bytes, read no further) or answered something that is
-/// not JSON (the step is named). The child runs in its own process group; when the run ends
+/// An answer line longer than 64 MiB (67108864 bytes) is read no further; an answer that is
+/// not JSON names its step. The child runs in its own process group; when the run ends
 /// its input is closed, it gets 10 s to exit (none after a timeout), and the whole group is
 /// killed (on Unix).
 ///

@@ -14,6 +14,7 @@ mod resolve;
 mod robustness;
 mod shapes;
 mod show;
+mod status;
 mod update;
 
 use std::io::Write;

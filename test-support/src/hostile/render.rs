@@ -8,10 +8,14 @@ use super::model::Linear;
 use super::program::{Form, Kind, Program, Tail};
 
 /// A data document and where serde's first refusal is due: the offset just past the first
-/// value it cannot read (a wrong type, an invalid build ID, a field it does not know).
+/// value it cannot read (a wrong type, a field it does not know); for the public forms'
+/// plain types, which hold [`version_sets::BuildId`]s, also an invalid build ID, which
+/// their checked readers report as a violation instead.
 pub struct Doc {
     pub text: String,
     pub refusal_end: Option<usize>,
+    /// Where the plain types' first refusal is due: at or before `refusal_end`.
+    pub plain_refusal_end: Option<usize>,
 }
 
 impl Doc {
@@ -19,6 +23,7 @@ impl Doc {
         Doc {
             text: String::new(),
             refusal_end: None,
+            plain_refusal_end: None,
         }
     }
 
@@ -28,6 +33,16 @@ impl Doc {
         if refused && self.refusal_end.is_none() {
             self.refusal_end = Some(self.text.len());
         }
+        if refused {
+            self.refused_by_plain();
+        }
+    }
+
+    /// Notes that the plain types refuse the document at the end of what was appended so
+    /// far (the earliest refusal counts).
+    fn refused_by_plain(&mut self) {
+        let end = self.text.len();
+        self.plain_refusal_end = Some(self.plain_refusal_end.map_or(end, |first| first.min(end)));
     }
 }
 
@@ -167,20 +182,24 @@ pub fn stored(program: &Program) -> Doc {
     doc
 }
 
-/// A build ID in a public form: the number 5 for a wrong type; an invalid one is refused by
-/// `BuildId`'s deserialiser.
-fn public_id(doc: &mut Doc, program: &Program, p: usize) {
+/// A build ID in a public form: the number 5 for a wrong type; an invalid one is a
+/// violation for the checked readers, and the plain types refuse it once the message that
+/// holds it is read (`public_json.rs`): whether it was.
+fn public_id(doc: &mut Doc, program: &Program, p: usize) -> bool {
     if program.marks[p] == Some(Kind::WrongType) {
         doc.value("5", true);
+        false
     } else {
         let id = &program.ids[p];
-        doc.value(&quote(id), version_sets::BuildId::new(id).is_err());
+        doc.value(&quote(id), false);
+        version_sets::BuildId::new(id).is_err()
     }
 }
 
 /// The public response, exactly as the crate writes it.
 pub fn public(program: &Program) -> Doc {
     let mut doc = Doc::new();
+    let mut invalid = false;
     doc.text.push_str("{\"majorVersionSets\":[");
     for (i, set) in program.sets().into_iter().enumerate() {
         if i > 0 {
@@ -191,11 +210,15 @@ pub fn public(program: &Program) -> Doc {
             if p > set.start {
                 doc.text.push(',');
             }
-            public_id(&mut doc, program, p);
+            invalid |= public_id(&mut doc, program, p);
         }
         doc.text.push_str("]}");
     }
     doc.text.push_str("]}");
+    // The response's plain type makes its build IDs `BuildId`s once the whole is read.
+    if invalid {
+        doc.refused_by_plain();
+    }
     doc
 }
 
@@ -209,11 +232,12 @@ pub fn listing(program: &Program) -> Doc {
             doc.text.push(',');
         }
         doc.text.push_str("{\"buildIds\":[");
+        let mut invalid = false;
         for p in set.clone() {
             if p > set.start {
                 doc.text.push(',');
             }
-            public_id(&mut doc, program, p);
+            invalid |= public_id(&mut doc, program, p);
         }
         let last = set.end - 1;
         let _ = write!(
@@ -222,6 +246,10 @@ pub fn listing(program: &Program) -> Doc {
             quote(&program.ids[last]),
             i + 1 == sets.len()
         );
+        // A listed set's plain type makes its build IDs `BuildId`s once the set is read.
+        if invalid {
+            doc.refused_by_plain();
+        }
     }
     doc.text.push(']');
     doc
