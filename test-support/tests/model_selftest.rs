@@ -431,7 +431,7 @@ fn resolve_intents() {
     );
 }
 
-/// `merge.rejoins-shared`: issue 17's reproduction. After merge(1, 2), removing `2` and
+/// `merge.rejoins-shared` (the trace of `trace/vectors/merge-rejoin.jsonl`). After merge(1, 2), removing `2` and
 /// re-adding it, the sets of `1` and `2` share a set ID; the next merge joins them too, and
 /// the limit check counts that result.
 #[test]

@@ -1,5 +1,5 @@
-//! One problem, one exit status and one wording, in every form a STATE is read in (issue 18,
-//! finding 9): `check` exits 1 on a violation and every other command exits 2 on invalid
+//! One problem, one exit status and one wording, in every form a STATE is read in (the
+//! README's exit-status table): `check` exits 1 on a violation and every other command exits 2 on invalid
 //! input, whether the data is stored `VersioningData`, `TaskQueueUserData`, the public
 //! response, the listing or a trace's `start` data.
 
