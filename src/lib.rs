@@ -131,6 +131,7 @@ mod code;
 mod core;
 mod error;
 mod gc;
+mod hash_key;
 mod invariants;
 mod namespace;
 mod non_empty;
@@ -153,6 +154,7 @@ mod words;
 // The value and its views.
 pub use build_id::{BuildId, BuildIdError, BuildIdState, MAX_BUILD_ID_LEN};
 pub use clock::Hlc;
+pub use hash_key::HashKey;
 pub use set::{BuildIdRecord, BuildIds, CompatibleSet, SetIds, Sets};
 pub use set_id::SetId;
 pub use version_sets::{Received, Removal, VersionSets};

@@ -42,7 +42,7 @@ struct Shape {
     generate: fn(usize) -> String,
 }
 
-const SHAPES: [Shape; 17] = [
+const SHAPES: [Shape; 21] = [
     Shape {
         name: "public form, one set of N build IDs",
         subcommand: "check",
@@ -181,7 +181,100 @@ const SHAPES: [Shape; 17] = [
         full: 200_000,
         generate: stored_many_set_ids,
     },
+    Shape {
+        name: ORDINARY,
+        subcommand: "check",
+        refused: false,
+        quick: 10_000,
+        full: 100_000,
+        generate: stored_ordinary,
+    },
+    Shape {
+        name: COLLIDING,
+        subcommand: "check",
+        refused: false,
+        quick: 10_000,
+        full: 100_000,
+        generate: stored_colliding,
+    },
+    Shape {
+        name: "public form, one set of N colliding build IDs",
+        subcommand: "check",
+        refused: false,
+        quick: 5_000,
+        full: 50_000,
+        generate: public_colliding,
+    },
+    Shape {
+        name: "trace, N colliding build IDs added as new sets",
+        subcommand: "replay",
+        refused: false,
+        quick: 2_000,
+        full: 20_000,
+        generate: trace_colliding,
+    },
 ];
+
+/// The shape of stored data with ordinary build IDs, and the same with IDs of a colliding
+/// family (`version_sets_test_support::colliding`) of the same length: the report prints
+/// the second's time over the first's at the same size.
+const ORDINARY: &str = "stored form, N ordinary 167-byte build IDs";
+const COLLIDING: &str = "stored form, N colliding 167-byte build IDs";
+
+/// The 167-byte family of build IDs that the crate's old public hash hashed alike.
+fn family() -> version_sets_test_support::colliding::Family {
+    version_sets_test_support::colliding::families()
+        .into_iter()
+        .find(|family| family.len == 167)
+        .expect("the 167-byte family")
+}
+
+/// Stored data of `ids`, one set each.
+fn stored_sets_of(ids: impl Iterator<Item = String>) -> String {
+    let sets: Vec<String> = ids
+        .enumerate()
+        .map(|(i, id)| {
+            format!(
+                "{{\"setIds\":[\"s{i}\"],\"buildIds\":[{}],\"becameDefaultTimestamp\":{}}}",
+                stored_record(&id, i + 1, &stamp(i + 1)),
+                stamp(i + 1)
+            )
+        })
+        .collect();
+    format!("{{\"versionSets\":[{}]}}", sets.join(","))
+}
+
+fn stored_ordinary(n: usize) -> String {
+    let family = family();
+    stored_sets_of((0..n as u64).map(|i| family.ordinary_id(i)))
+}
+
+fn stored_colliding(n: usize) -> String {
+    stored_sets_of(family().ids(n).into_iter())
+}
+
+fn public_colliding(n: usize) -> String {
+    let ids: Vec<String> = family()
+        .ids(n)
+        .iter()
+        .map(|id| format!("\"{id}\""))
+        .collect();
+    format!(
+        "{{\"majorVersionSets\":[{{\"buildIds\":[{}]}}]}}",
+        ids.join(",")
+    )
+}
+
+fn trace_colliding(n: usize) -> String {
+    let mut text = String::new();
+    for id in family().ids(n) {
+        let _ = writeln!(
+            text,
+            "{{\"update\": {{\"addNewBuildIdInNewDefaultSet\": \"{id}\"}}}}"
+        );
+    }
+    text
+}
 
 /// `{},{},...`: the smallest set each form reads, three bytes.
 fn empty_objects(n: usize) -> String {
@@ -470,6 +563,7 @@ fn main() {
         "shape", "N", "input", "time s", "peak", "mem/in"
     );
     let mut verdicts = Vec::new();
+    let mut large: Vec<(&str, f64)> = Vec::new();
     for (index, shape) in SHAPES.iter().enumerate() {
         if only
             .as_deref()
@@ -518,6 +612,7 @@ fn main() {
             );
             if i == 1 {
                 verdicts.push(time_ok && memory_ok);
+                large.push((shape.name, cost.seconds));
             }
         }
     }
@@ -529,5 +624,17 @@ fn main() {
          (ok up to {MEMORY_RATIO_LIMIT}x)",
         10
     );
+    let seconds = |name: &str| {
+        large
+            .iter()
+            .find(|(shape, _)| *shape == name)
+            .map(|(_, s)| *s)
+    };
+    if let (Some(ordinary), Some(colliding)) = (seconds(ORDINARY), seconds(COLLIDING)) {
+        println!(
+            "colliding build IDs over ordinary ones of the same length, at the larger size: x{:.2}",
+            colliding / ordinary.max(1e-3)
+        );
+    }
     println!("{bad} shape(s) flagged");
 }

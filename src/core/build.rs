@@ -6,7 +6,7 @@ use indexmap::map::Entry;
 use indexmap::IndexMap;
 use slab::Slab;
 
-use super::{Core, Ends, FixedState, MAX_BUILD_IDS, Member, MemberKey, Orders, SetKey, SharedIds};
+use super::{Core, Ends, HashKey, MAX_BUILD_IDS, Member, MemberKey, Orders, SetKey, SharedIds};
 use crate::build_id::{BuildId, BuildIdState};
 use crate::clock::Hlc;
 use crate::non_empty::NonEmpty;
@@ -28,17 +28,18 @@ pub(crate) struct Builder {
 }
 
 impl Builder {
-    /// A builder with room for `sets` sets and `members` build IDs.
-    pub(crate) fn with_capacity(sets: usize, members: usize) -> Self {
+    /// A builder with room for `sets` sets and `members` build IDs, whose core's tables are
+    /// keyed with `key`.
+    pub(crate) fn with_capacity(sets: usize, members: usize, key: HashKey) -> Self {
         // `with_capacity`, not `reserve`: an `IndexMap` reserves its entries up to its table's
         // capacity, an eighth or more beyond what was asked, which loaded data never uses.
         let core = Core {
-            members: IndexMap::with_capacity_and_hasher(members, FixedState::default()),
+            shared: SharedIds::with_capacity(sets, key.clone()),
+            members: IndexMap::with_capacity_and_hasher(members, key),
             sets: Slab::with_capacity(sets),
             ends: None,
             orders: Orders::default(),
             capacity: MAX_BUILD_IDS,
-            shared: SharedIds::with_capacity(sets),
             unsorted: 0,
             disordered: false,
         };
@@ -116,7 +117,8 @@ impl Core {
     /// A core of the active build IDs only: sets left empty go; survivors keep their order,
     /// set IDs and timestamps.
     pub(crate) fn without_tombstones(&self) -> Core {
-        let mut builder = Builder::with_capacity(self.set_count(), self.member_count());
+        let mut builder =
+            Builder::with_capacity(self.set_count(), self.member_count(), self.key().clone());
         builder.core.capacity = self.capacity;
         builder.core.disordered = self.disordered;
         let mut cursor = self.ends.map(|ends: Ends| ends.oldest);

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{FixedState, MemberKey};
+use super::{HashKey, MemberKey};
 use crate::Hlc;
 
 /// Where the members of a set combined into another go among members with the same
@@ -32,7 +32,7 @@ struct Place {
 #[derive(Debug, Clone)]
 pub(crate) struct MemberIndex {
     places: BTreeMap<Place, MemberKey>,
-    ties: HashMap<MemberKey, i64, FixedState>,
+    ties: HashMap<MemberKey, i64, HashKey>,
     /// The lowest and highest tie numbers given so far. (Each change gives at most one
     /// number per member it touches, so an `i64` cannot run out in any real lifetime.)
     lowest: i64,
@@ -40,9 +40,21 @@ pub(crate) struct MemberIndex {
 }
 
 impl MemberIndex {
-    /// The index of a set whose `len` members, oldest first, are `members`.
-    pub(crate) fn new(len: usize, members: impl Iterator<Item = (MemberKey, Hlc)>) -> Self {
-        let mut ties = HashMap::with_capacity_and_hasher(len, FixedState::default());
+    /// The same index, its table keyed with `key`.
+    pub(crate) fn rekey(&mut self, key: &HashKey) {
+        let mut ties = HashMap::with_capacity_and_hasher(self.ties.len(), key.clone());
+        ties.extend(self.ties.drain());
+        self.ties = ties;
+    }
+
+    /// The index of a set whose `len` members, oldest first, are `members`, its table
+    /// keyed with `key`.
+    pub(crate) fn new(
+        len: usize,
+        members: impl Iterator<Item = (MemberKey, Hlc)>,
+        key: HashKey,
+    ) -> Self {
+        let mut ties = HashMap::with_capacity_and_hasher(len, key);
         let mut highest = -1;
         // Collected in order, so the B-tree is built in one pass rather than by inserts.
         let places = members

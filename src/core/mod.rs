@@ -56,9 +56,9 @@ use stamp::Stamp;
 /// that hold fewer ([`Core::with_capacity_for_tests`]), so that they can reach it.
 pub(crate) const MAX_BUILD_IDS: usize = u32::MAX as usize;
 
-/// A fast hasher with a fixed seed: the library holds no randomness. (Like every fixed-seed
-/// hasher it can be flooded by keys chosen to collide; the limits keep a real queue small.)
-type FixedState = foldhash::fast::FixedState;
+/// Every hash table of a core is keyed with the core's one secret key (`src/hash_key.rs`
+/// says why), which the tables built for a single operation share.
+use crate::hash_key::HashKey;
 
 /// How many members a set holds before a merge into it builds its [`MemberIndex`]: below
 /// this, walking the list costs less than the index's upkeep and memory.
@@ -184,7 +184,7 @@ pub(crate) struct SetNode {
 /// The sets of a queue, their order and the build-ID index. See the module docs.
 #[derive(Clone)]
 pub(crate) struct Core {
-    members: IndexMap<BuildId, Member, FixedState>,
+    members: IndexMap<BuildId, Member, HashKey>,
     sets: Slab<SetNode>,
     /// The oldest and the newest (default) set, `None` when there are no sets.
     ends: Option<Ends>,
@@ -206,13 +206,14 @@ pub(crate) struct Core {
 
 impl Default for Core {
     fn default() -> Self {
+        let key = HashKey::random();
         Self {
-            members: IndexMap::default(),
+            shared: SharedIds::with_capacity(0, key.clone()),
+            members: IndexMap::with_hasher(key),
             sets: Slab::new(),
             ends: None,
             orders: Orders::default(),
             capacity: MAX_BUILD_IDS,
-            shared: SharedIds::default(),
             unsorted: 0,
             disordered: false,
         }
@@ -304,6 +305,25 @@ impl Core {
 
     pub(crate) fn set_count(&self) -> usize {
         self.sets.len()
+    }
+
+    /// The key of this core's hash tables.
+    pub(crate) fn key(&self) -> &HashKey {
+        self.members.hasher()
+    }
+
+    /// Keys every hash table of this core with `key`: each is rebuilt in the same order, so
+    /// every handle stays valid.
+    pub(crate) fn rekey(&mut self, key: HashKey) {
+        let mut members = IndexMap::with_capacity_and_hasher(self.members.len(), key.clone());
+        members.extend(std::mem::take(&mut self.members));
+        self.members = members;
+        self.shared.rekey(&key);
+        for (_, node) in self.sets.iter_mut() {
+            if let Some(index) = node.index.as_mut() {
+                index.rekey(&key);
+            }
+        }
     }
 
     /// The most build IDs this core may hold (tombstones included).
@@ -583,7 +603,7 @@ impl Core {
             cursor = member.next;
             Some((key, member.became_default_timestamp()))
         });
-        MemberIndex::new(node.len, members)
+        MemberIndex::new(node.len, members, self.key().clone())
     }
 
     /// Stamps build ID `key` with `t`, which puts it after every member of its set with an

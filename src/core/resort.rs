@@ -24,7 +24,8 @@ impl Core {
             cursor = self.set(key).next;
         }
         sets.sort_by_key(|&key| self.set(key).became_default_timestamp());
-        let mut builder = Builder::with_capacity(self.set_count(), self.member_count());
+        let mut builder =
+            Builder::with_capacity(self.set_count(), self.member_count(), self.key().clone());
         builder.core.capacity = self.capacity;
         let mut members: Vec<MemberKey> = Vec::new();
         for key in sets {

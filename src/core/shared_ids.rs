@@ -12,27 +12,37 @@
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
-use super::{Core, FixedState, SetKey};
+use super::{Core, HashKey, SetKey};
 use crate::set_id::SetId;
 
 /// Which set IDs some set holds, and how many more sets hold those held by more than one.
 ///
 /// Two maps, not one count per ID, because sharing is rare: the first costs a set ID's
 /// handle per set, and the second is nearly always empty.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SharedIds {
-    held: HashSet<SetId, FixedState>,
+    held: HashSet<SetId, HashKey>,
     /// For each ID held by more than one set, how many sets beyond the first hold it.
-    extra: HashMap<SetId, u32, FixedState>,
+    extra: HashMap<SetId, u32, HashKey>,
 }
 
 impl SharedIds {
-    /// Room for the IDs of `sets` sets of one ID each (what loading nearly always holds).
-    pub(super) fn with_capacity(sets: usize) -> Self {
+    /// Room for the IDs of `sets` sets of one ID each (what loading nearly always holds),
+    /// in tables keyed with `key`.
+    pub(super) fn with_capacity(sets: usize, key: HashKey) -> Self {
         Self {
-            held: HashSet::with_capacity_and_hasher(sets, FixedState::default()),
-            extra: HashMap::default(),
+            held: HashSet::with_capacity_and_hasher(sets, key.clone()),
+            extra: HashMap::with_hasher(key),
         }
+    }
+
+    /// The same tallies, in tables keyed with `key`.
+    pub(super) fn rekey(&mut self, key: &HashKey) {
+        let mut held = HashSet::with_capacity_and_hasher(self.held.len(), key.clone());
+        held.extend(self.held.drain());
+        let mut extra = HashMap::with_capacity_and_hasher(self.extra.len(), key.clone());
+        extra.extend(self.extra.drain());
+        *self = Self { held, extra };
     }
 
     /// One more set holds `id`.
@@ -62,9 +72,8 @@ impl SharedIds {
 
 /// Groups of sets by slab key, joined as set IDs are found shared: a union-find with path
 /// halving, so that a walk that joins many sets stays O(n log n) however they chain.
-#[derive(Default)]
 struct Groups {
-    parent: HashMap<usize, usize, FixedState>,
+    parent: HashMap<usize, usize, HashKey>,
 }
 
 impl Groups {
@@ -98,9 +107,11 @@ impl Core {
         if !self.shared.any() {
             return self.set_count().saturating_sub(1);
         }
-        let mut groups = Groups::default();
+        let mut groups = Groups {
+            parent: HashMap::with_hasher(self.key().clone()),
+        };
         let mut joins = usize::from(groups.union(primary.slab_key(), secondary.slab_key()));
-        let mut owner: HashMap<&SetId, SetKey, FixedState> = HashMap::default();
+        let mut owner: HashMap<&SetId, SetKey, HashKey> = HashMap::with_hasher(self.key().clone());
         let mut cursor = self.ends.map(|ends| ends.oldest);
         while let Some(key) = cursor {
             let node = self.set(key);
@@ -127,7 +138,7 @@ impl Core {
     /// each set joins the set that first held one of its IDs (wherever that set went).
     pub(crate) fn rejoin_shared(&mut self) {
         /// Where set `key` went, every set on the way pointed straight there after.
-        fn follow(moved: &mut HashMap<usize, SetKey, FixedState>, key: SetKey) -> SetKey {
+        fn follow(moved: &mut HashMap<usize, SetKey, HashKey>, key: SetKey) -> SetKey {
             let mut there = key;
             let mut path = Vec::new();
             while let Some(&next) = moved.get(&there.slab_key()) {
@@ -143,10 +154,10 @@ impl Core {
         if !self.shared.any() {
             return;
         }
-        let mut owner: HashMap<SetId, SetKey, FixedState> = HashMap::default();
+        let mut owner: HashMap<SetId, SetKey, HashKey> = HashMap::with_hasher(self.key().clone());
         // A set joined away, by slab key, and the set it went into. No set is inserted
         // during the walk, so a removed key is never reused.
-        let mut moved: HashMap<usize, SetKey, FixedState> = HashMap::default();
+        let mut moved: HashMap<usize, SetKey, HashKey> = HashMap::with_hasher(self.key().clone());
         let mut cursor = self.ends.map(|ends| ends.oldest);
         while let Some(key) = cursor {
             // The next set is neither this one nor an older one, so joins leave it in place.
@@ -178,7 +189,7 @@ impl Core {
     /// held more than once, and the number of sets whose IDs are not sorted. A full walk,
     /// for the invariant check.
     pub(crate) fn set_id_tallies_agree(&self) -> bool {
-        let mut recount = SharedIds::default();
+        let mut recount = SharedIds::with_capacity(0, self.key().clone());
         let mut unsorted = 0;
         let mut cursor = self.ends.map(|ends| ends.oldest);
         while let Some(key) = cursor {

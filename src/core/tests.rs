@@ -597,3 +597,66 @@ fn set_id_tallies_follow_the_operations() {
     assert_eq!(sets.set_count(), 1);
     assert_eq!(sets.validate(), Ok(()));
 }
+
+/// A queue with a set big enough for its merge index (`INDEXED_FROM`), a set that two
+/// merges gave several set IDs, and sets of one.
+fn indexed() -> VersionSets {
+    let mut sets = VersionSets::new();
+    let mut now = 1;
+    let mut apply = |sets: &mut VersionSets, update: Update| {
+        now += 1;
+        sets.apply(&update, now, Limits::NONE).unwrap();
+    };
+    apply(&mut sets, Update::add_new_default(id("big")));
+    for i in 0..INDEXED_FROM + 2 {
+        let add = Update::add_new_compatible(id(&format!("big{i}")), id("big"), QueueDefault::Keep);
+        apply(&mut sets, add);
+    }
+    for i in 0..6 {
+        apply(&mut sets, Update::add_new_default(id(&format!("one{i}"))));
+    }
+    apply(&mut sets, Update::merge_sets(id("big"), id("one0")));
+    apply(&mut sets, Update::merge_sets(id("one1"), id("one2")));
+    sets
+}
+
+#[test]
+fn a_new_key_rebuilds_every_table_and_changes_nothing_seen() {
+    use crate::HashKey;
+    let before = indexed();
+    assert!(
+        before
+            .core
+            .sets
+            .iter()
+            .any(|(_, node)| node.index.is_some())
+    );
+    let mut rekeyed = before.clone().with_hash_key(HashKey::fixed(3));
+    assert_eq!(rekeyed.core.key(), &HashKey::fixed(3));
+    assert_eq!(rekeyed.validate(), Ok(()));
+    assert_eq!(rekeyed, before);
+    // The same updates after it give the same answers and values, the key kept throughout.
+    let mut plain = before.clone();
+    let updates = [
+        Update::merge_sets(id("big"), id("one3")),
+        Update::add_new_compatible(id("late"), id("big5"), QueueDefault::Make),
+        Update::promote_build_id_within_set(id("big7")),
+        Update::promote_set_by_build_id(id("one1")),
+        Update::merge_sets(id("one1"), id("big")),
+    ];
+    for (t, update) in updates.iter().enumerate() {
+        let now = 1_000 + t as i64;
+        assert_eq!(
+            rekeyed.apply(update, now, Limits::NONE),
+            plain.apply(update, now, Limits::NONE)
+        );
+        assert_eq!(rekeyed, plain);
+        assert_eq!(rekeyed.validate(), Ok(()));
+    }
+    assert_eq!(rekeyed.core.key(), &HashKey::fixed(3));
+    assert_eq!(rekeyed.clone().core.key(), &HashKey::fixed(3));
+    assert_eq!(rekeyed.core.without_tombstones().key(), &HashKey::fixed(3));
+    assert_eq!(rekeyed.core.in_timestamp_order().key(), &HashKey::fixed(3));
+    // Two values made the ordinary way have keys of their own.
+    assert_ne!(VersionSets::new().core.key(), VersionSets::new().core.key());
+}

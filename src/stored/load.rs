@@ -2,6 +2,7 @@
 
 use crate::clock::{ListOrder, Placed};
 use crate::core::{Builder, Core, MAX_BUILD_IDS, Record, SetKey};
+use crate::hash_key::HashKey;
 use crate::non_empty::NonEmpty;
 use crate::set::Sets;
 use crate::{BuildId, BuildIdData, BuildIdState, Hlc, SetId, VersionSetData};
@@ -90,7 +91,7 @@ impl Loader {
             (sets, members)
         };
         Self {
-            builder: Builder::with_capacity(sets, members),
+            builder: Builder::with_capacity(sets, members, HashKey::random()),
             positions: Vec::with_capacity(members),
             violations: Vec::new(),
             unlisted: 0,

@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::core::MAX_BUILD_IDS;
+use crate::hash_key::HashKey;
 use crate::{BuildId, BuildIdCompatibility, InvalidData, Note, Problem, Violation};
 
 /// The JSON path of the response's sets.
@@ -215,8 +216,8 @@ impl<'a> PublicSets<'a> {
                 notes: Vec::new(),
             };
         }
-        let mut first_place: HashMap<&Cow<'a, str>, u32, foldhash::fast::RandomState> =
-            HashMap::with_capacity_and_hasher(build_ids, foldhash::fast::RandomState::default());
+        let mut first_place: HashMap<&Cow<'a, str>, u32, HashKey> =
+            HashMap::with_capacity_and_hasher(build_ids, HashKey::random());
         // (set, position in it, place of the first) of each repeat, and each invalid build
         // ID, in document order: only as many as can be listed, the rest only counted, so
         // that a document of nothing else (`"",` each) costs no more than one of valid IDs.

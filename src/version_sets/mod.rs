@@ -21,6 +21,7 @@ use crate::clock::Hlc;
 use crate::core::Core;
 use crate::error::UpdateError;
 use crate::gc::{self, ClusterMode, GcPolicy};
+use crate::hash_key::HashKey;
 use crate::invariants::{self, Inconsistency};
 use crate::ops::{self, Limits, Outcome, Update};
 use crate::replication::{self, BuildIdDeltas};
@@ -178,6 +179,25 @@ impl VersionSets {
     #[must_use]
     pub fn with_cluster_id(mut self, cluster_id: i64) -> Self {
         self.cluster_id = cluster_id;
+        self
+    }
+
+    /// This value with its hash tables keyed with `key` (rebuilt: O(n)); the copies it
+    /// makes of itself (clones, merges, the state without tombstones) keep that key. Nothing
+    /// it answers changes: only runs that must repeat bit for bit need it ([`HashKey`] says
+    /// why, and where a new value's key comes from).
+    ///
+    /// # Example
+    /// ```
+    /// use version_sets::{BuildId, HashKey, Limits, Update, VersionSets};
+    ///
+    /// let mut sets = VersionSets::new().with_hash_key(HashKey::fixed(42));
+    /// sets.apply(&Update::add_new_default(BuildId::new("1.0")?), 1_000, Limits::NONE)?;
+    /// assert_eq!(sets.default_build_id().map(|id| id.as_str()), Some("1.0"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_hash_key(mut self, key: HashKey) -> Self {
+        self.core.rekey(key);
         self
     }
 

@@ -5,6 +5,7 @@
 //! - [`world`]: the step generator and the checker that runs a step on the crate and on the
 //!   model and demands the same answers, used by the stateful property test
 //!   (`test-support/tests/state_machine.rs`) and by the `ops` fuzz target;
+//! - [`colliding`]: build IDs that one public hash (the crate's old one) hashes alike;
 //! - the fuzz targets' bodies as plain functions over bytes ([`ops`], [`merge`], [`json`],
 //!   [`trace`], [`hostile`]), so that `test-support/tests/fuzz_corpus.rs` replays every committed seed and crash
 //!   fixture on the stable toolchain.
@@ -22,6 +23,7 @@
     clippy::expect_used
 )]
 
+pub mod colliding;
 #[cfg(feature = "trace")]
 pub mod hostile;
 #[cfg(feature = "serde")]

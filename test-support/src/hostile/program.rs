@@ -7,7 +7,7 @@
 //! | byte | meaning |
 //! | --- | --- |
 //! | 0 | the form: stored, stored in proto names, public response, listing, trace of updates, trace from a `start` step (`% 6`) |
-//! | 1 | bits 0-1: the sets (one giant set, N sets of one ID, sets of `width` IDs; `% 3`); bits 2-3: the trace's tail (none, promote every set oldest first, promote every build ID within its set, merge every set into the newest); bit 4: `makeSetDefault` on compatible adds; bit 5: the stored form's other spelling (int64 and states as JSON numbers); bit 6: merges in bit-reversed order rather than oldest first |
+//! | 1 | bits 0-1: the sets (one giant set, N sets of one ID, sets of `width` IDs; `% 3`); bits 2-3: the trace's tail (none, promote every set oldest first, promote every build ID within its set, merge every set into the newest); bit 4: `makeSetDefault` on compatible adds; bit 5: the stored form's other spelling (int64 and states as JSON numbers); bit 6: merges in bit-reversed order rather than oldest first; bit 7: build IDs of a colliding family (`crate::colliding`, the one at byte 4 modulo their number) in place of byte 4's length and byte 5's alphabet |
 //! | 2-3 | N, the number of build IDs: a little-endian `u16` scaled to `0..=MAX_N` |
 //! | 4 | the length of a build ID in bytes, `1 + b % 255` (at least what makes them distinct) |
 //! | 5 | the alphabet (`% 4`): digits, letters, characters JSON escapes, multi-byte characters |
@@ -166,7 +166,11 @@ impl Program {
             make_default: shape & 0x10 != 0,
             numbers: shape & 0x20 != 0,
             deleted_every,
-            ids: (0..n).map(|p| build_id(p, n, id_len, alphabet)).collect(),
+            ids: if shape & 0x80 != 0 {
+                colliding_ids(n, id_len)
+            } else {
+                (0..n).map(|p| build_id(p, n, id_len, alphabet)).collect()
+            },
             marks: vec![None; n],
             cut: None,
         };
@@ -241,6 +245,16 @@ impl Program {
     /// Whether any defect other than a cut is spliced in.
     pub fn has_marks(&self) -> bool {
         self.marks.iter().any(Option::is_some)
+    }
+}
+
+/// `n` IDs of the colliding family chosen by `choice` (modulo their number): IDs that the
+/// crate's old public hash hashed alike, which its keyed index must take in linear time.
+fn colliding_ids(n: usize, choice: usize) -> Vec<String> {
+    let families = crate::colliding::families();
+    match families.get(choice % families.len().max(1)) {
+        Some(family) => family.ids(n),
+        None => Vec::new(),
     }
 }
 
