@@ -4,6 +4,7 @@
 
 mod expect;
 pub(crate) mod json;
+pub(crate) mod line;
 mod replication;
 mod update;
 mod v1;
@@ -78,10 +79,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Step>, TraceError> {
     let mut marks: BTreeSet<String> = BTreeSet::new();
     for (line, text) in lines(bytes) {
         let step = text
-            .and_then(|text| match v2::start_line(text) {
-                Some(start) => start.map(|action| (None, None, action)),
-                None => step(&read(text)?),
-            })
+            .and_then(line_step)
             .and_then(|(now, task_queue, action)| {
                 check_order(&action, steps.is_empty(), &marks)?;
                 Ok(Step {
@@ -107,8 +105,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Step>, TraceError> {
 /// Why the text is not a step, as for [`parse`].
 pub fn parse_step(text: &str) -> Result<Step, TraceError> {
     let line = 1;
-    read(text)
-        .and_then(|value| step(&value))
+    line_step(text)
         .map(|(now, task_queue, action)| Step {
             line,
             now,
@@ -116,6 +113,18 @@ pub fn parse_step(text: &str) -> Result<Step, TraceError> {
             action,
         })
         .map_err(|problem| TraceError { line, problem })
+}
+
+/// One line's step: a `start` step read straight into its typed form, any other through a
+/// JSON tree within the bounds of [`line`].
+fn line_step(text: &str) -> Result<(Option<i64>, Option<String>, Action), String> {
+    match v2::start_line(text) {
+        Some(start) => start.map(|action| (None, None, action)),
+        None => {
+            line::check_line(text.as_bytes())?;
+            step(&read(text)?)
+        }
+    }
 }
 
 /// A `start` step must come first, and a `deltas` step must name an earlier mark.
@@ -145,9 +154,12 @@ fn check_order(action: &Action, first: bool, marks: &BTreeSet<String>) -> Result
 pub fn parse_updates(bytes: &[u8]) -> Result<Vec<(usize, Update)>, TraceError> {
     lines(bytes)
         .map(|(line, text)| {
-            text.and_then(|text| operation(&read(text)?))
-                .map(|update| (line, update))
-                .map_err(|problem| TraceError { line, problem })
+            text.and_then(|text| {
+                line::check_line(text.as_bytes())?;
+                operation(&read(text)?)
+            })
+            .map(|update| (line, update))
+            .map_err(|problem| TraceError { line, problem })
         })
         .collect()
 }
@@ -288,6 +300,7 @@ fn task_queue(value: &Value) -> Result<String, String> {
 /// # Ok::<(), String>(())
 /// ```
 pub fn read_observation(kind: ActionKind, text: &str) -> Result<Observation, String> {
+    line::check_tree(text.as_bytes())?;
     let value = read(text)?;
     let value = &value;
     Ok(match kind {
