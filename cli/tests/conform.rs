@@ -390,7 +390,7 @@ fn a_child_that_cannot_answer_is_exit_2_with_the_step() {
         ),
         (
             &["yes", "not json"],
-            "generated trace 0 (--seed 0): at the reset before the trace: the implementation answered something that is not JSON: not json\n",
+            "generated trace 0 (--seed 0): at the reset before the trace: the implementation answered something that is not JSON: \"not json\"\n",
         ),
         (
             &["true"],
@@ -810,7 +810,7 @@ fn an_unreadable_declaration_is_bad_input() {
         ),
         (
             "[]",
-            r#"its reset answer's "observes" is not an object: []"#,
+            r#"its reset answer's "observes" is not an object: an array"#,
         ),
     ] {
         let (code, out, err) = coarse_run(&dir, COARSE_ONLY, declaration, "");
@@ -1055,7 +1055,7 @@ fn what_the_child_starts_is_killed_with_it() {
         (code, err.as_str()),
         (
             2,
-            "generated trace 0 (--seed 0): at the reset before the trace: the implementation answered something that is not JSON: not json\n"
+            "generated trace 0 (--seed 0): at the reset before the trace: the implementation answered something that is not JSON: \"not json\"\n"
         )
     );
     let pid = std::fs::read_to_string(&pid_file).unwrap();

@@ -10,7 +10,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use version_sets_trace::{check_tree, read_strict};
+use version_sets_trace::{check_tree, quote, read_strict};
 
 use crate::input::{Line, MAX_INPUT_BYTES, read_line};
 
@@ -54,13 +54,11 @@ impl fmt::Display for ChildError {
             ),
             Self::Declaration(problem) => write!(f, "the implementation's declaration: {problem}"),
             Self::TooLarge(problem) => write!(f, "the implementation's answer: {problem}"),
-            Self::NotJson(text) => {
-                let text: String = text.chars().take(200).collect();
-                write!(
-                    f,
-                    "the implementation answered something that is not JSON: {text}"
-                )
-            }
+            Self::NotJson(text) => write!(
+                f,
+                "the implementation answered something that is not JSON: {}",
+                quote(text)
+            ),
             Self::TooLong => write!(
                 f,
                 "the implementation answered a line longer than {MAX_ANSWER_BYTES} bytes"
