@@ -7,8 +7,8 @@ use super::input::{Line, MAX_INPUT_BYTES, read_line};
 use super::{Output, Status};
 
 /// The longest request line read, in bytes without its newline: the cap on an input file,
-/// since a `start` step may carry a whole state (read without a tree); every other step is
-/// held to the trace's 8 MiB line (`version_sets_trace::MAX_LINE_BYTES`).
+/// since a `start` or replica step may carry a whole state (read without a tree); every other
+/// step is held to the trace's 8 MiB line (`version_sets_trace::MAX_LINE_BYTES`).
 #[allow(clippy::cast_possible_truncation)]
 const MAX_REQUEST_BYTES: usize = MAX_INPUT_BYTES as usize;
 
@@ -20,7 +20,7 @@ const MAX_REQUEST_BYTES: usize = MAX_INPUT_BYTES as usize;
 /// observe nothing). A line that is not a step is answered `{"malformed": PROBLEM}` and
 /// changes nothing. docs/conformance.md describes the protocol. A request line longer than
 /// 64 MiB (67108864 bytes) is answered `{"malformed": ...}` once that much of it is read,
-/// and the command stops with exit status 2; a step other than `start` may be at most
+/// and the command stops with exit status 2; a step that carries no state may be at most
 /// 8 MiB.
 ///
 /// It always speaks JSON lines, whatever -o says.

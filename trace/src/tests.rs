@@ -137,6 +137,37 @@ fn a_line_over_the_cap_is_refused_for_its_length() {
         " ".repeat(crate::MAX_LINE_BYTES)
     );
     assert!(parse(data.as_bytes()).is_ok());
+    // So is a replica step; what its typed reader refuses is worded by the tree's.
+    let replica = r#"{"mergeReplica": {"data": {"versionSets": []}}, "expect": "noop"}"#;
+    let long = format!("{replica}{}", " ".repeat(crate::MAX_LINE_BYTES));
+    let steps = parse(long.as_bytes()).unwrap();
+    assert_eq!(steps, parse(replica.as_bytes()).unwrap());
+    assert!(matches!(
+        steps[..],
+        [Step {
+            action: Action::MergeReplica { .. },
+            ..
+        }]
+    ));
+    let received =
+        r#"{"receiveReplica": {"data": {"versionSets": []}}, "expect": ["a"], "now": 5}"#;
+    let steps = parse(format!("{received}{}", " ".repeat(crate::MAX_LINE_BYTES)).as_bytes());
+    assert!(matches!(
+        steps.unwrap()[..],
+        [Step {
+            now: Some(5),
+            action: Action::ReceiveReplica { .. },
+            ..
+        }]
+    ));
+    assert_eq!(
+        problem(r#"{"mergeReplica": {"data": {"versionSets": []}}, "expect": null}"#),
+        r#"line 1: expect: expected "changed" or "noop", got null"#
+    );
+    assert_eq!(
+        problem(r#"{"mergeReplica": {"data": {"versionSets": []}}, "now": 1}"#),
+        "line 1: a mergeReplica step takes no now"
+    );
 }
 
 /// A line of tiny objects, whose tree would take some 95 times its bytes, is refused before

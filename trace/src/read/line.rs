@@ -5,7 +5,8 @@
 //! 630 bytes: a line of tiny objects (`[{"":0},{"":0},...]`) took 95 times its bytes as a
 //! tree. A line whose tree would take more than [`TREE_BYTES_PER_BYTE`] times its bytes is
 //! refused instead; a line longer than [`MAX_LINE_BYTES`] is refused before it is read. A
-//! `start` step is read straight into its typed form (`v2::start_line`), without a tree, and
+//! step that carries a state (`start`, `mergeReplica`, `receiveReplica`) is read straight
+//! into its typed form (`v2::start_line`, `replication::replica_line`), without a tree, and
 //! is held only to the file's cap.
 
 use std::fmt;
@@ -14,8 +15,8 @@ use serde::Deserializer;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
 /// The longest line read through a JSON tree, in bytes (8 MiB, without its line end): every
-/// trace step but a `start` step, every line of operations, every request of
-/// `version-sets serve --stdio` but a `start` step.
+/// trace step but one that carries a state (`start`, `mergeReplica`, `receiveReplica`),
+/// every line of operations, every request of `version-sets serve --stdio` but such a step.
 pub const MAX_LINE_BYTES: usize = 8 * 1024 * 1024;
 
 /// The most a line's JSON tree may take, as a multiple of the line's bytes (estimated before

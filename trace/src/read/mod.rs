@@ -118,13 +118,14 @@ pub fn parse_step(text: &str) -> Result<Step, TraceError> {
 /// One line's step: a `start` step read straight into its typed form, any other through a
 /// JSON tree within the bounds of [`line`].
 fn line_step(text: &str) -> Result<(Option<i64>, Option<String>, Action), String> {
-    match v2::start_line(text) {
-        Some(start) => start.map(|action| (None, None, action)),
-        None => {
-            line::check_line(text.as_bytes())?;
-            step(&read(text)?)
-        }
+    if let Some(start) = v2::start_line(text) {
+        return start.map(|action| (None, None, action));
     }
+    if let Some((rest, replica)) = replication::replica_line(text) {
+        return step(&rest, Some(replica));
+    }
+    line::check_line(text.as_bytes())?;
+    step(&read(text)?, None)
 }
 
 /// A `start` step must come first, and a `deltas` step must name an earlier mark.
@@ -194,7 +195,13 @@ fn lines(bytes: &[u8]) -> impl Iterator<Item = (usize, Result<&str, String>)> {
 
 /// One step: exactly one action key, `expect` where the action takes one, and `now` where
 /// the action stamps a change ([`ActionKind`] says which do).
-fn step(value: &Value) -> Result<(Option<i64>, Option<String>, Action), String> {
+///
+/// `replica` is a replica step's state, read already (`replication::replica_line`); its
+/// place in `value` then holds `null`.
+fn step(
+    value: &Value,
+    replica: Option<replication::Preread>,
+) -> Result<(Option<i64>, Option<String>, Action), String> {
     let map = value
         .as_object()
         .ok_or_else(|| format!("a step must be a JSON object, got {}", describe(value)))?;
@@ -257,8 +264,8 @@ fn step(value: &Value) -> Result<(Option<i64>, Option<String>, Action), String> 
         ActionKind::StickyPoll => v2::sticky_poll(body, expect)?,
         ActionKind::StickyAdd => v2::sticky_add(body, expect)?,
         ActionKind::View => v2::view(body, expect)?,
-        ActionKind::MergeReplica => replication::merge(body, expect)?,
-        ActionKind::ReceiveReplica => replication::receive(body, expect)?,
+        ActionKind::MergeReplica => replication::merge(body, expect, replica)?,
+        ActionKind::ReceiveReplica => replication::receive(body, expect, replica)?,
         ActionKind::GcPlan => replication::gc_plan(body, expect)?,
         ActionKind::Reachability => replication::reachability(body, expect)?,
         ActionKind::Limits => Action::Limits(v1::limits(body)?),
