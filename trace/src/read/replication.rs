@@ -60,15 +60,11 @@ struct ReplicaLine {
 }
 
 /// A member that is there (`null` is read as `T` and refused by most), or not.
+#[derive(Default)]
 enum Given<T> {
+    #[default]
     Absent,
     Present(T),
-}
-
-impl<T> Default for Given<T> {
-    fn default() -> Self {
-        Self::Absent
-    }
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Given<T> {
