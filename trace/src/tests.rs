@@ -111,6 +111,23 @@ fn long_unknown_fields_inside_a_step_are_cut() {
     );
 }
 
+/// serde names a string of the wrong type in full; the message quotes an excerpt instead.
+#[test]
+fn long_strings_of_the_wrong_type_inside_a_step_are_cut() {
+    let long = "k".repeat(100);
+    let cut = format!(r#""{}"... (100 bytes)"#, "k".repeat(40));
+    assert_eq!(
+        problem(&format!(r#"{{"gcPlan": {{"now": "{long}"}}}}"#)),
+        format!("line 1: gcPlan.now: invalid type: string {cut}, expected i64")
+    );
+    assert_eq!(
+        problem(&format!(
+            r#"{{"gcPlan": {{"now": 1, "inUse": ["a", 1, "{long}"]}}}}"#
+        )),
+        "line 1: gcPlan.inUse[1]: invalid type: integer `1`, expected a string"
+    );
+}
+
 /// A line one byte over the cap is refused for its length, before it is read; a line at the
 /// cap is read (and refused here for its content).
 #[test]

@@ -445,7 +445,24 @@ pub(crate) fn typed<T: DeserializeOwned>(value: &Value, path: &str) -> Result<T,
                 Segment::Unknown => join(&place, "?"),
             }
         });
-        at(&place, cut_names(&error.into_inner().to_string()))
+        let mut message = error.inner().to_string();
+        // serde names a string of the wrong type or value in full (`string "..."`).
+        if let Some(Value::String(text)) = at_path(value, error.path()) {
+            if !fits(text) {
+                message = message.replace(&format!("{text:?}"), &quote(text));
+            }
+        }
+        at(&place, cut_names(&message))
+    })
+}
+
+/// The value at `path` inside `value`, if there is one.
+fn at_path<'a>(value: &'a Value, path: &serde_path_to_error::Path) -> Option<&'a Value> {
+    use serde_path_to_error::Segment;
+    path.iter().try_fold(value, |value, segment| match segment {
+        Segment::Seq { index } => value.get(*index),
+        Segment::Map { key } => value.get(key.as_str()),
+        Segment::Enum { .. } | Segment::Unknown => None,
     })
 }
 
