@@ -158,6 +158,7 @@ pub use hash_key::HashKey;
 pub use set::{BuildIdRecord, BuildIds, CompatibleSet, SetIds, Sets};
 pub use set_id::SetId;
 pub use version_sets::{Received, Removal, VersionSets};
+pub use words::quote;
 // Errors, codes and names.
 pub use code::Code;
 pub use error::UpdateError;

@@ -28,7 +28,7 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::words::quote;
+use crate::words::{fits, quote};
 
 /// A proto-JSON message, read field by field into `Self`.
 pub(crate) trait Message<'de>: Default {
@@ -310,7 +310,39 @@ impl<'de> Visitor<'de> for Unknown {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, _: D) -> Result<(), D::Error> {
-        Err(de::Error::unknown_field(&self.name, self.expected))
+        Err(unknown("field", &self.name, self.expected))
+    }
+}
+
+/// serde's error for an unknown field or variant (`what`), in serde's words (`unknown field
+/// `x`, expected `a` or `b``), but a name too long to quote whole is named by [`quote`]: an
+/// excerpt and its length, not the megabytes a key may hold.
+pub(crate) fn unknown<E: de::Error>(
+    what: &str,
+    name: &str,
+    expected: &'static [&'static str],
+) -> E {
+    match (what, fits(name)) {
+        ("field", true) => E::unknown_field(name, expected),
+        (_, true) => E::unknown_variant(name, expected),
+        (_, false) => E::custom(format_args!(
+            "unknown {what} {}, {}",
+            quote(name),
+            one_of(what, expected)
+        )),
+    }
+}
+
+/// serde's words for the names expected (its private `OneOf`).
+fn one_of(what: &str, names: &[&str]) -> String {
+    match names {
+        [] => format!("there are no {what}s"),
+        [one] => format!("expected `{one}`"),
+        [one, two] => format!("expected `{one}` or `{two}`"),
+        many => {
+            let names: Vec<String> = many.iter().map(|name| format!("`{name}`")).collect();
+            format!("expected one of {}", names.join(", "))
+        }
     }
 }
 

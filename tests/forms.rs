@@ -520,3 +520,68 @@ proptest::proptest! {
         }
     }
 }
+
+/// Every reader of the model names a long key, state, digit string or operation it refuses
+/// by an excerpt of 40 characters and its length, never in full.
+#[test]
+fn long_names_in_errors_are_an_excerpt_and_a_length() {
+    let long = "k".repeat(1_000);
+    let cut = format!(r#""{}"... (1000 bytes)"#, "k".repeat(40));
+    let cases = [
+        (
+            format!(r#"{{"versionSets": [{{"{long}": 1}}]}}"#),
+            format!(
+                "unknown field {cut}, expected one of `setIds`, `buildIds`, \
+                 `becameDefaultTimestamp`"
+            ),
+        ),
+        (
+            format!(r#"{{"versionSets": [{{"buildIds": [{{"state": "{long}"}}]}}]}}"#),
+            format!(
+                "invalid value: string {cut}, expected STATE_ACTIVE, STATE_DELETED, \
+                 STATE_UNSPECIFIED or 0, 1, 2"
+            ),
+        ),
+        (
+            format!(
+                r#"{{"versionSets": [{{"becameDefaultTimestamp": {{"wallClock": "{long}"}}}}]}}"#
+            ),
+            format!("{cut} is not an integer in range"),
+        ),
+    ];
+    for (text, error) in &cases {
+        let plain = serde_json::from_str::<VersioningData>(text).unwrap_err();
+        assert_eq!(&words(&plain), error);
+        let checked = serde_json::from_str::<CheckedData>(text).unwrap_err();
+        assert_eq!(&words(&checked), error);
+    }
+    let public = format!(r#"{{"majorVersionSets": [{{"{long}": 1}}]}}"#);
+    let response = serde_json::from_str::<CheckedResponse<'_>>(&public).unwrap_err();
+    assert_eq!(
+        words(&response),
+        format!("unknown field {cut}, expected `buildIds`")
+    );
+    let listing = format!(r#"[{{"{long}": 1}}]"#);
+    let listed = serde_json::from_str::<CheckedListing<'_>>(&listing).unwrap_err();
+    assert_eq!(
+        words(&listed),
+        format!("unknown field {cut}, expected one of `buildIds`, `defaultForSet`, `isDefaultSet`")
+    );
+    let operations = "expected one of `addNewBuildIdInNewDefaultSet`, \
+                      `addNewCompatibleBuildId`, `promoteSetByBuildId`, \
+                      `promoteBuildIdWithinSet`, `mergeSets`";
+    for text in [format!(r#"{{"{long}": 1}}"#), format!(r#""{long}""#)] {
+        let update = serde_json::from_str::<version_sets::Update>(&text).unwrap_err();
+        assert_eq!(
+            words(&update),
+            format!("unknown variant {cut}, {operations}")
+        );
+    }
+    // Forty characters are quoted whole, in serde's words.
+    let forty = "k".repeat(40);
+    let update = serde_json::from_str::<version_sets::Update>(&format!(r#""{forty}""#));
+    assert_eq!(
+        words(&update.unwrap_err()),
+        format!("unknown variant `{forty}`, {operations}")
+    );
+}

@@ -42,7 +42,7 @@ struct Shape {
     generate: fn(usize) -> String,
 }
 
-const SHAPES: [Shape; 21] = [
+const SHAPES: [Shape; 23] = [
     Shape {
         name: "public form, one set of N build IDs",
         subcommand: "check",
@@ -212,6 +212,22 @@ const SHAPES: [Shape; 21] = [
         quick: 2_000,
         full: 20_000,
         generate: trace_colliding,
+    },
+    Shape {
+        name: "trace, one line of N tiny objects (refused for its tree)",
+        subcommand: "replay",
+        refused: true,
+        quick: 20_000,
+        full: 200_000,
+        generate: |n| format!("{{\"poll\":[{}]}}\n", vec![r#"{"":0}"#; n].join(",")),
+    },
+    Shape {
+        name: "stored form, an unknown key of N bytes (refused)",
+        subcommand: "check",
+        refused: true,
+        quick: 100_000,
+        full: 1_000_000,
+        generate: |n| format!("{{\"versionSets\":[{{\"{}\":1}}]}}", "k".repeat(n)),
     },
 ];
 

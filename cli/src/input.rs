@@ -1,12 +1,12 @@
 //! Reading a FILE argument, or standard input for `-`, with a size cap.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{BufRead, Read};
 use std::path::Path;
 
 /// The most bytes read from one input. Past it the command refuses the input rather than
 /// exhaust memory on, say, a log file passed by mistake.
-const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The contents of one input and the name diagnostics call it by.
 pub(crate) struct Input {
@@ -57,4 +57,34 @@ pub(crate) fn stdin_once(paths: &[std::path::PathBuf]) -> Result<(), String> {
             "- is given {n} times; standard input can be read only once"
         )),
     }
+}
+
+/// One line of a stream.
+pub(crate) enum Line {
+    /// The line without its newline (the last line may lack one).
+    Text(Vec<u8>),
+    /// A line longer than the cap: `max` + 1 bytes of it were read, and no more.
+    TooLong,
+}
+
+/// Reads the next line of `reader`, holding at most `max` + 1 bytes of it: a line longer than
+/// `max` bytes (without its newline) is [`Line::TooLong`] once so much of it is read, so a
+/// writer that never ends its line cannot grow it without bound. `None` at the end.
+///
+/// # Errors
+/// A read error.
+pub(crate) fn read_line(reader: &mut impl BufRead, max: usize) -> std::io::Result<Option<Line>> {
+    let mut line = Vec::new();
+    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
+    if reader.take(limit).read_until(b'\n', &mut line)? == 0 {
+        return Ok(None);
+    }
+    Ok(Some(if line.last() == Some(&b'\n') {
+        line.pop();
+        Line::Text(line)
+    } else if line.len() > max {
+        Line::TooLong
+    } else {
+        Line::Text(line)
+    }))
 }

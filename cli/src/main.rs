@@ -251,7 +251,10 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
                 0,
                 "standard input ended (every request was answered, malformed ones included)",
             ),
-            (2, "standard input could not be read"),
+            (
+                2,
+                "standard input could not be read, or a request line is longer than 64 MiB",
+            ),
         ],
     ),
     ("poll", &[(0, "accepted"), (1, "refused"), (2, "bad input")]),

@@ -10,17 +10,21 @@ use std::path::PathBuf;
 
 use version_sets::Namespace;
 
-use super::{Output, input, state};
+use super::{Output, input, json::quote, state};
 
 /// A `--queue` value: `NAME=PATH`, split at the first `=` (a task queue name with `=` in it
 /// cannot be given), the name checked as the server checks one.
 pub(crate) fn parse_queue(value: &str) -> Result<(String, PathBuf), String> {
     let Some((name, path)) = value.split_once('=') else {
-        return Err(format!("expected NAME=PATH, got {value:?}"));
+        return Err(format!("expected NAME=PATH, got {}", quote(value)));
     };
-    Namespace::check_task_queue(name).map_err(|error| format!("task queue {name:?}: {error}"))?;
+    Namespace::check_task_queue(name)
+        .map_err(|error| format!("task queue {}: {error}", quote(name)))?;
     if path.is_empty() {
-        return Err(format!("expected NAME=PATH, got {value:?} (no PATH)"));
+        return Err(format!(
+            "expected NAME=PATH, got {} (no PATH)",
+            quote(value)
+        ));
     }
     Ok((name.to_owned(), PathBuf::from(path)))
 }
@@ -36,7 +40,7 @@ pub(crate) fn open(queues: &[(String, PathBuf)], output: &mut Output<'_>) -> Opt
     }
     let mut names = std::collections::BTreeSet::new();
     if let Some((name, _)) = queues.iter().find(|(name, _)| !names.insert(name)) {
-        output.diagnostic(format_args!("task queue {name:?} is given twice"));
+        output.diagnostic(format_args!("task queue {} is given twice", quote(name)));
         return None;
     }
     let mut namespace = Namespace::new();
@@ -44,7 +48,7 @@ pub(crate) fn open(queues: &[(String, PathBuf)], output: &mut Output<'_>) -> Opt
         let sets = state::open(path, output)?;
         // The name was checked when the flag was read.
         if let Err(error) = namespace.insert(name, sets) {
-            output.diagnostic(format_args!("task queue {name:?}: {error}"));
+            output.diagnostic(format_args!("task queue {}: {error}", quote(name)));
             return None;
         }
     }

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 use version_sets::Update;
-use version_sets_trace::read_strict;
+use version_sets_trace::{check_line, read_strict};
 
 use super::input::Input;
 use super::json::quote;
@@ -43,6 +43,8 @@ pub(crate) fn read(input: &Input) -> Result<Vec<(usize, Update)>, String> {
 
 /// One line read as an operation.
 fn operation(line: &str) -> Result<Update, String> {
+    // Within the trace's bounds of a line read through a tree (docs/trace-format.md).
+    check_line(line.as_bytes())?;
     let mut value = read_strict(line.as_bytes())
         .map_err(|error| format!("column {}: {}", error.column, error.problem))?;
     if let Value::Object(map) = &mut value {

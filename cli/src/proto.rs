@@ -93,6 +93,10 @@ fn integral(n: &Number) -> Option<Number> {
     })
 }
 
+/// The longest key a path names bare, in bytes: every field name is shorter, and
+/// [`quote`] keeps 40 characters.
+const MAX_PLAIN_KEY: usize = 40;
+
 /// `path` as serde_path_to_error writes it, each key by its JSON name; empty at the top.
 pub(crate) fn json_path(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
@@ -106,6 +110,12 @@ pub(crate) fn json_path(path: &serde_path_to_error::Path) -> String {
             Segment::Map { key } | Segment::Enum { variant: key } => json_name(key),
             Segment::Unknown => "?".to_owned(),
         };
+        // A key longer than a message quotes whole (an unknown one, from the input) is
+        // named as messages name strings: an excerpt and its length.
+        if key.len() > MAX_PLAIN_KEY {
+            at.push_str(&format!("[{}]", quote(&key)));
+            continue;
+        }
         if !at.is_empty() {
             at.push('.');
         }
@@ -116,7 +126,9 @@ pub(crate) fn json_path(path: &serde_path_to_error::Path) -> String {
 
 /// The path of `key` in the object at `path`.
 pub(crate) fn child(path: &str, key: &str) -> String {
-    let plain = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let plain = !key.is_empty()
+        && key.len() <= MAX_PLAIN_KEY
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     match (path.is_empty(), plain) {
         (true, true) => key.to_owned(),
         (false, true) => format!("{path}.{key}"),

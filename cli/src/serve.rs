@@ -1,11 +1,16 @@
 //! `version-sets serve --stdio`: the model behind the conformance protocol.
 
-use std::io::BufRead;
-
-use serde_json::{Value, json};
+use serde_json::json;
 use version_sets_trace::{self as trace, Session};
 
+use super::input::{Line, MAX_INPUT_BYTES, read_line};
 use super::{Output, Status};
+
+/// The longest request line read, in bytes without its newline: the cap on an input file,
+/// since a `start` or replica step may carry a whole state (read without a tree); every other
+/// step is held to the trace's 8 MiB line (`version_sets_trace::MAX_LINE_BYTES`).
+#[allow(clippy::cast_possible_truncation)]
+const MAX_REQUEST_BYTES: usize = MAX_INPUT_BYTES as usize;
 
 /// Answer the conformance protocol with the model, one JSON line per request.
 ///
@@ -13,7 +18,10 @@ use super::{Output, Status};
 /// queue (answer `{}`); any other line is a trace step without its `expect`, answered with
 /// what the model observes, in the form that step's `expect` takes (`{}` for steps that
 /// observe nothing). A line that is not a step is answered `{"malformed": PROBLEM}` and
-/// changes nothing. docs/conformance.md describes the protocol.
+/// changes nothing. docs/conformance.md describes the protocol. A request line longer than
+/// 64 MiB (67108864 bytes) is answered `{"malformed": ...}` once that much of it is read,
+/// and the command stops with exit status 2; a step that carries no state may be at most
+/// 8 MiB.
 ///
 /// It always speaks JSON lines, whatever -o says.
 #[derive(Debug, clap::Args)]
@@ -28,9 +36,24 @@ pub(crate) struct Args {
 
 pub(crate) fn run(_args: &Args, output: &mut Output<'_>) -> Status {
     let mut session = Session::new();
-    for line in std::io::stdin().lock().split(b'\n') {
-        let line = match line {
-            Ok(line) => line,
+    let mut input = std::io::stdin().lock();
+    let mut number: usize = 0;
+    loop {
+        number += 1;
+        let line = match read_line(&mut input, MAX_REQUEST_BYTES) {
+            Ok(None) => return Status::Ok,
+            Ok(Some(Line::Text(line))) => line,
+            Ok(Some(Line::TooLong)) => {
+                // The rest of the line is not read: a client that never ends it would
+                // otherwise be waited on for ever.
+                let problem = format!(
+                    "a request line is longer than {MAX_REQUEST_BYTES} bytes (64 MiB); not read"
+                );
+                output.line(json!({ "malformed": problem }).to_string());
+                let _ = output.out.flush();
+                output.diagnostic(format_args!("<stdin>:{number}: {problem}"));
+                return Status::BadInput;
+            }
             Err(error) => {
                 output.diagnostic(format_args!("<stdin>: cannot read: {error}"));
                 return Status::BadInput;
@@ -45,14 +68,18 @@ pub(crate) fn run(_args: &Args, output: &mut Output<'_>) -> Status {
         // The driver waits for each answer before it sends the next request.
         let _ = output.out.flush();
     }
-    Status::Ok
+}
+
+/// `{"reset": true}`, read without a tree (other members are read past).
+#[derive(serde::Deserialize)]
+struct Reset {
+    reset: bool,
 }
 
 /// The answer to one request line, as the trace crate's writer spells observations.
 fn answer(session: &mut Session, line: &str) -> String {
-    let is_reset = trace::read_strict(line.as_bytes())
-        .ok()
-        .is_some_and(|value| value.get("reset") == Some(&Value::Bool(true)));
+    let is_reset = line.trim_start().starts_with('{')
+        && serde_json::from_str::<Reset>(line).is_ok_and(|request| request.reset);
     if is_reset {
         *session = Session::new();
         return json!({}).to_string();

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::input;
+use super::{input, json::quote};
 
 /// Build IDs given on the command line or in a file.
 ///
@@ -48,7 +48,12 @@ pub(crate) fn parse_duration(text: &str) -> Result<i64, String> {
         "m" => 60_000,
         "h" => 3_600_000,
         "d" => 86_400_000,
-        _ => return Err(format!("unknown unit {unit:?}; use ms, s, m, h or d")),
+        _ => {
+            return Err(format!(
+                "unknown unit {}; use ms, s, m, h or d",
+                quote(unit)
+            ));
+        }
     };
     number
         .parse::<i64>()

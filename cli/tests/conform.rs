@@ -390,7 +390,7 @@ fn a_child_that_cannot_answer_is_exit_2_with_the_step() {
         ),
         (
             &["yes", "not json"],
-            "generated trace 0 (--seed 0): at the reset before the trace: the implementation answered something that is not JSON: not json\n",
+            "generated trace 0 (--seed 0): at the reset before the trace: the implementation answered something that is not JSON: \"not json\"\n",
         ),
         (
             &["true"],
@@ -810,7 +810,7 @@ fn an_unreadable_declaration_is_bad_input() {
         ),
         (
             "[]",
-            r#"its reset answer's "observes" is not an object: []"#,
+            r#"its reset answer's "observes" is not an object: an array"#,
         ),
     ] {
         let (code, out, err) = coarse_run(&dir, COARSE_ONLY, declaration, "");
@@ -930,6 +930,43 @@ fn a_child_that_never_reads_times_out_while_the_request_is_written() {
     );
 }
 
+/// An answer of tiny objects, whose JSON tree would take some 95 times its bytes, is refused
+/// before the tree is built, as a trace line is.
+#[test]
+fn an_answer_whose_tree_is_too_large_is_refused() {
+    let dir = scratch("tiny-objects");
+    let (code, out, err) = run_within(
+        &dir,
+        std::time::Duration::from_secs(30),
+        &[
+            "conform",
+            "--generate",
+            "1",
+            "--",
+            "python3",
+            "-c",
+            "import sys\nsys.stdin.readline()\n\
+             print('[' + ','.join(['{\"\":0}'] * 20000) + ']', flush=True)\nsys.stdin.read()",
+        ],
+    );
+    // 20,000 objects of a node each (648 bytes), 32,768 array slots of 32 (and 16), the root.
+    let tree = 20_000 * 648 + 32_768 * 32 + 16 + 32;
+    let bytes = 20_000 * 7 - 1 + 2;
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            2,
+            "",
+            format!(
+                "generated trace 0 (--seed 0): at the reset before the trace: the \
+                 implementation's answer: the line's JSON would take about {tree} bytes as a \
+                 tree, more than 24 times its {bytes} bytes\n"
+            )
+            .as_str()
+        )
+    );
+}
+
 #[test]
 fn an_endless_answer_line_is_refused_at_its_bound() {
     let dir = scratch("endless-line");
@@ -1018,7 +1055,7 @@ fn what_the_child_starts_is_killed_with_it() {
         (code, err.as_str()),
         (
             2,
-            "generated trace 0 (--seed 0): at the reset before the trace: the implementation answered something that is not JSON: not json\n"
+            "generated trace 0 (--seed 0): at the reset before the trace: the implementation answered something that is not JSON: \"not json\"\n"
         )
     );
     let pid = std::fs::read_to_string(&pid_file).unwrap();

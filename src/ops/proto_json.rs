@@ -14,7 +14,9 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Unexpected, Visi
 
 use super::update::{QueueDefault, Update};
 use crate::build_id::BuildId;
-use crate::proto_json::{self, Key, KeySeed, Message, NullOr, ReadPast, Seen, Values, json_name};
+use crate::proto_json::{
+    self, Key, KeySeed, Message, NullOr, ReadPast, Seen, Values, json_name, unknown,
+};
 
 /// The members of the oneof by JSON name, in the order of [`Update`]'s variants.
 const OPERATIONS: &[&str] = &[
@@ -59,7 +61,7 @@ impl<'de> Visitor<'de> for Operation {
                     E::invalid_type(Unexpected::UnitVariant, &"struct variant")
                 }
                 Some(_) => E::invalid_type(Unexpected::UnitVariant, &"newtype variant"),
-                None => E::unknown_variant(name, OPERATIONS),
+                None => unknown("variant", name, OPERATIONS),
             },
         )
     }
@@ -101,7 +103,7 @@ impl<'de> Visitor<'de> for Operation {
             }
         }
         match (update, unknown) {
-            (_, Some(name)) => Err(de::Error::unknown_variant(&name, OPERATIONS)),
+            (_, Some(name)) => Err(proto_json::unknown("variant", &name, OPERATIONS)),
             (Some(update), None) => Ok(update),
             (None, None) => Err(not_one()),
         }

@@ -12,6 +12,7 @@ use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 
 use crate::proto_json::{self as message, Message, Values};
+use crate::words::quote;
 use crate::{BuildId, BuildIdData, BuildIdState, Hlc, VersionSetData, VersioningData};
 
 impl Serialize for BuildId {
@@ -202,7 +203,9 @@ where
                 exact_integer(v)
                     .and_then(|integer| T::try_from(integer).ok())
                     .map(Int)
-                    .ok_or_else(|| E::custom(format_args!("{v:?} is not an integer in range")))
+                    .ok_or_else(|| {
+                        E::custom(format_args!("{} is not an integer in range", quote(v)))
+                    })
             }
         }
 
@@ -358,7 +361,11 @@ impl<'de> Deserialize<'de> for State {
                     "STATE_UNSPECIFIED" => Ok(State(None)),
                     "STATE_ACTIVE" => Ok(State(Some(BuildIdState::Active))),
                     "STATE_DELETED" => Ok(State(Some(BuildIdState::Deleted))),
-                    _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+                    // serde's words (`string "x"`), the string quoted as every message quotes.
+                    _ => Err(E::invalid_value(
+                        de::Unexpected::Other(&format!("string {}", quote(v))),
+                        &self,
+                    )),
                 }
             }
         }

@@ -70,6 +70,9 @@ mod write;
 
 pub use generate::{Choice, Generator, NAMES, Pick, WEIGHTS, annotate, known, near};
 pub use read::json::{JsonError, JsonProblem, check_strict, describe, quote, read_strict};
+pub use read::line::{
+    MAX_LINE_BYTES, MIN_TREE_BYTES, TREE_BYTES_PER_BYTE, check_line, check_tree, tree_bytes,
+};
 pub use read::{TraceError, parse, parse_step, parse_updates, read_observation};
 pub use run::{DEFAULT_TASK_QUEUE, Failure, Report, Session, check, run};
 pub use types::{

@@ -94,7 +94,120 @@ fn long_keys_are_cut_in_messages() {
     let text = format!(r#"{{"{key}": 1}}"#);
     assert_eq!(
         problem(&text),
-        format!(r#"line 1: unknown key "{}"..."#, "k".repeat(40))
+        format!(r#"line 1: unknown key "{}"... (100 bytes)"#, "k".repeat(40))
+    );
+}
+
+/// serde's derive names an unknown field in full; the path and the message name it by its
+/// excerpt and length instead.
+#[test]
+fn long_unknown_fields_inside_a_step_are_cut() {
+    let key = "k".repeat(100);
+    let text = format!(r#"{{"addTask": {{"{key}": 1}}}}"#);
+    let cut = format!(r#""{}"... (100 bytes)"#, "k".repeat(40));
+    assert_eq!(
+        problem(&text),
+        format!("line 1: addTask[{cut}]: unknown field {cut}, expected `buildId`")
+    );
+}
+
+/// serde names a string of the wrong type in full; the message quotes an excerpt instead.
+#[test]
+fn long_strings_of_the_wrong_type_inside_a_step_are_cut() {
+    let long = "k".repeat(100);
+    let cut = format!(r#""{}"... (100 bytes)"#, "k".repeat(40));
+    assert_eq!(
+        problem(&format!(r#"{{"gcPlan": {{"now": "{long}"}}}}"#)),
+        format!("line 1: gcPlan.now: invalid type: string {cut}, expected i64")
+    );
+    assert_eq!(
+        problem(&format!(
+            r#"{{"gcPlan": {{"now": 1, "inUse": ["a", 1, "{long}"]}}}}"#
+        )),
+        "line 1: gcPlan.inUse[1]: invalid type: integer `1`, expected a string"
+    );
+}
+
+/// A line one byte over the cap is refused for its length, before it is read; a line at the
+/// cap is read (and refused here for its content).
+#[test]
+fn a_line_over_the_cap_is_refused_for_its_length() {
+    let at_cap = |extra: usize| {
+        let head = r#"{"poll": ""#;
+        let tail = r#""}"#;
+        let fill = crate::MAX_LINE_BYTES + extra - head.len() - tail.len();
+        format!("{head}{}{tail}", "v".repeat(fill))
+    };
+    let over = at_cap(1);
+    assert_eq!(over.len(), crate::MAX_LINE_BYTES + 1);
+    assert_eq!(
+        problem(&over),
+        "line 1: the line is 8388609 bytes long, more than the 8388608 (8 MiB) a line may hold"
+    );
+    assert_eq!(
+        problem(&at_cap(0)),
+        "line 1: poll: build ID is 8388596 bytes long; at most 255 are allowed"
+    );
+    // A start step is read without a tree, held only to the file's cap.
+    let data = format!(
+        r#"{{"start": {{"data": {{"versionSets": []}}, "clusterId": 0}}}}{}"#,
+        " ".repeat(crate::MAX_LINE_BYTES)
+    );
+    assert!(parse(data.as_bytes()).is_ok());
+    // So is a replica step; what its typed reader refuses is worded by the tree's.
+    let replica = r#"{"mergeReplica": {"data": {"versionSets": []}}, "expect": "noop"}"#;
+    let long = format!("{replica}{}", " ".repeat(crate::MAX_LINE_BYTES));
+    let steps = parse(long.as_bytes()).unwrap();
+    assert_eq!(steps, parse(replica.as_bytes()).unwrap());
+    assert!(matches!(
+        steps[..],
+        [Step {
+            action: Action::MergeReplica { .. },
+            ..
+        }]
+    ));
+    let received =
+        r#"{"receiveReplica": {"data": {"versionSets": []}}, "expect": ["a"], "now": 5}"#;
+    let steps = parse(format!("{received}{}", " ".repeat(crate::MAX_LINE_BYTES)).as_bytes());
+    assert!(matches!(
+        steps.unwrap()[..],
+        [Step {
+            now: Some(5),
+            action: Action::ReceiveReplica { .. },
+            ..
+        }]
+    ));
+    assert_eq!(
+        problem(r#"{"mergeReplica": {"data": {"versionSets": []}}, "expect": null}"#),
+        r#"line 1: expect: expected "changed" or "noop", got null"#
+    );
+    assert_eq!(
+        problem(r#"{"mergeReplica": {"data": {"versionSets": []}}, "now": 1}"#),
+        "line 1: a mergeReplica step takes no now"
+    );
+}
+
+/// A line of tiny objects, whose tree would take some 95 times its bytes, is refused before
+/// the tree is built; a line of the same bytes in strings is read.
+#[test]
+fn a_line_whose_tree_is_too_large_is_refused() {
+    let objects = vec![r#"{"":0}"#; 20_000].join(",");
+    let text = format!(r#"{{"poll": [{objects}]}}"#);
+    // A node (648 bytes) for each object, 32,768 slots of 32 bytes (and an allocation's
+    // 16) for the array, a node and the key "poll" (4 + 16) for the step, 32 for the root.
+    let tree = 20_000 * 648 + 32_768 * 32 + 16 + 648 + 20 + 32;
+    assert_eq!(
+        problem(&text),
+        format!(
+            "line 1: the line's JSON would take about {tree} bytes as a tree, more than 24 \
+             times its {} bytes",
+            text.len()
+        )
+    );
+    let strings = vec![r#""aaaa""#; 20_000].join(",");
+    assert_eq!(
+        problem(&format!(r#"{{"poll": [{strings}]}}"#)),
+        "line 1: poll: expected a build ID string, got an array"
     );
 }
 

@@ -3,14 +3,16 @@
 //! line, and its whole process group killed when the driver is done with it.
 
 use std::fmt;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::process::{ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use version_sets_trace::read_strict;
+use version_sets_trace::{check_tree, quote, read_strict};
+
+use crate::input::{Line, MAX_INPUT_BYTES, read_line};
 
 /// How long a child may take to exit once its input is closed, before it is killed.
 const EXIT_GRACE: Duration = Duration::from_secs(10);
@@ -18,7 +20,8 @@ const EXIT_GRACE: Duration = Duration::from_secs(10);
 /// The longest answer line read, in bytes without its newline: the cap on an input file
 /// (`cli/src/input.rs`), since no answer describes more than a trace file can hold. A longer
 /// line is refused once this many bytes have been read, without reading the rest.
-pub(crate) const MAX_ANSWER_BYTES: usize = 64 * 1024 * 1024;
+#[allow(clippy::cast_possible_truncation)]
+pub(crate) const MAX_ANSWER_BYTES: usize = MAX_INPUT_BYTES as usize;
 
 /// Why the child could not give an answer: the driver stops with exit status 2.
 #[derive(Debug)]
@@ -33,6 +36,8 @@ pub(crate) enum ChildError {
     NotJson(String),
     /// The answer line is longer than [`MAX_ANSWER_BYTES`].
     TooLong,
+    /// The answer's JSON tree would be too large for its bytes ([`check_tree`]).
+    TooLarge(String),
     /// Its reset answer declares what it observes in a form the driver cannot read.
     Declaration(String),
 }
@@ -48,13 +53,12 @@ impl fmt::Display for ChildError {
                 timeout.as_millis()
             ),
             Self::Declaration(problem) => write!(f, "the implementation's declaration: {problem}"),
-            Self::NotJson(text) => {
-                let text: String = text.chars().take(200).collect();
-                write!(
-                    f,
-                    "the implementation answered something that is not JSON: {text}"
-                )
-            }
+            Self::TooLarge(problem) => write!(f, "the implementation's answer: {problem}"),
+            Self::NotJson(text) => write!(
+                f,
+                "the implementation answered something that is not JSON: {}",
+                quote(text)
+            ),
             Self::TooLong => write!(
                 f,
                 "the implementation answered a line longer than {MAX_ANSWER_BYTES} bytes"
@@ -159,6 +163,8 @@ impl Child {
             }
             Err(RecvTimeoutError::Disconnected) => return Err(ChildError::Died),
         };
+        // The tree of an answer is bounded as a trace line's is (docs/trace-format.md).
+        check_tree(&line).map_err(ChildError::TooLarge)?;
         read_strict(&line)
             .map_err(|_| ChildError::NotJson(String::from_utf8_lossy(&line).into_owned()))
     }
@@ -201,23 +207,11 @@ fn write_requests(mut stdin: ChildStdin, inbox: &Receiver<String>) {
 /// without its newline still counts.
 fn read_answers(output: impl Read, max: usize, sender: &SyncSender<Answer>) {
     let mut reader = BufReader::new(output);
-    let limit = u64::try_from(max).unwrap_or(u64::MAX);
     loop {
-        let mut line = Vec::new();
-        match (&mut reader)
-            .take(limit.saturating_add(1))
-            .read_until(b'\n', &mut line)
-        {
-            Ok(0) | Err(_) => return,
-            Ok(_) => {}
-        }
-        let answer = if line.last() == Some(&b'\n') {
-            line.pop();
-            Answer::Line(line)
-        } else if line.len() > max {
-            Answer::TooLong
-        } else {
-            Answer::Line(line)
+        let answer = match read_line(&mut reader, max) {
+            Ok(None) | Err(_) => return,
+            Ok(Some(Line::Text(line))) => Answer::Line(line),
+            Ok(Some(Line::TooLong)) => Answer::TooLong,
         };
         let last = matches!(answer, Answer::TooLong);
         if sender.send(answer).is_err() || last {

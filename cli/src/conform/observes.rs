@@ -10,6 +10,8 @@ use version_sets_trace::{
     self as trace, Action, ActionKind, Observation, PollExpectation, Step, UpdateExpectation,
 };
 
+use crate::json::{describe, quote};
+
 /// How precisely the implementation observes one step kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Level {
@@ -37,27 +39,34 @@ impl Declaration {
         };
         let Some(observes) = observes.as_object() else {
             return Err(format!(
-                "its reset answer's \"observes\" is not an object: {observes}"
+                "its reset answer's \"observes\" is not an object: {}",
+                describe(observes)
             ));
         };
         let mut levels = BTreeMap::new();
         for (name, level) in observes {
             let kind = ActionKind::named(name).ok_or_else(|| {
-                format!("its reset answer declares an unknown step kind {name:?}")
+                format!(
+                    "its reset answer declares an unknown step kind {}",
+                    quote(name)
+                )
             })?;
             let level = match level.as_str() {
                 Some("exact") => Level::Exact,
                 Some("coarse") if COARSE_KINDS.contains(&kind) => Level::Coarse,
                 Some("coarse") => {
                     return Err(format!(
-                        "its reset answer declares {name:?} coarse, but only {} can be observed coarsely",
+                        "its reset answer declares {} coarse, but only {} can be observed coarsely",
+                        quote(name),
                         COARSE_KINDS.map(ActionKind::name).join(", ")
                     ));
                 }
                 Some("none") => Level::None,
                 _ => {
                     return Err(format!(
-                        "its reset answer declares {name:?} as {level}, not \"exact\", \"coarse\" or \"none\""
+                        "its reset answer declares {} as {}, not \"exact\", \"coarse\" or \"none\"",
+                        quote(name),
+                        describe(level)
                     ));
                 }
             };

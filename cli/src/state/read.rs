@@ -20,7 +20,7 @@ use serde_json::Value;
 use version_sets::{CheckedData, CheckedListing, CheckedResponse, PublicSets, TaskQueueUserData};
 
 use crate::json::describe;
-use crate::proto::{json_name, normalise};
+use crate::proto::{json_name, json_path, normalise};
 
 /// A document, read by the model's reader of its form.
 pub(crate) enum Contents<'a> {
@@ -124,7 +124,7 @@ fn typed_read<'a, T: Form<'a>>(text: &'a str) -> Result<T, String> {
         Some(Some(Refusal::Typed(tree))) => tree,
         _ => error,
     };
-    let at = path(error.path());
+    let at = json_path(error.path());
     let inner = error.into_inner();
     let message = inner.to_string();
     let suffix = format!(" at line {} column {}", inner.line(), inner.column());
@@ -189,30 +189,6 @@ impl Form<'_> for TopKeys {
     fn tree_error(text: &str) -> Option<Refusal> {
         tree_error::<Self>(text)
     }
-}
-
-/// `path` as serde_path_to_error writes it, each key by its JSON name; empty at the top.
-fn path(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut at = String::new();
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => at.push_str(&format!("[{index}]")),
-            Segment::Map { key } | Segment::Enum { variant: key } => {
-                if !at.is_empty() {
-                    at.push('.');
-                }
-                at.push_str(&json_name(key));
-            }
-            Segment::Unknown => {
-                if !at.is_empty() {
-                    at.push('.');
-                }
-                at.push('?');
-            }
-        }
-    }
-    at
 }
 
 /// Which shapes an object's top-level keys (by their JSON names, a `null` member counted

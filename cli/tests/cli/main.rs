@@ -5,6 +5,7 @@
 mod apply;
 mod check;
 mod dispatch;
+mod lines;
 mod namespace;
 mod output;
 mod readme;

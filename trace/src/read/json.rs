@@ -8,10 +8,6 @@ use serde_json::{Map, Number, Value};
 
 use version_sets::BuildId;
 
-/// The longest string or key quoted in a message, in characters; a step may hold megabytes,
-/// and a diagnostic must stay one readable line.
-const QUOTE_LIMIT: usize = 40;
-
 /// Reads one JSON value, rejecting duplicate keys. `serde_json` keeps the last of two equal
 /// keys silently, which would let `{"poll": "a", "poll": "b"}` pass as a single step.
 ///
@@ -270,20 +266,9 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 }
 
-/// `text` in double quotes with Rust's escapes, cut after 40 characters: how
-/// a message names a string (a key, a build ID) that may be megabytes long.
-///
-/// # Example
-/// ```
-/// assert_eq!(version_sets_trace::quote("a\"b"), r#""a\"b""#);
-/// assert_eq!(version_sets_trace::quote(&"k".repeat(50)), format!("{:?}...", "k".repeat(40)));
-/// ```
-pub fn quote(text: &str) -> String {
-    match text.char_indices().nth(QUOTE_LIMIT) {
-        None => format!("{text:?}"),
-        Some((cut, _)) => format!("{:?}...", text.get(..cut).unwrap_or_default()),
-    }
-}
+/// How every message names a string it found (a key, a build ID): the model's one rule,
+/// which cuts a long string to an excerpt and its length.
+pub use version_sets::quote;
 
 /// How a message names a value it did not expect: scalars as themselves, strings quoted
 /// (see [`quote`]), containers by kind.
@@ -443,15 +428,64 @@ pub(crate) fn single_key<'a>(
 }
 
 /// Reads `value` (found at `path`; `""` for a whole line) as `T` through serde; a message
-/// names the exact path of the problem.
+/// names the exact path of the problem. A key or name too long to quote whole (serde's
+/// derive names an unknown field in full) is named by [`quote`]'s excerpt and length.
 pub(crate) fn typed<T: DeserializeOwned>(value: &Value, path: &str) -> Result<T, String> {
     serde_path_to_error::deserialize(value).map_err(|error| {
-        let inner = error.path().to_string();
-        let place = if inner == "." {
-            path.to_owned()
-        } else {
-            join(path, &inner)
-        };
-        at(&place, error.into_inner())
+        let place = error.path().iter().fold(path.to_owned(), |place, segment| {
+            use serde_path_to_error::Segment;
+            match segment {
+                Segment::Seq { index } => format!("{place}[{index}]"),
+                Segment::Map { key } | Segment::Enum { variant: key } if fits(key) => {
+                    join(&place, key)
+                }
+                Segment::Map { key } | Segment::Enum { variant: key } => {
+                    format!("{place}[{}]", quote(key))
+                }
+                Segment::Unknown => join(&place, "?"),
+            }
+        });
+        let mut message = error.inner().to_string();
+        // serde names a string of the wrong type or value in full (`string "..."`).
+        if let Some(Value::String(text)) = at_path(value, error.path()) {
+            if !fits(text) {
+                message = message.replace(&format!("{text:?}"), &quote(text));
+            }
+        }
+        at(&place, cut_names(&message))
     })
+}
+
+/// The value at `path` inside `value`, if there is one.
+fn at_path<'a>(value: &'a Value, path: &serde_path_to_error::Path) -> Option<&'a Value> {
+    use serde_path_to_error::Segment;
+    path.iter().try_fold(value, |value, segment| match segment {
+        Segment::Seq { index } => value.get(*index),
+        Segment::Map { key } => value.get(key.as_str()),
+        Segment::Enum { .. } | Segment::Unknown => None,
+    })
+}
+
+/// Whether a key is short enough to be named bare in a path and quoted whole.
+fn fits(key: &str) -> bool {
+    key.len() <= 40
+}
+
+/// serde's message with each name between backticks that is too long to quote whole (an
+/// unknown field or variant from the input) replaced by [`quote`]'s excerpt and length.
+fn cut_names(message: &str) -> String {
+    let mut out = String::new();
+    for (index, piece) in message.split('`').enumerate() {
+        let inside = index % 2 == 1;
+        match (inside, fits(piece)) {
+            (true, true) => {
+                out.push('`');
+                out.push_str(piece);
+                out.push('`');
+            }
+            (true, false) => out.push_str(&quote(piece)),
+            (false, _) => out.push_str(piece),
+        }
+    }
+    out
 }

@@ -4,6 +4,7 @@
 
 mod expect;
 pub(crate) mod json;
+pub(crate) mod line;
 mod replication;
 mod update;
 mod v1;
@@ -78,10 +79,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Step>, TraceError> {
     let mut marks: BTreeSet<String> = BTreeSet::new();
     for (line, text) in lines(bytes) {
         let step = text
-            .and_then(|text| match v2::start_line(text) {
-                Some(start) => start.map(|action| (None, None, action)),
-                None => step(&read(text)?),
-            })
+            .and_then(line_step)
             .and_then(|(now, task_queue, action)| {
                 check_order(&action, steps.is_empty(), &marks)?;
                 Ok(Step {
@@ -107,8 +105,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Step>, TraceError> {
 /// Why the text is not a step, as for [`parse`].
 pub fn parse_step(text: &str) -> Result<Step, TraceError> {
     let line = 1;
-    read(text)
-        .and_then(|value| step(&value))
+    line_step(text)
         .map(|(now, task_queue, action)| Step {
             line,
             now,
@@ -116,6 +113,19 @@ pub fn parse_step(text: &str) -> Result<Step, TraceError> {
             action,
         })
         .map_err(|problem| TraceError { line, problem })
+}
+
+/// One line's step: a `start` step read straight into its typed form, any other through a
+/// JSON tree within the bounds of [`line`].
+fn line_step(text: &str) -> Result<(Option<i64>, Option<String>, Action), String> {
+    if let Some(start) = v2::start_line(text) {
+        return start.map(|action| (None, None, action));
+    }
+    if let Some((rest, replica)) = replication::replica_line(text) {
+        return step(&rest, Some(replica));
+    }
+    line::check_line(text.as_bytes())?;
+    step(&read(text)?, None)
 }
 
 /// A `start` step must come first, and a `deltas` step must name an earlier mark.
@@ -145,9 +155,12 @@ fn check_order(action: &Action, first: bool, marks: &BTreeSet<String>) -> Result
 pub fn parse_updates(bytes: &[u8]) -> Result<Vec<(usize, Update)>, TraceError> {
     lines(bytes)
         .map(|(line, text)| {
-            text.and_then(|text| operation(&read(text)?))
-                .map(|update| (line, update))
-                .map_err(|problem| TraceError { line, problem })
+            text.and_then(|text| {
+                line::check_line(text.as_bytes())?;
+                operation(&read(text)?)
+            })
+            .map(|update| (line, update))
+            .map_err(|problem| TraceError { line, problem })
         })
         .collect()
 }
@@ -182,7 +195,13 @@ fn lines(bytes: &[u8]) -> impl Iterator<Item = (usize, Result<&str, String>)> {
 
 /// One step: exactly one action key, `expect` where the action takes one, and `now` where
 /// the action stamps a change ([`ActionKind`] says which do).
-fn step(value: &Value) -> Result<(Option<i64>, Option<String>, Action), String> {
+///
+/// `replica` is a replica step's state, read already (`replication::replica_line`); its
+/// place in `value` then holds `null`.
+fn step(
+    value: &Value,
+    replica: Option<replication::Preread>,
+) -> Result<(Option<i64>, Option<String>, Action), String> {
     let map = value
         .as_object()
         .ok_or_else(|| format!("a step must be a JSON object, got {}", describe(value)))?;
@@ -245,8 +264,8 @@ fn step(value: &Value) -> Result<(Option<i64>, Option<String>, Action), String> 
         ActionKind::StickyPoll => v2::sticky_poll(body, expect)?,
         ActionKind::StickyAdd => v2::sticky_add(body, expect)?,
         ActionKind::View => v2::view(body, expect)?,
-        ActionKind::MergeReplica => replication::merge(body, expect)?,
-        ActionKind::ReceiveReplica => replication::receive(body, expect)?,
+        ActionKind::MergeReplica => replication::merge(body, expect, replica)?,
+        ActionKind::ReceiveReplica => replication::receive(body, expect, replica)?,
         ActionKind::GcPlan => replication::gc_plan(body, expect)?,
         ActionKind::Reachability => replication::reachability(body, expect)?,
         ActionKind::Limits => Action::Limits(v1::limits(body)?),
@@ -288,6 +307,7 @@ fn task_queue(value: &Value) -> Result<String, String> {
 /// # Ok::<(), String>(())
 /// ```
 pub fn read_observation(kind: ActionKind, text: &str) -> Result<Observation, String> {
+    line::check_tree(text.as_bytes())?;
     let value = read(text)?;
     let value = &value;
     Ok(match kind {

@@ -18,7 +18,7 @@ use version_sets::{
 /// `{"data": VersioningData, "clusterId": N}`: a replica of the queue's data.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Replica {
+pub(crate) struct Replica {
     data: VersioningData,
     cluster_id: Option<i64>,
 }
@@ -26,11 +26,119 @@ struct Replica {
 /// A replica and the build IDs that still have workflows here.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Received {
+pub(crate) struct Received {
     data: VersioningData,
     cluster_id: Option<i64>,
     #[serde(default)]
     in_use: Vec<BuildId>,
+}
+
+/// A replica step's body, read from the line's text by [`replica_line`].
+pub(crate) enum Preread {
+    /// `mergeReplica`'s.
+    Merge(Replica),
+    /// `receiveReplica`'s.
+    Receive(Received),
+}
+
+/// A line that holds a replica step: its state read straight into the typed form (as a
+/// `start` line's is, `v2::start_line`), the few small values beside it kept as they were
+/// written.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ReplicaLine {
+    #[serde(default)]
+    merge_replica: Given<Replica>,
+    #[serde(default)]
+    receive_replica: Given<Received>,
+    #[serde(default)]
+    expect: Given<Small>,
+    #[serde(default)]
+    now: Given<i64>,
+    #[serde(default)]
+    task_queue: Given<String>,
+}
+
+/// A member that is there (`null` is read as `T` and refused by most), or not.
+#[derive(Default)]
+enum Given<T> {
+    #[default]
+    Absent,
+    Present(T),
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Given<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::deserialize(deserializer).map(Self::Present)
+    }
+}
+
+/// A replica step's `expect`, in the forms it takes: a word, or a list of build IDs (read
+/// as it streams: serde's untagged enums would buffer any value first).
+enum Small {
+    Word(String),
+    List(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for Small {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(SmallVisitor)
+    }
+}
+
+struct SmallVisitor;
+
+impl<'de> serde::de::Visitor<'de> for SmallVisitor {
+    type Value = Small;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a word or a list of build IDs")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Small, E> {
+        Ok(Small::Word(v.to_owned()))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Small, A::Error> {
+        let mut ids = Vec::new();
+        while let Some(id) = seq.next_element::<String>()? {
+            ids.push(id);
+        }
+        Ok(Small::List(ids))
+    }
+}
+
+/// A replica step's line read without a JSON tree of its state: the step's other members
+/// as a small object, its action's place holding `null`, and the state read. `None` when
+/// the line is anything else or the typed reader refuses it: the tree then reads it and
+/// words the problem (held to the line's bounds, `line.rs`).
+pub(crate) fn replica_line(text: &str) -> Option<(Value, Preread)> {
+    // The typed reader would also take a struct written as an array; a step must be an object.
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    let line: ReplicaLine = serde_json::from_str(text).ok()?;
+    let (name, preread) = match (line.merge_replica, line.receive_replica) {
+        (Given::Present(body), Given::Absent) => ("mergeReplica", Preread::Merge(body)),
+        (Given::Absent, Given::Present(body)) => ("receiveReplica", Preread::Receive(body)),
+        _ => return None,
+    };
+    let mut rest = serde_json::Map::new();
+    rest.insert(name.to_owned(), Value::Null);
+    if let Given::Present(expect) = line.expect {
+        let expect = match expect {
+            Small::Word(word) => Value::String(word),
+            Small::List(ids) => Value::Array(ids.into_iter().map(Value::String).collect()),
+        };
+        rest.insert("expect".to_owned(), expect);
+    }
+    if let Given::Present(now) = line.now {
+        rest.insert("now".to_owned(), Value::from(now));
+    }
+    if let Given::Present(task_queue) = line.task_queue {
+        rest.insert("taskQueue".to_owned(), Value::String(task_queue));
+    }
+    Some((Value::Object(rest), preread))
 }
 
 /// The replica's stored form, validated as on load, on its cluster (by default the
@@ -45,8 +153,15 @@ fn replica(data: &VersioningData, cluster: Option<i64>, path: &str) -> Result<Ve
 }
 
 /// `mergeReplica`: `"changed"` or `"noop"` expected.
-pub(super) fn merge(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
-    let body: Replica = typed(value, "mergeReplica")?;
+pub(super) fn merge(
+    value: &Value,
+    expect: Option<&Value>,
+    preread: Option<Preread>,
+) -> Result<Action, String> {
+    let body: Replica = match preread {
+        Some(Preread::Merge(body)) => body,
+        _ => typed(value, "mergeReplica")?,
+    };
     Ok(Action::MergeReplica {
         replica: replica(&body.data, body.cluster_id, "mergeReplica")?,
         expect: expect.map(expect::change).transpose()?,
@@ -54,8 +169,15 @@ pub(super) fn merge(value: &Value, expect: Option<&Value>) -> Result<Action, Str
 }
 
 /// `receiveReplica`: the revived build IDs expected, in the order they were revived.
-pub(super) fn receive(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
-    let body: Received = typed(value, "receiveReplica")?;
+pub(super) fn receive(
+    value: &Value,
+    expect: Option<&Value>,
+    preread: Option<Preread>,
+) -> Result<Action, String> {
+    let body: Received = match preread {
+        Some(Preread::Receive(body)) => body,
+        _ => typed(value, "receiveReplica")?,
+    };
     Ok(Action::ReceiveReplica {
         replica: replica(&body.data, body.cluster_id, "receiveReplica")?,
         in_use: body.in_use,
