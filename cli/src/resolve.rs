@@ -73,6 +73,12 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         Target::Unversioned => (json!("unversioned"), "unversioned".to_owned()),
         Target::Rejected => (json!("rejected"), "rejected".to_owned()),
     };
+    // A rejection is the server refusing the work, as a refused poll is: both exit 1.
+    let status = if matches!(resolution.target(), Target::Rejected) {
+        Status::Failed
+    } else {
+        Status::Ok
+    };
     if output.json() {
         output.document(&json!({"target": target, "reason": reason}));
     } else {
@@ -80,5 +86,5 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         output.line(words);
         output.line(format_args!("because {reason}"));
     }
-    Status::Ok
+    status
 }

@@ -4,6 +4,7 @@
 // One module per subcommand.
 mod apply;
 mod check;
+mod completion;
 mod dispatch;
 mod namespace;
 mod output;
@@ -15,6 +16,7 @@ mod robustness;
 mod shapes;
 mod show;
 mod status;
+mod time;
 mod update;
 
 use std::io::Write;
