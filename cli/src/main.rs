@@ -237,7 +237,10 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
                 1,
                 "rejected (the server would fail the task, as a refused poll is refused)",
             ),
-            (2, "bad input"),
+            (
+                2,
+                "bad input, or the data has worker-versioning rules, which decide this answer before the sets",
+            ),
         ],
     ),
     ("merge", &[(0, "merged"), (2, "bad input")]),
@@ -265,8 +268,27 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             (2, "standard input could not be read"),
         ],
     ),
-    ("poll", &[(0, "accepted"), (1, "refused"), (2, "bad input")]),
-    ("add-task", &[(0, "answered"), (2, "bad input")]),
+    (
+        "poll",
+        &[
+            (0, "accepted"),
+            (1, "refused"),
+            (
+                2,
+                "bad input, or the data has worker-versioning rules and the build ID is in no set (the rules decide)",
+            ),
+        ],
+    ),
+    (
+        "add-task",
+        &[
+            (0, "answered"),
+            (
+                2,
+                "bad input, or the data has worker-versioning rules and the task is for the default or a build ID in no set (the rules decide)",
+            ),
+        ],
+    ),
     (
         "sticky",
         &[(0, "both allowed"), (1, "refused"), (2, "bad input")],
