@@ -296,7 +296,10 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
     ("completions", &[(0, "printed")]),
     (
         "man",
-        &[(0, "printed"), (2, "the page could not be rendered")],
+        &[
+            (0, "printed (or, with --dir, written)"),
+            (2, "a page could not be rendered or written"),
+        ],
     ),
 ];
 

@@ -323,3 +323,18 @@ fn every_man_page_named_is_written() {
     assert!(references >= 22, "{references}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn man_pages_that_cannot_be_written_are_one_line_and_exit_2() {
+    // A folder inside a file cannot be made.
+    let result = run(&["man", "--dir", "README.md/man1"]);
+    assert_eq!((result.code, result.out.as_str()), (2, ""));
+    assert!(
+        result
+            .err
+            .starts_with("README.md/man1: cannot write the man pages: "),
+        "{}",
+        result.err
+    );
+    assert_eq!(result.err.lines().count(), 1, "{}", result.err);
+}
