@@ -133,11 +133,16 @@ fn queue_set_id(queue: &DispatchQueue<'_>) -> Value {
 }
 
 pub(crate) fn poll(args: &PollArgs, output: &mut Output<'_>) -> Status {
-    let Some(state) = state::open(&args.state, output) else {
+    let Some((state, rules)) = state::open_routed(&args.state, output) else {
         return Status::BadInput;
     };
     let id = &args.build_id;
     let set = SetView::of(&state, id.as_str());
+    // A build ID in a set is answered by the sets first; any other, by the rules.
+    if set.is_none() && !rules.is_empty() {
+        output.diagnostic(state::decided_by_rules(&args.state, &rules));
+        return Status::BadInput;
+    }
     let (answer, reason, error, status) = match (state.poll(id.as_str()), &set) {
         (Ok(queue), Some(set)) => (
             "accepted",
@@ -203,10 +208,16 @@ pub(crate) fn poll(args: &PollArgs, output: &mut Output<'_>) -> Status {
 }
 
 pub(crate) fn add_task(args: &AddTaskArgs, output: &mut Output<'_>) -> Status {
-    let Some(state) = state::open(&args.state, output) else {
+    let Some((state, rules)) = state::open_routed(&args.state, output) else {
         return Status::BadInput;
     };
     let id = args.build_id.as_ref();
+    // A task for a build ID in a set goes by the sets; one for the queue's default goes by
+    // the assignment rules first, and one for a build ID in no set by the redirect rules.
+    if !rules.is_empty() && id.is_none_or(|id| SetView::of(&state, id.as_str()).is_none()) {
+        output.diagnostic(state::decided_by_rules(&args.state, &rules));
+        return Status::BadInput;
+    }
     let queue = state.add_task(id.map(BuildId::as_str));
     let set = match id {
         Some(id) => SetView::of(&state, id.as_str()),

@@ -2,13 +2,13 @@
 //! stopping the run, then the new state, or with `--dry-run` each outcome and a diff.
 
 use std::str::FromStr;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 use version_sets::{Limits, Outcome, Update, VersionSets};
 
 use super::diff::diff;
 use super::render::flat;
+use super::time;
 use super::{Output, Status, Style};
 
 /// The options `apply` and `update` share.
@@ -19,9 +19,9 @@ pub(crate) struct Options {
     /// unlimited)
     #[arg(long, global = true, default_value = "server", value_parser = Limits::from_str)]
     limits: Limits,
-    /// The wall time of the updates, in Unix milliseconds (-9223372036854775808 to 9223372036854775807)
-    /// [default: now]
-    #[arg(long, global = true, value_name = "MS", allow_negative_numbers = true)]
+    /// The time of the updates: an RFC 3339 time (2024-11-19T07:06:40Z), or Unix
+    /// milliseconds (at least 100000000000; MSms for any) [default: the current time]
+    #[arg(long, global = true, value_name = "TIME", allow_negative_numbers = true, value_parser = time::parse_now)]
     now: Option<i64>,
     /// Print each operation's outcome and a before/after diff instead of the new state
     #[arg(long, global = true)]
@@ -36,7 +36,7 @@ pub(crate) fn run(
     options: &Options,
     output: &mut Output<'_>,
 ) -> Status {
-    let now = options.now.unwrap_or_else(wall_clock_ms);
+    let now = time::now(options.now, state.clock().wall_clock, output);
     let before = state.clone();
     let mut steps = Vec::new();
     for (at, update) in ops {
@@ -122,13 +122,4 @@ pub(crate) fn run(
         }
     }
     Status::Ok
-}
-
-/// The current Unix time in milliseconds (0 if the system clock is before 1970).
-fn wall_clock_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| {
-            i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
-        })
 }

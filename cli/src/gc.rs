@@ -7,7 +7,8 @@ use version_sets::{BuildId, ClusterMode, GcPolicy, Retention};
 
 use super::namespace::{self, parse_queue};
 use super::show::json;
-use super::workflows::{parse_duration, read_ids};
+use super::time::{self, parse_duration};
+use super::workflows::read_ids;
 use super::{Output, Status, state};
 
 /// List the build IDs the server's build-ID scavenger would remove.
@@ -20,8 +21,9 @@ use super::{Output, Status, state};
 /// are skipped. Prints one build ID per line, in the scavenger's order; with --apply,
 /// prints instead the state after removing them (stored VersioningData proto-JSON,
 /// tombstones cleared as in a single-cluster namespace, or kept with --keep-tombstones, as
-/// a multi-cluster namespace replicates them). Durations are whole numbers with an
-/// optional unit: ms, s, m, h, d. With -o json: `{"removable": [BUILD_ID, ...]}`, or with
+/// a multi-cluster namespace replicates them). --now defaults to the current time, and one
+/// before the newest timestamp of the data is warned of. Durations take units (90s, 1h,
+/// 30d) or are whole milliseconds. With -o json: `{"removable": [BUILD_ID, ...]}`, or with
 /// --apply the same state document.
 ///
 /// With --queue NAME=PATH (repeated) instead of STATE, a namespace's task queues are
@@ -30,7 +32,7 @@ use super::{Output, Status, state};
 /// `{"removable": [{"taskQueue": QUEUE, "buildIds": [BUILD_ID, ...]}, ...]}`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Example:\n  version-sets gc state.json --now 1732000000000 --retention 30d --has-workflows 2.0,2.1\n  version-sets gc --queue orders=orders.json --queue payments=payments.json --now 1732000000000 --retention 30d --has-workflows 2.0"
+    after_help = "Example:\n  version-sets gc state.json --now 2024-11-19T07:06:40Z --retention 30d --has-workflows 2.0,2.1\n  version-sets gc --queue orders=orders.json --queue payments=payments.json --now 1732000000000 --retention 30d --has-workflows 2.0"
 )]
 pub(crate) struct Args {
     /// The state (any shape `show` accepts), or - for standard input
@@ -43,11 +45,12 @@ pub(crate) struct Args {
     /// A task queue of the namespace and its state's file (repeat for each queue)
     #[arg(long = "queue", value_name = "NAME=PATH", value_parser = parse_queue)]
     queues: Vec<(String, PathBuf)>,
-    /// The wall time of the run, in Unix milliseconds (-9223372036854775808 to 9223372036854775807)
-    #[arg(long, value_name = "MS", allow_negative_numbers = true)]
-    now: i64,
-    /// The namespace's retention period: a whole number with an optional unit, ms (the
-    /// default), s, m, h or d, from 0 to 9223372036854775807 ms
+    /// The time to answer for: an RFC 3339 time (2024-11-19T07:06:40Z), or Unix
+    /// milliseconds (at least 100000000000; MSms for any) [default: the current time]
+    #[arg(long, value_name = "TIME", allow_negative_numbers = true, value_parser = time::parse_now)]
+    now: Option<i64>,
+    /// The namespace's retention period: a number with units (500ms, 90s, 15m, 1h, 30d,
+    /// 1h30m), or a whole number of milliseconds
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     retention: i64,
     /// Build IDs that still have workflows of any status, open or closed: a
@@ -102,10 +105,10 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         let Some(has_workflows) = read_has_workflows(output) else {
             return Status::BadInput;
         };
-        let removals =
-            namespace.scavenge(&policy, args.now, ClusterMode::SingleCluster, |_, id| {
-                has_workflows.contains(id.as_str())
-            });
+        let now = time::now(args.now, namespace::newest_ms(&namespace), output);
+        let removals = namespace.scavenge(&policy, now, ClusterMode::SingleCluster, |_, id| {
+            has_workflows.contains(id.as_str())
+        });
         if output.json() {
             let removals: Vec<serde_json::Value> = removals
                 .iter()
@@ -130,8 +133,9 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
     let Some(has_workflows) = read_has_workflows(output) else {
         return Status::BadInput;
     };
+    let now = time::now(args.now, state.clock().wall_clock, output);
     let removable: Vec<BuildId> =
-        state.removable_build_ids(&policy, args.now, |id| has_workflows.contains(id.as_str()));
+        state.removable_build_ids(&policy, now, |id| has_workflows.contains(id.as_str()));
     if !args.apply {
         if output.json() {
             let ids: Vec<&str> = removable.iter().map(BuildId::as_str).collect();
@@ -145,11 +149,11 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
     }
     let after = if args.keep_tombstones {
         let mut tombstoned = state.clone();
-        tombstoned.remove_build_ids(&removable, args.now);
+        tombstoned.remove_build_ids(&removable, now);
         tombstoned
     } else {
         state
-            .remove_unused(&removable, args.now, ClusterMode::SingleCluster)
+            .remove_unused(&removable, now, ClusterMode::SingleCluster)
             .local
     };
     output.text(&json(&after.to_data()));

@@ -33,6 +33,7 @@ mod serve;
 mod show;
 mod state;
 mod style;
+mod time;
 mod update;
 mod workflows;
 
@@ -48,7 +49,7 @@ pub(crate) use style::Style;
 ///
 /// Every FILE or STATE argument may be `-` for standard input. Results go to standard
 /// output and diagnostics to standard error. Exit status: 0 all is well, 1 a check or an
-/// expectation failed (or a dispatch check refused), 2 bad input (unreadable, malformed or
+/// expectation failed (or a dispatch check refused, or an intent was rejected), 2 bad input (unreadable, malformed or
 /// invalid; for `check`, whose finding it is, invalid data in any form is 1). Each
 /// subcommand's help lists its own. With `-o json` every subcommand prints one JSON document. Colour is used only
 /// on a terminal, and never when NO_COLOR is set.
@@ -228,7 +229,20 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             ),
         ],
     ),
-    ("resolve", &[(0, "resolved"), (2, "bad input")]),
+    (
+        "resolve",
+        &[
+            (0, "resolved to a set, a build ID or unversioned"),
+            (
+                1,
+                "rejected (the server would fail the task, as a refused poll is refused)",
+            ),
+            (
+                2,
+                "bad input, or the data has worker-versioning rules, which decide this answer before the sets",
+            ),
+        ],
+    ),
     ("merge", &[(0, "merged"), (2, "bad input")]),
     ("gc", &[(0, "planned"), (2, "bad input")]),
     ("reachability", &[(0, "answered"), (2, "bad input")]),
@@ -257,8 +271,27 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             ),
         ],
     ),
-    ("poll", &[(0, "accepted"), (1, "refused"), (2, "bad input")]),
-    ("add-task", &[(0, "answered"), (2, "bad input")]),
+    (
+        "poll",
+        &[
+            (0, "accepted"),
+            (1, "refused"),
+            (
+                2,
+                "bad input, or the data has worker-versioning rules and the build ID is in no set (the rules decide)",
+            ),
+        ],
+    ),
+    (
+        "add-task",
+        &[
+            (0, "answered"),
+            (
+                2,
+                "bad input, or the data has worker-versioning rules and the task is for the default or a build ID in no set (the rules decide)",
+            ),
+        ],
+    ),
     (
         "sticky",
         &[(0, "both allowed"), (1, "refused"), (2, "bad input")],
@@ -266,7 +299,10 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
     ("completions", &[(0, "printed")]),
     (
         "man",
-        &[(0, "printed"), (2, "the page could not be rendered")],
+        &[
+            (0, "printed (or, with --dir, written)"),
+            (2, "a page could not be rendered or written"),
+        ],
     ),
 ];
 

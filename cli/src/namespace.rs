@@ -54,3 +54,12 @@ pub(crate) fn open(queues: &[(String, PathBuf)], output: &mut Output<'_>) -> Opt
     }
     Some(namespace)
 }
+
+/// The newest timestamp of any queue's data, in Unix milliseconds (`i64::MIN` for none).
+pub(crate) fn newest_ms(namespace: &Namespace) -> i64 {
+    namespace
+        .queues()
+        .map(|(_, sets)| sets.clock().wall_clock)
+        .max()
+        .unwrap_or(i64::MIN)
+}

@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 use version_sets::{
     DEFAULT_REACHABILITY_BUILD_IDS, DEFAULT_REACHABILITY_TASK_QUEUE_SCAN,
-    NamespaceReachabilityQuery, ReachabilityQuery, ReachabilityType, StatusFilter,
-    TaskReachability, VisibilityQuery,
+    NamespaceReachabilityError, NamespaceReachabilityQuery, ReachabilityError, ReachabilityQuery,
+    ReachabilityType, StatusFilter, TaskReachability, VisibilityQuery,
 };
 
 use super::namespace::{self, parse_queue};
+use super::time;
 use super::workflows::read_ids;
 use super::{Output, Status, state};
 
@@ -38,7 +39,7 @@ use super::{Output, Status, state};
 /// "reachability": [KIND, ...]}, ...]}, ...]}`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Example:\n  version-sets reachability state.json 2.0 1.0 --now 1732000000000 --open 1.0\n  version-sets reachability --queue orders=orders.json --queue payments=payments.json 1.0 --now 1732000000000"
+    after_help = "Example:\n  version-sets reachability state.json 2.0 1.0 --now 2024-11-19T07:06:40Z --open 1.0\n  version-sets reachability --queue orders=orders.json --queue payments=payments.json 1.0 --now 1732000000000"
 )]
 pub(crate) struct Args {
     /// The task queue's state (any shape `show` accepts), or - for standard input; left
@@ -49,9 +50,10 @@ pub(crate) struct Args {
     /// The build IDs to report on ("" for unversioned workers)
     #[arg(value_name = "BUILD_ID")]
     build_ids: Vec<String>,
-    /// The wall time, in Unix milliseconds (-9223372036854775808 to 9223372036854775807)
-    #[arg(long, value_name = "MS", allow_negative_numbers = true)]
-    now: i64,
+    /// The time to answer for: an RFC 3339 time (2024-11-19T07:06:40Z), or Unix
+    /// milliseconds (at least 100000000000; MSms for any) [default: the current time]
+    #[arg(long, value_name = "TIME", allow_negative_numbers = true, value_parser = time::parse_now)]
+    now: Option<i64>,
     /// Build IDs with open workflows
     #[arg(long, value_name = "IDS|FILE", default_value = "")]
     open: String,
@@ -130,11 +132,13 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         kind: kind(args.kind),
         max_build_ids: args.max_build_ids,
     };
-    let answers = state.reachability(&request, args.now, |query| exists(&open, &closed, query));
+    let now = time::now(args.now, state.clock().wall_clock, output);
+    let answers = state.reachability(&request, now, |query| exists(&open, &closed, query));
     let answers = match answers {
         Ok(answers) => answers,
         Err(error) => {
-            output.diagnostic(format_args!("{}: {error}", error.code()));
+            let lift = lifted_by(&error);
+            output.diagnostic(format_args!("{}: {error}{lift}", error.code()));
             return Status::BadInput;
         }
     };
@@ -178,12 +182,16 @@ fn run_namespace(args: &Args, output: &mut Output<'_>) -> Status {
         max_build_ids: args.max_build_ids,
         max_task_queue_scan: args.max_task_queue_scan,
     };
-    let answers =
-        namespace.reachability(&request, args.now, |_, query| exists(&open, &closed, query));
+    let now = time::now(args.now, namespace::newest_ms(&namespace), output);
+    let answers = namespace.reachability(&request, now, |_, query| exists(&open, &closed, query));
     let answers = match answers {
         Ok(answers) => answers,
         Err(error) => {
-            output.diagnostic(format_args!("{}: {error}", error.code()));
+            let lift = match &error {
+                NamespaceReachabilityError::Query(error) => lifted_by(error),
+                _ => "",
+            };
+            output.diagnostic(format_args!("{}: {error}{lift}", error.code()));
             return Status::BadInput;
         }
     };
@@ -280,5 +288,14 @@ fn found(reachability: Option<&[TaskReachability]>) -> String {
         None => format!("{} (not examined)", ReachabilityType::Unspecified),
         Some([]) => "unreachable".to_owned(),
         Some(found) => words(found).join(", "),
+    }
+}
+
+/// The option that lifts a refusal, after the server's message (which names none): the
+/// limit on build IDs per request is the command's --max-build-ids.
+fn lifted_by(error: &ReachabilityError) -> &'static str {
+    match error {
+        ReachabilityError::TooManyBuildIds { .. } => " (--max-build-ids raises the limit)",
+        _ => "",
     }
 }

@@ -46,7 +46,7 @@ enum Intent {
 }
 
 pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
-    let Some(state) = state::open(&args.state, output) else {
+    let Some((state, rules)) = state::open_routed(&args.state, output) else {
         return Status::BadInput;
     };
     let intent = match args.intent {
@@ -60,6 +60,20 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         TargetQueue::Same
     };
     let resolution = state.resolve(intent, args.build_id.as_ref().map(BuildId::as_str), queue);
+    // Work sent to the queue's default goes by the assignment rules first, and work for a
+    // build ID in no set by the redirect rules; a rejection and work staying in its set
+    // are the sets' answers.
+    let to_default = matches!(args.intent, Intent::Default)
+        || (matches!(args.intent, Intent::Unspecified) && args.other_task_queue);
+    let by_rules = match resolution.target() {
+        Target::Rejected => false,
+        Target::ExactBuildId(_) => true,
+        _ => to_default,
+    };
+    if by_rules && !rules.is_empty() {
+        output.diagnostic(state::decided_by_rules(&args.state, &rules));
+        return Status::BadInput;
+    }
     let reason = resolution.to_string();
     let (target, words) = match resolution.target() {
         Target::SetDefault(id) => (
@@ -73,6 +87,12 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         Target::Unversioned => (json!("unversioned"), "unversioned".to_owned()),
         Target::Rejected => (json!("rejected"), "rejected".to_owned()),
     };
+    // A rejection is the server refusing the work, as a refused poll is: both exit 1.
+    let status = if matches!(resolution.target(), Target::Rejected) {
+        Status::Failed
+    } else {
+        Status::Ok
+    };
     if output.json() {
         output.document(&json!({"target": target, "reason": reason}));
     } else {
@@ -80,5 +100,5 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         output.line(words);
         output.line(format_args!("because {reason}"));
     }
-    Status::Ok
+    status
 }

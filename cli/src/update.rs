@@ -1,5 +1,5 @@
 //! `version-sets update STATE OPERATION`: one operation, spelled as the Temporal CLI's
-//! `temporal task-queue update-build-ids` spells it.
+//! `temporal task-queue update-build-ids` spells it (all but `merge-sets`, which it lacks).
 
 use std::path::PathBuf;
 
@@ -9,8 +9,11 @@ use version_sets::{BuildId, QueueDefault, Update};
 use super::engine::{self, Options};
 use super::{Output, Status, state};
 
-/// Apply one operation, spelled as `temporal task-queue update-build-ids` spells it, and
-/// print the new state.
+/// Apply one operation and print the new state.
+///
+/// Four operations are spelled as `temporal task-queue update-build-ids` spells them;
+/// merge-sets has no Temporal CLI subcommand (it is the API's mergeSets, sent by an SDK or
+/// tdbg) and is spelled after its fields.
 ///
 /// The new state is printed as stored VersioningData proto-JSON, ready for the next
 /// `update`. STATE is any shape `show` accepts. The server's default limits apply unless

@@ -1,10 +1,9 @@
-//! Reading the caller's answers about running workflows: `--in-use IDS|FILE`, and parsing
-//! durations.
+//! Reading the caller's answers about running workflows: `--in-use IDS|FILE`.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::{input, json::quote};
+use super::input;
 
 /// Build IDs given on the command line or in a file.
 ///
@@ -33,31 +32,4 @@ pub(crate) fn read_ids(value: &str) -> Result<BTreeSet<String>, String> {
         .filter(|id| !id.is_empty())
         .map(str::to_owned)
         .collect())
-}
-
-/// A duration in milliseconds: a whole number with an optional unit `ms`, `s`, `m`, `h` or
-/// `d` (no unit is milliseconds), e.g. `90s`, `1h`, `30d`.
-pub(crate) fn parse_duration(text: &str) -> Result<i64, String> {
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let scale: i64 = match unit {
-        "" | "ms" => 1,
-        "s" => 1_000,
-        "m" => 60_000,
-        "h" => 3_600_000,
-        "d" => 86_400_000,
-        _ => {
-            return Err(format!(
-                "unknown unit {}; use ms, s, m, h or d",
-                quote(unit)
-            ));
-        }
-    };
-    number
-        .parse::<i64>()
-        .ok()
-        .and_then(|n| n.checked_mul(scale))
-        .ok_or_else(|| "expected a whole number with an optional unit, e.g. 30d".to_owned())
 }

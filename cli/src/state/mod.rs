@@ -45,6 +45,9 @@ pub(crate) struct Examined {
     pub(crate) provenance: Provenance,
     /// Remarks for standard error, e.g. what was read past, each starting with the name.
     pub(crate) notes: Vec<String>,
+    /// The worker-versioning rules fields the data holds (`assignmentRules`,
+    /// `redirectRules`), read past: the server routes by them before the sets.
+    pub(crate) rules: Vec<&'static str>,
 }
 
 /// Whether a command accepts a trace as its STATE.
@@ -97,6 +100,7 @@ pub(crate) fn examine(input: &Input, traces: Traces, need: Need) -> Result<Exami
             state: Some(report.state),
             provenance: Provenance::Exact,
             notes,
+            rules: Vec::new(),
         });
     }
     let read = read::read(&input.bytes).map_err(|error| format!("{name}:{error}"))?;
@@ -108,6 +112,7 @@ pub(crate) fn examine(input: &Input, traces: Traces, need: Need) -> Result<Exami
         state: None,
         provenance: Provenance::Exact,
         notes: Vec::new(),
+        rules: Vec::new(),
     };
     let mut notes: Vec<Note> = Vec::new();
     match read.contents {
@@ -125,6 +130,13 @@ pub(crate) fn examine(input: &Input, traces: Traces, need: Need) -> Result<Exami
             examined.public(sets, need);
         }
     }
+    examined.rules = notes
+        .iter()
+        .filter_map(|note| match note {
+            Note::RulesIgnored { field } => Some(*field),
+            _ => None,
+        })
+        .collect();
     examined.notes = notes
         .iter()
         .map(|note| format!("{name}: note: {note}"))
@@ -187,14 +199,32 @@ impl Examined {
 /// shape, a trace included, with no violation. Says on standard error why it cannot, and
 /// any note about how the file was read.
 pub(crate) fn open(path: &Path, output: &mut Output<'_>) -> Option<VersionSets> {
+    open_routed(path, output).map(|(state, _)| state)
+}
+
+/// As [`open`], with the rules fields the data holds, for the dispatch answers that the
+/// server decides by its rules before its sets.
+pub(crate) fn open_routed(
+    path: &Path,
+    output: &mut Output<'_>,
+) -> Option<(VersionSets, Vec<&'static str>)> {
     match input::read(path).and_then(|input| load(&input)) {
         // Every subcommand answers from the sets alone so far; the provenance is there for
         // those whose answers rest on made-up facts.
-        Ok((state, _provenance, notes)) => {
+        Ok(Examined {
+            state: Some(state),
+            notes,
+            rules,
+            ..
+        }) => {
             for note in notes {
                 output.diagnostic(note);
             }
-            Some(state)
+            Some((state, rules))
+        }
+        Ok(_) => {
+            output.diagnostic(format_args!("{}: could not be read", input::name_of(path)));
+            None
         }
         Err(error) => {
             output.diagnostic(error);
@@ -203,16 +233,26 @@ pub(crate) fn open(path: &Path, output: &mut Output<'_>) -> Option<VersionSets> 
     }
 }
 
-/// Reads `input` as sets to work on: the sets, what in them was made up, and the notes.
+/// The one-line refusal of an answer that the server decides by worker-versioning rules
+/// before the sets, which are all this model reads.
+pub(crate) fn decided_by_rules(path: &Path, rules: &[&str]) -> String {
+    format!(
+        "{}: the data has {} (worker-versioning rules), which the server applies before the version sets for this answer; the model reads only the sets, so it does not answer",
+        input::name_of(path),
+        rules.join(" and ")
+    )
+}
+
+/// Reads `input` as sets to work on: what [`examine`] finds, with the sets and no findings.
 ///
 /// # Errors
 /// A one-line diagnostic: as for [`examine`], or the first violation and how many more
 /// there are.
-fn load(input: &Input) -> Result<(VersionSets, Provenance, Vec<String>), String> {
+fn load(input: &Input) -> Result<Examined, String> {
     let examined = examine(input, Traces::Accepted, Need::Sets)?;
     let name = &input.name;
-    match (examined.findings.split_first(), examined.state) {
-        (None, Some(state)) => Ok((state, examined.provenance, examined.notes)),
+    match (examined.findings.split_first(), &examined.state) {
+        (None, Some(_)) => Ok(examined),
         (Some((first, [])), _) => Err(format!("{name}: {first}")),
         (Some((first, rest)), _) => Err(format!(
             "{name}: {first} (and {} more; `version-sets check` lists {})",

@@ -9,7 +9,7 @@ fn apply_prints_the_new_state() {
         "cli/tests/data/listing.json",
         "cli/tests/data/ops.jsonl",
         "--now",
-        "100",
+        "100ms",
     ]);
     assert_eq!((result.code, result.err.as_str()), (0, ""));
     let shown = run_with(&["show", "-"], result.out.as_bytes());

@@ -96,3 +96,57 @@ fn sticky_checks_refuse_a_build_id_that_is_not_its_sets_default() {
     assert_eq!(answer["stickyPoll"]["allowed"], true);
     assert_eq!(answer["stickyAdd"]["allowed"], true);
 }
+
+/// With rules in the data, the answers the server gives by its rules before its sets are
+/// refused on one line (exit 2, README's table); those the sets give stand.
+#[test]
+fn answers_the_rules_decide_are_refused() {
+    const RULES: &str = "cli/tests/data/stored-rules.json";
+    const NOTES: &str = "cli/tests/data/stored-rules.json: note: assignmentRules ignored (worker-versioning rules are outside this model; only the version sets are read)\ncli/tests/data/stored-rules.json: note: redirectRules ignored (worker-versioning rules are outside this model; only the version sets are read)\n";
+    const REFUSED: &str = "cli/tests/data/stored-rules.json: the data has assignmentRules and redirectRules (worker-versioning rules), which the server applies before the version sets for this answer; the model reads only the sets, so it does not answer\n";
+    for args in [
+        &["poll", RULES, "--build-id", "9.9"][..],
+        &["add-task", RULES][..],
+        &["add-task", RULES, "--build-id", "9.9"][..],
+        &["resolve", RULES, "--intent", "default"][..],
+        &[
+            "resolve",
+            RULES,
+            "--intent",
+            "compatible",
+            "--build-id",
+            "9.9",
+        ][..],
+    ] {
+        let result = run(args);
+        assert_eq!(
+            (result.code, result.out.as_str(), result.err.as_str()),
+            (2, "", format!("{NOTES}{REFUSED}").as_str()),
+            "{args:?}"
+        );
+    }
+    for (args, code) in [
+        (&["poll", RULES, "--build-id", "1.1"][..], 0),
+        (&["poll", RULES, "--build-id", "1.0"][..], 1),
+        (&["add-task", RULES, "--build-id", "1.0"][..], 0),
+        (
+            &[
+                "resolve",
+                RULES,
+                "--intent",
+                "compatible",
+                "--build-id",
+                "1.0",
+            ][..],
+            0,
+        ),
+    ] {
+        let result = run(args);
+        assert_eq!(
+            (result.code, result.err.as_str()),
+            (code, NOTES),
+            "{args:?}"
+        );
+        assert!(!result.out.is_empty(), "{args:?}");
+    }
+}

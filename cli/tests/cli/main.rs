@@ -4,6 +4,7 @@
 // One module per subcommand.
 mod apply;
 mod check;
+mod completion;
 mod dispatch;
 mod lines;
 mod namespace;
@@ -16,6 +17,7 @@ mod robustness;
 mod shapes;
 mod show;
 mod status;
+mod time;
 mod update;
 
 use std::io::Write;

@@ -22,7 +22,7 @@ fn reachability_scans_the_queues_each_build_id_is_in_by_name() {
         "2.0",
         "9.9",
         "--now",
-        "3600000",
+        "3600000ms",
         "--open",
         "1.0",
     ]);
@@ -51,7 +51,7 @@ fn reachability_reports_queues_past_the_scan_limit_unexamined() {
         SHIPPING,
         "1.0",
         "--now",
-        "3600000",
+        "3600000ms",
         "--max-task-queue-scan",
         "2",
     ];
@@ -89,11 +89,15 @@ fn reachability_of_a_namespace_refuses_what_the_frontend_refuses() {
         ),
         (
             &["1", "2", "3", "4", "5", "6"],
-            "INVALID_ARGUMENT: Too many build ids queried at once, limit: 5\n",
+            "INVALID_ARGUMENT: Too many build ids queried at once, limit: 5 (--max-build-ids raises the limit)\n",
         ),
     ];
     for (extra, message) in cases {
-        let args = [&["reachability", "--queue", ORDERS, "--now", "1"], extra].concat();
+        let args = [
+            &["reachability", "--queue", ORDERS, "--now", "1000000ms"],
+            extra,
+        ]
+        .concat();
         let result = run(&args);
         assert_eq!(
             (result.code, result.out.as_str(), result.err.as_str()),
@@ -111,7 +115,7 @@ fn reachability_of_a_namespace_refuses_what_the_frontend_refuses() {
         "--task-queue",
         "elsewhere",
         "--now",
-        "400000",
+        "400000ms",
     ]);
     assert_eq!(
         result.out,
@@ -130,7 +134,7 @@ fn gc_walks_the_queues_in_name_order() {
         "--queue",
         ORDERS,
         "--now",
-        "100000000",
+        "100000000ms",
         "--retention",
         "0",
         "--has-workflows",
@@ -145,7 +149,7 @@ fn gc_walks_the_queues_in_name_order() {
         "--queue",
         PAYMENTS,
         "--now",
-        "100000000",
+        "100000000ms",
         "--retention",
         "0",
         "--has-workflows",

@@ -15,7 +15,7 @@ const RUNS: [&[&str]; 10] = [
         "cli/tests/data/user-data.json",
         "cli/tests/data/requests.jsonl",
         "--now",
-        "1",
+        "1ms",
     ],
     &[
         "update",
@@ -24,7 +24,7 @@ const RUNS: [&[&str]; 10] = [
         "--build-id",
         "1.0",
         "--now",
-        "1",
+        "1ms",
     ],
     &[
         "update",
@@ -234,7 +234,7 @@ fn replication_and_conformance_subcommands_print_json() {
         "gc",
         "cli/tests/data/replication/scavenger.json",
         "--now",
-        "2592000000",
+        "2592000000ms",
         "--retention",
         "1d",
         "--has-workflows",
@@ -260,7 +260,7 @@ fn replication_and_conformance_subcommands_print_json() {
             "3.0",
             "1.0",
             "--now",
-            "400000",
+            "400000ms",
             "-o",
             "json",
         ],
@@ -293,4 +293,48 @@ fn replication_and_conformance_subcommands_print_json() {
         (doc["agrees"].as_bool(), doc["traces"].as_u64()),
         (Some(true), Some(3))
     );
+}
+
+#[test]
+fn every_man_page_named_is_written() {
+    let dir = std::env::temp_dir().join(format!("version-sets-man-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let written = run(&["man", "--dir", dir.to_str().unwrap()]);
+    assert_eq!(written.code, 0, "{}", written.err);
+    let pages: Vec<&str> = written.out.lines().collect();
+    // The top page, one per subcommand, one per operation of `update`.
+    assert_eq!(pages.len(), 23, "{pages:?}");
+    let mut references = 0;
+    for page in &pages {
+        let text = std::fs::read_to_string(page).unwrap();
+        // A reference is `name(1)`, with roff's `\-` for each hyphen.
+        for (end, _) in text.match_indices("(1)") {
+            let start = text[..end]
+                .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '\\'))
+                .map_or(0, |at| at + 1);
+            let name = text[start..end].replace("\\-", "-");
+            assert!(
+                dir.join(format!("{name}.1")).is_file(),
+                "{page} names {name}(1), which was not written"
+            );
+            references += 1;
+        }
+    }
+    assert!(references >= 22, "{references}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn man_pages_that_cannot_be_written_are_one_line_and_exit_2() {
+    // A folder inside a file cannot be made.
+    let result = run(&["man", "--dir", "README.md/man1"]);
+    assert_eq!((result.code, result.out.as_str()), (2, ""));
+    assert!(
+        result
+            .err
+            .starts_with("README.md/man1: cannot write the man pages: "),
+        "{}",
+        result.err
+    );
+    assert_eq!(result.err.lines().count(), 1, "{}", result.err);
 }

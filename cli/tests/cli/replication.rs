@@ -6,7 +6,7 @@ const EAST: &str = "cli/tests/data/replication/east.json";
 const WEST: &str = "cli/tests/data/replication/west.json";
 const SCAVENGER: &str = "cli/tests/data/replication/scavenger.json";
 /// 30 days after the epoch: the scavenger fixture's "now".
-const NOW: &str = "2592000000";
+const NOW: &str = "2592000000ms";
 
 #[test]
 fn merge_is_the_same_in_any_order_byte_for_byte() {
@@ -201,7 +201,27 @@ fn gc_refuses_bad_input() {
     assert_eq!((bad_unit.code, bad_unit.out.as_str()), (2, ""));
     assert_eq!(
         bad_unit.err.lines().next().unwrap(),
-        "error: invalid value '1x' for '--retention <DURATION>': unknown unit \"x\"; use ms, s, m, h or d"
+        "error: invalid value '1x' for '--retention <DURATION>': unknown time unit \"x\", supported units: ns, us/µs, ms, sec, min, hours, days, weeks, months, years (and few variations)"
+    );
+    // A long unit is quoted as an excerpt with its length (clap repeats the value itself).
+    let unit = "x".repeat(100);
+    let long_unit = run(&[
+        "gc",
+        SCAVENGER,
+        "--now",
+        NOW,
+        "--retention",
+        &format!("1{unit}"),
+        "--has-workflows",
+        "",
+    ]);
+    assert_eq!((long_unit.code, long_unit.out.as_str()), (2, ""));
+    assert_eq!(
+        long_unit.err.lines().next().unwrap(),
+        format!(
+            "error: invalid value '1{unit}' for '--retention <DURATION>': unknown time unit \"{}\"... (100 bytes), supported units: ns, us/µs, ms, sec, min, hours, days, weeks, months, years (and few variations)",
+            "x".repeat(40)
+        )
     );
     let missing = run(&[
         "gc",
@@ -252,7 +272,7 @@ fn reachability_reports_each_build_id_in_request_order() {
             "1.0",
             "",
             "--now",
-            "400000",
+            "400000ms",
             "--open",
             "1.1",
         ],
@@ -280,7 +300,7 @@ fn reachability_reports_each_build_id_in_request_order() {
         WEST,
         "2.1",
         "--now",
-        "400000",
+        "400000ms",
         "--closed",
         "2.0",
         "--type",
@@ -292,7 +312,7 @@ fn reachability_reports_each_build_id_in_request_order() {
         EAST,
         "2.0",
         "--now",
-        "400000",
+        "400000ms",
         "--closed",
         "2.0",
         "--type",
@@ -303,7 +323,7 @@ fn reachability_reports_each_build_id_in_request_order() {
 
 #[test]
 fn reachability_refuses_bad_requests_with_the_server_messages() {
-    let none = run(&["reachability", EAST, "--now", "1"]);
+    let none = run(&["reachability", EAST, "--now", "1000000ms"]);
     assert_eq!(
         (none.code, none.out.as_str(), none.err.as_str()),
         (
@@ -319,7 +339,7 @@ fn reachability_refuses_bad_requests_with_the_server_messages() {
         "2",
         "3",
         "--now",
-        "1",
+        "1000000ms",
         "--max-build-ids",
         "2",
     ]);
@@ -328,7 +348,7 @@ fn reachability_refuses_bad_requests_with_the_server_messages() {
         (
             2,
             "",
-            "INVALID_ARGUMENT: Too many build ids queried at once, limit: 2\n"
+            "INVALID_ARGUMENT: Too many build ids queried at once, limit: 2 (--max-build-ids raises the limit)\n"
         )
     );
 }

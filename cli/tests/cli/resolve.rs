@@ -32,9 +32,11 @@ fn resolve_prints_the_target_and_why() {
         let mut all = vec!["resolve", "examples/rollout.jsonl"];
         all.extend(args);
         let result = run(&all);
+        // A rejection exits 1, as a refused poll does (README's table of exit statuses).
+        let code = i32::from(expected.starts_with("rejected"));
         assert_eq!(
             (result.code, result.out.as_str(), result.err.as_str()),
-            (0, expected, ""),
+            (code, expected, ""),
             "{args:?}"
         );
     }

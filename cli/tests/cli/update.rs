@@ -65,7 +65,7 @@ fn update_prints_the_new_state_ready_for_the_next_update() {
         "--build-id",
         "3.0",
         "--now",
-        "7",
+        "2024-11-19T08:00:00Z",
     ]);
     assert_eq!((first.code, first.err.as_str()), (0, ""));
     let second = run_with(
@@ -76,7 +76,7 @@ fn update_prints_the_new_state_ready_for_the_next_update() {
             "--build-id",
             "1.1",
             "--now",
-            "8",
+            "2024-11-19T08:00:01Z",
         ],
         first.out.as_bytes(),
     );
@@ -117,7 +117,7 @@ fn update_checks_the_server_limits_unless_told_otherwise() {
                 "--build-id",
                 &id,
                 "--now",
-                "1",
+                "1ms",
             ],
             state.as_bytes(),
         );
@@ -183,13 +183,19 @@ fn now_takes_its_whole_documented_range() {
             "add-new-default",
             "--build-id",
             "3.0",
-            "--now",
-            "-5",
+            "--now=-5ms",
         ],
         b"{}",
     );
-    // (The empty state's clock is at zero, which stays the later time.)
-    assert_eq!((negative.code, negative.err.as_str()), (0, ""));
+    // (The empty state's clock is at zero, which stays the later time; the time before
+    // it is warned of.)
+    assert_eq!(
+        (negative.code, negative.err.as_str()),
+        (
+            0,
+            "warning: --now -5ms is before the newest timestamp in the data, 0ms (1970-01-01T00:00:00.000Z); the answers are as of --now\n"
+        )
+    );
     assert!(negative.out.contains("\"id\": \"3.0\""), "{}", negative.out);
     // Past it: a one-line error, exit 2.
     let past = run(&[
@@ -206,7 +212,7 @@ fn now_takes_its_whole_documented_range() {
         (
             2,
             "",
-            "error: invalid value '9223372036854775808' for '--now <MS>': number too large to fit in target type\n\nFor more information, try '--help'.\n"
+            "error: invalid value '9223372036854775808' for '--now <TIME>': number too large to fit in target type\n\nFor more information, try '--help'.\n"
         )
     );
 }
