@@ -40,6 +40,12 @@ pub(crate) struct MemberIndex {
 }
 
 impl MemberIndex {
+    /// The key of its table, for the tests of re-keying.
+    #[cfg(test)]
+    pub(crate) fn key(&self) -> &HashKey {
+        self.ties.hasher()
+    }
+
     /// The same index, its table keyed with `key`.
     pub(crate) fn rekey(&mut self, key: &HashKey) {
         let mut ties = HashMap::with_capacity_and_hasher(self.ties.len(), key.clone());

@@ -45,6 +45,12 @@ impl SharedIds {
         *self = Self { held, extra };
     }
 
+    /// The keys of its two tables, for the tests of re-keying.
+    #[cfg(test)]
+    pub(super) fn keys(&self) -> [&HashKey; 2] {
+        [self.held.hasher(), self.extra.hasher()]
+    }
+
     /// One more set holds `id`.
     pub(super) fn add(&mut self, id: &SetId) {
         if !self.held.insert(id.clone()) {

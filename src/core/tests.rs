@@ -653,7 +653,18 @@ fn a_new_key_rebuilds_every_table_and_changes_nothing_seen() {
         assert_eq!(rekeyed, plain);
         assert_eq!(rekeyed.validate(), Ok(()));
     }
-    assert_eq!(rekeyed.core.key(), &HashKey::fixed(3));
+    // Every table of the core, the merge indexes and the set-ID tally included.
+    let fixed = HashKey::fixed(3);
+    assert_eq!(rekeyed.core.key(), &fixed);
+    assert_eq!(rekeyed.core.shared.keys(), [&fixed, &fixed]);
+    let indexes: Vec<&HashKey> = rekeyed
+        .core
+        .sets
+        .iter()
+        .filter_map(|(_, node)| node.index.as_deref().map(MemberIndex::key))
+        .collect();
+    assert!(!indexes.is_empty());
+    assert!(indexes.iter().all(|key| **key == fixed));
     assert_eq!(rekeyed.clone().core.key(), &HashKey::fixed(3));
     assert_eq!(rekeyed.core.without_tombstones().key(), &HashKey::fixed(3));
     assert_eq!(rekeyed.core.in_timestamp_order().key(), &HashKey::fixed(3));
