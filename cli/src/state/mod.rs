@@ -93,8 +93,8 @@ pub(crate) fn examine(input: &Input, traces: Traces, need: Need) -> Result<Exami
             shape: "trace",
             findings: Vec::new(),
             unlisted: 0,
-            counts: Some(counts(&report.state)),
-            state: Some(report.state),
+            counts: Some(counts(report.state())),
+            state: Some(report.into_state()),
             provenance: Provenance::Exact,
             notes,
         });
