@@ -124,7 +124,7 @@ impl Namespace {
             .mapping
             .entries()
             .filter(|(_, queues)| queues.len() > limit)
-            .map(|(id, queues)| (id, queues.iter().map(String::as_str).collect()))
+            .map(|(id, queues)| (id, queues.iter().map(|name| &**name).collect()))
             .collect();
         over.sort();
         over
