@@ -302,7 +302,7 @@ impl Session {
                 Observation::Nothing
             }
             Action::Start(start) => {
-                self.replace(task_queue, |_| (start.clone(), ()));
+                self.replace(task_queue, |_| (VersionSets::clone(start), ()));
                 Observation::Nothing
             }
             Action::Mark(name) => {

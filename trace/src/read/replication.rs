@@ -48,7 +48,7 @@ fn replica(data: &VersioningData, cluster: Option<i64>, path: &str) -> Result<Ve
 pub(super) fn merge(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
     let body: Replica = typed(value, "mergeReplica")?;
     Ok(Action::MergeReplica {
-        replica: replica(&body.data, body.cluster_id, "mergeReplica")?,
+        replica: Box::new(replica(&body.data, body.cluster_id, "mergeReplica")?),
         expect: expect.map(expect::change).transpose()?,
     })
 }
@@ -57,7 +57,7 @@ pub(super) fn merge(value: &Value, expect: Option<&Value>) -> Result<Action, Str
 pub(super) fn receive(value: &Value, expect: Option<&Value>) -> Result<Action, String> {
     let body: Received = typed(value, "receiveReplica")?;
     Ok(Action::ReceiveReplica {
-        replica: replica(&body.data, body.cluster_id, "receiveReplica")?,
+        replica: Box::new(replica(&body.data, body.cluster_id, "receiveReplica")?),
         in_use: body.in_use,
         expect: expect
             .map(|expect| expect::build_ids(expect, "expect"))
