@@ -329,10 +329,6 @@ impl<'a> Lookup<'a> {
         Sets::new(self.core)
     }
 
-    pub(crate) fn set_count(self) -> usize {
-        self.core.set_count()
-    }
-
     /// Whether there are no sets (the queue is unversioned).
     pub(crate) fn is_empty(self) -> bool {
         self.core.set_count() == 0

@@ -42,7 +42,7 @@ struct Shape {
     generate: fn(usize) -> String,
 }
 
-const SHAPES: [Shape; 23] = [
+const SHAPES: [Shape; 30] = [
     Shape {
         name: "public form, one set of N build IDs",
         subcommand: "check",
@@ -229,6 +229,73 @@ const SHAPES: [Shape; 23] = [
         full: 1_000_000,
         generate: |n| format!("{{\"versionSets\":[{{\"{}\":1}}]}}", "k".repeat(n)),
     },
+    Shape {
+        name: "trace, N adds each followed by a mark",
+        subcommand: "replay",
+        refused: false,
+        quick: 1_000,
+        full: 10_000,
+        generate: trace_marks,
+    },
+    Shape {
+        name: "trace, N adds each between a mark and deltas",
+        subcommand: "replay",
+        refused: false,
+        quick: 1_000,
+        full: 10_000,
+        generate: trace_deltas,
+    },
+    Shape {
+        name: "trace, N new sets then N removals",
+        subcommand: "replay",
+        refused: false,
+        quick: 1_000,
+        full: 10_000,
+        generate: |n| trace_new_sets_then(n, |i| format!("{{\"removeBuildIds\": [\"b{i}\"]}}")),
+    },
+    // The steps below answer from the whole queue, O(sets) each: N of them on N sets are
+    // N², at sizes small enough to finish (docs/hostile-input.md, "Steps that read the
+    // whole queue").
+    Shape {
+        name: "trace, N new sets then N views of one set",
+        subcommand: "replay",
+        refused: false,
+        quick: 300,
+        full: 2_000,
+        generate: |n| trace_new_sets_then(n, |_| "{\"view\": {\"maxSets\": 1}}".to_owned()),
+    },
+    Shape {
+        name: "trace, N new sets then N gcPlans",
+        subcommand: "replay",
+        refused: false,
+        quick: 300,
+        full: 2_000,
+        generate: |n| trace_new_sets_then(n, |_| "{\"gcPlan\": {\"now\": 1000000000}}".to_owned()),
+    },
+    Shape {
+        name: "trace, N new sets then N reachability steps",
+        subcommand: "replay",
+        refused: false,
+        quick: 300,
+        full: 2_000,
+        generate: |n| {
+            trace_new_sets_then(n, |i| {
+                format!(
+                    "{{\"reachability\": {{\"buildId\": \"b{i}\", \"now\": 1000000000, \
+                     \"kind\": \"OPEN_WORKFLOWS\"}}}}"
+                )
+            })
+        },
+    },
+    Shape {
+        name: "trace, N new sets then N replicas of two sets",
+        subcommand: "replay",
+        refused: false,
+        // Some 14 µs per set and step: 3,000 of each take two minutes.
+        quick: 100,
+        full: 300,
+        generate: |n| trace_new_sets_then(n, |_| format!("{{\"mergeReplica\": {REPLICA}}}")),
+    },
 ];
 
 /// The shape of stored data with ordinary build IDs, and the same with IDs of a colliding
@@ -291,6 +358,50 @@ fn trace_colliding(n: usize) -> String {
     }
     text
 }
+
+/// N adds, each followed by a mark: a mark that copied the queue made this N².
+fn trace_marks(n: usize) -> String {
+    let mut text = String::new();
+    for (i, id) in ids(n).enumerate() {
+        let _ = writeln!(
+            text,
+            "{{\"update\": {{\"addNewBuildIdInNewDefaultSet\": \"{id}\"}}}}\n{{\"mark\": \"m{i}\"}}"
+        );
+    }
+    text
+}
+
+/// N adds, each between a mark and a `deltas` step since it: deltas that compared whole
+/// queues made this N².
+fn trace_deltas(n: usize) -> String {
+    let mut text = String::new();
+    for id in ids(n) {
+        let _ = writeln!(
+            text,
+            "{{\"mark\": \"m\"}}\n{{\"update\": {{\"addNewBuildIdInNewDefaultSet\": \"{id}\"}}}}\n\
+             {{\"deltas\": \"m\"}}"
+        );
+    }
+    text
+}
+
+/// N new sets, then the N steps `step` writes for 0..N.
+fn trace_new_sets_then(n: usize, step: fn(usize) -> String) -> String {
+    let mut text = String::new();
+    for id in ids(n) {
+        let _ = writeln!(
+            text,
+            "{{\"update\": {{\"addNewBuildIdInNewDefaultSet\": \"{id}\"}}}}"
+        );
+    }
+    for i in 0..n {
+        let _ = writeln!(text, "{}", step(i));
+    }
+    text
+}
+
+/// A replica of two sets of one build ID each (the first of trace/vectors/out-of-order-receive.jsonl).
+const REPLICA: &str = r#"{"data":{"versionSets":[{"setIds":["0P9ZdLaqUs9WK-pZIYQM"],"buildIds":[{"id":"1.0","state":"STATE_ACTIVE","stateUpdateTimestamp":{"wallClock":"100000","version":0,"clusterId":"1"},"becameDefaultTimestamp":{"wallClock":"100000","version":0,"clusterId":"1"}}],"becameDefaultTimestamp":{"wallClock":"100000","version":0,"clusterId":"1"}},{"setIds":["2EvbNNTu70A0135UA_hQ"],"buildIds":[{"id":"2.0","state":"STATE_ACTIVE","stateUpdateTimestamp":{"wallClock":"95000","version":0,"clusterId":"2"},"becameDefaultTimestamp":{"wallClock":"95000","version":0,"clusterId":"2"}}],"becameDefaultTimestamp":{"wallClock":"95000","version":0,"clusterId":"2"}}]},"clusterId":2}"#;
 
 /// `{},{},...`: the smallest set each form reads, three bytes.
 fn empty_objects(n: usize) -> String {

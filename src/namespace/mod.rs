@@ -8,6 +8,7 @@ mod gc;
 mod mapping;
 mod queue_name;
 mod reachability;
+mod rewrite;
 mod update;
 
 use std::collections::BTreeMap;
@@ -123,7 +124,7 @@ impl Namespace {
             .mapping
             .entries()
             .filter(|(_, queues)| queues.len() > limit)
-            .map(|(id, queues)| (id, queues.iter().map(String::as_str).collect()))
+            .map(|(id, queues)| (id, queues.iter().map(|name| &**name).collect()))
             .collect();
         over.sort();
         over
@@ -192,11 +193,31 @@ impl Namespace {
         sets: VersionSets,
     ) -> Result<Option<VersionSets>, TaskQueueNameError> {
         queue_name::check(task_queue)?;
-        let before = self.queues.get(task_queue).cloned().unwrap_or_default();
-        let deltas = before.build_id_deltas(&sets);
+        // Compared in place: a copy of the previous data would double the queue's memory.
+        let deltas = match self.queues.get(task_queue) {
+            Some(before) => before.build_id_deltas(&sets),
+            None => VersionSets::new().build_id_deltas(&sets),
+        };
         self.mapping.remove(task_queue, &deltas.removed);
         self.mapping.add(task_queue, &deltas.added);
         Ok(self.queues.insert(task_queue.to_owned(), sets))
+    }
+
+    /// The namespace's data of `task_queue`, taking it without a copy.
+    ///
+    /// # Example
+    /// ```
+    /// use version_sets::{BuildId, Namespace, NamespaceLimits, Update};
+    ///
+    /// let mut namespace = Namespace::new();
+    /// let add = Update::add_new_default(BuildId::new("1.0")?);
+    /// namespace.apply("orders", &add, 1_000, NamespaceLimits::SERVER_DEFAULT)?;
+    /// let orders = namespace.into_queue("orders").expect("made by the update");
+    /// assert_eq!(orders.default_build_id().map(BuildId::as_str), Some("1.0"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn into_queue(mut self, task_queue: &str) -> Option<VersionSets> {
+        self.queues.remove(task_queue)
     }
 
     /// Task reachability asked of the namespace at wall time `now_ms` (the server's

@@ -1,7 +1,7 @@
 //! The public view: what `GetWorkerBuildIdCompatibility` answers, live build IDs only.
 
 use crate::build_id::BuildId;
-use crate::set::Lookup;
+use crate::set::{CompatibleSet, Lookup};
 
 /// The answer of `GetWorkerBuildIdCompatibility`: the sets, oldest first, live build IDs only.
 /// With the `serde` feature it reads and writes `{"majorVersionSets": [{"buildIds": [...]}]}`
@@ -26,21 +26,22 @@ pub struct MajorVersionSet {
 
 /// The public view of `sets`: see [`VersionSets::response`](crate::VersionSets::response).
 pub(crate) fn public_view(sets: Lookup<'_>, max_sets: usize) -> BuildIdCompatibility {
-    let skip = match max_sets {
-        0 => 0,
-        max => sets.set_count().saturating_sub(max),
-    };
-    BuildIdCompatibility {
-        major_version_sets: sets
-            .sets()
-            .skip(skip)
-            .map(|set| MajorVersionSet {
-                build_ids: set
-                    .build_ids()
-                    .filter(|record| record.is_active())
-                    .map(|record| record.id().clone())
-                    .collect(),
-            })
+    let public = |set: CompatibleSet<'_>| MajorVersionSet {
+        build_ids: set
+            .build_ids()
+            .filter(|record| record.is_active())
+            .map(|record| record.id().clone())
             .collect(),
-    }
+    };
+    let major_version_sets = match max_sets {
+        0 => sets.sets().map(public).collect(),
+        // Taken from the newest end, so that the sets left out cost nothing.
+        max => {
+            let mut newest: Vec<MajorVersionSet> =
+                sets.sets().rev().take(max).map(public).collect();
+            newest.reverse();
+            newest
+        }
+    };
+    BuildIdCompatibility { major_version_sets }
 }

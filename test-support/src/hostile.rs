@@ -557,16 +557,16 @@ fn check_trace(program: &Program) {
                 .filter(|&k| lines[k].op.is_some() || k + 1 == lines.len())
                 .count();
             assert_eq!(report.passed, expectations - failed.len(), "passed");
-            valid(&report.state, "the trace's state");
+            valid(report.state(), "the trace's state");
             assert!(
-                layout_of(&report.state) == layout,
+                layout_of(report.state()) == layout,
                 "the trace's sets vs the model's"
             );
             if let (Ok(Some(loaded)), Tail::None, true) =
                 (started, program.tail, kept == lines.len())
             {
                 assert!(
-                    report.state == loaded.with_cluster_id(0),
+                    *report.state() == loaded.with_cluster_id(0),
                     "the started state"
                 );
             }

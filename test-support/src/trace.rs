@@ -56,7 +56,7 @@ pub fn run(data: &[u8]) {
                     report.passed + report.failed() <= steps.len(),
                     "more verdicts than steps"
                 );
-                if let Err(error) = report.state.validate() {
+                if let Err(error) = report.state().validate() {
                     panic!("a trace left an invalid value: {error}");
                 }
             }
@@ -428,11 +428,11 @@ fn check_report(steps: &[trace::Step], report: &trace::Report, names: &BTreeSet<
         let prefix = format!("line {}: expected ", failure.line);
         assert!(text.starts_with(&prefix), "failure text {text:?}");
     }
-    if let Err(error) = report.state.validate() {
+    if let Err(error) = report.state().validate() {
         panic!("the runner left an invalid value: {error}");
     }
     assert_eq!(
-        crate::world::listing(&report.state, 0),
+        crate::world::listing(report.state(), 0),
         model.public_view(0),
         "the sets the trace left"
     );

@@ -1,7 +1,8 @@
 //! Running: playing steps against the model ([`Session`], [`run`]) and checking their
-//! expectations ([`check`]).
+//! expectations ([`check`]). `marks` holds the marks and the journal `deltas` reads.
 
-use std::collections::HashMap;
+mod marks;
+
 use std::fmt;
 
 use crate::types::{
@@ -10,8 +11,10 @@ use crate::types::{
 };
 use version_sets::{
     BuildId, DispatchQueue, Limits, Namespace, NamespaceLimits, NamespaceUpdateError, Outcome,
-    ReachabilityQuery, StatusFilter, VersionSets,
+    ReachabilityQuery, StatusFilter, Update, VersionSets,
 };
+
+use marks::{Marks, is_active};
 
 /// The task queue of a step that names none: the trace's one default queue. A step naming
 /// it explicitly acts on the same queue.
@@ -24,10 +27,11 @@ pub struct Report {
     pub passed: usize,
     /// The expectations that did not hold, in trace order.
     pub failures: Vec<Failure>,
-    /// The sets the trace left on its default queue ([`DEFAULT_TASK_QUEUE`]).
-    pub state: VersionSets,
     /// Every task queue the trace left, the default one included.
     pub namespace: Namespace,
+    /// What [`state`](Self::state) lends when the default queue is missing (never, as
+    /// [`Session::new`] makes it).
+    empty: VersionSets,
 }
 
 /// An expectation that did not hold. `Display` is `line N: expected X, got Y`, with `X`
@@ -46,6 +50,21 @@ impl Report {
     /// How many expectations did not hold.
     pub fn failed(&self) -> usize {
         self.failures.len()
+    }
+
+    /// The sets the trace left on its default queue ([`DEFAULT_TASK_QUEUE`]), lent from
+    /// [`namespace`](Self::namespace) (a copy beside it would double the report's memory).
+    pub fn state(&self) -> &VersionSets {
+        self.namespace
+            .queue(DEFAULT_TASK_QUEUE)
+            .unwrap_or(&self.empty)
+    }
+
+    /// The sets the trace left on its default queue, taken without a copy.
+    pub fn into_state(self) -> VersionSets {
+        self.namespace
+            .into_queue(DEFAULT_TASK_QUEUE)
+            .unwrap_or_default()
     }
 }
 
@@ -104,8 +123,8 @@ pub fn run(steps: &[Step]) -> Report {
     Report {
         passed,
         failures,
-        state: session.state().clone(),
         namespace: session.namespace,
+        empty: VersionSets::new(),
     }
 }
 
@@ -117,7 +136,7 @@ pub fn run(steps: &[Step]) -> Report {
 pub struct Session {
     namespace: Namespace,
     limits: NamespaceLimits,
-    marks: HashMap<String, VersionSets>,
+    marks: Marks,
     position: i64,
     /// What a queue no step touched holds.
     empty: VersionSets,
@@ -143,7 +162,7 @@ impl Session {
                 queue: Limits::NONE,
                 task_queues_per_build_id: NamespaceLimits::SERVER_DEFAULT.task_queues_per_build_id,
             },
-            marks: HashMap::new(),
+            marks: Marks::default(),
             position: 0,
             empty: VersionSets::new(),
         }
@@ -161,21 +180,88 @@ impl Session {
         &self.namespace
     }
 
-    /// The current state of `task_queue` (empty when no step touched it).
-    fn queue(&self, task_queue: &str) -> VersionSets {
-        self.namespace
-            .queue(task_queue)
-            .cloned()
-            .unwrap_or_default()
+    /// How many build-ID entries the marks' journals hold: a mark costs O(1) and what
+    /// changes after it, one entry per build ID whose active state changed between two
+    /// marks of its queue, never a copy of the state.
+    ///
+    /// # Example
+    /// ```
+    /// use version_sets_trace::{Session, parse_step};
+    ///
+    /// let mut session = Session::new();
+    /// for line in [
+    ///     r#"{"update": {"addNewBuildIdInNewDefaultSet": "1.0"}}"#,
+    ///     r#"{"mark": "m"}"#,
+    ///     r#"{"update": {"addNewBuildIdInNewDefaultSet": "2.0"}}"#,
+    ///     r#"{"update": {"addNewBuildIdInNewDefaultSet": "2.0"}}"#,
+    /// ] {
+    ///     session.observe(&parse_step(line)?);
+    /// }
+    /// assert_eq!(session.mark_entries(), 1);
+    /// # Ok::<(), version_sets_trace::TraceError>(())
+    /// ```
+    pub fn mark_entries(&self) -> usize {
+        self.marks.entries()
     }
 
-    /// Replaces `task_queue`'s data with what `change` makes of it, as a write that is no
-    /// public update (removal, replication): the namespace's mapping follows, unlimited.
-    fn rewrite<T>(&mut self, task_queue: &str, change: impl FnOnce(&mut VersionSets) -> T) -> T {
-        let mut sets = self.queue(task_queue);
-        let result = change(&mut sets);
+    /// Runs a write that is no public update on `task_queue` in place through the
+    /// namespace (`write`), recording in the marks' journal each of `touched` (every build
+    /// ID the write can make active or inactive) whose active state changed.
+    fn write_in_place(
+        &mut self,
+        task_queue: &str,
+        touched: &[BuildId],
+        write: impl FnOnce(&mut Namespace) -> Outcome,
+    ) -> Outcome {
+        let before = self.touched_before(task_queue, touched);
+        let outcome = write(&mut self.namespace);
+        self.record(task_queue, before);
+        outcome
+    }
+
+    /// Each of `touched` with whether `task_queue` holds it active, when the queue keeps a
+    /// journal (else nothing: no mark needs its changes).
+    fn touched_before(&self, task_queue: &str, touched: &[BuildId]) -> Vec<(BuildId, bool)> {
+        if !self.marks.journals(task_queue) {
+            return Vec::new();
+        }
+        let state = self.namespace.queue(task_queue).unwrap_or(&self.empty);
+        touched
+            .iter()
+            .map(|id| (id.clone(), is_active(state, id.as_str())))
+            .collect()
+    }
+
+    /// Records in the journal each of `before` whose active state is no longer the one
+    /// given.
+    fn record(&mut self, task_queue: &str, before: Vec<(BuildId, bool)>) {
+        let state = self.namespace.queue(task_queue).unwrap_or(&self.empty);
+        let changed: Vec<(BuildId, bool)> = before
+            .into_iter()
+            .filter(|(id, was)| is_active(state, id.as_str()) != *was)
+            .collect();
+        for (id, was) in &changed {
+            self.marks.record(task_queue, id, *was);
+        }
+    }
+
+    /// Replaces `task_queue`'s data with what `make` makes of it, as a write that is no
+    /// public update (a start step, replication): the namespace's mapping follows, unlimited,
+    /// and the marks' journal records the build-ID deltas. O(both states), no copy of the
+    /// current one.
+    fn replace<T>(
+        &mut self,
+        task_queue: &str,
+        make: impl FnOnce(&VersionSets) -> (VersionSets, T),
+    ) -> T {
+        let current = self.namespace.queue(task_queue).unwrap_or(&self.empty);
+        let (new, result) = make(current);
+        if self.marks.journals(task_queue) {
+            let deltas = current.build_id_deltas(&new);
+            self.marks.record_deltas(task_queue, &deltas);
+        }
         // The reader checked the name, and the default is valid.
-        let _ = self.namespace.insert(task_queue, sets);
+        let _ = self.namespace.insert(task_queue, new);
         result
     }
 
@@ -202,7 +288,10 @@ impl Session {
         let state = self.namespace.queue(task_queue).unwrap_or(&self.empty);
         match &step.action {
             Action::Update { update, .. } => {
-                outcome(&self.namespace.apply(task_queue, update, now, self.limits))
+                let before = self.touched_before(task_queue, added_by(update));
+                let result = self.namespace.apply(task_queue, update, now, self.limits);
+                self.record(task_queue, before);
+                outcome(&result)
             }
             Action::InvalidUpdate { update, .. } => Observation::Change(UpdateExpectation::Error {
                 code: update.code(),
@@ -213,13 +302,11 @@ impl Session {
                 Observation::Nothing
             }
             Action::Start(start) => {
-                let start = start.clone();
-                self.rewrite(task_queue, |sets| *sets = start);
+                self.replace(task_queue, |_| (VersionSets::clone(start), ()));
                 Observation::Nothing
             }
             Action::Mark(name) => {
-                let marked = state.clone();
-                self.marks.insert(name.clone(), marked);
+                self.marks.mark(name, task_queue);
                 Observation::Nothing
             }
             Action::Sets(_) => Observation::Listing(listing(state, 0)),
@@ -235,23 +322,33 @@ impl Session {
                     .into_target(),
             ),
             Action::Poll { build_id, .. } => Observation::Poll(poll(state, build_id)),
+            // The reader checked the queue's name: the namespace's error is unreachable.
             Action::RemoveBuildIds { build_ids, .. } => {
-                change(self.rewrite(task_queue, |sets| sets.remove_build_ids(build_ids, now)))
-            }
-            Action::ClearTombstones { .. } => {
-                change(self.rewrite(task_queue, VersionSets::clear_tombstones))
-            }
-            Action::PersistUnknownBuildId { build_id, .. } => {
-                change(self.rewrite(task_queue, |sets| {
-                    sets.persist_unknown_build_id(build_id, now)
+                change(self.write_in_place(task_queue, build_ids, |namespace| {
+                    let removed = namespace.remove_build_ids(task_queue, build_ids, now);
+                    removed.unwrap_or(Outcome::NoOp)
                 }))
             }
-            Action::Deltas { since, .. } => self
-                .marks
-                .get(since)
-                .map_or(Observation::Nothing, |before| {
-                    Observation::Deltas(before.build_id_deltas(state))
-                }),
+            Action::ClearTombstones { .. } => {
+                change(self.write_in_place(task_queue, &[], |namespace| {
+                    namespace
+                        .clear_tombstones(task_queue)
+                        .unwrap_or(Outcome::NoOp)
+                }))
+            }
+            Action::PersistUnknownBuildId { build_id, .. } => {
+                let touched = std::slice::from_ref(build_id);
+                change(self.write_in_place(task_queue, touched, |namespace| {
+                    let persisted = namespace.persist_unknown_build_id(task_queue, build_id, now);
+                    persisted.unwrap_or(Outcome::NoOp)
+                }))
+            }
+            Action::Deltas { since, .. } => {
+                let queue_of = |name: &str| self.namespace.queue(name).unwrap_or(&self.empty);
+                self.marks
+                    .deltas(since, task_queue, state, queue_of)
+                    .map_or(Observation::Nothing, Observation::Deltas)
+            }
             Action::AddTask { build_id, .. } => Observation::TaskQueue(
                 match state.add_task(build_id.as_ref().map(BuildId::as_str)) {
                     DispatchQueue::Unversioned => TaskQueueExpectation::Unversioned,
@@ -273,21 +370,20 @@ impl Session {
                     Err(_) => StickyExpectation::StickyWorkerUnavailable,
                 })
             }
-            Action::MergeReplica { replica, .. } => change(self.rewrite(task_queue, |sets| {
-                let before = sets.to_data();
-                *sets = sets.join(replica);
-                if sets.to_data() == before {
+            Action::MergeReplica { replica, .. } => change(self.replace(task_queue, |sets| {
+                let joined = sets.join(replica);
+                let outcome = if joined.to_data() == sets.to_data() {
                     Outcome::NoOp
                 } else {
                     Outcome::Changed
-                }
+                };
+                (joined, outcome)
             })),
             Action::ReceiveReplica {
                 replica, in_use, ..
-            } => Observation::BuildIds(self.rewrite(task_queue, |sets| {
+            } => Observation::BuildIds(self.replace(task_queue, |sets| {
                 let received = sets.receive(replica, now, |id| in_use.contains(id));
-                *sets = received.state;
-                received.revived
+                (received.state, received.revived)
             })),
             Action::GcPlan {
                 policy,
@@ -302,6 +398,20 @@ impl Session {
             }
             Action::Reachability { query, .. } => reachability(state, query),
         }
+    }
+}
+
+/// The build ID `update` can make active (the namespace's mapping relies on the same: no
+/// update changes any other build ID's state).
+fn added_by(update: &Update) -> &[BuildId] {
+    match update {
+        Update::AddNewBuildIdInNewDefaultSet(id)
+        | Update::AddNewCompatibleBuildId {
+            new_build_id: id, ..
+        } => std::slice::from_ref(id),
+        Update::PromoteSetByBuildId(_)
+        | Update::PromoteBuildIdWithinSet(_)
+        | Update::MergeSets { .. } => &[],
     }
 }
 

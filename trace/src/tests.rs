@@ -361,7 +361,7 @@ fn the_runner_checks_every_kind_of_expectation() {
         ]
     );
     assert_eq!((report.passed, report.failed()), (5, 5));
-    assert_eq!(report.state.default_build_id(), Some(&id("1.0")));
+    assert_eq!(report.state().default_build_id(), Some(&id("1.0")));
 }
 
 #[test]
@@ -440,7 +440,7 @@ fn v2_steps_read_run_and_write_back() {
     assert_eq!(report.passed, 20);
     // The loaded state keeps its clock: the update at wall time 3 is stamped after 5, on
     // the trace's cluster.
-    let record = report.state.record("2.0").unwrap();
+    let record = report.state().record("2.0").unwrap();
     assert_eq!(record.became_default_timestamp().wall_clock, 5);
     assert_eq!(record.became_default_timestamp().cluster_id, 2);
     // Every step writes back to itself.
@@ -572,7 +572,7 @@ fn replication_steps_read_run_and_write_back() {
     assert_eq!(failures, Vec::<String>::new());
     assert_eq!(report.passed, 15);
     // The merged value stays on the local cluster, whatever the replica's.
-    assert_eq!(report.state.cluster_id(), 0);
+    assert_eq!(report.state().cluster_id(), 0);
     for step in &steps {
         let line = step.to_line();
         let again = parse_step(&line).unwrap();
@@ -602,7 +602,11 @@ fn receiving_a_replica_revives_what_is_still_in_use() {
     let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
     assert_eq!(failures, Vec::<String>::new());
     // The revival is stamped after the deletion, on the local cluster.
-    let stamp = report.state.record("1.0").unwrap().state_update_timestamp();
+    let stamp = report
+        .state()
+        .record("1.0")
+        .unwrap()
+        .state_update_timestamp();
     assert_eq!((stamp.wall_clock, stamp.cluster_id), (8, 3));
 }
 
@@ -787,7 +791,7 @@ fn a_session_plays_each_task_queue_on_its_own_with_the_namespace_limit() {
     assert_eq!(report.failures, []);
     // Two updates without expect (they must succeed), one refused, deltas and sets.
     assert_eq!(report.passed, 6);
-    assert_eq!(report.state.set_count(), 1);
+    assert_eq!(report.state().set_count(), 1);
     let queues: Vec<&str> = report.namespace.queues().map(|(name, _)| name).collect();
     assert_eq!(queues, [DEFAULT_TASK_QUEUE, "other"]);
 }

@@ -363,7 +363,9 @@ impl Generator {
         }
         let cluster = self.rng.i64(0..4);
         let state = VersionSets::from_data(&scratch.state().to_data()).ok()?;
-        Some(step(Action::Start(state.with_cluster_id(cluster))))
+        Some(step(Action::Start(Box::new(
+            state.with_cluster_id(cluster),
+        ))))
     }
 
     /// One random step on `state`; `None` when the drawn kind has nothing to do (a `deltas`

@@ -23,11 +23,11 @@ impl Generator {
         };
         Some(match kind {
             ActionKind::MergeReplica => Action::MergeReplica {
-                replica: self.replica(state)?,
+                replica: Box::new(self.replica(state)?),
                 expect: None,
             },
             ActionKind::ReceiveReplica => {
-                let replica = self.replica(state)?;
+                let replica = Box::new(self.replica(state)?);
                 Action::ReceiveReplica {
                     replica,
                     in_use: self.some_of(&known),
@@ -91,7 +91,9 @@ impl Generator {
         let cluster = self.rng.i64(1..4);
         let mut scratch = Session::new();
         if self.rng.u8(0..4) > 0 {
-            scratch.observe(&step(Action::Start(state.clone().with_cluster_id(cluster))));
+            scratch.observe(&step(Action::Start(Box::new(
+                state.clone().with_cluster_id(cluster),
+            ))));
         }
         let kinds = [(ActionKind::Update, 4), (ActionKind::RemoveBuildIds, 1)];
         let wall = state.clock().wall_clock;

@@ -163,7 +163,7 @@ pub(super) fn merge(
         _ => typed(value, "mergeReplica")?,
     };
     Ok(Action::MergeReplica {
-        replica: replica(&body.data, body.cluster_id, "mergeReplica")?,
+        replica: Box::new(replica(&body.data, body.cluster_id, "mergeReplica")?),
         expect: expect.map(expect::change).transpose()?,
     })
 }
@@ -179,7 +179,7 @@ pub(super) fn receive(
         _ => typed(value, "receiveReplica")?,
     };
     Ok(Action::ReceiveReplica {
-        replica: replica(&body.data, body.cluster_id, "receiveReplica")?,
+        replica: Box::new(replica(&body.data, body.cluster_id, "receiveReplica")?),
         in_use: body.in_use,
         expect: expect
             .map(|expect| expect::build_ids(expect, "expect"))

@@ -49,7 +49,9 @@ pub(crate) fn start(value: &Value) -> Result<Action, String> {
 fn start_state(start: Start) -> Result<Action, String> {
     let state = VersionSets::from_data(&start.data)
         .map_err(|error| format!("start.data: invalid versioning data: {error}"))?;
-    Ok(Action::Start(state.with_cluster_id(start.cluster_id)))
+    Ok(Action::Start(Box::new(
+        state.with_cluster_id(start.cluster_id),
+    )))
 }
 
 /// `removeBuildIds`: an array of build IDs.

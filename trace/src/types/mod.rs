@@ -74,8 +74,9 @@ pub enum Action {
         expect: Option<PollExpectation>,
     },
     /// `start` (v2, first step only): the trace starts from this state instead of an empty
-    /// queue.
-    Start(VersionSets),
+    /// queue. Boxed, as are the replicas below: a `VersionSets` inline made every step of a
+    /// trace, held all at once by [`run`](crate::run), several times its line's size.
+    Start(Box<VersionSets>),
     /// `removeBuildIds` (v2): tombstone these build IDs (garbage collection).
     RemoveBuildIds {
         /// The build IDs; unknown ones are ignored.
@@ -136,7 +137,7 @@ pub enum Action {
     /// ([`VersionSets::join`]).
     MergeReplica {
         /// The replica, loaded from its stored form.
-        replica: VersionSets,
+        replica: Box<VersionSets>,
         /// `Changed` (the stored form changed) or `NoOp`; `None` checks nothing.
         expect: Option<UpdateExpectation>,
     },
@@ -144,7 +145,7 @@ pub enum Action {
     /// build IDs still in use ([`VersionSets::receive`]).
     ReceiveReplica {
         /// The replica, loaded from its stored form.
-        replica: VersionSets,
+        replica: Box<VersionSets>,
         /// The build IDs that still have workflows here.
         in_use: Vec<BuildId>,
         /// The build IDs revived, in the order they were revived; `None` checks nothing.
