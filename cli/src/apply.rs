@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use super::engine::{self, Options};
-use super::{Output, Status, input, ops, state};
+use super::state::{self, Kind};
+use super::{Output, Status, input, ops};
 
 /// Apply operations from a file to a state and print the new state.
 ///
@@ -40,7 +41,12 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         return Status::BadInput;
     };
     let ops = input::read(&args.ops).and_then(|input| {
-        let ops = ops::read(&input)?;
+        let ops = ops::read(&input).map_err(|error| match state::kind_of(&input.bytes) {
+            Some(kind @ (Kind::Data(_) | Kind::Trace)) => {
+                state::wrong_kind(&input.name, &kind, "an OPS file (one operation per line)")
+            }
+            _ => error,
+        })?;
         Ok(ops
             .into_iter()
             .map(|(line, update)| (format!("{}:{line}", input.name), update))

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::namespace::{self, parse_queue};
 use super::state::{self, Need, Traces};
-use super::{Output, Status, Style, input};
+use super::{Output, Status, Style, file_error, input};
 
 /// Validate versioning data and report every violation.
 ///
@@ -18,7 +18,8 @@ use super::{Output, Status, Style, input};
 /// as `FILE: PATH: problem`, with PATH a JSON path such as versionSets[1].buildIds[0].id,
 /// and each valid file as `FILE: ok (...)`. Past the first 1000 violations of a file, the
 /// rest are counted in one line. With `-o json`: {"files": [{"file", "shape", "valid",
-/// "sets", "buildIds", "violations": [{"path", "problem"}], "unlisted", "notes"}]}.
+/// "sets", "buildIds", "violations": [{"path", "problem"}], "unlisted", "notes"}]}, a file
+/// that cannot be read as one of the shapes listed as {"file", "error": {"message"}}.
 ///
 /// With --queue NAME=PATH (repeated), the task queues of one namespace are read (each as
 /// a STATE that must be valid) and the namespace's build ID -> task queue mapping is
@@ -68,6 +69,9 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         let input = match input::read(path) {
             Ok(input) => input,
             Err(error) => {
+                if output.json() {
+                    files.push(file_error(&input::name_of(path), &error));
+                }
                 output.diagnostic(error);
                 status = status.max(Status::BadInput);
                 continue;
@@ -76,6 +80,9 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         let examined = match state::examine(&input, Traces::Refused, Need::Findings) {
             Ok(examined) => examined,
             Err(error) => {
+                if output.json() {
+                    files.push(file_error(&input.name, &error));
+                }
                 output.diagnostic(error);
                 status = status.max(Status::BadInput);
                 continue;

@@ -45,6 +45,11 @@ pub(crate) struct ManArgs {
 const BIN: &str = "version-sets";
 
 pub(crate) fn completions(args: &CompletionsArgs, output: &mut Output<'_>) -> Status {
+    if output.json() {
+        output
+            .diagnostic("-o json does not apply: completions prints a shell script; drop -o json");
+        return Status::BadInput;
+    }
     let mut command = super::command();
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, BIN, &mut script);
@@ -63,6 +68,12 @@ fn pages_command() -> clap::Command {
 
 pub(crate) fn man(args: &ManArgs, output: &mut Output<'_>) -> Status {
     let Some(dir) = &args.dir else {
+        if output.json() {
+            output.diagnostic(
+                "-o json does not apply: man prints a roff page; drop -o json, or give --dir",
+            );
+            return Status::BadInput;
+        }
         let mut page = Vec::new();
         return match clap_mangen::Man::new(pages_command()).render(&mut page) {
             Ok(()) => {

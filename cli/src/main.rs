@@ -51,7 +51,7 @@ pub(crate) use style::Style;
 /// output and diagnostics to standard error. Exit status: 0 all is well, 1 a check or an
 /// expectation failed (or a dispatch check refused, or an intent was rejected), 2 bad input (unreadable, malformed or
 /// invalid; for `check`, whose finding it is, invalid data in any form is 1). Each
-/// subcommand's help lists its own. With `-o json` every subcommand prints one JSON document. Colour is used only
+/// subcommand's help lists its own, and what `-o json` prints when a run fails. With `-o json` every subcommand prints one JSON document. Colour is used only
 /// on a terminal, and never when NO_COLOR is set.
 #[derive(Debug, Parser)]
 #[command(
@@ -126,6 +126,10 @@ pub(crate) struct Output<'a> {
     pub(crate) format: Format,
     /// Whether standard output takes colour.
     colour: bool,
+    /// Whether anything was written to standard output.
+    wrote: bool,
+    /// The last diagnostic written: the error of a run that ends without a result.
+    last_diagnostic: Option<String>,
 }
 
 impl Output<'_> {
@@ -146,19 +150,48 @@ impl Output<'_> {
 
     /// One line of results.
     pub(crate) fn line(&mut self, text: impl Display) {
+        self.wrote = true;
         let _ = writeln!(self.out, "{text}");
     }
 
     /// Results as they are (a rendering that ends with its own newline).
     pub(crate) fn text(&mut self, text: &str) {
+        self.wrote = true;
         let _ = self.out.write_all(text.as_bytes());
     }
 
     /// One line of diagnostics.
     pub(crate) fn diagnostic(&mut self, text: impl Display) {
+        let text = text.to_string();
         let _ = writeln!(self.err, "{text}");
+        self.last_diagnostic = Some(text);
+    }
+
+    /// With `-o json`, the error document of a run that failed without printing its result,
+    /// so that standard output always holds one JSON document ([`JSON_ERRORS`]).
+    fn finish(&mut self, status: Status) {
+        if self.json() && !self.wrote && status != Status::Ok {
+            let message = self.last_diagnostic.take().unwrap_or_default();
+            self.document(&error_document(&message));
+        }
     }
 }
+
+/// The JSON document of an error: `{"error": {"message": MESSAGE}}`, the message as it is
+/// written on standard error.
+pub(crate) fn error_document(message: &str) -> serde_json::Value {
+    serde_json::json!({ "error": { "message": message } })
+}
+
+/// The entry of a file that cannot be read among the `"files"` of `check` and `replay`:
+/// `{"file": FILE, "error": {"message": MESSAGE}}`.
+pub(crate) fn file_error(file: &str, message: &str) -> serde_json::Value {
+    serde_json::json!({ "file": file, "error": { "message": message } })
+}
+
+/// What `-o json` prints when a run ends without its result, stated in every subcommand's
+/// `--help` beside its exit statuses.
+const JSON_ERRORS: &str = "With -o json, standard output holds one JSON document whatever happens: the result, or {\"error\": {\"message\"}} when the run ends without one (bad input, a refusal, a failed operation), the message as standard error words it; check and replay list a file that cannot be read as {\"file\", \"error\": {\"message\"}} among their \"files\". serve speaks its protocol's JSON lines instead. Arguments refused before the run (a usage error, exit status 2) print the same document, its message clap's first paragraph on one line.";
 
 /// Each subcommand's exit statuses and what each means for it: the last paragraph of its
 /// `--help` (and of the man page) is made from this list, and README.md's table of exit
@@ -183,7 +216,7 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             (0, "shown"),
             (
                 2,
-                "bad input: a STATE could not be read, is malformed or is invalid data",
+                "bad input: a STATE could not be read, is malformed or is invalid data; or --format tree, dot or mermaid was given with -o json",
             ),
         ],
     ),
@@ -296,12 +329,21 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
         "sticky",
         &[(0, "both allowed"), (1, "refused"), (2, "bad input")],
     ),
-    ("completions", &[(0, "printed")]),
+    (
+        "completions",
+        &[
+            (0, "printed"),
+            (2, "-o json was given (the script is not JSON)"),
+        ],
+    ),
     (
         "man",
         &[
             (0, "printed (or, with --dir, written)"),
-            (2, "a page could not be rendered or written"),
+            (
+                2,
+                "a page could not be rendered or written, or -o json was given without --dir",
+            ),
         ],
     ),
 ];
@@ -326,7 +368,7 @@ pub(crate) fn command() -> clap::Command {
         else {
             continue;
         };
-        let mut after = exit_statuses(statuses);
+        let mut after = format!("{JSON_ERRORS}\n\n{}", exit_statuses(statuses));
         if let Some(example) = subcommand.get_after_help() {
             after = format!("{after}\n\n{example}");
         }
@@ -335,11 +377,47 @@ pub(crate) fn command() -> clap::Command {
     command
 }
 
+/// Ends a run whose arguments clap refused (or that asked for help or the version): clap's
+/// words on standard error (help on standard output), and with `-o json` among the
+/// arguments, the error document on standard output too.
+fn refused(error: &clap::Error) -> ExitCode {
+    if error.use_stderr() && json_asked(std::env::args_os().skip(1)) {
+        // Clap's first paragraph, on one line: the usage and hint that follow are for people.
+        let rendered = error.render().to_string();
+        let message: Vec<&str> = rendered
+            .lines()
+            .take_while(|line| !line.trim().is_empty())
+            .map(str::trim)
+            .collect();
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(show::json(&error_document(&message.join(" "))).as_bytes());
+        let _ = out.flush();
+    }
+    let _ = error.print();
+    ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
+}
+
+/// Whether `-o json` (in any of its spellings) is among the arguments, read as words: the
+/// parse that would say so is the one that failed.
+fn json_asked(args: impl Iterator<Item = std::ffi::OsString>) -> bool {
+    let args: Vec<std::ffi::OsString> = args.collect();
+    args.iter()
+        .zip(args.iter().skip(1))
+        .any(|(flag, value)| (flag == "-o" || flag == "--output") && value == "json")
+        || args
+            .iter()
+            .any(|arg| arg == "-ojson" || arg == "-o=json" || arg == "--output=json")
+}
+
 /// Parses the arguments, runs the subcommand and turns its status into the exit code.
 fn main() -> ExitCode {
-    let cli = match Cli::from_arg_matches(&command().get_matches()) {
+    let matches = match command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(error) => return refused(&error),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
-        Err(error) => error.exit(),
+        Err(error) => return refused(&error),
     };
     let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
     let colour = style::wanted(
@@ -353,6 +431,8 @@ fn main() -> ExitCode {
         err: &mut err,
         format: cli.output,
         colour,
+        wrote: false,
+        last_diagnostic: None,
     };
     let status = match cli.command {
         Command::Replay(args) => replay::run(&args, &mut output),
@@ -373,6 +453,7 @@ fn main() -> ExitCode {
         Command::Completions(args) => docs::completions(&args, &mut output),
         Command::Man(args) => docs::man(&args, &mut output),
     };
+    output.finish(status);
     let _ = out.flush();
     status.into()
 }

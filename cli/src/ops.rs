@@ -41,6 +41,19 @@ pub(crate) fn read(input: &Input) -> Result<Vec<(usize, Update)>, String> {
     Ok(ops)
 }
 
+/// Whether the first line of `bytes` that holds something (past blank lines and `#`
+/// comments) is an operation: what tells an OPS file from a state or a trace given in its
+/// place.
+pub(crate) fn starts_with_operation(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    bytes
+        .split(|&byte| byte == b'\n')
+        .map(<[u8]>::trim_ascii)
+        .find(|line| !line.is_empty() && !line.starts_with(b"#"))
+        .and_then(|line| std::str::from_utf8(line).ok())
+        .is_some_and(|line| operation(line).is_ok())
+}
+
 /// One line read as an operation.
 fn operation(line: &str) -> Result<Update, String> {
     // Within the trace's bounds of a line read through a tree (docs/trace-format.md).

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use serde_json::json;
 use version_sets_trace as trace;
 
-use super::{Output, Status, Style, input};
+use super::state::{self, Kind};
+use super::{Output, Status, Style, file_error, input};
 
 /// Run conformance traces and check every expectation.
 ///
@@ -14,8 +15,10 @@ use super::{Output, Status, Style, input};
 /// from an empty task queue. Prints `FILE:LINE: expected X, got Y` for every expectation
 /// that fails, then `N passed, M failed` over all files.
 ///
-/// A malformed line is reported as `FILE:LINE: problem`. With `-o json`: {"files": [{"file", "passed", "failures": [{"line", "expected",
-/// "got"}]}], "passed", "failed"}.
+/// A malformed line is reported as `FILE:LINE: problem`. A file of another kind (versioning
+/// data, an OPS file) stops the run, with no summary. With `-o json`: {"files": [{"file",
+/// "passed", "failures": [{"line", "expected", "got"}]}], "passed", "failed"}, a file that
+/// cannot be read listed as {"file", "error": {"message"}}.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  version-sets replay trace/vectors/*.jsonl")]
 pub(crate) struct Args {
@@ -36,6 +39,9 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         let input = match input::read(path) {
             Ok(input) => input,
             Err(error) => {
+                if output.json() {
+                    files.push(file_error(&input::name_of(path), &error));
+                }
                 output.diagnostic(error);
                 status = status.max(Status::BadInput);
                 continue;
@@ -44,12 +50,22 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         let steps = match trace::parse(&input.bytes) {
             Ok(steps) => steps,
             Err(error) => {
-                output.diagnostic(format_args!(
+                // A file of another kind is a mistake in the command line, not a trace
+                // with a bad line: the run stops, with no summary.
+                if let Some(kind @ (Kind::Ops | Kind::Data(_))) = state::kind_of(&input.bytes) {
+                    output.diagnostic(state::wrong_kind(&input.name, &kind, "a trace"));
+                    return Status::BadInput;
+                }
+                let message = format!(
                     "{}:{}: {} (no step of this file ran)",
                     input.name,
                     error.line(),
                     error.problem()
-                ));
+                );
+                if output.json() {
+                    files.push(file_error(&input.name, &message));
+                }
+                output.diagnostic(message);
                 status = status.max(Status::BadInput);
                 continue;
             }

@@ -21,7 +21,7 @@ use super::{Output, Status, state};
 ///
 /// The tree lists the sets oldest first, and marks each set's default, the default set, the
 /// queue's default build ID and deleted build IDs (tombstones). `-o json` is `--format
-/// json`.
+/// json` (or `api-json` with it); beside `--format tree`, `dot` or `mermaid` it is refused.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  version-sets show state.json --format api-json")]
 pub(crate) struct Args {
@@ -29,9 +29,10 @@ pub(crate) struct Args {
     #[arg(value_name = "STATE")]
     state: PathBuf,
     /// Output format: an ASCII tree, Graphviz DOT, a Mermaid flowchart, the stored
-    /// VersioningData proto-JSON, or the public majorVersionSets response
-    #[arg(long, value_enum, default_value_t = Format::Tree)]
-    format: Format,
+    /// VersioningData proto-JSON, or the public majorVersionSets response [default: tree;
+    /// json with -o json, which refuses tree, dot and mermaid]
+    #[arg(long, value_enum)]
+    format: Option<Format>,
     /// Show each set's IDs, the primary first (tree, dot and mermaid)
     #[arg(long)]
     set_ids: bool,
@@ -50,17 +51,27 @@ enum Format {
 }
 
 pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
+    let format = match (args.format, output.json()) {
+        (Some(format @ (Format::Tree | Format::Dot | Format::Mermaid)), true) => {
+            let name = format
+                .to_possible_value()
+                .map(|value| value.get_name().to_owned())
+                .unwrap_or_default();
+            output.diagnostic(format_args!(
+                "--format {name} and -o json conflict: -o json prints one JSON document; drop one of them"
+            ));
+            return Status::BadInput;
+        }
+        (Some(format), _) => format,
+        (None, true) => Format::Json,
+        (None, false) => Format::Tree,
+    };
     let Some(state) = state::open(&args.state, output) else {
         return Status::BadInput;
     };
     let options = Options {
         set_ids: args.set_ids,
         newest_first: args.newest_first,
-    };
-    let format = if output.json() && args.format != Format::ApiJson {
-        Format::Json
-    } else {
-        args.format
     };
     let text = match format {
         Format::Tree => render::tree(&state, options),

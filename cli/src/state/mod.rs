@@ -19,6 +19,7 @@ use version_sets_trace as trace;
 
 use super::Output;
 use super::input::{self, Input};
+use super::ops;
 use read::Contents;
 
 /// One violation: where, as a JSON path like `versionSets[1].buildIds[0].id`, and what.
@@ -76,12 +77,22 @@ pub(crate) fn examine(input: &Input, traces: Traces, need: Need) -> Result<Exami
     let name = &input.name;
     if looks_like_trace(&input.bytes) {
         if traces == Traces::Refused {
+            // An OPS file may start with a `#` comment, as a trace does.
+            if ops::starts_with_operation(&input.bytes) {
+                return Err(wrong_kind(name, &Kind::Ops, "versioning data"));
+            }
             return Err(format!(
                 "{name}: this is a trace, not versioning data; run it with `version-sets replay`"
             ));
         }
-        let steps = trace::parse(&input.bytes)
-            .map_err(|error| format!("{name}:{}: {}", error.line(), error.problem()))?;
+        let steps = trace::parse(&input.bytes).map_err(|error| {
+            // An OPS file may start with a `#` comment, as a trace does.
+            if ops::starts_with_operation(&input.bytes) {
+                wrong_kind(name, &Kind::Ops, "versioning data or a trace")
+            } else {
+                format!("{name}:{}: {}", error.line(), error.problem())
+            }
+        })?;
         let report = trace::run(&steps);
         let notes = (report.failed() > 0)
             .then(|| {
@@ -103,7 +114,13 @@ pub(crate) fn examine(input: &Input, traces: Traces, need: Need) -> Result<Exami
             rules: Vec::new(),
         });
     }
-    let read = read::read(&input.bytes).map_err(|error| format!("{name}:{error}"))?;
+    let read = read::read(&input.bytes).map_err(|error| {
+        if ops::starts_with_operation(&input.bytes) {
+            wrong_kind(name, &Kind::Ops, "versioning data or a trace")
+        } else {
+            format!("{name}:{error}")
+        }
+    })?;
     let mut examined = Examined {
         shape: read.shape,
         findings: Vec::new(),
@@ -265,6 +282,43 @@ fn load(input: &Input) -> Result<Examined, String> {
         )),
         (None, None) => Err(format!("{name}: could not be read")),
     }
+}
+
+/// What a file is, told apart as the readers tell them: an OPS file by its first line (an
+/// operation), a trace by its first line (a comment or a step), versioning data by its
+/// top-level keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Ops,
+    Trace,
+    /// Versioning data of this shape, e.g. `stored VersioningData`.
+    Data(&'static str),
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Ops => f.write_str("an OPS file (one operation per line)"),
+            Self::Trace => f.write_str("a trace (one step per line)"),
+            Self::Data(shape) => write!(f, "versioning data ({shape})"),
+        }
+    }
+}
+
+/// What `bytes` look like, when they are one of the kinds of file the command reads.
+pub(crate) fn kind_of(bytes: &[u8]) -> Option<Kind> {
+    if ops::starts_with_operation(bytes) {
+        Some(Kind::Ops)
+    } else if looks_like_trace(bytes) {
+        Some(Kind::Trace)
+    } else {
+        read::read(bytes).ok().map(|read| Kind::Data(read.shape))
+    }
+}
+
+/// The one-line error for a file of another kind than the command expected.
+pub(crate) fn wrong_kind(name: &str, found: &Kind, expected: &str) -> String {
+    format!("{name}: this looks like {found}, not {expected}")
 }
 
 /// Whether the first line that holds something is a `#` comment or a trace step.

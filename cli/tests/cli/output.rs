@@ -122,16 +122,142 @@ fn json_shapes_are_the_documented_ones() {
 }
 
 #[test]
-fn bad_input_prints_nothing_on_standard_output_even_with_o_json() {
+fn bad_input_prints_one_error_document_with_o_json() {
     let result = run_with(&["poll", "-", "--build-id", "1.0", "-o", "json"], b"[1]");
+    let message = "<stdin>: [0]: invalid type: integer `1`, expected a set: an object with buildIds, defaultForSet and isDefaultSet";
     assert_eq!(
         (result.code, result.out.as_str(), result.err.as_str()),
         (
             2,
-            "",
-            "<stdin>: [0]: invalid type: integer `1`, expected a set: an object with buildIds, defaultForSet and isDefaultSet\n"
+            error_document(message).as_str(),
+            format!("{message}\n").as_str()
         )
     );
+}
+
+/// `{"error": {"message": MESSAGE}}`, printed pretty as every document is.
+fn error_document(message: &str) -> String {
+    let document = serde_json::json!({ "error": { "message": message } });
+    format!("{}\n", serde_json::to_string_pretty(&document).unwrap())
+}
+
+#[test]
+fn refusals_failed_operations_and_usage_errors_print_one_error_document() {
+    let cases: &[(&[&str], i32, &str)] = &[
+        (
+            &[
+                "update",
+                "cli/tests/data/user-data.json",
+                "promote-set",
+                "--build-id",
+                "nope",
+            ],
+            1,
+            "update: NOT_FOUND: targeted version nope not found",
+        ),
+        (
+            &[
+                "resolve",
+                "cli/tests/data/stored-rules.json",
+                "--intent",
+                "default",
+            ],
+            2,
+            "cli/tests/data/stored-rules.json: the data has assignmentRules and redirectRules (worker-versioning rules), which the server applies before the version sets for this answer; the model reads only the sets, so it does not answer",
+        ),
+        (
+            &[
+                "gc",
+                "cli/tests/data/user-data.json",
+                "--retention",
+                "1h",
+                "--has-workflows",
+                "",
+                "--now",
+                "1732000000",
+            ],
+            2,
+            "error: invalid value '1732000000' for '--now <TIME>': 1732000000 looks like seconds, not Unix milliseconds (bare milliseconds below 100000000000 are before 1973-03-03); give milliseconds, an RFC 3339 time such as 2024-11-19T07:06:40Z, or 1732000000ms for that early time on purpose",
+        ),
+        (
+            &["gc"],
+            2,
+            "error: the following required arguments were not provided: --retention <DURATION> --has-workflows <IDS|FILE> <STATE>",
+        ),
+        (
+            &["show", "cli/tests/data/user-data.json", "--format", "tree"],
+            2,
+            "--format tree and -o json conflict: -o json prints one JSON document; drop one of them",
+        ),
+        (
+            &["completions", "bash"],
+            2,
+            "-o json does not apply: completions prints a shell script; drop -o json",
+        ),
+        (
+            &["man"],
+            2,
+            "-o json does not apply: man prints a roff page; drop -o json, or give --dir",
+        ),
+    ];
+    for (args, code, message) in cases {
+        for json in [["-o", "json"], ["--output", "json"]] {
+            let result = run(&[*args, &json[..]].concat());
+            assert_eq!(
+                (result.code, result.out.as_str()),
+                (*code, error_document(message).as_str()),
+                "{args:?}"
+            );
+            // Standard error words it as it always has (clap's error over several lines).
+            let first = message.split(": ").next().unwrap();
+            assert!(result.err.contains(first), "{args:?}: {}", result.err);
+        }
+    }
+    // Without -o json the conflict is no conflict: the tree is printed.
+    let tree = run(&["show", "examples/rollout.jsonl", "--format", "tree"]);
+    assert_eq!((tree.code, tree.out.as_str()), (0, crate::ROLLOUT_TREE));
+}
+
+#[test]
+fn a_file_that_cannot_be_read_is_listed_among_the_files() {
+    let check = run(&[
+        "check",
+        "cli/tests/data/not-json.json",
+        "cli/tests/data/user-data.json",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(check.code, 2);
+    let check: serde_json::Value = serde_json::from_str(&check.out).unwrap();
+    assert_eq!(
+        check["files"][0],
+        serde_json::json!({
+            "file": "cli/tests/data/not-json.json",
+            "error": {"message": "cli/tests/data/not-json.json:2:20: invalid JSON: trailing comma"},
+        })
+    );
+    assert_eq!(check["files"][1]["valid"], true);
+    let replay = run(&[
+        "replay",
+        "cli/tests/data/malformed.jsonl",
+        "cli/tests/data/missing.jsonl",
+        "examples/rollout.jsonl",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(replay.code, 2);
+    let replay: serde_json::Value = serde_json::from_str(&replay.out).unwrap();
+    assert_eq!(
+        replay["files"][0],
+        serde_json::json!({
+            "file": "cli/tests/data/malformed.jsonl",
+            "error": {"message": "cli/tests/data/malformed.jsonl:3: unknown key \"note\" (no step of this file ran)"},
+        })
+    );
+    assert_eq!(replay["files"][1]["file"], "cli/tests/data/missing.jsonl");
+    assert!(replay["files"][1]["error"]["message"].is_string());
+    assert_eq!(replay["files"][2]["passed"], 19);
+    assert_eq!(replay["passed"], 19);
 }
 
 #[test]
