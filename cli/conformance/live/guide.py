@@ -184,7 +184,8 @@ class Model:
             args += ["--build-id", build_id]
         if other_queue:
             args.append("--other-task-queue")
-        target = self.ask(listing, *args)["target"]
+        # `rejected` exits 1, as a refused poll does (the README's exit-status table).
+        target = self.ask(listing, *args, ok=(0, 1))["target"]
         if isinstance(target, dict):
             (build,) = target.values()  # setDefault or exactBuildId: the build whose pollers get it
             return build
