@@ -319,7 +319,9 @@ class Reach(Guidebook):
             done = subprocess.run([*args, "--", *build_ids], capture_output=True, text=True,
                                   timeout=STEP_TIMEOUT_S, stdin=subprocess.DEVNULL)
             if done.returncode == 2 and done.stderr.strip().startswith("INVALID_ARGUMENT: "):
-                return done.stderr.strip()
+                # The command names the option that lifts the limit after the server's words
+                # (cli/src/reachability.rs, `lifted_by`); the server's words are compared.
+                return done.stderr.strip().removesuffix(" (--max-build-ids raises the limit)")
             if done.returncode != 0:
                 raise RuntimeError(f"reachability {build_ids} {task_queues}: exit {done.returncode}: "
                                    f"{done.stderr.strip()}")
