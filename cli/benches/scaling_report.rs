@@ -314,6 +314,17 @@ fn family() -> version_sets_test_support::colliding::Family {
         .expect("the 167-byte family")
 }
 
+/// `id` as the inside of a JSON string: the families' fixed bytes hold control characters,
+/// which JSON escapes.
+fn escaped(id: &str) -> String {
+    let quoted = serde_json::to_string(id).expect("a string serialises");
+    quoted
+        .strip_prefix('"')
+        .and_then(|inner| inner.strip_suffix('"'))
+        .expect("a JSON string is quoted")
+        .to_owned()
+}
+
 /// Stored data of `ids`, one set each.
 fn stored_sets_of(ids: impl Iterator<Item = String>) -> String {
     let sets: Vec<String> = ids
@@ -321,7 +332,7 @@ fn stored_sets_of(ids: impl Iterator<Item = String>) -> String {
         .map(|(i, id)| {
             format!(
                 "{{\"setIds\":[\"s{i}\"],\"buildIds\":[{}],\"becameDefaultTimestamp\":{}}}",
-                stored_record(&id, i + 1, &stamp(i + 1)),
+                stored_record(&escaped(&id), i + 1, &stamp(i + 1)),
                 stamp(i + 1)
             )
         })
@@ -342,7 +353,7 @@ fn public_colliding(n: usize) -> String {
     let ids: Vec<String> = family()
         .ids(n)
         .iter()
-        .map(|id| format!("\"{id}\""))
+        .map(|id| format!("\"{}\"", escaped(id)))
         .collect();
     format!(
         "{{\"majorVersionSets\":[{{\"buildIds\":[{}]}}]}}",
@@ -355,7 +366,8 @@ fn trace_colliding(n: usize) -> String {
     for id in family().ids(n) {
         let _ = writeln!(
             text,
-            "{{\"update\": {{\"addNewBuildIdInNewDefaultSet\": \"{id}\"}}}}"
+            "{{\"update\": {{\"addNewBuildIdInNewDefaultSet\": \"{}\"}}}}",
+            escaped(&id)
         );
     }
     text
