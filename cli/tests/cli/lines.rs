@@ -3,9 +3,8 @@
 //! further, and the excerpt every message quotes of a long name.
 
 use std::io::{Read, Write};
-use std::process::{Command, Stdio};
 
-use super::{ROOT, run_with};
+use super::{run_with, spawn};
 
 /// The most bytes a line read through a JSON tree may hold (`version_sets_trace::MAX_LINE_BYTES`).
 const LINE_CAP: usize = 8 * 1024 * 1024;
@@ -150,14 +149,7 @@ fn serve_answers_a_step_over_the_line_cap_as_malformed_and_goes_on() {
 /// that the line is too long, and stops, whatever the client goes on sending.
 #[test]
 fn serve_stops_at_a_request_line_without_end() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_version-sets"))
-        .args(["serve", "--stdio"])
-        .current_dir(ROOT)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(&["serve", "--stdio"]);
     let mut input = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || {
         let chunk = vec![b'x'; 1024 * 1024];

@@ -33,16 +33,22 @@ pub(crate) struct Run {
     pub(crate) err: String,
 }
 
+/// The command with `args`, started at the root with every stream piped.
 #[track_caller]
-pub(crate) fn run_with(args: &[&str], stdin: &[u8]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_version-sets"))
+pub(crate) fn spawn(args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_version-sets"))
         .args(args)
         .current_dir(ROOT)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+#[track_caller]
+pub(crate) fn run_with(args: &[&str], stdin: &[u8]) -> Run {
+    let mut child = spawn(args);
     // A command that refuses its arguments exits without reading its input; the pipe it
     // closed is not a failure of the test.
     if let Err(error) = child.stdin.take().unwrap().write_all(stdin) {
