@@ -960,7 +960,7 @@ fn an_answer_whose_tree_is_too_large_is_refused() {
             format!(
                 "generated trace 0 (--seed 0): at the reset before the trace: the \
                  implementation's answer: the line's JSON would take about {tree} bytes as a \
-                 tree, more than 24 times its {bytes} bytes\n"
+                 tree, more than 32 times its {bytes} bytes\n"
             )
             .as_str()
         )

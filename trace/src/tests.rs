@@ -199,7 +199,7 @@ fn a_line_whose_tree_is_too_large_is_refused() {
     assert_eq!(
         problem(&text),
         format!(
-            "line 1: the line's JSON would take about {tree} bytes as a tree, more than 24 \
+            "line 1: the line's JSON would take about {tree} bytes as a tree, more than 32 \
              times its {} bytes",
             text.len()
         )
