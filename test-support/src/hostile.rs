@@ -509,6 +509,14 @@ fn check_trace(program: &Program) {
     let (mut outcomes, full_layout) = run_model(program, &lines, lines.len(), started.is_ok());
     lines.push(render::sets_line(&live(program, full_layout.clone())));
     outcomes.push(None);
+    // A step past the reader's line bound (every step but `start`, which is read as state
+    // files are) is refused for its length: the closing `sets` of tens of thousands of long
+    // build IDs can be.
+    for line in lines.iter_mut().skip(usize::from(start.is_some())) {
+        if line.text.len() > trace::MAX_LINE_BYTES {
+            line.malformed = true;
+        }
+    }
     let mut text = String::new();
     let mut ends = Vec::with_capacity(lines.len());
     for line in &lines {
