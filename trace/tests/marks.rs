@@ -88,8 +88,8 @@ fn add(id: &str) -> String {
     format!(r#"{{"update": {{"addNewBuildIdInNewDefaultSet": "{id}"}}}}"#)
 }
 
-/// The finding of issue 18: adds each followed by a mark (the review's 4,000 left marks
-/// that copied the state holding 8 million build IDs); the journal holds one entry per
+/// A shape of docs/hostile-input.md: adds each followed by a mark (4,000 marks that each
+/// copied the state once held 8 million build IDs); the journal holds one entry per
 /// change.
 #[test]
 fn marks_hold_one_entry_per_change_and_no_copy_of_the_state() {
