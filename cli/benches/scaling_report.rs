@@ -589,17 +589,7 @@ fn stored_null_timestamps(n: usize) -> String {
 }
 
 fn stored_many_sets(n: usize) -> String {
-    let sets: Vec<String> = ids(n)
-        .enumerate()
-        .map(|(i, id)| {
-            format!(
-                "{{\"setIds\":[\"s{id}\"],\"buildIds\":[{}],\"becameDefaultTimestamp\":{}}}",
-                stored_record(&id, i + 1, &stamp(i + 1)),
-                stamp(i + 1)
-            )
-        })
-        .collect();
-    format!("{{\"versionSets\":[{}]}}", sets.join(","))
+    stored_sets_of(ids(n))
 }
 
 /// A trace whose one line is a start step holding [`stored_many_sets`].

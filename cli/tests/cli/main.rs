@@ -68,6 +68,20 @@ pub(crate) fn run_with(args: &[&str], stdin: &[u8]) -> Run {
     run
 }
 
+/// The subcommands the top-level `--help` lists, `help` left out.
+pub(crate) fn listed_subcommands() -> Vec<String> {
+    run(&["--help"])
+        .out
+        .lines()
+        .skip_while(|line| *line != "Commands:")
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_owned)
+        .collect()
+}
+
 /// The workspace root: every command runs there, and every path in a test is relative to it.
 pub(crate) const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 

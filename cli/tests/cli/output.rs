@@ -310,17 +310,8 @@ fn completions_and_man_page_come_from_the_clap_definitions() {
 #[test]
 fn every_help_has_a_worked_example() {
     // Every subcommand the command lists, so that a new one cannot go without an example.
-    let top = run(&["--help"]).out;
-    let listed: Vec<String> = top
-        .lines()
-        .skip_while(|line| *line != "Commands:")
-        .skip(1)
-        .take_while(|line| line.starts_with("  "))
-        .filter_map(|line| line.split_whitespace().next())
-        .filter(|name| *name != "help")
-        .map(str::to_owned)
-        .collect();
-    assert!(listed.len() >= 17, "{top}");
+    let listed = super::listed_subcommands();
+    assert!(listed.len() >= 17, "{listed:?}");
     let mut commands: Vec<Vec<&str>> = vec![vec![]];
     for name in &listed {
         commands.push(vec![name.as_str()]);
