@@ -47,8 +47,8 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
                 continue;
             }
         };
-        let steps = match trace::parse(&input.bytes) {
-            Ok(steps) => steps,
+        let report = match trace::replay(&input.bytes) {
+            Ok(report) => report,
             Err(error) => {
                 // A file of another kind is a mistake in the command line, not a trace
                 // with a bad line: the run stops, with no summary.
@@ -70,7 +70,6 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
                 continue;
             }
         };
-        let report = trace::run(&steps);
         if output.json() {
             let failures: Vec<_> = report
                 .failures

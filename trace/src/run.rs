@@ -14,6 +14,7 @@ use version_sets::{
     ReachabilityQuery, StatusFilter, Update, VersionSets,
 };
 
+use crate::read::{TraceError, steps};
 use marks::{Marks, is_active};
 
 /// The task queue of a step that names none: the trace's one default queue. A step naming
@@ -105,26 +106,80 @@ impl fmt::Display for Failure {
 /// # Ok::<(), trace::TraceError>(())
 /// ```
 pub fn run(steps: &[Step]) -> Report {
-    let mut session = Session::new();
-    let mut passed = 0;
-    let mut failures = Vec::new();
+    let mut runner = Runner::new();
     for step in steps {
-        let observed = session.observe(step);
+        runner.step(step);
+    }
+    runner.report()
+}
+
+/// Parses and runs a trace, as [`run`] of [`parse`](crate::parse) does, holding one parsed
+/// step at a time: the text is read twice, once to check every line (a malformed line
+/// anywhere means no step runs) and once to run each step as it is read. A trace of many
+/// short steps would otherwise keep each one's parsed form, several times its line.
+///
+/// # Errors
+/// The first malformed line, as for [`parse`](crate::parse).
+///
+/// # Example
+/// ```
+/// use version_sets_trace as trace;
+///
+/// let text = br#"{"update": {"addNewBuildIdInNewDefaultSet": "1.0"}, "expect": "changed"}
+/// {"update": {"promoteSetByBuildId": "2.0"}, "expect": "noop"}"#;
+/// let report = trace::replay(text)?;
+/// assert_eq!((report.passed, report.failed()), (1, 1));
+/// let err = trace::replay(b"{\"mark\": \"m\"}\n{\"pol\": \"1.0\"}").unwrap_err();
+/// assert_eq!(err.to_string(), r#"line 2: unknown key "pol""#);
+/// # Ok::<(), trace::TraceError>(())
+/// ```
+pub fn replay(bytes: &[u8]) -> Result<Report, TraceError> {
+    for step in steps(bytes) {
+        step?;
+    }
+    let mut runner = Runner::new();
+    for step in steps(bytes) {
+        runner.step(&step?);
+    }
+    Ok(runner.report())
+}
+
+/// A run in progress: the session and the verdicts so far.
+struct Runner {
+    session: Session,
+    passed: usize,
+    failures: Vec<Failure>,
+}
+
+impl Runner {
+    fn new() -> Self {
+        Self {
+            session: Session::new(),
+            passed: 0,
+            failures: Vec::new(),
+        }
+    }
+
+    fn step(&mut self, step: &Step) {
+        let observed = self.session.observe(step);
         match check(step, &observed) {
             Verdict::Unchecked => {}
-            Verdict::Passed => passed += 1,
-            Verdict::Failed => failures.push(Failure {
+            Verdict::Passed => self.passed += 1,
+            Verdict::Failed => self.failures.push(Failure {
                 line: step.line,
                 expected: expected_text(step),
                 got: observed.to_string(),
             }),
         }
     }
-    Report {
-        passed,
-        failures,
-        namespace: session.namespace,
-        empty: VersionSets::new(),
+
+    fn report(self) -> Report {
+        Report {
+            passed: self.passed,
+            failures: self.failures,
+            namespace: self.session.namespace,
+            empty: VersionSets::new(),
+        }
     }
 }
 

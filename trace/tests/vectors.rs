@@ -291,3 +291,54 @@ fn the_format_doc_lists_the_table_of_actions() {
     );
     assert_eq!(backticked(&no_expect), table);
 }
+
+/// `replay` reads a trace twice and holds one step at a time; it must answer exactly what
+/// `run` of `parse` answers: the same verdicts and the same queues on every vector and on
+/// generated traces (whose expectations, taken from the model, are then broken one in
+/// three so that failures are compared too), and the same error on a malformed trace.
+#[test]
+fn replay_answers_what_run_of_parse_answers() {
+    let mut texts: Vec<Vec<u8>> = vectors()
+        .iter()
+        .map(|path| fs::read(path).unwrap())
+        .collect();
+    for seed in 0..200 {
+        let steps = trace::Generator::new(seed)
+            .with_task_queues(2)
+            .trace(&trace::WEIGHTS, 40);
+        let mut text = String::new();
+        for (index, step) in steps.iter().enumerate() {
+            let line = step.to_line();
+            // A wrong expectation: every third "changed" becomes "noop".
+            let line = match index % 3 {
+                0 => line.replacen(r#""expect":"changed""#, r#""expect":"noop""#, 1),
+                _ => line,
+            };
+            text.push_str(&line);
+            text.push('\n');
+        }
+        texts.push(text.into_bytes());
+    }
+    let mut failures = 0;
+    for text in &texts {
+        let report = trace::replay(text).unwrap();
+        let steps = trace::parse(text).unwrap();
+        let expected = trace::run(&steps);
+        assert_eq!(report.passed, expected.passed);
+        assert_eq!(report.failures, expected.failures);
+        assert_eq!(report.namespace, expected.namespace);
+        failures += report.failed();
+    }
+    assert!(failures > 50, "only {failures} failures compared");
+    for bad in [
+        &b"{\"mark\": \"m\"}\n{\"pol\": \"1.0\"}"[..],
+        b"{\"deltas\": \"m\"}",
+        b"{\"update\": {\"addNewBuildIdInNewDefaultSet\": \"1\"}}\n{\"start\": {}}",
+        b"\xff",
+    ] {
+        assert_eq!(
+            trace::replay(bad).unwrap_err(),
+            trace::parse(bad).unwrap_err()
+        );
+    }
+}

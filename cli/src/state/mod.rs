@@ -85,7 +85,7 @@ pub(crate) fn examine(input: &Input, traces: Traces, need: Need) -> Result<Exami
                 "{name}: this is a trace, not versioning data; run it with `version-sets replay`"
             ));
         }
-        let steps = trace::parse(&input.bytes).map_err(|error| {
+        let report = trace::replay(&input.bytes).map_err(|error| {
             // An OPS file may start with a `#` comment, as a trace does.
             if ops::starts_with_operation(&input.bytes) {
                 wrong_kind(name, &Kind::Ops, "versioning data or a trace")
@@ -93,7 +93,6 @@ pub(crate) fn examine(input: &Input, traces: Traces, need: Need) -> Result<Exami
                 format!("{name}:{}: {}", error.line(), error.problem())
             }
         })?;
-        let report = trace::run(&steps);
         let notes = (report.failed() > 0)
             .then(|| {
                 format!(

@@ -73,15 +73,26 @@ impl std::error::Error for TraceError {}
 /// # Ok::<(), trace::TraceError>(())
 /// ```
 pub fn parse(bytes: &[u8]) -> Result<Vec<Step>, TraceError> {
-    let mut steps: Vec<Step> = Vec::new();
+    steps(bytes).collect()
+}
+
+/// The steps of a trace one at a time, each checked as [`parse`] checks it: the first
+/// malformed line is the last item. A caller that must not run a malformed trace at all
+/// reads it twice ([`replay`](crate::replay)) rather than keep every step.
+pub(crate) fn steps(bytes: &[u8]) -> impl Iterator<Item = Result<Step, TraceError>> + '_ {
+    let mut first = true;
     // A set (ordered: the library holds no randomness), not a list: a trace of many marks
     // and many deltas steps would otherwise compare each deltas step with every earlier mark.
     let mut marks: BTreeSet<String> = BTreeSet::new();
-    for (line, text) in lines(bytes) {
+    let mut failed = false;
+    lines(bytes).map_while(move |(line, text)| {
+        if failed {
+            return None;
+        }
         let step = text
             .and_then(line_step)
             .and_then(|(now, task_queue, action)| {
-                check_order(&action, steps.is_empty(), &marks)?;
+                check_order(&action, first, &marks)?;
                 Ok(Step {
                     line,
                     now,
@@ -89,13 +100,20 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Step>, TraceError> {
                     action,
                 })
             })
-            .map_err(|problem| TraceError { line, problem })?;
-        if let Action::Mark(name) = &step.action {
-            marks.insert(name.clone());
+            .map_err(|problem| TraceError { line, problem });
+        match &step {
+            Ok(Step {
+                action: Action::Mark(name),
+                ..
+            }) => {
+                marks.insert(name.clone());
+            }
+            Ok(_) => {}
+            Err(_) => failed = true,
         }
-        steps.push(step);
-    }
-    Ok(steps)
+        first = false;
+        Some(step)
+    })
 }
 
 /// Parses one step on its own, as the conformance protocol sends it (line 1). A `start`
