@@ -25,7 +25,16 @@ pub(crate) fn read(path: &Path) -> Result<Input, String> {
     let result = if path.as_os_str() == "-" {
         std::io::stdin().lock().take(limit).read_to_end(&mut bytes)
     } else {
-        File::open(path).and_then(|file| file.take(limit).read_to_end(&mut bytes))
+        File::open(path).and_then(|file| {
+            // A regular file's length is known: reading into exactly that much spares the
+            // doubling growth, which can hold almost twice the file at its peak. A length
+            // of 0 (a pipe, /dev/zero) or past the limit reserves nothing past the limit.
+            let known = file
+                .metadata()
+                .map_or(0, |metadata| metadata.len().min(limit));
+            bytes.reserve_exact(usize::try_from(known).unwrap_or(0));
+            file.take(limit).read_to_end(&mut bytes)
+        })
     };
     match result {
         Err(error) => Err(format!("{name}: cannot read: {error}")),
