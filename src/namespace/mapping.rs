@@ -67,6 +67,9 @@ impl Mapping {
         for build_id in added {
             let queues = self.queues.entry(build_id.clone()).or_default();
             if let Err(place) = queues.binary_search_by(|held| (**held).cmp(task_queue)) {
+                // Most build IDs are in one queue: a list that doubles from 4 would hold
+                // three empty places each. The insert below moves the list anyway.
+                queues.reserve_exact(1);
                 queues.insert(place, Arc::clone(&name));
             }
         }

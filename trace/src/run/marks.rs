@@ -9,6 +9,7 @@
 //! segment adds nothing, so a journal holds at most one entry per change.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 use indexmap::map::Entry;
@@ -19,21 +20,25 @@ use version_sets::{BuildId, BuildIdDeltas, VersionSets};
 #[derive(Debug, Clone, Default)]
 pub(super) struct Marks {
     marks: HashMap<String, Mark>,
-    journals: HashMap<String, Journal>,
+    /// By queue name, shared with the marks taken on it: a trace of many marks on one
+    /// queue holds its name once.
+    journals: HashMap<Arc<str>, Journal>,
 }
 
-/// Where a mark was taken: its queue and the first segment of that queue's journal after it.
+/// Where a mark was taken: its queue and where that queue's closed entries stood then.
 #[derive(Debug, Clone)]
 struct Mark {
-    task_queue: String,
-    segment: usize,
+    task_queue: Arc<str>,
+    at: usize,
 }
 
 /// One queue's changes since its first mark.
 #[derive(Debug, Clone, Default)]
 struct Journal {
-    /// The segments closed by a later mark, oldest first.
-    closed: Vec<Box<[(BuildId, bool)]>>,
+    /// The segments closed by a later mark, oldest first, end to end: a mark only ever
+    /// reads every segment after its own, so one list serves (a list per mark would cost
+    /// an allocation per mark, more than a short step's line).
+    closed: Vec<(BuildId, bool)>,
     /// The changes since the latest mark: each build ID with whether it was active before
     /// its first change and whether it is active now (so that `deltas` since the latest
     /// mark needs no look-up in the state), in the order of their first change: the answer
@@ -46,13 +51,17 @@ impl Marks {
     /// Takes mark `name` on `task_queue` (again, if it was taken before): O(changes since
     /// that queue's previous mark), which the journal then holds in a closed segment.
     pub(super) fn mark(&mut self, name: &str, task_queue: &str) {
-        let journal = self.journals.entry(task_queue.to_owned()).or_default();
+        let queue = match self.journals.get_key_value(task_queue) {
+            Some((queue, _)) => Arc::clone(queue),
+            None => Arc::from(task_queue),
+        };
+        let journal = self.journals.entry(Arc::clone(&queue)).or_default();
         let open = std::mem::take(&mut journal.open);
         let segment = open.into_iter().map(|(id, (was, _))| (id, was));
-        journal.closed.push(segment.collect());
+        journal.closed.extend(segment);
         let mark = Mark {
-            task_queue: task_queue.to_owned(),
-            segment: journal.closed.len(),
+            task_queue: queue,
+            at: journal.closed.len(),
         };
         self.marks.insert(name.to_owned(), mark);
     }
@@ -90,9 +99,7 @@ impl Marks {
     pub(super) fn entries(&self) -> usize {
         self.journals
             .values()
-            .map(|journal| {
-                journal.open.len() + journal.closed.iter().map(|s| s.len()).sum::<usize>()
-            })
+            .map(|journal| journal.open.len() + journal.closed.len())
             .sum()
     }
 
@@ -108,9 +115,9 @@ impl Marks {
     ) -> Option<BuildIdDeltas> {
         let mark = self.marks.get(name)?;
         let journal = self.journals.get(&mark.task_queue)?;
-        let closed = journal.closed.get(mark.segment..).unwrap_or_default();
+        let closed = journal.closed.get(mark.at..).unwrap_or_default();
         let mut deltas = BuildIdDeltas::default();
-        if mark.task_queue == task_queue && closed.is_empty() {
+        if *mark.task_queue == *task_queue && closed.is_empty() {
             // Since the latest mark: each build ID once already, no map of first entries.
             for (id, (was, is)) in &journal.open {
                 changed(&mut deltas, id, *was, *is);
@@ -121,12 +128,12 @@ impl Marks {
         }
         // Each changed build ID's state at the mark: its first entry after the mark.
         let mut at_mark: HashMap<&str, (&BuildId, bool)> = HashMap::new();
-        let entries = closed.iter().flat_map(|segment| segment.iter());
+        let entries = closed.iter();
         let open = journal.open.iter().map(|(id, (was, _))| (id, *was));
         for (id, was) in entries.map(|(id, was)| (id, *was)).chain(open) {
             at_mark.entry(id.as_str()).or_insert((id, was));
         }
-        if mark.task_queue == task_queue {
+        if *mark.task_queue == *task_queue {
             for (id, was) in at_mark.into_values() {
                 changed(&mut deltas, id, was, is_active(now, id.as_str()));
             }
