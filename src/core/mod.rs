@@ -418,6 +418,9 @@ impl Core {
         member.set = set;
         let (index, _) = self.members.insert_full(id, member);
         let first = MemberKey::new(index);
+        // Room first: a stored set of many IDs would otherwise grow the tally by doubling,
+        // holding the old table and the new at once.
+        self.shared.reserve(set_ids.len());
         for set_id in set_ids.iter() {
             self.shared.add(set_id);
         }

@@ -51,6 +51,11 @@ impl SharedIds {
         [self.held.hasher(), self.extra.hasher()]
     }
 
+    /// Room for `additional` more IDs held without growing.
+    pub(super) fn reserve(&mut self, additional: usize) {
+        self.held.reserve(additional);
+    }
+
     /// One more set holds `id`.
     pub(super) fn add(&mut self, id: &SetId) {
         if !self.held.insert(id.clone()) {

@@ -173,7 +173,9 @@ impl Loader {
     /// Checks and loads set `i`, whose set IDs are `set_ids` (in stored order).
     fn load_set<S: AsRef<str> + Ord>(&mut self, i: usize, set: &VersionSetData, set_ids: Vec<S>) {
         let at = |field: &str| format!("versionSets[{i}].{field}");
-        let set_ids = self.set_ids(i, set_ids);
+        // Moved into the core with the set's first build ID, not copied: a set of many
+        // IDs would otherwise be held twice while it loads.
+        let mut set_ids = Some(self.set_ids(i, set_ids));
         if set.build_ids.is_empty() {
             self.report(at("buildIds"), Problem::NoBuildIds);
         }
@@ -210,7 +212,7 @@ impl Loader {
                     state_update_timestamp: record.state_update_timestamp.unwrap_or_default(),
                     became_default_timestamp: record.became_default_timestamp.unwrap_or_default(),
                 };
-                self.push(&mut key, &set_ids, stamp, id, stand_in, (i, j));
+                self.push(&mut key, &mut set_ids, stamp, id, stand_in, (i, j));
             }
             if record.state.is_none() {
                 self.report(at("state"), Problem::UnspecifiedState);
@@ -272,7 +274,7 @@ impl Loader {
     fn push(
         &mut self,
         key: &mut Option<SetKey>,
-        set_ids: &NonEmpty<SetId>,
+        set_ids: &mut Option<NonEmpty<SetId>>,
         stamp: Option<Hlc>,
         id: BuildId,
         record: Record,
@@ -280,10 +282,15 @@ impl Loader {
     ) {
         let pushed = match *key {
             Some(set) => self.builder.push_member(set, id.clone(), record),
+            // Taken at the first try: when that fails (a repeated build ID), the data is
+            // invalid, and a later member that opens the set instead gets a stand-in, as
+            // the load only goes on to report more.
             None => self
                 .builder
                 .push_set(
-                    set_ids.clone(),
+                    set_ids
+                        .take()
+                        .unwrap_or_else(|| NonEmpty::one(SetId::from_stored(""))),
                     stamp.unwrap_or_default(),
                     id.clone(),
                     record,
