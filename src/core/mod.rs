@@ -318,7 +318,15 @@ impl Core {
         let mut members = IndexMap::with_capacity_and_hasher(self.members.len(), key.clone());
         members.extend(std::mem::take(&mut self.members));
         self.members = members;
-        self.shared.rekey(&key);
+        // The tally holds hashes under the old key: it is counted again from the sets.
+        let mut shared = SharedIds::with_capacity(self.sets.len(), key.clone());
+        for (_, node) in self.sets.iter() {
+            shared.reserve(node.set_ids.len());
+            for set_id in node.set_ids.iter() {
+                shared.add(set_id);
+            }
+        }
+        self.shared = shared;
         for (_, node) in self.sets.iter_mut() {
             if let Some(index) = node.index.as_mut() {
                 index.rekey(&key);

@@ -671,3 +671,32 @@ fn a_new_key_rebuilds_every_table_and_changes_nothing_seen() {
     // Two values made the ordinary way have keys of their own.
     assert_ne!(VersionSets::new().core.key(), VersionSets::new().core.key());
 }
+
+/// The set-ID tally holds hashes: two distinct IDs of one hash make it report sharing
+/// where there is none. That sends merge-sets to walk the sets, which compare IDs by their
+/// text, so its count and its re-join are what they would be without the collision. (The
+/// pretended collision is not one `validate` can recount, so the core is asked directly.)
+#[test]
+fn a_hash_collision_in_the_set_id_tally_changes_no_answer() {
+    let mut sets = VersionSets::new();
+    for (i, name) in ["1", "2", "3", "4"].into_iter().enumerate() {
+        let now = i64::try_from(i).unwrap() + 1;
+        sets.apply(&Update::add_new_default(id(name)), now, Limits::NONE)
+            .unwrap();
+    }
+    let plain = sets.clone();
+    let mut collided = sets;
+    collided.core.shared.pretend_collision();
+    assert!(collided.core.shared.any() && !plain.core.shared.any());
+    let set_of = |name: &str| plain.core.member(key_of(&plain, name)).member.set();
+    for (a, b) in [("1", "2"), ("4", "1"), ("2", "3")] {
+        assert_eq!(
+            collided.core.set_count_after_merge(set_of(a), set_of(b)),
+            plain.core.set_count_after_merge(set_of(a), set_of(b)),
+            "{a} and {b}"
+        );
+    }
+    collided.core.rejoin_shared();
+    assert_eq!(collided.set_count(), 4);
+    assert_eq!(oldest_set_ids(&collided), oldest_set_ids(&plain));
+}
