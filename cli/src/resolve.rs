@@ -12,7 +12,9 @@ use super::{Output, Status, Style, state};
 ///
 /// The work is an activity, child workflow or continue-as-new issued by a workflow. STATE
 /// holds the sets of the target task queue (any shape `show` accepts). Prints where the work
-/// goes (`set default ID`, `exact build ID ID`, `unversioned` or `rejected`), then why. With
+/// goes (`set default ID`, `exact build ID ID`, `unversioned` or `rejected`), then why. A
+/// caller in no set of the public response or a listing is refused: they leave out deleted
+/// build IDs, and the server finds a deleted one in its set. With
 /// `-o json`: {"target": T, "reason": TEXT}, T spelled as a trace's resolve expectation
 /// ({"setDefault": ID}, {"exactBuildId": ID}, "unversioned" or "rejected").
 #[derive(Debug, clap::Args)]
@@ -46,7 +48,12 @@ enum Intent {
 }
 
 pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
-    let Some((state, rules)) = state::open_routed(&args.state, output) else {
+    let Some(state::Opened {
+        sets: state,
+        rules,
+        facts,
+    }) = state::open(&args.state, output)
+    else {
         return Status::BadInput;
     };
     let intent = match args.intent {
@@ -72,6 +79,12 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
     };
     if by_rules && !rules.is_empty() {
         output.diagnostic(state::decided_by_rules(&args.state, &rules));
+        return Status::BadInput;
+    }
+    // A caller in no set of a form that leaves out deleted build IDs may be a deleted one,
+    // which the server finds in its set.
+    if let (Target::ExactBuildId(id), false) = (resolution.target(), facts.tombstones_known()) {
+        output.diagnostic(facts.absent_refusal(id.as_str()));
         return Status::BadInput;
     }
     let reason = resolution.to_string();
