@@ -344,6 +344,28 @@ pub(crate) fn kind_of(bytes: &[u8]) -> Option<Kind> {
     }
 }
 
+/// What a list of build IDs (one per line, blank lines and `#` comments skipped) looks like
+/// when it is a file of another kind the command reads: judged past its comments, which a
+/// list may start with as a trace does, and as versioning data only when it is a JSON
+/// object or array (a list holding the one build ID `null` is still a list).
+pub(crate) fn kind_of_list(bytes: &[u8]) -> Option<Kind> {
+    if ops::starts_with_operation(bytes) {
+        return Some(Kind::Ops);
+    }
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let first = bytes
+        .split(|&byte| byte == b'\n')
+        .map(<[u8]>::trim_ascii)
+        .find(|line| !line.is_empty() && !line.starts_with(b"#"))?;
+    if looks_like_trace(first) {
+        return Some(Kind::Trace);
+    }
+    if !matches!(first.first(), Some(b'{' | b'[')) {
+        return None;
+    }
+    read::read(bytes).ok().map(|read| Kind::Data(read.shape))
+}
+
 /// The one-line error for a file of another kind than the command expected.
 pub(crate) fn wrong_kind(name: &str, found: &Kind, expected: &str) -> String {
     format!("{name}: this looks like {found}, not {expected}")
