@@ -16,10 +16,11 @@ use super::{Output, Status, Style};
 /// (OUT_OF_RANGE, "Task queue has a newer compatible build"); an unknown build ID polls the
 /// queue its own set ID would have. The public response and the listing carry no set IDs:
 /// from them a set's ID is printed as unknown, with why, and a build ID in no set is refused
-/// (they leave out deleted build IDs, which stay in their sets). With `-o json`: {"buildId",
-/// "answer": "accepted" | "newerBuildExists" | "unknownBuildId", "setId", "setIdUnknown":
-/// null | why, "set": {"position", "setId", "defaultBuildId"} | null, "reason", "error":
-/// {"code", "message"} | null}, a set ID that is not known null.
+/// (they leave out deleted build IDs, which stay in their sets) unless
+/// --assume-not-deleted. With `-o json`: {"buildId", "answer": "accepted" |
+/// "newerBuildExists" | "unknownBuildId", "setId", "setIdUnknown": null | why, "set":
+/// {"position", "setId", "defaultBuildId"} | null, "reason", "error": {"code", "message"} |
+/// null, "assumed": null | what the answer assumed}, a set ID that is not known null.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  version-sets poll state.json --build-id 1.0")]
 pub(crate) struct PollArgs {
@@ -29,6 +30,10 @@ pub(crate) struct PollArgs {
     /// The polling worker's build ID
     #[arg(long)]
     build_id: BuildId,
+    /// Answer from the public response or a listing, which leave out deleted build IDs, as
+    /// if the build ID, in no set there, was never deleted from the queue
+    #[arg(long)]
+    assume_not_deleted: bool,
 }
 
 /// Where a task is queued: the queue's default set, a build ID's set, or unversioned.
@@ -37,9 +42,10 @@ pub(crate) struct PollArgs {
 /// the queue's default set (unversioned when there are no sets); a build ID in a set sends
 /// it to that set, whatever its place in the set; an unknown build ID to the queue its own
 /// set ID would have. From the public response or a listing, as for `poll`: a set's ID is
-/// unknown, and a build ID in no set is refused. With `-o json`: {"buildId", "answer":
-/// "defaultSet" | "set" | "unknownBuildId" | "unversioned", "setId", "setIdUnknown": null |
-/// why, "set": {"position", "setId", "defaultBuildId"} | null, "reason"}.
+/// unknown, and a build ID in no set is refused unless --assume-not-deleted. With `-o
+/// json`: {"buildId", "answer": "defaultSet" | "set" | "unknownBuildId" | "unversioned",
+/// "setId", "setIdUnknown": null | why, "set": {"position", "setId", "defaultBuildId"} |
+/// null, "reason", "assumed": null | what the answer assumed}.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  version-sets add-task state.json --build-id 1.1")]
 pub(crate) struct AddTaskArgs {
@@ -49,6 +55,10 @@ pub(crate) struct AddTaskArgs {
     /// The build ID the task must run on; leave out for "the queue's default"
     #[arg(long)]
     build_id: Option<BuildId>,
+    /// Answer from the public response or a listing, which leave out deleted build IDs, as
+    /// if the build ID, in no set there, was never deleted from the queue
+    #[arg(long)]
+    assume_not_deleted: bool,
 }
 
 /// Whether a worker's sticky queue may be polled, and may be given tasks.
@@ -57,9 +67,10 @@ pub(crate) struct AddTaskArgs {
 /// are refused for a build ID that is in a set but not its default (OUT_OF_RANGE for the
 /// poll; UNAVAILABLE, "sticky worker unavailable", for the task, which goes back to the
 /// normal queue). Unknown build IDs are allowed (refused from the public response or a
-/// listing, which leave out deleted build IDs). With `-o json`: {"buildId", "stickyPoll":
-/// {"allowed", "error"}, "stickyAdd": {"allowed", "error"}, "reason", "setIdUnknown": null |
-/// why}, each error {"code", "message"} or null.
+/// listing, which leave out deleted build IDs, unless --assume-not-deleted). With `-o
+/// json`: {"buildId", "stickyPoll": {"allowed", "error"}, "stickyAdd": {"allowed",
+/// "error"}, "reason", "setIdUnknown": null | why, "assumed": null | what the answer
+/// assumed}, each error {"code", "message"} or null.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  version-sets sticky state.json --build-id 1.0 -o json")]
 pub(crate) struct StickyArgs {
@@ -69,6 +80,10 @@ pub(crate) struct StickyArgs {
     /// The sticky worker's build ID
     #[arg(long)]
     build_id: BuildId,
+    /// Answer from the public response or a listing, which leave out deleted build IDs, as
+    /// if the build ID, in no set there, was never deleted from the queue
+    #[arg(long)]
+    assume_not_deleted: bool,
 }
 
 /// A set as the answers describe it, copied out of the state.
@@ -157,19 +172,26 @@ fn open_for(
     path: &std::path::Path,
     build_id: Option<&BuildId>,
     rules_decide_default: bool,
+    assume_not_deleted: bool,
     output: &mut Output<'_>,
-) -> Option<Opened> {
+) -> Option<(Opened, Option<String>)> {
     let opened = state::open(path, output)?;
     let in_no_set = build_id.is_some_and(|id| SetView::of(&opened, id.as_str()).is_none());
     if !opened.rules.is_empty() && (in_no_set || (build_id.is_none() && rules_decide_default)) {
         output.diagnostic(state::decided_by_rules(path, &opened.rules));
         return None;
     }
-    if let Some(id) = build_id.filter(|_| in_no_set && !opened.facts.tombstones_known()) {
-        output.diagnostic(opened.facts.absent_refusal(id.as_str()));
-        return None;
-    }
-    Some(opened)
+    let assumed = match build_id.filter(|_| in_no_set) {
+        Some(id) => match opened.facts.absent(id.as_str(), assume_not_deleted) {
+            Ok(assumed) => assumed,
+            Err(refusal) => {
+                output.diagnostic(refusal);
+                return None;
+            }
+        },
+        None => None,
+    };
+    Some((opened, assumed))
 }
 
 /// Why the answer gives no set ID, when a set's ID is part of it and the input has none.
@@ -180,7 +202,13 @@ fn set_id_unknown(opened: &Opened, set: Option<&SetView>) -> Option<String> {
 pub(crate) fn poll(args: &PollArgs, output: &mut Output<'_>) -> Status {
     let id = &args.build_id;
     // A build ID in a set is answered by the sets first; any other, by the rules.
-    let Some(opened) = open_for(&args.state, Some(id), false, output) else {
+    let Some((opened, assumed)) = open_for(
+        &args.state,
+        Some(id),
+        false,
+        args.assume_not_deleted,
+        output,
+    ) else {
         return Status::BadInput;
     };
     let set = SetView::of(&opened, id.as_str());
@@ -232,6 +260,7 @@ pub(crate) fn poll(args: &PollArgs, output: &mut Output<'_>) -> Status {
             "set": set.as_ref().map_or(Value::Null, SetView::json),
             "reason": reason,
             "error": error,
+            "assumed": assumed,
         }));
     } else {
         let verdict = match status {
@@ -256,6 +285,9 @@ pub(crate) fn poll(args: &PollArgs, output: &mut Output<'_>) -> Status {
         if let Some(unknown) = &unknown {
             output.line(format_args!("set ID unknown: {unknown}"));
         }
+        if let Some(assumed) = &assumed {
+            output.line(format_args!("assumed: {assumed}"));
+        }
     }
     status
 }
@@ -264,7 +296,8 @@ pub(crate) fn add_task(args: &AddTaskArgs, output: &mut Output<'_>) -> Status {
     let id = args.build_id.as_ref();
     // A task for a build ID in a set goes by the sets; one for the queue's default goes by
     // the assignment rules first, and one for a build ID in no set by the redirect rules.
-    let Some(opened) = open_for(&args.state, id, true, output) else {
+    let Some((opened, assumed)) = open_for(&args.state, id, true, args.assume_not_deleted, output)
+    else {
         return Status::BadInput;
     };
     let queue = opened.sets.add_task(id.map(BuildId::as_str));
@@ -317,6 +350,7 @@ pub(crate) fn add_task(args: &AddTaskArgs, output: &mut Output<'_>) -> Status {
             "setIdUnknown": unknown,
             "set": set.as_ref().map_or(Value::Null, SetView::json),
             "reason": reason,
+            "assumed": assumed,
         }));
     } else {
         let verdict = match (set_id, &unknown) {
@@ -329,6 +363,9 @@ pub(crate) fn add_task(args: &AddTaskArgs, output: &mut Output<'_>) -> Status {
         output.line(format_args!("because {reason}"));
         if let Some(unknown) = &unknown {
             output.line(format_args!("set ID unknown: {unknown}"));
+        }
+        if let Some(assumed) = &assumed {
+            output.line(format_args!("assumed: {assumed}"));
         }
     }
     Status::Ok
@@ -345,13 +382,21 @@ fn answer_words(answer: &str) -> &str {
 
 pub(crate) fn sticky(args: &StickyArgs, output: &mut Output<'_>) -> Status {
     let id = &args.build_id;
-    let Some(opened) = open_for(&args.state, None, false, output) else {
+    // Sticky queues are not routed by rules: a build ID in no set is answered by the sets.
+    let Some((opened, _)) = open_for(&args.state, None, false, false, output) else {
         return Status::BadInput;
     };
-    if SetView::of(&opened, id.as_str()).is_none() && !opened.facts.tombstones_known() {
-        output.diagnostic(opened.facts.absent_refusal(id.as_str()));
-        return Status::BadInput;
-    }
+    let assumed = if SetView::of(&opened, id.as_str()).is_none() {
+        match opened.facts.absent(id.as_str(), args.assume_not_deleted) {
+            Ok(assumed) => assumed,
+            Err(refusal) => {
+                output.diagnostic(refusal);
+                return Status::BadInput;
+            }
+        }
+    } else {
+        None
+    };
     let state = &opened.sets;
     let poll = state.sticky_poll(id.as_str()).map_err(
         |refused| json!({"code": refused.code().to_string(), "message": refused.to_string()}),
@@ -390,6 +435,7 @@ pub(crate) fn sticky(args: &StickyArgs, output: &mut Output<'_>) -> Status {
             "stickyAdd": check(&add),
             "reason": reason,
             "setIdUnknown": unknown,
+            "assumed": assumed,
         }));
     } else {
         for (what, result) in [("sticky poll", &poll), ("sticky add", &add)] {
@@ -409,6 +455,9 @@ pub(crate) fn sticky(args: &StickyArgs, output: &mut Output<'_>) -> Status {
         output.line(format_args!("because {reason}"));
         if let Some(unknown) = &unknown {
             output.line(format_args!("set ID unknown: {unknown}"));
+        }
+        if let Some(assumed) = &assumed {
+            output.line(format_args!("assumed: {assumed}"));
         }
     }
     status

@@ -272,7 +272,7 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             ),
             (
                 2,
-                "bad input, or the data has worker-versioning rules, which decide this answer before the sets; or the caller is in no set of the public response or a listing, which leave out deleted build IDs",
+                "bad input, or the data has worker-versioning rules, which decide this answer before the sets; or the caller is in no set of the public response or a listing, which leave out deleted build IDs, without --assume-not-deleted",
             ),
         ],
     ),
@@ -338,7 +338,7 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             (1, "refused"),
             (
                 2,
-                "bad input, or the build ID is in no set and the data has worker-versioning rules (the rules decide) or is the public response or a listing (which leave out deleted build IDs)",
+                "bad input, or the build ID is in no set and the data has worker-versioning rules (the rules decide) or is the public response or a listing (which leave out deleted build IDs) without --assume-not-deleted",
             ),
         ],
     ),
@@ -348,7 +348,7 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             (0, "answered"),
             (
                 2,
-                "bad input, or the data has worker-versioning rules and the task is for the default or a build ID in no set (the rules decide), or the build ID is in no set of the public response or a listing (which leave out deleted build IDs)",
+                "bad input, or the data has worker-versioning rules and the task is for the default or a build ID in no set (the rules decide), or the build ID is in no set of the public response or a listing (which leave out deleted build IDs) without --assume-not-deleted",
             ),
         ],
     ),
@@ -359,7 +359,7 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             (1, "refused"),
             (
                 2,
-                "bad input, or the build ID is in no set of the public response or a listing (which leave out deleted build IDs)",
+                "bad input, or the build ID is in no set of the public response or a listing (which leave out deleted build IDs) without --assume-not-deleted",
             ),
         ],
     ),

@@ -83,14 +83,27 @@ impl Facts {
         )
     }
 
-    /// The refusal of an answer about `build_id`, which is in none of the sets, when the
-    /// deleted build IDs are missing: the server keeps a deleted build ID in its set, and
-    /// answers for it from that set.
-    pub(crate) fn absent_refusal(&self, build_id: &str) -> String {
-        self.refusal(
+    /// For an answer about `build_id`, which is in none of the sets: nothing when the
+    /// deleted build IDs are known; when they are missing (the server keeps a deleted build
+    /// ID in its set, and answers for it from that set), the assumption the answer then
+    /// rests on when the user chose it (`assumed`, --assume-not-deleted), or the refusal.
+    ///
+    /// # Errors
+    /// The refusal, naming the input that would answer and the flag.
+    pub(crate) fn absent(&self, build_id: &str, assumed: bool) -> Result<Option<String>, String> {
+        if self.tombstones_known() {
+            return Ok(None);
+        }
+        if assumed {
+            return Ok(Some(format!(
+                "{build_id} is not a deleted build ID of the queue (--assume-not-deleted; a {} leaves deleted ones out)",
+                self.shape
+            )));
+        }
+        Err(self.refusal(
             &format!("the answer for {build_id}, which is in no listed set,"),
             "the deleted build IDs (the server keeps a deleted one in its set)",
-            None,
-        )
+            Some("--assume-not-deleted to answer as for a build ID never deleted"),
+        ))
     }
 }

@@ -287,6 +287,7 @@ fn poll_answers_with_the_set_id_only_when_the_data_has_it() {
                 "set": {"position": 1, "setId": null, "defaultBuildId": "a"},
                 "reason": "a is the default of set 1 [b, a] (set ID unknown), so it polls that set's queue",
                 "error": null,
+                "assumed": null,
             })
         );
         // A refused poll is the sets' answer all the same.
@@ -326,7 +327,7 @@ fn a_build_id_in_no_set_is_refused_where_deleted_ones_are_left_out() {
     }
     for (form, shape) in PUBLIC {
         let refusal = format!(
-            "{form}: the answer for zz, which is in no listed set, needs the deleted build IDs (the server keeps a deleted one in its set), which a {shape} does not carry; {GIVE}"
+            "{form}: the answer for zz, which is in no listed set, needs the deleted build IDs (the server keeps a deleted one in its set), which a {shape} does not carry; {GIVE}, or --assume-not-deleted to answer as for a build ID never deleted"
         );
         for args in [
             &["poll", form, "--build-id", "zz"][..],
@@ -342,6 +343,48 @@ fn a_build_id_in_no_set_is_refused_where_deleted_ones_are_left_out() {
             ],
         ] {
             assert_refused(args, &refusal);
+        }
+        // An operator who knows the build ID is new says so, and the answer says it rests
+        // on that.
+        let assumed = format!(
+            "zz is not a deleted build ID of the queue (--assume-not-deleted; a {shape} leaves deleted ones out)"
+        );
+        let poll = run(&["poll", form, "--build-id", "zz", "--assume-not-deleted"]);
+        let expected = format!(
+            "accepted: polls set ID SmC_fUvB5IV0TPfo0IYF\nbecause zz is in no set of this queue; it polls the queue its own set ID would have (SmC_fUvB5IV0TPfo0IYF), in case the build ID is added\nassumed: {assumed}\n"
+        );
+        assert_run(&poll, (0, &expected, ""), form);
+        let resolve = run(&[
+            "resolve",
+            form,
+            "--intent",
+            "compatible",
+            "--build-id",
+            "zz",
+            "--assume-not-deleted",
+            "-o",
+            "json",
+        ]);
+        let document: serde_json::Value = serde_json::from_str(&resolve.out).unwrap();
+        assert_eq!(
+            document,
+            serde_json::json!({
+                "target": {"exactBuildId": "zz"},
+                "reason": "compatible: zz is in no set of the target task queue, so the work goes to that exact build ID",
+                "assumed": assumed,
+            })
+        );
+        for args in [
+            &["add-task", form, "--build-id", "zz", "--assume-not-deleted"][..],
+            &["sticky", form, "--build-id", "zz", "--assume-not-deleted"],
+        ] {
+            let result = run(args);
+            assert_eq!((result.code, result.err.as_str()), (0, ""), "{args:?}");
+            assert!(
+                result.out.ends_with(&format!("assumed: {assumed}\n")),
+                "{}",
+                result.out
+            );
         }
     }
     // A listing of an unversioned queue lists no set, so none can hold a deleted build ID.
@@ -388,6 +431,7 @@ fn add_task_and_sticky_mark_the_set_id_unknown() {
                 "setIdUnknown": unknown,
                 "set": {"position": 1, "setId": null, "defaultBuildId": "a"},
                 "reason": "b is in set 1 [b, a] (set ID unknown), so the task goes to that set, to run on its default a",
+                "assumed": null,
             })
         );
         let sticky = run(&["sticky", form, "--build-id", "a"]);
