@@ -167,7 +167,9 @@ fn queue_set_id(queue: &DispatchQueue<'_>) -> Value {
 
 /// Opens a dispatch question's STATE and refuses what the sets cannot answer: a build ID
 /// in no set, when the server decides it by its rules, or when the input leaves out the
-/// deleted build IDs (a deleted build ID stays in its set, and is answered from it).
+/// deleted build IDs (a deleted build ID stays in its set, and is answered from it) and the
+/// user did not choose to assume it is none of them; with the assumption the answer then
+/// rests on.
 fn open_for(
     path: &std::path::Path,
     build_id: Option<&BuildId>,
