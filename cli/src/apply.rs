@@ -3,13 +3,15 @@
 use std::path::PathBuf;
 
 use super::engine::{self, Options};
-use super::state::{self, Kind};
+use super::state::{self, Kind, Opened};
 use super::{Output, Status, input, ops};
 
 /// Apply operations from a file to a state and print the new state.
 ///
-/// The new state is printed as stored VersioningData proto-JSON. STATE is any shape `show`
-/// accepts. OPS has one operation per line: the operation of an
+/// The new state is printed as stored VersioningData proto-JSON; from the public response
+/// or a listing, which carry no set IDs or timestamps, as a majorVersionSets response, with
+/// a note, and a mergeSets (which orders the merged set by timestamp) is refused. STATE is
+/// any shape `show` accepts. OPS has one operation per line: the operation of an
 /// UpdateWorkerBuildIdCompatibilityRequest, e.g. {"promoteSetByBuildId": "1.0"}, or the
 /// whole request body (namespace and taskQueue are read past); blank and # lines are
 /// skipped. The operations run in order, as the server would run them one request at a
@@ -37,7 +39,10 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         output.diagnostic("STATE and OPS cannot both be standard input");
         return Status::BadInput;
     }
-    let Some(state) = state::open(&args.state, output) else {
+    let Some(Opened {
+        sets: state, facts, ..
+    }) = state::open(&args.state, output)
+    else {
         return Status::BadInput;
     };
     let ops = input::read(&args.ops).and_then(|input| {
@@ -53,7 +58,7 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
             .collect::<Vec<_>>())
     });
     match ops {
-        Ok(ops) => engine::run(state, &ops, &args.options, output),
+        Ok(ops) => engine::run(state, &ops, &args.options, &facts, output),
         Err(error) => {
             output.diagnostic(error);
             Status::BadInput

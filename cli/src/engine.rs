@@ -8,6 +8,7 @@ use version_sets::{Limits, Outcome, Update, VersionSets};
 
 use super::diff::diff;
 use super::render::flat;
+use super::state::Facts;
 use super::time;
 use super::{Output, Status, Style};
 
@@ -29,14 +30,43 @@ pub(crate) struct Options {
 }
 
 /// Applies `ops` (each with where it came from, e.g. `ops.jsonl:3`) to `state` and prints
-/// the result as `options` ask.
+/// the result as `options` ask. From an input that carries no set IDs or timestamps
+/// (`facts`), the new state is printed as the public response, which holds neither, and a
+/// merge-sets, which orders the merged set by its build IDs' timestamps, is refused.
 pub(crate) fn run(
     mut state: VersionSets,
     ops: &[(String, Update)],
     options: &Options,
+    facts: &Facts,
     output: &mut Output<'_>,
 ) -> Status {
-    let now = time::now(options.now, state.clock().wall_clock, output);
+    if let Some((at, _)) = ops
+        .iter()
+        .find(|(_, update)| matches!(update, Update::MergeSets { .. }))
+        .filter(|_| !facts.timestamps_known())
+    {
+        output.diagnostic(facts.refusal(
+            &format!("the merge-sets ({at}), which orders the merged set by timestamp,"),
+            "the build IDs' timestamps",
+            None,
+        ));
+        return Status::BadInput;
+    }
+    let exact = facts.set_ids_known() && facts.timestamps_known();
+    let new_state = |state: &VersionSets, output: &mut Output<'_>| -> Value {
+        let written = if exact {
+            serde_json::to_value(state.to_data())
+        } else {
+            output.diagnostic(facts.printed_as_response());
+            serde_json::to_value(state.response(0))
+        };
+        written.unwrap_or(Value::Null)
+    };
+    let now = time::now(
+        options.now,
+        facts.newest_ms(state.clock().wall_clock),
+        output,
+    );
     let before = state.clone();
     let mut steps = Vec::new();
     for (at, update) in ops {
@@ -88,11 +118,14 @@ pub(crate) fn run(
         }
     }
     match (options.dry_run, output.json()) {
-        (false, _) => output.document(&state.to_data()),
-        (true, true) => output.document(&json!({
-            "operations": steps,
-            "state": state.to_data(),
-        })),
+        (false, _) => {
+            let new_state = new_state(&state, output);
+            output.document(&new_state);
+        }
+        (true, true) => {
+            let new_state = new_state(&state, output);
+            output.document(&json!({ "operations": steps, "state": new_state }));
+        }
         (true, false) => {
             let (old, new) = (flat(&before), flat(&state));
             if old == new {

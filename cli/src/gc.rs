@@ -3,13 +3,14 @@
 
 use std::path::PathBuf;
 
-use version_sets::{BuildId, ClusterMode, GcPolicy, Retention};
+use version_sets::{BuildId, ClusterMode, GcPolicy, Retention, VersionSets};
 
 use super::namespace::{self, parse_queue};
 use super::show::json;
+use super::state::{self, Facts, Opened};
 use super::time::{self, parse_duration};
 use super::workflows::read_ids;
-use super::{Output, Status, state};
+use super::{Output, Status};
 
 /// List the build IDs the server's build-ID scavenger would remove.
 ///
@@ -24,7 +25,9 @@ use super::{Output, Status, state};
 /// a multi-cluster namespace replicates them). --now defaults to the current time, and one
 /// before the newest timestamp of the data is warned of. Durations take units (90s, 1h,
 /// 30d) or are whole milliseconds. With -o json: `{"removable": [BUILD_ID, ...]}`, or with
-/// --apply the same state document.
+/// --apply the same state document. The public response and the listing carry no
+/// timestamps: from them a plan that the time rules decide is refused (--ignore-retention
+/// --min-since-default 0 plans without them), and so is --apply (the stored form).
 ///
 /// With --queue NAME=PATH (repeated) instead of STATE, a namespace's task queues are
 /// walked as the scavenger walks them, in name order, each on its own (--has-workflows
@@ -99,13 +102,22 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         },
     };
     let Some(path) = &args.state else {
-        let Some(mut namespace) = namespace::open(&args.queues, output) else {
+        let Some((mut namespace, facts)) = namespace::open_with_facts(&args.queues, output) else {
             return Status::BadInput;
         };
         let Some(has_workflows) = read_has_workflows(output) else {
             return Status::BadInput;
         };
-        let now = time::now(args.now, namespace::newest_ms(&namespace), output);
+        for (name, sets) in namespace.queues() {
+            let refusal = facts.get(name).and_then(|facts| {
+                time_refusal(args, sets, facts, |id| has_workflows.contains(id.as_str()))
+            });
+            if let Some(refusal) = refusal {
+                output.diagnostic(refusal);
+                return Status::BadInput;
+            }
+        }
+        let now = time::now(args.now, namespace::newest_ms(&namespace, &facts), output);
         let removals = namespace.scavenge(&policy, now, ClusterMode::SingleCluster, |_, id| {
             has_workflows.contains(id.as_str())
         });
@@ -127,13 +139,30 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         }
         return Status::Ok;
     };
-    let Some(state) = state::open(path, output) else {
+    let Some(Opened {
+        sets: state, facts, ..
+    }) = state::open(path, output)
+    else {
         return Status::BadInput;
     };
     let Some(has_workflows) = read_has_workflows(output) else {
         return Status::BadInput;
     };
-    let now = time::now(args.now, state.clock().wall_clock, output);
+    if args.apply && !(facts.set_ids_known() && facts.timestamps_known()) {
+        output.diagnostic(facts.refusal(
+            "--apply (the state after, printed in the stored form)",
+            "set IDs and timestamps",
+            None,
+        ));
+        return Status::BadInput;
+    }
+    if let Some(refusal) = time_refusal(args, &state, &facts, |id| {
+        has_workflows.contains(id.as_str())
+    }) {
+        output.diagnostic(refusal);
+        return Status::BadInput;
+    }
+    let now = time::now(args.now, facts.newest_ms(state.clock().wall_clock), output);
     let removable: Vec<BuildId> =
         state.removable_build_ids(&policy, now, |id| has_workflows.contains(id.as_str()));
     if !args.apply {
@@ -158,4 +187,37 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
     };
     output.text(&json(&after.to_data()));
     Status::Ok
+}
+
+/// The refusal of a plan that would rest on timestamps the data does not carry (the public
+/// forms'): when a time rule is in force and some build ID could go once every time rule
+/// is met. With --ignore-retention and --min-since-default 0 the plan reads no timestamp,
+/// and when nothing could go even with every time rule met, the plan is empty whatever the
+/// timestamps are.
+fn time_refusal(
+    args: &Args,
+    sets: &VersionSets,
+    facts: &Facts,
+    in_use: impl FnMut(&BuildId) -> bool,
+) -> Option<String> {
+    let time_rules = !args.ignore_retention || args.min_since_default > 0;
+    if facts.timestamps_known() || !time_rules {
+        return None;
+    }
+    let every_rule_met = GcPolicy {
+        min_since_default_ms: 0,
+        retention_ms: 0,
+        retention: Retention::Ignore,
+    };
+    if sets
+        .removable_build_ids(&every_rule_met, i64::MAX, in_use)
+        .is_empty()
+    {
+        return None;
+    }
+    Some(facts.refusal(
+        "the plan by the scavenger's time rules (--retention and --min-since-default)",
+        "each build ID's timestamps",
+        Some("--ignore-retention --min-since-default 0 to plan without them"),
+    ))
 }

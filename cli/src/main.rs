@@ -216,7 +216,7 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             (0, "shown"),
             (
                 2,
-                "bad input: a STATE could not be read, is malformed or is invalid data; or --format tree, dot or mermaid was given with -o json",
+                "bad input: a STATE could not be read, is malformed or is invalid data; or --format tree, dot or mermaid was given with -o json; or what was asked needs set IDs or timestamps the input does not carry (--set-ids or --format json, from the public response or a listing)",
             ),
         ],
     ),
@@ -247,7 +247,7 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             ),
             (
                 2,
-                "bad input: the STATE or the OPS could not be read or are malformed or invalid",
+                "bad input: the STATE or the OPS could not be read or are malformed or invalid; or a merge-sets on the public response or a listing, which carry no timestamps to order the merged set by",
             ),
         ],
     ),
@@ -258,7 +258,7 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             (1, "the operation failed as the server would refuse it"),
             (
                 2,
-                "bad input: the STATE could not be read or is malformed or invalid",
+                "bad input: the STATE could not be read or is malformed or invalid; or a merge-sets on the public response or a listing, which carry no timestamps to order the merged set by",
             ),
         ],
     ),
@@ -272,13 +272,40 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             ),
             (
                 2,
-                "bad input, or the data has worker-versioning rules, which decide this answer before the sets",
+                "bad input, or the data has worker-versioning rules, which decide this answer before the sets; or the caller is in no set of the public response or a listing, which leave out deleted build IDs, without --assume-not-deleted",
             ),
         ],
     ),
-    ("merge", &[(0, "merged"), (2, "bad input")]),
-    ("gc", &[(0, "planned"), (2, "bad input")]),
-    ("reachability", &[(0, "answered"), (2, "bad input")]),
+    (
+        "merge",
+        &[
+            (0, "merged"),
+            (
+                2,
+                "bad input, or a replica is the public response or a listing, which carry no set IDs or timestamps to join by",
+            ),
+        ],
+    ),
+    (
+        "gc",
+        &[
+            (0, "planned"),
+            (
+                2,
+                "bad input, or the plan needs timestamps the input does not carry (the time rules, or --apply, from the public response or a listing)",
+            ),
+        ],
+    ),
+    (
+        "reachability",
+        &[
+            (0, "answered"),
+            (
+                2,
+                "bad input, or an answer rests on timestamps the input does not carry (the grace for new workflows, from the public response or a listing)",
+            ),
+        ],
+    ),
     ("generate", &[(0, "written"), (2, "bad input")]),
     (
         "conform",
@@ -311,7 +338,7 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             (1, "refused"),
             (
                 2,
-                "bad input, or the data has worker-versioning rules and the build ID is in no set (the rules decide)",
+                "bad input, or the build ID is in no set and the data has worker-versioning rules (the rules decide) or is the public response or a listing (which leave out deleted build IDs) without --assume-not-deleted",
             ),
         ],
     ),
@@ -321,13 +348,20 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             (0, "answered"),
             (
                 2,
-                "bad input, or the data has worker-versioning rules and the task is for the default or a build ID in no set (the rules decide)",
+                "bad input, or the data has worker-versioning rules and the task is for the default or a build ID in no set (the rules decide), or the build ID is in no set of the public response or a listing (which leave out deleted build IDs) without --assume-not-deleted",
             ),
         ],
     ),
     (
         "sticky",
-        &[(0, "both allowed"), (1, "refused"), (2, "bad input")],
+        &[
+            (0, "both allowed"),
+            (1, "refused"),
+            (
+                2,
+                "bad input, or the build ID is in no set of the public response or a listing (which leave out deleted build IDs) without --assume-not-deleted",
+            ),
+        ],
     ),
     (
         "completions",

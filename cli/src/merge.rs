@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use super::show::json;
-use super::{Output, Status, state};
+use super::state::{self, Opened};
+use super::{Output, Status};
 
 /// Merge replicas of one task queue's versioning data, as a receiving cluster does.
 ///
@@ -11,7 +12,8 @@ use super::{Output, Status, state};
 /// json`). The merge is a join: the files can be given in any order and the output is the
 /// same, byte for byte. Each STATE is any shape `show` accepts; `-` reads standard input
 /// (once). Per build ID the later state stamp wins (DELETED on a tie); sets that share a
-/// set ID or a build ID become one; sets and build IDs are ordered by timestamp. The output
+/// set ID or a build ID become one; sets and build IDs are ordered by timestamp (so the
+/// public response and the listing, which carry neither, are refused). The output
 /// is a JSON document with or without -o json.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  version-sets merge east.json west.json")]
@@ -29,9 +31,22 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
     }
     let mut merged: Option<version_sets::VersionSets> = None;
     for path in &args.states {
-        let Some(replica) = state::open(path, output) else {
+        let Some(Opened {
+            sets: replica,
+            facts,
+            ..
+        }) = state::open(path, output)
+        else {
             return Status::BadInput;
         };
+        if !(facts.set_ids_known() && facts.timestamps_known()) {
+            output.diagnostic(facts.refusal(
+                "a replica merge, which joins by set ID and timestamp,",
+                "the set IDs and timestamps",
+                None,
+            ));
+            return Status::BadInput;
+        }
         merged = Some(match merged {
             None => replica,
             Some(merged) => merged.join(&replica),

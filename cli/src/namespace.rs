@@ -6,11 +6,13 @@
 //! `TaskQueueUserData`, ...), so a namespace is put together from files a user already
 //! has, with no wrapper format to learn or to write.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use version_sets::Namespace;
 
-use super::{Output, input, json::quote, state};
+use super::state::{self, Facts};
+use super::{Output, input, json::quote};
 
 /// A `--queue` value: `NAME=PATH`, split at the first `=` (a task queue name with `=` in it
 /// cannot be given), the name checked as the server checks one.
@@ -33,6 +35,14 @@ pub(crate) fn parse_queue(value: &str) -> Result<(String, PathBuf), String> {
 /// it cannot: a file that cannot be read as sets, standard input named twice, or a task
 /// queue named twice.
 pub(crate) fn open(queues: &[(String, PathBuf)], output: &mut Output<'_>) -> Option<Namespace> {
+    open_with_facts(queues, output).map(|(namespace, _)| namespace)
+}
+
+/// As [`open`], with which facts of each queue's data are its own, by queue name.
+pub(crate) fn open_with_facts(
+    queues: &[(String, PathBuf)],
+    output: &mut Output<'_>,
+) -> Option<(Namespace, BTreeMap<String, Facts>)> {
     let paths: Vec<PathBuf> = queues.iter().map(|(_, path)| path.clone()).collect();
     if let Err(error) = input::stdin_once(&paths) {
         output.diagnostic(error);
@@ -44,21 +54,25 @@ pub(crate) fn open(queues: &[(String, PathBuf)], output: &mut Output<'_>) -> Opt
         return None;
     }
     let mut namespace = Namespace::new();
+    let mut facts = BTreeMap::new();
     for (name, path) in queues {
-        let sets = state::open(path, output)?;
+        let opened = state::open(path, output)?;
         // The name was checked when the flag was read.
-        if let Err(error) = namespace.insert(name, sets) {
+        if let Err(error) = namespace.insert(name, opened.sets) {
             output.diagnostic(format_args!("task queue {}: {error}", quote(name)));
             return None;
         }
+        facts.insert(name.clone(), opened.facts);
     }
-    Some(namespace)
+    Some((namespace, facts))
 }
 
-/// The newest timestamp of any queue's data, in Unix milliseconds (`i64::MIN` for none).
-pub(crate) fn newest_ms(namespace: &Namespace) -> i64 {
+/// The newest timestamp of any queue's data whose timestamps are its own, in Unix
+/// milliseconds (`i64::MIN` for none).
+pub(crate) fn newest_ms(namespace: &Namespace, facts: &BTreeMap<String, Facts>) -> i64 {
     namespace
         .queues()
+        .filter(|(name, _)| facts.get(*name).is_some_and(Facts::timestamps_known))
         .map(|(_, sets)| sets.clock().wall_clock)
         .max()
         .unwrap_or(i64::MIN)

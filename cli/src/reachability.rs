@@ -1,7 +1,7 @@
 //! `version-sets reachability STATE BUILD_ID... --now ... --open ...`: can these builds
 //! still get work, on one task queue or across a namespace's (`--queue`)?
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
@@ -12,9 +12,10 @@ use version_sets::{
 };
 
 use super::namespace::{self, parse_queue};
+use super::state::{self, Facts, Opened};
 use super::time;
 use super::workflows::read_ids;
-use super::{Output, Status, state};
+use super::{Output, Status};
 
 /// Report whether build IDs can still get new or existing workflows on a task queue.
 ///
@@ -26,7 +27,10 @@ use super::{Output, Status, state};
 /// `unversioned` stands for unversioned workflows and `unprocessed` for workflows that
 /// have not run a task yet; `versioned:ID` is the same as `ID`. With -o json:
 /// `{"buildIdReachability": [{"buildId": ID, "reachability": [KIND, ...]}, ...]}`, KIND as the
-/// server spells it (`TASK_REACHABILITY_NEW_WORKFLOWS`), in request order.
+/// server spells it (`TASK_REACHABILITY_NEW_WORKFLOWS`), in request order. The public
+/// response and the listing carry no timestamps: from them an answer that rests on the
+/// server's 5-minute grace for new workflows (a set's default once its set is no longer
+/// the queue's, or "" on a versioned queue) is refused, naming the build IDs to leave out.
 ///
 /// With --queue NAME=PATH (repeated), STATE is left out and every positional is a
 /// BUILD_ID: the namespace is asked, as GetWorkerTaskReachability is. Each build ID is
@@ -120,7 +124,10 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
     let Some(path) = &args.state else {
         return Status::BadInput;
     };
-    let Some(state) = state::open(Path::new(path), output) else {
+    let Some(Opened {
+        sets: state, facts, ..
+    }) = state::open(Path::new(path), output)
+    else {
         return Status::BadInput;
     };
     let Some((open, closed)) = workflows(args, output) else {
@@ -132,7 +139,7 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         kind: kind(args.kind),
         max_build_ids: args.max_build_ids,
     };
-    let now = time::now(args.now, state.clock().wall_clock, output);
+    let now = time::now(args.now, facts.newest_ms(state.clock().wall_clock), output);
     let answers = state.reachability(&request, now, |query| exists(&open, &closed, query));
     let answers = match answers {
         Ok(answers) => answers,
@@ -142,6 +149,26 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
             return Status::BadInput;
         }
     };
+    if !facts.timestamps_known() {
+        // The grace is the one time rule, and each answer reads one timestamp: an answer
+        // that differs between every timestamp recent and none recent rests on it.
+        let at = |now| {
+            state
+                .reachability(&request, now, |query| exists(&open, &closed, query))
+                .unwrap_or_default()
+        };
+        let (all_recent, none_recent) = (at(i64::MIN), at(i64::MAX));
+        let timed: Vec<&str> = all_recent
+            .iter()
+            .zip(&none_recent)
+            .filter(|(recent, old)| recent.reachability != old.reachability)
+            .map(|(answer, _)| answer.build_id.as_str())
+            .collect();
+        if !timed.is_empty() {
+            output.diagnostic(grace_refusal(&facts, &timed, None));
+            return Status::BadInput;
+        }
+    }
     if output.json() {
         let answers: Vec<serde_json::Value> = answers
             .iter()
@@ -164,7 +191,7 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
 
 /// `reachability --queue ...`: the namespace is asked.
 fn run_namespace(args: &Args, output: &mut Output<'_>) -> Status {
-    let Some(namespace) = namespace::open(&args.queues, output) else {
+    let Some((namespace, facts)) = namespace::open_with_facts(&args.queues, output) else {
         return Status::BadInput;
     };
     let Some((open, closed)) = workflows(args, output) else {
@@ -182,7 +209,7 @@ fn run_namespace(args: &Args, output: &mut Output<'_>) -> Status {
         max_build_ids: args.max_build_ids,
         max_task_queue_scan: args.max_task_queue_scan,
     };
-    let now = time::now(args.now, namespace::newest_ms(&namespace), output);
+    let now = time::now(args.now, namespace::newest_ms(&namespace, &facts), output);
     let answers = namespace.reachability(&request, now, |_, query| exists(&open, &closed, query));
     let answers = match answers {
         Ok(answers) => answers,
@@ -195,6 +222,37 @@ fn run_namespace(args: &Args, output: &mut Output<'_>) -> Status {
             return Status::BadInput;
         }
     };
+    if facts.values().any(|facts| !facts.timestamps_known()) {
+        // As for one queue: an answer on a queue whose timestamps are made up that differs
+        // between every timestamp recent and none recent rests on them.
+        let at = |now| {
+            namespace
+                .reachability(&request, now, |_, query| exists(&open, &closed, query))
+                .unwrap_or_default()
+        };
+        let (all_recent, none_recent) = (at(i64::MIN), at(i64::MAX));
+        let mut timed: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (recent, old) in all_recent.iter().zip(&none_recent) {
+            for (queue, other) in recent.task_queues.iter().zip(&old.task_queues) {
+                let made_up = facts
+                    .get(&queue.task_queue)
+                    .is_some_and(|facts| !facts.timestamps_known());
+                if made_up && queue.reachability != other.reachability {
+                    timed
+                        .entry(&queue.task_queue)
+                        .or_default()
+                        .push(recent.build_id.as_str());
+                }
+            }
+        }
+        let refusal = timed
+            .iter()
+            .find_map(|(queue, ids)| Some(grace_refusal(facts.get(*queue)?, ids, Some(queue))));
+        if let Some(refusal) = refusal {
+            output.diagnostic(refusal);
+            return Status::BadInput;
+        }
+    }
     if output.json() {
         let answers: Vec<serde_json::Value> = answers
             .iter()
@@ -298,4 +356,23 @@ fn lifted_by(error: &ReachabilityError) -> &'static str {
         ReachabilityError::TooManyBuildIds { .. } => " (--max-build-ids raises the limit)",
         _ => "",
     }
+}
+
+/// The refusal of answers that rest on the grace for new workflows, whose timestamps the
+/// data (of `queue`, when a namespace is asked) does not carry.
+fn grace_refusal(facts: &Facts, build_ids: &[&str], queue: Option<&str>) -> String {
+    let list = |name: fn(&str) -> &str| -> String {
+        let names: Vec<&str> = build_ids.iter().map(|id| name(id)).collect();
+        names.join(" and ")
+    };
+    let verb = if build_ids.len() == 1 { "gets" } else { "get" };
+    let on = queue.map_or_else(String::new, |queue| format!(" on task queue {queue}"));
+    facts.refusal(
+        &format!("whether {} still {verb} new workflows{on}", list(shown)),
+        "the time a set became the queue's default (the server's 5-minute grace for new workflows)",
+        Some(&format!(
+            "leave {} out",
+            list(|id| if id.is_empty() { "\"\"" } else { id })
+        )),
+    )
 }

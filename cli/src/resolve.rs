@@ -12,9 +12,13 @@ use super::{Output, Status, Style, state};
 ///
 /// The work is an activity, child workflow or continue-as-new issued by a workflow. STATE
 /// holds the sets of the target task queue (any shape `show` accepts). Prints where the work
-/// goes (`set default ID`, `exact build ID ID`, `unversioned` or `rejected`), then why. With
-/// `-o json`: {"target": T, "reason": TEXT}, T spelled as a trace's resolve expectation
-/// ({"setDefault": ID}, {"exactBuildId": ID}, "unversioned" or "rejected").
+/// goes (`set default ID`, `exact build ID ID`, `unversioned` or `rejected`), then why. A
+/// caller in no set of the public response or a listing is refused unless
+/// --assume-not-deleted: they leave out deleted build IDs, and the server finds a deleted
+/// one in its set. With
+/// `-o json`: {"target": T, "reason": TEXT, "assumed": null | what the answer assumed}, T
+/// spelled as a trace's resolve expectation ({"setDefault": ID}, {"exactBuildId": ID},
+/// "unversioned" or "rejected").
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Example:\n  version-sets resolve state.json --intent compatible --build-id 1.0"
@@ -32,6 +36,10 @@ pub(crate) struct Args {
     /// The work goes to another task queue than the workflow's own
     #[arg(long)]
     other_task_queue: bool,
+    /// Answer from the public response or a listing, which leave out deleted build IDs, as
+    /// if the caller's build ID, in no set there, was never deleted from the queue
+    #[arg(long)]
+    assume_not_deleted: bool,
 }
 
 /// Traces and Temporal's enum spell these in capitals (`COMPATIBLE`), so case is ignored.
@@ -46,7 +54,12 @@ enum Intent {
 }
 
 pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
-    let Some((state, rules)) = state::open_routed(&args.state, output) else {
+    let Some(state::Opened {
+        sets: state,
+        rules,
+        facts,
+    }) = state::open(&args.state, output)
+    else {
         return Status::BadInput;
     };
     let intent = match args.intent {
@@ -74,6 +87,18 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         output.diagnostic(state::decided_by_rules(&args.state, &rules));
         return Status::BadInput;
     }
+    // A caller in no set of a form that leaves out deleted build IDs may be a deleted one,
+    // which the server finds in its set.
+    let assumed = match resolution.target() {
+        Target::ExactBuildId(id) => match facts.absent(id.as_str(), args.assume_not_deleted) {
+            Ok(assumed) => assumed,
+            Err(refusal) => {
+                output.diagnostic(refusal);
+                return Status::BadInput;
+            }
+        },
+        _ => None,
+    };
     let reason = resolution.to_string();
     let (target, words) = match resolution.target() {
         Target::SetDefault(id) => (
@@ -94,11 +119,14 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         Status::Ok
     };
     if output.json() {
-        output.document(&json!({"target": target, "reason": reason}));
+        output.document(&json!({"target": target, "reason": reason, "assumed": assumed}));
     } else {
         let words = output.paint(words, Style::Strong);
         output.line(words);
         output.line(format_args!("because {reason}"));
+        if let Some(assumed) = &assumed {
+            output.line(format_args!("assumed: {assumed}"));
+        }
     }
     status
 }

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 
 use super::render::{self, Options};
-use super::{Output, Status, state};
+use super::state::{self, Facts, Opened};
+use super::{Output, Status};
 
 /// Render a task queue's version sets.
 ///
@@ -17,7 +18,9 @@ use super::{Output, Status, state};
 /// standard input. Proto-JSON's other spellings (snake_case names, null for a default,
 /// integers written with an exponent) are accepted. The response, listing and trace carry no
 /// set IDs or timestamps: they are rebuilt as the operations that make those sets would make
-/// them (a set whose build IDs are all deleted is left out, with a note).
+/// them (a set whose build IDs are all deleted is left out, with a note); from the
+/// response and the listing, what would print the made-up set IDs and timestamps
+/// (--set-ids, --format json) is refused.
 ///
 /// The tree lists the sets oldest first, and marks each set's default, the default set, the
 /// queue's default build ID and deleted build IDs (tombstones). `-o json` is `--format
@@ -66,9 +69,16 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         (None, true) => Format::Json,
         (None, false) => Format::Tree,
     };
-    let Some(state) = state::open(&args.state, output) else {
+    let Some(Opened {
+        sets: state, facts, ..
+    }) = state::open(&args.state, output)
+    else {
         return Status::BadInput;
     };
+    if let Some(refusal) = made_up(args, format, &facts) {
+        output.diagnostic(refusal);
+        return Status::BadInput;
+    }
     let options = Options {
         set_ids: args.set_ids,
         newest_first: args.newest_first,
@@ -82,6 +92,24 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
     };
     output.text(&text);
     Status::Ok
+}
+
+/// The refusal of a rendering that would print what the input does not carry: set IDs
+/// (`--set-ids`), or the stored form with its set IDs and timestamps (`--format json`).
+fn made_up(args: &Args, format: Format, facts: &Facts) -> Option<String> {
+    let known = facts.set_ids_known() && facts.timestamps_known();
+    match format {
+        _ if known => None,
+        Format::Json => Some(facts.refusal(
+            "the stored form (--format json, the default with -o json)",
+            "set IDs and timestamps",
+            Some("--format api-json for the sets it holds"),
+        )),
+        Format::Tree | Format::Dot | Format::Mermaid if args.set_ids => {
+            Some(facts.refusal("--set-ids", "the set IDs", None))
+        }
+        _ => None,
+    }
 }
 
 /// Pretty proto-JSON, ending with a newline.

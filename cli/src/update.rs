@@ -7,7 +7,8 @@ use clap::Subcommand;
 use version_sets::{BuildId, QueueDefault, Update};
 
 use super::engine::{self, Options};
-use super::{Output, Status, state};
+use super::state::{self, Opened};
+use super::{Output, Status};
 
 /// Apply one operation and print the new state.
 ///
@@ -16,7 +17,9 @@ use super::{Output, Status, state};
 /// tdbg) and is spelled after its fields.
 ///
 /// The new state is printed as stored VersioningData proto-JSON, ready for the next
-/// `update`. STATE is any shape `show` accepts. The server's default limits apply unless
+/// `update`; from the public response or a listing, which carry no set IDs or timestamps,
+/// as a majorVersionSets response, with a note, and merge-sets (which orders the merged set
+/// by timestamp) is refused. STATE is any shape `show` accepts. The server's default limits apply unless
 /// --limits says otherwise; a refused operation prints `update: CODE: message` (exit 1).
 #[derive(Debug, clap::Args)]
 #[command(
@@ -118,9 +121,12 @@ impl Operation {
 }
 
 pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
-    let Some(state) = state::open(&args.state, output) else {
+    let Some(Opened {
+        sets: state, facts, ..
+    }) = state::open(&args.state, output)
+    else {
         return Status::BadInput;
     };
     let ops = [("update".to_owned(), args.operation.update())];
-    engine::run(state, &ops, &args.options, output)
+    engine::run(state, &ops, &args.options, &facts, output)
 }

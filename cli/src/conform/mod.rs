@@ -17,6 +17,7 @@ use self::child::{Child, ChildError};
 use self::observes::{Declaration, Level, Verdict};
 use self::tally::Tally;
 use super::generate;
+use super::state::{self, Kind};
 use super::{Output, Status, input};
 
 /// Check an implementation against the model, and shrink the first disagreement.
@@ -162,12 +163,19 @@ fn files(args: &Args) -> Result<Vec<Trace>, String> {
     for path in &args.traces {
         let input = input::read(path)?;
         let steps = trace::parse(&input.bytes).map_err(|error| {
-            format!(
-                "{}:{}: {} (no step of this file ran)",
-                input.name,
-                error.line(),
-                error.problem()
-            )
+            // A file of another kind is a mistake in the command line, not a trace with a
+            // bad line.
+            match state::kind_of(&input.bytes) {
+                Some(kind @ (Kind::Ops | Kind::Data(_))) => {
+                    state::wrong_kind(&input.name, &kind, "a trace")
+                }
+                _ => format!(
+                    "{}:{}: {} (no step of this file ran)",
+                    input.name,
+                    error.line(),
+                    error.problem()
+                ),
+            }
         })?;
         // A trace the model itself fails would blame the implementation for the file.
         if let Some(failure) = trace::run(&steps).failures.first() {

@@ -9,6 +9,7 @@
 //! checks them without building sets, and rebuilds their sets only when a command needs
 //! them, saying what it made up ([`Provenance`]).
 
+mod facts;
 mod read;
 
 use std::fmt;
@@ -20,6 +21,7 @@ use version_sets_trace as trace;
 use super::Output;
 use super::input::{self, Input};
 use super::ops;
+pub(crate) use facts::Facts;
 use read::Contents;
 
 /// One violation: where, as a JSON path like `versionSets[1].buildIds[0].id`, and what.
@@ -49,6 +51,9 @@ pub(crate) struct Examined {
     /// The worker-versioning rules fields the data holds (`assignmentRules`,
     /// `redirectRules`), read past: the server routes by them before the sets.
     pub(crate) rules: Vec<&'static str>,
+    /// Whether a public form listed a set with no build IDs (all deleted), left out of the
+    /// rebuilt sets.
+    sets_left_out: bool,
 }
 
 /// Whether a command accepts a trace as its STATE.
@@ -111,6 +116,7 @@ pub(crate) fn examine(input: &Input, traces: Traces, need: Need) -> Result<Exami
             provenance: Provenance::Exact,
             notes,
             rules: Vec::new(),
+            sets_left_out: false,
         });
     }
     let read = read::read(&input.bytes).map_err(|error| {
@@ -129,6 +135,7 @@ pub(crate) fn examine(input: &Input, traces: Traces, need: Need) -> Result<Exami
         provenance: Provenance::Exact,
         notes: Vec::new(),
         rules: Vec::new(),
+        sets_left_out: false,
     };
     let mut notes: Vec<Note> = Vec::new();
     match read.contents {
@@ -153,6 +160,12 @@ pub(crate) fn examine(input: &Input, traces: Traces, need: Need) -> Result<Exami
             _ => None,
         })
         .collect();
+    examined.sets_left_out = notes.iter().any(|note| {
+        matches!(
+            note,
+            Note::EmptySetLeftOut { .. } | Note::MoreEmptySetsLeftOut { .. }
+        )
+    });
     examined.notes = notes
         .iter()
         .map(|note| format!("{name}: note: {note}"))
@@ -211,35 +224,50 @@ impl Examined {
     }
 }
 
-/// Reads the file at `path` (or standard input for `-`) as sets to work on: any accepted
-/// shape, a trace included, with no violation. Says on standard error why it cannot, and
-/// any note about how the file was read.
-pub(crate) fn open(path: &Path, output: &mut Output<'_>) -> Option<VersionSets> {
-    open_routed(path, output).map(|(state, _)| state)
+/// A STATE read as sets to work on, with what the answers drawn from it must know.
+pub(crate) struct Opened {
+    pub(crate) sets: VersionSets,
+    /// The worker-versioning rules fields the data holds, for the dispatch answers that the
+    /// server decides by its rules before its sets.
+    pub(crate) rules: Vec<&'static str>,
+    /// Which of the sets' facts are the data's own.
+    pub(crate) facts: Facts,
 }
 
-/// As [`open`], with the rules fields the data holds, for the dispatch answers that the
-/// server decides by its rules before its sets.
-pub(crate) fn open_routed(
-    path: &Path,
-    output: &mut Output<'_>,
-) -> Option<(VersionSets, Vec<&'static str>)> {
+/// Reads the file at `path` (or standard input for `-`) as sets to work on: any accepted
+/// shape, a trace included, with no violation, with the rules the data holds and which of
+/// its facts are its own. Says on standard error why it cannot, and any note about how the
+/// file was read.
+pub(crate) fn open(path: &Path, output: &mut Output<'_>) -> Option<Opened> {
+    let name = input::name_of(path);
     match input::read(path).and_then(|input| load(&input)) {
-        // Every subcommand answers from the sets alone so far; the provenance is there for
-        // those whose answers rest on made-up facts.
         Ok(Examined {
-            state: Some(state),
+            state: Some(sets),
             notes,
             rules,
+            shape,
+            provenance,
+            sets_left_out,
             ..
         }) => {
             for note in notes {
                 output.diagnostic(note);
             }
-            Some((state, rules))
+            // A public form that lists no set at all leaves nothing to make up: no set IDs,
+            // no timestamps, no deleted build IDs.
+            let provenance = if sets.set_count() == 0 && !sets_left_out {
+                Provenance::Exact
+            } else {
+                provenance
+            };
+            Some(Opened {
+                facts: Facts::new(name, shape, provenance),
+                sets,
+                rules,
+            })
         }
         Ok(_) => {
-            output.diagnostic(format_args!("{}: could not be read", input::name_of(path)));
+            output.diagnostic(format_args!("{name}: could not be read"));
             None
         }
         Err(error) => {
@@ -313,6 +341,28 @@ pub(crate) fn kind_of(bytes: &[u8]) -> Option<Kind> {
     } else {
         read::read(bytes).ok().map(|read| Kind::Data(read.shape))
     }
+}
+
+/// What a list of build IDs (one per line, blank lines and `#` comments skipped) looks like
+/// when it is a file of another kind the command reads: judged past its comments, which a
+/// list may start with as a trace does, and as versioning data only when it is a JSON
+/// object or array (a list holding the one build ID `null` is still a list).
+pub(crate) fn kind_of_list(bytes: &[u8]) -> Option<Kind> {
+    if ops::starts_with_operation(bytes) {
+        return Some(Kind::Ops);
+    }
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let first = bytes
+        .split(|&byte| byte == b'\n')
+        .map(<[u8]>::trim_ascii)
+        .find(|line| !line.is_empty() && !line.starts_with(b"#"))?;
+    if looks_like_trace(first) {
+        return Some(Kind::Trace);
+    }
+    if !matches!(first.first(), Some(b'{' | b'[')) {
+        return None;
+    }
+    read::read(bytes).ok().map(|read| Kind::Data(read.shape))
 }
 
 /// The one-line error for a file of another kind than the command expected.

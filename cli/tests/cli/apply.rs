@@ -6,7 +6,7 @@ use crate::{run, run_with};
 fn apply_prints_the_new_state() {
     let result = run(&[
         "apply",
-        "cli/tests/data/listing.json",
+        "examples/rollout.jsonl",
         "cli/tests/data/ops.jsonl",
         "--now",
         "100ms",
@@ -32,6 +32,75 @@ task queue: 3 sets, 5 build IDs, default build ID deadbeef.1
         data["versionSets"][2]["becameDefaultTimestamp"]["wallClock"],
         "100"
     );
+}
+
+#[test]
+fn apply_prints_a_public_forms_new_state_as_the_response() {
+    // The listing carries no set IDs or timestamps: the stored form would print made-up
+    // ones, so the new state is the response, which holds neither, and a note says why.
+    let result = run(&[
+        "apply",
+        "cli/tests/data/listing.json",
+        "cli/tests/data/ops.jsonl",
+    ]);
+    assert_eq!(
+        (result.code, result.err.as_str()),
+        (
+            0,
+            "cli/tests/data/listing.json: note: the new state is printed as a majorVersionSets response: a get-build-ids listing carries no set IDs or timestamps for the stored form\n"
+        )
+    );
+    let data: serde_json::Value = serde_json::from_str(&result.out).unwrap();
+    assert_eq!(
+        data,
+        serde_json::json!({"majorVersionSets": [
+            {"buildIds": ["cafe", "f00d"]},
+            {"buildIds": ["g00d"]},
+            {"buildIds": ["deadbeef", "deadbeef.1"]},
+        ]})
+    );
+    let dry = run(&[
+        "apply",
+        "cli/tests/data/public.json",
+        "cli/tests/data/ops.jsonl",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    let data: serde_json::Value = serde_json::from_str(&dry.out).unwrap();
+    assert_eq!(dry.code, 0);
+    assert_eq!(
+        data["state"]["majorVersionSets"][2],
+        serde_json::json!({"buildIds": ["deadbeef", "deadbeef.1"]})
+    );
+}
+
+#[test]
+fn apply_refuses_a_merge_of_sets_ordered_by_made_up_timestamps() {
+    let ops = br#"{"mergeSets": {"primarySetBuildId": "f00d", "secondarySetBuildId": "cafe"}}"#;
+    for state in ["cli/tests/data/listing.json", "cli/tests/data/public.json"] {
+        let result = run_with(&["apply", state, "-", "--dry-run"], ops);
+        let shape = if state.ends_with("listing.json") {
+            "get-build-ids listing"
+        } else {
+            "majorVersionSets response"
+        };
+        assert_eq!(
+            (result.code, result.out.as_str(), result.err),
+            (
+                2,
+                "",
+                format!(
+                    "{state}: the merge-sets (<stdin>:1), which orders the merged set by timestamp, needs the build IDs' timestamps, which a {shape} does not carry; give the stored data (a tdbg dump: TaskQueueUserData, or stored VersioningData)\n"
+                )
+            )
+        );
+    }
+    let stored = run_with(
+        &["apply", "cli/tests/data/user-data.json", "-", "--dry-run"],
+        br#"{"mergeSets": {"primarySetBuildId": "2.0", "secondarySetBuildId": "1.0"}}"#,
+    );
+    assert_eq!((stored.code, stored.err.as_str()), (0, ""));
 }
 
 #[test]
@@ -65,7 +134,7 @@ cli/tests/data/ops.jsonl:4: {\"promoteSetByBuildId\":\"deadbeef\"} -> noop
 fn apply_stops_at_the_first_failing_operation() {
     let result = run(&[
         "apply",
-        "cli/tests/data/public.json",
+        "cli/tests/data/user-data.json",
         "cli/tests/data/ops-failing.jsonl",
     ]);
     assert_eq!((result.code, result.out.as_str()), (1, ""));
@@ -75,7 +144,7 @@ fn apply_stops_at_the_first_failing_operation() {
     );
     let dry = run(&[
         "apply",
-        "cli/tests/data/public.json",
+        "cli/tests/data/user-data.json",
         "cli/tests/data/ops-failing.jsonl",
         "--dry-run",
     ]);

@@ -6,6 +6,7 @@ mod apply;
 mod check;
 mod completion;
 mod dispatch;
+mod facts;
 mod kinds;
 mod lines;
 mod namespace;
