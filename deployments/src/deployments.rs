@@ -33,7 +33,8 @@ use crate::task_queue::{TaskQueueData, TaskQueueKey};
 /// - events from workers and the clock: [`register`](Self::register),
 ///   [`check_drainage`](Self::check_drainage), [`reactivate`](Self::reactivate),
 ///   [`complete_propagation`](Self::complete_propagation);
-/// - workflows: [`check_override`](Self::check_override) and the routing functions
+/// - workflows: [`check_override`](Self::check_override), [`check_query`](Self::check_query)
+///   and the routing functions
 ///   ([`route_new_workflow`](crate::route_new_workflow) and its siblings) over a
 ///   [`QueueView`].
 ///

@@ -186,6 +186,14 @@ pub enum Error {
         /// The workflow's task queue.
         task_queue: String,
     },
+    /// A query to a closed workflow pinned to a drained version with no pollers.
+    #[error(
+        "You are trying to query a closed Workflow that is PINNED to Worker Deployment Version {build_id}, but {build_id} is drained and has no pollers to answer the query. Immediately: You can re-deploy Workers in this Deployment Version to take those queries, or you can workflow update-options to change your workflow to AUTO_UPGRADE. For the future: In your infrastructure, consider waiting longer after the last queried timestamp as reported in Describe Deployment before you sunset Workers. Or mark this workflow as AUTO_UPGRADE."
+    )]
+    QueryBlackholed {
+        /// The pinned version's build ID.
+        build_id: String,
+    },
 
     /// Create-deployment of a name that exists with another request ID.
     #[error("Worker Deployment with name {quoted} already exists{}", if *auto_created { " (auto-created from worker polls)" } else { "" })]
@@ -265,7 +273,8 @@ impl Error {
             | Self::DeleteDraining { .. }
             | Self::DeleteHasPollers { .. }
             | Self::DeploymentHasVersions
-            | Self::PinnedVersionNotInTaskQueue { .. } => Code::FailedPrecondition,
+            | Self::PinnedVersionNotInTaskQueue { .. }
+            | Self::QueryBlackholed { .. } => Code::FailedPrecondition,
             Self::DeploymentExists { .. } | Self::VersionExists { .. } => Code::AlreadyExists,
             Self::TooManyDeployments { .. }
             | Self::TooManyVersions { .. }

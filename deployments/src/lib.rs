@@ -75,6 +75,7 @@ mod invariants;
 mod limits;
 mod ops;
 mod overrides;
+mod query;
 mod register;
 mod routing;
 mod state;
