@@ -48,7 +48,8 @@ fn follow_routing(v: &mut VersionInfo, rc: &RoutingConfig, now_ms: u64) -> bool 
         .flatten()
         .max();
         v.routing_update_ms = last;
-        v.last_deactivation_ms = last;
+        // `handleSyncState`: the deactivation time is the update's own time.
+        v.last_deactivation_ms = Some(now_ms);
         v.current_since_ms = None;
         v.ramping_since_ms = None;
         v.ramp_percentage = 0.0;

@@ -86,6 +86,7 @@ const T: u64 = 100_000;
 
 #[test]
 fn every_refused_set_current_leaves_the_state_alone() {
+    // rule: ops.atomic
     let sc = |d: &str, b: &str, who: &str| SetCurrent::new(d, b, who);
     let cases: Vec<(&str, SetCurrent)> = vec![
         ("empty name", sc("", "b1", "x")),
@@ -137,6 +138,7 @@ fn every_refused_set_current_leaves_the_state_alone() {
 
 #[test]
 fn every_refused_set_ramping_leaves_the_state_alone() {
+    // rule: ops.atomic
     let sr = |d: &str, b: &str, p: f32| SetRamping::new(d, b, p, "x");
     let cases: Vec<(&str, SetRamping)> = vec![
         ("range", sr("D", "b3", 100.5)),
@@ -161,6 +163,7 @@ fn every_refused_set_ramping_leaves_the_state_alone() {
 
 #[test]
 fn every_refused_delete_leaves_the_state_alone() {
+    // rule: ops.atomic
     let dv = |d: &str, b: &str, who: &str| DeleteVersion::new(d, b, who);
     let cases: Vec<(&str, DeleteVersion)> = vec![
         (
@@ -195,6 +198,7 @@ fn every_refused_delete_leaves_the_state_alone() {
 
 #[test]
 fn every_refused_manager_or_create_call_leaves_the_state_alone() {
+    // rule: ops.atomic
     let sm = |d: &str, who: &str| SetManager {
         deployment_name: d.into(),
         self_manage: true,
@@ -239,6 +243,7 @@ fn every_refused_manager_or_create_call_leaves_the_state_alone() {
 
 #[test]
 fn every_refused_registration_leaves_the_state_alone() {
+    // rule: ops.atomic
     let p = |d: &str, b: &str, tq: &str| Poller::new(d, b, tq, WF);
     for (name, poll) in [
         ("name", p("a:b", "b", "TQ9")),
@@ -254,6 +259,7 @@ fn every_refused_registration_leaves_the_state_alone() {
 
 #[test]
 fn a_version_made_by_allow_no_pollers_stays_when_the_missing_task_queue_check_refuses() {
+    // rule: ops.side-effects-stay, state.one-record-per-version
     let mut ns = Deployments::new(Limits::SERVER_DEFAULT);
     let mut f = Observed::default();
     f.busy.insert((TaskQueueKey::new("TQ1", WF), v("D", "b1")));

@@ -24,6 +24,7 @@ fn two_builds(limits: Limits) -> (Deployments, Observed) {
 /// pollers" as an input and refuses whenever it is told there are pollers.
 #[test]
 fn divergence_delete_right_after_set_current_still_sees_live_pollers() {
+    // rule: delete.pollers-input
     let (mut ns, mut facts) = two_builds(Limits::SERVER_DEFAULT);
     ns.set_current(&SetCurrent::new("D", "b2", "a"), 2_000, &facts)
         .unwrap();
@@ -51,6 +52,7 @@ fn divergence_delete_right_after_set_current_still_sees_live_pollers() {
 /// every workflow to current (`t <= NaN` is false; NaN is neither `<= 0` nor `== 100`).
 #[test]
 fn divergence_nan_percentage_is_stored_and_routes_to_current_as_on_the_server() {
+    // rule: ramp.nan-accepted
     let (mut ns, facts) = two_builds(Limits::SERVER_DEFAULT);
     ns.set_current(&SetCurrent::new("D", "b1", "a"), 2_000, &facts)
         .unwrap();
@@ -78,6 +80,7 @@ fn divergence_nan_percentage_is_stored_and_routes_to_current_as_on_the_server() 
 /// and the documented protocol when delivered.
 #[test]
 fn divergence_update_state_waits_for_the_propagation_event() {
+    // rule: propagation.event, state.update-state
     let (mut ns, facts) = two_builds(Limits::SERVER_DEFAULT);
     let ghost = SetCurrent {
         allow_no_pollers: true,
@@ -96,6 +99,7 @@ fn divergence_update_state_waits_for_the_propagation_event() {
 /// The model takes the root partition's poller state as an input.
 #[test]
 fn divergence_blackholed_query_looks_at_the_root_partition_only() {
+    // rule: query.root-partition-pollers
     let (mut ns, facts) = two_builds(Limits::SHORT);
     ns.set_current(&SetCurrent::new("D", "b1", "a"), 2_000, &facts)
         .unwrap();

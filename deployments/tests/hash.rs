@@ -37,6 +37,7 @@ const VECTORS: &[(&str, u32, f64)] = &[
 
 #[test]
 fn fingerprint32_matches_go_farm_on_the_specs_vectors() {
+    // rule: route.ramp-threshold
     assert_eq!(fingerprint32(""), 3696677242);
     for (id, hash, threshold) in VECTORS {
         assert_eq!(fingerprint32(id), *hash, "{id}");
@@ -46,6 +47,7 @@ fn fingerprint32_matches_go_farm_on_the_specs_vectors() {
 
 #[test]
 fn a_threshold_equal_to_the_percentage_is_ramped_one_ulp_below_is_not() {
+    // rule: route.ramp-compare
     // Scenario 23: the live server's boundary, to the last float32 bit.
     let t = ramp_threshold("edge-wf-18534", 0.0);
     let pct = 50.551_986_694_335_94_f32;
@@ -67,6 +69,7 @@ fn zero_percent_never_ramps_and_hundred_always_does() {
 
 #[test]
 fn the_empty_id_takes_the_random_draw_unscaled() {
+    // rule: route.ramp-threshold
     // `calcRampThreshold("")` is `rand.Float64()` in [0, 1): ramped at any pct >= 1.
     assert_eq!(ramp_threshold("", 0.999), 0.999);
     assert!(is_ramped(ramp_threshold("", 0.999), 1.0));

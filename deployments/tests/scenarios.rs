@@ -85,6 +85,7 @@ fn msg<T: std::fmt::Debug>(r: Result<T, Error>) -> (Code, String) {
 
 #[test]
 fn scenario_01_auto_registration() {
+    // rule: state.update-state
     let mut w = World::new(Limits::SERVER_DEFAULT);
     w.worker("b1", "TQ");
     let d = w.d();
@@ -100,6 +101,7 @@ fn scenario_01_auto_registration() {
 
 #[test]
 fn scenario_02_03_missing_deployment() {
+    // rule: ops.delete-deployment
     let mut w = World::new(Limits::SERVER_DEFAULT);
     let missing =
         "no Worker Deployment found with name 'D'; does your Worker Deployment have pollers?";
@@ -136,6 +138,7 @@ fn scenario_04_unknown_build() {
 
 #[test]
 fn scenario_05_to_08_tokens_and_no_ops() {
+    // rule: token.strictly-newer, ops.no-op-first, ops.set-current
     let mut w = World::new(Limits::SERVER_DEFAULT);
     w.worker("b1", "TQ");
     let bogus = SetCurrent {
@@ -187,6 +190,7 @@ fn scenario_09_ramping_the_current_version() {
 
 #[test]
 fn scenario_10_percentage_range() {
+    // rule: ops.set-ramping
     let mut w = World::new(Limits::SERVER_DEFAULT);
     let out = (
         Code::InvalidArgument,
@@ -199,6 +203,7 @@ fn scenario_10_percentage_range() {
 
 #[test]
 fn scenario_11_deletes() {
+    // rule: ops.delete-version, ops.delete-deployment
     let mut w = World::new(Limits::SERVER_DEFAULT);
     w.worker("b1", "TQ");
     w.current("b1", "a").unwrap();
@@ -228,6 +233,7 @@ fn scenario_11_deletes() {
 
 #[test]
 fn scenario_12_unset_when_none() {
+    // rule: ops.set-ramping, ops.no-op-first
     let mut w = World::new(Limits::SERVER_DEFAULT);
     w.worker("b1", "TQ");
     let first = w.current("b1", "a").unwrap();
@@ -242,6 +248,7 @@ fn scenario_12_unset_when_none() {
 
 #[test]
 fn scenario_13_ramp_to_unversioned() {
+    // rule: ops.set-ramping
     let mut w = World::new(Limits::SERVER_DEFAULT);
     w.worker("b1", "TQ");
     w.current("b1", "a").unwrap();
@@ -268,6 +275,7 @@ fn missing_tq_world() -> World {
 
 #[test]
 fn scenario_14_missing_task_queue() {
+    // rule: ops.missing-task-queues
     let mut w = missing_tq_world();
     assert_eq!(
         msg(w.current("b2", "a")),
@@ -286,6 +294,7 @@ fn scenario_14_missing_task_queue() {
 
 #[test]
 fn scenario_15_a_task_queue_left_behind_becomes_unversioned() {
+    // rule: route.queue-view, status.follows-routing
     let mut w = missing_tq_world();
     let ignore = SetCurrent {
         ignore_missing_task_queues: true,
@@ -302,6 +311,7 @@ fn scenario_15_a_task_queue_left_behind_becomes_unversioned() {
 
 #[test]
 fn scenario_16_promoting_the_ramp_clears_it() {
+    // rule: ops.set-current, status.follows-routing
     let mut w = World::new(Limits::SERVER_DEFAULT);
     w.worker("b1", "TQ");
     w.worker("b2", "TQ");
@@ -333,6 +343,7 @@ fn scenario_17_deleting_the_ramp_and_repeating_it() {
 
 #[test]
 fn scenario_18_manager() {
+    // rule: ops.manager
     let mut w = World::new(Limits::SERVER_DEFAULT);
     w.worker("b1", "TQ");
     let mgr = SetManager {
@@ -391,6 +402,7 @@ fn scenario_18_manager() {
 
 #[test]
 fn scenario_19_draining_and_pollers_block_delete() {
+    // rule: ops.delete-version, token.strictly-newer
     let mut w = World::new(Limits::SERVER_DEFAULT);
     w.worker("b1", "TQ");
     w.worker("b2", "TQ");
@@ -431,6 +443,7 @@ fn scenario_19_draining_and_pollers_block_delete() {
 
 #[test]
 fn scenario_22_24_ramp_routing_follows_the_hash() {
+    // rule: route.ramp-compare
     let mut w = World::new(Limits::SERVER_DEFAULT);
     w.worker("b1", "TQ");
     w.worker("b2", "TQ");
@@ -500,6 +513,7 @@ fn scenario_26_unversioned_is_already_current() {
 
 #[test]
 fn scenario_27_pinned_stays_auto_upgrade_moves() {
+    // rule: route.auto-upgrade-revision
     let mut w = World::new(Limits::SERVER_DEFAULT);
     w.worker("b1", "TQ");
     w.worker("b2", "TQ");
@@ -528,6 +542,7 @@ fn scenario_27_pinned_stays_auto_upgrade_moves() {
 
 #[test]
 fn scenario_28_pinned_override_membership() {
+    // rule: ops.override
     let mut w = World::new(Limits::SERVER_DEFAULT);
     w.worker("b1", "TQ");
     w.worker("b2", "TQ");
@@ -556,6 +571,7 @@ fn scenario_28_pinned_override_membership() {
 
 #[test]
 fn scenario_29_children_and_new_runs_of_a_pinned_parent_inherit() {
+    // rule: route.inheritance
     let parent = WorkflowVersioning {
         behavior: Behavior::Pinned,
         deployment: Some(v("b1")),
@@ -622,6 +638,7 @@ fn scenario_31_32_auto_upgrade_workflows_under_a_new_ramp_and_its_removal() {
 
 #[test]
 fn scenario_33_35_drainage_and_rollback() {
+    // rule: drainage.timers, drainage.rollback
     let mut w = World::new(Limits::SHORT);
     w.worker("d1", "TQ");
     w.worker("d2", "TQ");
@@ -651,6 +668,7 @@ fn scenario_33_35_drainage_and_rollback() {
 
 #[test]
 fn scenario_34_reactivation() {
+    // rule: drainage.reactivation
     let mut w = World::new(Limits::SHORT);
     w.worker("d1", "TQ");
     w.worker("d2", "TQ");
@@ -669,6 +687,7 @@ fn scenario_34_reactivation() {
 
 #[test]
 fn scenario_37_54_task_queues_per_version_cap() {
+    // rule: register.order, ops.side-effects-stay
     let mut w = World::new(Limits::SHORT);
     w.poll("d9", "x1", WF).unwrap();
     w.poll("d9", "x1", ACT).unwrap();
@@ -685,6 +704,7 @@ fn scenario_37_54_task_queues_per_version_cap() {
 
 #[test]
 fn scenario_38_version_cap_and_gc() {
+    // rule: gc.order, register.order
     let mut w = World::new(Limits::SHORT);
     for b in ["g1", "g2", "g3"] {
         w.poll(b, "tq", WF).unwrap();
@@ -708,6 +728,7 @@ fn scenario_38_version_cap_and_gc() {
 
 #[test]
 fn scenario_39_versions_per_task_queue_cap() {
+    // rule: register.order
     let mut w = World::new(Limits {
         max_versions_in_deployment: 100,
         ..Limits::SHORT
@@ -726,6 +747,7 @@ fn scenario_39_versions_per_task_queue_cap() {
 
 #[test]
 fn scenario_40_deployments_cap() {
+    // rule: register.order, ops.delete-deployment
     let mut w = World::new(Limits::SHORT);
     for name in ["A", "B", "C"] {
         w.ns.register(&Poller::new(name, "b", "tq", WF), 1_000, &w.facts)
@@ -765,6 +787,7 @@ fn scenario_40_deployments_cap() {
 
 #[test]
 fn scenario_41_create_apis() {
+    // rule: ops.create
     let mut w = World::new(Limits::SERVER_DEFAULT);
     let r1 = CreateDeployment {
         deployment_name: "D".into(),
@@ -832,6 +855,7 @@ fn scenario_41_create_apis() {
 
 #[test]
 fn scenario_42_a_created_version_made_current_then_polled() {
+    // rule: register.pushes-routing
     let mut w = World::new(Limits::SERVER_DEFAULT);
     w.worker("b0", "TQ");
     let cv = CreateVersion {
@@ -876,6 +900,7 @@ fn scenario_43_allow_no_pollers() {
 
 #[test]
 fn scenario_46_a_zero_percent_ramp_is_not_an_unset() {
+    // rule: ops.set-ramping
     let mut w = World::new(Limits::SERVER_DEFAULT);
     w.worker("b1", "TQ");
     w.worker("b2", "TQ");
@@ -889,6 +914,7 @@ fn scenario_46_a_zero_percent_ramp_is_not_an_unset() {
 
 #[test]
 fn scenario_47_validation_strings() {
+    // rule: ids.field-checks, ids.version-string
     let mut w = World::new(Limits::SERVER_DEFAULT);
     w.worker("b1", "TQ");
     assert_eq!(
@@ -960,6 +986,7 @@ impl World {
 
 #[test]
 fn scenario_49_an_activity_queue_outside_the_pinned_version_uses_its_own_current() {
+    // rule: route.queue-view
     let mut w = World::new(Limits::SERVER_DEFAULT);
     w.poll("b1", "TQ", WF).unwrap();
     w.poll("b2", "OTHER", WF).unwrap();
@@ -983,6 +1010,7 @@ fn scenario_49_an_activity_queue_outside_the_pinned_version_uses_its_own_current
 
 #[test]
 fn scenario_52_the_revision_rule_keeps_auto_upgrade_from_going_back() {
+    // rule: route.auto-upgrade-revision
     let lagging = QueueView {
         current: Some(v("b1")),
         current_revision: 3,
@@ -1018,6 +1046,7 @@ fn scenario_52_the_revision_rule_keeps_auto_upgrade_from_going_back() {
 
 #[test]
 fn scenario_53_a_deleted_version_polled_again_is_fresh() {
+    // rule: register.revival
     let mut w = World::new(Limits::SERVER_DEFAULT);
     w.poll("b1", "TQ", WF).unwrap();
     let created = w.ns.version(&v("b1")).unwrap().create_time_ms;

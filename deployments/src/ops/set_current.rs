@@ -151,9 +151,9 @@ impl Deployments {
                 rc.current.clone_from(&target);
                 rc.current_changed_ms = Some(now_ms);
                 rc.revision += 1;
-                if let Some(t) = &target
-                    && rc.ramping == Ramp::Version(t.clone())
-                {
+                // `newCurrentVersion == RampingVersion` on the strings: making unversioned
+                // workers current also clears a ramp to unversioned workers.
+                if rc.ramping.version_string() == target_str {
                     rc.ramping = Ramp::None;
                     rc.percentage = 0.0;
                     rc.ramping_changed_ms = Some(now_ms);

@@ -176,7 +176,9 @@ impl Deployments {
         if changed {
             if let Some(d) = self.deployments.get_mut(name) {
                 let rc = &mut d.routing;
-                if prev != ramp {
+                // A new ramping version or an unset stamps the change; a percentage-only
+                // change keeps the time the version started ramping.
+                if prev != ramp || ramp == Ramp::None {
                     rc.ramping_changed_ms = Some(now_ms);
                 }
                 rc.ramping = ramp.clone();

@@ -1,0 +1,179 @@
+//! Public-API tests of rules the scenarios do not pin.
+
+use worker_deployments::*;
+
+const WF: TaskQueueType = TaskQueueType::Workflow;
+
+fn v(b: &str) -> VersionKey {
+    VersionKey::new("D", b)
+}
+
+fn with(builds: &[(&str, &str)]) -> (Deployments, Observed) {
+    let mut ns = Deployments::new(Limits::SERVER_DEFAULT);
+    let facts = Observed::default();
+    for (i, (b, tq)) in builds.iter().enumerate() {
+        let at = 1_000 + 10 * i as u64;
+        ns.register(&Poller::new("D", b, tq, WF), at, &facts)
+            .unwrap();
+    }
+    (ns, facts)
+}
+
+#[test]
+fn making_unversioned_current_clears_an_unversioned_ramp() {
+    // rule: ops.set-current
+    let (mut ns, facts) = with(&[("b1", "tq")]);
+    ns.set_current(&SetCurrent::new("D", "b1", "a"), 2_000, &facts)
+        .unwrap();
+    ns.set_ramping(&SetRamping::new("D", "", 20.0, "a"), 3_000, &facts)
+        .unwrap();
+    ns.set_current(&SetCurrent::new("D", "", "a"), 4_000, &facts)
+        .unwrap();
+    let rc = &ns.deployment("D").unwrap().routing;
+    assert_eq!(
+        (rc.current.clone(), rc.ramping.clone(), rc.percentage),
+        (None, Ramp::None, 0.0)
+    );
+    assert_eq!(
+        ns.version(&v("b1")).unwrap().status,
+        VersionStatus::Draining
+    );
+    assert!(ns.validate().is_empty());
+}
+
+#[test]
+fn a_stale_token_with_a_no_op_request_succeeds() {
+    // rule: ops.no-op-first
+    let (mut ns, facts) = with(&[("b1", "tq")]);
+    ns.set_current(&SetCurrent::new("D", "b1", "a"), 2_000, &facts)
+        .unwrap();
+    let stale = SetCurrent {
+        conflict_token: b"bogus".to_vec(),
+        ..SetCurrent::new("D", "b1", "a")
+    };
+    assert_eq!(
+        ns.set_current(&stale, 3_000, &facts).unwrap().outcome,
+        Outcome::NoOp
+    );
+    // And a non-manager whose identity is the last modifier's gets the no-op too.
+    let mgr = SetManager {
+        deployment_name: "D".into(),
+        manager_identity: "mgr".into(),
+        identity: "a".into(),
+        ..SetManager::default()
+    };
+    ns.set_manager(&mgr, 4_000).unwrap();
+    assert_eq!(
+        ns.set_current(&SetCurrent::new("D", "b1", "a"), 5_000, &facts)
+            .unwrap()
+            .outcome,
+        Outcome::NoOp
+    );
+}
+
+#[test]
+fn an_idle_missing_task_queue_does_not_block() {
+    // rule: ops.missing-task-queues
+    let (mut ns, mut facts) = with(&[("b1", "tq1"), ("b2", "tq2")]);
+    ns.set_current(&SetCurrent::new("D", "b1", "a"), 2_000, &facts)
+        .unwrap();
+    facts.busy.insert((TaskQueueKey::new("tq2", WF), v("b1")));
+    assert!(
+        ns.set_current(&SetCurrent::new("D", "b2", "a"), 3_000, &facts)
+            .is_ok()
+    );
+}
+
+#[test]
+fn a_percentage_only_change_keeps_the_ramp_start_and_skips_the_queue_check() {
+    // rule: ops.set-ramping, ops.missing-task-queues
+    let (mut ns, mut facts) = with(&[("b1", "tq1"), ("b2", "tq2")]);
+    ns.set_current(&SetCurrent::new("D", "b1", "a"), 2_000, &facts)
+        .unwrap();
+    let ramp = SetRamping {
+        ignore_missing_task_queues: true,
+        ..SetRamping::new("D", "b2", 10.0, "a")
+    };
+    ns.set_ramping(&ramp, 3_000, &facts).unwrap();
+    facts.busy.insert((TaskQueueKey::new("tq1", WF), v("b1")));
+    ns.set_ramping(&SetRamping::new("D", "b2", 40.0, "a"), 4_000, &facts)
+        .unwrap();
+    let rc = &ns.deployment("D").unwrap().routing;
+    assert_eq!(
+        (rc.ramping_changed_ms, rc.percentage_changed_ms, rc.revision),
+        (Some(3_000), Some(4_000), 3)
+    );
+    assert_eq!(ns.version(&v("b2")).unwrap().ramp_percentage, 40.0);
+}
+
+#[test]
+fn delete_with_an_empty_identity_records_it_empty() {
+    // rule: delete.empty-identity, ops.delete-version
+    let (mut ns, facts) = with(&[("b1", "tq")]);
+    ns.set_manager(
+        &SetManager {
+            deployment_name: "D".into(),
+            identity: "x".into(),
+            ..SetManager::default()
+        },
+        1_500,
+    )
+    .unwrap();
+    assert_eq!(
+        ns.delete_version(&DeleteVersion::new("D", "b1", ""), 2_000, &facts),
+        Ok(Outcome::Changed)
+    );
+    assert_eq!(ns.deployment("D").unwrap().last_modifier_identity, "");
+}
+
+#[test]
+fn summaries_list_newest_first() {
+    // rule: state.describe-order
+    let (ns, _) = with(&[("a", "tq"), ("c", "tq"), ("b", "tq")]);
+    let order: Vec<_> = ns
+        .deployment("D")
+        .unwrap()
+        .version_summaries()
+        .iter()
+        .map(|s| s.key.build_id().to_owned())
+        .collect();
+    assert_eq!(order, ["b", "c", "a"]);
+}
+
+#[test]
+fn a_new_queue_of_the_current_version_routes_to_it_at_once() {
+    // rule: register.pushes-routing
+    let (mut ns, facts) = with(&[("b1", "tq1")]);
+    let token = ns
+        .set_current(&SetCurrent::new("D", "b1", "a"), 2_000, &facts)
+        .unwrap()
+        .conflict_token;
+    ns.register(&Poller::new("D", "b1", "tq2", WF), 3_000, &facts)
+        .unwrap();
+    let view = ns.task_queue_view(&TaskQueueKey::new("tq2", WF));
+    assert_eq!(route_new_workflow(&view, "wf", 0.0).version, Some(v("b1")));
+    let d = ns.deployment("D").unwrap();
+    assert_eq!(
+        (d.conflict_token, d.last_modifier_identity.as_str()),
+        (token, "a")
+    );
+}
+
+#[test]
+fn a_versioned_current_beats_a_newer_unversioned_one_in_the_same_queue() {
+    // rule: route.queue-view
+    let mut ns = Deployments::new(Limits::SERVER_DEFAULT);
+    let facts = Observed::default();
+    ns.register(&Poller::new("A", "a1", "tq", WF), 1_000, &facts)
+        .unwrap();
+    ns.register(&Poller::new("B", "b1", "tq", WF), 1_000, &facts)
+        .unwrap();
+    ns.set_current(&SetCurrent::new("A", "a1", "x"), 2_000, &facts)
+        .unwrap();
+    ns.set_current(&SetCurrent::new("B", "b1", "x"), 3_000, &facts)
+        .unwrap();
+    ns.set_current(&SetCurrent::new("B", "", "x"), 4_000, &facts)
+        .unwrap();
+    let view = ns.task_queue_view(&TaskQueueKey::new("tq", WF));
+    assert_eq!(view.current, Some(VersionKey::new("A", "a1")));
+}
