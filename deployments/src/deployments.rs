@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 
 use crate::ids::VersionKey;
 use crate::limits::Limits;
+use crate::queue_key::TaskQueueKey;
 use crate::routing::QueueView;
 use crate::state::{DeploymentInfo, UpdateState, VersionInfo};
-use crate::task_queue::{TaskQueueData, TaskQueueKey};
+use crate::task_queue::TaskQueueData;
 
 /// A namespace's Worker Deployments: the deployments with their versions and routing
 /// configs, and each task queue's deployment data.

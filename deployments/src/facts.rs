@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::ids::VersionKey;
-use crate::task_queue::TaskQueueKey;
+use crate::queue_key::TaskQueueKey;
 
 /// The facts an operation asks the world about. The server reads them from matching
 /// (poller history, backlog and add rate); the model is told.

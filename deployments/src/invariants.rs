@@ -2,8 +2,8 @@
 
 use crate::deployments::Deployments;
 use crate::ids::VersionKey;
+use crate::queue_key::TaskQueueKey;
 use crate::state::{DrainageStatus, VersionStatus};
-use crate::task_queue::TaskQueueKey;
 
 /// One broken invariant: a stable rule name and what was found.
 #[derive(Debug, Clone, PartialEq, Eq)]

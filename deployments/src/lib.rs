@@ -65,6 +65,7 @@
 #[macro_use]
 mod names;
 
+mod checks;
 mod code;
 mod deployments;
 mod drainage;
@@ -76,6 +77,7 @@ mod limits;
 mod ops;
 mod overrides;
 mod query;
+mod queue_key;
 mod register;
 mod routing;
 mod state;
@@ -88,9 +90,10 @@ pub use facts::{Facts, Observed};
 pub use limits::Limits;
 // Names, state and views.
 pub use ids::{Field, UNVERSIONED, VersionKey, VersionStringError};
+pub use queue_key::{TaskQueueKey, TaskQueueType};
 pub use state::{ConflictToken, DeploymentInfo, Ramp, RoutingConfig, UpdateState};
 pub use state::{DrainageInfo, DrainageStatus, VersionInfo, VersionStatus};
-pub use task_queue::{QueueDeployment, TaskQueueData, TaskQueueKey, TaskQueueType, VersionData};
+pub use task_queue::{QueueDeployment, TaskQueueData, VersionData};
 // Errors and codes.
 pub use code::Code;
 pub use error::{Error, Slot};

@@ -1,11 +1,12 @@
 //! Versioning overrides given at start or by update-options (spec §B.12).
 
+use crate::checks::validate_field;
 use crate::deployments::Deployments;
 use crate::error::Error;
-use crate::ids::{Field, VersionKey, validate_field};
+use crate::ids::{Field, VersionKey};
+use crate::queue_key::{TaskQueueKey, TaskQueueType};
 use crate::routing::Override;
 use crate::state::VersionStatus;
-use crate::task_queue::{TaskQueueKey, TaskQueueType};
 
 impl Deployments {
     /// Check an override for a workflow on `task_queue`. Returns the version to

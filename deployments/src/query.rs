@@ -4,8 +4,8 @@
 use crate::deployments::Deployments;
 use crate::error::Error;
 use crate::ids::VersionKey;
+use crate::queue_key::{TaskQueueKey, TaskQueueType};
 use crate::state::VersionStatus;
-use crate::task_queue::{TaskQueueKey, TaskQueueType};
 
 impl Deployments {
     /// Whether a query to a pinned workflow on `version` in `task_queue` can be answered:

@@ -1,13 +1,14 @@
 //! Registration by pollers (spec §C.2) with its caps, in the server's order, and version
 //! GC at the deployment's cap (spec §C.3, in `sync.rs`).
 
+use crate::checks::validate_field;
 use crate::deployments::Deployments;
 use crate::error::Error;
 use crate::facts::Facts;
-use crate::ids::{Field, VersionKey, validate_field};
+use crate::ids::{Field, VersionKey};
 use crate::ops::Outcome;
+use crate::queue_key::{TaskQueueKey, TaskQueueType};
 use crate::state::{AUTO_CREATE_PREFIX, VersionStatus};
-use crate::task_queue::{TaskQueueKey, TaskQueueType};
 
 /// A versioned poller: the version it runs and the task queue it polls.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

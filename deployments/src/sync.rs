@@ -7,8 +7,9 @@ use crate::deployments::Deployments;
 use crate::error::Error;
 use crate::facts::Facts;
 use crate::ids::VersionKey;
+use crate::queue_key::TaskQueueKey;
 use crate::state::{DrainageInfo, DrainageStatus, RoutingConfig, VersionInfo, VersionStatus};
-use crate::task_queue::{TaskQueueKey, VersionData};
+use crate::task_queue::VersionData;
 
 /// `findNewVersionStatusFromRoutingConfig` and `updateStateFromRoutingConfig`: the
 /// version's status and times under `rc`. Returns whether the status changed.

@@ -1,10 +1,11 @@
 //! `CreateWorkerDeployment` and `CreateWorkerDeploymentVersion` (spec §B.9, §B.10).
 
 use super::Outcome;
+use crate::checks::validate_field;
 use crate::deployments::Deployments;
 use crate::error::Error;
 use crate::facts::Facts;
-use crate::ids::{Field, VersionKey, go_quote, validate_field};
+use crate::ids::{Field, VersionKey, go_quote};
 use crate::state::VersionStatus;
 
 /// A create-deployment request.

@@ -1,9 +1,10 @@
 //! `SetWorkerDeploymentManager` (spec §B.8).
 
 use super::{Outcome, check_token};
+use crate::checks::validate_field;
 use crate::deployments::Deployments;
 use crate::error::Error;
-use crate::ids::{Field, validate_field};
+use crate::ids::Field;
 use crate::state::ConflictToken;
 
 /// A set-manager request.

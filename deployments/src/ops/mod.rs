@@ -13,12 +13,13 @@ pub use manager::{SetManager, SetManagerResponse};
 pub use set_current::{SetCurrent, SetCurrentResponse};
 pub use set_ramping::{SetRamping, SetRampingResponse};
 
+use crate::checks::validate_field;
 use crate::deployments::Deployments;
 use crate::error::Error;
 use crate::facts::Facts;
-use crate::ids::{Field, VersionKey, validate_field};
+use crate::ids::{Field, VersionKey};
+use crate::queue_key::TaskQueueKey;
 use crate::state::DeploymentInfo;
-use crate::task_queue::TaskQueueKey;
 
 /// Whether an accepted request changed the state or was a no-op.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,10 +1,11 @@
 //! `SetWorkerDeploymentRampingVersion` (spec §B.5).
 
 use super::{Outcome, check_manager, check_token};
+use crate::checks::validate_field;
 use crate::deployments::Deployments;
 use crate::error::{Error, Slot};
 use crate::facts::Facts;
-use crate::ids::{Field, UNVERSIONED, VersionKey, validate_field};
+use crate::ids::{Field, UNVERSIONED, VersionKey};
 use crate::state::{ConflictToken, Ramp, VersionStatus};
 
 /// A set-ramping request.

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ids::VersionKey;
-use crate::task_queue::TaskQueueType;
+use crate::queue_key::TaskQueueType;
 
 /// `WorkerDeploymentVersionStatus`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
