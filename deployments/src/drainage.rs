@@ -69,6 +69,7 @@ impl Deployments {
         for key in &changed {
             self.push_version_data(key.deployment_name(), key.build_id(), None, now_ms);
         }
+        self.debug_check();
         changed
     }
 
@@ -93,6 +94,7 @@ impl Deployments {
         v.status = VersionStatus::Draining;
         v.revision += 1;
         self.push_version_data(version.deployment_name(), version.build_id(), None, now_ms);
+        self.debug_check();
         Outcome::Changed
     }
 

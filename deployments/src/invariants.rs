@@ -15,6 +15,11 @@ pub struct Finding {
 }
 
 impl Deployments {
+    /// In debug builds, after every mutation: the operations keep every invariant.
+    pub(crate) fn debug_check(&self) {
+        debug_assert!(self.validate().is_empty(), "{:?}", self.validate());
+    }
+
     /// Every broken invariant; empty for any value the operations produce.
     ///
     /// - `deployment.keys`: each deployment and version sits under its own name.

@@ -39,7 +39,7 @@
 //! - Registration by pollers with every cap and version GC (spec §C); drainage,
 //!   reactivation and propagation driven by inputs (spec §D).
 //! - Routing (spec §E): the ramp threshold, new workflows, later tasks with the revision
-//!   rule, inheritance.
+//!   rule, activities and Nexus tasks, sticky queues, overrides, inheritance.
 //!
 //! Not here: describe/list response shapes, the CLI's JSON, replication across clusters,
 //! the old (public-preview) data format.
@@ -105,9 +105,10 @@ pub use ops::{SetCurrent, SetCurrentResponse, SetManager, SetManagerResponse};
 pub use ops::{SetRamping, SetRampingResponse};
 pub use register::Poller;
 // Routing.
+pub use routing::sticky_usable;
 pub use routing::{Behavior, Inherited, Override, QueueView, Routed, WorkflowVersioning};
 pub use routing::{fingerprint32, inherit, is_ramped, ramp_threshold};
-pub use routing::{route_new_workflow, route_workflow_task};
+pub use routing::{route_activity, route_new_workflow, route_nexus, route_workflow_task};
 
 // The README's example runs with the doctests.
 #[cfg(doctest)]

@@ -138,6 +138,7 @@ impl Deployments {
             Some(&rc),
             Some((key.build_id(), version)),
         );
+        self.debug_check();
         Ok(Outcome::Changed)
     }
 }

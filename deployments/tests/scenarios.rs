@@ -1056,3 +1056,158 @@ fn scenario_53_a_deleted_version_polled_again_is_fresh() {
     assert_eq!(again.status, VersionStatus::Inactive);
     assert!(again.create_time_ms > created);
 }
+
+#[test]
+fn scenario_27_activities_follow_their_workflow() {
+    // rule: route.activity
+    let mut w = World::new(Limits::SERVER_DEFAULT);
+    w.worker("b1", "TQ");
+    w.worker("b2", "TQ");
+    w.current("b1", "a").unwrap();
+    let pinned = WorkflowVersioning {
+        behavior: Behavior::Pinned,
+        deployment: Some(v("b1")),
+        revision: 1,
+        ..Default::default()
+    };
+    let auto = WorkflowVersioning {
+        behavior: Behavior::AutoUpgrade,
+        ..pinned.clone()
+    };
+    w.current("b2", "a").unwrap();
+    let act = w.ns.task_queue_view(&TaskQueueKey::new("TQ", ACT));
+    let member =
+        w.ns.task_queue(&TaskQueueKey::new("TQ", ACT))
+            .unwrap()
+            .has_version(&v("b1"));
+    assert!(member);
+    assert_eq!(
+        route_activity(&act, &pinned, "wf", member, 0.0).version,
+        Some(v("b1"))
+    );
+    assert_eq!(
+        route_activity(&act, &auto, "wf", member, 0.0).version,
+        Some(v("b2"))
+    );
+    assert_eq!(route_nexus(&act).version, Some(v("b2")));
+}
+
+#[test]
+fn scenario_30_overrides_at_run_time() {
+    // rule: ops.override, route.auto-upgrade-revision
+    let mut w = World::new(Limits::SERVER_DEFAULT);
+    w.worker("b1", "TQ");
+    w.worker("b2", "TQ");
+    w.current("b1", "a").unwrap();
+    w.current("b2", "a").unwrap();
+    // An auto-upgrade workflow on b2 pinned to the draining b1 runs there.
+    assert_eq!(
+        w.ns.check_override("TQ", &Override::Pinned(Some(v("b1")))),
+        Ok(None)
+    );
+    let auto = WorkflowVersioning {
+        behavior: Behavior::AutoUpgrade,
+        deployment: Some(v("b2")),
+        revision: 2,
+        versioning_override: Some(Override::Pinned(Some(v("b1")))),
+        ..Default::default()
+    };
+    assert_eq!(
+        route_workflow_task(&w.view("TQ"), &auto, "wf", false, 0.0).version,
+        Some(v("b1"))
+    );
+    // A pinned workflow on b2 with an auto-upgrade override follows current back to b1.
+    w.current("b1", "a").unwrap();
+    let pinned = WorkflowVersioning {
+        behavior: Behavior::Pinned,
+        deployment: Some(v("b2")),
+        revision: 2,
+        versioning_override: Some(Override::AutoUpgrade),
+        ..Default::default()
+    };
+    assert_eq!(
+        route_workflow_task(&w.view("TQ"), &pinned, "wf", false, 0.0).version,
+        Some(v("b1"))
+    );
+}
+
+#[test]
+fn scenario_48_a_sticky_task_of_an_auto_upgrade_workflow_moves() {
+    // rule: route.sticky
+    let mut w = World::new(Limits::SERVER_DEFAULT);
+    w.worker("b1", "TQ");
+    w.worker("b2", "TQ");
+    w.current("b1", "a").unwrap();
+    let auto = WorkflowVersioning {
+        behavior: Behavior::AutoUpgrade,
+        deployment: Some(v("b1")),
+        revision: 1,
+        ..Default::default()
+    };
+    let pinned = WorkflowVersioning {
+        behavior: Behavior::Pinned,
+        ..auto.clone()
+    };
+    assert!(sticky_usable(
+        &w.view("TQ"),
+        &auto,
+        Some(&v("b1")),
+        "wf",
+        0.0
+    ));
+    w.current("b2", "a").unwrap();
+    assert!(!sticky_usable(
+        &w.view("TQ"),
+        &auto,
+        Some(&v("b1")),
+        "wf",
+        0.0
+    ));
+    assert!(sticky_usable(
+        &w.view("TQ"),
+        &pinned,
+        Some(&v("b1")),
+        "wf",
+        0.0
+    ));
+}
+
+#[test]
+fn scenario_49_a_pinned_workflows_activity_on_a_foreign_queue_is_independent() {
+    // rule: route.activity
+    let pinned = WorkflowVersioning {
+        behavior: Behavior::Pinned,
+        deployment: Some(v("b1")),
+        revision: 1,
+        ..Default::default()
+    };
+    let other = QueueView {
+        current: Some(VersionKey::new("E", "e1")),
+        current_revision: 7,
+        ..QueueView::default()
+    };
+    let routed = route_activity(&other, &pinned, "wf", false, 0.0);
+    assert_eq!(
+        (routed.version, routed.revision),
+        (Some(VersionKey::new("E", "e1")), 7)
+    );
+}
+
+#[test]
+fn scenario_56_a_pinned_version_deleted_with_skip_drainage_leaves_the_queue() {
+    // rule: ops.delete-version, ops.override
+    let mut w = World::new(Limits::SERVER_DEFAULT);
+    w.worker("b1", "TQ");
+    w.worker("b2", "TQ");
+    w.current("b1", "a").unwrap();
+    w.current("b2", "a").unwrap();
+    let skip = DeleteVersion {
+        skip_drainage: true,
+        ..DeleteVersion::new("D", "b1", "a")
+    };
+    assert_eq!(w.delete(skip), Ok(Outcome::Changed));
+    assert_eq!(
+        msg(w.ns.check_override("TQ", &Override::Pinned(Some(v("b1"))))).1,
+        "Pinned version 'D:b1' is not present in task queue 'TQ' of type 'Workflow'"
+    );
+}

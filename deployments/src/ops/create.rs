@@ -77,6 +77,7 @@ impl Deployments {
         if let Some(d) = self.deployments.get_mut(name) {
             d.touch(now_ms, &req.identity);
         }
+        self.debug_check();
         Ok(Outcome::Changed)
     }
 
@@ -117,6 +118,7 @@ impl Deployments {
         {
             req.request_id.clone_into(&mut v.create_request_id);
         }
+        self.debug_check();
         Ok(Outcome::Changed)
     }
 }

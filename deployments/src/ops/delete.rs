@@ -102,6 +102,7 @@ impl Deployments {
             // The conflict token stays (spec §B.0.3); only the identity moves.
             req.identity.clone_into(&mut d.last_modifier_identity);
         }
+        self.debug_check();
         Ok(Outcome::Changed)
     }
 
@@ -126,6 +127,7 @@ impl Deployments {
             return Err(Error::DeploymentHasVersions);
         }
         self.deployments.remove(&req.deployment_name);
+        self.debug_check();
         Ok(Outcome::Changed)
     }
 }

@@ -82,10 +82,12 @@ impl Deployments {
         check_token(d, &req.conflict_token)?;
         let previous = std::mem::replace(&mut d.manager_identity, new.clone());
         d.touch(now_ms, &req.identity);
+        let conflict_token = d.conflict_token;
+        self.debug_check();
         Ok(SetManagerResponse {
             outcome: Outcome::Changed,
             previous_manager_identity: previous,
-            conflict_token: d.conflict_token,
+            conflict_token,
         })
     }
 }

@@ -171,10 +171,12 @@ impl Deployments {
             });
         };
         d.touch(now_ms, &req.identity);
+        let conflict_token = d.conflict_token;
+        self.debug_check();
         Ok(SetCurrentResponse {
             outcome: Outcome::Changed,
             previous_version,
-            conflict_token: d.conflict_token,
+            conflict_token,
         })
     }
 }

@@ -214,11 +214,13 @@ impl Deployments {
             });
         };
         d.touch(now_ms, &req.identity);
+        let conflict_token = d.conflict_token;
+        self.debug_check();
         Ok(SetRampingResponse {
             outcome: Outcome::Changed,
             previous_version: prev.version_string(),
             previous_percentage: prev_pct,
-            conflict_token: d.conflict_token,
+            conflict_token,
         })
     }
 }

@@ -7,5 +7,6 @@ mod workflow;
 
 pub use threshold::{fingerprint32, is_ramped, ramp_threshold};
 pub use view::QueueView;
+pub use workflow::sticky_usable;
 pub use workflow::{Behavior, Inherited, Override, Routed, WorkflowVersioning};
-pub use workflow::{inherit, route_new_workflow, route_workflow_task};
+pub use workflow::{inherit, route_activity, route_new_workflow, route_nexus, route_workflow_task};

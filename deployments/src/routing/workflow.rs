@@ -205,3 +205,49 @@ pub fn inherit(
         _ => Inherited::Nothing,
     }
 }
+
+/// An activity task (spec §E.5), routed on the activity's task queue by the **workflow's**
+/// ID. A pinned workflow's activity goes to the pinned version when the activity queue is
+/// a member of it (`pinned_is_member`, [`TaskQueueData::has_version`]); otherwise it is
+/// independent and goes to the queue's own target. An auto-upgrade workflow's activity
+/// follows the queue's target under the revision rule, as its workflow tasks do.
+///
+/// [`TaskQueueData::has_version`]: crate::TaskQueueData::has_version
+pub fn route_activity(
+    view: &QueueView,
+    workflow: &WorkflowVersioning,
+    workflow_id: &str,
+    pinned_is_member: bool,
+    random: f64,
+) -> Routed {
+    match workflow.effective_behavior() {
+        Behavior::Pinned if !pinned_is_member => route_new_workflow(view, workflow_id, random),
+        _ => route_workflow_task(view, workflow, workflow_id, false, random),
+    }
+}
+
+/// A Nexus task goes to the queue's current version, never pinned (spec §E.5).
+pub fn route_nexus(view: &QueueView) -> Routed {
+    Routed {
+        version: view.current.clone(),
+        revision: view.current_revision,
+    }
+}
+
+/// Whether a workflow task may stay on a sticky queue whose worker runs `sticky`
+/// (spec §E.8): always for a pinned workflow; otherwise only when `sticky` is where the
+/// task would go. `false` is the server's `StickyWorkerUnavailable`: the task moves to
+/// the normal queue.
+pub fn sticky_usable(
+    view: &QueueView,
+    workflow: &WorkflowVersioning,
+    sticky: Option<&VersionKey>,
+    workflow_id: &str,
+    random: f64,
+) -> bool {
+    workflow.effective_behavior() == Behavior::Pinned
+        || route_workflow_task(view, workflow, workflow_id, false, random)
+            .version
+            .as_ref()
+            == sticky
+}
