@@ -18,7 +18,11 @@ fn rules() -> BTreeSet<String> {
 fn cited() -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for entry in fs::read_dir(format!("{ROOT}/tests")).unwrap() {
-        let text = fs::read_to_string(entry.unwrap().path()).unwrap();
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = fs::read_to_string(path).unwrap();
         for line in text.lines() {
             if let Some(ids) = line.trim().strip_prefix("// rule: ") {
                 out.extend(ids.split(", ").map(str::to_owned));
