@@ -23,6 +23,8 @@ use crate::task_queue::TaskQueueData;
 ///
 /// Methods, by role:
 /// - getters: [`limits`](Self::limits), [`deployment`](Self::deployment),
+///   [`describe_deployment`](Self::describe_deployment),
+///   [`describe_version`](Self::describe_version),
 ///   [`deployments`](Self::deployments), [`version`](Self::version),
 ///   [`task_queue`](Self::task_queue), [`task_queue_view`](Self::task_queue_view),
 ///   [`update_state`](Self::update_state), [`validate`](Self::validate);

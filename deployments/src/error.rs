@@ -91,6 +91,12 @@ pub enum Error {
     /// A set-manager without identity.
     #[error("Identity is required")]
     IdentityRequired,
+    /// A versioned poller without a deployment name or a build ID.
+    #[error("Deployment name and build id must be set together.")]
+    NameAndBuildTogether,
+    /// Describe-version without a version.
+    #[error("deployment version cannot be empty")]
+    VersionEmpty,
     /// A pinned override without a version.
     #[error("must provide version if override is pinned.")]
     PinnedOverrideWithoutVersion,
@@ -259,6 +265,8 @@ impl Error {
             | Self::InvalidVersionFormat { .. }
             | Self::PercentageOutOfRange
             | Self::IdentityRequired
+            | Self::NameAndBuildTogether
+            | Self::VersionEmpty
             | Self::PinnedOverrideWithoutVersion
             | Self::OneTimeOverrideWithoutTarget => Code::InvalidArgument,
             Self::DeploymentNotFound { .. }

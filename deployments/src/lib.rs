@@ -68,6 +68,7 @@ mod names;
 mod checks;
 mod code;
 mod deployments;
+mod describe;
 mod drainage;
 mod error;
 mod facts;

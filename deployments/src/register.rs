@@ -47,7 +47,8 @@ impl Deployments {
     /// A versioned poll: register the version in the task queue if it is not a member.
     ///
     /// # Errors
-    /// In the server's order: the name's and build ID's checks; more than
+    /// In the server's order: an empty name or build ID, the name's and build ID's
+    /// checks; more than
     /// `max_versions_in_task_queue` versions in the queue; the namespace cap for a new
     /// deployment; the version cap when GC frees nothing; the version's task-queue cap for
     /// a new `(name, type)` pair. As on the server, a deployment or version added before a
@@ -72,6 +73,9 @@ impl Deployments {
     ) -> Result<Outcome, Error> {
         let key = &poller.version;
         let tq = &poller.task_queue;
+        if key.deployment_name().is_empty() || key.build_id().is_empty() {
+            return Err(Error::NameAndBuildTogether);
+        }
         let max = self.limits.max_id_length;
         validate_field(Field::DeploymentName, key.deployment_name(), max)?;
         validate_field(Field::BuildId, key.build_id(), max)?;

@@ -177,3 +177,84 @@ fn a_versioned_current_beats_a_newer_unversioned_one_in_the_same_queue() {
     let view = ns.task_queue_view(&TaskQueueKey::new("tq", WF));
     assert_eq!(view.current, Some(VersionKey::new("A", "a1")));
 }
+
+#[test]
+fn describe_answers_as_the_server() {
+    // rule: ops.describe
+    let (ns, _) = with(&[("b1", "tq")]);
+    assert_eq!(
+        ns.describe_deployment("Z").unwrap_err().to_string(),
+        "no Worker Deployment found with name 'Z'; does your Worker Deployment have pollers?"
+    );
+    assert_eq!(ns.describe_deployment("D").unwrap().name, "D");
+    let err = |version: &str, dv: Option<&VersionKey>| {
+        let e = ns.describe_version(version, dv).unwrap_err();
+        (e.code(), e.to_string())
+    };
+    assert_eq!(
+        err("", None),
+        (
+            Code::InvalidArgument,
+            "deployment version cannot be empty".into()
+        )
+    );
+    assert_eq!(
+        err("", Some(&v("b9"))),
+        (Code::NotFound, "Worker Deployment Version not found".into())
+    );
+    assert_eq!(
+        err("nodelim", None).1,
+        "invalid version string \"nodelim\", expected format is \"<deployment_name>.<build_id>\""
+    );
+    assert_eq!(err("D.__b", None).1, "BuildID cannot start with '__'");
+    assert_eq!(ns.describe_version("D:b1", None).unwrap().key, v("b1"));
+}
+
+#[test]
+fn a_versioned_poller_needs_both_name_and_build() {
+    // rule: register.order
+    let mut ns = Deployments::new(Limits::SERVER_DEFAULT);
+    let e = ns
+        .register(&Poller::new("D", "", "tq", WF), 1, &Observed::default())
+        .unwrap_err();
+    assert_eq!(
+        (e.code(), e.to_string()),
+        (
+            Code::InvalidArgument,
+            "Deployment name and build id must be set together.".into()
+        )
+    );
+    let e = ns
+        .register(&Poller::new("D", "__b", "tq", WF), 1, &Observed::default())
+        .unwrap_err();
+    assert_eq!(e.to_string(), "BuildID cannot start with '__'");
+}
+
+#[test]
+fn overrides_without_a_target_are_refused() {
+    // rule: ops.override
+    let (ns, _) = with(&[("b1", "tq")]);
+    let e = ns
+        .check_override("tq", &Override::Pinned(None))
+        .unwrap_err();
+    assert_eq!(
+        (e.code(), e.to_string()),
+        (
+            Code::InvalidArgument,
+            "must provide version if override is pinned.".into()
+        )
+    );
+    let e = ns
+        .check_override("tq", &Override::OneTime(None))
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "must provide target deployment version if override is one-time."
+    );
+    assert_eq!(ns.check_override("tq", &Override::AutoUpgrade), Ok(None));
+    // An inactive member is to be reactivated.
+    assert_eq!(
+        ns.check_override("tq", &Override::OneTime(Some(v("b1")))),
+        Ok(Some(v("b1")))
+    );
+}
