@@ -115,18 +115,6 @@ impl Deployments {
                 .or_default()
                 .insert(tq.kind);
         }
-        // A version deleted and polled again starts past its deleted entry's revision, so
-        // the queue accepts it (`register.revival`).
-        let stale = self
-            .task_queues
-            .get(tq)
-            .and_then(|q| q.version_data(key))
-            .map(|d| d.revision);
-        if let Some(stale) = stale
-            && stale >= v.revision
-        {
-            v.revision = stale + 1;
-        }
         if v.status == VersionStatus::Created {
             v.status = VersionStatus::Inactive;
             v.revision += 1;

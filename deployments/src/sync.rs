@@ -132,9 +132,7 @@ impl Deployments {
         if d.versions.contains_key(key.build_id()) {
             return Ok(false);
         }
-        if d.versions.len() >= limit
-            && !self.collect_one_version(key.deployment_name(), now_ms, facts)
-        {
+        if d.versions.len() >= limit && !self.collect_one_version(key.deployment_name(), facts) {
             return Err(Error::TooManyVersions {
                 version: key.v31(),
                 limit,
@@ -162,7 +160,7 @@ impl Deployments {
 
     /// `tryDeleteVersion`: delete the first collectable version in ascending create time
     /// (ties by build ID). Returns whether one was deleted.
-    fn collect_one_version(&mut self, name: &str, now_ms: u64, facts: &impl Facts) -> bool {
+    fn collect_one_version(&mut self, name: &str, facts: &impl Facts) -> bool {
         let Some(d) = self.deployments.get(name) else {
             return false;
         };
@@ -178,16 +176,18 @@ impl Deployments {
             .map(|v| v.key.build_id().to_owned());
         match victim {
             Some(build) => {
-                self.remove_version(name, &build, now_ms);
+                self.remove_version(name, &build);
                 true
             }
             None => false,
         }
     }
 
-    /// The deletion's effects: `deleted` pushed to the task queues with a bumped revision,
-    /// the version and its propagating revisions gone.
-    pub(crate) fn remove_version(&mut self, name: &str, build: &str, now_ms: u64) {
+    /// The deletion's effects: each of the version's task queues forgets it
+    /// (`forget_versions`; a queue left with no version of the deployment drops the
+    /// deployment's entry, routing config included), and the version and its propagating
+    /// revisions are gone.
+    pub(crate) fn remove_version(&mut self, name: &str, build: &str) {
         let Some(d) = self.deployments.get_mut(name) else {
             return;
         };
@@ -195,17 +195,10 @@ impl Deployments {
             return;
         };
         d.propagating.remove(build);
-        let data = VersionData {
-            revision: v.revision + 1,
-            update_time_ms: now_ms,
-            deleted: true,
-            status: v.status,
-        };
         for (tq, kind) in v.task_queue_pairs() {
-            self.task_queues
-                .entry(TaskQueueKey::new(tq, kind))
-                .or_default()
-                .apply(name, None, Some((build, data)));
+            if let Some(q) = self.task_queues.get_mut(&TaskQueueKey::new(tq, kind)) {
+                q.forget(name, build);
+            }
         }
     }
 }

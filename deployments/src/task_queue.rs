@@ -62,6 +62,17 @@ impl TaskQueueData {
             .count()
     }
 
+    /// `forget_versions` (`removeDeploymentVersions`): the build leaves the deployment's
+    /// versions here, and a deployment left with none leaves the queue.
+    pub(crate) fn forget(&mut self, deployment: &str, build: &str) {
+        if let Some(d) = self.deployments.get_mut(deployment)
+            && d.versions.remove(build).is_some()
+            && d.versions.is_empty()
+        {
+            self.deployments.remove(deployment);
+        }
+    }
+
     /// `SyncDeploymentUserData` for one deployment: the routing config is applied only if
     /// its revision is strictly greater than the stored one; the version data unless the
     /// stored revision is greater (equal is accepted).

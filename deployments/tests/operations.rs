@@ -258,3 +258,37 @@ fn overrides_without_a_target_are_refused() {
         Ok(Some(v("b1")))
     );
 }
+
+#[test]
+fn a_queue_forgets_a_deleted_version_and_a_deployment_with_none_left() {
+    // rule: ops.delete-version
+    let (mut ns, facts) = with(&[("b1", "tq"), ("b2", "tq")]);
+    ns.set_current(&SetCurrent::new("D", "b1", "a"), 2_000, &facts)
+        .unwrap();
+    ns.set_current(&SetCurrent::new("D", "", "a"), 3_000, &facts)
+        .unwrap();
+    let skip = |b| DeleteVersion {
+        skip_drainage: true,
+        ..DeleteVersion::new("D", b, "a")
+    };
+    let key = TaskQueueKey::new("tq", WF);
+    ns.delete_version(&skip("b1"), 4_000, &facts).unwrap();
+    let queue = ns.task_queue(&key).unwrap();
+    assert!(
+        queue.version_data(&v("b1")).is_none(),
+        "forgotten, not marked deleted"
+    );
+    assert!(queue.deployments.contains_key("D"));
+    ns.delete_version(&skip("b2"), 5_000, &facts).unwrap();
+    assert!(!ns.task_queue(&key).unwrap().deployments.contains_key("D"));
+    assert!(ns.validate().is_empty());
+}
+
+#[test]
+fn the_state_and_its_errors_cross_threads() {
+    // As semver's test_autotrait: a caller may keep the model in a server's shared state.
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Deployments>();
+    send_sync::<Error>();
+    send_sync::<QueueView>();
+}

@@ -122,6 +122,14 @@ fn scenario_02_03_missing_deployment() {
         identity: "a".into(),
     };
     assert_eq!(w.ns.delete_deployment(&del), Ok(Outcome::NoOp));
+    assert_eq!(
+        msg(w.ns.describe_deployment("D")),
+        (Code::NotFound, missing.into())
+    );
+    assert_eq!(
+        msg(w.ns.describe_version("", Some(&v("b1")))),
+        (Code::NotFound, "Worker Deployment Version not found".into())
+    );
 }
 
 #[test]
@@ -1209,5 +1217,55 @@ fn scenario_56_a_pinned_version_deleted_with_skip_drainage_leaves_the_queue() {
     assert_eq!(
         msg(w.ns.check_override("TQ", &Override::Pinned(Some(v("b1"))))).1,
         "Pinned version 'D:b1' is not present in task queue 'TQ' of type 'Workflow'"
+    );
+}
+
+#[test]
+fn scenario_36_a_query_to_a_closed_workflow_pinned_to_a_drained_version() {
+    // rule: query.root-partition-pollers
+    let mut w = World::new(Limits::SHORT);
+    w.worker("d1", "TQ");
+    w.worker("d2", "TQ");
+    w.current("d1", "a").unwrap();
+    w.current("d2", "a").unwrap();
+    w.ns.check_drainage(w.now + 5_000, |_| 0);
+    assert_eq!(
+        msg(w.ns.check_query("TQ", &v("d1"), false)),
+        (Code::FailedPrecondition, "You are trying to query a closed Workflow that is PINNED to Worker Deployment Version d1, but d1 is drained and has no pollers to answer the query. Immediately: You can re-deploy Workers in this Deployment Version to take those queries, or you can workflow update-options to change your workflow to AUTO_UPGRADE. For the future: In your infrastructure, consider waiting longer after the last queried timestamp as reported in Describe Deployment before you sunset Workers. Or mark this workflow as AUTO_UPGRADE.".into())
+    );
+}
+
+#[test]
+fn scenario_51_use_ramping_version_sends_the_first_task_to_the_ramp_whatever_the_hash() {
+    // rule: route.inheritance
+    let view = QueueView {
+        current: Some(v("b1")),
+        current_revision: 2,
+        ramping: Some(v("b2")),
+        is_ramping: true,
+        percentage: 1.0,
+        ramping_revision: 3,
+    };
+    // `ramp-wf-0` hashes to 94.79: not ramped at 1%, but the flag wins.
+    let run = WorkflowVersioning {
+        behavior: Behavior::AutoUpgrade,
+        deployment: Some(v("b1")),
+        revision: 2,
+        ..Default::default()
+    };
+    assert_eq!(
+        route_workflow_task(&view, &run, "ramp-wf-0", false, 0.0).version,
+        Some(v("b1"))
+    );
+    let first = route_workflow_task(&view, &run, "ramp-wf-0", true, 0.0);
+    assert_eq!((first.version, first.revision), (Some(v("b2")), 3));
+    // An unversioned ramp does not take the flag.
+    let unversioned = QueueView {
+        ramping: None,
+        ..view
+    };
+    assert_eq!(
+        route_workflow_task(&unversioned, &run, "ramp-wf-0", true, 0.0).version,
+        Some(v("b1"))
     );
 }
