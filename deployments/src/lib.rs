@@ -34,15 +34,17 @@
 //! - State (spec §A): deployments, versions, routing configs, statuses and drainage,
 //!   manager identity, conflict tokens, revision numbers, each task queue's data, and the
 //!   server's [`Limits`].
-//! - Operations (spec §B.4–B.10, B.12): set-current, set-ramping, delete-version,
-//!   delete-deployment, set-manager, create-deployment, create-version, overrides.
+//! - Operations (spec §B.1, B.2, B.4–B.10, B.12): the describe calls' refusals,
+//!   set-current, set-ramping, delete-version, delete-deployment, set-manager,
+//!   create-deployment, create-version, overrides, and the blackholed-query check (§E.10).
 //! - Registration by pollers with every cap and version GC (spec §C); drainage,
 //!   reactivation and propagation driven by inputs (spec §D).
 //! - Routing (spec §E): the ramp threshold, new workflows, later tasks with the revision
 //!   rule, activities and Nexus tasks, sticky queues, overrides, inheritance.
 //!
-//! Not here: describe/list response shapes, the CLI's JSON, replication across clusters,
-//! the old (public-preview) data format.
+//! Not here: the describe and list responses' shapes, the CLI's JSON (§G), replication
+//! across clusters (§F.2), version metadata (§B.11), the old (public-preview) data format
+//! and the sync (workflow version 0) propagation mode.
 //!
 //! The crate is sans-IO: no clock, randomness, I/O or global state. Time comes in as
 //! `now_ms` (Unix milliseconds, the second argument); what the server learns from
