@@ -50,7 +50,8 @@
 //! `now_ms` (Unix milliseconds, the second argument); what the server learns from
 //! outside (pollers, backlog, open pinned workflows, the empty workflow ID's random draw)
 //! comes in as arguments ([`Facts`]). The rules, each with a stable ID, and the decisions
-//! on the server's quirks are in `deployments/docs/semantics.md`.
+//! on the server's quirks are in `deployments/docs/semantics.md`; "spec §X" throughout
+//! names a section of the specification they follow, `deployments/docs/specification.md`.
 //!
 //! # Crate features
 //! - `serde`: `Serialize` for the state ([`Deployments`] and its parts).
