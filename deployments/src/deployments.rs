@@ -1,0 +1,118 @@
+//! [`Deployments`]: the one owner of a namespace's worker deployments and of every task
+//! queue's copy of their data. Its operations live in the rooms that do the work (`ops/`,
+//! `register`, `drainage`, `overrides`); this file holds the value and its getters.
+
+use std::collections::BTreeMap;
+
+use crate::ids::VersionKey;
+use crate::limits::Limits;
+use crate::queue_key::TaskQueueKey;
+use crate::routing::QueueView;
+use crate::state::{DeploymentInfo, UpdateState, VersionInfo};
+use crate::task_queue::TaskQueueData;
+
+/// A namespace's Worker Deployments: the deployments with their versions and routing
+/// configs, and each task queue's deployment data.
+///
+/// Not to be confused with the version-sets model's `Namespace`: this one holds the third
+/// generation of worker versioning. Every change goes through a method that checks as the
+/// server does and leaves the value untouched when it refuses (with the server's own
+/// exceptions, named where they apply); time comes in as `now_ms` (Unix milliseconds),
+/// and what the server learns from outside (pollers, backlog, open pinned workflows)
+/// comes in as arguments.
+///
+/// Methods, by role:
+/// - getters: [`limits`](Self::limits), [`deployment`](Self::deployment),
+///   [`describe_deployment`](Self::describe_deployment),
+///   [`describe_version`](Self::describe_version),
+///   [`deployments`](Self::deployments), [`version`](Self::version),
+///   [`task_queue`](Self::task_queue), [`task_queue_view`](Self::task_queue_view),
+///   [`update_state`](Self::update_state), [`validate`](Self::validate);
+/// - user writes: [`set_current`](Self::set_current), [`set_ramping`](Self::set_ramping),
+///   [`delete_version`](Self::delete_version),
+///   [`delete_deployment`](Self::delete_deployment), [`set_manager`](Self::set_manager),
+///   [`create_deployment`](Self::create_deployment),
+///   [`create_version`](Self::create_version);
+/// - events from workers and the clock: [`register`](Self::register),
+///   [`check_drainage`](Self::check_drainage), [`reactivate`](Self::reactivate),
+///   [`complete_propagation`](Self::complete_propagation);
+/// - workflows: [`check_override`](Self::check_override), [`check_query`](Self::check_query)
+///   and the routing functions
+///   ([`route_new_workflow`](crate::route_new_workflow) and its siblings) over a
+///   [`QueueView`].
+///
+/// # Example
+/// ```
+/// use worker_deployments::{Deployments, Limits, Observed, Poller, SetCurrent, TaskQueueType};
+///
+/// let mut ns = Deployments::new(Limits::SERVER_DEFAULT);
+/// let facts = Observed::default();
+/// ns.register(&Poller::new("D", "b1", "tq", TaskQueueType::Workflow), 1_000, &facts)?;
+/// ns.set_current(&SetCurrent::new("D", "b1", "alice"), 2_000, &facts)?;
+/// let d = ns.deployment("D").unwrap();
+/// assert_eq!(d.routing.current_version_string(), "D.b1");
+/// assert_eq!(d.routing.revision, 1);
+/// # Ok::<(), worker_deployments::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Deployments {
+    pub(crate) limits: Limits,
+    pub(crate) deployments: BTreeMap<String, DeploymentInfo>,
+    pub(crate) task_queues: BTreeMap<TaskQueueKey, TaskQueueData>,
+}
+
+impl Deployments {
+    /// An empty namespace with these caps and timers.
+    pub fn new(limits: Limits) -> Self {
+        Self {
+            limits,
+            deployments: BTreeMap::new(),
+            task_queues: BTreeMap::new(),
+        }
+    }
+
+    /// The caps and timers.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// The deployment named `name`.
+    pub fn deployment(&self, name: &str) -> Option<&DeploymentInfo> {
+        self.deployments.get(name)
+    }
+
+    /// Every deployment, by name.
+    pub fn deployments(&self) -> impl Iterator<Item = &DeploymentInfo> {
+        self.deployments.values()
+    }
+
+    /// A version's state.
+    pub fn version(&self, version: &VersionKey) -> Option<&VersionInfo> {
+        self.deployments
+            .get(version.deployment_name())
+            .and_then(|d| d.versions.get(version.build_id()))
+    }
+
+    /// A task queue's deployment data.
+    pub fn task_queue(&self, key: &TaskQueueKey) -> Option<&TaskQueueData> {
+        self.task_queues.get(key)
+    }
+
+    /// Every task queue with deployment data.
+    pub fn task_queues(&self) -> impl Iterator<Item = (&TaskQueueKey, &TaskQueueData)> {
+        self.task_queues.iter()
+    }
+
+    /// What the task queue routes to (spec §E.1); unversioned when it has no data.
+    pub fn task_queue_view(&self, key: &TaskQueueKey) -> QueueView {
+        self.task_queues
+            .get(key)
+            .map_or_else(QueueView::default, QueueView::of)
+    }
+
+    /// The deployment's `routing_config_update_state`.
+    pub fn update_state(&self, name: &str) -> Option<UpdateState> {
+        self.deployments.get(name).map(DeploymentInfo::update_state)
+    }
+}

@@ -1,0 +1,180 @@
+//! Deployment names, build IDs and version strings (spec §0.1): the field checks in the
+//! server's order, the two string forms of a version (`D.b` and `D:b`) and the parser that
+//! cuts at the first delimiter.
+
+use std::fmt;
+
+/// The unversioned sentinel of the deprecated string fields (`UnversionedVersionId`).
+pub const UNVERSIONED: &str = "__unversioned__";
+
+/// Which request field a name check is about; its `Display` is the server's field name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Field {
+    /// The deployment name (`WorkerDeploymentName`).
+    DeploymentName,
+    /// The build ID (`BuildID`).
+    BuildId,
+}
+
+named! {
+    Field, "the server's field name";
+    DeploymentName => "WorkerDeploymentName",
+    BuildId => "BuildID",
+}
+
+/// One version of one deployment: the pair `(deployment_name, build_id)`.
+///
+/// A plain pair: every operation validates what it takes from a request before it builds
+/// one, and a key names a version whether or not it exists.
+///
+/// # Example
+/// ```
+/// use worker_deployments::VersionKey;
+///
+/// let v = VersionKey::new("orders", "b1");
+/// assert_eq!(v.v31(), "orders.b1");
+/// assert_eq!(v.v32(), "orders:b1");
+/// assert_eq!(VersionKey::parse("orders:b1.x")?, Some(VersionKey::new("orders", "b1.x")));
+/// assert_eq!(VersionKey::parse("__unversioned__")?, None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct VersionKey {
+    deployment_name: String,
+    build_id: String,
+}
+
+impl VersionKey {
+    /// The version `build_id` of deployment `deployment_name`.
+    pub fn new(deployment_name: impl Into<String>, build_id: impl Into<String>) -> Self {
+        Self {
+            deployment_name: deployment_name.into(),
+            build_id: build_id.into(),
+        }
+    }
+
+    /// The deployment's name.
+    pub fn deployment_name(&self) -> &str {
+        &self.deployment_name
+    }
+
+    /// The build ID.
+    pub fn build_id(&self) -> &str {
+        &self.build_id
+    }
+
+    /// The "v31" string `<name>.<build>` of the deprecated fields and the deployment's keys.
+    pub fn v31(&self) -> String {
+        format!("{}.{}", self.deployment_name, self.build_id)
+    }
+
+    /// The "v32" string `<name>:<build>` of error messages and workflow IDs.
+    pub fn v32(&self) -> String {
+        format!("{}:{}", self.deployment_name, self.build_id)
+    }
+
+    /// `WorkerDeploymentVersionFromStringV31`: [`UNVERSIONED`] is `None`; otherwise the text
+    /// is cut at its first `.` or `:`.
+    ///
+    /// # Errors
+    /// [`VersionStringError`] when there is no delimiter or one side is empty.
+    pub fn parse(text: &str) -> Result<Option<Self>, VersionStringError> {
+        if text == UNVERSIONED {
+            return Ok(None);
+        }
+        let Some(at) = text.find(['.', ':']) else {
+            return Err(VersionStringError::NoDelimiter(text.to_owned()));
+        };
+        let (name, rest) = text.split_at(at);
+        let build = rest.get(1..).unwrap_or_default();
+        if name.is_empty() {
+            return Err(VersionStringError::EmptyName(text.to_owned()));
+        }
+        if build.is_empty() {
+            return Err(VersionStringError::EmptyBuild(text.to_owned()));
+        }
+        Ok(Some(Self::new(name, build)))
+    }
+}
+
+impl fmt::Display for VersionKey {
+    /// The v32 form, `<name>:<build>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.deployment_name, self.build_id)
+    }
+}
+
+/// Why a version string does not parse; `Display` is the server's text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VersionStringError {
+    /// Neither `.` nor `:` in the text.
+    #[error("expected delimiter ':' or '.' not found in version string {0}")]
+    NoDelimiter(String),
+    /// Nothing before the delimiter.
+    #[error("deployment name is empty in version string {0}")]
+    EmptyName(String),
+    /// Nothing after the delimiter.
+    #[error("build id is empty in version string {0}")]
+    EmptyBuild(String),
+}
+
+/// Go's `%q` of a string: double quotes, with `"` and `\` escaped and control characters
+/// written as escapes (what the server's `ALREADY_EXISTS` messages and the delete-version
+/// parse error print).
+pub(crate) fn go_quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_cuts_at_the_first_delimiter_of_either_kind() {
+        assert_eq!(
+            VersionKey::parse("a.b.b1"),
+            Ok(Some(VersionKey::new("a", "b.b1")))
+        );
+        assert_eq!(
+            VersionKey::parse("a:b.c"),
+            Ok(Some(VersionKey::new("a", "b.c")))
+        );
+        assert_eq!(
+            VersionKey::parse("nodelimiter").unwrap_err().to_string(),
+            "expected delimiter ':' or '.' not found in version string nodelimiter"
+        );
+        assert_eq!(
+            VersionKey::parse(".b1").unwrap_err().to_string(),
+            "deployment name is empty in version string .b1"
+        );
+        assert_eq!(
+            VersionKey::parse("D.").unwrap_err().to_string(),
+            "build id is empty in version string D."
+        );
+    }
+
+    #[test]
+    fn go_quote_escapes_like_percent_q() {
+        assert_eq!(go_quote("D"), "\"D\"");
+        assert_eq!(go_quote("a\"b\\c\n\u{1}é"), "\"a\\\"b\\\\c\\n\\x01é\"");
+    }
+}

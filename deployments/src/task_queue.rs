@@ -1,0 +1,101 @@
+//! Each task queue's copy of the deployment data (spec §A.6), per task-queue type, and how
+//! a push from a version is applied to it (spec §F.1). Only the current format
+//! (`deployments_data`, workflow version 2) is modelled.
+
+use std::collections::BTreeMap;
+
+use crate::ids::VersionKey;
+use crate::state::{RoutingConfig, VersionStatus};
+
+/// `WorkerDeploymentVersionData`: a version's membership and status in a task queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct VersionData {
+    /// The version's own revision when this was pushed.
+    pub revision: i64,
+    /// When it was pushed (Unix milliseconds).
+    pub update_time_ms: u64,
+    /// A deleted version is no member.
+    pub deleted: bool,
+    /// The version's status.
+    pub status: VersionStatus,
+}
+
+/// `WorkerDeploymentData`: one deployment's routing config as last pushed to the queue,
+/// and its versions in the queue.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct QueueDeployment {
+    /// The routing config last applied (revision-gated).
+    pub routing: RoutingConfig,
+    /// The versions, by build ID.
+    pub versions: BTreeMap<String, VersionData>,
+}
+
+/// `DeploymentData` of one task queue type: per deployment name.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct TaskQueueData {
+    /// By deployment name.
+    pub deployments: BTreeMap<String, QueueDeployment>,
+}
+
+impl TaskQueueData {
+    /// `HasDeploymentVersion`: the version has an entry that is not deleted.
+    pub fn has_version(&self, version: &VersionKey) -> bool {
+        self.version_data(version).is_some_and(|d| !d.deleted)
+    }
+
+    /// The version's data in this queue, deleted or not.
+    pub fn version_data(&self, version: &VersionKey) -> Option<&VersionData> {
+        self.deployments
+            .get(version.deployment_name())
+            .and_then(|d| d.versions.get(version.build_id()))
+    }
+
+    /// `CountDeploymentVersions`: versions of every deployment, deleted ones left out.
+    pub fn count_versions(&self) -> usize {
+        self.deployments
+            .values()
+            .flat_map(|d| d.versions.values())
+            .filter(|v| !v.deleted)
+            .count()
+    }
+
+    /// `forget_versions` (`removeDeploymentVersions`): the build leaves the deployment's
+    /// versions here, and a deployment left with none leaves the queue.
+    pub(crate) fn forget(&mut self, deployment: &str, build: &str) {
+        if let Some(d) = self.deployments.get_mut(deployment)
+            && d.versions.remove(build).is_some()
+            && d.versions.is_empty()
+        {
+            self.deployments.remove(deployment);
+        }
+    }
+
+    /// `SyncDeploymentUserData` for one deployment: the routing config is applied only if
+    /// its revision is strictly greater than the stored one; the version data unless the
+    /// stored revision is greater (equal is accepted).
+    pub(crate) fn apply(
+        &mut self,
+        deployment: &str,
+        routing: Option<&RoutingConfig>,
+        version: Option<(&str, VersionData)>,
+    ) {
+        let entry = self.deployments.entry(deployment.to_owned()).or_default();
+        if let Some(rc) = routing
+            && rc.revision > entry.routing.revision
+        {
+            entry.routing = rc.clone();
+        }
+        if let Some((build, data)) = version {
+            let stale = entry
+                .versions
+                .get(build)
+                .is_some_and(|old| old.revision > data.revision);
+            if !stale {
+                entry.versions.insert(build.to_owned(), data);
+            }
+        }
+    }
+}
