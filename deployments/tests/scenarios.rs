@@ -480,6 +480,49 @@ fn scenario_22_24_ramp_routing_follows_the_hash() {
     }
 }
 
+/// The routing the real server showed (`vectors/routing-live.jsonl`, written and re-checked
+/// every CI run by `cli/conformance/live/deployments.py`): for each ramp percentage, in the
+/// file's order, the model routes every workflow ID where the server did, and computes the
+/// server's fingerprint for it.
+#[test]
+fn scenario_22_24_ramp_routing_matches_the_live_server() {
+    // rule: route.ramp-compare
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/vectors/routing-live.jsonl");
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut w = World::new(Limits::SERVER_DEFAULT);
+    w.worker("current", "TQ");
+    w.worker("ramping", "TQ");
+    w.current("current", "a").unwrap();
+    let mut ramped: Option<f32> = None;
+    let (mut lines, mut percentages, mut both) = (0, 0, [0, 0]);
+    for line in text.lines().filter(|line| !line.starts_with('#')) {
+        let seen: serde_json::Value = serde_json::from_str(line).unwrap();
+        let id = seen["workflowId"].as_str().unwrap();
+        // The file writes the stored float32 as the shortest decimal that reads back to it.
+        #[allow(clippy::cast_possible_truncation)]
+        let pct = seen["rampPercentage"].as_f64().unwrap() as f32;
+        let bits = format!("0x{:08x}", pct.to_bits());
+        assert_eq!(seen["rampPercentageBits"].as_str(), Some(bits.as_str()));
+        if ramped.map(f32::to_bits) != Some(pct.to_bits()) {
+            w.ramp("ramping", pct, "a").unwrap();
+            ramped = Some(pct);
+            percentages += 1;
+        }
+        assert_eq!(
+            seen["fingerprint32"].as_u64(),
+            Some(u64::from(fingerprint32(id))),
+            "{id}"
+        );
+        let server = seen["routedTo"].as_str().unwrap();
+        let routed = route_new_workflow(&w.view("TQ"), id, 0.0).version;
+        assert_eq!(routed, Some(v(server)), "{id} at {pct}");
+        both[usize::from(server == "ramping")] += 1;
+        lines += 1;
+    }
+    assert!(lines >= 500 && percentages >= 5, "{lines} IDs, {percentages} percentages");
+    assert!(both[0] > 100 && both[1] > 100, "current {}, ramping {}", both[0], both[1]);
+}
+
 #[test]
 fn scenario_25_unversioned_current_or_ramp() {
     let mut w = World::new(Limits::SERVER_DEFAULT);
