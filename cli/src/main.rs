@@ -29,6 +29,7 @@ mod reachability;
 mod render;
 mod replay;
 mod resolve;
+mod retire;
 mod serve;
 mod show;
 mod state;
@@ -87,6 +88,7 @@ enum Command {
     Merge(merge::Args),
     Gc(gc::Args),
     Reachability(reachability::Args),
+    Retire(retire::Args),
     Generate(generate::Args),
     Conform(conform::Args),
     Serve(serve::Args),
@@ -279,6 +281,16 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
     ("merge", &[(0, "merged"), (2, "bad input")]),
     ("gc", &[(0, "planned"), (2, "bad input")]),
     ("reachability", &[(0, "answered"), (2, "bad input")]),
+    (
+        "retire",
+        &[
+            (0, "answered"),
+            (
+                2,
+                "bad input, or the STATE is a get-build-ids listing or a public response, which carry no timestamps for the answer to rest on",
+            ),
+        ],
+    ),
     ("generate", &[(0, "written"), (2, "bad input")]),
     (
         "conform",
@@ -444,6 +456,7 @@ fn main() -> ExitCode {
         Command::Merge(args) => merge::run(&args, &mut output),
         Command::Gc(args) => gc::run(&args, &mut output),
         Command::Reachability(args) => reachability::run(&args, &mut output),
+        Command::Retire(args) => retire::run(&args, &mut output),
         Command::Generate(args) => generate::run(&args, &mut output),
         Command::Conform(args) => conform::run(&args, &mut output),
         Command::Serve(args) => serve::run(&args, &mut output),

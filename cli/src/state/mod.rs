@@ -225,11 +225,27 @@ pub(crate) fn open_routed(
     path: &Path,
     output: &mut Output<'_>,
 ) -> Option<(VersionSets, Vec<&'static str>)> {
+    open_examined(path, output).map(|opened| (opened.state, opened.rules))
+}
+
+/// Sets read from a STATE, with what the answers that rest on them need to know.
+pub(crate) struct Opened {
+    pub(crate) state: VersionSets,
+    /// Which shape the input has, e.g. `get-build-ids listing`.
+    pub(crate) shape: &'static str,
+    /// What of the sets is made up (the public forms' timestamps and set IDs).
+    pub(crate) provenance: Provenance,
+    /// The worker-versioning rules fields the data holds.
+    pub(crate) rules: Vec<&'static str>,
+}
+
+/// As [`open`], with the shape, the provenance and the rules fields of the data.
+pub(crate) fn open_examined(path: &Path, output: &mut Output<'_>) -> Option<Opened> {
     match input::read(path).and_then(|input| load(&input)) {
-        // Every subcommand answers from the sets alone so far; the provenance is there for
-        // those whose answers rest on made-up facts.
         Ok(Examined {
             state: Some(state),
+            shape,
+            provenance,
             notes,
             rules,
             ..
@@ -237,7 +253,12 @@ pub(crate) fn open_routed(
             for note in notes {
                 output.diagnostic(note);
             }
-            Some((state, rules))
+            Some(Opened {
+                state,
+                shape,
+                provenance,
+                rules,
+            })
         }
         Ok(_) => {
             output.diagnostic(format_args!("{}: could not be read", input::name_of(path)));
