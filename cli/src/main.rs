@@ -14,6 +14,7 @@ mod apply;
 mod check;
 mod conform;
 mod diff;
+mod diff_states;
 mod dispatch;
 mod docs;
 mod engine;
@@ -89,6 +90,7 @@ enum Command {
     Gc(gc::Args),
     Reachability(reachability::Args),
     Retire(retire::Args),
+    Diff(diff_states::Args),
     Generate(generate::Args),
     Conform(conform::Args),
     Serve(serve::Args),
@@ -291,6 +293,20 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             ),
         ],
     ),
+    (
+        "diff",
+        &[
+            (
+                0,
+                "the same for dispatch (every poller, new workflows and every task get the same answer)",
+            ),
+            (1, "different for dispatch"),
+            (
+                2,
+                "bad input, or either state has worker-versioning rules, which decide dispatch before the sets",
+            ),
+        ],
+    ),
     ("generate", &[(0, "written"), (2, "bad input")]),
     (
         "conform",
@@ -457,6 +473,7 @@ fn main() -> ExitCode {
         Command::Gc(args) => gc::run(&args, &mut output),
         Command::Reachability(args) => reachability::run(&args, &mut output),
         Command::Retire(args) => retire::run(&args, &mut output),
+        Command::Diff(args) => diff_states::run(&args, &mut output),
         Command::Generate(args) => generate::run(&args, &mut output),
         Command::Conform(args) => conform::run(&args, &mut output),
         Command::Serve(args) => serve::run(&args, &mut output),

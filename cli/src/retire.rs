@@ -285,7 +285,14 @@ fn duration(ms: i64) -> String {
 
 /// The rows as a table, columns padded to their widest cell.
 fn table(rows: &[Row], output: &mut Output<'_>) {
-    let header = ["BUILD ID", "SET", "ROLE", "REMOVABLE", "REACHABILITY", "WHY NOT"];
+    let header = [
+        "BUILD ID",
+        "SET",
+        "ROLE",
+        "REMOVABLE",
+        "REACHABILITY",
+        "WHY NOT",
+    ];
     let cells: Vec<[String; 6]> = rows
         .iter()
         .map(|row| {

@@ -106,11 +106,18 @@ pub(crate) fn removable_build_ids(
     in_use: impl FnMut(&BuildId) -> bool,
 ) -> Vec<BuildId> {
     let mut removable = Vec::new();
-    plan(sets, policy, now_ms, in_use, Ask::WhenOthersPass, |id, kept| {
-        if kept.is_empty() {
-            removable.push(id.clone());
-        }
-    });
+    plan(
+        sets,
+        policy,
+        now_ms,
+        in_use,
+        Ask::WhenOthersPass,
+        |id, kept| {
+            if kept.is_empty() {
+                removable.push(id.clone());
+            }
+        },
+    );
     removable
 }
 
@@ -167,7 +174,10 @@ fn plan(
             // Each rule is checked only while none has kept the build ID, unless every
             // rule is asked for; `in_use` last, as the server's costly visibility count.
             let _ = keep(Kept::QueueDefault, set_default && queue_default)
-                || keep(Kept::SetDefault, set_default && !queue_default && active > 1)
+                || keep(
+                    Kept::SetDefault,
+                    set_default && !queue_default && active > 1,
+                )
                 || keep(
                     Kept::RecentDefault,
                     since(record.became_default_timestamp()) < policy.min_since_default_ms,
