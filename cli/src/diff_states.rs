@@ -497,7 +497,7 @@ impl Diff {
 }
 
 /// `[a, b]`.
-fn list(set: &Members) -> String {
+fn list(set: &[String]) -> String {
     format!("[{}]", set.join(", "))
 }
 

@@ -51,7 +51,7 @@ pub(crate) use style::Style;
 ///
 /// Every FILE or STATE argument may be `-` for standard input. Results go to standard
 /// output and diagnostics to standard error. Exit status: 0 all is well, 1 a check or an
-/// expectation failed (or a dispatch check refused, or an intent was rejected), 2 bad input (unreadable, malformed or
+/// expectation failed (or a dispatch check refused, an intent was rejected, or `diff` found the states different for dispatch), 2 bad input (unreadable, malformed or
 /// invalid; for `check`, whose finding it is, invalid data in any form is 1). Each
 /// subcommand's help lists its own, and what `-o json` prints when a run fails. With `-o json` every subcommand prints one JSON document. Colour is used only
 /// on a terminal, and never when NO_COLOR is set.

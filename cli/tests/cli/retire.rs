@@ -216,3 +216,47 @@ fn retire_bad_input_is_one_line() {
         missing.err
     );
 }
+
+#[test]
+fn retire_answers_alike_from_every_form_with_timestamps() {
+    let user_data = retire(&[]);
+    // The same queue as stored VersioningData; and a trace's state, where the workflows on
+    // cafe make its set's default f00d reachable by existing workflows.
+    let stored = run(&["show", ORDERS, "--format", "json"]);
+    assert_eq!(stored.code, 0, "{}", stored.err);
+    let mut args = vec!["retire", "-"];
+    args.extend(AT);
+    let from_stored = run_with(&args, stored.out.as_bytes());
+    assert_eq!(
+        (
+            from_stored.code,
+            from_stored.out.as_str(),
+            from_stored.err.as_str()
+        ),
+        (0, user_data.out.as_str(), "")
+    );
+    let trace = run(&[
+        "retire",
+        "examples/rollout.jsonl",
+        "--now",
+        "1000000000000",
+        "--retention",
+        "0",
+        "--has-workflows",
+        "cafe",
+    ]);
+    assert_eq!(
+        (trace.code, trace.out.as_str(), trace.err.as_str()),
+        (
+            0,
+            "\
+BUILD ID    SET  ROLE           REMOVABLE  REACHABILITY                       WHY NOT
+deadbeef    1    compatible     yes        unreachable
+deadbeef.1  1    set default    yes        unreachable
+cafe        2    compatible     no         unreachable                        has workflows (--has-workflows)
+f00d        2    queue default  no         NEW_WORKFLOWS, EXISTING_WORKFLOWS  the queue's default
+",
+            ""
+        )
+    );
+}
