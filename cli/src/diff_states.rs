@@ -21,16 +21,19 @@ use super::{Output, Status, state};
 /// where the tasks of workflows already on each build ID go, before and after. When one
 /// side is a public form (which shows no deleted build IDs), the other side's deleted build
 /// IDs are left out, with a note. Data with worker-versioning rules is refused (exit 2):
-/// the server routes by them before the sets. With -o json: {"sameForDispatch", "sets": {"added":
-/// [SET], "removed": [SET], "merged": [{"from": [SET, ...], "into": SET}], "moved":
-/// [{"buildId", "from": SET, "to": SET}], "buildIdsAdded": [{"buildId", "set": SET}],
-/// "buildIdsRemoved": [{"buildId", "set": SET}], "deleted": [ID], "revived": [ID]},
-/// "defaults": {"queueDefault": {"before", "after"} | null, "setDefaults": [{"set": SET,
-/// "before", "after"}]}, "newWorkflows": {"before", "after"} | null, "pollers":
-/// [{"buildId", "before", "after"}], "tasks": [{"buildId", "before", "after"}]}, SET a
-/// list of build IDs, each poller answer {"answer": "accepted" | "newerBuildExists" |
-/// "unknownBuildId", "defaultBuildId"}, each task answer {"answer": "set" |
-/// "unknownBuildId" | "unversioned", "defaultBuildId"} (the build that runs it).
+/// the server routes by them before the sets. A set of more than 8 build IDs is cut short in
+/// text. With -o json: {"sameForDispatch", "setsBefore": [[ID, ...], ...], "setsAfter": [[ID,
+/// ...], ...], "sets": {"added": [N], "removed": [N], "merged": [{"from": [N, ...], "into":
+/// N}], "moved": [{"buildId", "from": N, "to": N}], "buildIdsAdded": [{"buildId", "set": N}],
+/// "buildIdsRemoved": [{"buildId", "set": N}], "deleted": [ID], "revived": [ID]},
+/// "defaults": {"queueDefault": {"before", "after"} | null, "setDefaults": [{"set": N,
+/// "before", "after"}]}, "newWorkflows": {"before", "after"} | null, "pollers": [{"buildId",
+/// "before", "after"}], "tasks": [{"buildId", "before", "after"}]}, N a set's position
+/// (1-based, oldest first) in setsBefore (for removed, from and buildIdsRemoved) or else in
+/// setsAfter, each poller answer
+/// {"answer": "accepted" | "newerBuildExists" | "unknownBuildId", "defaultBuildId"}, each
+/// task answer {"answer": "set" | "unknownBuildId" | "unversioned", "defaultBuildId"} (the
+/// build that runs it).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  version-sets diff before.json after.json")]
 pub(crate) struct Args {
@@ -127,23 +130,37 @@ enum Task {
     Unversioned,
 }
 
-/// What changed between two states.
+/// What changed between two states. A set is named by its index among the sets before
+/// (`old`) or after (`new`), so that nothing is copied per build ID: the sets are written
+/// once, in JSON, or cut short in text ([`MAX_SHOWN`]).
 #[derive(Debug, Default)]
 struct Diff {
-    sets_added: Vec<Members>,
-    sets_removed: Vec<Members>,
-    merged: Vec<(Vec<Members>, Members)>,
-    moved: Vec<(String, Members, Members)>,
-    ids_added: Vec<(String, Members)>,
-    ids_removed: Vec<(String, Members)>,
+    old: Vec<Members>,
+    new: Vec<Members>,
+    /// New sets.
+    sets_added: Vec<usize>,
+    /// Old sets.
+    sets_removed: Vec<usize>,
+    /// Old sets merged whole into a new one.
+    merged: Vec<(Vec<usize>, usize)>,
+    /// A build ID, its old set and its new set.
+    moved: Vec<(String, usize, usize)>,
+    /// A build ID and its new set.
+    ids_added: Vec<(String, usize)>,
+    /// A build ID and its old set.
+    ids_removed: Vec<(String, usize)>,
     deleted: Vec<String>,
     revived: Vec<String>,
     queue_default: Option<(Option<String>, Option<String>)>,
-    set_defaults: Vec<(Members, String, String)>,
+    /// A new set, its old default and its default.
+    set_defaults: Vec<(usize, String, String)>,
     new_workflows: Option<(Task, Task)>,
     pollers: Vec<(String, Poll, Poll)>,
     tasks: Vec<(String, Task, Task)>,
 }
+
+/// The most build IDs a set shows in text; the rest are counted.
+const MAX_SHOWN: usize = 8;
 
 /// Each set's build IDs, oldest set first.
 fn members(sets: &VersionSets) -> Vec<Members> {
@@ -185,6 +202,8 @@ impl Diff {
         diff.build_ids(before, after, &old, &new, &old_index, &new_index);
         diff.defaults(before, after, &old, &new, &homes);
         diff.dispatch(before, after, &old, &new);
+        diff.old = old;
+        diff.new = new;
         diff
     }
 
@@ -198,77 +217,58 @@ impl Diff {
         old_index: &BTreeMap<&str, usize>,
         new_index: &BTreeMap<&str, usize>,
     ) -> Vec<Option<usize>> {
-        // Where each old set's build IDs are now, and where each new set's were.
-        let targets = |set: &Members| -> BTreeSet<usize> {
-            set.iter()
-                .filter_map(|id| new_index.get(id.as_str()).copied())
-                .collect()
-        };
-        let sources = |set: &Members| -> BTreeSet<usize> {
-            set.iter()
-                .filter_map(|id| old_index.get(id.as_str()).copied())
-                .collect()
-        };
-        for set in new {
-            if sources(set).is_empty() {
-                self.sets_added.push(set.clone());
+        for (j, set) in new.iter().enumerate() {
+            if set.iter().all(|id| !old_index.contains_key(id.as_str())) {
+                self.sets_added.push(j);
             }
         }
-        // An old set is whole in a new set when every one of its build IDs still there is.
-        let whole_in: Vec<Option<usize>> = old
+        // How many of each old set's build IDs each new set holds, in one pass over them.
+        let tallies: Vec<BTreeMap<usize, usize>> = old
             .iter()
             .map(|set| {
-                let targets = targets(set);
-                (targets.len() == 1)
-                    .then(|| targets.first().copied())
-                    .flatten()
+                let mut tally = BTreeMap::new();
+                for j in set.iter().filter_map(|id| new_index.get(id.as_str())) {
+                    *tally.entry(*j).or_insert(0_usize) += 1;
+                }
+                tally
             })
             .collect();
+        // An old set is whole in a new set when every one of its build IDs still there is;
+        // a new set that two or more old sets are whole in is their merge.
+        let mut whole_in: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (i, tally) in tallies.iter().enumerate() {
+            if let (1, Some(&j)) = (tally.len(), tally.keys().next()) {
+                whole_in.entry(j).or_default().push(i);
+            }
+        }
         let mut merged_into = BTreeSet::new();
-        for (j, set) in new.iter().enumerate() {
-            let whole: Vec<Members> = old
-                .iter()
-                .zip(&whole_in)
-                .filter(|(_, into)| **into == Some(j))
-                .map(|(set, _)| set.clone())
-                .collect();
-            if whole.len() > 1 {
-                self.merged.push((whole, set.clone()));
+        for (&j, sources) in &whole_in {
+            if sources.len() > 1 {
+                self.merged.push((sources.clone(), j));
                 merged_into.insert(j);
             }
         }
-        // A build ID away from its old set's home moved.
+        // An old set's home is the new set holding most of its build IDs (the earliest on a
+        // tie); a build ID elsewhere moved.
         let mut homes = Vec::with_capacity(old.len());
-        for (i, set) in old.iter().enumerate() {
-            let targets = targets(set);
-            if targets.is_empty() {
-                self.sets_removed.push(set.clone());
-                homes.push(None);
-                continue;
-            }
-            let count = |j: usize| {
-                set.iter()
-                    .filter(|id| new_index.get(id.as_str()) == Some(&j))
-                    .count()
-            };
-            let Some(home) = targets
+        for (i, (set, tally)) in old.iter().zip(&tallies).enumerate() {
+            let Some(home) = tally
                 .iter()
-                .copied()
-                .max_by_key(|&j| (count(j), std::cmp::Reverse(j)))
+                .max_by_key(|(j, count)| (**count, std::cmp::Reverse(**j)))
+                .map(|(j, _)| *j)
             else {
+                self.sets_removed.push(i);
                 homes.push(None);
                 continue;
             };
-            let merged = merged_into.contains(&home) && whole_in.get(i) == Some(&Some(home));
+            let merged = tally.len() == 1 && merged_into.contains(&home);
             homes.push((!merged).then_some(home));
             for id in set {
                 let Some(&j) = new_index.get(id.as_str()) else {
                     continue;
                 };
                 if j != home {
-                    if let Some(to) = new.get(j) {
-                        self.moved.push((id.clone(), set.clone(), to.clone()));
-                    }
+                    self.moved.push((id.clone(), i, j));
                 }
             }
         }
@@ -285,19 +285,19 @@ impl Diff {
         old_index: &BTreeMap<&str, usize>,
         new_index: &BTreeMap<&str, usize>,
     ) {
-        for set in new {
+        for (j, set) in new.iter().enumerate() {
             let added_set = set.iter().all(|id| !old_index.contains_key(id.as_str()));
             for id in set {
                 if !old_index.contains_key(id.as_str()) && !added_set {
-                    self.ids_added.push((id.clone(), set.clone()));
+                    self.ids_added.push((id.clone(), j));
                 }
             }
         }
-        for set in old {
+        for (i, set) in old.iter().enumerate() {
             let removed_set = set.iter().all(|id| !new_index.contains_key(id.as_str()));
             for id in set {
                 if !new_index.contains_key(id.as_str()) && !removed_set {
-                    self.ids_removed.push((id.clone(), set.clone()));
+                    self.ids_removed.push((id.clone(), i));
                 }
             }
         }
@@ -329,14 +329,15 @@ impl Diff {
         if was != is {
             self.queue_default = Some((was, is));
         }
+        // Each new set once, from the first old set whose home it is.
+        let mut told = BTreeSet::new();
         for (set, home) in old.iter().zip(homes) {
-            let Some(now) = home.and_then(|j| new.get(j)) else {
+            let Some((j, now)) = home.and_then(|j| Some((j, new.get(j)?))) else {
                 continue;
             };
             if let (Some(was), Some(is)) = (set.last(), now.last()) {
-                if was != is {
-                    self.set_defaults
-                        .push((now.clone(), was.clone(), is.clone()));
+                if was != is && told.insert(j) {
+                    self.set_defaults.push((j, was.clone(), is.clone()));
                 }
             }
         }
@@ -385,35 +386,39 @@ impl Diff {
                 lines.extend(items.into_iter().map(|item| format!("  {item}")));
             }
         };
+        let (was, is) = (
+            |i: &usize| self.shown_old(*i),
+            |j: &usize| self.shown_new(*j),
+        );
         let mut sets = Vec::new();
         sets.extend(
             self.sets_added
                 .iter()
-                .map(|set| format!("set added {}", list(set))),
+                .map(|j| format!("set added {}", is(j))),
         );
         sets.extend(
             self.sets_removed
                 .iter()
-                .map(|set| format!("set removed {}", list(set))),
+                .map(|i| format!("set removed {}", was(i))),
         );
         sets.extend(self.merged.iter().map(|(from, into)| {
-            let from: Vec<String> = from.iter().map(|set| list(set)).collect();
-            format!("sets merged {} into {}", from.join(" + "), list(into))
+            let from: Vec<String> = from.iter().map(was).collect();
+            format!("sets merged {} into {}", from.join(" + "), is(into))
         }));
         sets.extend(
             self.moved
                 .iter()
-                .map(|(id, from, to)| format!("{id} moved from {} to {}", list(from), list(to))),
+                .map(|(id, from, to)| format!("{id} moved from {} to {}", was(from), is(to))),
         );
         sets.extend(
             self.ids_added
                 .iter()
-                .map(|(id, set)| format!("{id} added to {}", list(set))),
+                .map(|(id, j)| format!("{id} added to {}", is(j))),
         );
         sets.extend(
             self.ids_removed
                 .iter()
-                .map(|(id, set)| format!("{id} removed from {}", list(set))),
+                .map(|(id, i)| format!("{id} removed from {}", was(i))),
         );
         sets.extend(
             self.deleted
@@ -437,7 +442,7 @@ impl Diff {
         defaults.extend(
             self.set_defaults
                 .iter()
-                .map(|(set, was, is)| format!("default of {}: {was} -> {is}", list(set))),
+                .map(|(j, was, is)| format!("default of {}: {was} -> {is}", self.shown_new(*j))),
         );
         section("defaults", defaults);
         if let Some((was, is)) = &self.new_workflows {
@@ -471,23 +476,37 @@ impl Diff {
         lines
     }
 
+    /// A set before, as text shows it.
+    fn shown_old(&self, i: usize) -> String {
+        self.old.get(i).map_or_else(String::new, |set| list(set))
+    }
+
+    /// A set after, as text shows it.
+    fn shown_new(&self, j: usize) -> String {
+        self.new.get(j).map_or_else(String::new, |set| list(set))
+    }
+
     fn json(&self) -> Value {
         let pair = |was: Value, is: Value| json!({ "before": was, "after": is });
+        // Sets by position, 1-based, oldest first (as `show` numbers them).
+        let at = |index: &usize| index + 1;
         json!({
             "sameForDispatch": self.same_for_dispatch(),
+            "setsBefore": self.old,
+            "setsAfter": self.new,
             "sets": {
-                "added": self.sets_added,
-                "removed": self.sets_removed,
-                "merged": self.merged.iter().map(|(from, into)| json!({ "from": from, "into": into })).collect::<Vec<_>>(),
-                "moved": self.moved.iter().map(|(id, from, to)| json!({ "buildId": id, "from": from, "to": to })).collect::<Vec<_>>(),
-                "buildIdsAdded": self.ids_added.iter().map(|(id, set)| json!({ "buildId": id, "set": set })).collect::<Vec<_>>(),
-                "buildIdsRemoved": self.ids_removed.iter().map(|(id, set)| json!({ "buildId": id, "set": set })).collect::<Vec<_>>(),
+                "added": self.sets_added.iter().map(at).collect::<Vec<_>>(),
+                "removed": self.sets_removed.iter().map(at).collect::<Vec<_>>(),
+                "merged": self.merged.iter().map(|(from, into)| json!({ "from": from.iter().map(at).collect::<Vec<_>>(), "into": at(into) })).collect::<Vec<_>>(),
+                "moved": self.moved.iter().map(|(id, from, to)| json!({ "buildId": id, "from": at(from), "to": at(to) })).collect::<Vec<_>>(),
+                "buildIdsAdded": self.ids_added.iter().map(|(id, set)| json!({ "buildId": id, "set": at(set) })).collect::<Vec<_>>(),
+                "buildIdsRemoved": self.ids_removed.iter().map(|(id, set)| json!({ "buildId": id, "set": at(set) })).collect::<Vec<_>>(),
                 "deleted": self.deleted,
                 "revived": self.revived,
             },
             "defaults": {
                 "queueDefault": self.queue_default.as_ref().map(|(was, is)| pair(json!(was), json!(is))),
-                "setDefaults": self.set_defaults.iter().map(|(set, was, is)| json!({ "set": set, "before": was, "after": is })).collect::<Vec<_>>(),
+                "setDefaults": self.set_defaults.iter().map(|(set, was, is)| json!({ "set": at(set), "before": was, "after": is })).collect::<Vec<_>>(),
             },
             "newWorkflows": self.new_workflows.as_ref().map(|(was, is)| pair(task_json(was), task_json(is))),
             "pollers": self.pollers.iter().map(|(id, was, is)| json!({ "buildId": id, "before": poll_json(was), "after": poll_json(is) })).collect::<Vec<_>>(),
@@ -496,9 +515,13 @@ impl Diff {
     }
 }
 
-/// `[a, b]`.
+/// `[a, b]`; past [`MAX_SHOWN`] build IDs, `[a, b, ... and 12 more]`.
 fn list(set: &[String]) -> String {
-    format!("[{}]", set.join(", "))
+    let shown: Vec<&str> = set.iter().take(MAX_SHOWN).map(String::as_str).collect();
+    match set.len().checked_sub(MAX_SHOWN) {
+        Some(more) if more > 0 => format!("[{}, ... and {more} more]", shown.join(", ")),
+        _ => format!("[{}]", shown.join(", ")),
+    }
 }
 
 fn poll_text(poll: &Poll) -> String {

@@ -62,6 +62,8 @@ fn the_same_queue_in_two_forms_is_the_same_for_dispatch() {
         document,
         serde_json::json!({
             "sameForDispatch": true,
+            "setsBefore": [["1.0", "1.1"], ["2.0"]],
+            "setsAfter": [["1.0", "1.1"], ["2.0"]],
             "sets": {"added": [], "removed": [], "merged": [], "moved": [],
                      "buildIdsAdded": [], "buildIdsRemoved": [], "deleted": [], "revived": []},
             "defaults": {"queueDefault": null, "setDefaults": []},
@@ -117,11 +119,13 @@ fn diff_names_a_build_id_that_moved_and_a_set_added() {
         document,
         serde_json::json!({
             "sameForDispatch": false,
+            "setsBefore": [["1.0", "1.1"], ["2.0"]],
+            "setsAfter": [["1.0"], ["3.0"], ["2.0", "1.1"]],
             "sets": {
-                "added": [["3.0"]],
+                "added": [2],
                 "removed": [],
                 "merged": [],
-                "moved": [{"buildId": "1.1", "from": ["1.0", "1.1"], "to": ["2.0", "1.1"]}],
+                "moved": [{"buildId": "1.1", "from": 1, "to": 3}],
                 "buildIdsAdded": [],
                 "buildIdsRemoved": [],
                 "deleted": [],
@@ -130,8 +134,8 @@ fn diff_names_a_build_id_that_moved_and_a_set_added() {
             "defaults": {
                 "queueDefault": {"before": "2.0", "after": "1.1"},
                 "setDefaults": [
-                    {"set": ["1.0"], "before": "1.1", "after": "1.0"},
-                    {"set": ["2.0", "1.1"], "before": "2.0", "after": "1.1"},
+                    {"set": 1, "before": "1.1", "after": "1.0"},
+                    {"set": 3, "before": "2.0", "after": "1.1"},
                 ],
             },
             "newWorkflows": {"before": runs_on("2.0"), "after": runs_on("1.1")},
@@ -237,4 +241,26 @@ fn diff_bad_input_is_one_line_and_exit_2() {
             "cli/tests/data/stored-rules.json: the data has assignmentRules and redirectRules (worker-versioning rules), which the server applies before the version sets for this answer; the model reads only the sets, so it does not answer"
         )
     );
+}
+
+#[test]
+fn diff_cuts_a_long_set_short_in_text() {
+    // Ten build IDs joined to 2.0's set: each line names the set once, cut after eight.
+    let ids: Vec<String> = (0..10).map(|i| format!("\"2.0.{i}\"")).collect();
+    let after = format!(
+        r#"[{{"buildIds": ["1.0", "1.1"], "defaultForSet": "1.1", "isDefaultSet": false}}, {{"buildIds": ["2.0", {}], "defaultForSet": "2.0.9", "isDefaultSet": true}}]"#,
+        ids.join(", ")
+    );
+    let result = run_with(
+        &["diff", "cli/tests/data/user-data.json", "-"],
+        after.as_bytes(),
+    );
+    assert_eq!(result.code, 1, "{}", result.err);
+    let set = "[2.0, 2.0.0, 2.0.1, 2.0.2, 2.0.3, 2.0.4, 2.0.5, 2.0.6, ... and 3 more]";
+    let lines: Vec<&str> = result.out.lines().take(13).collect();
+    let mut expected = vec!["sets:".to_owned()];
+    expected.extend((0..10).map(|i| format!("  2.0.{i} added to {set}")));
+    expected.push("defaults:".to_owned());
+    expected.push("  queue default: 2.0 -> 2.0.9".to_owned());
+    assert_eq!(lines, expected);
 }
