@@ -174,7 +174,7 @@ pub use routing::{
 pub use routing::{DispatchQueue, GuessedSet, NewerBuildExists, StickyWorkerUnavailable};
 pub use routing::{Resolution, Target, TargetQueue, VersioningIntent};
 // Garbage collection.
-pub use gc::{ClusterMode, GcPolicy, Retention};
+pub use gc::{ClusterMode, GcPolicy, GcVerdict, Kept, Retention};
 // The namespace: many task queues, and what the server enforces across them.
 pub use namespace::{
     DEFAULT_REACHABILITY_TASK_QUEUE_SCAN, DEFAULT_TASK_QUEUES_PER_BUILD_ID,

@@ -14,8 +14,8 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 use version_sets::{
-    BuildId, BuildIdCompatibility, Limits, Outcome, QueueDefault, Target, TargetQueue, Update,
-    VersionSets, VersioningIntent,
+    BuildId, BuildIdCompatibility, GcPolicy, Kept, Limits, Outcome, QueueDefault, Retention,
+    Target, TargetQueue, Update, VersionSets, VersioningIntent,
 };
 
 /// The build IDs the states are made of; few, so that picks collide.
@@ -261,6 +261,49 @@ proptest! {
         let update = spec.resolve(&sets);
         let text = serde_json::to_string(&update).unwrap();
         prop_assert_eq!(serde_json::from_str::<Update>(&text).unwrap(), update);
+    }
+
+    /// The scavenger's verdicts agree with its plan: the removable ones are exactly the
+    /// build IDs `removable_build_ids` picks, in its order, every build ID has one verdict,
+    /// and a build ID kept only by workflows is one `in_use` alone keeps.
+    #[test]
+    fn gc_verdicts_agree_with_the_plan(
+        sets in state(),
+        now_ms in 0..40_000_i64,
+        min_since_default_ms in 0..3_000_i64,
+        retention_ms in 0..3_000_i64,
+        ignore in any::<bool>(),
+        in_use_mask in any::<u64>(),
+    ) {
+        let policy = GcPolicy {
+            min_since_default_ms,
+            retention_ms,
+            retention: if ignore { Retention::Ignore } else { Retention::Respect },
+        };
+        // Whether a build ID is in use: one bit of the mask per build ID, by its hash.
+        let in_use = |id: &BuildId| {
+            let bit = id.as_str().bytes().fold(0_u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b))) % 64;
+            in_use_mask & (1 << bit) != 0
+        };
+        let verdicts = sets.gc_verdicts(&policy, now_ms, in_use);
+        let removable: Vec<BuildId> = verdicts
+            .iter()
+            .filter(|verdict| verdict.removable())
+            .map(|verdict| verdict.build_id.clone())
+            .collect();
+        prop_assert_eq!(&removable, &sets.removable_build_ids(&policy, now_ms, in_use));
+        prop_assert_eq!(verdicts.len(), sets.build_id_count());
+        for verdict in &verdicts {
+            let deleted = sets.record(verdict.build_id.as_str()).is_some_and(|r| !r.is_active());
+            prop_assert_eq!(deleted, verdict.kept == [Kept::Deleted]);
+            if verdict.kept.contains(&Kept::HasWorkflows) {
+                prop_assert!(in_use(&verdict.build_id));
+            }
+            let mut sorted = verdict.kept.clone();
+            sorted.sort();
+            sorted.dedup();
+            prop_assert_eq!(&sorted, &verdict.kept);
+        }
     }
 
     /// `resolve` sends work to a set default of the sets, or to the caller's own build ID

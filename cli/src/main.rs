@@ -14,6 +14,7 @@ mod apply;
 mod check;
 mod conform;
 mod diff;
+mod diff_states;
 mod dispatch;
 mod docs;
 mod engine;
@@ -29,6 +30,7 @@ mod reachability;
 mod render;
 mod replay;
 mod resolve;
+mod retire;
 mod serve;
 mod show;
 mod state;
@@ -49,7 +51,7 @@ pub(crate) use style::Style;
 ///
 /// Every FILE or STATE argument may be `-` for standard input. Results go to standard
 /// output and diagnostics to standard error. Exit status: 0 all is well, 1 a check or an
-/// expectation failed (or a dispatch check refused, or an intent was rejected), 2 bad input (unreadable, malformed or
+/// expectation failed (or a dispatch check refused, an intent was rejected, or `diff` found the states different for dispatch), 2 bad input (unreadable, malformed or
 /// invalid; for `check`, whose finding it is, invalid data in any form is 1). Each
 /// subcommand's help lists its own, and what `-o json` prints when a run fails. With `-o json` every subcommand prints one JSON document. Colour is used only
 /// on a terminal, and never when NO_COLOR is set.
@@ -87,6 +89,8 @@ enum Command {
     Merge(merge::Args),
     Gc(gc::Args),
     Reachability(reachability::Args),
+    Retire(retire::Args),
+    Diff(diff_states::Args),
     Generate(generate::Args),
     Conform(conform::Args),
     Serve(serve::Args),
@@ -306,6 +310,30 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             ),
         ],
     ),
+    (
+        "retire",
+        &[
+            (0, "answered"),
+            (
+                2,
+                "bad input, or the STATE is a get-build-ids listing or a public response, which carry no timestamps for the answer to rest on",
+            ),
+        ],
+    ),
+    (
+        "diff",
+        &[
+            (
+                0,
+                "the same for dispatch (every poller, new workflows and every task get the same answer)",
+            ),
+            (1, "different for dispatch"),
+            (
+                2,
+                "bad input, or either state has worker-versioning rules, which decide dispatch before the sets",
+            ),
+        ],
+    ),
     ("generate", &[(0, "written"), (2, "bad input")]),
     (
         "conform",
@@ -478,6 +506,8 @@ fn main() -> ExitCode {
         Command::Merge(args) => merge::run(&args, &mut output),
         Command::Gc(args) => gc::run(&args, &mut output),
         Command::Reachability(args) => reachability::run(&args, &mut output),
+        Command::Retire(args) => retire::run(&args, &mut output),
+        Command::Diff(args) => diff_states::run(&args, &mut output),
         Command::Generate(args) => generate::run(&args, &mut output),
         Command::Conform(args) => conform::run(&args, &mut output),
         Command::Serve(args) => serve::run(&args, &mut output),

@@ -10,6 +10,6 @@ mod planner;
 mod removal;
 pub(crate) mod tombstones;
 
-pub(crate) use planner::removable_build_ids;
-pub use planner::{GcPolicy, Retention};
+pub use planner::{GcPolicy, GcVerdict, Kept, Retention};
+pub(crate) use planner::{removable_build_ids, verdicts};
 pub use removal::ClusterMode;

@@ -20,7 +20,7 @@ use crate::build_id::BuildId;
 use crate::clock::Hlc;
 use crate::core::Core;
 use crate::error::UpdateError;
-use crate::gc::{self, ClusterMode, GcPolicy};
+use crate::gc::{self, ClusterMode, GcPolicy, GcVerdict};
 use crate::hash_key::HashKey;
 use crate::invariants::{self, Inconsistency};
 use crate::ops::{self, Limits, Outcome, Update};
@@ -68,6 +68,7 @@ pub use serde::{CheckedData, TaskQueueUserData};
 ///   [`sticky_poll`](Self::sticky_poll), [`sticky_add`](Self::sticky_add),
 ///   [`resolve`](Self::resolve), [`reachability`](Self::reachability).
 /// - **Garbage collection**: [`removable_build_ids`](Self::removable_build_ids),
+///   [`gc_verdicts`](Self::gc_verdicts),
 ///   [`remove_build_ids`](Self::remove_build_ids), [`remove_unused`](Self::remove_unused),
 ///   [`clear_tombstones`](Self::clear_tombstones).
 /// - **Replication**: [`join`](Self::join), [`receive`](Self::receive),
@@ -613,6 +614,39 @@ impl VersionSets {
         in_use: impl FnMut(&BuildId) -> bool,
     ) -> Vec<BuildId> {
         gc::removable_build_ids(self.lookup(), policy, now_ms, in_use)
+    }
+
+    /// The scavenger's verdict on every build ID, in its order (that of
+    /// [`removable_build_ids`](Self::removable_build_ids)), each with every rule that keeps
+    /// it ([`Kept`](crate::Kept)), not only the first: the build IDs whose verdict is
+    /// [removable](GcVerdict::removable) are exactly those `removable_build_ids` returns.
+    /// `in_use` is asked about every live build ID.
+    ///
+    /// # Example
+    /// ```
+    /// use version_sets::{BuildId, GcPolicy, Kept, Limits, Retention, Update, VersionSets};
+    ///
+    /// let id = |s: &str| BuildId::new(s);
+    /// let mut sets = VersionSets::new();
+    /// sets.apply(&Update::add_new_default(id("1.0")?), 0, Limits::NONE)?;
+    /// sets.apply(&Update::add_new_default(id("2.0")?), 0, Limits::NONE)?;
+    /// let policy = GcPolicy {
+    ///     min_since_default_ms: GcPolicy::DEFAULT_MIN_SINCE_DEFAULT_MS,
+    ///     retention_ms: 86_400_000,
+    ///     retention: Retention::Respect,
+    /// };
+    /// let verdicts = sets.gc_verdicts(&policy, 10 * 86_400_000, |id| id.as_str() == "2.0");
+    /// assert!(verdicts[0].removable());
+    /// assert_eq!(verdicts[1].kept, [Kept::QueueDefault, Kept::HasWorkflows]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn gc_verdicts(
+        &self,
+        policy: &GcPolicy,
+        now_ms: i64,
+        in_use: impl FnMut(&BuildId) -> bool,
+    ) -> Vec<GcVerdict> {
+        gc::verdicts(self.lookup(), policy, now_ms, in_use)
     }
 
     /// Turns every listed build ID that exists into a tombstone (`DELETED`, its state stamped

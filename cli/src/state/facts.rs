@@ -29,6 +29,16 @@ impl Facts {
         }
     }
 
+    /// Its shape in words, e.g. `get-build-ids listing`.
+    pub(crate) fn shape(&self) -> &'static str {
+        self.shape
+    }
+
+    /// What of the sets is made up.
+    pub(crate) fn provenance(&self) -> Provenance {
+        self.provenance
+    }
+
     /// Whether the set IDs are the data's own.
     pub(crate) fn set_ids_known(&self) -> bool {
         !self.provenance.set_ids_reconstructed()

@@ -5,6 +5,7 @@
 mod apply;
 mod check;
 mod completion;
+mod diff;
 mod dispatch;
 mod facts;
 mod kinds;
@@ -15,6 +16,7 @@ mod readme;
 mod replay;
 mod replication;
 mod resolve;
+mod retire;
 mod robustness;
 mod shapes;
 mod show;

@@ -78,6 +78,8 @@ fn every_readme_example_prints_what_the_readme_shows() {
         "merge",
         "gc",
         "reachability",
+        "retire",
+        "diff",
         "conform",
     ] {
         assert!(
