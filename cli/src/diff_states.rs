@@ -95,7 +95,9 @@ fn comparable(
         .sets()
         .map(|set| set.build_ids().filter(|r| !r.is_active()).count())
         .sum();
-    if deleted > 0 && !other.facts.tombstones_known() && side.facts.provenance() == Provenance::Exact
+    if deleted > 0
+        && !other.facts.tombstones_known()
+        && side.facts.provenance() == Provenance::Exact
     {
         sets.clear_tombstones();
         output.diagnostic(format_args!(

@@ -161,7 +161,11 @@ fn retire_refuses_the_forms_without_timestamps_and_names_the_one_that_answers() 
         "",
     ]);
     assert_eq!(
-        (unversioned.code, unversioned.out.as_str(), unversioned.err.as_str()),
+        (
+            unversioned.code,
+            unversioned.out.as_str(),
+            unversioned.err.as_str()
+        ),
         (0, "no build IDs: the queue is unversioned\n", "")
     );
 }
