@@ -32,6 +32,8 @@ pub fn quote(text: &str) -> String {
 }
 
 /// Whether [`quote`] quotes `text` whole.
+// Only the proto-JSON reader asks, and it is built with the `serde` feature.
+#[cfg_attr(not(feature = "serde"), allow(dead_code))]
 pub(crate) fn fits(text: &str) -> bool {
     text.chars().nth(QUOTE_LIMIT).is_none()
 }

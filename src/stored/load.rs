@@ -15,7 +15,9 @@ pub(crate) struct Loaded {
     pub(crate) core: Core,
     pub(crate) clock: Hlc,
     /// What the caller may pass on: list order that disagrees with timestamps across
-    /// clusters (`model.list-order`).
+    /// clusters (`model.list-order`). Passed on by the JSON readers, which the `serde`
+    /// feature builds.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
     pub(crate) notes: Vec<Note>,
 }
 
