@@ -6,8 +6,10 @@
 //!   model and demands the same answers, used by the stateful property test
 //!   (`test-support/tests/state_machine.rs`) and by the `ops` fuzz target;
 //! - [`colliding`]: build IDs that one public hash (the crate's old one) hashes alike;
+//! - [`plain_deployments`]: a plain model of one Worker Deployment, which the stateful test
+//!   of `worker-deployments` and the benchmarks compare the crate with;
 //! - the fuzz targets' bodies as plain functions over bytes ([`ops`], [`merge`], [`json`],
-//!   [`trace`], [`hostile`]), so that `test-support/tests/fuzz_corpus.rs` replays every committed seed and crash
+//!   [`trace`], [`hostile`], [`deployments`]), so that `test-support/tests/fuzz_corpus.rs` replays every committed seed and crash
 //!   fixture on the stable toolchain.
 //!
 //! A failed check panics: that is how a libFuzzer target reports a finding and how a
@@ -24,6 +26,7 @@
 )]
 
 pub mod colliding;
+pub mod deployments;
 #[cfg(feature = "trace")]
 pub mod hostile;
 #[cfg(feature = "serde")]
@@ -31,6 +34,7 @@ pub mod json;
 pub mod merge;
 pub mod model;
 pub mod ops;
+pub mod plain_deployments;
 #[cfg(feature = "trace")]
 pub mod trace;
 pub mod world;

@@ -72,6 +72,11 @@ fn ops_corpus_and_regressions() {
 }
 
 #[test]
+fn deployments_corpus_and_regressions() {
+    replay("deployments", harness::deployments::run);
+}
+
+#[test]
 fn merge_corpus_and_regressions() {
     replay("merge", harness::merge::run);
 }
@@ -181,6 +186,80 @@ fn hostile_seeds_are_the_shapes_they_name() {
     assert!(named >= 20, "only {named} named hostile seeds");
 }
 
+/// The hand-written `deployments` seeds (one per shape) hold the steps their names say, so
+/// each shape stays covered by the replay above whatever the decoder becomes.
+#[test]
+fn deployments_seeds_are_the_shapes_they_name() {
+    let shapes: [(&str, &[&str]); 11] = [
+        (
+            "rollout-",
+            &["poll", "set-current", "set-ramping", "route", "advance"],
+        ),
+        ("ramp-odd-percentages", &["set-ramping", "route"]),
+        ("version-cap-", &["poll", "pollers", "set-current"]),
+        (
+            "delete-",
+            &[
+                "delete-version",
+                "delete-deployment",
+                "pinned",
+                "pollers",
+                "advance",
+            ],
+        ),
+        (
+            "manager-",
+            &["set-manager", "create-deployment", "set-current"],
+        ),
+        (
+            "create-",
+            &[
+                "create-deployment",
+                "create-version",
+                "set-current",
+                "set-ramping",
+            ],
+        ),
+        ("unversioned-", &["set-current", "set-ramping", "route"]),
+        (
+            "namespace-",
+            &["poll", "delete-deployment", "set-current", "set-ramping"],
+        ),
+        ("busy-", &["busy", "set-current", "set-ramping"]),
+        ("route-", &["route", "set-ramping"]),
+        (
+            "reactivate-",
+            &["reactivate", "complete-propagation", "advance"],
+        ),
+    ];
+    let mut named = 0;
+    for path in inputs("deployments") {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if is_grown(&name)
+            || path.starts_with(Path::new(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../fuzz/regressions"
+            )))
+        {
+            continue;
+        }
+        let (_, wanted) = shapes
+            .iter()
+            .find(|(prefix, _)| name.starts_with(prefix))
+            .unwrap_or_else(|| panic!("{name} names no shape"));
+        let steps = harness::deployments::decode(&std::fs::read(&path).unwrap());
+        let kinds: Vec<&str> = steps.iter().map(harness::deployments::Step::kind).collect();
+        for kind in *wanted {
+            assert!(kinds.contains(kind), "{name} has no {kind} step: {kinds:?}");
+        }
+        named += 1;
+    }
+    assert!(
+        named >= shapes.len(),
+        "only {named} named deployments seeds"
+    );
+}
+
 /// The conformance vectors exist once: no committed fuzz input is a copy of one (the `trace`
 /// target reads them from `trace/vectors/` instead).
 #[test]
@@ -195,7 +274,7 @@ fn no_fuzz_input_copies_a_conformance_vector() {
         .collect();
     assert!(!vectors.is_empty(), "no conformance vectors");
     for kind in ["seeds", "regressions"] {
-        for target in ["ops", "json", "trace", "merge", "hostile"] {
+        for target in ["ops", "json", "trace", "merge", "hostile", "deployments"] {
             for input in files(&root.join("fuzz").join(kind).join(target)) {
                 let bytes = std::fs::read(&input).unwrap();
                 for (vector, vector_bytes) in &vectors {
