@@ -7,6 +7,9 @@
 //! cargo run -p version-sets-benches --bin bench_table > docs/performance.md
 //! ```
 //!
+//! With the argument `deployments` it prints only the Worker Deployments table
+//! (`benches/deployments.rs`), which `deployments/README.md` shows.
+//!
 //! It reads criterion's `target/criterion/**/new/benchmark.json` and `estimates.json` (the
 //! median's point estimate) and the memory bench's `target/criterion/heap.json`, and the
 //! machine's core count and CPU model. The target directory is `$CARGO_TARGET_DIR` or
@@ -39,6 +42,12 @@ fn main() -> Result<(), Box<dyn Error>> {
         .join("criterion");
     let mut results = BTreeMap::new();
     collect(&root, &mut results)?;
+    if std::env::args().nth(1).as_deref() == Some("deployments") {
+        let mut out = String::new();
+        deployments(&mut out, &results);
+        print!("{out}");
+        return Ok(());
+    }
     let heap = std::fs::read_to_string(root.join("heap.json"))
         .ok()
         .map(|text| serde_json::from_str::<Value>(&text))
@@ -192,7 +201,8 @@ fn render(results: &BTreeMap<Key, Measured>, heap: Option<&Value>) -> String {
     out
 }
 
-fn header(out: &mut String) {
+/// The machine line: cores and CPU model.
+fn machine() -> String {
     let cores = std::thread::available_parallelism().map_or(0, usize::from);
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -203,6 +213,10 @@ fn header(out: &mut String) {
                 .map(|(_, model)| model.trim().to_owned())
         })
         .unwrap_or_else(|| "unknown".to_owned());
+    format!("{cores} cores (`nproc`), {cpu}")
+}
+
+fn header(out: &mut String) {
     let _ = write!(
         out,
         "# Performance
@@ -214,7 +228,7 @@ cargo bench -p version-sets-benches -- --quick     # every bench (memory ignores
 cargo run -p version-sets-benches --bin bench_table > docs/performance.md
 ```
 
-Machine: {cores} cores (`nproc`), {cpu}. Shared with other work while measuring, so single
+Machine: {}. Shared with other work while measuring, so single
 figures are noisy; the ratios, measured in the same run, are what count.
 
 Every figure is a criterion median. **Baseline** is the server's approach written plainly
@@ -224,7 +238,8 @@ lookup, deep clone – mutate – swap per update), doing the same work per oper
 a shape are cases the shape does not have (a merge needs two sets, a promotion within a set
 needs two members, every singleton is its set's default). Each bench file's docs say what
 exactly it measures.
-"
+",
+        machine()
     );
 }
 
@@ -396,6 +411,58 @@ fn mix(out: &mut String, results: &BTreeMap<Key, Measured>) {
                 opt_time(theirs),
                 theirs.map_or("—".to_owned(), |t| ratio(t.median_ns, ours.median_ns)),
                 verdict.cells()
+            );
+        }
+    }
+}
+
+/// The Worker Deployments benches: per workflow ID for routing, per call for the rest,
+/// with the plain model's time and the ratio.
+fn deployments(out: &mut String, results: &BTreeMap<Key, Measured>) {
+    let _ = write!(
+        out,
+        "## Worker Deployments
+
+Machine: {}. Shared with other work while measuring: the ratios, measured in the same run,
+are what count.
+
+`benches/deployments.rs`: one deployment of N versions on one task queue, `b0` current
+and `b1` ramping at 30%. `wd-route` is per workflow ID (1,000 IDs per iteration), with
+go-farm's `Fingerprint32` alone beside it; `wd-view` is the queue's view, computed once
+for any number of routing questions; the operations are one call on a fresh copy. The
+baseline is the plain model of `test-support/src/plain_deployments.rs`. No targets: ratios
+only.
+
+| benchmark | versions | crate | baseline | baseline ÷ crate | hash alone |
+| --- | ---: | ---: | ---: | ---: | ---: |
+",
+        machine()
+    );
+    let per = |m: &Measured| Measured {
+        median_ns: m.median_ns / m.throughput.unwrap_or(1.0).max(1.0),
+        throughput: None,
+    };
+    for group in [
+        "wd-route",
+        "wd-view",
+        "wd-register",
+        "wd-set-current",
+        "wd-set-ramping",
+        "wd-delete-version",
+    ] {
+        for size in [10, 100, 1_000] {
+            let Some(ours) = get(results, group, "crate", "one-deployment", size).map(per) else {
+                continue;
+            };
+            let theirs = get(results, group, "baseline", "one-deployment", size).map(per);
+            let hash = get(results, group, "hash", "one-deployment", size).map(per);
+            let _ = writeln!(
+                out,
+                "| {group} | {size} | {} | {} | {} | {} |",
+                time(ours.median_ns),
+                opt_time(theirs.as_ref()),
+                theirs.map_or("—".to_owned(), |t| ratio(t.median_ns, ours.median_ns)),
+                opt_time(hash.as_ref()),
             );
         }
     }
