@@ -7,10 +7,11 @@
 //! and open pinned workflows appearing and going, and routing questions with arbitrary
 //! workflow IDs.
 //!
-//! After every step: no panic; `validate()` is empty; a refused operation left the state
-//! exactly as it was, but for the additions `ops.side-effects-stay` allows (a new
-//! deployment or version named by the refused poll or allow-no-pollers call; nothing else
-//! may change); a no-op left it as it was; and routing of a new workflow answers either
+//! After every step: no panic; `validate()` is empty; a refused or no-op operation left
+//! the state exactly as it was, but for the additions `ops.side-effects-stay` allows (a
+//! new deployment or version named by the poll or allow-no-pollers call, whose
+//! update-with-start stays whatever the update answers; nothing else may change); a fact
+//! or a routing question changed nothing; and routing of a new workflow answers either
 //! unversioned or a version registered in that task queue, the same answer twice, the
 //! current version at a percentage that is not above 0, and the ramping one at 100.
 
@@ -473,14 +474,11 @@ impl World {
         assert_eq!(self.ns.validate(), vec![], "after {step:?}");
         match answer {
             None if clock => {}
-            Some(Ok(Outcome::NoOp)) | None => {
-                assert!(
-                    same(&self.ns, &before),
-                    "{step:?} changed the state: {answer:?}"
-                );
-            }
-            Some(Err(e)) if !same(&self.ns, &before) => {
-                self.only_allowed_additions(&before, allowed, step, &e)
+            None => assert!(same(&self.ns, &before), "{step:?} changed the state"),
+            // A no-op or a refusal changes nothing, but for the deployment or version an
+            // update-with-start leaves behind (`ops.side-effects-stay`).
+            Some(Ok(Outcome::NoOp) | Err(_)) if !same(&self.ns, &before) => {
+                self.only_allowed_additions(&before, allowed, step, answer.as_ref());
             }
             _ => {}
         }
@@ -491,30 +489,30 @@ impl World {
         }
     }
 
-    /// A refused call changed the state: only by adding the deployment or the version it
-    /// named, which did not exist before (`ops.side-effects-stay`); every other deployment
-    /// is as it was.
+    /// A refused or no-op call changed the state: only by adding the deployment or the
+    /// version it named, which did not exist before (`ops.side-effects-stay`); every other
+    /// deployment is as it was.
     fn only_allowed_additions(
         &self,
         before: &Deployments,
         allowed: Option<VersionKey>,
         step: &Step,
-        error: &Error,
+        answer: Option<&Result<Outcome, Error>>,
     ) {
         let Some(v) = allowed else {
-            panic!("{step:?} was refused ({error}) but changed the state");
+            panic!("{step:?} answered {answer:?} but changed the state");
         };
         let name = v.deployment_name();
         let added = (before.deployment(name).is_none() && self.ns.deployment(name).is_some())
             || (before.version(&v).is_none() && self.ns.version(&v).is_some());
         assert!(
             added,
-            "{step:?} was refused ({error}) and changed {name} without adding it or {v}"
+            "{step:?} answered {answer:?} and changed {name} without adding it or {v}"
         );
         for d in before.deployments().filter(|d| d.name != name) {
             assert!(
                 same(&self.ns.deployment(&d.name), &Some(d)),
-                "{step:?} was refused ({error}) and changed another deployment"
+                "{step:?} answered {answer:?} and changed another deployment"
             );
         }
     }

@@ -190,7 +190,7 @@ fn hostile_seeds_are_the_shapes_they_name() {
 /// each shape stays covered by the replay above whatever the decoder becomes.
 #[test]
 fn deployments_seeds_are_the_shapes_they_name() {
-    let shapes: [(&str, &[&str]); 11] = [
+    let shapes: [(&str, &[&str]); 12] = [
         (
             "rollout-",
             &["poll", "set-current", "set-ramping", "route", "advance"],
@@ -231,6 +231,7 @@ fn deployments_seeds_are_the_shapes_they_name() {
             "reactivate-",
             &["reactivate", "complete-propagation", "advance"],
         ),
+        ("noop-", &["set-current"]),
     ];
     let mut named = 0;
     for path in inputs("deployments") {
