@@ -1,11 +1,13 @@
 //! Running updates on a state, as `apply` and `update` both do: in order, the first failure
-//! stopping the run, then the new state, or with `--dry-run` each outcome and a diff.
+//! stopping the run, then the new state, or with `--dry-run` each outcome, a diff and who
+//! the change affects.
 
 use std::str::FromStr;
 
 use serde_json::{Value, json};
 use version_sets::{Limits, Outcome, Update, VersionSets};
 
+use super::affected::affected;
 use super::diff::diff;
 use super::render::flat;
 use super::time;
@@ -23,7 +25,8 @@ pub(crate) struct Options {
     /// milliseconds (at least 100000000000; MSms for any) [default: the current time]
     #[arg(long, global = true, value_name = "TIME", allow_negative_numbers = true, value_parser = time::parse_now)]
     now: Option<i64>,
-    /// Print each operation's outcome and a before/after diff instead of the new state
+    /// Print each operation's outcome, a before/after diff and who the change affects (what
+    /// pollers get, where new and existing workflows' tasks go) instead of the new state
     #[arg(long, global = true)]
     dry_run: bool,
 }
@@ -75,7 +78,7 @@ pub(crate) fn run(
                         "outcome": "error",
                         "error": {"code": code.to_string(), "message": message},
                     }));
-                    output.document(&json!({"operations": steps, "state": null}));
+                    output.document(&json!({"operations": steps, "state": null, "affected": null}));
                 } else {
                     let failed = output.paint(format_args!("{code}: {message}"), Style::Bad);
                     output.line(format_args!("{at}: {written} -> {failed}"));
@@ -92,6 +95,7 @@ pub(crate) fn run(
         (true, true) => output.document(&json!({
             "operations": steps,
             "state": state.to_data(),
+            "affected": affected(&before, &state).json(),
         })),
         (true, false) => {
             let (old, new) = (flat(&before), flat(&state));
@@ -117,6 +121,9 @@ pub(crate) fn run(
                         }
                         None => output.line(line),
                     }
+                }
+                for line in affected(&before, &state).lines() {
+                    output.line(line);
                 }
             }
         }

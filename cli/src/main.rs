@@ -10,6 +10,7 @@
     clippy::panic
 )]
 
+mod affected;
 mod apply;
 mod check;
 mod conform;
