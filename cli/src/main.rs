@@ -25,6 +25,7 @@ mod json;
 mod merge;
 mod namespace;
 mod ops;
+mod plan;
 mod proto;
 mod reachability;
 mod render;
@@ -84,6 +85,7 @@ enum Command {
     Check(check::Args),
     Apply(apply::Args),
     Update(update::Args),
+    Plan(plan::Args),
     Resolve(resolve::Args),
     Merge(merge::Args),
     Gc(gc::Args),
@@ -260,6 +262,20 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             (
                 2,
                 "bad input: the STATE could not be read or is malformed or invalid",
+            ),
+        ],
+    ),
+    (
+        "plan",
+        &[
+            (0, "planned: the steps reach TARGET on the model"),
+            (
+                1,
+                "no sequence of operations turns STATE into TARGET (the reason is printed)",
+            ),
+            (
+                2,
+                "bad input: a STATE or TARGET could not be read or is malformed or invalid",
             ),
         ],
     ),
@@ -441,6 +457,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args, &mut output),
         Command::Apply(args) => apply::run(&args, &mut output),
         Command::Update(args) => update::run(&args, &mut output),
+        Command::Plan(args) => plan::run(&args, &mut output),
         Command::Resolve(args) => resolve::run(&args, &mut output),
         Command::Merge(args) => merge::run(&args, &mut output),
         Command::Gc(args) => gc::run(&args, &mut output),

@@ -11,6 +11,7 @@ mod kinds;
 mod lines;
 mod namespace;
 mod output;
+mod plan;
 mod readme;
 mod replay;
 mod replication;
