@@ -242,24 +242,24 @@ pub(crate) fn affected(before: &VersionSets, after: &VersionSets) -> Affected {
 fn poll_text(answer: &Poll) -> String {
     match answer {
         Poll::Accepted => "accepted".to_owned(),
-        Poll::Refused(newer) => format!("refused (newer build {})", shown(newer)),
-        Poll::Unknown => "in no set (polls its own queue)".to_owned(),
+        Poll::Refused(newer) => format!("refused (newer compatible build {})", shown(newer)),
+        Poll::Unknown => "unknown build ID (polls its own queue)".to_owned(),
     }
 }
 
 fn task_text(answer: &Task) -> String {
     match answer {
         Task::Set { members, runs_on } => {
-            let mut text = String::from("set [");
+            let mut text = format!("run on {} (set [", shown(runs_on));
             for (index, member) in members.iter().enumerate() {
                 let separator = if index == 0 { "" } else { ", " };
                 let _ = write!(text, "{separator}{}", shown(member));
             }
-            let _ = write!(text, "], run by {}", shown(runs_on));
+            text.push_str("])");
             text
         }
-        Task::OwnQueue(id) => format!("own queue (in no set), run by {}", shown(id)),
-        Task::Unversioned => "unversioned workers".to_owned(),
+        Task::OwnQueue(_) => "unknown build ID (its own queue)".to_owned(),
+        Task::Unversioned => "unversioned (no sets)".to_owned(),
     }
 }
 

@@ -29,9 +29,9 @@ update: {\"promoteBuildIdWithinSet\":\"1.0\"} -> changed
   set: 2.0
   queue default: 2.0
 who is affected (the answers that change, before -> after):
-  poller 1.0: refused (newer build 1.1) -> accepted
-  poller 1.1: accepted -> refused (newer build 1.0)
-  workflows on 1.0, 1.1: set [1.0, 1.1], run by 1.1 -> set [1.1, 1.0], run by 1.0
+  poller 1.0: refused (newer compatible build 1.1) -> accepted
+  poller 1.1: accepted -> refused (newer compatible build 1.0)
+  workflows on 1.0, 1.1: run on 1.1 (set [1.0, 1.1]) -> run on 1.0 (set [1.1, 1.0])
     new work they start with intent compatible or unspecified: set default 1.1 -> set default 1.0
   unchanged: 1 poller(s), the workflows of 1 build ID(s) otherwise
 "
@@ -58,7 +58,7 @@ fn promoting_a_set_moves_only_new_workflows_and_default_intent_work() {
         affected,
         [
             "who is affected (the answers that change, before -> after):",
-            "  new workflows: set [2.0], run by 2.0 -> set [1.0, 1.1], run by 1.1",
+            "  new workflows: run on 2.0 (set [2.0]) -> run on 1.1 (set [1.0, 1.1])",
             "  any workflow's new work with intent default: set default 2.0 -> set default 1.1",
             "  unchanged: 3 poller(s), the workflows of 3 build ID(s) otherwise",
         ]
@@ -87,12 +87,12 @@ fn a_merge_refuses_the_secondary_sets_default_and_moves_its_workflows() {
         affected,
         [
             "who is affected (the answers that change, before -> after):",
-            "  poller 1.0: refused (newer build 1.1) -> refused (newer build 2.0)",
-            "  poller 1.1: accepted -> refused (newer build 2.0)",
-            "  new workflows: set [2.0], run by 2.0 -> set [1.0, 1.1, 2.0], run by 2.0",
-            "  workflows on 1.0, 1.1: set [1.0, 1.1], run by 1.1 -> set [1.0, 1.1, 2.0], run by 2.0",
+            "  poller 1.0: refused (newer compatible build 1.1) -> refused (newer compatible build 2.0)",
+            "  poller 1.1: accepted -> refused (newer compatible build 2.0)",
+            "  new workflows: run on 2.0 (set [2.0]) -> run on 2.0 (set [1.0, 1.1, 2.0])",
+            "  workflows on 1.0, 1.1: run on 1.1 (set [1.0, 1.1]) -> run on 2.0 (set [1.0, 1.1, 2.0])",
             "    new work they start with intent compatible or unspecified: set default 1.1 -> set default 2.0",
-            "  workflows on 2.0: set [2.0], run by 2.0 -> set [1.0, 1.1, 2.0], run by 2.0",
+            "  workflows on 2.0: run on 2.0 (set [2.0]) -> run on 2.0 (set [1.0, 1.1, 2.0])",
             "  unchanged: 1 poller(s), the workflows of 0 build ID(s) otherwise",
         ]
     );

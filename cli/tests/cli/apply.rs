@@ -58,10 +58,10 @@ cli/tests/data/ops.jsonl:4: {\"promoteSetByBuildId\":\"deadbeef\"} -> noop
 + set: deadbeef, deadbeef.1
 + queue default: deadbeef.1
 who is affected (the answers that change, before -> after):
-  poller g00d: in no set (polls its own queue) -> accepted
-  new workflows: set [cafe, f00d], run by f00d -> set [deadbeef, deadbeef.1], run by deadbeef.1
+  poller g00d: unknown build ID (polls its own queue) -> accepted
+  new workflows: run on f00d (set [cafe, f00d]) -> run on deadbeef.1 (set [deadbeef, deadbeef.1])
   any workflow's new work with intent default: set default f00d -> set default deadbeef.1
-  workflows on g00d: own queue (in no set), run by g00d -> set [g00d], run by g00d
+  workflows on g00d: unknown build ID (its own queue) -> run on g00d (set [g00d])
     new work they start with intent compatible or unspecified: exact build ID g00d -> set default g00d
   unchanged: 4 poller(s), the workflows of 4 build ID(s) otherwise
 "
