@@ -9,8 +9,9 @@ use version_sets::{BuildId, Limits, QueueDefault, Update, VersionSets};
 
 use crate::{run, run_with};
 
-/// The build IDs of the small states.
-const IDS: [&str; 3] = ["a", "b", "c"];
+/// The build IDs of the small states: every state of the first three is checked, and a
+/// sample of those of all four.
+const IDS: [&str; 4] = ["a", "b", "c", "d"];
 
 /// Each set's build IDs in order (the default last), the sets oldest first: what the
 /// search tells states apart by.
@@ -41,15 +42,15 @@ fn dispatch_key(state: &VersionSets) -> (BTreeSet<(BTreeSet<String>, String)>, O
     (sets, state.default_build_id().map(ToString::to_string))
 }
 
-/// Every operation on the build IDs of [`IDS`].
-fn operations() -> Vec<Update> {
+/// Every operation on the build IDs `ids`.
+fn operations(ids: &[&str]) -> Vec<Update> {
     let id = |text: &str| BuildId::new(text).unwrap();
     let mut all = Vec::new();
-    for x in IDS {
+    for &x in ids {
         all.push(Update::add_new_default(id(x)));
         all.push(Update::promote_set_by_build_id(id(x)));
         all.push(Update::promote_build_id_within_set(id(x)));
-        for y in IDS {
+        for &y in ids {
             for make in [QueueDefault::Keep, QueueDefault::Make] {
                 all.push(Update::add_new_compatible(id(x), id(y), make));
             }
@@ -59,10 +60,10 @@ fn operations() -> Vec<Update> {
     all
 }
 
-/// From `start`, every state the operations reach, each with the fewest operations that
-/// reach it, keyed by listing.
-fn search(start: &VersionSets) -> HashMap<Vec<Vec<String>>, (VersionSets, usize)> {
-    let operations = operations();
+/// From `start`, every state the operations on `ids` reach, each with the fewest
+/// operations that reach it, keyed by listing.
+fn search(start: &VersionSets, ids: &[&str]) -> HashMap<Vec<Vec<String>>, (VersionSets, usize)> {
+    let operations = operations(ids);
     let mut seen = HashMap::from([(listing(start), (start.clone(), 0))]);
     let mut queue = VecDeque::from([(start.clone(), 0_usize)]);
     let mut now = 1_000_000_000_000_i64;
@@ -89,24 +90,32 @@ fn write(dir: &std::path::Path, number: usize, state: &VersionSets) -> PathBuf {
     path
 }
 
-/// For STATE and for TARGET every state of [`IDS`] (and fewer build IDs): the
-/// command's step count is the search's, and it finds no plan exactly when the search
-/// reaches nothing that dispatches as TARGET does.
-#[test]
-fn the_plan_is_as_short_as_a_breadth_first_search_finds() {
-    let everything = search(&VersionSets::new());
-    let mut states: Vec<&VersionSets> = everything.values().map(|(state, _)| state).collect();
-    states.sort_by_key(|state| listing(state));
-    let dir = std::env::temp_dir().join(format!("version-sets-plan-{}", std::process::id()));
+/// Checks `plan` from each state of `states` to the TARGETs `targets` picks (by index)
+/// against the search over `ids`; the pairs planned and refused.
+fn check_against_search(
+    ids: &[&str],
+    states: &[&VersionSets],
+    targets: impl Fn(usize) -> Vec<usize>,
+) -> (usize, usize) {
+    let dir = std::env::temp_dir().join(format!(
+        "version-sets-plan-{}-{}",
+        ids.len(),
+        std::process::id()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let files: Vec<PathBuf> = (0..)
-        .zip(&states)
+        .zip(states)
         .map(|(number, state)| write(&dir, number, state))
         .collect();
     let (mut planned, mut refused) = (0, 0);
-    for (from, from_file) in states.iter().zip(&files) {
-        let reached = search(from);
-        for (to, to_file) in states.iter().zip(&files) {
+    for (index, (from, from_file)) in states.iter().zip(&files).enumerate() {
+        let chosen = targets(index);
+        if chosen.is_empty() {
+            continue;
+        }
+        let reached = search(from, ids);
+        for to_index in chosen {
+            let (to, to_file) = (states[to_index], &files[to_index]);
             let fewest = reached
                 .values()
                 .filter(|(state, _)| dispatch_key(state) == dispatch_key(to))
@@ -135,9 +144,60 @@ fn the_plan_is_as_short_as_a_breadth_first_search_finds() {
         }
     }
     std::fs::remove_dir_all(&dir).unwrap();
+    (planned, refused)
+}
+
+/// Every state of the build IDs `ids` (and fewer), in listing order.
+fn states_of(ids: &[&str]) -> Vec<VersionSets> {
+    let mut states: Vec<VersionSets> = search(&VersionSets::new(), ids)
+        .into_values()
+        .map(|(state, _)| state)
+        .collect();
+    states.sort_by_key(listing);
+    states
+}
+
+/// For STATE and for TARGET every state of the first three [`IDS`] (and fewer build IDs):
+/// the command's step count is the search's, and it finds no plan exactly when the search
+/// reaches nothing that dispatches as TARGET does.
+#[test]
+fn the_plan_is_as_short_as_a_breadth_first_search_finds() {
+    let ids = IDS.get(..3).unwrap();
+    let states = states_of(ids);
+    let states: Vec<&VersionSets> = states.iter().collect();
+    let count = states.len();
+    let (planned, refused) = check_against_search(ids, &states, |_| (0..count).collect());
     // The search covers both kinds of answer, many times over.
     assert!(
         planned > 500 && refused > 500,
+        "{planned} planned, {refused} refused"
+    );
+}
+
+/// Of the states of all four [`IDS`], a fixed sample of pairs: 40 STATEs, 10 TARGETs each.
+#[test]
+fn on_four_build_ids_a_sample_agrees_with_the_search_too() {
+    let states = states_of(&IDS);
+    let states: Vec<&VersionSets> = states.iter().collect();
+    let count = states.len();
+    assert!(count > 300, "{count} states");
+    let mut random = fastrand::Rng::with_seed(19);
+    let sources: std::collections::BTreeSet<usize> =
+        std::iter::repeat_with(|| random.usize(..count))
+            .take(40)
+            .collect();
+    let (planned, refused) = check_against_search(&IDS, &states, |index| {
+        if sources.contains(&index) {
+            let mut random = fastrand::Rng::with_seed(index as u64);
+            std::iter::repeat_with(|| random.usize(..count))
+                .take(10)
+                .collect()
+        } else {
+            Vec::new()
+        }
+    });
+    assert!(
+        planned > 20 && refused > 20,
         "{planned} planned, {refused} refused"
     );
 }
@@ -340,5 +400,37 @@ fn plan_refuses_bad_input_in_one_line() {
         result.err.starts_with("error: invalid value '/_sys/orders' for '--task-queue <TASK_QUEUE>': task queue name cannot start with reserved prefix /_sys/\n"),
         "{}",
         result.err
+    );
+}
+
+#[test]
+fn plan_says_when_a_step_would_pass_the_servers_limits() {
+    let sets = |count: usize| {
+        let sets: Vec<serde_json::Value> = (0..count)
+            .map(|n| {
+                serde_json::json!({
+                    "buildIds": [format!("{n}.0")],
+                    "defaultForSet": format!("{n}.0"),
+                    "isDefaultSet": n + 1 == count,
+                })
+            })
+            .collect();
+        serde_json::to_string(&sets).unwrap()
+    };
+    let dir = std::env::temp_dir().join(format!("version-sets-plan-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (ten, eleven) = (dir.join("ten.json"), dir.join("eleven.json"));
+    std::fs::write(&ten, sets(10)).unwrap();
+    std::fs::write(&eleven, sets(11)).unwrap();
+    let result = run(&["plan", ten.to_str().unwrap(), eleven.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!((result.code, result.out.as_str()), (1, ""));
+    assert_eq!(
+        result.err,
+        format!(
+            "plan: no sequence of operations turns {} into {}: step 1 would be refused (FAILED_PRECONDITION: update would exceed number of compatible version sets permitted in namespace dynamic config (11/10); the server's default limits apply)\n",
+            ten.display(),
+            eleven.display()
+        )
     );
 }
