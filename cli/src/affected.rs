@@ -6,7 +6,10 @@
 //! Every answer here is one the library gives: this module asks and compares, and holds
 //! no rule of its own about where work goes.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
 
 use serde_json::{Value, json};
 use version_sets::{DispatchQueue, Target, TargetQueue, VersionSets, VersioningIntent};
@@ -27,9 +30,12 @@ pub(crate) enum Poll {
 /// Where a task goes (`VersionSets::add_task`), and which build ID's workers take it.
 #[derive(Debug, Clone)]
 pub(crate) enum Task {
-    /// A set's queue: its build IDs in the set's order, and its default, which polls it.
+    /// A set's queue: which set (its members, interned across the two states compared, so
+    /// that comparing two answers costs no more than comparing two numbers), its build IDs
+    /// in the set's order, and its default, which polls it.
     Set {
-        members: Vec<String>,
+        members: usize,
+        listed: Rc<[String]>,
         runs_on: String,
     },
     /// The build ID is in no set: the task waits on that build ID's own queue.
@@ -44,12 +50,15 @@ impl PartialEq for Task {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
             (
-                Self::Set { members, runs_on },
+                Self::Set {
+                    members, runs_on, ..
+                },
                 Self::Set {
                     members: others,
                     runs_on: other_runs_on,
+                    ..
                 },
-            ) => runs_on == other_runs_on && sorted(members) == sorted(others),
+            ) => members == others && runs_on == other_runs_on,
             (Self::OwnQueue(id), Self::OwnQueue(other)) => id == other,
             (Self::Unversioned, Self::Unversioned) => true,
             _ => false,
@@ -59,10 +68,16 @@ impl PartialEq for Task {
 
 impl Eq for Task {}
 
-fn sorted(ids: &[String]) -> Vec<&str> {
-    let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    ids.sort_unstable();
-    ids
+impl Hash for Task {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match self {
+            Self::Set {
+                members, runs_on, ..
+            } => (0_u8, members, runs_on).hash(state),
+            Self::OwnQueue(id) => (1_u8, id).hash(state),
+            Self::Unversioned => 2_u8.hash(state),
+        }
+    }
 }
 
 /// The intents a workflow's new work (activities, children, continue-as-new) may state.
@@ -72,43 +87,78 @@ const INTENTS: [VersioningIntent; 3] = [
     VersioningIntent::Default,
 ];
 
-/// The model's answer to `poll`.
-pub(crate) fn poll(state: &VersionSets, id: &str) -> Poll {
-    match state.poll(id) {
-        Ok(DispatchQueue::Set(_) | DispatchQueue::Unversioned) => Poll::Accepted,
-        Ok(DispatchQueue::Guessed(_)) => Poll::Unknown,
-        Err(refused) => Poll::Refused(refused.default_build_id.to_string()),
-    }
+/// One state, asked the dispatch questions. Each set's members are copied and interned
+/// once, so that asking about every build ID costs time linear in the state, whatever the
+/// size of its sets.
+struct Asker<'a> {
+    state: &'a VersionSets,
+    /// By each set's default: its interned members and its build IDs in order.
+    sets: HashMap<String, (usize, Rc<[String]>)>,
 }
 
-/// The model's answer to `add_task` (`None`: a task for the queue's default, as a new
-/// workflow's first task is).
-pub(crate) fn task(state: &VersionSets, id: Option<&str>) -> Task {
-    match state.add_task(id) {
-        DispatchQueue::Set(set) => Task::Set {
-            members: set
+impl<'a> Asker<'a> {
+    /// `interned` numbers each set of members, the same number for the same members in
+    /// either state.
+    fn new(state: &'a VersionSets, interned: &mut HashMap<Vec<String>, usize>) -> Self {
+        let mut sets = HashMap::new();
+        for set in state.sets() {
+            let listed: Rc<[String]> = set
                 .build_ids()
                 .map(|record| record.id().to_string())
-                .collect(),
-            runs_on: set.default_build_id().to_string(),
-        },
-        DispatchQueue::Guessed(guess) => Task::OwnQueue(guess.build_id().to_owned()),
-        DispatchQueue::Unversioned => Task::Unversioned,
+                .collect();
+            let mut key = listed.to_vec();
+            key.sort_unstable();
+            let next = interned.len();
+            let members = *interned.entry(key).or_insert(next);
+            sets.insert(set.default_build_id().to_string(), (members, listed));
+        }
+        Self { state, sets }
     }
-}
 
-/// The model's answer to `resolve` for work issued on this queue by a workflow on `id`.
-fn resolve(state: &VersionSets, intent: VersioningIntent, id: &str) -> Target {
-    state
-        .resolve(intent, Some(id), TargetQueue::Same)
-        .into_target()
+    /// The model's answer to `poll`.
+    fn poll(&self, id: &str) -> Poll {
+        match self.state.poll(id) {
+            Ok(DispatchQueue::Set(_) | DispatchQueue::Unversioned) => Poll::Accepted,
+            Ok(DispatchQueue::Guessed(_)) => Poll::Unknown,
+            Err(refused) => Poll::Refused(refused.default_build_id.to_string()),
+        }
+    }
+
+    /// The model's answer to `add_task` (`None`: a task for the queue's default, as a new
+    /// workflow's first task is).
+    fn task(&self, id: Option<&str>) -> Task {
+        match self.state.add_task(id) {
+            DispatchQueue::Set(set) => {
+                let runs_on = set.default_build_id().to_string();
+                let (members, listed) = self
+                    .sets
+                    .get(&runs_on)
+                    .cloned()
+                    .unwrap_or_else(|| (usize::MAX, Rc::from(Vec::new())));
+                Task::Set {
+                    members,
+                    listed,
+                    runs_on,
+                }
+            }
+            DispatchQueue::Guessed(guess) => Task::OwnQueue(guess.build_id().to_owned()),
+            DispatchQueue::Unversioned => Task::Unversioned,
+        }
+    }
+
+    /// The model's answer to `resolve` for work issued on this queue by a workflow on `id`.
+    fn resolve(&self, intent: VersioningIntent, id: &str) -> Target {
+        self.state
+            .resolve(intent, Some(id), TargetQueue::Same)
+            .into_target()
+    }
 }
 
 /// Every build ID of `states`, each once, in the order the first state lists them, then
 /// the ones only later states hold.
-pub(crate) fn build_ids(states: &[&VersionSets]) -> Vec<String> {
+fn build_ids(states: &[&VersionSets]) -> Vec<String> {
     let mut ids: Vec<String> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     for state in states {
         for set in state.sets() {
             for record in set.build_ids() {
@@ -122,38 +172,127 @@ pub(crate) fn build_ids(states: &[&VersionSets]) -> Vec<String> {
     ids
 }
 
-/// Whether `a` and `b` give the same answer to every dispatch question: every build ID's
-/// poll and task, and a new workflow's task. The first question they answer differently
-/// when they do not, in words.
-pub(crate) fn same_for_dispatch(a: &VersionSets, b: &VersionSets) -> Result<(), String> {
-    if task(a, None) != task(b, None) {
-        return Err(format!(
-            "new workflows: {} here, {} in TARGET",
-            task_text(&task(a, None)),
-            task_text(&task(b, None))
-        ));
-    }
-    for id in build_ids(&[a, b]) {
-        let (poll_a, poll_b) = (poll(a, &id), poll(b, &id));
-        if poll_a != poll_b {
-            return Err(format!(
-                "poller {}: {} here, {} in TARGET",
-                shown(&id),
-                poll_text(&poll_a),
-                poll_text(&poll_b)
-            ));
-        }
-        let (task_a, task_b) = (task(a, Some(&id)), task(b, Some(&id)));
-        if task_a != task_b {
-            return Err(format!(
-                "workflows on {}: {} here, {} in TARGET",
-                shown(&id),
-                task_text(&task_a),
-                task_text(&task_b)
-            ));
+/// What a group of workflows is told apart by: its tasks' answers before and after, and
+/// each intent's.
+type GroupKey = (Task, Task, Vec<(Target, Target)>);
+
+/// Two states, to be compared for dispatch.
+pub(crate) struct Pair<'a> {
+    before: Asker<'a>,
+    after: Asker<'a>,
+}
+
+impl<'a> Pair<'a> {
+    pub(crate) fn new(before: &'a VersionSets, after: &'a VersionSets) -> Self {
+        let mut interned = HashMap::new();
+        Self {
+            before: Asker::new(before, &mut interned),
+            after: Asker::new(after, &mut interned),
         }
     }
-    Ok(())
+
+    /// Whether a new workflow's task goes to the same place in both.
+    pub(crate) fn same_new_workflows(&self) -> bool {
+        self.before.task(None) == self.after.task(None)
+    }
+
+    /// Whether the two give the same answer to every dispatch question: every build ID's
+    /// poll and task, and a new workflow's task. The first question they answer
+    /// differently when they do not, in words (the first state "here", the second
+    /// "in TARGET").
+    pub(crate) fn same_for_dispatch(&self) -> Result<(), String> {
+        let (a, b) = (&self.before, &self.after);
+        if !self.same_new_workflows() {
+            return Err(format!(
+                "new workflows: {} here, {} in TARGET",
+                task_text(&a.task(None)),
+                task_text(&b.task(None))
+            ));
+        }
+        for id in build_ids(&[a.state, b.state]) {
+            let (poll_a, poll_b) = (a.poll(&id), b.poll(&id));
+            if poll_a != poll_b {
+                return Err(format!(
+                    "poller {}: {} here, {} in TARGET",
+                    shown(&id),
+                    poll_text(&poll_a),
+                    poll_text(&poll_b)
+                ));
+            }
+            let (task_a, task_b) = (a.task(Some(&id)), b.task(Some(&id)));
+            if task_a != task_b {
+                return Err(format!(
+                    "workflows on {}: {} here, {} in TARGET",
+                    shown(&id),
+                    task_text(&task_a),
+                    task_text(&task_b)
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Who a change from the first state to the second affects: every question, for every
+    /// build ID either holds.
+    pub(crate) fn affected(&self) -> Affected {
+        let (before, after) = (&self.before, &self.after);
+        let ids = build_ids(&[before.state, after.state]);
+        let pollers = ids
+            .iter()
+            .map(|id| {
+                let change = Change {
+                    before: before.poll(id),
+                    after: after.poll(id),
+                };
+                (id.clone(), change)
+            })
+            .collect();
+        // Build IDs whose workflows get the same answers to every question are one group
+        // (the members of a set, as it turns out, but that is the answers' doing, not
+        // assumed here), found by hash so that many groups cost no more than a few.
+        let mut workflows: Vec<Workflows> = Vec::new();
+        let mut groups: HashMap<GroupKey, usize> = HashMap::new();
+        for id in ids {
+            let tasks = Change {
+                before: before.task(Some(&id)),
+                after: after.task(Some(&id)),
+            };
+            let intents: Vec<Change<Target>> = INTENTS
+                .iter()
+                .map(|intent| Change {
+                    before: before.resolve(*intent, &id),
+                    after: after.resolve(*intent, &id),
+                })
+                .collect();
+            let key = (
+                tasks.before.clone(),
+                tasks.after.clone(),
+                intents
+                    .iter()
+                    .map(|change| (change.before.clone(), change.after.clone()))
+                    .collect(),
+            );
+            match groups.get(&key).and_then(|&index| workflows.get_mut(index)) {
+                Some(group) => group.ids.push(id),
+                None => {
+                    groups.insert(key, workflows.len());
+                    workflows.push(Workflows {
+                        ids: vec![id],
+                        tasks,
+                        intents,
+                    });
+                }
+            }
+        }
+        Affected {
+            pollers,
+            new_workflows: Change {
+                before: before.task(None),
+                after: after.task(None),
+            },
+            workflows,
+        }
+    }
 }
 
 /// A before/after pair of answers.
@@ -183,62 +322,6 @@ pub(crate) struct Affected {
     workflows: Vec<Workflows>,
 }
 
-/// Asks `before` and `after` every question, for every build ID either holds.
-pub(crate) fn affected(before: &VersionSets, after: &VersionSets) -> Affected {
-    let ids = build_ids(&[before, after]);
-    let pollers = ids
-        .iter()
-        .map(|id| {
-            let change = Change {
-                before: poll(before, id),
-                after: poll(after, id),
-            };
-            (id.clone(), change)
-        })
-        .collect();
-    // Build IDs whose workflows get the same answers to every question are one group (the
-    // members of a set, as it turns out, but that is the answers' doing, not assumed here).
-    let mut workflows: Vec<Workflows> = Vec::new();
-    for id in ids {
-        let tasks = Change {
-            before: task(before, Some(&id)),
-            after: task(after, Some(&id)),
-        };
-        let intents: Vec<Change<Target>> = INTENTS
-            .iter()
-            .map(|intent| Change {
-                before: resolve(before, *intent, &id),
-                after: resolve(after, *intent, &id),
-            })
-            .collect();
-        let same = workflows.iter_mut().find(|group| {
-            group.tasks.before == tasks.before
-                && group.tasks.after == tasks.after
-                && group
-                    .intents
-                    .iter()
-                    .zip(&intents)
-                    .all(|(a, b)| a.before == b.before && a.after == b.after)
-        });
-        match same {
-            Some(group) => group.ids.push(id),
-            None => workflows.push(Workflows {
-                ids: vec![id],
-                tasks,
-                intents,
-            }),
-        }
-    }
-    Affected {
-        pollers,
-        new_workflows: Change {
-            before: task(before, None),
-            after: task(after, None),
-        },
-        workflows,
-    }
-}
-
 fn poll_text(answer: &Poll) -> String {
     match answer {
         Poll::Accepted => "accepted".to_owned(),
@@ -249,9 +332,11 @@ fn poll_text(answer: &Poll) -> String {
 
 fn task_text(answer: &Task) -> String {
     match answer {
-        Task::Set { members, runs_on } => {
+        Task::Set {
+            listed, runs_on, ..
+        } => {
             let mut text = format!("run on {} (set [", shown(runs_on));
-            for (index, member) in members.iter().enumerate() {
+            for (index, member) in listed.iter().enumerate() {
                 let separator = if index == 0 { "" } else { ", " };
                 let _ = write!(text, "{separator}{}", shown(member));
             }
@@ -294,8 +379,10 @@ fn poll_json(answer: &Poll) -> Value {
 /// A task's answer in `add-task -o json`'s words (`set` for a new workflow's task too).
 fn task_json(answer: &Task) -> Value {
     match answer {
-        Task::Set { members, runs_on } => {
-            json!({"answer": "set", "buildIds": members, "runsOn": runs_on})
+        Task::Set {
+            listed, runs_on, ..
+        } => {
+            json!({"answer": "set", "buildIds": listed.as_ref(), "runsOn": runs_on})
         }
         Task::OwnQueue(id) => json!({"answer": "unknownBuildId", "buildIds": null, "runsOn": id}),
         Task::Unversioned => json!({"answer": "unversioned", "buildIds": null, "runsOn": null}),

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use serde_json::{Value, json};
 use version_sets::{Limits, Outcome, Update, VersionSets};
 
-use super::affected::affected;
+use super::affected::Pair;
 use super::diff::diff;
 use super::render::flat;
 use super::time;
@@ -95,7 +95,7 @@ pub(crate) fn run(
         (true, true) => output.document(&json!({
             "operations": steps,
             "state": state.to_data(),
-            "affected": affected(&before, &state).json(),
+            "affected": Pair::new(&before, &state).affected().json(),
         })),
         (true, false) => {
             let (old, new) = (flat(&before), flat(&state));
@@ -122,7 +122,7 @@ pub(crate) fn run(
                         None => output.line(line),
                     }
                 }
-                for line in affected(&before, &state).lines() {
+                for line in Pair::new(&before, &state).affected().lines() {
                     output.line(line);
                 }
             }

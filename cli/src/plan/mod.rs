@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 use version_sets::{Limits, Update, VersionSets};
 
-use super::affected::{same_for_dispatch, task};
+use super::affected::Pair;
 use super::render::flat;
 use super::{Output, Status, input, state};
 
@@ -167,16 +167,18 @@ fn checked(state: &VersionSets, target: &VersionSets) -> Result<Vec<Update>, Str
     for (number, update) in (1..).zip(&updates) {
         apply(&mut result, update, now, number)?;
     }
-    if task(&result, None) != task(target, None) {
+    if !Pair::new(&result, target).same_new_workflows() {
         if let Some(default) = target.default_build_id() {
             let promote = Update::promote_set_by_build_id(default.clone());
             apply(&mut result, &promote, now, updates.len() + 1)?;
             updates.push(promote);
         }
     }
-    same_for_dispatch(&result, target).map_err(|difference| {
-        format!("the steps found do not reach it on the model ({difference})")
-    })?;
+    Pair::new(&result, target)
+        .same_for_dispatch()
+        .map_err(|difference| {
+            format!("the steps found do not reach it on the model ({difference})")
+        })?;
     Ok(updates)
 }
 

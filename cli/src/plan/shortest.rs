@@ -146,21 +146,22 @@ pub(crate) fn steps(state: &VersionSets, target: &VersionSets) -> Result<Vec<Upd
     order.extend((0..to.sets.len()).filter(|&i| Some(i) != last && is_new_only(i)));
     order.extend(last);
 
+    // The S-sets inside each T-set, in STATE's order (found in one pass: a queue may hold
+    // many sets).
+    let mut parts_of: Vec<Vec<&Vec<String>>> = vec![Vec::new(); to.sets.len()];
+    for part in &from.sets {
+        let index = part
+            .first()
+            .and_then(|member| to_index.get(member.as_str()));
+        if let Some(parts) = index.and_then(|&index| parts_of.get_mut(index)) {
+            parts.push(part);
+        }
+    }
     let mut updates = Vec::new();
     for index in order {
-        let Some(set) = to.sets.get(index) else {
+        let (Some(set), Some(parts)) = (to.sets.get(index), parts_of.get(index)) else {
             continue;
         };
-        // The S-sets inside this T-set, in STATE's order, and the new build IDs.
-        let parts: Vec<&Vec<String>> = from
-            .sets
-            .iter()
-            .filter(|part| {
-                part.first()
-                    .and_then(|member| to_index.get(member.as_str()))
-                    == Some(&index)
-            })
-            .collect();
         let new: Vec<&String> = set
             .iter()
             .filter(|member| !from_index.contains_key(member.as_str()))
@@ -170,7 +171,7 @@ pub(crate) fn steps(state: &VersionSets, target: &VersionSets) -> Result<Vec<Upd
         } else {
             QueueDefault::Keep
         };
-        build(set, &parts, &new, queue_default, &mut updates)?;
+        build(set, parts, &new, queue_default, &mut updates)?;
     }
     Ok(updates)
 }
