@@ -130,6 +130,8 @@ impl<'a> Asker<'a> {
         match self.state.add_task(id) {
             DispatchQueue::Set(set) => {
                 let runs_on = set.default_build_id().to_string();
+                // Every set the model answers with is one of `state.sets()`, listed above
+                // by its default; the fallback is never taken.
                 let (members, listed) = self
                     .sets
                     .get(&runs_on)
