@@ -20,7 +20,14 @@ use super::{Output, Status, input, ops};
 /// printed (exit 1). `version-sets update` takes one operation spelled as the Temporal CLI
 /// spells it. With `-o json` the new state is printed as it is; a dry run prints
 /// {"operations": [{"at", "operation", "outcome": "changed" | "noop" | "error", "error"}],
-/// "state": the new state, or null when an operation fails}.
+/// "state": the new state, "affected": who the change affects}, both null when an
+/// operation fails. "affected" is {"pollers": [{"buildId", "before", "after", "changed"}],
+/// each answer {"answer": "accepted" | "newerBuildExists" | "unknownBuildId",
+/// "newerBuildId"}; "newWorkflows": {"before", "after", "changed"}; "existingWorkflows":
+/// [{"buildIds", "tasks": {"before", "after", "changed"}, "intents": {INTENT: {"before",
+/// "after", "changed"}}, "changed"}]}, a task {"answer": "set" | "unknownBuildId" |
+/// "unversioned", "buildIds", "runsOn"} and an intent's target as `resolve -o json`
+/// prints it.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  version-sets apply state.json ops.jsonl --dry-run")]
 pub(crate) struct Args {

@@ -1,11 +1,13 @@
 //! Running updates on a state, as `apply` and `update` both do: in order, the first failure
-//! stopping the run, then the new state, or with `--dry-run` each outcome and a diff.
+//! stopping the run, then the new state, or with `--dry-run` each outcome, a diff and who
+//! the change affects.
 
 use std::str::FromStr;
 
 use serde_json::{Value, json};
 use version_sets::{Limits, Outcome, Update, VersionSets};
 
+use super::affected::Pair;
 use super::diff::diff;
 use super::render::flat;
 use super::state::Facts;
@@ -24,7 +26,8 @@ pub(crate) struct Options {
     /// milliseconds (at least 100000000000; MSms for any) [default: the current time]
     #[arg(long, global = true, value_name = "TIME", allow_negative_numbers = true, value_parser = time::parse_now)]
     now: Option<i64>,
-    /// Print each operation's outcome and a before/after diff instead of the new state
+    /// Print each operation's outcome, a before/after diff and who the change affects (what
+    /// pollers get, where new and existing workflows' tasks go) instead of the new state
     #[arg(long, global = true)]
     dry_run: bool,
 }
@@ -105,7 +108,7 @@ pub(crate) fn run(
                         "outcome": "error",
                         "error": {"code": code.to_string(), "message": message},
                     }));
-                    output.document(&json!({"operations": steps, "state": null}));
+                    output.document(&json!({"operations": steps, "state": null, "affected": null}));
                 } else {
                     let failed = output.paint(format_args!("{code}: {message}"), Style::Bad);
                     output.line(format_args!("{at}: {written} -> {failed}"));
@@ -124,7 +127,11 @@ pub(crate) fn run(
         }
         (true, true) => {
             let new_state = new_state(&state, output);
-            output.document(&json!({ "operations": steps, "state": new_state }));
+            output.document(&json!({
+                "operations": steps,
+                "state": new_state,
+                "affected": Pair::new(&before, &state).affected().json(),
+            }));
         }
         (true, false) => {
             let (old, new) = (flat(&before), flat(&state));
@@ -150,6 +157,9 @@ pub(crate) fn run(
                         }
                         None => output.line(line),
                     }
+                }
+                for line in Pair::new(&before, &state).affected().lines() {
+                    output.line(line);
                 }
             }
         }

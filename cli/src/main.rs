@@ -10,6 +10,7 @@
     clippy::panic
 )]
 
+mod affected;
 mod apply;
 mod check;
 mod conform;
@@ -25,6 +26,7 @@ mod json;
 mod merge;
 mod namespace;
 mod ops;
+mod plan;
 mod proto;
 mod reachability;
 mod render;
@@ -85,6 +87,7 @@ enum Command {
     Check(check::Args),
     Apply(apply::Args),
     Update(update::Args),
+    Plan(plan::Args),
     Resolve(resolve::Args),
     Merge(merge::Args),
     Gc(gc::Args),
@@ -263,6 +266,20 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             (
                 2,
                 "bad input: the STATE could not be read or is malformed or invalid; or a merge-sets on the public response or a listing, which carry no timestamps to order the merged set by",
+            ),
+        ],
+    ),
+    (
+        "plan",
+        &[
+            (0, "planned: the steps reach TARGET on the model"),
+            (
+                1,
+                "no sequence of operations turns STATE into TARGET (the reason is printed)",
+            ),
+            (
+                2,
+                "bad input: a STATE or TARGET could not be read or is malformed or invalid",
             ),
         ],
     ),
@@ -502,6 +519,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args, &mut output),
         Command::Apply(args) => apply::run(&args, &mut output),
         Command::Update(args) => update::run(&args, &mut output),
+        Command::Plan(args) => plan::run(&args, &mut output),
         Command::Resolve(args) => resolve::run(&args, &mut output),
         Command::Merge(args) => merge::run(&args, &mut output),
         Command::Gc(args) => gc::run(&args, &mut output),

@@ -104,7 +104,7 @@ fn apply_refuses_a_merge_of_sets_ordered_by_made_up_timestamps() {
 }
 
 #[test]
-fn apply_dry_run_prints_outcomes_and_a_diff() {
+fn apply_dry_run_prints_outcomes_a_diff_and_who_is_affected() {
     let result = run(&[
         "apply",
         "examples/rollout.jsonl",
@@ -126,6 +126,13 @@ cli/tests/data/ops.jsonl:4: {\"promoteSetByBuildId\":\"deadbeef\"} -> noop
 + set: g00d
 + set: deadbeef, deadbeef.1
 + queue default: deadbeef.1
+who is affected (the answers that change, before -> after):
+  poller g00d: unknown build ID (polls its own queue) -> accepted
+  new workflows: run on f00d (set [cafe, f00d]) -> run on deadbeef.1 (set [deadbeef, deadbeef.1])
+  any workflow's new work with intent default: set default f00d -> set default deadbeef.1
+  workflows on g00d: unknown build ID (its own queue) -> run on g00d (set [g00d])
+    new work they start with intent compatible or unspecified: exact build ID g00d -> set default g00d
+  unchanged: 4 poller(s), the workflows of 4 build ID(s) otherwise
 "
     );
 }

@@ -2,6 +2,7 @@
 //! exit codes (0 ok, 1 a check failed, 2 bad input).
 
 // One module per subcommand.
+mod affected;
 mod apply;
 mod check;
 mod completion;
@@ -12,6 +13,7 @@ mod kinds;
 mod lines;
 mod namespace;
 mod output;
+mod plan;
 mod readme;
 mod replay;
 mod replication;

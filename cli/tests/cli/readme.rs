@@ -73,6 +73,7 @@ fn every_readme_example_prints_what_the_readme_shows() {
         "sticky",
         "resolve",
         "update",
+        "plan",
         "apply",
         "replay",
         "merge",
