@@ -254,7 +254,7 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             ),
             (
                 2,
-                "bad input: the STATE or the OPS could not be read or are malformed or invalid; or a merge-sets on the public response or a listing, which carry no timestamps to order the merged set by",
+                "bad input: the STATE or the OPS could not be read or are malformed or invalid; or a merge-sets on the public response or a listing, which carry no timestamps to order the merged set by, or an operation there naming a build ID in no set (they leave out deleted build IDs) without --assume-not-deleted",
             ),
         ],
     ),
@@ -265,7 +265,7 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             (1, "the operation failed as the server would refuse it"),
             (
                 2,
-                "bad input: the STATE could not be read or is malformed or invalid; or a merge-sets on the public response or a listing, which carry no timestamps to order the merged set by",
+                "bad input: the STATE could not be read or is malformed or invalid; or a merge-sets on the public response or a listing, which carry no timestamps to order the merged set by, or an operation there naming a build ID in no set (they leave out deleted build IDs) without --assume-not-deleted",
             ),
         ],
     ),

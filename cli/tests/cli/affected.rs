@@ -231,9 +231,13 @@ fn a_failed_dry_run_affects_nobody_in_json() {
     assert_eq!(result.code, 1);
     let document: serde_json::Value = serde_json::from_str(&result.out).unwrap();
     let keys: Vec<&String> = document.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["affected", "operations", "state"]);
+    assert_eq!(keys, ["affected", "assumed", "operations", "state"]);
     assert_eq!(
-        (&document["state"], &document["affected"]),
-        (&json!(null), &json!(null))
+        (
+            &document["state"],
+            &document["affected"],
+            &document["assumed"]
+        ),
+        (&json!(null), &json!(null), &json!([]))
     );
 }
