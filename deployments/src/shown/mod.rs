@@ -147,6 +147,6 @@ pub struct Read {
     pub form: ShownForm,
     /// What it shows.
     pub shown: Shown,
-    /// The fields read past, in document order.
+    /// The fields read past, an object's own before those inside its fields.
     pub notes: Vec<ReadNote>,
 }
