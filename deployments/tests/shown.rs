@@ -368,7 +368,7 @@ fn a_float32_percentage_reads_back_exactly() {
         r#""rampingVersionPercentage": 50.551987"#,
     );
     let d = deployment(read_shown(&text).unwrap());
-    assert_eq!(d.routing.percentage, 50.551_986_694_335_94_f32);
+    assert_eq!(f64::from(d.routing.percentage), 50.551_986_694_335_94);
     assert_eq!(d.routing.percentage.to_string(), "50.551987");
 }
 

@@ -12,6 +12,7 @@ use super::{Output, Status};
 /// STATE is what `temporal worker deployment describe`, `describe-version` or `list`
 /// print with -o json (Temporal CLI 1.9.1), or DescribeWorkerDeployment's gRPC JSON.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  version-sets deployment route describe.json wf-1 wf-2")]
 pub(crate) struct Args {
     #[command(subcommand)]
     command: Command,

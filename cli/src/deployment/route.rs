@@ -23,7 +23,7 @@ use crate::{Output, Status, Style};
 /// "current": [...]}, "notes": [...]}; a version of null is unversioned.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Example:\n  temporal worker deployment describe --name D -o json | version-sets deployment route - wf-1 wf-2 --sample-ramped 3"
+    after_help = "Example:\n  version-sets deployment route describe.json wf-1 wf-2 --sample-ramped 3\n  (describe.json: temporal worker deployment describe --name D -o json)"
 )]
 pub(crate) struct Args {
     /// The deployment's state (describe, list or gRPC JSON), or - for standard input
@@ -263,7 +263,12 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
     }
     for (to, ids) in [(To::Ramping, sample_ramped), (To::Current, sample_current)] {
         if let Some(ids) = ids {
-            output.line(format!("samples to {}: {}", to.as_str(), ids.join(" ")));
+            let ids = if ids.is_empty() {
+                "none".to_owned()
+            } else {
+                ids.join(" ")
+            };
+            output.line(format!("samples to {}: {ids}", to.as_str()));
         }
     }
     status

@@ -5,6 +5,7 @@
 mod apply;
 mod check;
 mod completion;
+mod deployment;
 mod dispatch;
 mod facts;
 mod kinds;
