@@ -375,7 +375,7 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             ),
             (
                 2,
-                "bad input: the STATE could not be read, is none of the shapes, has an unknown field, a value of the wrong type or a version of another deployment; or is describe-version output, which shows one version and not the routing; or a listing with no deployment, or with several and no --deployment; or a workflow ID is empty",
+                "bad input: the STATE could not be read, is none of the shapes, has an unknown field, a value of the wrong type or a version of another deployment; or is describe-version output, which shows one version and not the routing; or a listing with no deployment, or with several and no --deployment; or a workflow ID is empty; or an --existing line is malformed, or its answer needs the routing's revision, which the STATE does not carry",
             ),
         ],
     ),

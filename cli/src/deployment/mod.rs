@@ -1,6 +1,7 @@
 //! `version-sets deployment ...`: the Worker Deployments commands (worker versioning 3), one
 //! group so that their names never collide with the version-set commands.
 
+mod existing;
 mod ids;
 mod route;
 mod state;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use serde_json::json;
 use worker_deployments::{QueueView, Ramp, ShownRouting, VersionKey, is_ramped, ramp_threshold};
 
-use super::{ids, state};
+use super::{existing, ids, state};
 use crate::{Output, Status, Style};
 
 /// Route new workflows: which version each workflow ID goes to, and why.
@@ -20,7 +20,8 @@ use crate::{Output, Status, Style};
 /// null, "ramp": null | {"version": "D:b" | null, "percentage"}, "revision": N | null},
 /// "workflows": [{"workflowId", "version": "D:b" | null, "to": "current" | "ramping",
 /// "threshold", "reason"}], "split": {"current", "ramping"}, "samples": {"ramping": [...],
-/// "current": [...]}, "notes": [...]}; a version of null is unversioned.
+/// "current": [...]}, "existing": [{"workflowId", "version", "reason"}], "notes": [...]}; a
+/// version of null is unversioned.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Example:\n  version-sets deployment route describe.json wf-1 wf-2 --sample-ramped 3\n  (describe.json: temporal worker deployment describe --name D -o json)"
@@ -44,6 +45,12 @@ pub(crate) struct Args {
     /// Find N workflow IDs that go to the current version
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
     sample_current: Option<u32>,
+    /// Existing workflows, one JSON object a line: {"workflowId", "behavior": "pinned" |
+    /// "auto-upgrade" | "unversioned", "version": "D:b", "revision": N, "override":
+    /// {"pinned": "D:b"} | "auto-upgrade" | {"one-time": "D:b"}} (version, revision and
+    /// override optional); each is routed as its next workflow task, or - for standard input
+    #[arg(long, value_name = "FILE")]
+    existing: Option<PathBuf>,
     /// The prefix of the sample IDs
     #[arg(long, value_name = "PREFIX", default_value = "wf")]
     prefix: String,
@@ -163,8 +170,19 @@ fn routing_json(routing: &ShownRouting) -> serde_json::Value {
 }
 
 pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
-    if args.state.as_os_str() == "-" && args.file.as_ref().is_some_and(|f| f.as_os_str() == "-") {
-        output.diagnostic("- is given 2 times; standard input can be read only once");
+    let stdin = [
+        Some(&args.state),
+        args.file.as_ref(),
+        args.existing.as_ref(),
+    ]
+    .iter()
+    .flatten()
+    .filter(|path| path.as_os_str() == "-")
+    .count();
+    if stdin > 1 {
+        output.diagnostic(format!(
+            "- is given {stdin} times; standard input can be read only once"
+        ));
         return Status::BadInput;
     }
     let opened = match state::open(&args.state, args.deployment.as_deref()) {
@@ -181,11 +199,29 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
             return Status::BadInput;
         }
     };
+    let existing = match args.existing.as_deref().map(existing::read).transpose() {
+        Ok(found) => found.unwrap_or_default(),
+        Err(message) => {
+            output.diagnostic(message);
+            return Status::BadInput;
+        }
+    };
+    let view = opened.deployment.routing.view();
+    let revision_known = opened.deployment.routing.revision.is_some();
+    let mut later = Vec::with_capacity(existing.len());
+    for workflow in &existing {
+        match existing::route(&view, workflow, revision_known) {
+            Ok(routed) => later.push((&workflow.id, routed)),
+            Err(message) => {
+                output.diagnostic(message);
+                return Status::BadInput;
+            }
+        }
+    }
     for note in &opened.notes {
         output.diagnostic(note);
     }
     let routing = &opened.deployment.routing;
-    let view = routing.view();
     let routes: Vec<(&String, Route)> = ids.iter().map(|id| (id, route(&view, id))).collect();
     let ramped = routes.iter().filter(|(_, r)| r.to == To::Ramping).count();
     let mut status = Status::Ok;
@@ -236,6 +272,11 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
             "workflows": workflows,
             "split": {"current": routes.len() - ramped, "ramping": ramped},
             "samples": {"ramping": sample_ramped, "current": sample_current},
+            "existing": later.iter().map(|(id, r)| json!({
+                "workflowId": id,
+                "version": r.version.as_ref().map(VersionKey::to_string),
+                "reason": r.reason,
+            })).collect::<Vec<_>>(),
             "notes": opened.notes,
         }));
         return status;
@@ -260,6 +301,10 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
             routes.len() - ramped,
             routes.len()
         ));
+    }
+    for (id, r) in &later {
+        let version = output.paint(name(r.version.as_ref()), Style::Strong);
+        output.line(format!("existing {id} -> {version}: {}", r.reason));
     }
     for (to, ids) in [(To::Ramping, sample_ramped), (To::Current, sample_current)] {
         if let Some(ids) = ids {

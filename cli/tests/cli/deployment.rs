@@ -160,6 +160,7 @@ fn json_is_one_document_whose_numbers_read_back_exactly() {
             ],
             "split": {"current": 1, "ramping": 1},
             "samples": {"ramping": ["wf-3", "wf-8"], "current": null},
+            "existing": [],
             "notes": [],
         })
     );
@@ -338,4 +339,105 @@ fn bad_input_is_one_line_and_exit_2() {
     assert_eq!(json.code, 2);
     let document: Value = serde_json::from_str(&json.out).unwrap();
     assert_eq!(document, json!({"error": {"message": json.err.trim_end()}}));
+}
+
+const EXISTING: &str = "cli/tests/data/deployment/existing.jsonl";
+
+#[test]
+fn existing_workflows_go_by_behavior_revision_and_override() {
+    let routed = run(&["deployment", "route", GRPC, "--existing", EXISTING]);
+    assert_eq!((routed.code, routed.err.as_str()), (0, ""));
+    assert_eq!(
+        routed.out.lines().skip(1).collect::<Vec<_>>(),
+        [
+            "existing p1 -> D:b1: pinned to D:b1",
+            "existing x -> D:b2: auto-upgrade, follows the routing to D:b2",
+            "existing x -> D:b1: auto-upgrade, stays on D:b1: the target D:b2 is of its deployment at revision 2 < its revision 3 (the revision rule)",
+            "existing ramp-wf-0 -> D:b1: auto-upgrade, follows the routing to D:b1",
+            "existing u -> D:b1: unversioned, routed as a new workflow",
+            "existing o -> D:b2: one-time override to D:b2 (pinned until a task completes there)",
+            "existing o2 -> D:b2: pinned by override to D:b2",
+        ]
+    );
+    let json = run(&[
+        "deployment",
+        "route",
+        GRPC,
+        "--existing",
+        EXISTING,
+        "-o",
+        "json",
+    ]);
+    let document: Value = serde_json::from_str(&json.out).unwrap();
+    assert_eq!(
+        document["existing"][2],
+        json!({"workflowId": "x", "version": "D:b1", "reason": "auto-upgrade, stays on D:b1: the target D:b2 is of its deployment at revision 2 < its revision 3 (the revision rule)"})
+    );
+    assert_eq!(document["existing"].as_array().unwrap().len(), 7);
+}
+
+#[test]
+fn the_revision_rule_is_refused_without_the_revision() {
+    let refused = run(&["deployment", "route", DESCRIBE, "--existing", EXISTING]);
+    assert_eq!(
+        (refused.code, refused.out.as_str(), refused.err.as_str()),
+        (
+            2,
+            "",
+            "workflow x: the revision rule needs the routing's revision, which describe and list do not print; give DescribeWorkerDeployment's gRPC JSON (the workflow's revision is 1)\n"
+        )
+    );
+    // Revision 0 (or none given) needs no revision: any routing's is at least 0.
+    let answered = run_with(
+        &["deployment", "route", DESCRIBE, "--existing", "-"],
+        br#"{"workflowId": "x", "behavior": "auto-upgrade", "version": "D:b1"}"#,
+    );
+    assert_eq!(
+        answered.out.lines().nth(1),
+        Some("existing x -> D:b2: auto-upgrade, follows the routing to D:b2")
+    );
+}
+
+#[test]
+fn a_malformed_existing_line_is_one_line_and_exit_2() {
+    let refused = |line: &str| {
+        let run = run_with(
+            &["deployment", "route", DESCRIBE, "--existing", "-"],
+            line.as_bytes(),
+        );
+        assert_eq!((run.code, run.out.as_str()), (2, ""), "{line}");
+        run.err
+    };
+    assert_eq!(
+        refused(r#"{"workflowId": "a", "behavior": "pinned", "extra": 1}"#),
+        "<stdin>: line 1: extra: unknown field `extra`, expected one of `workflowId`, `behavior`, `version`, `revision`, `override` at line 1 column 49\n"
+    );
+    assert_eq!(
+        refused("\n{\"workflowId\": \"a\", \"behavior\": \"pinned\"}"),
+        "<stdin>: line 2: version: missing; a pinned or auto-upgrade workflow runs on a version\n"
+    );
+    assert_eq!(
+        refused(r#"{"workflowId": "a", "behavior": "sticky"}"#),
+        "<stdin>: line 1: behavior: unknown variant `sticky`, expected one of `pinned`, `auto-upgrade`, `unversioned` at line 1 column 40\n"
+    );
+    assert_eq!(
+        refused(r#"{"workflowId": "a", "behavior": "pinned", "version": "Db"}"#),
+        "<stdin>: line 1: version: expected delimiter ':' or '.' not found in version string Db\n"
+    );
+    assert_eq!(
+        refused(r#"{"workflowId": "", "behavior": "unversioned"}"#),
+        "<stdin>: line 1: workflowId: empty; the server routes an empty ID by a random draw\n"
+    );
+    assert_eq!(
+        refused("nope"),
+        "<stdin>: line 1: expected ident at line 1 column 2\n"
+    );
+    let twice = run(&["deployment", "route", "-", "--file", "-", "--existing", "-"]);
+    assert_eq!(
+        (twice.code, twice.err.as_str()),
+        (
+            2,
+            "- is given 3 times; standard input can be read only once\n"
+        )
+    );
 }
