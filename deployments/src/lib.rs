@@ -42,7 +42,7 @@
 //! - Routing (spec §E): the ramp threshold, new workflows, later tasks with the revision
 //!   rule, activities and Nexus tasks, sticky queues, overrides, inheritance.
 //!
-//! - Reading what Temporal's tools print (spec §G, feature `serde`): [`read_shown`].
+//! - Reading what Temporal's tools print (spec §G, feature `serde`): `read_shown`.
 //!
 //! Not here: building the describe and list responses, replication
 //! across clusters (§F.2), version metadata (§B.11), the old (public-preview) data format
@@ -57,7 +57,7 @@
 //!
 //! # Crate features
 //! - `serde`: `Serialize` for the state ([`Deployments`] and its parts), and
-//!   [`read_shown`], the reader of the JSON Temporal's tools print (serde_json, as the
+//!   `read_shown`, the reader of the JSON Temporal's tools print (serde_json, as the
 //!   version-sets crate reads its proto-JSON under its own `serde` feature).
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
