@@ -388,3 +388,27 @@ proptest! {
         let _ = read_shown(&String::from_utf8_lossy(&bytes[..i]));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Every float32 percentage, printed as the shortest text that reads back (as Go's
+    /// `encoding/json` and protojson print a float32), reads back to the same float32 in
+    /// both the CLI's and the gRPC JSON.
+    #[test]
+    fn every_float32_percentage_reads_back_exactly(bits in 0u32..=100f32.to_bits()) {
+        let percentage = f32::from_bits(bits);
+        let cli = data("describe.json").replace(
+            r#""rampingVersionPercentage": 10"#,
+            &format!(r#""rampingVersionPercentage": {percentage}"#),
+        );
+        let grpc = data("grpc-describe.json").replace(
+            r#""rampingVersionPercentage": 10.0"#,
+            &format!(r#""rampingVersionPercentage": {percentage:e}"#),
+        );
+        for text in [cli, grpc] {
+            let read = deployment(read_shown(&text).unwrap());
+            prop_assert_eq!(read.routing.percentage.to_bits(), bits);
+        }
+    }
+}

@@ -79,6 +79,7 @@ fn every_readme_example_prints_what_the_readme_shows() {
         "gc",
         "reachability",
         "conform",
+        "deployment",
     ] {
         assert!(
             examples.iter().any(|(command, _)| command
