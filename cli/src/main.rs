@@ -14,6 +14,7 @@ mod affected;
 mod apply;
 mod check;
 mod conform;
+mod deployment;
 mod diff;
 mod diff_states;
 mod dispatch;
@@ -100,6 +101,7 @@ enum Command {
     Poll(dispatch::PollArgs),
     AddTask(dispatch::AddTaskArgs),
     Sticky(dispatch::StickyArgs),
+    Deployment(deployment::Args),
     Completions(docs::CompletionsArgs),
     Man(docs::ManArgs),
 }
@@ -409,6 +411,20 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
         ],
     ),
     (
+        "deployment",
+        &[
+            (0, "routed (and every sample asked for found)"),
+            (
+                1,
+                "fewer samples found than asked (--sample-ramped or --sample-current, among PREFIX-0 to PREFIX-999999)",
+            ),
+            (
+                2,
+                "bad input: the STATE could not be read, is none of the shapes, has an unknown field, a value of the wrong type or a version of another deployment; or is describe-version output, which shows one version and not the routing; or a listing with no deployment, or with several and no --deployment; or a workflow ID is empty; or an --existing line is malformed, or its answer needs the routing's revision, which the STATE does not carry",
+            ),
+        ],
+    ),
+    (
         "completions",
         &[
             (0, "printed"),
@@ -447,13 +463,23 @@ pub(crate) fn command() -> clap::Command {
         else {
             continue;
         };
-        let mut after = format!("{JSON_ERRORS}\n\n{}", exit_statuses(statuses));
-        if let Some(example) = subcommand.get_after_help() {
-            after = format!("{after}\n\n{example}");
+        let after = format!("{JSON_ERRORS}\n\n{}", exit_statuses(statuses));
+        // A group's subcommands (`deployment route`) state the group's statuses.
+        for nested in subcommand.get_subcommands_mut() {
+            *nested = with_after(std::mem::take(nested), &after);
         }
-        *subcommand = std::mem::take(subcommand).after_help(after);
+        *subcommand = with_after(std::mem::take(subcommand), &after);
     }
     command
+}
+
+/// `command` with `after` at the end of its help, before its own example.
+fn with_after(command: clap::Command, after: &str) -> clap::Command {
+    let after = match command.get_after_help() {
+        Some(example) => format!("{after}\n\n{example}"),
+        None => after.to_owned(),
+    };
+    command.after_help(after)
 }
 
 /// Ends a run whose arguments clap refused (or that asked for help or the version): clap's
@@ -532,6 +558,7 @@ fn main() -> ExitCode {
         Command::Poll(args) => dispatch::poll(&args, &mut output),
         Command::AddTask(args) => dispatch::add_task(&args, &mut output),
         Command::Sticky(args) => dispatch::sticky(&args, &mut output),
+        Command::Deployment(args) => deployment::run(&args, &mut output),
         Command::Completions(args) => docs::completions(&args, &mut output),
         Command::Man(args) => docs::man(&args, &mut output),
     };

@@ -6,6 +6,7 @@ mod affected;
 mod apply;
 mod check;
 mod completion;
+mod deployment;
 mod diff;
 mod dispatch;
 mod facts;

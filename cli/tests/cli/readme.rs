@@ -82,6 +82,7 @@ fn every_readme_example_prints_what_the_readme_shows() {
         "retire",
         "diff",
         "conform",
+        "deployment",
     ] {
         assert!(
             examples.iter().any(|(command, _)| command
