@@ -256,9 +256,9 @@ fn check_error(map: &Map<String, Value>) -> Result<(), String> {
         return Err(format!("unknown key {}", quote(key)));
     }
     match (map.get("error"), map.get("message")) {
-        (Some(Value::String(code)), Some(Value::String(_))) => {
-            Code::from_str(code).map(|_| ()).map_err(|e| e.to_string())
-        }
+        (Some(Value::String(code)), Some(Value::String(_))) => Code::from_str(code)
+            .map(|_| ())
+            .map_err(|e| format!("error {}: {e}", quote(code))),
         _ => Err(r#"an error is {"error": CODE, "message": TEXT}"#.into()),
     }
 }
