@@ -13,6 +13,7 @@ mod namespace;
 mod output;
 mod readme;
 mod replay;
+mod replay_deployments;
 mod replication;
 mod resolve;
 mod robustness;
