@@ -10,7 +10,8 @@
 //! - `step`: the values ([`Step`], [`Action`], [`ActionKind`]);
 //! - `read`: the strict reader ([`parse`], [`is_deployments`]);
 //! - `write`: the writer ([`Step::to_line`], [`write`]);
-//! - `run`: the runner ([`run`], [`replay`]).
+//! - `run`: the runner ([`run`], [`replay`]);
+//! - `generate`: seeded random steps whose expectations are the model's ([`generate`]).
 
 // Traces are untrusted input: a bad line must end in an error, never a panic.
 #![deny(
@@ -20,11 +21,13 @@
     clippy::panic
 )]
 
+mod generate;
 mod read;
 mod run;
 mod step;
 mod write;
 
+pub use generate::generate;
 pub use read::{HEADER, TraceError, is_deployments, parse};
 pub use run::{Failure, Report, replay, run};
 pub use step::{

@@ -82,17 +82,10 @@ pub fn replay(bytes: &[u8]) -> Result<Report, TraceError> {
 /// # Ok::<(), worker_deployments_trace::TraceError>(())
 /// ```
 pub fn run(steps: &[Step]) -> Report {
-    let mut runner = Runner {
-        ns: Deployments::new(Limits::SERVER_DEFAULT),
-        facts: Observed::default(),
-        open_pinned: BTreeMap::new(),
-        tokens: BTreeMap::new(),
-        now: 0,
-    };
+    let mut runner = Runner::new();
     let (mut passed, mut failures) = (0, Vec::new());
     for step in steps {
-        runner.now = step.now.unwrap_or_else(|| runner.now.saturating_add(1));
-        let got = runner.step(step);
+        let got = runner.answer(step);
         let (Some(expected), Some(answer), Some(got)) =
             (&step.expect, step.action.kind().answer(), got)
         else {
@@ -115,7 +108,9 @@ pub fn run(steps: &[Step]) -> Report {
     }
 }
 
-struct Runner {
+/// One trace's model, facts and returned tokens, played a step at a time (the generator
+/// plays its steps as it draws them).
+pub(crate) struct Runner {
     ns: Deployments,
     facts: Observed,
     open_pinned: BTreeMap<VersionKey, u64>,
@@ -157,6 +152,24 @@ fn version_json(version: Option<&VersionKey>) -> Value {
 }
 
 impl Runner {
+    /// No deployments, the server's default limits, no facts, time 0.
+    pub(crate) fn new() -> Self {
+        Self {
+            ns: Deployments::new(Limits::SERVER_DEFAULT),
+            facts: Observed::default(),
+            open_pinned: BTreeMap::new(),
+            tokens: BTreeMap::new(),
+            now: 0,
+        }
+    }
+
+    /// Runs `step` at its time (its `now`, or 1 ms after the last); its answer, `None`
+    /// for a step that answers nothing.
+    pub(crate) fn answer(&mut self, step: &Step) -> Option<Value> {
+        self.now = step.now.unwrap_or_else(|| self.now.saturating_add(1));
+        self.step(step)
+    }
+
     fn token(&self, arg: Option<&TokenArg>) -> Vec<u8> {
         match arg {
             None => Vec::new(),

@@ -219,10 +219,11 @@ pub struct PollArgs {
 }
 
 /// A task queue type as a trace spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[allow(missing_docs)]
 pub enum QueueType {
+    #[default]
     Workflow,
     Activity,
     Nexus,
