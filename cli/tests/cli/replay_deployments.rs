@@ -109,3 +109,67 @@ fn replay_rejects_a_malformed_deployments_line_and_exits_2() {
         )
     );
 }
+
+#[test]
+fn generate_deployments_writes_traces_that_replay_green_and_the_same_for_a_seed() {
+    let dir = std::env::temp_dir().join(format!("wd-generate-{}", std::process::id()));
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    for out in [&a, &b] {
+        let out = out.to_str().unwrap();
+        let result = run(&[
+            "generate",
+            "--deployments",
+            "--seed",
+            "9",
+            "--count",
+            "3",
+            "--steps",
+            "150",
+            out,
+        ]);
+        assert_eq!(
+            (result.code, result.out, result.err.as_str()),
+            (0, format!("wrote 3 traces to {out}\n"), "")
+        );
+    }
+    let mut files = Vec::new();
+    for i in 0..3 {
+        let name = format!("trace-{i:04}.jsonl");
+        let text = fs::read_to_string(a.join(&name)).unwrap();
+        assert_eq!(text, fs::read_to_string(b.join(&name)).unwrap(), "{name}");
+        assert!(text.starts_with(&format!(
+            "# version-sets generate --deployments --seed 9 --steps 150: trace {i}\n{{\"format\": \"deployments\"}}\n"
+        )));
+        files.push(a.join(&name).to_str().unwrap().to_owned());
+    }
+    let mut args = vec!["replay"];
+    args.extend(files.iter().map(String::as_str));
+    let result = run(&args);
+    assert_eq!(
+        (result.code, result.err.as_str()),
+        (0, ""),
+        "{}",
+        result.out
+    );
+    assert!(
+        result.out.ends_with(" passed, 0 failed\n"),
+        "{}",
+        result.out
+    );
+    let refused = run(&[
+        "generate",
+        "--deployments",
+        "--only",
+        "poll",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused
+            .err
+            .contains("'--deployments' cannot be used with '--only <ONLY>'"),
+        "{}",
+        refused.err
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}

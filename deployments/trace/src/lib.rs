@@ -9,7 +9,7 @@
 //!
 //! - `step`: the values ([`Step`], [`Action`], [`ActionKind`]);
 //! - `read`: the strict reader ([`parse`], [`is_deployments`]);
-//! - `write`: the writer ([`Step::to_line`], [`write`]);
+//! - `write`: the writer ([`Step::to_line`], [`write`], [`write_with_comment`]);
 //! - `run`: the runner ([`run`], [`replay`]);
 //! - `generate`: seeded random steps whose expectations are the model's ([`generate`]).
 
@@ -36,4 +36,4 @@ pub use step::{
     Percentage, PollArgs, PresenceArgs, PropagatedArgs, QueryArgs, QueueType, RouteArgs,
     SetCurrentArgs, SetManagerArgs, SetRampingArgs, Step, TokenArg, VersionArgs,
 };
-pub use write::write;
+pub use write::{write, write_with_comment};

@@ -44,13 +44,34 @@ impl Step {
 /// # Errors
 /// As [`Step::to_line`].
 pub fn write(steps: &[Step]) -> Result<String, serde_json::Error> {
-    // The header is line 1, the i-th step (from 0) line i + 2.
+    write_lines(None, steps)
+}
+
+/// [`write`], after a first line `# comment` (a line break in `comment` becomes a space),
+/// with the tokens renumbered for it.
+///
+/// # Errors
+/// As [`Step::to_line`].
+pub fn write_with_comment(comment: &str, steps: &[Step]) -> Result<String, serde_json::Error> {
+    write_lines(Some(comment), steps)
+}
+
+fn write_lines(comment: Option<&str>, steps: &[Step]) -> Result<String, serde_json::Error> {
+    let mut out = String::new();
+    if let Some(comment) = comment {
+        out.push_str("# ");
+        out.push_str(&comment.replace(['\n', '\r'], " "));
+        out.push('\n');
+    }
+    // The header is the next line, the i-th step (from 0) i + 1 lines after it.
+    let header_line = out.lines().count() + 1;
     let new_line: BTreeMap<usize, usize> = steps
         .iter()
         .enumerate()
-        .map(|(i, step)| (step.line, i + 2))
+        .map(|(i, step)| (step.line, header_line + i + 1))
         .collect();
-    let mut out = format!("{}\n", crate::read::HEADER);
+    out.push_str(crate::read::HEADER);
+    out.push('\n');
     for step in steps {
         let mut step = step.clone();
         if let Some(Some(TokenArg::Line { line })) = step.action.token_mut()

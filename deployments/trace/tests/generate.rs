@@ -66,3 +66,20 @@ fn generation_reaches_every_action_and_many_answers() {
         });
     assert!(drained, "no drainage check drained a version");
 }
+
+#[test]
+fn a_comment_before_the_header_moves_the_tokens_with_it() {
+    let steps = generate(&mut Rng::with_seed(5), 300);
+    let text = worker_deployments_trace::write_with_comment("seed 5\nsteps 300", &steps).unwrap();
+    assert!(text.starts_with("# seed 5 steps 300\n{\"format\": \"deployments\"}\n"));
+    assert!(
+        text.contains("\"token\":{\"line\":"),
+        "no token by line in 300 steps"
+    );
+    let report = replay(text.as_bytes()).unwrap();
+    assert_eq!(report.failures, vec![]);
+    assert_eq!(
+        report.passed,
+        replay(write(&steps).unwrap().as_bytes()).unwrap().passed
+    );
+}
