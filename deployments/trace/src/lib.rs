@@ -9,7 +9,7 @@
 //!
 //! - `step`: the values ([`Step`], [`Action`], [`ActionKind`]);
 //! - `read`: the strict reader ([`parse`], [`is_deployments`]);
-//! - `write`: the writer ([`Step::to_line`], [`write`], [`write_with_comment`]);
+//! - `write`: the writer ([`Step::to_line`], [`write()`], [`write_with_comment`]);
 //! - `run`: the runner ([`run`], [`replay`]);
 //! - `generate`: seeded random steps whose expectations are the model's ([`generate`]).
 

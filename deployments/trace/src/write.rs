@@ -47,7 +47,7 @@ pub fn write(steps: &[Step]) -> Result<String, serde_json::Error> {
     write_lines(None, steps)
 }
 
-/// [`write`], after a first line `# comment` (a line break in `comment` becomes a space),
+/// [`write()`], after a first line `# comment` (a line break in `comment` becomes a space),
 /// with the tokens renumbered for it.
 ///
 /// # Errors
