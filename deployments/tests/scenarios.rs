@@ -519,8 +519,16 @@ fn scenario_22_24_ramp_routing_matches_the_live_server() {
         both[usize::from(server == "ramping")] += 1;
         lines += 1;
     }
-    assert!(lines >= 500 && percentages >= 5, "{lines} IDs, {percentages} percentages");
-    assert!(both[0] > 100 && both[1] > 100, "current {}, ramping {}", both[0], both[1]);
+    assert!(
+        lines >= 500 && percentages >= 5,
+        "{lines} IDs, {percentages} percentages"
+    );
+    assert!(
+        both[0] > 100 && both[1] > 100,
+        "current {}, ramping {}",
+        both[0],
+        both[1]
+    );
 }
 
 #[test]

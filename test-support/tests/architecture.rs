@@ -18,7 +18,11 @@ const CRATES: [(&str, &str, &str); 5] = [
     ("version-sets-trace", "trace/src", "lib.rs"),
     ("version-sets-cli", "cli/src", "main.rs"),
     ("worker-deployments", "deployments/src", "lib.rs"),
-    ("worker-deployments-trace", "deployments/trace/src", "lib.rs"),
+    (
+        "worker-deployments-trace",
+        "deployments/trace/src",
+        "lib.rs",
+    ),
 ];
 
 type Graph = BTreeMap<String, BTreeSet<String>>;
