@@ -7,9 +7,9 @@ use fastrand::Rng;
 use crate::run::Runner;
 use crate::step::{
     Action, BusyArgs, CreateArgs, DeleteVersionArgs, DeploymentIdentity, DeploymentName,
-    DescribeArgs, Empty, LimitsArgs, OpenPinnedArgs, Percentage, PollArgs, PresenceArgs,
-    PropagatedArgs, QueryArgs, QueueType, RouteArgs, SetCurrentArgs, SetManagerArgs,
-    SetRampingArgs, Step, TokenArg, VersionArgs,
+    DescribeArgs, Empty, LimitsArgs, OpenPinnedArgs, OverrideArgs, OverrideBehavior, Percentage,
+    PollArgs, PresenceArgs, PropagatedArgs, QueryArgs, QueueType, RouteArgs, SetCurrentArgs,
+    SetManagerArgs, SetRampingArgs, Step, TokenArg, VersionArgs,
 };
 
 /// The names steps are drawn from: few, so that steps meet each other's state.
@@ -188,6 +188,19 @@ fn draw(rng: &mut Rng, token_lines: &[usize]) -> Action {
             }),
             _ => Action::DescribeDeployment(DeploymentName { deployment: d }),
         },
+        19 if rng.bool() => Action::Override(OverrideArgs {
+            task_queue: pick(rng, &QUEUES).to_owned(),
+            behavior: pick(
+                rng,
+                &[
+                    OverrideBehavior::AutoUpgrade,
+                    OverrideBehavior::Pinned,
+                    OverrideBehavior::OneTime,
+                ],
+            ),
+            deployment: (rng.u8(..8) != 0).then_some(d),
+            build: (rng.u8(..8) != 0).then_some(b),
+        }),
         _ => Action::Query(QueryArgs {
             task_queue: pick(rng, &QUEUES).to_owned(),
             deployment: d,

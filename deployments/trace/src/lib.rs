@@ -33,7 +33,8 @@ pub use run::{Failure, Report, replay, run};
 pub use step::{
     Action, ActionKind, Answer, BusyArgs, CreateArgs, DeleteVersionArgs, DeploymentIdentity,
     DeploymentName, DescribeArgs, Empty, LimitFields, LimitsArgs, NanWord, OpenPinnedArgs,
-    Percentage, PollArgs, PresenceArgs, PropagatedArgs, QueryArgs, QueueType, RouteArgs,
-    SetCurrentArgs, SetManagerArgs, SetRampingArgs, Step, TokenArg, VersionArgs,
+    OverrideArgs, OverrideBehavior, Percentage, PollArgs, PresenceArgs, PropagatedArgs, QueryArgs,
+    QueueType, RouteArgs, SetCurrentArgs, SetManagerArgs, SetRampingArgs, Step, TokenArg,
+    VersionArgs,
 };
 pub use write::{write, write_with_comment};

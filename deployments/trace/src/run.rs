@@ -7,12 +7,12 @@ use std::fmt;
 use serde_json::{Value, json};
 use worker_deployments::{
     CreateDeployment, CreateVersion, DeleteDeployment, DeleteVersion, Deployments, Error, Limits,
-    Observed, Outcome, Poller, SetCurrent, SetManager, SetRamping, TaskQueueKey, TaskQueueType,
-    UNVERSIONED, VersionKey, route_new_workflow,
+    Observed, Outcome, Override, Poller, SetCurrent, SetManager, SetRamping, TaskQueueKey,
+    TaskQueueType, UNVERSIONED, VersionKey, route_new_workflow,
 };
 
 use crate::read::{TraceError, parse};
-use crate::step::{Action, Answer, LimitsArgs, QueueType, Step, TokenArg};
+use crate::step::{Action, Answer, LimitsArgs, OverrideBehavior, QueueType, Step, TokenArg};
 
 /// What running a trace found.
 #[derive(Debug, Clone)]
@@ -373,6 +373,26 @@ impl Runner {
                 }),
                 Err(e) => error_json(&e),
             },
+            Action::Override(a) => {
+                let target = match (&a.deployment, &a.build) {
+                    (None, None) => None,
+                    (d, b) => Some(VersionKey::new(
+                        d.as_deref().unwrap_or_default(),
+                        b.as_deref().unwrap_or_default(),
+                    )),
+                };
+                let over = match a.behavior {
+                    OverrideBehavior::AutoUpgrade => Override::AutoUpgrade,
+                    OverrideBehavior::Pinned => Override::Pinned(target),
+                    OverrideBehavior::OneTime => Override::OneTime(target),
+                };
+                match self.ns.check_override(&a.task_queue, &over) {
+                    Ok(reactivate) => {
+                        json!({"reactivate": reactivate.as_ref().map(VersionKey::v31)})
+                    }
+                    Err(e) => error_json(&e),
+                }
+            }
             Action::Query(a) => {
                 let key = VersionKey::new(&a.deployment, &a.build);
                 match self.ns.check_query(&a.task_queue, &key, a.root_pollers) {

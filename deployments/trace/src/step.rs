@@ -97,6 +97,7 @@ actions! {
     Describe(DescribeArgs) => "describe",
     DescribeDeployment(DeploymentName) => "describeDeployment",
     Query(QueryArgs) => "query",
+    Override(OverrideArgs) => "override",
 }
 
 impl ActionKind {
@@ -133,6 +134,7 @@ impl ActionKind {
                 "versions",
             ])),
             K::Query => Some(Answer::Ok),
+            K::Override => Some(Answer::Fields(&["reactivate"])),
         }
     }
 
@@ -481,4 +483,29 @@ impl Action {
             _ => None,
         }
     }
+}
+
+/// A versioning override's behavior as a trace spells it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub enum OverrideBehavior {
+    #[default]
+    AutoUpgrade,
+    Pinned,
+    OneTime,
+}
+
+/// `override`: the check of a workflow's versioning override on its task queue (of
+/// workflow type); `deployment` and `build` name the target, both absent for none.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct OverrideArgs {
+    pub task_queue: String,
+    pub behavior: OverrideBehavior,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<String>,
 }

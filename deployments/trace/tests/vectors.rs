@@ -21,10 +21,6 @@ const NOT_EXPRESSIBLE: &[(&str, &str)] = &[
         "a property of every refusal in every state, checked by comparing whole states (tests/atomic.rs); a trace sees only answers",
     ),
     (
-        "ops.override",
-        "overrides act on a workflow's options; a trace has no workflows beyond routing a new one",
-    ),
-    (
         "route.auto-upgrade-revision",
         "a later task needs a running workflow's behavior and revision; a trace routes new workflows only",
     ),
