@@ -17,6 +17,7 @@ mod output;
 mod plan;
 mod readme;
 mod replay;
+mod replay_deployments;
 mod replication;
 mod resolve;
 mod retire;
