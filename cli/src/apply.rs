@@ -20,7 +20,17 @@ use super::{Output, Status, input, ops};
 /// printed (exit 1). `version-sets update` takes one operation spelled as the Temporal CLI
 /// spells it. With `-o json` the new state is printed as it is; a dry run prints
 /// {"operations": [{"at", "operation", "outcome": "changed" | "noop" | "error", "error"}],
-/// "state": the new state, or null when an operation fails}.
+/// "state": the new state, "affected": who the change affects, "assumed": [what an answer
+/// from the public response or a listing assumes, with --assume-not-deleted]}, "state" and
+/// "affected" null when an operation fails. From those forms, an operation naming a build
+/// ID in no set is refused (exit 2) unless --assume-not-deleted: the server finds a deleted
+/// one, which they leave out. "affected" is {"pollers": [{"buildId", "before", "after", "changed"}],
+/// each answer {"answer": "accepted" | "newerBuildExists" | "unknownBuildId",
+/// "newerBuildId"}; "newWorkflows": {"before", "after", "changed"}; "existingWorkflows":
+/// [{"buildIds", "tasks": {"before", "after", "changed"}, "intents": {INTENT: {"before",
+/// "after", "changed"}}, "changed"}]}, a task {"answer": "set" | "unknownBuildId" |
+/// "unversioned", "buildIds", "runsOn"} and an intent's target as `resolve -o json`
+/// prints it.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  version-sets apply state.json ops.jsonl --dry-run")]
 pub(crate) struct Args {

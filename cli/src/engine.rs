@@ -1,11 +1,13 @@
 //! Running updates on a state, as `apply` and `update` both do: in order, the first failure
-//! stopping the run, then the new state, or with `--dry-run` each outcome and a diff.
+//! stopping the run, then the new state, or with `--dry-run` each outcome, a diff and who
+//! the change affects.
 
 use std::str::FromStr;
 
 use serde_json::{Value, json};
-use version_sets::{Limits, Outcome, Update, VersionSets};
+use version_sets::{BuildId, Limits, Outcome, Update, VersionSets};
 
+use super::affected::Pair;
 use super::diff::diff;
 use super::render::flat;
 use super::state::Facts;
@@ -24,9 +26,15 @@ pub(crate) struct Options {
     /// milliseconds (at least 100000000000; MSms for any) [default: the current time]
     #[arg(long, global = true, value_name = "TIME", allow_negative_numbers = true, value_parser = time::parse_now)]
     now: Option<i64>,
-    /// Print each operation's outcome and a before/after diff instead of the new state
+    /// Print each operation's outcome, a before/after diff and who the change affects (what
+    /// pollers get, where new and existing workflows' tasks go) instead of the new state
     #[arg(long, global = true)]
     dry_run: bool,
+    /// Apply updates to the public response or a listing, which leave out deleted build
+    /// IDs, as if a build ID an operation names and no set holds was never deleted (the
+    /// server finds a deleted one: adding it again is refused, promoting it is not)
+    #[arg(long, global = true)]
+    assume_not_deleted: bool,
 }
 
 /// Applies `ops` (each with where it came from, e.g. `ops.jsonl:3`) to `state` and prints
@@ -69,7 +77,29 @@ pub(crate) fn run(
     );
     let before = state.clone();
     let mut steps = Vec::new();
+    let mut assumed = Vec::new();
     for (at, update) in ops {
+        // From a form without deleted build IDs, an operation naming a build ID that no
+        // set holds is answered only on the assumption that it was never deleted.
+        for build_id in named(update) {
+            if state.contains(build_id.as_str()) {
+                continue;
+            }
+            match facts.absent(build_id.as_str(), options.assume_not_deleted) {
+                Ok(None) => {}
+                Ok(Some(assumption)) => {
+                    let assumption = format!("{at}: assumed: {assumption}");
+                    if !assumed.contains(&assumption) {
+                        output.diagnostic(&assumption);
+                        assumed.push(assumption);
+                    }
+                }
+                Err(refusal) => {
+                    output.diagnostic(format_args!("{refusal} ({at})"));
+                    return Status::BadInput;
+                }
+            }
+        }
         let result = state.apply(update, now, options.limits);
         let operation = serde_json::to_value(update).unwrap_or(Value::Null);
         // As written: the fields in the order of the request message, not sorted.
@@ -105,7 +135,12 @@ pub(crate) fn run(
                         "outcome": "error",
                         "error": {"code": code.to_string(), "message": message},
                     }));
-                    output.document(&json!({"operations": steps, "state": null}));
+                    output.document(&json!({
+                        "operations": steps,
+                        "state": null,
+                        "affected": null,
+                        "assumed": assumed,
+                    }));
                 } else {
                     let failed = output.paint(format_args!("{code}: {message}"), Style::Bad);
                     output.line(format_args!("{at}: {written} -> {failed}"));
@@ -124,7 +159,12 @@ pub(crate) fn run(
         }
         (true, true) => {
             let new_state = new_state(&state, output);
-            output.document(&json!({ "operations": steps, "state": new_state }));
+            output.document(&json!({
+                "operations": steps,
+                "state": new_state,
+                "affected": Pair::new(&before, &state).affected().json(),
+                "assumed": assumed,
+            }));
         }
         (true, false) => {
             let (old, new) = (flat(&before), flat(&state));
@@ -151,8 +191,29 @@ pub(crate) fn run(
                         None => output.line(line),
                     }
                 }
+                for line in Pair::new(&before, &state).affected().lines() {
+                    output.line(line);
+                }
             }
         }
     }
     Status::Ok
+}
+
+/// The build IDs `update` names.
+fn named(update: &Update) -> Vec<&BuildId> {
+    match update {
+        Update::AddNewBuildIdInNewDefaultSet(id)
+        | Update::PromoteSetByBuildId(id)
+        | Update::PromoteBuildIdWithinSet(id) => vec![id],
+        Update::AddNewCompatibleBuildId {
+            new_build_id,
+            existing_compatible_build_id,
+            ..
+        } => vec![new_build_id, existing_compatible_build_id],
+        Update::MergeSets {
+            primary_set_build_id,
+            secondary_set_build_id,
+        } => vec![primary_set_build_id, secondary_set_build_id],
+    }
 }

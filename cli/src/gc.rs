@@ -48,25 +48,8 @@ pub(crate) struct Args {
     /// A task queue of the namespace and its state's file (repeat for each queue)
     #[arg(long = "queue", value_name = "NAME=PATH", value_parser = parse_queue)]
     queues: Vec<(String, PathBuf)>,
-    /// The time to answer for: an RFC 3339 time (2024-11-19T07:06:40Z), or Unix
-    /// milliseconds (at least 100000000000; MSms for any) [default: the current time]
-    #[arg(long, value_name = "TIME", allow_negative_numbers = true, value_parser = time::parse_now)]
-    now: Option<i64>,
-    /// The namespace's retention period: a number with units (500ms, 90s, 15m, 1h, 30d,
-    /// 1h30m), or a whole number of milliseconds
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    retention: i64,
-    /// Build IDs that still have workflows of any status, open or closed: a
-    /// comma-separated list, or a file (or -) with one per line
-    #[arg(long, value_name = "IDS|FILE")]
-    has_workflows: String,
-    /// The least time since a build ID became its set's default (a duration as for
-    /// --retention)
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "1h")]
-    min_since_default: i64,
-    /// Ignore the retention period
-    #[arg(long)]
-    ignore_retention: bool,
+    #[command(flatten)]
+    scavenger: Scavenger,
     /// Print the state after removing them instead of the list (one STATE only)
     #[arg(long, conflicts_with = "queues")]
     apply: bool,
@@ -75,32 +58,65 @@ pub(crate) struct Args {
     keep_tombstones: bool,
 }
 
+/// The scavenger's options, which `gc` and `retire` share: the time of the run, its policy
+/// and the build IDs that still have workflows.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Scavenger {
+    /// The time to answer for: an RFC 3339 time (2024-11-19T07:06:40Z), or Unix
+    /// milliseconds (at least 100000000000; MSms for any) [default: the current time]
+    #[arg(long, value_name = "TIME", allow_negative_numbers = true, value_parser = time::parse_now)]
+    pub(crate) now: Option<i64>,
+    /// The namespace's retention period: a number with units (500ms, 90s, 15m, 1h, 30d,
+    /// 1h30m), or a whole number of milliseconds
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub(crate) retention: i64,
+    /// Build IDs that still have workflows of any status, open or closed: a
+    /// comma-separated list, or a file (or -) with one per line
+    #[arg(long, value_name = "IDS|FILE")]
+    pub(crate) has_workflows: String,
+    /// The least time since a build ID became its set's default (a duration as for
+    /// --retention)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "1h")]
+    pub(crate) min_since_default: i64,
+    /// Ignore the retention period
+    #[arg(long)]
+    pub(crate) ignore_retention: bool,
+}
+
+impl Scavenger {
+    /// The policy these options describe.
+    pub(crate) fn policy(&self) -> GcPolicy {
+        GcPolicy {
+            min_since_default_ms: self.min_since_default,
+            retention_ms: self.retention,
+            retention: if self.ignore_retention {
+                Retention::Ignore
+            } else {
+                Retention::Respect
+            },
+        }
+    }
+}
+
 pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
     let stdin_state = args
         .state
         .as_ref()
         .is_some_and(|path| path.as_os_str() == "-")
         || args.queues.iter().any(|(_, path)| path.as_os_str() == "-");
-    if stdin_state && args.has_workflows == "-" {
+    if stdin_state && args.scavenger.has_workflows == "-" {
         output.diagnostic("STATE and --has-workflows cannot both be standard input");
         return Status::BadInput;
     }
-    let read_has_workflows = |output: &mut Output<'_>| match read_ids(&args.has_workflows) {
+    let read_has_workflows = |output: &mut Output<'_>| match read_ids(&args.scavenger.has_workflows)
+    {
         Ok(ids) => Some(ids),
         Err(error) => {
             output.diagnostic(error);
             None
         }
     };
-    let policy = GcPolicy {
-        min_since_default_ms: args.min_since_default,
-        retention_ms: args.retention,
-        retention: if args.ignore_retention {
-            Retention::Ignore
-        } else {
-            Retention::Respect
-        },
-    };
+    let policy = args.scavenger.policy();
     let Some(path) = &args.state else {
         let Some((mut namespace, facts)) = namespace::open_with_facts(&args.queues, output) else {
             return Status::BadInput;
@@ -117,7 +133,11 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
                 return Status::BadInput;
             }
         }
-        let now = time::now(args.now, namespace::newest_ms(&namespace, &facts), output);
+        let now = time::now(
+            args.scavenger.now,
+            namespace::newest_ms(&namespace, &facts),
+            output,
+        );
         let removals = namespace.scavenge(&policy, now, ClusterMode::SingleCluster, |_, id| {
             has_workflows.contains(id.as_str())
         });
@@ -162,7 +182,11 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         output.diagnostic(refusal);
         return Status::BadInput;
     }
-    let now = time::now(args.now, facts.newest_ms(state.clock().wall_clock), output);
+    let now = time::now(
+        args.scavenger.now,
+        facts.newest_ms(state.clock().wall_clock),
+        output,
+    );
     let removable: Vec<BuildId> =
         state.removable_build_ids(&policy, now, |id| has_workflows.contains(id.as_str()));
     if !args.apply {
@@ -200,7 +224,7 @@ fn time_refusal(
     facts: &Facts,
     in_use: impl FnMut(&BuildId) -> bool,
 ) -> Option<String> {
-    let time_rules = !args.ignore_retention || args.min_since_default > 0;
+    let time_rules = !args.scavenger.ignore_retention || args.scavenger.min_since_default > 0;
     if facts.timestamps_known() || !time_rules {
         return None;
     }

@@ -33,7 +33,8 @@ pub(crate) fn steps() -> RangedU64ValueParser<usize> {
 /// Write random conformance traces whose expectations come from the model.
 ///
 /// Writes COUNT files `OUTDIR/trace-NNNN.jsonl`, each of STEPS steps. The same seed always
-/// writes the same bytes. Every file replays green through `version-sets replay`.
+/// writes the same bytes. Every file replays green through `version-sets replay`. With
+/// --deployments the traces are of Worker Deployments (a `limits` step, then STEPS steps).
 ///
 /// With -o json: `{"written": COUNT, "outdir": OUTDIR}`.
 #[derive(Debug, clap::Args)]
@@ -58,6 +59,10 @@ pub(crate) struct Args {
     /// (1 to 1000)
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_TASK_QUEUES))]
     task_queues: usize,
+    /// Write Worker Deployments traces instead (deployments/docs/trace-format.md): steps
+    /// over a small pool of deployments, builds and queues under the short limits
+    #[arg(long, conflicts_with_all = ["only", "task_queues"])]
+    deployments: bool,
     /// The directory to write to (created if missing)
     #[arg(value_name = "OUTDIR")]
     outdir: PathBuf,
@@ -70,6 +75,9 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
             args.outdir.display()
         ));
         return Status::BadInput;
+    }
+    if args.deployments {
+        return run_deployments(args, output);
     }
     let kinds = chosen(&args.only);
     // One trace at a time: generated, written, dropped.
@@ -85,6 +93,42 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
             text.push_str(&step.to_line());
             text.push('\n');
         }
+        if let Err(error) = fs::write(&path, text) {
+            output.diagnostic(format_args!("{}: cannot write: {error}", path.display()));
+            return Status::BadInput;
+        }
+    }
+    if output.json() {
+        let outdir = args.outdir.display().to_string();
+        output.document(&serde_json::json!({ "written": args.count, "outdir": outdir }));
+    } else {
+        output.line(format_args!(
+            "wrote {} traces to {}",
+            args.count,
+            args.outdir.display()
+        ));
+    }
+    Status::Ok
+}
+
+/// `generate --deployments`: COUNT deployments traces from one generator seeded with
+/// SEED, so the same seed writes the same bytes.
+fn run_deployments(args: &Args, output: &mut Output<'_>) -> Status {
+    let mut rng = fastrand::Rng::with_seed(args.seed);
+    for index in 0..args.count {
+        let path = args.outdir.join(format!("trace-{index:04}.jsonl"));
+        let steps = worker_deployments_trace::generate(&mut rng, args.steps);
+        let comment = format!(
+            "version-sets generate --deployments --seed {} --steps {}: trace {index}",
+            args.seed, args.steps
+        );
+        let text = match worker_deployments_trace::write_with_comment(&comment, &steps) {
+            Ok(text) => text,
+            Err(error) => {
+                output.diagnostic(format_args!("{}: cannot write: {error}", path.display()));
+                return Status::BadInput;
+            }
+        };
         if let Err(error) = fs::write(&path, text) {
             output.diagnostic(format_args!("{}: cannot write: {error}", path.display()));
             return Status::BadInput;

@@ -10,9 +10,11 @@
     clippy::panic
 )]
 
+mod affected;
 mod apply;
 mod check;
 mod conform;
+mod deployment;
 mod diff;
 mod diff_states;
 mod dispatch;
@@ -25,6 +27,7 @@ mod json;
 mod merge;
 mod namespace;
 mod ops;
+mod plan;
 mod proto;
 mod reachability;
 mod render;
@@ -85,6 +88,7 @@ enum Command {
     Check(check::Args),
     Apply(apply::Args),
     Update(update::Args),
+    Plan(plan::Args),
     Resolve(resolve::Args),
     Merge(merge::Args),
     Gc(gc::Args),
@@ -97,6 +101,7 @@ enum Command {
     Poll(dispatch::PollArgs),
     AddTask(dispatch::AddTaskArgs),
     Sticky(dispatch::StickyArgs),
+    Deployment(deployment::Args),
     Completions(docs::CompletionsArgs),
     Man(docs::ManArgs),
 }
@@ -251,7 +256,7 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             ),
             (
                 2,
-                "bad input: the STATE or the OPS could not be read or are malformed or invalid; or a merge-sets on the public response or a listing, which carry no timestamps to order the merged set by",
+                "bad input: the STATE or the OPS could not be read or are malformed or invalid; or a merge-sets on the public response or a listing, which carry no timestamps to order the merged set by, or an operation there naming a build ID in no set (they leave out deleted build IDs) without --assume-not-deleted",
             ),
         ],
     ),
@@ -262,7 +267,21 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             (1, "the operation failed as the server would refuse it"),
             (
                 2,
-                "bad input: the STATE could not be read or is malformed or invalid; or a merge-sets on the public response or a listing, which carry no timestamps to order the merged set by",
+                "bad input: the STATE could not be read or is malformed or invalid; or a merge-sets on the public response or a listing, which carry no timestamps to order the merged set by, or an operation there naming a build ID in no set (they leave out deleted build IDs) without --assume-not-deleted",
+            ),
+        ],
+    ),
+    (
+        "plan",
+        &[
+            (0, "planned: the steps reach TARGET on the model"),
+            (
+                1,
+                "no sequence of operations turns STATE into TARGET (the reason is printed)",
+            ),
+            (
+                2,
+                "bad input: a STATE or TARGET could not be read or is malformed or invalid",
             ),
         ],
     ),
@@ -392,6 +411,20 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
         ],
     ),
     (
+        "deployment",
+        &[
+            (0, "routed (and every sample asked for found)"),
+            (
+                1,
+                "fewer samples found than asked (--sample-ramped or --sample-current, among PREFIX-0 to PREFIX-999999)",
+            ),
+            (
+                2,
+                "bad input: the STATE could not be read, is none of the shapes, has an unknown field, a value of the wrong type or a version of another deployment; or is describe-version output, which shows one version and not the routing; or a listing with no deployment, or with several and no --deployment; or a workflow ID is empty; or an --existing line is malformed, or its answer needs the routing's revision, which the STATE does not carry",
+            ),
+        ],
+    ),
+    (
         "completions",
         &[
             (0, "printed"),
@@ -430,13 +463,23 @@ pub(crate) fn command() -> clap::Command {
         else {
             continue;
         };
-        let mut after = format!("{JSON_ERRORS}\n\n{}", exit_statuses(statuses));
-        if let Some(example) = subcommand.get_after_help() {
-            after = format!("{after}\n\n{example}");
+        let after = format!("{JSON_ERRORS}\n\n{}", exit_statuses(statuses));
+        // A group's subcommands (`deployment route`) state the group's statuses.
+        for nested in subcommand.get_subcommands_mut() {
+            *nested = with_after(std::mem::take(nested), &after);
         }
-        *subcommand = std::mem::take(subcommand).after_help(after);
+        *subcommand = with_after(std::mem::take(subcommand), &after);
     }
     command
+}
+
+/// `command` with `after` at the end of its help, before its own example.
+fn with_after(command: clap::Command, after: &str) -> clap::Command {
+    let after = match command.get_after_help() {
+        Some(example) => format!("{after}\n\n{example}"),
+        None => after.to_owned(),
+    };
+    command.after_help(after)
 }
 
 /// Ends a run whose arguments clap refused (or that asked for help or the version): clap's
@@ -502,6 +545,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args, &mut output),
         Command::Apply(args) => apply::run(&args, &mut output),
         Command::Update(args) => update::run(&args, &mut output),
+        Command::Plan(args) => plan::run(&args, &mut output),
         Command::Resolve(args) => resolve::run(&args, &mut output),
         Command::Merge(args) => merge::run(&args, &mut output),
         Command::Gc(args) => gc::run(&args, &mut output),
@@ -514,6 +558,7 @@ fn main() -> ExitCode {
         Command::Poll(args) => dispatch::poll(&args, &mut output),
         Command::AddTask(args) => dispatch::add_task(&args, &mut output),
         Command::Sticky(args) => dispatch::sticky(&args, &mut output),
+        Command::Deployment(args) => deployment::run(&args, &mut output),
         Command::Completions(args) => docs::completions(&args, &mut output),
         Command::Man(args) => docs::man(&args, &mut output),
     };

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 use version_sets_trace as trace;
+use worker_deployments_trace as deployments;
 
 use super::state::{self, Kind};
 use super::{Output, Status, Style, file_error, input};
@@ -14,6 +15,10 @@ use super::{Output, Status, Style, file_error, input};
 /// with the outcome it expects; docs/trace-format.md describes the format. Each file starts
 /// from an empty task queue. Prints `FILE:LINE: expected X, got Y` for every expectation
 /// that fails, then `N passed, M failed` over all files.
+///
+/// A file whose first line (past blank and `#` lines) is `{"format": "deployments"}` is a
+/// Worker Deployments trace (deployments/docs/trace-format.md), run against that model with
+/// the same output.
 ///
 /// A malformed line is reported as `FILE:LINE: problem`. A file of another kind (versioning
 /// data, an OPS file) stops the run, with no summary. With `-o json`: {"files": [{"file",
@@ -47,9 +52,9 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
                 continue;
             }
         };
-        let report = match trace::replay(&input.bytes) {
+        let (passed_here, failures) = match replay_any(&input.bytes) {
             Ok(report) => report,
-            Err(error) => {
+            Err((line, problem)) => {
                 // A file of another kind is a mistake in the command line, not a trace
                 // with a bad line: the run stops, with no summary.
                 if let Some(kind @ (Kind::Ops | Kind::Data(_))) = state::kind_of(&input.bytes) {
@@ -57,10 +62,8 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
                     return Status::BadInput;
                 }
                 let message = format!(
-                    "{}:{}: {} (no step of this file ran)",
-                    input.name,
-                    error.line(),
-                    error.problem()
+                    "{}:{line}: {problem} (no step of this file ran)",
+                    input.name
                 );
                 if output.json() {
                     files.push(file_error(&input.name, &message));
@@ -71,8 +74,7 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
             }
         };
         if output.json() {
-            let failures: Vec<_> = report
-                .failures
+            let failures: Vec<_> = failures
                 .iter()
                 .map(|failure| {
                     json!({
@@ -84,11 +86,11 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
                 .collect();
             files.push(json!({
                 "file": input.name,
-                "passed": report.passed,
+                "passed": passed_here,
                 "failures": failures,
             }));
         } else {
-            for failure in &report.failures {
+            for failure in &failures {
                 let failed = output.paint(
                     format_args!("expected {}, got {}", failure.expected, failure.got),
                     Style::Bad,
@@ -96,8 +98,8 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
                 output.line(format_args!("{}:{}: {failed}", input.name, failure.line));
             }
         }
-        passed += report.passed;
-        failed += report.failed();
+        passed += passed_here;
+        failed += failures.len();
     }
     if output.json() {
         output.document(&json!({"files": files, "passed": passed, "failed": failed}));
@@ -110,4 +112,25 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         status = status.max(Status::Failed);
     }
     status
+}
+
+/// Runs a trace of either kind: the expectations that held, and the failures. A
+/// deployments trace says so in its header; anything else is a version-set trace, read
+/// exactly as before.
+fn replay_any(bytes: &[u8]) -> Result<(usize, Vec<trace::Failure>), (usize, String)> {
+    if deployments::is_deployments(bytes) {
+        let report = deployments::replay(bytes).map_err(|e| (e.line(), e.problem().to_owned()))?;
+        let failures = report
+            .failures
+            .into_iter()
+            .map(|f| trace::Failure {
+                line: f.line,
+                expected: f.expected,
+                got: f.got,
+            })
+            .collect();
+        return Ok((report.passed, failures));
+    }
+    let report = trace::replay(bytes).map_err(|e| (e.line(), e.problem().to_owned()))?;
+    Ok((report.passed, report.failures))
 }

@@ -8,13 +8,13 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use version_sets::{
-    BuildId, GcPolicy, GcVerdict, Kept, ReachabilityQuery, ReachabilityType, Retention,
-    TaskReachability, VersionSets, VisibilityQuery,
+    BuildId, GcPolicy, GcVerdict, Kept, ReachabilityQuery, ReachabilityType, TaskReachability,
+    VersionSets, VisibilityQuery,
 };
 
-use super::time::{self, parse_duration};
+use super::time;
 use super::workflows::read_ids;
-use super::{Output, Status, state};
+use super::{Output, Status, gc, state};
 
 /// For every build ID: its role, whether it can be removed now, and why not.
 ///
@@ -42,25 +42,8 @@ pub(crate) struct Args {
     /// or a trace), or - for standard input
     #[arg(value_name = "STATE")]
     state: PathBuf,
-    /// The time to answer for: an RFC 3339 time (2024-11-19T07:06:40Z), or Unix
-    /// milliseconds (at least 100000000000; MSms for any) [default: the current time]
-    #[arg(long, value_name = "TIME", allow_negative_numbers = true, value_parser = time::parse_now)]
-    now: Option<i64>,
-    /// The namespace's retention period: a number with units (500ms, 90s, 15m, 1h, 30d,
-    /// 1h30m), or a whole number of milliseconds
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    retention: i64,
-    /// Build IDs that still have workflows of any status, open or closed: a
-    /// comma-separated list, or a file (or -) with one per line
-    #[arg(long, value_name = "IDS|FILE")]
-    has_workflows: String,
-    /// The least time since a build ID became its set's default (a duration as for
-    /// --retention)
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "1h")]
-    min_since_default: i64,
-    /// Ignore the retention period
-    #[arg(long)]
-    ignore_retention: bool,
+    #[command(flatten)]
+    scavenger: gc::Scavenger,
 }
 
 /// What a build ID is to the queue.
@@ -117,7 +100,7 @@ struct Row {
 }
 
 pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
-    if args.state.as_os_str() == "-" && args.has_workflows == "-" {
+    if args.state.as_os_str() == "-" && args.scavenger.has_workflows == "-" {
         output.diagnostic("STATE and --has-workflows cannot both be standard input");
         return Status::BadInput;
     }
@@ -132,7 +115,7 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         ));
         return Status::BadInput;
     }
-    let has_workflows = match read_ids(&args.has_workflows) {
+    let has_workflows = match read_ids(&args.scavenger.has_workflows) {
         Ok(ids) => ids,
         Err(error) => {
             output.diagnostic(error);
@@ -140,16 +123,8 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         }
     };
     let state = opened.sets;
-    let policy = GcPolicy {
-        min_since_default_ms: args.min_since_default,
-        retention_ms: args.retention,
-        retention: if args.ignore_retention {
-            Retention::Ignore
-        } else {
-            Retention::Respect
-        },
-    };
-    let now = time::now(args.now, state.clock().wall_clock, output);
+    let policy = args.scavenger.policy();
+    let now = time::now(args.scavenger.now, state.clock().wall_clock, output);
     let Some(rows) = rows(&state, &policy, now, &has_workflows, output) else {
         return Status::BadInput;
     };

@@ -21,6 +21,10 @@ use super::{Output, Status};
 /// as a majorVersionSets response, with a note, and merge-sets (which orders the merged set
 /// by timestamp) is refused. STATE is any shape `show` accepts. The server's default limits apply unless
 /// --limits says otherwise; a refused operation prints `update: CODE: message` (exit 1).
+/// --dry-run prints the outcome, a diff and who the change affects: for each build ID what
+/// a poller with it gets, where new workflows' tasks go, and where the tasks and new work
+/// of each build ID's existing workflows go, before and after (the answers that change;
+/// with `-o json` all of them, in the shape `apply --help` lists).
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Example:\n  version-sets update state.json add-new-compatible --build-id 1.1 \\\n      --existing-compatible-build-id 1.0 --set-as-default --dry-run"

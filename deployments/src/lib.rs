@@ -42,7 +42,9 @@
 //! - Routing (spec §E): the ramp threshold, new workflows, later tasks with the revision
 //!   rule, activities and Nexus tasks, sticky queues, overrides, inheritance.
 //!
-//! Not here: the describe and list responses' shapes, the CLI's JSON (§G), replication
+//! - Reading what Temporal's tools print (spec §G, feature `serde`): `read_shown`.
+//!
+//! Not here: building the describe and list responses, replication
 //! across clusters (§F.2), version metadata (§B.11), the old (public-preview) data format
 //! and the sync (workflow version 0) propagation mode.
 //!
@@ -54,7 +56,9 @@
 //! names a section of the specification they follow, `deployments/docs/specification.md`.
 //!
 //! # Crate features
-//! - `serde`: `Serialize` for the state ([`Deployments`] and its parts).
+//! - `serde`: `Serialize` for the state ([`Deployments`] and its parts), and
+//!   `read_shown`, the reader of the JSON Temporal's tools print (serde_json, as the
+//!   version-sets crate reads its proto-JSON under its own `serde` feature).
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(
@@ -84,6 +88,8 @@ mod query;
 mod queue_key;
 mod register;
 mod routing;
+#[cfg(feature = "serde")]
+mod shown;
 mod state;
 mod sync;
 mod task_queue;
@@ -113,6 +119,12 @@ pub use routing::sticky_usable;
 pub use routing::{Behavior, Inherited, Override, QueueView, Routed, WorkflowVersioning};
 pub use routing::{fingerprint32, inherit, is_ramped, ramp_threshold};
 pub use routing::{route_activity, route_new_workflow, route_nexus, route_workflow_task};
+// What Temporal's tools print (spec §G).
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+pub use shown::{Problem, Read, ReadError, ReadNote, Shown, ShownDeployment, ShownForm};
+#[cfg(feature = "serde")]
+pub use shown::{ShownRouting, ShownSummary, ShownVersion, read_shown};
 
 // The README's example runs with the doctests.
 #[cfg(doctest)]

@@ -13,11 +13,16 @@ const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 
 /// The crates whose modules ARCHITECTURE.md lists: the heading of each list, and the crate's
 /// `src` folder and root file.
-const CRATES: [(&str, &str, &str); 4] = [
+const CRATES: [(&str, &str, &str); 5] = [
     ("version-sets", "src", "lib.rs"),
     ("version-sets-trace", "trace/src", "lib.rs"),
     ("version-sets-cli", "cli/src", "main.rs"),
     ("worker-deployments", "deployments/src", "lib.rs"),
+    (
+        "worker-deployments-trace",
+        "deployments/trace/src",
+        "lib.rs",
+    ),
 ];
 
 type Graph = BTreeMap<String, BTreeSet<String>>;

@@ -38,16 +38,33 @@ task queue: 3 sets, 5 build IDs, default build ID deadbeef.1
 fn apply_prints_a_public_forms_new_state_as_the_response() {
     // The listing carries no set IDs or timestamps: the stored form would print made-up
     // ones, so the new state is the response, which holds neither, and a note says why.
-    let result = run(&[
+    // The listing shows no deleted build IDs either: g00d, in none of its sets, is added
+    // only on the assumption that it was never deleted, which the user chooses.
+    let refused = run(&[
         "apply",
         "cli/tests/data/listing.json",
         "cli/tests/data/ops.jsonl",
     ]);
     assert_eq!(
+        (refused.code, refused.out.as_str(), refused.err.as_str()),
+        (
+            2,
+            "",
+            "cli/tests/data/listing.json: the answer for g00d, which is in no listed set, needs the deleted build IDs (the server keeps a deleted one in its set), which a get-build-ids listing does not carry; give the stored data (a tdbg dump: TaskQueueUserData, or stored VersioningData), or --assume-not-deleted to answer as for a build ID never deleted (cli/tests/data/ops.jsonl:2)\n"
+        )
+    );
+    let result = run(&[
+        "apply",
+        "cli/tests/data/listing.json",
+        "cli/tests/data/ops.jsonl",
+        "--assume-not-deleted",
+    ]);
+    assert_eq!(
         (result.code, result.err.as_str()),
         (
             0,
-            "cli/tests/data/listing.json: note: the new state is printed as a majorVersionSets response: a get-build-ids listing carries no set IDs or timestamps for the stored form\n"
+            "cli/tests/data/ops.jsonl:2: assumed: g00d is not a deleted build ID of the queue (--assume-not-deleted; a get-build-ids listing leaves deleted ones out)\n\
+             cli/tests/data/listing.json: note: the new state is printed as a majorVersionSets response: a get-build-ids listing carries no set IDs or timestamps for the stored form\n"
         )
     );
     let data: serde_json::Value = serde_json::from_str(&result.out).unwrap();
@@ -64,6 +81,7 @@ fn apply_prints_a_public_forms_new_state_as_the_response() {
         "cli/tests/data/public.json",
         "cli/tests/data/ops.jsonl",
         "--dry-run",
+        "--assume-not-deleted",
         "-o",
         "json",
     ]);
@@ -104,7 +122,7 @@ fn apply_refuses_a_merge_of_sets_ordered_by_made_up_timestamps() {
 }
 
 #[test]
-fn apply_dry_run_prints_outcomes_and_a_diff() {
+fn apply_dry_run_prints_outcomes_a_diff_and_who_is_affected() {
     let result = run(&[
         "apply",
         "examples/rollout.jsonl",
@@ -126,6 +144,13 @@ cli/tests/data/ops.jsonl:4: {\"promoteSetByBuildId\":\"deadbeef\"} -> noop
 + set: g00d
 + set: deadbeef, deadbeef.1
 + queue default: deadbeef.1
+who is affected (the answers that change, before -> after):
+  poller g00d: unknown build ID (polls its own queue) -> accepted
+  new workflows: run on f00d (set [cafe, f00d]) -> run on deadbeef.1 (set [deadbeef, deadbeef.1])
+  any workflow's new work with intent default: set default f00d -> set default deadbeef.1
+  workflows on g00d: unknown build ID (its own queue) -> run on g00d (set [g00d])
+    new work they start with intent compatible or unspecified: exact build ID g00d -> set default g00d
+  unchanged: 4 poller(s), the workflows of 4 build ID(s) otherwise
 "
     );
 }
@@ -167,11 +192,13 @@ fn apply_checks_limits() {
         "cli/tests/data/ops.jsonl",
         "--limits",
         "2,0",
+        "--assume-not-deleted",
     ]);
     assert_eq!(result.code, 1);
     assert_eq!(
         result.err,
-        "cli/tests/data/ops.jsonl:2: FAILED_PRECONDITION: update would exceed number of compatible version sets permitted in namespace dynamic config (3/2) (limits applied: 2 sets, unlimited build IDs; --limits changes them)\n"
+        "cli/tests/data/ops.jsonl:2: assumed: g00d is not a deleted build ID of the queue (--assume-not-deleted; a majorVersionSets response leaves deleted ones out)\n\
+         cli/tests/data/ops.jsonl:2: FAILED_PRECONDITION: update would exceed number of compatible version sets permitted in namespace dynamic config (3/2) (limits applied: 2 sets, unlimited build IDs; --limits changes them)\n"
     );
     let server = run(&[
         "apply",
@@ -180,6 +207,7 @@ fn apply_checks_limits() {
         "--limits",
         "server",
         "--dry-run",
+        "--assume-not-deleted",
     ]);
     assert_eq!(server.code, 0);
     let bad = run(&[

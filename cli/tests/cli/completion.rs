@@ -73,3 +73,19 @@ fn bash_completes_subcommands_options_values_and_files() {
         "json"
     );
 }
+
+#[test]
+fn bash_completes_the_deployment_group() {
+    assert_eq!(complete(&["version-sets", "deploy"]), "deployment");
+    assert_eq!(complete(&["version-sets", "deployment", "ro"]), "route");
+    assert_eq!(
+        complete(&[
+            "version-sets",
+            "deployment",
+            "route",
+            "d.json",
+            "--sample-r"
+        ]),
+        "--sample-ramped"
+    );
+}

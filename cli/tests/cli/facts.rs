@@ -477,14 +477,49 @@ fn show_merge_and_updates_print_no_made_up_set_ids_or_timestamps() {
         let api = run(&["show", form, "--format", "api-json"]);
         assert_eq!((api.code, api.err.as_str()), (0, ""));
         // A new state is printed as the response, which holds no set IDs or timestamps.
-        let update = run(&["update", form, "add-new-default", "--build-id", "d"]);
+        // d is in no set, and the form shows no deleted build IDs: adding it is answered
+        // only on the assumption that it was never deleted (the server refuses to add a
+        // deleted one again).
+        assert_refused(
+            &["update", form, "add-new-default", "--build-id", "d"],
+            &format!(
+                "{form}: the answer for d, which is in no listed set, needs the deleted build IDs (the server keeps a deleted one in its set), which a {shape} does not carry; {GIVE}, or --assume-not-deleted to answer as for a build ID never deleted (update)"
+            ),
+        );
+        let dry = run(&[
+            "-o",
+            "json",
+            "update",
+            form,
+            "add-new-default",
+            "--build-id",
+            "d",
+            "--assume-not-deleted",
+            "--dry-run",
+        ]);
+        let document: serde_json::Value = serde_json::from_str(&dry.out).unwrap();
+        assert_eq!(
+            document["assumed"],
+            serde_json::json!([format!(
+                "update: assumed: d is not a deleted build ID of the queue (--assume-not-deleted; a {shape} leaves deleted ones out)"
+            )])
+        );
+        let update = run(&[
+            "update",
+            form,
+            "add-new-default",
+            "--build-id",
+            "d",
+            "--assume-not-deleted",
+        ]);
         assert_run(
             &update,
             (
                 0,
                 "{\n  \"majorVersionSets\": [\n    {\n      \"buildIds\": [\n        \"b\",\n        \"a\"\n      ]\n    },\n    {\n      \"buildIds\": [\n        \"c\"\n      ]\n    },\n    {\n      \"buildIds\": [\n        \"d\"\n      ]\n    }\n  ]\n}\n",
                 &format!(
-                    "{form}: note: the new state is printed as a majorVersionSets response: a {shape} carries no set IDs or timestamps for the stored form\n"
+                    "update: assumed: d is not a deleted build ID of the queue (--assume-not-deleted; a {shape} leaves deleted ones out)\n\
+                     {form}: note: the new state is printed as a majorVersionSets response: a {shape} carries no set IDs or timestamps for the stored form\n"
                 ),
             ),
             form,

@@ -2,9 +2,11 @@
 //! exit codes (0 ok, 1 a check failed, 2 bad input).
 
 // One module per subcommand.
+mod affected;
 mod apply;
 mod check;
 mod completion;
+mod deployment;
 mod diff;
 mod dispatch;
 mod facts;
@@ -12,8 +14,10 @@ mod kinds;
 mod lines;
 mod namespace;
 mod output;
+mod plan;
 mod readme;
 mod replay;
+mod replay_deployments;
 mod replication;
 mod resolve;
 mod retire;

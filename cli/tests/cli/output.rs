@@ -325,6 +325,7 @@ fn every_help_has_a_worked_example() {
     ] {
         commands.push(vec!["update", op]);
     }
+    commands.push(vec!["deployment", "route"]);
     for command in commands {
         let mut args = command.clone();
         args.push("--help");
@@ -419,10 +420,11 @@ fn every_man_page_named_is_written() {
     let written = run(&["man", "--dir", dir.to_str().unwrap()]);
     assert_eq!(written.code, 0, "{}", written.err);
     let pages: Vec<&str> = written.out.lines().collect();
-    // The top page, one per subcommand, one per operation of `update`.
+    // The top page, one per subcommand, one per operation of `update`, one per subcommand
+    // of `deployment`.
     assert_eq!(
         pages.len(),
-        1 + crate::listed_subcommands().len() + 5,
+        1 + crate::listed_subcommands().len() + 5 + 1,
         "{pages:?}"
     );
     let mut references = 0;

@@ -73,6 +73,7 @@ fn every_readme_example_prints_what_the_readme_shows() {
         "sticky",
         "resolve",
         "update",
+        "plan",
         "apply",
         "replay",
         "merge",
@@ -81,6 +82,7 @@ fn every_readme_example_prints_what_the_readme_shows() {
         "retire",
         "diff",
         "conform",
+        "deployment",
     ] {
         assert!(
             examples.iter().any(|(command, _)| command

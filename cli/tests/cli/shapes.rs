@@ -170,6 +170,19 @@ cli/tests/data/requests.jsonl:5: {\"mergeSets\":{\"primarySetBuildId\":\"3.1\",\
 - queue default: 2.0
 + set: 2.0, 3.0, 3.1
 + queue default: 3.1
+who is affected (the answers that change, before -> after):
+  poller 2.0: accepted -> refused (newer compatible build 3.1)
+  poller 3.0: unknown build ID (polls its own queue) -> refused (newer compatible build 3.1)
+  poller 3.1: unknown build ID (polls its own queue) -> accepted
+  new workflows: run on 2.0 (set [2.0]) -> run on 3.1 (set [2.0, 3.0, 3.1])
+  any workflow's new work with intent default: set default 2.0 -> set default 3.1
+  workflows on 2.0: run on 2.0 (set [2.0]) -> run on 3.1 (set [2.0, 3.0, 3.1])
+    new work they start with intent compatible or unspecified: set default 2.0 -> set default 3.1
+  workflows on 3.0: unknown build ID (its own queue) -> run on 3.1 (set [2.0, 3.0, 3.1])
+    new work they start with intent compatible or unspecified: exact build ID 3.0 -> set default 3.1
+  workflows on 3.1: unknown build ID (its own queue) -> run on 3.1 (set [2.0, 3.0, 3.1])
+    new work they start with intent compatible or unspecified: exact build ID 3.1 -> set default 3.1
+  unchanged: 2 poller(s), the workflows of 2 build ID(s) otherwise
 "
     );
 }
@@ -197,6 +210,16 @@ fn operation_lines_in_proto_names_are_applied() {
 - set: 2.0
 - queue default: 2.0
 + queue default: 1.1
+who is affected (the answers that change, before -> after):
+  poller 2.0: accepted -> refused (newer compatible build 2.1)
+  poller 2.1: unknown build ID (polls its own queue) -> accepted
+  new workflows: run on 2.0 (set [2.0]) -> run on 1.1 (set [1.0, 1.1])
+  any workflow's new work with intent default: set default 2.0 -> set default 1.1
+  workflows on 2.0: run on 2.0 (set [2.0]) -> run on 2.1 (set [2.0, 2.1])
+    new work they start with intent compatible or unspecified: set default 2.0 -> set default 2.1
+  workflows on 2.1: unknown build ID (its own queue) -> run on 2.1 (set [2.0, 2.1])
+    new work they start with intent compatible or unspecified: exact build ID 2.1 -> set default 2.1
+  unchanged: 2 poller(s), the workflows of 2 build ID(s) otherwise
 ",
             ""
         )
