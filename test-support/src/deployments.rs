@@ -72,7 +72,7 @@ fn pick<T: Copy, const N: usize>(list: [T; N], i: u8) -> T {
     list[usize::from(i) % N]
 }
 
-/// A percentage: one of [`PERCENTAGES`], or any float32 by its bits.
+/// A percentage: one of the listed odd values (`PERCENTAGES`), or any float32 by its bits.
 #[derive(Debug, Clone, Copy, Arbitrary)]
 pub enum Percentage {
     Listed(u8),
