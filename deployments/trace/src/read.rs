@@ -57,6 +57,8 @@ fn content_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
 
 /// Whether `bytes` is a deployments trace: its first line that is not blank or a comment
 /// is an object with a `format` key (whether the header is right is [`parse`]'s to say).
+/// Only a short line can be a header: a longer first line (a version-set trace's `start`
+/// step may be megabytes) is never read into a JSON tree here.
 ///
 /// # Example
 /// ```
@@ -66,8 +68,11 @@ fn content_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
 /// assert!(!is_deployments(br#"{"update": {"addNewBuildIdInNewDefaultSet": "1.0"}}"#));
 /// ```
 pub fn is_deployments(bytes: &[u8]) -> bool {
+    /// Room for `{"format": "deployments"}` with generous spacing.
+    const MAX_HEADER_BYTES: usize = 1024;
     content_lines(bytes).next().is_some_and(|(_, line)| {
-        check_line(line).is_ok()
+        line.len() <= MAX_HEADER_BYTES
+            && check_line(line).is_ok()
             && matches!(read_strict(line), Ok(Value::Object(map)) if map.contains_key("format"))
     })
 }

@@ -169,3 +169,17 @@ fn the_table_names_every_action_once_and_the_writer_spells_each_back() {
     let report = replay(more.as_bytes()).unwrap();
     assert_eq!((report.passed, report.failed()), (2, 0));
 }
+
+/// Only a short first line can be the header: a long one (a version-set trace's `start`
+/// step may be megabytes) is never read into a JSON tree to find out, so even a `format`
+/// key past the bound leaves the file a version-set trace.
+#[test]
+fn only_a_short_first_line_is_read_as_a_header() {
+    let padded = |pad: usize| format!("{{\"format\": \"deployments\"{}}}\n", " ".repeat(pad));
+    assert!(worker_deployments_trace::is_deployments(
+        padded(900).as_bytes()
+    ));
+    assert!(!worker_deployments_trace::is_deployments(
+        padded(1100).as_bytes()
+    ));
+}
