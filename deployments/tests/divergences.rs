@@ -1,5 +1,5 @@
-//! The live server's quirks (issue 20's list) and the model's position on each, with the
-//! rule in `deployments/docs/semantics.md` that each test cites.
+//! The live server's quirks (the four the specification lists) and the model's position
+//! on each, with the rule in `deployments/docs/semantics.md` that each test cites.
 
 use worker_deployments::*;
 
