@@ -1,4 +1,4 @@
-//! The server's checks of a deployment name or build ID (spec §0.1).
+//! The server's checks of a deployment name or build ID (specification.md section 0.1).
 
 use crate::error::Error;
 use crate::ids::Field;

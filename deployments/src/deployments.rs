@@ -104,7 +104,7 @@ impl Deployments {
         self.task_queues.iter()
     }
 
-    /// What the task queue routes to (spec §E.1); unversioned when it has no data.
+    /// What the task queue routes to (specification.md section E.1); unversioned when it has no data.
     pub fn task_queue_view(&self, key: &TaskQueueKey) -> QueueView {
         self.task_queues
             .get(key)

@@ -1,4 +1,4 @@
-//! The describe calls' checks (spec §B.1, §B.2): what a caller asking about a deployment
+//! The describe calls' checks (specification.md section B.1, specification.md section B.2): what a caller asking about a deployment
 //! or a version is told when it does not exist or is named wrongly.
 
 use crate::checks::validate_field;

@@ -1,5 +1,5 @@
-//! Drainage and reactivation (spec §D.2, §D.3), driven by the clock and by the count of
-//! open pinned workflows, and the propagation confirmations (spec §D.4).
+//! Drainage and reactivation (specification.md section D.2, specification.md section D.3), driven by the clock and by the count of
+//! open pinned workflows, and the propagation confirmations (specification.md section D.4).
 
 use crate::deployments::Deployments;
 use crate::ids::VersionKey;
@@ -74,7 +74,7 @@ impl Deployments {
     }
 
     /// The `reactivate-version` signal: a drained or inactive version becomes draining
-    /// again, its drainage restarting at `now_ms` (spec §D.3). Anything else is a no-op.
+    /// again, its drainage restarting at `now_ms` (specification.md section D.3). Anything else is a no-op.
     pub fn reactivate(&mut self, version: &VersionKey, now_ms: u64) -> Outcome {
         let Some(v) = self
             .deployments

@@ -1,5 +1,5 @@
 //! Every error of the model's operations: `Display` is the server's message word for word
-//! (spec §B, §C, §0.1), [`Error::code`] the gRPC status it comes with.
+//! (specification.md section B, specification.md section C, specification.md section 0.1), [`Error::code`] the gRPC status it comes with.
 
 use crate::code::Code;
 use crate::ids::{Field, VersionStringError};
@@ -42,25 +42,25 @@ pub enum Error {
     /// The request names no deployment (frontend check).
     #[error("deployment name cannot be empty")]
     DeploymentNameEmpty,
-    /// A name or build ID is empty (§0.1 rule 1).
+    /// A name or build ID is empty (specification.md section 0.1 rule 1).
     #[error("{field} cannot be empty")]
     FieldEmpty {
         /// The field.
         field: Field,
     },
-    /// A name or build ID is longer than `(max_id_length - 39) / 2` bytes (§0.1 rule 2).
+    /// A name or build ID is longer than `(max_id_length - 39) / 2` bytes (specification.md section 0.1 rule 2).
     #[error("size of {field} larger than the maximum allowed")]
     FieldTooLong {
         /// The field.
         field: Field,
     },
-    /// A deployment name holds `.` (§0.1 rule 3).
+    /// A deployment name holds `.` (specification.md section 0.1 rule 3).
     #[error("worker deployment name cannot contain '.'")]
     NameContainsDot,
-    /// A deployment name holds `:` (§0.1 rule 3).
+    /// A deployment name holds `:` (specification.md section 0.1 rule 3).
     #[error("worker deployment name cannot contain ':'")]
     NameContainsColon,
-    /// A name or build ID starts with `__` (§0.1 rule 4).
+    /// A name or build ID starts with `__` (specification.md section 0.1 rule 4).
     #[error("{field} cannot start with '__'")]
     FieldStartsWithUnderscores {
         /// The field.

@@ -1,4 +1,4 @@
-//! What the server learns from outside its state (spec §J), given to the model as inputs:
+//! What the server learns from outside its state (specification.md section J), given to the model as inputs:
 //! pollers and task-queue traffic.
 
 use std::collections::BTreeSet;

@@ -1,4 +1,4 @@
-//! Deployment names, build IDs and version strings (spec §0.1): the field checks in the
+//! Deployment names, build IDs and version strings (specification.md section 0.1): the field checks in the
 //! server's order, the two string forms of a version (`D.b` and `D:b`) and the parser that
 //! cuts at the first delimiter.
 

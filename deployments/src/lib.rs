@@ -31,28 +31,28 @@
 //! ```
 //!
 //! # Scope
-//! - State (spec §A): deployments, versions, routing configs, statuses and drainage,
+//! - State (specification.md section A): deployments, versions, routing configs, statuses and drainage,
 //!   manager identity, conflict tokens, revision numbers, each task queue's data, and the
 //!   server's [`Limits`].
-//! - Operations (spec §B.1, B.2, B.4–B.10, B.12): the describe calls' refusals,
+//! - Operations (specification.md section B.1, B.2, B.4–B.10, B.12): the describe calls' refusals,
 //!   set-current, set-ramping, delete-version, delete-deployment, set-manager,
-//!   create-deployment, create-version, overrides, and the blackholed-query check (§E.10).
-//! - Registration by pollers with every cap and version GC (spec §C); drainage,
-//!   reactivation and propagation driven by inputs (spec §D).
-//! - Routing (spec §E): the ramp threshold, new workflows, later tasks with the revision
+//!   create-deployment, create-version, overrides, and the blackholed-query check (specification.md section E.10).
+//! - Registration by pollers with every cap and version GC (specification.md section C); drainage,
+//!   reactivation and propagation driven by inputs (specification.md section D).
+//! - Routing (specification.md section E): the ramp threshold, new workflows, later tasks with the revision
 //!   rule, activities and Nexus tasks, sticky queues, overrides, inheritance.
 //!
-//! - Reading what Temporal's tools print (spec §G, feature `serde`): `read_shown`.
+//! - Reading what Temporal's tools print (specification.md section G, feature `serde`): `read_shown`.
 //!
 //! Not here: building the describe and list responses, replication
-//! across clusters (§F.2), version metadata (§B.11), the old (public-preview) data format
+//! across clusters (specification.md section F.2), version metadata (specification.md section B.11), the old (public-preview) data format
 //! and the sync (workflow version 0) propagation mode.
 //!
 //! The crate is sans-IO: no clock, randomness, I/O or global state. Time comes in as
 //! `now_ms` (Unix milliseconds, the second argument); what the server learns from
 //! outside (pollers, backlog, open pinned workflows, the empty workflow ID's random draw)
 //! comes in as arguments ([`Facts`]). The rules, each with a stable ID, and the decisions
-//! on the server's quirks are in `deployments/docs/semantics.md`; "spec §X" throughout
+//! on the server's quirks are in `deployments/docs/semantics.md`; "specification.md section X" throughout
 //! names a section of the specification they follow, `deployments/docs/specification.md`.
 //!
 //! # Crate features
@@ -119,7 +119,7 @@ pub use routing::sticky_usable;
 pub use routing::{Behavior, Inherited, Override, QueueView, Routed, WorkflowVersioning};
 pub use routing::{fingerprint32, inherit, is_ramped, ramp_threshold};
 pub use routing::{route_activity, route_new_workflow, route_nexus, route_workflow_task};
-// What Temporal's tools print (spec §G).
+// What Temporal's tools print (specification.md section G).
 #[cfg(feature = "serde")]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 pub use shown::{Problem, Read, ReadError, ReadNote, Shown, ShownDeployment, ShownForm};

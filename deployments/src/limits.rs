@@ -1,4 +1,4 @@
-//! The namespace's caps and timers (spec §A.8), as dynamic config sets them.
+//! The namespace's caps and timers (specification.md section A.8), as dynamic config sets them.
 
 /// The caps and drainage timers the server reads from dynamic config.
 ///
@@ -45,7 +45,7 @@ impl Limits {
         drainage_refresh_ms: 180_000,
     };
 
-    /// The live suite's "short" server (spec §0): grace 5 s, refresh 10 s, at most 3
+    /// The live suite's "short" server (specification.md section 0): grace 5 s, refresh 10 s, at most 3
     /// versions per deployment, 2 task queues per version, 4 versions per task queue and
     /// 3 deployments.
     pub const SHORT: Self = Self {

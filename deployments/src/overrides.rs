@@ -1,4 +1,4 @@
-//! Versioning overrides given at start or by update-options (spec §B.12).
+//! Versioning overrides given at start or by update-options (specification.md section B.12).
 
 use crate::checks::validate_field;
 use crate::deployments::Deployments;

@@ -1,4 +1,4 @@
-//! Queries to pinned workflows on drained versions (spec §E.10,
+//! Queries to pinned workflows on drained versions (specification.md section E.10,
 //! `checkQueryBlackholed`).
 
 use crate::deployments::Deployments;

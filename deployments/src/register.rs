@@ -1,5 +1,5 @@
-//! Registration by pollers (spec §C.2) with its caps, in the server's order, and version
-//! GC at the deployment's cap (spec §C.3, in `sync.rs`).
+//! Registration by pollers (specification.md section C.2) with its caps, in the server's order, and version
+//! GC at the deployment's cap (specification.md section C.3, in `sync.rs`).
 
 use crate::checks::validate_field;
 use crate::deployments::Deployments;

@@ -1,6 +1,6 @@
-//! How a routing change reaches versions and task queues (spec §B.4 effects, §D.1, §D.4),
+//! How a routing change reaches versions and task queues (specification.md section B.4 effects, specification.md section D.1, specification.md section D.4),
 //! and the additions and deletions of versions that several operations share (version GC,
-//! spec §C.3). The model propagates at once; only the confirmation
+//! specification.md section C.3). The model propagates at once; only the confirmation
 //! (`propagation-complete`) is an event.
 
 use crate::deployments::Deployments;

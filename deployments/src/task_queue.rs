@@ -1,5 +1,5 @@
-//! Each task queue's copy of the deployment data (spec §A.6), per task-queue type, and how
-//! a push from a version is applied to it (spec §F.1). Only the current format
+//! Each task queue's copy of the deployment data (specification.md section A.6), per task-queue type, and how
+//! a push from a version is applied to it (specification.md section F.1). Only the current format
 //! (`deployments_data`, workflow version 2) is modelled.
 
 use std::collections::BTreeMap;

@@ -1,5 +1,5 @@
 //! The ramp hash is go-farm's `Fingerprint32` (rule `route.ramp-threshold`): the spec's
-//! §E.2 vectors, computed with go-farm's own source, and their thresholds.
+//! specification.md section E.2 vectors, computed with go-farm's own source, and their thresholds.
 
 use worker_deployments::{fingerprint32, is_ramped, ramp_threshold};
 

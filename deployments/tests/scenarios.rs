@@ -1,4 +1,4 @@
-//! The specification's scenarios (§H), one test each, named by its number and stating the
+//! The specification's scenarios (specification.md section H), one test each, named by its number and stating the
 //! server's answer. Every test checks the invariants after each step it takes.
 
 use worker_deployments::*;

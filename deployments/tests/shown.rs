@@ -1,4 +1,4 @@
-//! Reading what Temporal's tools print (spec §G): the documents of `tests/data/`, captured
+//! Reading what Temporal's tools print (specification.md section G): the documents of `tests/data/`, captured
 //! from a live server, read to what they show; every fault is refused with its JSON path,
 //! in exact words; no input panics.
 
@@ -362,7 +362,7 @@ fn a_grpc_nan_percentage_reads_and_ramps_none() {
 
 #[test]
 fn a_float32_percentage_reads_back_exactly() {
-    // `edge-wf-18534`'s threshold is a float32 value (spec §E.2).
+    // `edge-wf-18534`'s threshold is a float32 value (specification.md section E.2).
     let text = data("describe.json").replace(
         r#""rampingVersionPercentage": 10"#,
         r#""rampingVersionPercentage": 50.551987"#,

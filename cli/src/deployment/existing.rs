@@ -1,5 +1,5 @@
 //! Existing workflows for `deployment route --existing FILE`: one JSON object a line, each
-//! a workflow's versioning info (spec §A.7), and where its next workflow task goes.
+//! a workflow's versioning info (deployments/docs/specification.md section A.7), and where its next workflow task goes.
 //!
 //! JSON lines rather than flags: a workflow carries up to four facts (behavior, version,
 //! revision, override), which flags could not pair with one ID each; a line per workflow

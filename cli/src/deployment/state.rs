@@ -1,4 +1,4 @@
-//! Reading a deployment's STATE: any document of spec §G, down to the one deployment whose
+//! Reading a deployment's STATE: any document of deployments/docs/specification.md section G, down to the one deployment whose
 //! routing a command needs.
 
 use std::path::Path;

@@ -69,7 +69,7 @@ fn every_shape_of_a_deployment_routes_alike() {
 
 #[test]
 fn a_threshold_equal_to_the_percentage_is_ramped_and_one_ulp_less_is_not() {
-    // `edge-wf-18534`'s threshold is the float32 50.551987 (spec §E.2, observed live).
+    // `edge-wf-18534`'s threshold is the float32 50.551987 (deployments/docs/specification.md section E.2, observed live).
     let equal = at("50.551987");
     let routed = run_with(
         &["deployment", "route", "-", "edge-wf-18534"],
@@ -164,7 +164,7 @@ fn json_is_one_document_whose_numbers_read_back_exactly() {
             "notes": [],
         })
     );
-    // 100 * Fingerprint32 / 2^32 for `x` (spec §E.2's table: 215327468).
+    // 100 * Fingerprint32 / 2^32 for `x` (deployments/docs/specification.md section E.2's table: 215327468).
     let threshold = document["workflows"][0]["threshold"].as_f64().unwrap();
     assert_eq!(threshold, 100.0 * (215_327_468_f64 / 4_294_967_296.0));
 }

@@ -1,4 +1,4 @@
-//! `CreateWorkerDeployment` and `CreateWorkerDeploymentVersion` (spec §B.9, §B.10).
+//! `CreateWorkerDeployment` and `CreateWorkerDeploymentVersion` (specification.md section B.9, specification.md section B.10).
 
 use super::Outcome;
 use crate::checks::validate_field;

@@ -1,4 +1,4 @@
-//! `DeleteWorkerDeploymentVersion` and `DeleteWorkerDeployment` (spec §B.6, §B.7).
+//! `DeleteWorkerDeploymentVersion` and `DeleteWorkerDeployment` (specification.md section B.6, specification.md section B.7).
 
 use super::{Outcome, check_manager};
 use crate::deployments::Deployments;
@@ -100,7 +100,7 @@ impl Deployments {
         }
         self.remove_version(name, key.build_id());
         if let Some(d) = self.deployments.get_mut(name) {
-            // The conflict token stays (spec §B.0.3); only the identity moves.
+            // The conflict token stays (specification.md section B.0.3); only the identity moves.
             req.identity.clone_into(&mut d.last_modifier_identity);
         }
         self.debug_check();

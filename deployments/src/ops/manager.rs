@@ -1,4 +1,4 @@
-//! `SetWorkerDeploymentManager` (spec §B.8).
+//! `SetWorkerDeploymentManager` (specification.md section B.8).
 
 use super::{Outcome, check_token};
 use crate::checks::validate_field;

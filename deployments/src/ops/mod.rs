@@ -1,4 +1,4 @@
-//! The user-facing writes (spec §B.4–B.10), each in its file with its request and
+//! The user-facing writes (specification.md section B.4–B.10), each in its file with its request and
 //! response, checks in the server's order. Helpers the writes share are here.
 
 mod create;
@@ -37,7 +37,7 @@ named! {
     NoOp => "noop",
 }
 
-/// The manager-identity guard (spec §B.0.4).
+/// The manager-identity guard (specification.md section B.0.4).
 fn check_manager(d: &DeploymentInfo, identity: &str) -> Result<(), Error> {
     if !d.manager_identity.is_empty() && d.manager_identity != identity {
         return Err(Error::NotManager {
@@ -48,7 +48,7 @@ fn check_manager(d: &DeploymentInfo, identity: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// The conflict-token check (spec §B.0.3).
+/// The conflict-token check (specification.md section B.0.3).
 fn check_token(d: &DeploymentInfo, token: &[u8]) -> Result<(), Error> {
     if d.conflict_token.accepts(token) {
         Ok(())
@@ -80,7 +80,7 @@ impl Deployments {
         Ok(true)
     }
 
-    /// `IsVersionMissingTaskQueues` (spec §B.4.1): a task queue of `prev` that `new` lacks,
+    /// `IsVersionMissingTaskQueues` (specification.md section B.4.1): a task queue of `prev` that `new` lacks,
     /// whose current is still `prev`, and that has traffic or backlog.
     fn missing_task_queues(&self, prev: &VersionKey, new: &VersionKey, facts: &impl Facts) -> bool {
         let Some(p) = self.version(prev) else {

@@ -1,4 +1,4 @@
-//! `SetWorkerDeploymentCurrentVersion` (spec §B.4).
+//! `SetWorkerDeploymentCurrentVersion` (specification.md section B.4).
 
 use super::{Outcome, check_manager, check_token};
 use crate::checks::validate_field;

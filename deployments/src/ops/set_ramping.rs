@@ -1,4 +1,4 @@
-//! `SetWorkerDeploymentRampingVersion` (spec §B.5).
+//! `SetWorkerDeploymentRampingVersion` (specification.md section B.5).
 
 use super::{Outcome, check_manager, check_token};
 use crate::checks::validate_field;
@@ -83,7 +83,7 @@ impl Deployments {
         facts: &impl Facts,
     ) -> Result<SetRampingResponse, Error> {
         // No empty-name check here: the frontend has none for set-ramping, so an empty
-        // name fails at the version string's parse (spec §B.5.2).
+        // name fails at the version string's parse (specification.md section B.5.2).
         let name = req.deployment_name.as_str();
         let pct = req.percentage;
         let mut version_str = if !req.version.is_empty() {

@@ -1,4 +1,4 @@
-//! Routing (spec §E): pure functions of a task queue's view, a workflow's versioning info
+//! Routing (specification.md section E): pure functions of a task queue's view, a workflow's versioning info
 //! and its ID.
 
 mod threshold;

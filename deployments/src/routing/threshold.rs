@@ -1,4 +1,4 @@
-//! The ramp threshold of a workflow ID (spec §E.2, `calcRampThreshold`).
+//! The ramp threshold of a workflow ID (specification.md section E.2, `calcRampThreshold`).
 
 /// go-farm's `Fingerprint32` of the ID's UTF-8 bytes (FarmHash `Fingerprint32`, which the
 /// `farmhash` crate computes bit for bit).

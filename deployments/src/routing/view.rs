@@ -1,4 +1,4 @@
-//! A task queue's view of current and ramping (spec §E.1,
+//! A task queue's view of current and ramping (specification.md section E.1,
 //! `CalculateTaskQueueVersioningInfo` with only the current data format).
 
 use crate::ids::VersionKey;

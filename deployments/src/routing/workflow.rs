@@ -1,5 +1,5 @@
-//! Where a workflow's tasks go (spec §E.3–E.8) and what its children and new runs inherit
-//! (spec §E.6).
+//! Where a workflow's tasks go (specification.md section E.3–E.8) and what its children and new runs inherit
+//! (specification.md section E.6).
 
 use crate::ids::VersionKey;
 
@@ -37,7 +37,7 @@ pub enum Override {
     OneTime(Option<VersionKey>),
 }
 
-/// A workflow's versioning info (spec §A.7).
+/// A workflow's versioning info (specification.md section A.7).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WorkflowVersioning {
     /// The behavior the last completed workflow task reported.
@@ -91,7 +91,7 @@ pub struct Routed {
     pub revision: i64,
 }
 
-/// The first workflow task of a new workflow (spec §E.3): the queue's current, or its
+/// The first workflow task of a new workflow (specification.md section E.3): the queue's current, or its
 /// ramp when the ID's threshold is within the percentage. `random` is the empty ID's
 /// draw in `[0, 1)`.
 ///
@@ -117,7 +117,7 @@ pub fn route_new_workflow(view: &QueueView, workflow_id: &str, random: f64) -> R
     }
 }
 
-/// A later workflow task (spec §E.4): a pinned workflow stays on its version; an
+/// A later workflow task (specification.md section E.4): a pinned workflow stays on its version; an
 /// auto-upgrade one goes to the queue's target unless that target is of the same
 /// deployment with an older revision than the workflow's (the revision rule); an
 /// unversioned one goes to the target. `use_ramping` is the first task of a
@@ -156,7 +156,7 @@ pub fn route_workflow_task(
     }
 }
 
-/// What a child workflow or a new run (continue-as-new, retry) inherits (spec §E.6).
+/// What a child workflow or a new run (continue-as-new, retry) inherits (specification.md section E.6).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Inherited {
@@ -206,7 +206,7 @@ pub fn inherit(
     }
 }
 
-/// An activity task (spec §E.5), routed on the activity's task queue by the **workflow's**
+/// An activity task (specification.md section E.5), routed on the activity's task queue by the **workflow's**
 /// ID. A pinned workflow's activity goes to the pinned version when the activity queue is
 /// a member of it (`pinned_is_member`, [`TaskQueueData::has_version`]); otherwise it is
 /// independent and goes to the queue's own target. An auto-upgrade workflow's activity
@@ -226,7 +226,7 @@ pub fn route_activity(
     }
 }
 
-/// A Nexus task goes to the queue's current version, never pinned (spec §E.5).
+/// A Nexus task goes to the queue's current version, never pinned (specification.md section E.5).
 pub fn route_nexus(view: &QueueView) -> Routed {
     Routed {
         version: view.current.clone(),
@@ -235,7 +235,7 @@ pub fn route_nexus(view: &QueueView) -> Routed {
 }
 
 /// Whether a workflow task may stay on a sticky queue whose worker runs `sticky`
-/// (spec §E.8): always for a pinned workflow; otherwise only when `sticky` is where the
+/// (specification.md section E.8): always for a pinned workflow; otherwise only when `sticky` is where the
 /// task would go. `false` is the server's `StickyWorkerUnavailable`: the task moves to
 /// the normal queue.
 pub fn sticky_usable(

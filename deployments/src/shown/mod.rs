@@ -1,4 +1,4 @@
-//! What Temporal's tools print about Worker Deployments (spec §G), read into what routing
+//! What Temporal's tools print about Worker Deployments (specification.md section G), read into what routing
 //! needs: `temporal worker deployment describe`, `describe-version` and `list` with
 //! `-o json` (Temporal CLI 1.9.1), and DescribeWorkerDeployment's gRPC JSON.
 //!
@@ -23,13 +23,13 @@ use crate::state::{DrainageStatus, Ramp, VersionStatus};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShownForm {
-    /// `temporal worker deployment describe -o json` (spec §G.1).
+    /// `temporal worker deployment describe -o json` (specification.md section G.1).
     Describe,
-    /// `temporal worker deployment describe-version -o json` (spec §G.2).
+    /// `temporal worker deployment describe-version -o json` (specification.md section G.2).
     DescribeVersion,
-    /// `temporal worker deployment list -o json` (spec §G.3).
+    /// `temporal worker deployment list -o json` (specification.md section G.3).
     List,
-    /// DescribeWorkerDeployment's response as proto-JSON (spec §G.5).
+    /// DescribeWorkerDeployment's response as proto-JSON (specification.md section G.5).
     Grpc,
 }
 
@@ -56,7 +56,7 @@ pub struct ShownRouting {
 }
 
 impl ShownRouting {
-    /// The view of a task queue in both the current and the ramping version (spec §E.1 for
+    /// The view of a task queue in both the current and the ramping version (specification.md section E.1 for
     /// one deployment whose versions both poll the queue): what a new workflow there is
     /// routed by. The revision is 0 when the document does not carry it.
     pub fn view(&self) -> QueueView {
@@ -78,7 +78,7 @@ impl ShownRouting {
 pub struct ShownSummary {
     /// The version.
     pub version: VersionKey,
-    /// Its status (gRPC only: the CLI prints none, spec §G.1).
+    /// Its status (gRPC only: the CLI prints none, specification.md section G.1).
     pub status: Option<VersionStatus>,
     /// Its drainage status, when draining or drained.
     pub drainage: Option<DrainageStatus>,

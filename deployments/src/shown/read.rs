@@ -1,4 +1,4 @@
-//! The reader: shape detection, then each shape field by field (spec §G).
+//! The reader: shape detection, then each shape field by field (specification.md section G).
 
 use std::str::FromStr;
 
@@ -10,7 +10,7 @@ use crate::ids::{UNVERSIONED, VersionKey};
 use crate::queue_key::TaskQueueType;
 use crate::state::{DrainageStatus, Ramp, VersionStatus};
 
-/// Reads one document that Temporal's tools print about Worker Deployments (spec §G): the
+/// Reads one document that Temporal's tools print about Worker Deployments (specification.md section G): the
 /// shape decides the form (an array or `null` is `list`; an object with
 /// `workerDeploymentInfo` the gRPC response; with `BuildID` `describe-version`; with
 /// `routingConfig` `describe`). The caller bounds the text's size.
@@ -217,7 +217,7 @@ impl<'a> Fields<'a> {
     }
 
     /// A float32 percentage from 0 to 100; proto-JSON may write it as a string
-    /// (`"NaN"`, which the server can store and which routes to current, spec §E.2).
+    /// (`"NaN"`, which the server can store and which routes to current, specification.md section E.2).
     fn percentage(&self, name: &str, keys: Keys) -> Result<f32, ReadError> {
         let path = self.path_of(name);
         // Narrowing to float32 is the reading: the tools print the server's float32.
@@ -332,7 +332,7 @@ const CLI_DRAINAGE_VALUES: &[Option<DrainageStatus>] = &[
     Some(DrainageStatus::Drained),
 ];
 
-/// `describe -o json`, or one entry of `list -o json` (spec §G.1, §G.3).
+/// `describe -o json`, or one entry of `list -o json` (specification.md section G.1, specification.md section G.3).
 fn cli_deployment(tree: &Tree, path: &str) -> Result<ShownDeployment, ReadError> {
     let mut no_notes = Vec::new();
     let f = fields(tree, path, CLI_DEPLOYMENT, &[], Keys::Cli, &mut no_notes)?;
@@ -421,14 +421,14 @@ const TASK_QUEUE_TYPES: &[Option<TaskQueueType>] = &[
 ];
 
 /// Whether a time the CLI prints is set: it prints unset ones as Go's zero time or the
-/// Unix epoch (spec §G.1, §G.2).
+/// Unix epoch (specification.md section G.1, specification.md section G.2).
 fn is_set(time: Option<&str>) -> bool {
     time.is_some_and(|t| {
         !t.is_empty() && t != "0001-01-01T00:00:00Z" && t != "1970-01-01T00:00:00Z"
     })
 }
 
-/// `describe-version -o json` (spec §G.2).
+/// `describe-version -o json` (specification.md section G.2).
 fn cli_version(tree: &Tree, notes: &mut Vec<ReadNote>) -> Result<ShownVersion, ReadError> {
     let f = fields(tree, "", CLI_VERSION, &["metadata"], Keys::Cli, notes)?;
     for time in ["createTime", "routingChangedTime"] {
@@ -607,7 +607,7 @@ fn grpc_version(
     Ok((parsed, unversioned))
 }
 
-/// DescribeWorkerDeployment's response as proto-JSON (spec §G.5).
+/// DescribeWorkerDeployment's response as proto-JSON (specification.md section G.5).
 fn grpc_response(tree: &Tree, notes: &mut Vec<ReadNote>) -> Result<ShownDeployment, ReadError> {
     let top = fields(tree, "", GRPC_RESPONSE, &[], Keys::Proto, notes).or_else(|error| {
         // Outside the deployment data: a field a newer server adds to the response is read

@@ -1,4 +1,4 @@
-//! One deployment's state (spec §A.2).
+//! One deployment's state (specification.md section A.2).
 
 use std::collections::{BTreeMap, BTreeSet};
 

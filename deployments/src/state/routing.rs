@@ -1,4 +1,4 @@
-//! A deployment's routing config (spec §A.4).
+//! A deployment's routing config (specification.md section A.4).
 
 use crate::ids::{UNVERSIONED, VersionKey};
 

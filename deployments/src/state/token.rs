@@ -3,7 +3,7 @@
 /// Seconds from 0001-01-01 to 1970-01-01, Go's `unixToInternal`.
 const UNIX_TO_INTERNAL: i128 = 62_135_596_800;
 
-/// A deployment's conflict token (spec §B.0.3): the time of its last accepted write.
+/// A deployment's conflict token (specification.md section B.0.3): the time of its last accepted write.
 ///
 /// Its bytes are what the server sends, Go's `MarshalBinary` of a UTC time (15 bytes).
 /// The model's clock has milliseconds, so two writes in one millisecond would share a
@@ -73,7 +73,7 @@ mod tests {
 
     #[test]
     fn bytes_match_the_token_the_live_server_sent() {
-        // Spec §A.2: `AQAAAA7iqKYhKegA////` is 2026-12-07 13:05:37.703070463 UTC.
+        // specification.md section A.2: `AQAAAA7iqKYhKegA////` is 2026-12-07 13:05:37.703070463 UTC.
         let live = [
             0x01, 0x00, 0x00, 0x00, 0x0e, 0xe2, 0xa8, 0xa6, 0x21, 0x29, 0xe8, 0x00, 0xff, 0xff,
             0xff,

@@ -1,4 +1,4 @@
-//! A version's state (spec §A.3, §A.5): status, drainage, activation times and the task
+//! A version's state (specification.md section A.3, specification.md section A.5): status, drainage, activation times and the task
 //! queues its workers registered.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -53,7 +53,7 @@ named! {
     Drained => "VERSION_DRAINAGE_STATUS_DRAINED",
 }
 
-/// A version's drainage info (spec §D.2). Times are Unix milliseconds.
+/// A version's drainage info (specification.md section D.2). Times are Unix milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct DrainageInfo {
