@@ -98,17 +98,7 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
             return Status::BadInput;
         }
     }
-    if output.json() {
-        let outdir = args.outdir.display().to_string();
-        output.document(&serde_json::json!({ "written": args.count, "outdir": outdir }));
-    } else {
-        output.line(format_args!(
-            "wrote {} traces to {}",
-            args.count,
-            args.outdir.display()
-        ));
-    }
-    Status::Ok
+    written(args, output)
 }
 
 /// `generate --deployments`: COUNT deployments traces from one generator seeded with
@@ -134,6 +124,11 @@ fn run_deployments(args: &Args, output: &mut Output<'_>) -> Status {
             return Status::BadInput;
         }
     }
+    written(args, output)
+}
+
+/// The closing line (or document) of a run that wrote every trace.
+fn written(args: &Args, output: &mut Output<'_>) -> Status {
     if output.json() {
         let outdir = args.outdir.display().to_string();
         output.document(&serde_json::json!({ "written": args.count, "outdir": outdir }));
