@@ -4,12 +4,12 @@
 
 use fastrand::Rng;
 
-use crate::run::Runner;
+use crate::run::Session;
 use crate::step::{
-    Action, BusyArgs, CreateArgs, DeleteVersionArgs, DeploymentIdentity, DeploymentName,
-    DescribeArgs, Empty, LimitsArgs, OpenPinnedArgs, OverrideArgs, OverrideBehavior, Percentage,
-    PollArgs, PresenceArgs, PropagatedArgs, QueryArgs, QueueType, RouteArgs, SetCurrentArgs,
-    SetManagerArgs, SetRampingArgs, Step, TokenArg, VersionArgs,
+    Action, ActionKind, BusyArgs, CreateArgs, DeleteVersionArgs, DeploymentIdentity,
+    DeploymentName, DescribeArgs, Empty, LimitsArgs, OpenPinnedArgs, OverrideArgs,
+    OverrideBehavior, Percentage, PollArgs, PresenceArgs, PropagatedArgs, QueryArgs, QueueType,
+    RouteArgs, SetCurrentArgs, SetManagerArgs, SetRampingArgs, Step, TokenArg, VersionArgs,
 };
 
 /// The names steps are drawn from: few, so that steps meet each other's state.
@@ -25,6 +25,30 @@ const WORKFLOWS: [&str; 5] = ["wf-0", "wf-1", "ramp-wf-0", "ramp-wf-1", ""];
 fn pick<T: Copy + Default>(rng: &mut Rng, items: &[T]) -> T {
     rng.choice(items).copied().unwrap_or_default()
 }
+
+/// How often each kind is drawn, in eightieths (the first step is always `limits`, never
+/// drawn). Polls are the most common, so versions and queues exist for the others to meet.
+pub const WEIGHTS: [(ActionKind, u32); 19] = [
+    (ActionKind::Poll, 20),
+    (ActionKind::SetCurrent, 8),
+    (ActionKind::SetRamping, 8),
+    (ActionKind::DeleteVersion, 4),
+    (ActionKind::DeleteDeployment, 1),
+    (ActionKind::SetManager, 1),
+    (ActionKind::CreateDeployment, 1),
+    (ActionKind::CreateVersion, 1),
+    (ActionKind::Pollers, 4),
+    (ActionKind::Busy, 4),
+    (ActionKind::OpenPinned, 4),
+    (ActionKind::CheckDrainage, 4),
+    (ActionKind::Propagated, 2),
+    (ActionKind::Reactivate, 2),
+    (ActionKind::Route, 8),
+    (ActionKind::Describe, 2),
+    (ActionKind::DescribeDeployment, 2),
+    (ActionKind::Override, 2),
+    (ActionKind::Query, 2),
+];
 
 /// A trace of `steps` steps drawn from `rng`: limits "short" (so caps, GC and drainage are
 /// reached), then steps whose time moves 0 to 4 s apart and whose `expect` is the model's
@@ -42,7 +66,29 @@ fn pick<T: Copy + Default>(rng: &mut Rng, items: &[T]) -> T {
 /// # Ok::<(), worker_deployments_trace::TraceError>(())
 /// ```
 pub fn generate(rng: &mut Rng, steps: usize) -> Vec<Step> {
-    let mut runner = Runner::new();
+    generate_only(rng, steps, &[])
+}
+
+/// [`generate`], drawing only the kinds in `kinds` after the first `limits` step (every
+/// kind of [`WEIGHTS`] when `kinds` is empty), each as often relative to the others as in
+/// [`WEIGHTS`]. When `kinds` names no kind of [`WEIGHTS`] (only `limits`), the trace is
+/// its `limits` step alone.
+///
+/// # Example
+/// ```
+/// use worker_deployments_trace::{ActionKind, generate_only};
+///
+/// let steps = generate_only(&mut fastrand::Rng::with_seed(7), 20, &[ActionKind::Route]);
+/// assert_eq!(steps.len(), 21);
+/// assert!(steps[1..].iter().all(|s| s.action.kind() == ActionKind::Route));
+/// ```
+pub fn generate_only(rng: &mut Rng, steps: usize, kinds: &[ActionKind]) -> Vec<Step> {
+    let weights: Vec<(ActionKind, u32)> = WEIGHTS
+        .into_iter()
+        .filter(|(kind, _)| kinds.is_empty() || kinds.contains(kind))
+        .collect();
+    let total: u32 = weights.iter().map(|(_, weight)| weight).sum();
+    let mut session = Session::new();
     let mut out = Vec::with_capacity(steps.saturating_add(1));
     let mut now = 1_000;
     let mut token_lines: Vec<usize> = Vec::new();
@@ -52,19 +98,24 @@ pub fn generate(rng: &mut Rng, steps: usize) -> Vec<Step> {
         now: None,
         expect: None,
     };
-    runner.answer(&first);
+    session.observe(&first);
     out.push(first);
+    if total == 0 {
+        return out;
+    }
     while out.len() <= steps {
         now += rng.u64(0..=4_000);
         let line = out.len() + 2;
-        let action = draw(rng, &token_lines);
+        let kind = weighed(rng.u32(..total), &weights);
+        let action = draw(rng, kind, &token_lines);
         let mut step = Step {
             line,
             action,
             now: Some(now),
             expect: None,
         };
-        step.expect = runner.answer(&step);
+        let answer = session.observe(&step);
+        step.expect = step.action.kind().answer().map(|_| answer);
         if step.action.kind().returns_token() {
             token_lines.push(line);
         }
@@ -73,7 +124,19 @@ pub fn generate(rng: &mut Rng, steps: usize) -> Vec<Step> {
     out
 }
 
-fn draw(rng: &mut Rng, token_lines: &[usize]) -> Action {
+/// The kind whose share of the weights holds `point` (below their sum).
+fn weighed(mut point: u32, weights: &[(ActionKind, u32)]) -> ActionKind {
+    for (kind, weight) in weights {
+        if point < *weight {
+            return *kind;
+        }
+        point -= weight;
+    }
+    // Unreachable for a point below the sum; a poll is a harmless answer otherwise.
+    ActionKind::Poll
+}
+
+fn draw(rng: &mut Rng, kind: ActionKind, token_lines: &[usize]) -> Action {
     let d = pick(rng, &DEPLOYMENTS).to_owned();
     let b = pick(rng, &BUILDS).to_owned();
     let who = pick(rng, &IDENTITIES).to_owned();
@@ -84,14 +147,14 @@ fn draw(rng: &mut Rng, token_lines: &[usize]) -> Action {
         }),
         _ => None,
     };
-    match rng.u8(..20) {
-        0..=4 => Action::Poll(PollArgs {
+    match kind {
+        ActionKind::Limits | ActionKind::Poll => Action::Poll(PollArgs {
             deployment: d,
             build: b,
             task_queue: pick(rng, &QUEUES).to_owned(),
             kind: pick(rng, &TYPES),
         }),
-        5 | 6 => Action::SetCurrent(SetCurrentArgs {
+        ActionKind::SetCurrent => Action::SetCurrent(SetCurrentArgs {
             deployment: d,
             build: if rng.u8(..8) == 0 { String::new() } else { b },
             identity: who,
@@ -100,7 +163,7 @@ fn draw(rng: &mut Rng, token_lines: &[usize]) -> Action {
             allow_no_pollers: rng.u8(..4) == 0,
             ..SetCurrentArgs::default()
         }),
-        7 | 8 => Action::SetRamping(SetRampingArgs {
+        ActionKind::SetRamping => Action::SetRamping(SetRampingArgs {
             deployment: d,
             build: if rng.u8(..6) == 0 { String::new() } else { b },
             version: String::new(),
@@ -110,85 +173,81 @@ fn draw(rng: &mut Rng, token_lines: &[usize]) -> Action {
             ignore_missing_task_queues: rng.u8(..4) == 0,
             allow_no_pollers: false,
         }),
-        9 => Action::DeleteVersion(DeleteVersionArgs {
+        ActionKind::DeleteVersion => Action::DeleteVersion(DeleteVersionArgs {
             deployment: d,
             build: b,
             skip_drainage: rng.bool(),
             identity: who,
             ..DeleteVersionArgs::default()
         }),
-        10 => match rng.u8(..4) {
-            0 => Action::DeleteDeployment(DeploymentIdentity {
-                deployment: d,
-                identity: who,
-            }),
-            1 => Action::SetManager(SetManagerArgs {
-                deployment: d,
-                manager: if rng.bool() {
-                    String::new()
-                } else {
-                    who.clone()
-                },
-                self_manage: false,
-                identity: who,
-                token,
-            }),
-            2 => Action::CreateDeployment(CreateArgs {
-                deployment: d,
-                build: None,
-                identity: who,
-                request_id: format!("r{}", rng.u8(..2)),
-            }),
-            _ => Action::CreateVersion(CreateArgs {
-                deployment: d,
-                build: Some(b),
-                identity: who,
-                request_id: format!("r{}", rng.u8(..2)),
-            }),
-        },
-        11 => Action::Pollers(PresenceArgs {
+        ActionKind::DeleteDeployment => Action::DeleteDeployment(DeploymentIdentity {
+            deployment: d,
+            identity: who,
+        }),
+        ActionKind::SetManager => Action::SetManager(SetManagerArgs {
+            deployment: d,
+            manager: if rng.bool() {
+                String::new()
+            } else {
+                who.clone()
+            },
+            self_manage: false,
+            identity: who,
+            token,
+        }),
+        ActionKind::CreateDeployment => Action::CreateDeployment(CreateArgs {
+            deployment: d,
+            build: None,
+            identity: who,
+            request_id: format!("r{}", rng.u8(..2)),
+        }),
+        ActionKind::CreateVersion => Action::CreateVersion(CreateArgs {
+            deployment: d,
+            build: Some(b),
+            identity: who,
+            request_id: format!("r{}", rng.u8(..2)),
+        }),
+        ActionKind::Pollers => Action::Pollers(PresenceArgs {
             deployment: d,
             build: b,
             present: rng.bool(),
         }),
-        12 => Action::Busy(BusyArgs {
+        ActionKind::Busy => Action::Busy(BusyArgs {
             deployment: d,
             build: b,
             task_queue: pick(rng, &QUEUES).to_owned(),
             kind: pick(rng, &TYPES),
             present: rng.bool(),
         }),
-        13 => Action::OpenPinned(OpenPinnedArgs {
+        ActionKind::OpenPinned => Action::OpenPinned(OpenPinnedArgs {
             deployment: d,
             build: b,
             count: rng.u64(..2),
         }),
-        14 => Action::CheckDrainage(Empty {}),
-        15 => match rng.u8(..2) {
-            0 => Action::Propagated(PropagatedArgs {
-                deployment: d,
-                build: b,
-                revision: rng.i64(0..4),
-            }),
-            _ => Action::Reactivate(VersionArgs {
-                deployment: d,
-                build: b,
-            }),
-        },
-        16 | 17 => Action::Route(RouteArgs {
+        ActionKind::CheckDrainage => Action::CheckDrainage(Empty {}),
+        ActionKind::Propagated => Action::Propagated(PropagatedArgs {
+            deployment: d,
+            build: b,
+            revision: rng.i64(0..4),
+        }),
+        ActionKind::Reactivate => Action::Reactivate(VersionArgs {
+            deployment: d,
+            build: b,
+        }),
+        ActionKind::Route => Action::Route(RouteArgs {
             task_queue: pick(rng, &QUEUES).to_owned(),
             workflow_id: pick(rng, &WORKFLOWS).to_owned(),
             draw: None,
         }),
-        18 => match rng.u8(..2) {
-            0 => Action::Describe(DescribeArgs {
-                deployment: d,
-                build: b,
-                version: String::new(),
-            }),
-            _ => Action::DescribeDeployment(DeploymentName { deployment: d }),
-        },
-        19 if rng.bool() => Action::Override(OverrideArgs {
+        ActionKind::Describe => Action::Describe(DescribeArgs {
+            deployment: d,
+            build: b,
+            version: String::new(),
+        }),
+        ActionKind::DescribeDeployment => {
+            Action::DescribeDeployment(DeploymentName { deployment: d })
+        }
+        ActionKind::Override => Action::Override(OverrideArgs {
             task_queue: pick(rng, &QUEUES).to_owned(),
             behavior: pick(
                 rng,
@@ -201,7 +260,7 @@ fn draw(rng: &mut Rng, token_lines: &[usize]) -> Action {
             deployment: (rng.u8(..8) != 0).then_some(d),
             build: (rng.u8(..8) != 0).then_some(b),
         }),
-        _ => Action::Query(QueryArgs {
+        ActionKind::Query => Action::Query(QueryArgs {
             task_queue: pick(rng, &QUEUES).to_owned(),
             deployment: d,
             build: b,

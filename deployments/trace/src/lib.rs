@@ -9,8 +9,9 @@
 //!
 //! - `step`: the values ([`Step`], [`Action`], [`ActionKind`]);
 //! - `read`: the strict reader ([`parse`], [`is_deployments`]);
-//! - `write`: the writer ([`Step::to_line`], [`write()`], [`write_with_comment`]);
-//! - `run`: the runner ([`run`], [`replay`]);
+//! - `write`: the writer ([`Step::to_line`], [`write()`], [`write_with_comment`],
+//!   [`renumber`]);
+//! - `run`: the runner ([`Session`], one step at a time; [`run`], [`replay`]);
 //! - `generate`: seeded random steps whose expectations are the model's ([`generate`]).
 
 // Traces are untrusted input: a bad line must end in an error, never a panic.
@@ -27,9 +28,9 @@ mod run;
 mod step;
 mod write;
 
-pub use generate::generate;
+pub use generate::{WEIGHTS, generate, generate_only};
 pub use read::{HEADER, TraceError, is_deployments, parse};
-pub use run::{Failure, Report, replay, run};
+pub use run::{Failure, Report, Session, replay, run};
 pub use step::{
     Action, ActionKind, Answer, BusyArgs, CreateArgs, DeleteVersionArgs, DeploymentIdentity,
     DeploymentName, DescribeArgs, Empty, LimitFields, LimitsArgs, NanWord, OpenPinnedArgs,
@@ -37,4 +38,4 @@ pub use step::{
     QueueType, RouteArgs, SetCurrentArgs, SetManagerArgs, SetRampingArgs, Step, TokenArg,
     VersionArgs,
 };
-pub use write::{write, write_with_comment};
+pub use write::{renumber, write, write_with_comment, write_with_comments};

@@ -126,6 +126,25 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Step>, TraceError> {
     Ok(steps)
 }
 
+/// One step on `line` as the conformance protocol sends it: `earlier` holds the lines of
+/// the steps played before it that return a token, and `started` says whether any step
+/// was played (then `limits` is refused, as [`parse`] refuses it after another step).
+pub(crate) fn read_request(
+    line: usize,
+    bytes: &[u8],
+    earlier: &BTreeMap<usize, ActionKind>,
+    started: bool,
+) -> Result<Step, TraceError> {
+    let step = read_step(line, bytes, earlier)?;
+    if started && step.action.kind() == ActionKind::Limits {
+        return Err(TraceError::new(
+            line,
+            "limits must come before every other step",
+        ));
+    }
+    Ok(step)
+}
+
 fn read_json(line: usize, bytes: &[u8]) -> Result<Value, TraceError> {
     check_line(bytes).map_err(|problem| TraceError::new(line, problem))?;
     read_strict(bytes).map_err(|error| TraceError::new(line, error.to_string()))

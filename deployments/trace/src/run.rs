@@ -11,8 +11,10 @@ use worker_deployments::{
     TaskQueueType, UNVERSIONED, VersionKey, route_new_workflow,
 };
 
-use crate::read::{TraceError, parse};
-use crate::step::{Action, Answer, LimitsArgs, OverrideBehavior, QueueType, Step, TokenArg};
+use crate::read::{TraceError, parse, read_request};
+use crate::step::{
+    Action, ActionKind, Answer, LimitsArgs, OverrideBehavior, QueueType, Step, TokenArg,
+};
 
 /// What running a trace found.
 #[derive(Debug, Clone)]
@@ -82,13 +84,11 @@ pub fn replay(bytes: &[u8]) -> Result<Report, TraceError> {
 /// # Ok::<(), worker_deployments_trace::TraceError>(())
 /// ```
 pub fn run(steps: &[Step]) -> Report {
-    let mut runner = Runner::new();
+    let mut session = Session::new();
     let (mut passed, mut failures) = (0, Vec::new());
     for step in steps {
-        let got = runner.answer(step);
-        let (Some(expected), Some(answer), Some(got)) =
-            (&step.expect, step.action.kind().answer(), got)
-        else {
+        let got = session.observe(step);
+        let (Some(expected), Some(answer)) = (&step.expect, step.action.kind().answer()) else {
             continue;
         };
         if matches(expected, &got, answer) {
@@ -104,18 +104,31 @@ pub fn run(steps: &[Step]) -> Report {
     Report {
         passed,
         failures,
-        state: runner.ns,
+        state: session.ns,
     }
 }
 
-/// One trace's model, facts and returned tokens, played a step at a time (the generator
-/// plays its steps as it draws them).
-pub(crate) struct Runner {
+/// The model behind a trace, one step at a time: the namespace of deployments, the facts
+/// from outside as the trace has set them, the tokens returned so far (by the line of the
+/// step that returned them) and the time of the last step. [`run`] plays a trace with
+/// one, the generator plays its steps as it draws them, and `version-sets serve` answers
+/// the conformance protocol with one (docs/conformance.md, "Worker Deployments traces").
+#[derive(Debug, Clone)]
+pub struct Session {
     ns: Deployments,
     facts: Observed,
     open_pinned: BTreeMap<VersionKey, u64>,
     tokens: BTreeMap<usize, Vec<u8>>,
+    /// The lines of the steps played that return a token, for [`Session::read_request`].
+    token_steps: BTreeMap<usize, ActionKind>,
+    played: usize,
     now: u64,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 fn kind_of(kind: QueueType) -> TaskQueueType {
@@ -151,23 +164,88 @@ fn version_json(version: Option<&VersionKey>) -> Value {
     json!(version.map_or_else(|| UNVERSIONED.to_owned(), VersionKey::v31))
 }
 
-impl Runner {
+impl Session {
     /// No deployments, the server's default limits, no facts, time 0.
-    pub(crate) fn new() -> Self {
+    pub fn new() -> Self {
         Self {
             ns: Deployments::new(Limits::SERVER_DEFAULT),
             facts: Observed::default(),
             open_pinned: BTreeMap::new(),
             tokens: BTreeMap::new(),
+            token_steps: BTreeMap::new(),
+            played: 0,
             now: 0,
         }
     }
 
-    /// Runs `step` at its time (its `now`, or 1 ms after the last); its answer, `None`
-    /// for a step that answers nothing.
-    pub(crate) fn answer(&mut self, step: &Step) -> Option<Value> {
+    /// The deployments as the steps played so far left them.
+    pub fn state(&self) -> &Deployments {
+        &self.ns
+    }
+
+    /// The line the next step is on when the steps come one after another under the
+    /// header, as [`write()`](crate::write) writes them and the conformance protocol sends
+    /// them: the header is line 1, the first step line 2.
+    pub fn next_line(&self) -> usize {
+        self.played.saturating_add(2)
+    }
+
+    /// Reads one step as the conformance protocol sends it (a line of a trace, usually
+    /// without `expect`), on line [`next_line`](Self::next_line): a token `{"line": N}`
+    /// must name a step this session played that returns one, and `limits` must come
+    /// before every other step.
+    ///
+    /// # Errors
+    /// Why the text is not such a step, in the words of [`parse`](crate::parse).
+    ///
+    /// # Example
+    /// ```
+    /// use worker_deployments_trace::Session;
+    ///
+    /// let mut session = Session::new();
+    /// let step = session.read_request(r#"{"setCurrent": {"deployment": "D", "build": "b1", "allowNoPollers": true}}"#)?;
+    /// assert_eq!(session.observe(&step).to_string(), r#"{"outcome":"changed","previous":"__unversioned__"}"#);
+    /// let again = session.read_request(r#"{"setCurrent": {"deployment": "D", "build": "b1", "token": {"line": 2}}}"#)?;
+    /// assert_eq!(session.observe(&again)["outcome"], "noop");
+    /// let wrong = session.read_request(r#"{"limits": "short"}"#).unwrap_err();
+    /// assert_eq!(wrong.problem(), "limits must come before every other step");
+    /// # Ok::<(), worker_deployments_trace::TraceError>(())
+    /// ```
+    pub fn read_request(&self, text: &str) -> Result<Step, TraceError> {
+        read_request(
+            self.next_line(),
+            text.as_bytes(),
+            &self.token_steps,
+            self.played > 0,
+        )
+    }
+
+    /// Plays `step` at its time (its `now`, or 1 ms after the step before it, the first
+    /// at 1 ms) and returns the model's answer in the form the step's `expect` takes
+    /// ([`ActionKind::answer`], the whole object for an answer of fields), `{}` for a
+    /// fact, which answers nothing. A token `{"line": N}` is what the step played on line
+    /// N returned.
+    ///
+    /// # Example
+    /// ```
+    /// use worker_deployments_trace::{Session, parse};
+    ///
+    /// let steps = parse(br#"{"format": "deployments"}
+    /// {"pollers": {"deployment": "D", "build": "b1", "present": true}}
+    /// {"poll": {"deployment": "D", "build": "b1", "taskQueue": "tq", "type": "workflow"}}"#)?;
+    /// let mut session = Session::new();
+    /// assert_eq!(session.observe(&steps[0]).to_string(), "{}");
+    /// assert_eq!(session.observe(&steps[1]).to_string(), r#""changed""#);
+    /// # Ok::<(), worker_deployments_trace::TraceError>(())
+    /// ```
+    pub fn observe(&mut self, step: &Step) -> Value {
         self.now = step.now.unwrap_or_else(|| self.now.saturating_add(1));
-        self.step(step)
+        self.played = self.played.saturating_add(1);
+        let kind = step.action.kind();
+        if kind.returns_token() {
+            self.token_steps.insert(step.line, kind);
+        }
+        self.step(step).unwrap_or_else(|| json!({}))
     }
 
     fn token(&self, arg: Option<&TokenArg>) -> Vec<u8> {

@@ -32,7 +32,7 @@ macro_rules! actions {
         }
 
         /// The actions, without their arguments.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum ActionKind {
             $(
                 #[doc = concat!("`", $key, "`.")]
