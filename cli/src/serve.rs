@@ -2,6 +2,7 @@
 
 use serde_json::json;
 use version_sets_trace::{self as trace, Session};
+use worker_deployments_trace::Session as DeploymentsSession;
 
 use super::input::{Line, MAX_INPUT_BYTES, read_line};
 use super::{Output, Status};
@@ -15,10 +16,12 @@ const MAX_REQUEST_BYTES: usize = MAX_INPUT_BYTES as usize;
 /// Answer the conformance protocol with the model, one JSON line per request.
 ///
 /// Each request is one line on standard input: `{"reset": true}` starts a fresh, empty task
-/// queue (answer `{}`); any other line is a trace step without its `expect`, answered with
-/// what the model observes, in the form that step's `expect` takes (`{}` for steps that
-/// observe nothing). A line that is not a step is answered `{"malformed": PROBLEM}` and
-/// changes nothing. docs/conformance.md describes the protocol. A request line longer than
+/// queue (answer `{}`), `{"reset": true, "format": "deployments"}` a namespace of no Worker
+/// Deployments with the server's default limits; any other line is a step of that trace
+/// format without its `expect`, answered with what the model observes, in the form that
+/// step's `expect` takes (`{}` for steps that observe nothing). Before any reset the
+/// requests are version-set steps. A line that is not a step is answered `{"malformed":
+/// PROBLEM}` and changes nothing. docs/conformance.md describes the protocol. A request line longer than
 /// 64 MiB (67108864 bytes) is answered `{"malformed": ...}` once that much of it is read,
 /// and the command stops with exit status 2; a step that carries no state may be at most
 /// 8 MiB.
@@ -35,7 +38,7 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(_args: &Args, output: &mut Output<'_>) -> Status {
-    let mut session = Session::new();
+    let mut session = Model::Sets(Box::default());
     let mut input = std::io::stdin().lock();
     let mut number: usize = 0;
     loop {
@@ -70,22 +73,70 @@ pub(crate) fn run(_args: &Args, output: &mut Output<'_>) -> Status {
     }
 }
 
-/// `{"reset": true}`, read without a tree (other members are read past).
+/// The model the requests since the last reset play: version sets or Worker Deployments.
+enum Model {
+    /// After `{"reset": true}`, and before any reset.
+    Sets(Box<Session>),
+    /// After `{"reset": true, "format": "deployments"}`.
+    Deployments(Box<DeploymentsSession>),
+}
+
+/// A reset, read without a tree (other members are read past).
 #[derive(serde::Deserialize)]
 struct Reset {
     reset: bool,
+    /// `"deployments"` for Worker Deployments; absent for version sets.
+    format: Option<String>,
 }
 
-/// The answer to one request line, as the trace crate's writer spells observations.
-fn answer(session: &mut Session, line: &str) -> String {
-    let is_reset = line.trim_start().starts_with('{')
-        && serde_json::from_str::<Reset>(line).is_ok_and(|request| request.reset);
-    if is_reset {
-        *session = Session::new();
-        return json!({}).to_string();
+/// The format a reset names besides version sets.
+const DEPLOYMENTS: &str = "deployments";
+
+/// The answer to one request line, as each trace crate's writer spells observations.
+fn answer(model: &mut Model, line: &str) -> String {
+    let reset = if line.trim_start().starts_with('{') {
+        serde_json::from_str::<Reset>(line)
+            .ok()
+            .filter(|request| request.reset)
+    } else {
+        None
+    };
+    if let Some(reset) = reset {
+        return match reset.format.as_deref() {
+            None => {
+                *model = Model::Sets(Box::default());
+                json!({}).to_string()
+            }
+            Some(DEPLOYMENTS) => {
+                *model = Model::Deployments(Box::default());
+                json!({}).to_string()
+            }
+            Some(other) => malformed(format!(
+                "a reset's format is \"deployments\" or absent (version sets), not {}",
+                trace::quote(other)
+            )),
+        };
     }
-    match trace::parse_step(line) {
-        Ok(step) => session.observe(&step).to_string(),
-        Err(error) => json!({ "malformed": error.problem() }).to_string(),
+    match model {
+        Model::Sets(session) => match trace::parse_step(line) {
+            Ok(step) => session.observe(&step).to_string(),
+            Err(_) if DeploymentsSession::new().read_request(line).is_ok() => malformed(
+                "a Worker Deployments step, but no {\"reset\": true, \"format\": \"deployments\"} came before it".to_owned(),
+            ),
+            Err(error) => malformed(error.problem().to_owned()),
+        },
+        Model::Deployments(session) => match session.read_request(line) {
+            Ok(step) => session.observe(&step).to_string(),
+            Err(_) if trace::parse_step(line).is_ok() => malformed(
+                "a version-set step, but the last reset was {\"reset\": true, \"format\": \"deployments\"}"
+                    .to_owned(),
+            ),
+            Err(error) => malformed(error.problem().to_owned()),
+        },
     }
+}
+
+/// `{"malformed": PROBLEM}`.
+fn malformed(problem: String) -> String {
+    json!({ "malformed": problem }).to_string()
 }

@@ -40,6 +40,9 @@ pub(crate) enum ChildError {
     TooLarge(String),
     /// Its reset answer declares what it observes in a form the driver cannot read.
     Declaration(String),
+    /// The driver could not write the step as a request (JSON cannot hold one of its
+    /// values); nothing was sent.
+    Request(String),
 }
 
 impl fmt::Display for ChildError {
@@ -53,6 +56,9 @@ impl fmt::Display for ChildError {
                 timeout.as_millis()
             ),
             Self::Declaration(problem) => write!(f, "the implementation's declaration: {problem}"),
+            Self::Request(problem) => {
+                write!(f, "the step cannot be written as a request: {problem}")
+            }
             Self::TooLarge(problem) => write!(f, "the implementation's answer: {problem}"),
             Self::NotJson(text) => write!(
                 f,

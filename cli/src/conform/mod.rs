@@ -2,6 +2,7 @@
 //! conformance protocol (docs/conformance.md), and shrink what it gets wrong.
 
 mod child;
+mod deployments;
 mod observes;
 mod shrink;
 mod tally;
@@ -19,6 +20,7 @@ use self::tally::Tally;
 use super::generate;
 use super::state::{self, Kind};
 use super::{Output, Status, input};
+use worker_deployments_trace as wd;
 
 /// Check an implementation against the model, and shrink the first disagreement.
 ///
@@ -40,6 +42,12 @@ use super::{Output, Status, input};
 /// not JSON names its step. The child runs in its own process group; when the run ends
 /// its input is closed, it gets 10 s to exit (none after a timeout), and the whole group is
 /// killed (on Unix).
+///
+/// A TRACE whose header is `{"format": "deployments"}` is a Worker Deployments trace
+/// (deployments/docs/trace-format.md): it is played after `{"reset": true, "format":
+/// "deployments"}`, with the deployments kinds' answers and declarations (no kind of it has
+/// a coarse form), and the summary names its kinds `deployments.KIND`. Both kinds of file
+/// may be given in one run; --deployments generates Worker Deployments traces.
 ///
 /// With -o json: `{"agrees": true, "traces": N, "steps": M, "byKind": {KIND: {"exact", "coarse",
 /// "onlyCoarsely", "notCompared", "expected": {RULE: N}}}, "expectedDifferences": {RULE:
@@ -64,9 +72,14 @@ pub(crate) struct Args {
     /// Steps per generated trace (1 to 100000)
     #[arg(long, default_value_t = 30, value_parser = generate::steps())]
     steps: usize,
-    /// Generate only these step kinds, comma-separated (default: all)
-    #[arg(long, value_delimiter = ',', value_parser = generate::kind)]
-    only: Vec<ActionKind>,
+    /// Generate only these step kinds, comma-separated (default: all); with --deployments,
+    /// Worker Deployments step kinds (every one but limits, which always comes first)
+    #[arg(long, value_delimiter = ',', value_parser = only_kind)]
+    only: Vec<String>,
+    /// Generate Worker Deployments traces instead (a `limits` step, then STEPS steps over
+    /// a small pool of deployments, builds and queues under the short limits)
+    #[arg(long, requires = "generate")]
+    deployments: bool,
     /// How long each exchange may take, writing the request and reading its answer, in
     /// milliseconds (1 to 86400000, a day)
     #[arg(long, default_value_t = 10_000, value_parser = RangedU64ValueParser::<u64>::new().range(1..=86_400_000))]
@@ -79,7 +92,15 @@ pub(crate) struct Args {
 /// A trace to play: what diagnostics call it, and its steps.
 struct Trace {
     name: String,
-    steps: Vec<Step>,
+    steps: Steps,
+}
+
+/// The steps of a trace of either format.
+enum Steps {
+    /// A version-set trace.
+    Sets(Vec<Step>),
+    /// A Worker Deployments trace, its steps as read (the file's lines).
+    Deployments(Vec<wd::Step>),
 }
 
 /// The first answer that differs from the model's.
@@ -104,6 +125,13 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
             return Status::BadInput;
         }
     };
+    let generated = match generated(args) {
+        Ok(generated) => generated,
+        Err(problem) => {
+            output.diagnostic(problem);
+            return Status::BadInput;
+        }
+    };
     if files.is_empty() && args.generate.is_none() {
         output.diagnostic("nothing to check: give TRACE files or --generate N");
         return Status::BadInput;
@@ -118,16 +146,28 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
     };
     let mut tally = Tally::default();
     let mut played: u64 = 0;
-    for trace in files.into_iter().chain(generated(args)) {
-        match play(&mut child, &trace.steps, &mut tally) {
-            Ok(None) => played += 1,
-            Ok(Some(mismatch)) => {
-                return report(&mut child, &trace, mismatch, output);
-            }
-            Err((index, error)) => {
-                output.diagnostic(at(&trace, index, &error));
-                return Status::BadInput;
-            }
+    for trace in files.into_iter().chain(generated) {
+        match &trace.steps {
+            Steps::Sets(steps) => match play(&mut child, steps, &mut tally) {
+                Ok(None) => played += 1,
+                Ok(Some(mismatch)) => {
+                    return report(&mut child, &trace.name, steps, mismatch, output);
+                }
+                Err((index, error)) => {
+                    output.diagnostic(at(&trace.name, steps, index, &error));
+                    return Status::BadInput;
+                }
+            },
+            Steps::Deployments(steps) => match deployments::play(&mut child, steps, &mut tally) {
+                Ok(None) => played += 1,
+                Ok(Some(mismatch)) => {
+                    return deployments::report(&mut child, &trace.name, steps, mismatch, output);
+                }
+                Err((index, error)) => {
+                    output.diagnostic(deployments::at(&trace.name, steps, index, &error));
+                    return Status::BadInput;
+                }
+            },
         }
     }
     let steps: usize = tally
@@ -162,6 +202,10 @@ fn files(args: &Args) -> Result<Vec<Trace>, String> {
     let mut traces = Vec::new();
     for path in &args.traces {
         let input = input::read(path)?;
+        if wd::is_deployments(&input.bytes) {
+            traces.push(deployments_file(input)?);
+            continue;
+        }
         let steps = trace::parse(&input.bytes).map_err(|error| {
             // A file of another kind is a mistake in the command line, not a trace with a
             // bad line.
@@ -186,22 +230,108 @@ fn files(args: &Args) -> Result<Vec<Trace>, String> {
         }
         traces.push(Trace {
             name: input.name,
-            steps,
+            steps: Steps::Sets(steps),
         });
     }
     Ok(traces)
 }
 
-/// The generated traces, one at a time as they are played (none without `--generate`).
-fn generated(args: &Args) -> impl Iterator<Item = Trace> {
-    let seed = args.seed;
-    let kinds = generate::chosen(&args.only);
-    generate::traces(seed, args.generate.unwrap_or(0), args.steps, kinds)
-        .zip(0_u64..)
-        .map(move |(steps, index)| Trace {
-            name: format!("generated trace {index} (--seed {seed})"),
-            steps,
+/// A Worker Deployments trace file, checked against the model as a version-set one is.
+fn deployments_file(input: input::Input) -> Result<Trace, String> {
+    let steps = wd::parse(&input.bytes).map_err(|error| {
+        format!(
+            "{}:{}: {} (no step of this file ran)",
+            input.name,
+            error.line(),
+            error.problem()
+        )
+    })?;
+    if let Some(failure) = wd::run(&steps).failures.first() {
+        return Err(format!(
+            "{}:{}: the model does not meet this expectation: expected {}, got {}",
+            input.name, failure.line, failure.expected, failure.got
+        ));
+    }
+    Ok(Trace {
+        name: input.name,
+        steps: Steps::Deployments(steps),
+    })
+}
+
+/// Every step kind `--only` may name, of either format; which format's it must be is
+/// known once --deployments is (`generated`).
+fn only_kind(name: &str) -> Result<String, String> {
+    if generate::kind(name).is_ok() || deployments_kind(name).is_ok() {
+        return Ok(name.to_owned());
+    }
+    let sets: Vec<&str> = trace::WEIGHTS.iter().map(|(kind, _)| kind.name()).collect();
+    Err(format!(
+        "unknown step kind (expected {}; with --deployments {})",
+        sets.join(", "),
+        deployments_kinds()
+    ))
+}
+
+/// The Worker Deployments kinds the generator draws, comma-separated.
+fn deployments_kinds() -> String {
+    let names: Vec<&str> = wd::WEIGHTS.iter().map(|(kind, _)| kind.as_str()).collect();
+    names.join(", ")
+}
+
+/// A Worker Deployments kind the generator draws, by its trace name.
+fn deployments_kind(name: &str) -> Result<wd::ActionKind, String> {
+    wd::WEIGHTS
+        .iter()
+        .map(|(kind, _)| *kind)
+        .find(|kind| kind.as_str() == name)
+        .ok_or_else(|| {
+            format!(
+                "--only: {} is not a Worker Deployments step kind the generator draws (expected {})",
+                crate::json::quote(name),
+                deployments_kinds()
+            )
         })
+}
+
+/// The generated traces, one at a time as they are played (none without `--generate`).
+fn generated(args: &Args) -> Result<Box<dyn Iterator<Item = Trace>>, String> {
+    let seed = args.seed;
+    let count = args.generate.unwrap_or(0);
+    let name = move |index: u64| format!("generated trace {index} (--seed {seed})");
+    if args.deployments {
+        let kinds = args
+            .only
+            .iter()
+            .map(|name| deployments_kind(name))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let steps = args.steps;
+        return Ok(Box::new((0..count).map(move |index| Trace {
+            name: name(index),
+            steps: Steps::Deployments(wd::generate_only(&mut rng, steps, &kinds)),
+        })));
+    }
+    let only = args
+        .only
+        .iter()
+        .map(|name| {
+            generate::kind(name).map_err(|_| {
+                format!(
+                    "--only: {} is a Worker Deployments step kind: generate such traces with --deployments",
+                    crate::json::quote(name)
+                )
+            })
+        })
+        .collect::<Result<Vec<ActionKind>, _>>()?;
+    let kinds = generate::chosen(&only);
+    Ok(Box::new(
+        generate::traces(seed, count, args.steps, kinds)
+            .zip(0_u64..)
+            .map(move |(steps, index)| Trace {
+                name: name(index),
+                steps: Steps::Sets(steps),
+            }),
+    ))
 }
 
 /// Plays `steps` to the child after a reset, comparing each answer as the child's reset
@@ -222,10 +352,12 @@ pub(crate) fn play(
         let kind = step.action.kind();
         let level = declaration.level(kind);
         if level == Level::None && observes::changes_state(kind) {
-            tally.cut_traces += 1;
-            for rest in steps.iter().skip(index) {
-                *tally.cut_steps.entry(rest.action.kind()).or_default() += 1;
-            }
+            tally.cut(
+                steps
+                    .iter()
+                    .skip(index)
+                    .map(|rest| rest.action.kind().into()),
+            );
             return Ok(None);
         }
         let expected = model.observe(step);
@@ -262,11 +394,17 @@ pub(crate) fn play(
 }
 
 /// Shrinks the disagreement and prints the minimal trace.
-fn report(child: &mut Child, trace: &Trace, mismatch: Mismatch, output: &mut Output<'_>) -> Status {
-    let (steps, mismatch) = match shrink::shrink(child, &trace.steps, mismatch) {
+fn report(
+    child: &mut Child,
+    name: &str,
+    steps: &[Step],
+    mismatch: Mismatch,
+    output: &mut Output<'_>,
+) -> Status {
+    let (steps, mismatch) = match shrink::shrink(child, steps, mismatch) {
         Ok(shrunk) => shrunk,
         Err(error) => {
-            output.diagnostic(format_args!("{}: while shrinking: {error}", trace.name));
+            output.diagnostic(format_args!("{name}: while shrinking: {error}"));
             return Status::BadInput;
         }
     };
@@ -279,7 +417,7 @@ fn report(child: &mut Child, trace: &Trace, mismatch: Mismatch, output: &mut Out
         let expected = expected.and_then(|text| serde_json::from_str::<Value>(&text).ok());
         output.document(&serde_json::json!({
             "agrees": false,
-            "trace": trace.name,
+            "trace": name,
             "expected": expected,
             "expectedCoarsely": mismatch.coarse,
             "got": mismatch.got,
@@ -292,8 +430,7 @@ fn report(child: &mut Child, trace: &Trace, mismatch: Mismatch, output: &mut Out
         expected.push_str(&format!(" (coarsely {coarse})"));
     }
     output.line(format_args!(
-        "# {}: the implementation disagrees with the model.",
-        trace.name
+        "# {name}: the implementation disagrees with the model."
     ));
     output.line(format_args!(
         "# Shrunk to {} steps; at the last one the model answers {expected}, the implementation {}.",
@@ -307,12 +444,11 @@ fn report(child: &mut Child, trace: &Trace, mismatch: Mismatch, output: &mut Out
 }
 
 /// A diagnostic for a child that failed at a step.
-fn at(trace: &Trace, index: Option<usize>, error: &ChildError) -> String {
-    match index.and_then(|index| trace.steps.get(index)) {
-        None => format!("{}: at the reset before the trace: {error}", trace.name),
+fn at(name: &str, steps: &[Step], index: Option<usize>, error: &ChildError) -> String {
+    match index.and_then(|index| steps.get(index)) {
+        None => format!("{name}: at the reset before the trace: {error}"),
         Some(step) => format!(
-            "{}:{}: at step {}: {error}",
-            trace.name,
+            "{name}:{}: at step {}: {error}",
             step.line,
             step.to_request()
         ),

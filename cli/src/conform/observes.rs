@@ -24,16 +24,49 @@ pub(crate) enum Level {
     None,
 }
 
-/// The declaration of one reset answer: the kinds it names, every other kind exact.
+/// The declaration of one reset answer: the kinds it names (by their names in the trace
+/// format), every other kind exact.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Declaration {
-    levels: BTreeMap<ActionKind, Level>,
+    levels: BTreeMap<String, Level>,
 }
 
 impl Declaration {
-    /// Reads the `observes` member of a reset answer; an answer without one declares
-    /// nothing, so every kind is compared exactly.
+    /// Reads the `observes` member of a reset answer before a version-set trace; an answer
+    /// without one declares nothing, so every kind is compared exactly.
     pub(crate) fn read(answer: &Value) -> Result<Self, String> {
+        let coarse = COARSE_KINDS.map(ActionKind::name).join(", ");
+        Self::read_for(
+            answer,
+            |name| ActionKind::named(name).is_some(),
+            |name| COARSE_KINDS.iter().any(|kind| kind.name() == name),
+            &format!("only {coarse} can be observed coarsely"),
+        )
+    }
+
+    /// Reads the `observes` member of a reset answer before a Worker Deployments trace:
+    /// its kinds are the deployments format's, and none has a coarse form.
+    pub(crate) fn read_deployments(answer: &Value) -> Result<Self, String> {
+        Self::read_for(
+            answer,
+            |name| {
+                worker_deployments_trace::ActionKind::ALL
+                    .iter()
+                    .any(|kind| kind.as_str() == name)
+            },
+            |_| false,
+            "no Worker Deployments step kind can be observed coarsely",
+        )
+    }
+
+    /// Reads a declaration whose kinds are those `known` knows, of which `coarse` have a
+    /// coarse form (`no_coarse` says which, after "but").
+    fn read_for(
+        answer: &Value,
+        known: impl Fn(&str) -> bool,
+        coarse: impl Fn(&str) -> bool,
+        no_coarse: &str,
+    ) -> Result<Self, String> {
         let Some(observes) = answer.get("observes") else {
             return Ok(Self::default());
         };
@@ -45,20 +78,19 @@ impl Declaration {
         };
         let mut levels = BTreeMap::new();
         for (name, level) in observes {
-            let kind = ActionKind::named(name).ok_or_else(|| {
-                format!(
+            if !known(name) {
+                return Err(format!(
                     "its reset answer declares an unknown step kind {}",
                     quote(name)
-                )
-            })?;
+                ));
+            }
             let level = match level.as_str() {
                 Some("exact") => Level::Exact,
-                Some("coarse") if COARSE_KINDS.contains(&kind) => Level::Coarse,
+                Some("coarse") if coarse(name) => Level::Coarse,
                 Some("coarse") => {
                     return Err(format!(
-                        "its reset answer declares {} coarse, but only {} can be observed coarsely",
-                        quote(name),
-                        COARSE_KINDS.map(ActionKind::name).join(", ")
+                        "its reset answer declares {} coarse, but {no_coarse}",
+                        quote(name)
                     ));
                 }
                 Some("none") => Level::None,
@@ -70,14 +102,19 @@ impl Declaration {
                     ));
                 }
             };
-            levels.insert(kind, level);
+            levels.insert(name.clone(), level);
         }
         Ok(Self { levels })
     }
 
     /// How the implementation observes steps of `kind`.
     pub(crate) fn level(&self, kind: ActionKind) -> Level {
-        self.levels.get(&kind).copied().unwrap_or(Level::Exact)
+        self.level_of(kind.name())
+    }
+
+    /// How the implementation observes steps of the kind named `name`.
+    pub(crate) fn level_of(&self, name: &str) -> Level {
+        self.levels.get(name).copied().unwrap_or(Level::Exact)
     }
 }
 

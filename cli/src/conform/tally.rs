@@ -5,8 +5,41 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 use version_sets_trace::ActionKind;
+use worker_deployments_trace::ActionKind as DeploymentKind;
 
 use super::observes::Divergence;
+
+/// A step kind of either trace format. One run may play both, and their kinds share names
+/// (`limits`, `poll`), so the report names a Worker Deployments kind `deployments.KIND`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Kind {
+    /// A version-set step kind.
+    Sets(ActionKind),
+    /// A Worker Deployments step kind.
+    Deployments(DeploymentKind),
+}
+
+impl Kind {
+    /// The kind's name in the report.
+    pub(crate) fn name(self) -> String {
+        match self {
+            Kind::Sets(kind) => kind.name().to_owned(),
+            Kind::Deployments(kind) => format!("deployments.{}", kind.as_str()),
+        }
+    }
+}
+
+impl From<ActionKind> for Kind {
+    fn from(kind: ActionKind) -> Self {
+        Kind::Sets(kind)
+    }
+}
+
+impl From<DeploymentKind> for Kind {
+    fn from(kind: DeploymentKind) -> Self {
+        Kind::Deployments(kind)
+    }
+}
 
 /// One step kind's counts.
 #[derive(Debug, Default, Clone)]
@@ -27,20 +60,29 @@ pub(crate) struct KindTally {
 #[derive(Debug, Default)]
 pub(crate) struct Tally {
     /// Per step kind played.
-    pub(crate) kinds: BTreeMap<ActionKind, KindTally>,
+    pub(crate) kinds: BTreeMap<Kind, KindTally>,
     /// The divergences met, with their reasons.
     pub(crate) divergences: BTreeMap<&'static str, &'static str>,
     /// Traces stopped at a step that changes state and that the implementation does not
     /// observe.
     pub(crate) cut_traces: usize,
     /// The steps those traces did not play (the step they stopped at included), per kind.
-    pub(crate) cut_steps: BTreeMap<ActionKind, usize>,
+    pub(crate) cut_steps: BTreeMap<Kind, usize>,
 }
 
 impl Tally {
     /// The counts of `kind`.
-    pub(crate) fn kind(&mut self, kind: ActionKind) -> &mut KindTally {
-        self.kinds.entry(kind).or_default()
+    pub(crate) fn kind(&mut self, kind: impl Into<Kind>) -> &mut KindTally {
+        self.kinds.entry(kind.into()).or_default()
+    }
+
+    /// Counts the steps of a trace stopped at a step that changes state and is not
+    /// observed: that step and every one after it.
+    pub(crate) fn cut(&mut self, kinds: impl Iterator<Item = Kind>) {
+        self.cut_traces += 1;
+        for kind in kinds {
+            *self.cut_steps.entry(kind).or_default() += 1;
+        }
     }
 
     /// Counts a divergence shown at a step of `kind`.
@@ -93,7 +135,7 @@ impl Tally {
             .iter()
             .map(|(kind, t)| {
                 (
-                    kind.name().to_owned(),
+                    kind.name(),
                     json!({
                         "exact": t.exact,
                         "coarse": t.coarse,
@@ -107,7 +149,7 @@ impl Tally {
         let stopped: serde_json::Map<String, Value> = self
             .cut_steps
             .iter()
-            .map(|(kind, count)| (kind.name().to_owned(), json!(count)))
+            .map(|(kind, count)| (kind.name(), json!(count)))
             .collect();
         (
             Value::Object(by_kind),

@@ -87,7 +87,11 @@ fn a_comment_before_the_header_moves_the_tokens_with_it() {
 #[test]
 fn only_draws_the_kinds_named_after_the_limits_and_replays_green() {
     use worker_deployments_trace::generate_only;
-    let only = [ActionKind::Pollers, ActionKind::Poll, ActionKind::SetCurrent];
+    let only = [
+        ActionKind::Pollers,
+        ActionKind::Poll,
+        ActionKind::SetCurrent,
+    ];
     let steps = generate_only(&mut Rng::with_seed(4), 400, &only);
     assert_eq!(steps.len(), 401);
     assert_eq!(steps[0].action.kind(), ActionKind::Limits);
@@ -98,7 +102,10 @@ fn only_draws_the_kinds_named_after_the_limits_and_replays_green() {
     // Every kind drawn alone, and none at all (only `limits`, which is never drawn).
     for kind in ActionKind::ALL.iter().filter(|k| **k != ActionKind::Limits) {
         let steps = generate_only(&mut Rng::with_seed(1), 5, &[*kind]);
-        assert!(steps[1..].iter().all(|s| s.action.kind() == *kind), "{kind}");
+        assert!(
+            steps[1..].iter().all(|s| s.action.kind() == *kind),
+            "{kind}"
+        );
     }
     assert_eq!(
         generate_only(&mut Rng::with_seed(1), 5, &[ActionKind::Limits]).len(),
