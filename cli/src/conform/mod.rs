@@ -46,8 +46,9 @@ use worker_deployments_trace as wd;
 /// A TRACE whose header is `{"format": "deployments"}` is a Worker Deployments trace
 /// (deployments/docs/trace-format.md): it is played after `{"reset": true, "format":
 /// "deployments"}`, with the deployments kinds' answers and declarations (no kind of it has
-/// a coarse form), and the summary names its kinds `deployments.KIND`. Both kinds of file
-/// may be given in one run; --deployments generates Worker Deployments traces.
+/// a coarse form), and the summary names its kinds `deployments.KIND`; its disagreement is
+/// shrunk by dropping steps and printed as a deployments trace. Both kinds of file may be
+/// given in one run; --deployments generates Worker Deployments traces.
 ///
 /// With -o json: `{"agrees": true, "traces": N, "steps": M, "byKind": {KIND: {"exact", "coarse",
 /// "onlyCoarsely", "notCompared", "expected": {RULE: N}}}, "expectedDifferences": {RULE:
@@ -56,10 +57,11 @@ use worker_deployments_trace as wd;
 /// ANSWER, "minimalTrace": [LINE, ...]}`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Example:\n  version-sets conform --generate 500 --seed 1 -- version-sets serve --stdio"
+    after_help = "Example:\n  version-sets conform --generate 500 --seed 1 -- version-sets serve --stdio\n  version-sets conform deployments/vectors/tokens.jsonl --deployments --generate 200 -- version-sets serve --stdio"
 )]
 pub(crate) struct Args {
-    /// Trace files to play (docs/trace-format.md)
+    /// Trace files to play (docs/trace-format.md; with the deployments header,
+    /// deployments/docs/trace-format.md)
     #[arg(value_name = "TRACE")]
     traces: Vec<PathBuf>,
     /// Also play this many generated traces (1 to 18446744073709551615; each is generated
