@@ -86,7 +86,7 @@ pub(crate) fn play(
 }
 
 /// Whether the child's answer is the model's: any JSON object for a fact (which answers
-/// nothing), else the same JSON, numbers compared by value (`50` is `50.0`).
+/// nothing), else the same JSON, numbers compared as [`same_number`] does.
 fn agrees(kind: ActionKind, expected: &Value, got: &Value) -> bool {
     if kind.answer().is_none() {
         return got.is_object();
@@ -94,10 +94,10 @@ fn agrees(kind: ActionKind, expected: &Value, got: &Value) -> bool {
     same(expected, got)
 }
 
-/// The same JSON, numbers compared by value.
+/// The same JSON, numbers compared as [`same_number`] does.
 fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Number(x), Value::Number(y)) => same_number(x, y),
         (Value::Array(x), Value::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
         }
@@ -105,6 +105,21 @@ fn same(a: &Value, b: &Value) -> bool {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
         }
         _ => a == b,
+    }
+}
+
+/// Equal by value (`50` is `50.0`); and where either is not a whole number, equal as the
+/// float32 both narrow to. The answers' fractional numbers are percentages, float32 in the
+/// server's protos: the model writes the shortest decimal that reads back as the float32
+/// (`33.3`), a client that reads the proto's float32 into a double writes its exact value
+/// (`33.29999923706055`), and both are the same float32. Whole numbers (revisions) are
+/// compared exactly.
+#[allow(clippy::cast_possible_truncation)] // the narrowing to float32 is the point
+fn same_number(x: &serde_json::Number, y: &serde_json::Number) -> bool {
+    match (x.as_f64(), y.as_f64()) {
+        (Some(a), Some(b)) if a == b => true,
+        (Some(a), Some(b)) if a.fract() != 0.0 || b.fract() != 0.0 => a as f32 == b as f32,
+        _ => x == y,
     }
 }
 
@@ -251,5 +266,36 @@ pub(crate) fn at(name: &str, steps: &[Step], index: Option<usize>, error: &Child
                 .unwrap_or_default();
             format!("{name}:{}: at step {request}: {error}", step.line)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::same;
+
+    #[test]
+    fn percentages_compare_as_float32_and_whole_numbers_exactly() {
+        let model = json!({"previousPercentage": 33.3, "revision": 2});
+        assert!(same(
+            &model,
+            &json!({"previousPercentage": 33.29999923706055, "revision": 2})
+        ));
+        assert!(same(
+            &model,
+            &json!({"previousPercentage": 33.3, "revision": 2.0})
+        ));
+        assert!(!same(
+            &model,
+            &json!({"previousPercentage": 33.3001, "revision": 2})
+        ));
+        assert!(!same(
+            &model,
+            &json!({"previousPercentage": 33.3, "revision": 3})
+        ));
+        assert!(!same(&json!(16_777_217), &json!(16_777_216)));
+        assert!(!same(&model, &json!({"previousPercentage": 33.3})));
+        assert!(!same(&json!(["D.b1"]), &json!(["D.b1", "D.b2"])));
     }
 }

@@ -148,6 +148,7 @@ fn draw(rng: &mut Rng, kind: ActionKind, token_lines: &[usize]) -> Action {
         _ => None,
     };
     match kind {
+        // `limits` is never drawn (it is in no weight): a trace's limits come first.
         ActionKind::Limits | ActionKind::Poll => Action::Poll(PollArgs {
             deployment: d,
             build: b,
