@@ -7,11 +7,9 @@ use worker_deployments_trace::{self as wd, ActionKind, Session, Step};
 
 use super::child::{Child, ChildError};
 use super::observes::{Declaration, Level};
+use super::shrink::{BUDGET, drop_chunks};
 use super::tally::{Kind, Tally};
 use crate::{Output, Status};
-
-/// The most candidate traces tried while shrinking, as for version sets.
-const BUDGET: usize = 2_000;
 
 /// The first answer that differs from the model's.
 #[derive(Debug, Clone)]
@@ -124,9 +122,10 @@ fn same_number(x: &serde_json::Number, y: &serde_json::Number) -> bool {
 }
 
 /// A minimal trace that still fails, and its disagreement: the steps after the
-/// disagreement dropped, then chunks of steps, halving in size down to one, replaying each
-/// candidate to the child after a reset and keeping it when the child still disagrees
-/// somewhere; until nothing more helps. A token naming a dropped step becomes no token
+/// disagreement dropped, then chunks of steps, halving in size down to one (the version-set
+/// shrinker's [`drop_chunks`]), replaying each candidate to the child after a reset and
+/// keeping it when the child still disagrees somewhere; until nothing more helps. (The
+/// version-set shrinker's renaming and simplifying know only version-set steps.) A token naming a dropped step becomes no token
 /// ([`wd::renumber`]).
 pub(crate) fn shrink(
     child: &mut Child,
@@ -143,32 +142,17 @@ pub(crate) fn shrink(
     let mut mismatch = mismatch;
     let mut tries = 0;
     loop {
-        let mut progress = false;
-        let mut size = best.len().div_ceil(2);
-        while size > 0 && tries < BUDGET {
-            let mut start = 0;
-            while start < best.len() && tries < BUDGET {
-                tries += 1;
-                let candidate: Vec<Step> = wd::renumber(
-                    &best
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| *i < start || *i >= start.saturating_add(size))
-                        .map(|(_, step)| step.clone())
-                        .collect::<Vec<_>>(),
-                );
-                match play(child, &candidate, &mut Tally::default()) {
-                    Ok(Some(found)) => {
-                        best = candidate.into_iter().take(found.index + 1).collect();
-                        mismatch = found;
-                        progress = true;
-                    }
-                    Ok(None) => start += size,
-                    Err((_, error)) => return Err(error),
+        let progress = drop_chunks(&mut best, &mut mismatch, &mut tries, |candidate| {
+            let candidate = wd::renumber(&candidate);
+            match play(child, &candidate, &mut Tally::default()) {
+                Ok(Some(found)) => {
+                    let kept = candidate.into_iter().take(found.index + 1).collect();
+                    Ok(Some((kept, found)))
                 }
+                Ok(None) => Ok(None),
+                Err((_, error)) => Err(error),
             }
-            size /= 2;
-        }
+        })?;
         if !progress || tries >= BUDGET {
             return Ok((best, mismatch));
         }

@@ -9,7 +9,7 @@ use super::tally::Tally;
 use super::{Mismatch, play};
 
 /// The most candidate traces tried, so that shrinking a long trace ends in seconds.
-const BUDGET: usize = 2_000;
+pub(crate) const BUDGET: usize = 2_000;
 
 /// Short names for build IDs, tried in order.
 const SIMPLE: [&str; 8] = ["a", "b", "c", "d", "e", "f", "g", "h"];
@@ -25,10 +25,7 @@ pub(crate) fn shrink(
     let mut tries = 0;
     let mut best: Vec<Step> = steps.iter().take(mismatch.index + 1).cloned().collect();
     let mut mismatch = mismatch;
-    let mut attempt = |candidate: Vec<Value>,
-                       tries: &mut usize|
-     -> Result<Option<(Vec<Step>, Mismatch)>, ChildError> {
-        *tries += 1;
+    let mut attempt = |candidate: Vec<Value>| -> Result<Option<(Vec<Step>, Mismatch)>, ChildError> {
         let Some(candidate) = reparse(&candidate) else {
             return Ok(None);
         };
@@ -42,27 +39,9 @@ pub(crate) fn shrink(
         }
     };
     loop {
-        let mut progress = false;
-        let mut size = best.len().div_ceil(2);
-        while size > 0 && tries < BUDGET {
-            let mut start = 0;
-            while start < best.len() && tries < BUDGET {
-                let candidate: Vec<Value> = best
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| *i < start || *i >= start + size)
-                    .map(|(_, step)| written(step))
-                    .collect();
-                if let Some((kept, found)) = attempt(candidate, &mut tries)? {
-                    best = kept;
-                    mismatch = found;
-                    progress = true;
-                } else {
-                    start += size;
-                }
-            }
-            size /= 2;
-        }
+        let mut progress = drop_chunks(&mut best, &mut mismatch, &mut tries, |candidate| {
+            attempt(candidate.iter().map(written).collect())
+        })?;
         let lines: Vec<Value> = best.iter().map(written).collect();
         let mut ids = Vec::new();
         for line in &lines {
@@ -81,7 +60,8 @@ pub(crate) fn shrink(
                     .iter()
                     .map(|line| rename(line, None, id, simple))
                     .collect();
-                if let Some((kept, found)) = attempt(candidate, &mut tries)? {
+                tries += 1;
+                if let Some((kept, found)) = attempt(candidate)? {
                     best = kept;
                     mismatch = found;
                     progress = true;
@@ -99,7 +79,8 @@ pub(crate) fn shrink(
                 if let Some(slot) = candidate.get_mut(index) {
                     *slot = simpler;
                 }
-                if let Some((kept, found)) = attempt(candidate, &mut tries)? {
+                tries += 1;
+                if let Some((kept, found)) = attempt(candidate)? {
                     best = kept;
                     mismatch = found;
                     progress = true;
@@ -111,6 +92,43 @@ pub(crate) fn shrink(
             return Ok((best, mismatch));
         }
     }
+}
+
+/// One pass of dropping chunks of steps from `best`, of either trace format: chunks of half
+/// its length, then halving down to one step, each candidate (`best` without one chunk)
+/// tried by `attempt`, which answers the steps to keep and their disagreement when the
+/// candidate still fails (then `best` and `mismatch` become those, and the same place is
+/// tried again). Counts each try in `tries`, stopping at [`BUDGET`]; whether any candidate
+/// was kept.
+pub(crate) fn drop_chunks<S: Clone, M, E>(
+    best: &mut Vec<S>,
+    mismatch: &mut M,
+    tries: &mut usize,
+    mut attempt: impl FnMut(Vec<S>) -> Result<Option<(Vec<S>, M)>, E>,
+) -> Result<bool, E> {
+    let mut progress = false;
+    let mut size = best.len().div_ceil(2);
+    while size > 0 && *tries < BUDGET {
+        let mut start = 0;
+        while start < best.len() && *tries < BUDGET {
+            *tries += 1;
+            let candidate: Vec<S> = best
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i < start || *i >= start.saturating_add(size))
+                .map(|(_, step)| step.clone())
+                .collect();
+            if let Some((kept, found)) = attempt(candidate)? {
+                *best = kept;
+                *mismatch = found;
+                progress = true;
+            } else {
+                start += size;
+            }
+        }
+        size /= 2;
+    }
+    Ok(progress)
 }
 
 /// A step as the trace crate writes it, as a JSON value to take apart.
