@@ -483,7 +483,7 @@ impl World {
             _ => {}
         }
         // Every queue routes some workflow IDs the same way twice.
-        let keys: Vec<TaskQueueKey> = self.ns.task_queues().map(|(k, _)| k.clone()).collect();
+        let keys: Vec<TaskQueueKey> = self.ns.task_queues().map(|(k, _)| k).collect();
         for key in keys {
             self.route(&key.name, key.kind, "wf-1", 0.5);
         }
