@@ -25,8 +25,8 @@
 //!
 //! let view = ns.task_queue_view(&TaskQueueKey::new("tq", TaskQueueType::Workflow));
 //! // `ramp-wf-1` hashes to 18.28 (<= 30): ramped; `ramp-wf-0` to 94.79: current.
-//! assert_eq!(route_new_workflow(&view, "ramp-wf-1", 0.0).version, Some(VersionKey::new("orders", "b2")));
-//! assert_eq!(route_new_workflow(&view, "ramp-wf-0", 0.0).version, Some(VersionKey::new("orders", "b1")));
+//! assert_eq!(route_new_workflow(&view, "ramp-wf-1", 0.0).version, Some(&VersionKey::new("orders", "b2")));
+//! assert_eq!(route_new_workflow(&view, "ramp-wf-0", 0.0).version, Some(&VersionKey::new("orders", "b1")));
 //! # Ok::<(), worker_deployments::Error>(())
 //! ```
 //!

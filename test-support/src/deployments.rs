@@ -536,12 +536,17 @@ impl World {
         }
         if view.percentage.is_nan() || view.percentage <= 0.0 {
             assert_eq!(
-                routed.version, view.current,
+                routed.version,
+                view.current.as_ref(),
                 "{workflow_id:?} at {}%",
                 view.percentage
             );
         } else if view.percentage == 100.0 {
-            assert_eq!(routed.version, view.ramping, "{workflow_id:?} at 100%");
+            assert_eq!(
+                routed.version,
+                view.ramping.as_ref(),
+                "{workflow_id:?} at 100%"
+            );
         }
     }
 }
