@@ -121,6 +121,13 @@ fn a_routing_push_to_a_queue_of_several_types_is_one_write() {
         let view = ns.task_queue_view(&TaskQueueKey::new("tq", kind));
         assert_eq!(view.current, Some(VersionKey::new("D", "b1")));
     }
+    // A new current on the same queue: the new and the old current each push, two writes
+    // at 3_000.
+    poll(&mut ns, "b2", "tq", WF, 2_500);
+    ns.set_current(&SetCurrent::new("D", "b2", "ci"), 3_000, &facts)
+        .unwrap();
+    assert_eq!(ns.validate(), vec![]);
+    assert_eq!(clock(&ns, "tq"), Some(hlc(3_000, 1, 1)));
 }
 
 #[test]
