@@ -22,6 +22,7 @@ use crate::task_queue::{TaskQueueData, TaskQueueUserData};
 /// comes in as arguments.
 ///
 /// Methods, by role:
+/// - the cluster: [`with_cluster_id`](Self::with_cluster_id);
 /// - getters: [`limits`](Self::limits), [`cluster_id`](Self::cluster_id),
 ///   [`deployment`](Self::deployment),
 ///   [`describe_deployment`](Self::describe_deployment),
