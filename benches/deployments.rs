@@ -84,7 +84,7 @@ fn route(c: &mut Criterion, size: usize) {
     for id in &ids {
         let want = plain.route_new_workflow(id);
         let got = route_new_workflow(&view, id, 0.0).version;
-        assert_eq!(got, Some(VersionKey::new("D", want)), "{id}");
+        assert_eq!(got, Some(&VersionKey::new("D", want)), "{id}");
     }
     let label = format!("one-deployment/{size}");
     let mut group = c.benchmark_group("wd-route");

@@ -9,7 +9,7 @@ use crate::limits::Limits;
 use crate::queue_key::TaskQueueKey;
 use crate::routing::QueueView;
 use crate::state::{DeploymentInfo, UpdateState, VersionInfo};
-use crate::task_queue::TaskQueueData;
+use crate::task_queue::{TaskQueueData, TaskQueueUserData};
 
 /// A namespace's Worker Deployments: the deployments with their versions and routing
 /// configs, and each task queue's deployment data.
@@ -22,11 +22,14 @@ use crate::task_queue::TaskQueueData;
 /// comes in as arguments.
 ///
 /// Methods, by role:
-/// - getters: [`limits`](Self::limits), [`deployment`](Self::deployment),
+/// - the cluster: [`with_cluster_id`](Self::with_cluster_id);
+/// - getters: [`limits`](Self::limits), [`cluster_id`](Self::cluster_id),
+///   [`deployment`](Self::deployment),
 ///   [`describe_deployment`](Self::describe_deployment),
 ///   [`describe_version`](Self::describe_version),
 ///   [`deployments`](Self::deployments), [`version`](Self::version),
-///   [`task_queue`](Self::task_queue), [`task_queue_view`](Self::task_queue_view),
+///   [`task_queue`](Self::task_queue), [`task_queues`](Self::task_queues),
+///   [`user_data`](Self::user_data), [`task_queue_view`](Self::task_queue_view),
 ///   [`update_state`](Self::update_state), [`validate`](Self::validate);
 /// - user writes: [`set_current`](Self::set_current), [`set_ramping`](Self::set_ramping),
 ///   [`delete_version`](Self::delete_version),
@@ -58,23 +61,48 @@ use crate::task_queue::TaskQueueData;
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Deployments {
     pub(crate) limits: Limits,
+    /// The local cluster: the zero clock a task queue's first write counts from.
+    pub(crate) cluster_id: i64,
     pub(crate) deployments: BTreeMap<String, DeploymentInfo>,
-    pub(crate) task_queues: BTreeMap<TaskQueueKey, TaskQueueData>,
+    /// Each task queue's user data, by task queue name (the server keeps one record per
+    /// name, all types in it, under one clock).
+    pub(crate) task_queues: BTreeMap<String, TaskQueueUserData>,
 }
 
 impl Deployments {
-    /// An empty namespace with these caps and timers.
+    /// An empty namespace with these caps and timers, on cluster 0.
     pub fn new(limits: Limits) -> Self {
         Self {
             limits,
+            cluster_id: 0,
             deployments: BTreeMap::new(),
             task_queues: BTreeMap::new(),
         }
     }
 
+    /// This namespace as cluster `cluster_id`'s copy: a task queue's first write is
+    /// stamped from `Hlc::zero(cluster_id)` (rule `replication.clock-bump`); clocks already
+    /// held keep their cluster, as `hlc.Next` does.
+    ///
+    /// # Example
+    /// ```
+    /// use worker_deployments::{Deployments, Limits};
+    ///
+    /// assert_eq!(Deployments::new(Limits::SERVER_DEFAULT).with_cluster_id(2).cluster_id(), 2);
+    /// ```
+    pub fn with_cluster_id(mut self, cluster_id: i64) -> Self {
+        self.cluster_id = cluster_id;
+        self
+    }
+
     /// The caps and timers.
     pub fn limits(&self) -> Limits {
         self.limits
+    }
+
+    /// The local cluster's ID (0 unless set by [`with_cluster_id`](Self::with_cluster_id)).
+    pub fn cluster_id(&self) -> i64 {
+        self.cluster_id
     }
 
     /// The deployment named `name`.
@@ -94,20 +122,31 @@ impl Deployments {
             .and_then(|d| d.versions.get(version.build_id()))
     }
 
-    /// A task queue's deployment data.
+    /// A task queue's deployment data of one type.
     pub fn task_queue(&self, key: &TaskQueueKey) -> Option<&TaskQueueData> {
-        self.task_queues.get(key)
+        self.task_queues
+            .get(&key.name)
+            .and_then(|u| u.per_type.get(&key.kind))
     }
 
-    /// Every task queue with deployment data.
-    pub fn task_queues(&self) -> impl Iterator<Item = (&TaskQueueKey, &TaskQueueData)> {
-        self.task_queues.iter()
+    /// Every task queue type with deployment data, in name then type order.
+    pub fn task_queues(&self) -> impl Iterator<Item = (TaskQueueKey, &TaskQueueData)> {
+        self.task_queues.iter().flat_map(|(name, u)| {
+            u.per_type
+                .iter()
+                .map(|(kind, data)| (TaskQueueKey::new(name.as_str(), *kind), data))
+        })
+    }
+
+    /// Task queue `name`'s user data: every type's deployment data and the clock, what
+    /// this cluster replicates to the others (specification.md section F.2).
+    pub fn user_data(&self, name: &str) -> Option<&TaskQueueUserData> {
+        self.task_queues.get(name)
     }
 
     /// What the task queue routes to (specification.md section E.1); unversioned when it has no data.
     pub fn task_queue_view(&self, key: &TaskQueueKey) -> QueueView {
-        self.task_queues
-            .get(key)
+        self.task_queue(key)
             .map_or_else(QueueView::default, QueueView::of)
     }
 

@@ -1,5 +1,6 @@
 //! The one invariant checker: [`Deployments::validate`].
 
+use crate::clock::wall;
 use crate::deployments::Deployments;
 use crate::ids::VersionKey;
 use crate::queue_key::TaskQueueKey;
@@ -32,6 +33,8 @@ impl Deployments {
     /// - `task-queue.membership`: a version's registered task queues hold it, and a
     ///   queue's live entries are registered versions.
     /// - `propagation.revisions`: no propagating revision is newer than the config.
+    /// - `user-data.clock`: every task queue's data has a clock, at or after the time of
+    ///   every version push it holds (every write bumps it to at least its time).
     ///
     /// # Example
     /// ```
@@ -96,11 +99,7 @@ impl Deployments {
                 }
                 for (tq, kind) in v.task_queue_pairs() {
                     let key = TaskQueueKey::new(tq, kind);
-                    if !self
-                        .task_queues
-                        .get(&key)
-                        .is_some_and(|q| q.has_version(&v.key))
-                    {
+                    if !self.task_queue(&key).is_some_and(|q| q.has_version(&v.key)) {
                         find(
                             "task-queue.membership",
                             format!("{} not in {tq} {kind}", v.key),
@@ -109,7 +108,24 @@ impl Deployments {
                 }
             }
         }
-        for (key, q) in &self.task_queues {
+        for (tq, u) in &self.task_queues {
+            let last_push = u
+                .per_type
+                .values()
+                .flat_map(|q| q.deployments.values())
+                .flat_map(|d| d.versions.values())
+                .map(|data| wall(data.update_time_ms))
+                .max();
+            match (u.clock, last_push) {
+                (None, _) => find("user-data.clock", format!("{tq} has data and no clock")),
+                (Some(clock), Some(pushed)) if clock.wall_clock < pushed => find(
+                    "user-data.clock",
+                    format!("{tq}'s clock {clock} is behind a push at {pushed}"),
+                ),
+                _ => {}
+            }
+        }
+        for (key, q) in self.task_queues() {
             for (name, qd) in &q.deployments {
                 for (build, data) in &qd.versions {
                     let registered = self
@@ -125,5 +141,61 @@ impl Deployments {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::clock::Hlc;
+    use crate::deployments::Deployments;
+    use crate::facts::Observed;
+    use crate::limits::Limits;
+    use crate::queue_key::TaskQueueType;
+    use crate::register::Poller;
+
+    fn registered() -> Deployments {
+        let mut ns = Deployments::new(Limits::SERVER_DEFAULT).with_cluster_id(1);
+        let poller = Poller::new("D", "b1", "tq", TaskQueueType::Workflow);
+        assert!(ns.register(&poller, 5_000, &Observed::default()).is_ok());
+        assert!(ns.validate().is_empty());
+        ns
+    }
+
+    fn rules(ns: &Deployments) -> Vec<(&'static str, String)> {
+        ns.validate()
+            .into_iter()
+            .map(|f| (f.rule, f.detail))
+            .collect()
+    }
+
+    #[test]
+    fn a_clock_behind_a_push_is_found() {
+        let mut ns = registered();
+        if let Some(u) = ns.task_queues.get_mut("tq") {
+            u.clock = Some(Hlc {
+                wall_clock: 4_999,
+                version: 9,
+                cluster_id: 1,
+            });
+        }
+        assert_eq!(
+            rules(&ns),
+            [(
+                "user-data.clock",
+                "tq's clock (4999, 9, 1) is behind a push at 5000".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn data_with_no_clock_is_found() {
+        let mut ns = registered();
+        if let Some(u) = ns.task_queues.get_mut("tq") {
+            u.clock = None;
+        }
+        assert_eq!(
+            rules(&ns),
+            [("user-data.clock", "tq has data and no clock".to_owned())]
+        );
     }
 }

@@ -25,8 +25,8 @@
 //!
 //! let view = ns.task_queue_view(&TaskQueueKey::new("tq", TaskQueueType::Workflow));
 //! // `ramp-wf-1` hashes to 18.28 (<= 30): ramped; `ramp-wf-0` to 94.79: current.
-//! assert_eq!(route_new_workflow(&view, "ramp-wf-1", 0.0).version, Some(VersionKey::new("orders", "b2")));
-//! assert_eq!(route_new_workflow(&view, "ramp-wf-0", 0.0).version, Some(VersionKey::new("orders", "b1")));
+//! assert_eq!(route_new_workflow(&view, "ramp-wf-1", 0.0).version, Some(&VersionKey::new("orders", "b2")));
+//! assert_eq!(route_new_workflow(&view, "ramp-wf-0", 0.0).version, Some(&VersionKey::new("orders", "b1")));
 //! # Ok::<(), worker_deployments::Error>(())
 //! ```
 //!
@@ -43,10 +43,16 @@
 //!   rule, activities and Nexus tasks, sticky queues, overrides, inheritance.
 //!
 //! - Reading what Temporal's tools print (specification.md section G, feature `serde`): `read_shown`.
+//! - Each task queue's user data under its hybrid logical clock ([`Hlc`]), bumped by every
+//!   write that changes it (specification.md section F.1), and replication across clusters
+//!   (specification.md section F.2): [`TaskQueueUserData::receive`], last-writer-wins on
+//!   that clock for the whole per-type map.
 //!
-//! Not here: building the describe and list responses, replication
-//! across clusters (specification.md section F.2), version metadata (specification.md section B.11), the old (public-preview) data format
-//! and the sync (workflow version 0) propagation mode.
+//! Not here: building the describe and list responses, receiving another cluster's copy
+//! into a [`Deployments`] (the deployment and version workflows replicate as ordinary
+//! workflows, which this model does not split from the queues' data; a received copy is a
+//! [`TaskQueueUserData`] value), version metadata (specification.md section B.11), the
+//! old (public-preview) data format and the sync (workflow version 0) propagation mode.
 //!
 //! The crate is sans-IO: no clock, randomness, I/O or global state. Time comes in as
 //! `now_ms` (Unix milliseconds, the second argument); what the server learns from
@@ -73,6 +79,7 @@
 mod names;
 
 mod checks;
+mod clock;
 mod code;
 mod deployments;
 mod describe;
@@ -87,6 +94,7 @@ mod overrides;
 mod query;
 mod queue_key;
 mod register;
+mod replication;
 mod routing;
 #[cfg(feature = "serde")]
 mod shown;
@@ -95,6 +103,7 @@ mod sync;
 mod task_queue;
 
 // The owner and its inputs.
+pub use clock::Hlc;
 pub use deployments::Deployments;
 pub use facts::{Facts, Observed};
 pub use limits::Limits;
@@ -103,7 +112,7 @@ pub use ids::{Field, UNVERSIONED, VersionKey, VersionStringError};
 pub use queue_key::{TaskQueueKey, TaskQueueType};
 pub use state::{ConflictToken, DeploymentInfo, Ramp, RoutingConfig, UpdateState};
 pub use state::{DrainageInfo, DrainageStatus, VersionInfo, VersionStatus};
-pub use task_queue::{QueueDeployment, TaskQueueData, VersionData};
+pub use task_queue::{QueueDeployment, TaskQueueData, TaskQueueUserData, VersionData};
 // Errors and codes.
 pub use code::Code;
 pub use error::{Error, Slot};

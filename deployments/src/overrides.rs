@@ -32,10 +32,7 @@ impl Deployments {
         validate_field(Field::DeploymentName, target.deployment_name(), max)?;
         validate_field(Field::BuildId, target.build_id(), max)?;
         let key = TaskQueueKey::new(task_queue, TaskQueueType::Workflow);
-        let data = self
-            .task_queues
-            .get(&key)
-            .and_then(|d| d.version_data(target));
+        let data = self.task_queue(&key).and_then(|d| d.version_data(target));
         let Some(data) = data.filter(|d| !d.deleted) else {
             return Err(Error::PinnedVersionNotInTaskQueue {
                 deployment_name: target.deployment_name().to_owned(),

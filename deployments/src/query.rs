@@ -23,8 +23,7 @@ impl Deployments {
     ) -> Result<(), Error> {
         let key = TaskQueueKey::new(task_queue, TaskQueueType::Workflow);
         let drained = self
-            .task_queues
-            .get(&key)
+            .task_queue(&key)
             .and_then(|q| q.version_data(version))
             .is_some_and(|d| !d.deleted && d.status == VersionStatus::Drained);
         if drained && !root_has_pollers {

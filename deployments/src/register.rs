@@ -79,7 +79,7 @@ impl Deployments {
         let max = self.limits.max_id_length;
         validate_field(Field::DeploymentName, key.deployment_name(), max)?;
         validate_field(Field::BuildId, key.build_id(), max)?;
-        let data = self.task_queues.get(tq);
+        let data = self.task_queue(tq);
         if data.is_some_and(|d| d.has_version(key)) {
             return Ok(Outcome::NoOp);
         }
@@ -125,11 +125,13 @@ impl Deployments {
             deleted: false,
             status: v.status,
         };
-        self.task_queues.entry(tq.clone()).or_default().apply(
-            key.deployment_name(),
-            Some(&rc),
-            Some((key.build_id(), version)),
-        );
+        self.write_user_data(&tq.name, now_ms, |u| {
+            u.per_type.entry(tq.kind).or_default().apply(
+                key.deployment_name(),
+                Some(&rc),
+                Some((key.build_id(), version)),
+            )
+        });
         self.debug_check();
         Ok(Outcome::Changed)
     }

@@ -1,15 +1,17 @@
 //! How a routing change reaches versions and task queues (specification.md section B.4 effects, specification.md section D.1, specification.md section D.4),
 //! and the additions and deletions of versions that several operations share (version GC,
 //! specification.md section C.3). The model propagates at once; only the confirmation
-//! (`propagation-complete`) is an event.
+//! (`propagation-complete`) is an event. Every write to a task queue's data goes through
+//! [`Deployments::write_user_data`], which bumps its clock when it changed something.
 
+use crate::clock::Hlc;
 use crate::deployments::Deployments;
 use crate::error::Error;
 use crate::facts::Facts;
 use crate::ids::VersionKey;
-use crate::queue_key::TaskQueueKey;
+use crate::queue_key::TaskQueueType;
 use crate::state::{DrainageInfo, DrainageStatus, RoutingConfig, VersionInfo, VersionStatus};
-use crate::task_queue::VersionData;
+use crate::task_queue::{TaskQueueUserData, VersionData};
 
 /// `findNewVersionStatusFromRoutingConfig` and `updateStateFromRoutingConfig`: the
 /// version's status and times under `rc`. Returns whether the status changed.
@@ -67,6 +69,26 @@ fn follow_routing(v: &mut VersionInfo, rc: &RoutingConfig, now_ms: u64) -> bool 
 }
 
 impl Deployments {
+    /// One write to task queue `name`'s user data (`SyncDeploymentUserData`, one call per
+    /// task queue name with all its types): `write` changes the data and says whether it
+    /// did. Unchanged, nothing is written and a record that did not exist is not made;
+    /// changed, the clock is bumped to `Next(clock or Zero(local cluster), now)` (rule
+    /// `replication.clock-bump`, specification.md section F.1).
+    pub(crate) fn write_user_data(
+        &mut self,
+        name: &str,
+        now_ms: u64,
+        write: impl FnOnce(&mut TaskQueueUserData) -> bool,
+    ) {
+        let cluster = self.cluster_id;
+        let data = self.task_queues.entry(name.to_owned()).or_default();
+        if write(data) {
+            data.clock = Some(data.clock.unwrap_or(Hlc::zero(cluster)).next(now_ms));
+        } else if data.clock.is_none() && data.per_type.is_empty() {
+            self.task_queues.remove(name);
+        }
+    }
+
     /// `syncVersion`: the deployment's routing config goes to version `build`, which
     /// follows it, and through it to its task queues; the revision is then propagating.
     pub(crate) fn push_routing(&mut self, name: &str, build: &str, now_ms: u64) {
@@ -104,15 +126,23 @@ impl Deployments {
             deleted: false,
             status: v.status,
         };
-        let keys: Vec<TaskQueueKey> = v
-            .task_queue_pairs()
-            .map(|(tq, kind)| TaskQueueKey::new(tq, kind))
+        let queues: Vec<(String, Vec<TaskQueueType>)> = v
+            .task_queues
+            .iter()
+            .map(|(tq, kinds)| (tq.clone(), kinds.iter().copied().collect()))
             .collect();
-        for key in keys {
-            self.task_queues
-                .entry(key)
-                .or_default()
-                .apply(name, rc, Some((build, data)));
+        for (tq, kinds) in queues {
+            self.write_user_data(&tq, now_ms, |u| {
+                let mut changed = false;
+                for kind in kinds {
+                    changed |=
+                        u.per_type
+                            .entry(kind)
+                            .or_default()
+                            .apply(name, rc, Some((build, data)));
+                }
+                changed
+            });
         }
     }
 
@@ -132,7 +162,9 @@ impl Deployments {
         if d.versions.contains_key(key.build_id()) {
             return Ok(false);
         }
-        if d.versions.len() >= limit && !self.collect_one_version(key.deployment_name(), facts) {
+        if d.versions.len() >= limit
+            && !self.collect_one_version(key.deployment_name(), now_ms, facts)
+        {
             return Err(Error::TooManyVersions {
                 version: key.v31(),
                 limit,
@@ -160,7 +192,7 @@ impl Deployments {
 
     /// `tryDeleteVersion`: delete the first collectable version in ascending create time
     /// (ties by build ID). Returns whether one was deleted.
-    fn collect_one_version(&mut self, name: &str, facts: &impl Facts) -> bool {
+    fn collect_one_version(&mut self, name: &str, now_ms: u64, facts: &impl Facts) -> bool {
         let Some(d) = self.deployments.get(name) else {
             return false;
         };
@@ -176,7 +208,7 @@ impl Deployments {
             .map(|v| v.key.build_id().to_owned());
         match victim {
             Some(build) => {
-                self.remove_version(name, &build);
+                self.remove_version(name, &build, now_ms);
                 true
             }
             None => false,
@@ -186,8 +218,8 @@ impl Deployments {
     /// The deletion's effects: each of the version's task queues forgets it
     /// (`forget_versions`; a queue left with no version of the deployment drops the
     /// deployment's entry, routing config included), and the version and its propagating
-    /// revisions are gone.
-    pub(crate) fn remove_version(&mut self, name: &str, build: &str) {
+    /// revisions are gone. Each task queue name is one write at `now_ms`.
+    pub(crate) fn remove_version(&mut self, name: &str, build: &str, now_ms: u64) {
         let Some(d) = self.deployments.get_mut(name) else {
             return;
         };
@@ -195,10 +227,16 @@ impl Deployments {
             return;
         };
         d.propagating.remove(build);
-        for (tq, kind) in v.task_queue_pairs() {
-            if let Some(q) = self.task_queues.get_mut(&TaskQueueKey::new(tq, kind)) {
-                q.forget(name, build);
-            }
+        for (tq, kinds) in &v.task_queues {
+            self.write_user_data(tq, now_ms, |u| {
+                let mut changed = false;
+                for kind in kinds {
+                    if let Some(q) = u.per_type.get_mut(kind) {
+                        changed |= q.forget(name, build);
+                    }
+                }
+                changed
+            });
         }
     }
 }

@@ -64,7 +64,10 @@ fn divergence_nan_percentage_is_stored_and_routes_to_current_as_on_the_server() 
     let view = ns.task_queue_view(&TaskQueueKey::new("tq", WF));
     for i in 0..100 {
         let id = format!("ramp-wf-{i}");
-        assert_eq!(route_new_workflow(&view, &id, 0.0).version, Some(v("b1")));
+        assert_eq!(
+            route_new_workflow(&view, &id, 0.0).version.cloned(),
+            Some(v("b1"))
+        );
     }
     // NaN never equals itself: the same request again is a change, not a no-op.
     let again = ns

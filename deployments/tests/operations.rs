@@ -151,7 +151,10 @@ fn a_new_queue_of_the_current_version_routes_to_it_at_once() {
     ns.register(&Poller::new("D", "b1", "tq2", WF), 3_000, &facts)
         .unwrap();
     let view = ns.task_queue_view(&TaskQueueKey::new("tq2", WF));
-    assert_eq!(route_new_workflow(&view, "wf", 0.0).version, Some(v("b1")));
+    assert_eq!(
+        route_new_workflow(&view, "wf", 0.0).version.cloned(),
+        Some(v("b1"))
+    );
     let d = ns.deployment("D").unwrap();
     assert_eq!(
         (d.conflict_token, d.last_modifier_identity.as_str()),

@@ -309,9 +309,16 @@ fn scenario_15_a_task_queue_left_behind_becomes_unversioned() {
         ..SetCurrent::new("D", "b2", "a")
     };
     w.set_current(ignore).unwrap();
-    assert_eq!(route_new_workflow(&w.view("TQ1"), "wf", 0.0).version, None);
     assert_eq!(
-        route_new_workflow(&w.view("TQ2"), "wf", 0.0).version,
+        route_new_workflow(&w.view("TQ1"), "wf", 0.0)
+            .version
+            .cloned(),
+        None
+    );
+    assert_eq!(
+        route_new_workflow(&w.view("TQ2"), "wf", 0.0)
+            .version
+            .cloned(),
         Some(v("b2"))
     );
     assert_eq!(w.status("b1"), VersionStatus::Draining);
@@ -467,7 +474,7 @@ fn scenario_22_24_ramp_routing_follows_the_hash() {
                 "b1"
             };
             assert_eq!(
-                route_new_workflow(&view, &id, 0.0).version,
+                route_new_workflow(&view, &id, 0.0).version.cloned(),
                 Some(v(expect)),
                 "{id} at {pct}"
             );
@@ -514,7 +521,7 @@ fn scenario_22_24_ramp_routing_matches_the_live_server() {
             "{id}"
         );
         let server = seen["routedTo"].as_str().unwrap();
-        let routed = route_new_workflow(&w.view("TQ"), id, 0.0).version;
+        let routed = route_new_workflow(&w.view("TQ"), id, 0.0).version.cloned();
         assert_eq!(routed, Some(v(server)), "{id} at {pct}");
         both[usize::from(server == "ramping")] += 1;
         lines += 1;
@@ -541,7 +548,7 @@ fn scenario_25_unversioned_current_or_ramp() {
     for i in 0..80 {
         let id = format!("ramp-wf-{i}");
         let ramped = ramp_threshold(&id, 0.0) <= 30.0;
-        let got = route_new_workflow(&view, &id, 0.0).version;
+        let got = route_new_workflow(&view, &id, 0.0).version.cloned();
         assert_eq!(got, if ramped { None } else { Some(v("b1")) });
     }
     let mut w = World::new(Limits::SERVER_DEFAULT);
@@ -552,7 +559,7 @@ fn scenario_25_unversioned_current_or_ramp() {
         let id = format!("ramp-wf-{i}");
         let ramped = ramp_threshold(&id, 0.0) <= 30.0;
         assert_eq!(
-            route_new_workflow(&view, &id, 0.0).version,
+            route_new_workflow(&view, &id, 0.0).version.cloned(),
             ramped.then(|| v("b2"))
         );
     }
@@ -577,11 +584,12 @@ fn scenario_27_pinned_stays_auto_upgrade_moves() {
     w.worker("b1", "TQ");
     w.worker("b2", "TQ");
     w.current("b1", "a").unwrap();
-    let first = route_new_workflow(&w.view("TQ"), "wf", 0.0);
-    assert_eq!((first.version.clone(), first.revision), (Some(v("b1")), 1));
+    let view = w.view("TQ");
+    let first = route_new_workflow(&view, "wf", 0.0);
+    assert_eq!((first.version.cloned(), first.revision), (Some(v("b1")), 1));
     let pinned = WorkflowVersioning {
         behavior: Behavior::Pinned,
-        deployment: first.version.clone(),
+        deployment: first.version.cloned(),
         revision: 1,
         ..Default::default()
     };
@@ -592,11 +600,13 @@ fn scenario_27_pinned_stays_auto_upgrade_moves() {
     w.current("b2", "a").unwrap();
     let view = w.view("TQ");
     assert_eq!(
-        route_workflow_task(&view, &pinned, "wf", false, 0.0).version,
+        route_workflow_task(&view, &pinned, "wf", false, 0.0)
+            .version
+            .cloned(),
         Some(v("b1"))
     );
     let moved = route_workflow_task(&view, &auto, "wf", false, 0.0);
-    assert_eq!((moved.version, moved.revision), (Some(v("b2")), 2));
+    assert_eq!((moved.version.cloned(), moved.revision), (Some(v("b2")), 2));
 }
 
 #[test]
@@ -623,7 +633,9 @@ fn scenario_28_pinned_override_membership() {
         ..Default::default()
     };
     assert_eq!(
-        route_workflow_task(&w.view("TQ"), &over, "wf", false, 0.0).version,
+        route_workflow_task(&w.view("TQ"), &over, "wf", false, 0.0)
+            .version
+            .cloned(),
         Some(v("b2"))
     );
 }
@@ -675,7 +687,9 @@ fn scenario_31_32_auto_upgrade_workflows_under_a_new_ramp_and_its_removal() {
             "b1"
         };
         assert_eq!(
-            route_workflow_task(&view, &wf(1), &id, false, 0.0).version,
+            route_workflow_task(&view, &wf(1), &id, false, 0.0)
+                .version
+                .cloned(),
             Some(v(expect))
         );
     }
@@ -689,7 +703,9 @@ fn scenario_31_32_auto_upgrade_workflows_under_a_new_ramp_and_its_removal() {
             ..wf(moved_rev)
         };
         assert_eq!(
-            route_workflow_task(&view, &on_b2, &id, false, 0.0).version,
+            route_workflow_task(&view, &on_b2, &id, false, 0.0)
+                .version
+                .cloned(),
             Some(v("b1"))
         );
     }
@@ -929,7 +945,9 @@ fn scenario_42_a_created_version_made_current_then_polled() {
     w.worker("v1", "TQ");
     assert_eq!(w.status("v1"), VersionStatus::Current);
     assert_eq!(
-        route_new_workflow(&w.view("TQ"), "wf", 0.0).version,
+        route_new_workflow(&w.view("TQ"), "wf", 0.0)
+            .version
+            .cloned(),
         Some(v("v1"))
     );
 }
@@ -1062,7 +1080,9 @@ fn scenario_49_an_activity_queue_outside_the_pinned_version_uses_its_own_current
             .has_version(&v("b1"))
     );
     assert_eq!(
-        route_new_workflow(&w.view("OTHER"), "wf", 0.0).version,
+        route_new_workflow(&w.view("OTHER"), "wf", 0.0)
+            .version
+            .cloned(),
         Some(VersionKey::new("E", "e1"))
     );
 }
@@ -1082,7 +1102,9 @@ fn scenario_52_the_revision_rule_keeps_auto_upgrade_from_going_back() {
         ..Default::default()
     };
     assert_eq!(
-        route_workflow_task(&lagging, &wf, "wf", false, 0.0).version,
+        route_workflow_task(&lagging, &wf, "wf", false, 0.0)
+            .version
+            .cloned(),
         Some(v("b2"))
     );
     let caught_up = QueueView {
@@ -1090,7 +1112,9 @@ fn scenario_52_the_revision_rule_keeps_auto_upgrade_from_going_back() {
         ..lagging.clone()
     };
     assert_eq!(
-        route_workflow_task(&caught_up, &wf, "wf", false, 0.0).version,
+        route_workflow_task(&caught_up, &wf, "wf", false, 0.0)
+            .version
+            .cloned(),
         Some(v("b1"))
     );
     let other = QueueView {
@@ -1098,7 +1122,9 @@ fn scenario_52_the_revision_rule_keeps_auto_upgrade_from_going_back() {
         ..lagging
     };
     assert_eq!(
-        route_workflow_task(&other, &wf, "wf", false, 0.0).version,
+        route_workflow_task(&other, &wf, "wf", false, 0.0)
+            .version
+            .cloned(),
         Some(VersionKey::new("E", "e1"))
     );
 }
@@ -1141,14 +1167,18 @@ fn scenario_27_activities_follow_their_workflow() {
             .has_version(&v("b1"));
     assert!(member);
     assert_eq!(
-        route_activity(&act, &pinned, "wf", member, 0.0).version,
+        route_activity(&act, &pinned, "wf", member, 0.0)
+            .version
+            .cloned(),
         Some(v("b1"))
     );
     assert_eq!(
-        route_activity(&act, &auto, "wf", member, 0.0).version,
+        route_activity(&act, &auto, "wf", member, 0.0)
+            .version
+            .cloned(),
         Some(v("b2"))
     );
-    assert_eq!(route_nexus(&act).version, Some(v("b2")));
+    assert_eq!(route_nexus(&act).version.cloned(), Some(v("b2")));
 }
 
 #[test]
@@ -1172,7 +1202,9 @@ fn scenario_30_overrides_at_run_time() {
         ..Default::default()
     };
     assert_eq!(
-        route_workflow_task(&w.view("TQ"), &auto, "wf", false, 0.0).version,
+        route_workflow_task(&w.view("TQ"), &auto, "wf", false, 0.0)
+            .version
+            .cloned(),
         Some(v("b1"))
     );
     // A pinned workflow on b2 with an auto-upgrade override follows current back to b1.
@@ -1185,7 +1217,9 @@ fn scenario_30_overrides_at_run_time() {
         ..Default::default()
     };
     assert_eq!(
-        route_workflow_task(&w.view("TQ"), &pinned, "wf", false, 0.0).version,
+        route_workflow_task(&w.view("TQ"), &pinned, "wf", false, 0.0)
+            .version
+            .cloned(),
         Some(v("b1"))
     );
 }
@@ -1247,7 +1281,7 @@ fn scenario_49_a_pinned_workflows_activity_on_a_foreign_queue_is_independent() {
     };
     let routed = route_activity(&other, &pinned, "wf", false, 0.0);
     assert_eq!(
-        (routed.version, routed.revision),
+        (routed.version.cloned(), routed.revision),
         (Some(VersionKey::new("E", "e1")), 7)
     );
 }
@@ -1305,18 +1339,22 @@ fn scenario_51_use_ramping_version_sends_the_first_task_to_the_ramp_whatever_the
         ..Default::default()
     };
     assert_eq!(
-        route_workflow_task(&view, &run, "ramp-wf-0", false, 0.0).version,
+        route_workflow_task(&view, &run, "ramp-wf-0", false, 0.0)
+            .version
+            .cloned(),
         Some(v("b1"))
     );
     let first = route_workflow_task(&view, &run, "ramp-wf-0", true, 0.0);
-    assert_eq!((first.version, first.revision), (Some(v("b2")), 3));
+    assert_eq!((first.version.cloned(), first.revision), (Some(v("b2")), 3));
     // An unversioned ramp does not take the flag.
     let unversioned = QueueView {
         ramping: None,
         ..view
     };
     assert_eq!(
-        route_workflow_task(&unversioned, &run, "ramp-wf-0", true, 0.0).version,
+        route_workflow_task(&unversioned, &run, "ramp-wf-0", true, 0.0)
+            .version
+            .cloned(),
         Some(v("b1"))
     );
 }

@@ -483,7 +483,7 @@ impl World {
             _ => {}
         }
         // Every queue routes some workflow IDs the same way twice.
-        let keys: Vec<TaskQueueKey> = self.ns.task_queues().map(|(k, _)| k.clone()).collect();
+        let keys: Vec<TaskQueueKey> = self.ns.task_queues().map(|(k, _)| k).collect();
         for key in keys {
             self.route(&key.name, key.kind, "wf-1", 0.5);
         }
@@ -536,12 +536,17 @@ impl World {
         }
         if view.percentage.is_nan() || view.percentage <= 0.0 {
             assert_eq!(
-                routed.version, view.current,
+                routed.version,
+                view.current.as_ref(),
                 "{workflow_id:?} at {}%",
                 view.percentage
             );
         } else if view.percentage == 100.0 {
-            assert_eq!(routed.version, view.ramping, "{workflow_id:?} at 100%");
+            assert_eq!(
+                routed.version,
+                view.ramping.as_ref(),
+                "{workflow_id:?} at 100%"
+            );
         }
     }
 }

@@ -182,7 +182,7 @@ pub(crate) fn route(
                     workflow.id, info.revision
                 ));
             }
-            if routed.version.as_ref() == own && target != own {
+            if routed.version == own && target != own {
                 format!(
                     "auto-upgrade, stays on {}: the target {} is of its deployment at revision {target_revision} < its revision {} (the revision rule)",
                     name(own),
@@ -197,7 +197,7 @@ pub(crate) fn route(
         _ => "unknown behavior".to_owned(),
     };
     Ok(Routed {
-        version: routed.version,
+        version: routed.version.cloned(),
         reason,
     })
 }

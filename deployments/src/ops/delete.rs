@@ -44,8 +44,8 @@ pub struct DeleteDeployment {
 }
 
 impl Deployments {
-    /// Delete a version. An unknown version is a success (a no-op). `now_ms` is taken as
-    /// by every write; a deletion stamps nothing the model keeps.
+    /// Delete a version. An unknown version is a success (a no-op). `now_ms` is the time
+    /// of the writes to the version's task queues, whose clocks it bumps.
     ///
     /// # Errors
     /// A version string that does not parse; a missing deployment (history's message);
@@ -66,7 +66,7 @@ impl Deployments {
     pub fn delete_version(
         &mut self,
         req: &DeleteVersion,
-        _now_ms: u64,
+        now_ms: u64,
         facts: &impl Facts,
     ) -> Result<Outcome, Error> {
         let text = if req.deployment_name.is_empty() && req.build_id.is_empty() {
@@ -98,7 +98,7 @@ impl Deployments {
         if facts.has_pollers(&key) {
             return Err(Error::DeleteHasPollers { version: key.v32() });
         }
-        self.remove_version(name, key.build_id());
+        self.remove_version(name, key.build_id(), now_ms);
         if let Some(d) = self.deployments.get_mut(name) {
             // The conflict token stays (specification.md section B.0.3); only the identity moves.
             req.identity.clone_into(&mut d.last_modifier_identity);

@@ -417,7 +417,7 @@ impl Session {
                     .ns
                     .task_queue_view(&TaskQueueKey::new(&a.task_queue, TaskQueueType::Workflow));
                 let routed = route_new_workflow(&view, &a.workflow_id, a.draw.unwrap_or(0.0));
-                version_json(routed.version.as_ref())
+                version_json(routed.version)
             }
             Action::Describe(a) => {
                 let pair = (!a.deployment.is_empty() || !a.build.is_empty())

@@ -37,6 +37,18 @@ const NOT_EXPRESSIBLE: &[(&str, &str)] = &[
         "route.inheritance",
         "children and new runs inherit from a running workflow; a trace routes new workflows only",
     ),
+    (
+        "replication.clock-bump",
+        "a trace plays one cluster and observes answers, and the user data's clock is in none",
+    ),
+    (
+        "replication.lww",
+        "a copy received from another cluster is a value, not a step on one cluster's state (tests/replication.rs)",
+    ),
+    (
+        "replication.clock-kept",
+        "a copy received from another cluster is a value, not a step on one cluster's state (tests/replication.rs)",
+    ),
 ];
 
 fn vectors_dir() -> PathBuf {
