@@ -34,6 +34,8 @@ fn build_ids_compare_with_plain_strings() {
     assert!(build_id != *"1.1");
     assert!(build_id == "1.0");
     assert!(build_id != "1.1");
+    let text: &str = build_id.as_ref();
+    assert_eq!(text, "1.0");
 }
 
 #[test]
