@@ -77,6 +77,7 @@ mod code;
 mod deployments;
 mod describe;
 mod drainage;
+mod dry_run;
 mod error;
 mod facts;
 mod ids;
@@ -114,6 +115,12 @@ pub use ops::{CreateDeployment, CreateVersion, DeleteDeployment, DeleteVersion, 
 pub use ops::{SetCurrent, SetCurrentResponse, SetManager, SetManagerResponse};
 pub use ops::{SetRamping, SetRampingResponse};
 pub use register::Poller;
+// Dry runs.
+pub use dry_run::{Answer, Before, Change, DryRun, QueueChange, StatusChange};
+#[cfg(feature = "serde")]
+pub use dry_run::{
+    Assumed, Assumptions, Pollers, ShownDryRun, ShownState, StateError, Traffic, Unknown,
+};
 // Routing.
 pub use routing::sticky_usable;
 pub use routing::{Behavior, Inherited, Override, QueueView, Routed, WorkflowVersioning};
