@@ -1,0 +1,491 @@
+//! `version-sets deployment set-current-version | set-ramping-version | delete-version |
+//! delete | manager-identity set|unset --dry-run`: the server's answer and what changes, on
+//! the captures of `deployments/tests/data/` (b1 current, b2 ramping at 10%), word for word.
+//!
+//! `cli/tests/data/deployment/b1-tq-tq2.json` and `b2-tq.json` are the describe-version
+//! captures of b1 and b2 with `taskQueuesInfos` filled in the shape of
+//! deployments/docs/specification.md section G.2: b1 polls `tq` and `tq2`, b2 only `tq`.
+
+use serde_json::{Value, json};
+
+use super::{run, run_with};
+
+const DESCRIBE: &str = "deployments/tests/data/describe.json";
+const GRPC: &str = "deployments/tests/data/grpc-describe.json";
+const LIST: &str = "deployments/tests/data/list.json";
+const UNVERSIONED_RAMP: &str = "deployments/tests/data/describe-unversioned-ramp.json";
+const B1: &str = "cli/tests/data/deployment/b1-tq-tq2.json";
+const B2: &str = "cli/tests/data/deployment/b2-tq.json";
+const ME: &str = "temporal-cli:root@vm";
+
+fn dry(args: &[&str]) -> (i32, String, String) {
+    let mut all = vec!["deployment"];
+    all.extend_from_slice(args);
+    all.push("--dry-run");
+    let ran = run(&all);
+    (ran.code, ran.out, ran.err)
+}
+
+fn promote(extra: &[&'static str]) -> Vec<&'static str> {
+    let mut args = vec![
+        "set-current-version",
+        DESCRIBE,
+        "--deployment-name",
+        "D",
+        "--build-id",
+        "b2",
+        "--identity",
+        "me",
+        "--version-state",
+        B1,
+        "--version-state",
+        B2,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+#[test]
+fn set_current_version_is_refused_for_a_busy_queue_the_new_version_lacks() {
+    assert_eq!(
+        dry(&promote(&[])),
+        (
+            1,
+            "FAILED_PRECONDITION: proposed current version 'D:b2' is missing active task queues from the current version; these would become unversioned if it is set as the current version\n\
+             nothing changes\n\
+             assumed: task queue tq2 (workflow) has traffic or backlog for D:b1\n"
+                .to_owned(),
+            String::new()
+        )
+    );
+}
+
+#[test]
+fn set_current_version_on_idle_queues_says_which_become_unversioned() {
+    assert_eq!(
+        dry(&promote(&["--assume-traffic", "idle"])),
+        (
+            0,
+            "Successfully set the current worker deployment version\n\
+             outcome: changed\n\
+             previous version: D.b1\n\
+             routing: current D:b1, ramping D:b2 at 10% -> current D:b2, no ramp\n\
+             version D:b1: current -> draining\n\
+             version D:b2: ramping -> current\n\
+             task queue tq (workflow): D:b1, ramping D:b2 at 10% -> D:b2\n\
+             task queue tq2 (workflow): D:b1 -> unversioned (becomes unversioned)\n\
+             assumed: task queue tq2 (workflow) has no traffic and no backlog for D:b1\n"
+                .to_owned(),
+            String::new()
+        )
+    );
+    // --ignore-missing-task-queues skips the check: nothing is assumed.
+    let (code, out, _) = dry(&promote(&["--ignore-missing-task-queues"]));
+    assert_eq!(code, 0);
+    assert!(!out.contains("assumed"), "{out}");
+    assert!(
+        out.ends_with("task queue tq2 (workflow): D:b1 -> unversioned (becomes unversioned)\n")
+    );
+}
+
+#[test]
+fn the_json_report_of_a_promotion() {
+    let mut args = promote(&["--assume-traffic", "idle", "-o", "json"]);
+    args[1] = GRPC;
+    let (code, out, err) = dry(&args);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        report,
+        json!({
+            "deployment": "D",
+            "form": "grpc",
+            "command": "set-current-version",
+            "accepted": true,
+            "answer": {"outcome": "changed", "previousVersion": "D.b1"},
+            "error": null,
+            "cli": "Successfully set the current worker deployment version",
+            "routing": {
+                "before": {"current": "D:b1", "ramp": {"version": "D:b2", "percentage": 10.0}, "revision": 2},
+                "after": {"current": "D:b2", "ramp": null, "revision": 3},
+            },
+            "manager": {"before": "", "after": ""},
+            "statuses": [
+                {"version": "D:b1", "before": "current", "after": "draining"},
+                {"version": "D:b2", "before": "ramping", "after": "current"},
+            ],
+            "taskQueues": [
+                {
+                    "name": "tq", "type": "workflow",
+                    "before": {"current": "D:b1", "ramp": {"version": "D:b2", "percentage": 10.0}},
+                    "after": {"current": "D:b2", "ramp": null},
+                    "becomesUnversioned": false,
+                },
+                {
+                    "name": "tq2", "type": "workflow",
+                    "before": {"current": "D:b1", "ramp": null},
+                    "after": {"current": null, "ramp": null},
+                    "becomesUnversioned": true,
+                },
+            ],
+            "assumed": ["task queue tq2 (workflow) has no traffic and no backlog for D:b1"],
+            "notes": [],
+        })
+    );
+}
+
+#[test]
+fn a_refusal_in_json_names_its_code_and_message() {
+    let (code, out, _) = dry(&[
+        "set-ramping-version",
+        DESCRIBE,
+        "--deployment-name",
+        "D",
+        "--build-id",
+        "b1",
+        "--percentage",
+        "5",
+        "--identity",
+        ME,
+        "-o",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (&report["accepted"], &report["error"], &report["statuses"]),
+        (
+            &json!(false),
+            &json!({"code": "FAILED_PRECONDITION", "message": "requested ramping version D.b1 is already current"}),
+            &json!([])
+        )
+    );
+}
+
+#[test]
+fn set_ramping_version_changes_sets_and_deletes_the_ramp() {
+    let ramp = |extra: &[&str]| {
+        let mut args = vec![
+            "set-ramping-version",
+            DESCRIBE,
+            "--deployment-name",
+            "D",
+            "--identity",
+            ME,
+        ];
+        args.extend_from_slice(extra);
+        dry(&args)
+    };
+    assert_eq!(
+        ramp(&["--build-id", "b2", "--percentage", "50"]),
+        (
+            0,
+            "Successfully set the ramping worker deployment version\n\
+             outcome: changed\n\
+             previous ramp: D.b2 at 10%\n\
+             routing: current D:b1, ramping D:b2 at 10% -> current D:b1, ramping D:b2 at 50%\n"
+                .to_owned(),
+            String::new()
+        )
+    );
+    // The identity of the last write (describe.json's) and the same ramp: a no-op.
+    assert_eq!(
+        ramp(&["--build-id", "b2", "--percentage", "10"]).1,
+        "Successfully set the ramping worker deployment version\n\
+         outcome: no-op\n\
+         previous ramp: D.b2 at 10%\n\
+         routing, statuses and manager unchanged\n"
+    );
+    assert_eq!(
+        ramp(&["--delete"]).1,
+        "Successfully set the ramping worker deployment version\n\
+         outcome: changed\n\
+         previous ramp: D.b2 at 10%\n\
+         routing: current D:b1, ramping D:b2 at 10% -> current D:b1, no ramp\n\
+         version D:b2: ramping -> draining\n"
+    );
+    // --delete with --build-id is a 0% ramp, as the CLI sends it.
+    assert_eq!(
+        ramp(&["--delete", "--build-id", "b2"]).1.lines().nth(3),
+        Some("routing: current D:b1, ramping D:b2 at 10% -> current D:b1, ramping D:b2 at 0%")
+    );
+    assert_eq!(
+        ramp(&["--build-id", "b2", "--percentage", "101"]),
+        (
+            1,
+            "INVALID_ARGUMENT: Percentage must be between 0 and 100 (inclusive)\nnothing changes\n"
+                .to_owned(),
+            String::new()
+        )
+    );
+    assert_eq!(
+        ramp(&["--build-id", "b9", "--percentage", "5"]).1,
+        "NOT_FOUND: build ID 'b9' not found in Worker Deployment 'D'\nnothing changes\n"
+    );
+}
+
+#[test]
+fn delete_version_each_way() {
+    let delete = |state: &str, build: &str, extra: &[&str]| {
+        let mut args = vec![
+            "delete-version",
+            state,
+            "--deployment-name",
+            "D",
+            "--build-id",
+            build,
+            "--identity",
+            ME,
+        ];
+        args.extend_from_slice(extra);
+        dry(&args)
+    };
+    assert_eq!(
+        delete(DESCRIBE, "b1", &[]).1,
+        "FAILED_PRECONDITION: version 'D:b1' cannot be deleted since it is current or ramping\nnothing changes\n"
+    );
+    assert_eq!(
+        delete(UNVERSIONED_RAMP, "b2", &[]).1,
+        "FAILED_PRECONDITION: version 'D:b2' cannot be deleted since it is draining\nnothing changes\n"
+    );
+    assert_eq!(
+        delete(UNVERSIONED_RAMP, "b2", &["--skip-drainage"]),
+        (
+            0,
+            "Successfully deleted worker deployment version\n\
+             outcome: changed\n\
+             version D:b2: draining -> none\n\
+             assumed: D:b2's task queues have no pollers\n"
+                .to_owned(),
+            String::new()
+        )
+    );
+    assert_eq!(
+        delete(
+            UNVERSIONED_RAMP,
+            "b2",
+            &["--skip-drainage", "--assume-pollers", "all"]
+        ),
+        (
+            1,
+            "FAILED_PRECONDITION: version 'D:b2' cannot be deleted since it has active pollers\n\
+             nothing changes\n\
+             assumed: D:b2's task queues have pollers\n"
+                .to_owned(),
+            String::new()
+        )
+    );
+    // The server answers success for a version the deployment does not have.
+    assert_eq!(
+        delete(DESCRIBE, "b9", &[]).1,
+        "Successfully deleted worker deployment version\noutcome: no-op\nrouting, statuses and manager unchanged\n"
+    );
+}
+
+#[test]
+fn delete_refuses_a_deployment_with_versions() {
+    assert_eq!(
+        dry(&["delete", DESCRIBE, "--name", "D"]),
+        (
+            1,
+            "FAILED_PRECONDITION: deployment has versions, can't be deleted\nnothing changes\n"
+                .to_owned(),
+            String::new()
+        )
+    );
+    assert_eq!(
+        dry(&["delete", DESCRIBE, "-d", "E"]),
+        (
+            2,
+            String::new(),
+            "deployments/tests/data/describe.json: shows deployment \"D\", not \"E\"\n".to_owned()
+        )
+    );
+}
+
+#[test]
+fn manager_identity_set_and_unset() {
+    assert_eq!(
+        dry(&[
+            "manager-identity",
+            "set",
+            DESCRIBE,
+            "--deployment-name",
+            "D",
+            "--self",
+            "--identity",
+            "bot",
+        ]),
+        (
+            0,
+            "Successfully set manager identity to 'bot', was previously ''\n\
+             outcome: changed\n\
+             manager identity: none -> 'bot'\n"
+                .to_owned(),
+            String::new()
+        )
+    );
+    let managed = String::from_utf8(super::read(DESCRIBE)).unwrap().replacen(
+        r#""managerIdentity": """#,
+        r#""managerIdentity": "bot""#,
+        1,
+    );
+    let unset = run_with(
+        &[
+            "deployment",
+            "manager-identity",
+            "unset",
+            "-",
+            "--deployment-name",
+            "D",
+            "--identity",
+            "alice",
+            "--dry-run",
+        ],
+        managed.as_bytes(),
+    );
+    assert_eq!(
+        (unset.code, unset.out.as_str()),
+        (
+            0,
+            "Successfully unset manager identity, was previously 'bot'\n\
+             outcome: changed\n\
+             manager identity: 'bot' -> none\n"
+        )
+    );
+    // Another identity is refused by the manager guard of set-current.
+    let refused = run_with(
+        &[
+            "deployment",
+            "set-current-version",
+            "-",
+            "--deployment-name",
+            "D",
+            "--build-id",
+            "b2",
+            "--identity",
+            "alice",
+            "--dry-run",
+        ],
+        managed.as_bytes(),
+    );
+    assert_eq!(
+        (refused.code, refused.out.as_str()),
+        (
+            1,
+            "FAILED_PRECONDITION: ManagerIdentity 'bot' is set and does not match user identity 'alice'; to proceed, set your own identity as the ManagerIdentity, remove the ManagerIdentity, or wait for the other client to do so\nnothing changes\n"
+        )
+    );
+}
+
+#[test]
+fn what_the_documents_do_not_show_is_bad_input() {
+    assert_eq!(
+        dry(&[
+            "set-current-version",
+            DESCRIBE,
+            "--deployment-name",
+            "D",
+            "--build-id",
+            "b2",
+            "--identity",
+            ME,
+        ]),
+        (
+            2,
+            String::new(),
+            "cannot answer: the answer rests on the task queues of D:b1, which only its describe-version shows; give it with --version-state, or skip the check with --ignore-missing-task-queues\n"
+                .to_owned()
+        )
+    );
+    assert_eq!(
+        dry(&[
+            "delete-version",
+            LIST,
+            "--deployment-name",
+            "D",
+            "--build-id",
+            "b7",
+            "--identity",
+            ME,
+        ])
+        .2,
+        "cannot answer: the answer rests on the deployment's versions, which a listing does not show; give `temporal worker deployment describe -o json`\n"
+    );
+    assert_eq!(
+        dry(&[
+            "set-current-version",
+            DESCRIBE,
+            "--deployment-name",
+            "D",
+            "--build-id",
+            "b2",
+            "--identity",
+            ME,
+            "--version-state",
+            DESCRIBE,
+        ])
+        .2,
+        "deployments/tests/data/describe.json: --version-state takes `temporal worker deployment describe-version -o json`, not describe output\n"
+    );
+    assert_eq!(
+        dry(&[
+            "set-current-version",
+            UNVERSIONED_RAMP,
+            "--deployment-name",
+            "D",
+            "--build-id",
+            "b2",
+            "--identity",
+            ME,
+            "--version-state",
+            B2,
+        ])
+        .2,
+        "the documents do not make one state: D:b2 is ramping by its describe-version but not by the deployment's routing\n"
+    );
+}
+
+#[test]
+fn every_change_requires_dry_run() {
+    for args in [
+        &[
+            "set-current-version",
+            DESCRIBE,
+            "--deployment-name",
+            "D",
+            "--unversioned",
+            "--identity",
+            ME,
+        ][..],
+        &["delete", DESCRIBE, "--name", "D"][..],
+        &[
+            "manager-identity",
+            "unset",
+            DESCRIBE,
+            "--deployment-name",
+            "D",
+            "--identity",
+            ME,
+        ][..],
+    ] {
+        let mut all = vec!["deployment"];
+        all.extend_from_slice(args);
+        let ran = run(&all);
+        assert_eq!(ran.code, 2, "{args:?}");
+        assert!(
+            ran.err.starts_with(
+                "error: the following required arguments were not provided:\n  --dry-run\n"
+            ),
+            "{args:?}: {}",
+            ran.err
+        );
+    }
+    let help = run(&["deployment", "set-current-version", "--help"]);
+    assert!(
+        help.out
+            .contains("--dry-run\n          Required: this tool never talks to a server"),
+        "{}",
+        help.out
+    );
+}
