@@ -43,6 +43,9 @@
 //!   rule, activities and Nexus tasks, sticky queues, overrides, inheritance.
 //!
 //! - Reading what Temporal's tools print (specification.md section G, feature `serde`): `read_shown`.
+//! - Dry runs of the user writes ([`Deployments::dry_run`]: the answer and what changes),
+//!   and with `serde`, `ShownState`: a state built from what the tools print, with the
+//!   facts they do not show as the caller's `Assumptions`.
 //!
 //! Not here: building the describe and list responses, replication
 //! across clusters (specification.md section F.2), version metadata (specification.md section B.11), the old (public-preview) data format

@@ -3,10 +3,10 @@
 //! what the documents cannot tell, and a state that never changes.
 
 use worker_deployments::{
-    Answer, Assumed, Assumptions, Change, Code, DeleteDeployment, DeleteVersion, Outcome,
-    Pollers, Ramp, SetCurrent, SetManager, SetRamping, Shown, ShownDeployment, ShownState,
-    ShownVersion, StateError, TaskQueueKey, TaskQueueType, Traffic, Unknown, VersionKey,
-    VersionStatus, read_shown,
+    Answer, Assumed, Assumptions, Change, Code, DeleteDeployment, DeleteVersion, Outcome, Pollers,
+    Ramp, SetCurrent, SetManager, SetRamping, Shown, ShownDeployment, ShownState, ShownVersion,
+    StateError, TaskQueueKey, TaskQueueType, Traffic, Unknown, VersionKey, VersionStatus,
+    read_shown,
 };
 
 fn data(name: &str) -> String {
@@ -84,7 +84,12 @@ fn promoting_the_ramping_version_clears_the_ramp_drains_the_old_and_unversions_i
     );
     let after = run.routing.after.as_ref().unwrap();
     assert_eq!(
-        (&after.current, &after.ramping, after.percentage, after.revision),
+        (
+            &after.current,
+            &after.ramping,
+            after.percentage,
+            after.revision
+        ),
         (&Some(v("b2")), &Ramp::None, 0.0, 1)
     );
     let statuses: Vec<_> = run
@@ -149,7 +154,10 @@ fn a_busy_queue_the_new_version_lacks_is_refused_word_for_word() {
 fn set_ramping_each_way() {
     let state = state(Assumptions::default());
     let run = state
-        .dry_run(&Change::SetRamping(SetRamping::new("D", "b2", 50.0, ME)), 10)
+        .dry_run(
+            &Change::SetRamping(SetRamping::new("D", "b2", 50.0, ME)),
+            10,
+        )
         .unwrap()
         .run;
     let Ok(Answer::SetRamping(answer)) = &run.answer else {
@@ -207,7 +215,10 @@ fn delete_version_and_deployment() {
         )
     );
     let unknown = state
-        .dry_run(&Change::DeleteVersion(DeleteVersion::new("D", "b9", ME)), 10)
+        .dry_run(
+            &Change::DeleteVersion(DeleteVersion::new("D", "b9", ME)),
+            10,
+        )
         .unwrap()
         .run;
     assert_eq!(unknown.answer, Ok(Answer::DeleteVersion(Outcome::NoOp)));
@@ -236,7 +247,10 @@ fn a_drained_version_is_deleted_unless_pollers_are_assumed() {
     let d = deployment(&text);
     let state = ShownState::new(&d, &[], Assumptions::default()).unwrap();
     let run = state
-        .dry_run(&Change::DeleteVersion(DeleteVersion::new("D", "b2", ME)), 10)
+        .dry_run(
+            &Change::DeleteVersion(DeleteVersion::new("D", "b2", ME)),
+            10,
+        )
         .unwrap();
     assert_eq!(run.run.answer, Ok(Answer::DeleteVersion(Outcome::Changed)));
     assert_eq!(
@@ -247,7 +261,10 @@ fn a_drained_version_is_deleted_unless_pollers_are_assumed() {
         })
     );
     assert_eq!(
-        run.assumed.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        run.assumed
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
         ["D:b2's task queues have no pollers"]
     );
     let polled = ShownState::new(
@@ -328,18 +345,31 @@ fn what_the_documents_do_not_show_is_refused() {
         identity: ME.into(),
     };
     // The listing shows b1 and b2 (its routing names them): the refusal is certain.
-    assert!(listed.dry_run(&Change::DeleteDeployment(delete), 10).is_ok());
+    assert!(
+        listed
+            .dry_run(&Change::DeleteDeployment(delete), 10)
+            .is_ok()
+    );
     assert_eq!(
-        listed.dry_run(&Change::DeleteVersion(DeleteVersion::new("D", "b7", ME)), 10),
+        listed.dry_run(
+            &Change::DeleteVersion(DeleteVersion::new("D", "b7", ME)),
+            10
+        ),
         Err(Unknown::Versions)
     );
     assert_eq!(
-        listed.dry_run(&Change::SetRamping(SetRamping::new("D", "b2", 10.0, ME)), 10),
+        listed.dry_run(
+            &Change::SetRamping(SetRamping::new("D", "b2", 10.0, ME)),
+            10
+        ),
         Err(Unknown::LastModifier)
     );
     assert!(
         listed
-            .dry_run(&Change::SetRamping(SetRamping::new("D", "b2", 20.0, ME)), 10)
+            .dry_run(
+                &Change::SetRamping(SetRamping::new("D", "b2", 20.0, ME)),
+                10
+            )
             .is_ok()
     );
 }
