@@ -2,9 +2,10 @@
 //! delete | manager-identity set|unset --dry-run`: the server's answer and what changes, on
 //! the captures of `deployments/tests/data/` (b1 current, b2 ramping at 10%), word for word.
 //!
-//! `cli/tests/data/deployment/b1-tq-tq2.json` and `b2-tq.json` are the describe-version
-//! captures of b1 and b2 with `taskQueuesInfos` filled in the shape of
-//! deployments/docs/specification.md section G.2: b1 polls `tq` and `tq2`, b2 only `tq`.
+//! The captures of `cli/tests/data/deployment/` (its README says how they were made): b1
+//! current polling `tq` and `tq2`, b2 ramping at 10% and b3 inactive polling `tq`, and
+//! what the live server answered each write that followed, which the dry runs must answer
+//! alike.
 
 use serde_json::{Value, json};
 
@@ -14,8 +15,10 @@ const DESCRIBE: &str = "deployments/tests/data/describe.json";
 const GRPC: &str = "deployments/tests/data/grpc-describe.json";
 const LIST: &str = "deployments/tests/data/list.json";
 const UNVERSIONED_RAMP: &str = "deployments/tests/data/describe-unversioned-ramp.json";
-const B1: &str = "cli/tests/data/deployment/b1-tq-tq2.json";
-const B2: &str = "cli/tests/data/deployment/b2-tq.json";
+const LIVE: &str = "cli/tests/data/deployment/live-describe.json";
+const B1: &str = "cli/tests/data/deployment/live-b1.json";
+const B2: &str = "cli/tests/data/deployment/live-b2.json";
+const B3: &str = "cli/tests/data/deployment/live-b3.json";
 const ME: &str = "temporal-cli:root@vm";
 
 fn dry(args: &[&str]) -> (i32, String, String) {
@@ -29,7 +32,7 @@ fn dry(args: &[&str]) -> (i32, String, String) {
 fn promote(extra: &[&'static str]) -> Vec<&'static str> {
     let mut args = vec![
         "set-current-version",
-        DESCRIBE,
+        LIVE,
         "--deployment-name",
         "D",
         "--build-id",
@@ -40,9 +43,96 @@ fn promote(extra: &[&'static str]) -> Vec<&'static str> {
         B1,
         "--version-state",
         B2,
+        "--version-state",
+        B3,
     ];
     args.extend_from_slice(extra);
     args
+}
+
+/// The live server's answers (`live-answers.jsonl`) after the captures: each write, run
+/// as a dry run on the state it met, gets the same answer: the exit status, the success
+/// text, or the error's message as the CLI printed it after its prefix.
+#[test]
+fn every_answer_of_the_live_server_is_the_dry_run_s() {
+    let text =
+        String::from_utf8(super::read("cli/tests/data/deployment/live-answers.jsonl")).unwrap();
+    let live = String::from_utf8(super::read(LIVE)).unwrap();
+    // The state each write met: the manager identity and the last write's identity.
+    let with = |manager: &str, last: &str| {
+        live.replacen(
+            r#""managerIdentity": """#,
+            &format!(r#""managerIdentity": "{manager}""#),
+            1,
+        )
+        .replacen(
+            r#""lastModifierIdentity": "temporal-cli:root@vm""#,
+            &format!(r#""lastModifierIdentity": "{last}""#),
+            1,
+        )
+    };
+    let states = [
+        with("", ME),
+        with("", ME),
+        with("", ME),
+        with("bot", "bot"),
+        with("bot", "bot"),
+        with("", "alice"),
+    ];
+    let records: Vec<Value> = text
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    // The first two made the captured state.
+    assert_eq!(records.len(), 2 + states.len());
+    for (record, state) in records.iter().skip(2).zip(&states) {
+        let mut args: Vec<String> = vec!["deployment".into()];
+        args.extend(
+            record["args"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap().to_owned())
+                .filter(|a| a != "-y"),
+        );
+        // STATE after the subcommand (`manager-identity set` is two words).
+        let at = if args[1] == "manager-identity" { 3 } else { 2 };
+        args.insert(at, "-".into());
+        if !args.iter().any(|a| a == "--identity") {
+            // The identity the CLI made up, as the captures show it.
+            args.extend(["--identity".into(), ME.into()]);
+        }
+        for version in [B1, B2, B3] {
+            args.extend(["--version-state".into(), version.into()]);
+        }
+        // Every worker but b1's on tq2 kept polling.
+        args.extend(["--assume-pollers".into(), "all".into(), "--dry-run".into()]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let ran = run_with(&args, state.as_bytes());
+        let first = ran.out.lines().next().unwrap_or_default();
+        assert_eq!(
+            i64::from(ran.code),
+            record["exit"].as_i64().unwrap(),
+            "{args:?}: {}",
+            ran.out
+        );
+        if ran.code == 0 {
+            assert_eq!(
+                format!("{first}\n"),
+                record["stdout"].as_str().unwrap(),
+                "{args:?}"
+            );
+        } else {
+            let (_, message) = first.split_once(": ").unwrap();
+            let printed = record["stderr"].as_str().unwrap();
+            assert!(
+                printed.starts_with("Error: error ")
+                    && printed.ends_with(&format!(": {message}\n")),
+                "{args:?}: {printed} is not {message}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -90,8 +180,12 @@ fn set_current_version_on_idle_queues_says_which_become_unversioned() {
 
 #[test]
 fn the_json_report_of_a_promotion() {
+    // The gRPC capture shows b1 and b2 (and the revision): b3's document would be refused.
     let mut args = promote(&["--assume-traffic", "idle", "-o", "json"]);
     args[1] = GRPC;
+    args.retain(|a| *a != B3);
+    let b3_flag = args.iter().rposition(|a| *a == "--version-state").unwrap();
+    args.remove(b3_flag);
     let (code, out, err) = dry(&args);
     assert_eq!((code, err.as_str()), (0, ""));
     let report: Value = serde_json::from_str(&out).unwrap();
