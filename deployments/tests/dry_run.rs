@@ -391,6 +391,137 @@ fn documents_that_disagree_make_no_state() {
     .unwrap_err();
     assert_eq!(
         error.to_string(),
-        "D:b2 is ramping by its describe-version but not by the deployment's routing"
+        "the describe-version of D:b2 and the deployment's routing disagree on whether it is ramping"
     );
+}
+
+mod against_the_operations {
+    use proptest::prelude::*;
+    use worker_deployments::{
+        Answer, Change, DeleteDeployment, DeleteVersion, Deployments, Limits, Observed, Poller,
+        SetCurrent, SetManager, SetRamping, TaskQueueType, VersionKey,
+    };
+
+    /// b1 current on `tq` and `tq2`, b2 on `tq`, b3 on `tq2`.
+    fn namespace() -> Deployments {
+        let mut ns = Deployments::new(Limits::SERVER_DEFAULT);
+        let facts = Observed::default();
+        for (build, queue) in [("b1", "tq"), ("b1", "tq2"), ("b2", "tq"), ("b3", "tq2")] {
+            ns.register(
+                &Poller::new("D", build, queue, TaskQueueType::Workflow),
+                1_000,
+                &facts,
+            )
+            .unwrap();
+        }
+        ns.set_current(&SetCurrent::new("D", "b1", "ci"), 2_000, &facts)
+            .unwrap();
+        ns
+    }
+
+    fn change() -> impl Strategy<Value = Change> {
+        let build = prop::sample::select(vec!["", "b1", "b2", "b3", "b9"]);
+        let who = prop::sample::select(vec!["ci", "bob"]);
+        let name = prop::sample::select(vec!["D", "E"]);
+        prop_oneof![
+            (
+                name.clone(),
+                build.clone(),
+                who.clone(),
+                any::<bool>(),
+                any::<bool>()
+            )
+                .prop_map(|(n, b, w, ignore, allow)| Change::SetCurrent(SetCurrent {
+                    ignore_missing_task_queues: ignore,
+                    allow_no_pollers: allow,
+                    ..SetCurrent::new(n, b, w)
+                })),
+            (name.clone(), build.clone(), -10.0f32..120.0, who.clone())
+                .prop_map(|(n, b, p, w)| { Change::SetRamping(SetRamping::new(n, b, p, w)) }),
+            (name.clone(), build, who.clone(), any::<bool>()).prop_map(|(n, b, w, skip)| {
+                Change::DeleteVersion(DeleteVersion {
+                    skip_drainage: skip,
+                    ..DeleteVersion::new(n, b, w)
+                })
+            }),
+            (name.clone(), who.clone()).prop_map(|(n, w)| {
+                Change::DeleteDeployment(DeleteDeployment {
+                    deployment_name: n.into(),
+                    identity: w.into(),
+                })
+            }),
+            (name, who, any::<bool>()).prop_map(|(n, w, self_manage)| {
+                Change::SetManager(SetManager {
+                    deployment_name: n.into(),
+                    self_manage,
+                    identity: w.into(),
+                    ..SetManager::default()
+                })
+            }),
+        ]
+    }
+
+    /// The operation itself, on `ns`.
+    fn apply(
+        ns: &mut Deployments,
+        change: &Change,
+        facts: &Observed,
+    ) -> Result<Answer, worker_deployments::Error> {
+        match change {
+            Change::SetCurrent(r) => ns.set_current(r, 5_000, facts).map(Answer::SetCurrent),
+            Change::SetRamping(r) => ns.set_ramping(r, 5_000, facts).map(Answer::SetRamping),
+            Change::DeleteVersion(r) => ns
+                .delete_version(r, 5_000, facts)
+                .map(Answer::DeleteVersion),
+            Change::DeleteDeployment(r) => ns.delete_deployment(r).map(Answer::DeleteDeployment),
+            Change::SetManager(r) => ns.set_manager(r, 5_000).map(Answer::SetManager),
+            _ => unreachable!(),
+        }
+    }
+
+    proptest! {
+        /// Two changes in a row: the dry run of the second answers as the operation does,
+        /// reports the routing, manager and statuses the operation leaves, and changes
+        /// nothing.
+        #[test]
+        fn a_dry_run_answers_and_moves_as_the_operation(first in change(), second in change(), busy in any::<bool>()) {
+            let mut facts = Observed::default();
+            if busy {
+                facts.busy.insert((
+                    worker_deployments::TaskQueueKey::new("tq2", TaskQueueType::Workflow),
+                    VersionKey::new("D", "b1"),
+                ));
+            }
+            let mut ns = namespace();
+            let _ = apply(&mut ns, &first, &facts);
+            let before = ns.clone();
+            let run = ns.dry_run(&second, 5_000, &facts);
+            prop_assert_eq!(&ns, &before);
+            let mut applied = ns.clone();
+            let answer = apply(&mut applied, &second, &facts);
+            prop_assert_eq!(&run.answer, &answer);
+            let name = second.deployment_name();
+            prop_assert_eq!(
+                run.routing.after.as_ref(),
+                applied.deployment(&name).map(|d| &d.routing)
+            );
+            prop_assert_eq!(
+                run.manager.after.as_deref(),
+                applied.deployment(&name).map(|d| d.manager_identity.as_str())
+            );
+            for s in &run.statuses {
+                prop_assert_eq!(s.status.after, applied.version(&s.version).map(|v| v.status));
+                prop_assert_ne!(s.status.before, s.status.after);
+            }
+            for q in &run.task_queues {
+                prop_assert_eq!(&q.view.after, &applied.task_queue_view(&q.task_queue));
+            }
+            if answer.is_err() {
+                // Refused: nothing moves, but a version that allow-no-pollers created
+                // before a later refusal stays (`ops.side-effects-stay`).
+                prop_assert!(!run.routing.changed());
+                prop_assert!(run.statuses.iter().all(|s| s.status.before.is_none()));
+            }
+        }
+    }
 }

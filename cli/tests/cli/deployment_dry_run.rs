@@ -536,7 +536,7 @@ fn what_the_documents_do_not_show_is_bad_input() {
             B2,
         ])
         .2,
-        "the documents do not make one state: D:b2 is ramping by its describe-version but not by the deployment's routing\n"
+        "the documents do not make one state: the describe-version of D:b2 and the deployment's routing disagree on whether it is ramping\n"
     );
 }
 

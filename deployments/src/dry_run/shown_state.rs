@@ -165,12 +165,14 @@ pub enum StateError {
     },
     /// A describe-version and the deployment disagree on whether the version is current
     /// or ramping (documents printed at different times).
-    #[error("{version} is {said} by its describe-version but not by the deployment's routing")]
+    #[error(
+        "the describe-version of {version} and the deployment's routing disagree on whether it is {slot}"
+    )]
     Disagrees {
         /// The version.
         version: VersionKey,
         /// `current` or `ramping`.
-        said: &'static str,
+        slot: &'static str,
     },
     /// The documents make a state that breaks an invariant of the model.
     #[error("the documents break {}: {}", .0.rule, .0.detail)]
@@ -334,21 +336,13 @@ impl ShownState {
             if shown.current != (routing.current.as_ref() == Some(v)) {
                 return Err(StateError::Disagrees {
                     version: v.clone(),
-                    said: if shown.current {
-                        "current"
-                    } else {
-                        "not current"
-                    },
+                    slot: "current",
                 });
             }
             if shown.ramping.is_some() != (routing.ramping.version() == Some(v)) {
                 return Err(StateError::Disagrees {
                     version: v.clone(),
-                    said: if shown.ramping.is_some() {
-                        "ramping"
-                    } else {
-                        "not ramping"
-                    },
+                    slot: "ramping",
                 });
             }
             if !listed(&found, v) {
