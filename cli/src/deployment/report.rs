@@ -226,7 +226,11 @@ pub(crate) fn print(output: &mut Output<'_>, report: &Report<'_>) {
         }
     }
     let mut changed = false;
-    if run.routing.changed() {
+    let deleted = run.routing.before.is_some() && run.routing.after.is_none();
+    if deleted {
+        changed = true;
+        output.line(format!("deployment {}: deleted", run.deployment));
+    } else if run.routing.changed() {
         changed = true;
         output.line(format!(
             "routing: {} -> {}",
@@ -234,7 +238,7 @@ pub(crate) fn print(output: &mut Output<'_>, report: &Report<'_>) {
             routing_words(run.routing.after.as_ref(), revision_known)
         ));
     }
-    if run.manager.changed() {
+    if run.manager.changed() && !deleted {
         changed = true;
         let word = |m: &Option<String>| match m.as_deref() {
             None => "no deployment".to_owned(),

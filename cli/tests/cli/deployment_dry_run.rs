@@ -78,14 +78,23 @@ fn every_answer_of_the_live_server_is_the_dry_run_s() {
         with("bot", "bot"),
         with("bot", "bot"),
         with("", "alice"),
+        with("", ME),
     ];
     let records: Vec<Value> = text
         .lines()
         .filter(|line| !line.starts_with('#'))
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
-    // The first two made the captured state.
-    assert_eq!(records.len(), 2 + states.len());
+    // The first two made the captured state; the last, `delete --name E`, is of a
+    // deployment no STATE here shows (the server answers a missing one with success).
+    assert_eq!(records.len(), 2 + states.len() + 1);
+    assert_eq!(
+        records.last().map(|r| (&r["args"], &r["stdout"])),
+        Some((
+            &json!(["delete", "--name", "E"]),
+            &json!("Successfully deleted worker deployment\n")
+        ))
+    );
     for (record, state) in records.iter().skip(2).zip(&states) {
         let mut args: Vec<String> = vec!["deployment".into()];
         args.extend(
@@ -385,6 +394,32 @@ fn delete_refuses_a_deployment_with_versions() {
             "FAILED_PRECONDITION: deployment has versions, can't be deleted\nnothing changes\n"
                 .to_owned(),
             String::new()
+        )
+    );
+    // A deployment with no version is deleted, in the words the live CLI printed
+    // (`live-answers.jsonl`, the last line).
+    let mut empty: Value = serde_json::from_slice(&super::read(DESCRIBE)).unwrap();
+    empty["versionSummaries"] = json!([]);
+    for key in [
+        "currentVersionDeploymentName",
+        "currentVersionBuildID",
+        "rampingVersionDeploymentName",
+        "rampingVersionBuildID",
+    ] {
+        empty["routingConfig"][key] = json!("");
+    }
+    empty["routingConfig"]["rampingVersionPercentage"] = json!(0);
+    let deleted = run_with(
+        &["deployment", "delete", "-", "--name", "D", "--dry-run"],
+        empty.to_string().as_bytes(),
+    );
+    assert_eq!(
+        (deleted.code, deleted.out.as_str()),
+        (
+            0,
+            "Successfully deleted worker deployment\n\
+             outcome: changed\n\
+             deployment D: deleted\n"
         )
     );
     assert_eq!(
