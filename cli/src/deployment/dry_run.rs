@@ -260,9 +260,10 @@ pub(crate) struct ManagerUnsetArgs {
     deployment_name: String,
 }
 
-/// Which command a dry run is of: its words in the report and the CLI's texts.
+/// Which `temporal worker deployment` subcommand a dry run is of: its name in the report
+/// and the CLI's words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Command {
+pub(crate) enum Subcommand {
     SetCurrent,
     SetRamping,
     DeleteVersion,
@@ -271,7 +272,7 @@ pub(crate) enum Command {
     ManagerUnset,
 }
 
-impl Command {
+impl Subcommand {
     /// The command's name, as `temporal worker deployment` spells it.
     pub(crate) fn name(self) -> &'static str {
         match self {
@@ -298,7 +299,7 @@ pub(crate) fn set_current(args: &SetCurrentArgs, output: &mut Output<'_>) -> Sta
     run(
         &args.common,
         &args.deployment_name,
-        Command::SetCurrent,
+        Subcommand::SetCurrent,
         &Change::SetCurrent(change),
         output,
     )
@@ -319,7 +320,7 @@ pub(crate) fn set_ramping(args: &SetRampingArgs, output: &mut Output<'_>) -> Sta
     run(
         &args.common,
         &args.deployment_name,
-        Command::SetRamping,
+        Subcommand::SetRamping,
         &Change::SetRamping(change),
         output,
     )
@@ -337,7 +338,7 @@ pub(crate) fn delete_version(args: &DeleteVersionArgs, output: &mut Output<'_>) 
     run(
         &args.common,
         &args.deployment_name,
-        Command::DeleteVersion,
+        Subcommand::DeleteVersion,
         &Change::DeleteVersion(change),
         output,
     )
@@ -351,7 +352,7 @@ pub(crate) fn delete(args: &DeleteArgs, output: &mut Output<'_>) -> Status {
     run(
         &args.common,
         &args.name,
-        Command::Delete,
+        Subcommand::Delete,
         &Change::DeleteDeployment(change),
         output,
     )
@@ -370,7 +371,7 @@ pub(crate) fn manager(args: &ManagerArgs, output: &mut Output<'_>) -> Status {
             run(
                 &args.common,
                 &args.deployment_name,
-                Command::ManagerSet,
+                Subcommand::ManagerSet,
                 &Change::SetManager(change),
                 output,
             )
@@ -384,7 +385,7 @@ pub(crate) fn manager(args: &ManagerArgs, output: &mut Output<'_>) -> Status {
             run(
                 &args.common,
                 &args.deployment_name,
-                Command::ManagerUnset,
+                Subcommand::ManagerUnset,
                 &Change::SetManager(change),
                 output,
             )
@@ -417,7 +418,7 @@ fn versions(paths: &[PathBuf]) -> Result<Vec<ShownVersion>, String> {
 fn run(
     common: &Common,
     name: &str,
-    command: Command,
+    subcommand: Subcommand,
     change: &Change,
     output: &mut Output<'_>,
 ) -> Status {
@@ -479,7 +480,7 @@ fn run(
     report::print(
         output,
         &report::Report {
-            command,
+            subcommand,
             form: opened.form,
             revision_known,
             shown: &shown,

@@ -8,12 +8,12 @@ use worker_deployments::{
     VersionKey, VersionStatus,
 };
 
-use super::dry_run::Command;
+use super::dry_run::Subcommand;
 use crate::{Output, Style};
 
 /// A dry run and what the report needs to say about it.
 pub(crate) struct Report<'a> {
-    pub(crate) command: Command,
+    pub(crate) subcommand: Subcommand,
     pub(crate) form: ShownForm,
     /// Whether the STATE carries the routing's revision (only the gRPC JSON does).
     pub(crate) revision_known: bool,
@@ -49,23 +49,25 @@ fn type_word(kind: TaskQueueType) -> &'static str {
 
 /// The CLI's words for an accepted change (Temporal CLI 1.9.1); `manager` is the manager
 /// identity after it.
-fn cli_text(command: Command, answer: &Answer, manager: &str) -> String {
-    match (command, answer) {
-        (Command::ManagerSet, Answer::SetManager(r)) => format!(
+fn cli_text(subcommand: Subcommand, answer: &Answer, manager: &str) -> String {
+    match (subcommand, answer) {
+        (Subcommand::ManagerSet, Answer::SetManager(r)) => format!(
             "Successfully set manager identity to '{manager}', was previously '{}'",
             r.previous_manager_identity
         ),
-        (Command::ManagerUnset, Answer::SetManager(r)) => format!(
+        (Subcommand::ManagerUnset, Answer::SetManager(r)) => format!(
             "Successfully unset manager identity, was previously '{}'",
             r.previous_manager_identity
         ),
-        (Command::SetCurrent, _) => {
+        (Subcommand::SetCurrent, _) => {
             "Successfully set the current worker deployment version".to_owned()
         }
-        (Command::SetRamping, _) => {
+        (Subcommand::SetRamping, _) => {
             "Successfully set the ramping worker deployment version".to_owned()
         }
-        (Command::DeleteVersion, _) => "Successfully deleted worker deployment version".to_owned(),
+        (Subcommand::DeleteVersion, _) => {
+            "Successfully deleted worker deployment version".to_owned()
+        }
         _ => "Successfully deleted worker deployment".to_owned(),
     }
 }
@@ -170,7 +172,7 @@ pub(crate) fn print(output: &mut Output<'_>, report: &Report<'_>) {
             Ok(answer) => (
                 answer_json(answer),
                 Value::Null,
-                Value::from(cli_text(report.command, answer, manager_after)),
+                Value::from(cli_text(report.subcommand, answer, manager_after)),
             ),
             Err(error) => (
                 Value::Null,
@@ -181,7 +183,7 @@ pub(crate) fn print(output: &mut Output<'_>, report: &Report<'_>) {
         output.document(&json!({
             "deployment": run.deployment,
             "form": report.form.as_str(),
-            "command": report.command.name(),
+            "command": report.subcommand.name(),
             "accepted": run.answer.is_ok(),
             "answer": answer,
             "error": error,
@@ -210,7 +212,7 @@ pub(crate) fn print(output: &mut Output<'_>, report: &Report<'_>) {
     }
     match &run.answer {
         Ok(answer) => {
-            output.line(cli_text(report.command, answer, manager_after));
+            output.line(cli_text(report.subcommand, answer, manager_after));
             let outcome = match answer.outcome() {
                 Outcome::Changed => "changed",
                 _ => "no-op",
