@@ -528,3 +528,13 @@ mod against_the_operations {
         }
     }
 }
+
+#[test]
+fn the_dry_run_values_cross_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<ShownState>();
+    send_sync::<worker_deployments::DryRun>();
+    send_sync::<worker_deployments::ShownDryRun>();
+    send_sync::<StateError>();
+    send_sync::<Unknown>();
+}

@@ -618,3 +618,42 @@ fn every_change_requires_dry_run() {
         help.out
     );
 }
+
+#[test]
+fn garbage_in_either_document_is_one_line_of_bad_input() {
+    let inputs: [&[u8]; 6] = [
+        b"null",
+        b"",
+        b"\xff\xfe",
+        b"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+        b"{\"BuildID\": 1}",
+        b"{\"routingConfig\": {}, \"name\": \"D\", \"versionSummaries\": [{\"BuildID\": \"\"}]}",
+    ];
+    for input in inputs {
+        for args in [
+            &["deployment", "delete", "-", "--name", "D", "--dry-run"][..],
+            &[
+                "deployment",
+                "set-current-version",
+                LIVE,
+                "--deployment-name",
+                "D",
+                "--build-id",
+                "b2",
+                "--identity",
+                ME,
+                "--version-state",
+                "-",
+                "--dry-run",
+            ],
+        ] {
+            let ran = run_with(args, input);
+            assert_eq!(
+                (ran.code, ran.out.as_str(), ran.err.lines().count()),
+                (2, "", 1),
+                "{args:?} {input:?}: {}",
+                ran.err
+            );
+        }
+    }
+}
