@@ -75,6 +75,7 @@ fn promoting_the_ramping_version_clears_the_ramp_drains_the_old_and_unversions_i
         .dry_run(&Change::SetCurrent(SetCurrent::new("D", "b2", ME)), 10)
         .unwrap();
     assert_eq!(state, before);
+    assert!(shown.task_queues_unshown.is_empty());
     let run = shown.run;
     let Ok(Answer::SetCurrent(answer)) = &run.answer else {
         panic!("{:?}", run.answer)
@@ -268,6 +269,8 @@ fn a_drained_version_is_deleted_unless_pollers_are_assumed() {
             .collect::<Vec<_>>(),
         ["D:b2's task queues have no pollers"]
     );
+    // No describe-version of b2: the queues it leaves are not known.
+    assert_eq!(run.task_queues_unshown, [v("b2")]);
     let polled = ShownState::new(
         &d,
         &[],

@@ -79,7 +79,9 @@ pub(crate) struct Identity {
 /// "previousPercentage"?, "previousManagerIdentity"?} | null, "error": {"code", "message"}
 /// | null, "cli", "routing": {"before", "after"}, "manager": {"before", "after"},
 /// "statuses": [{"version", "before", "after"}], "taskQueues": [{"name", "type", "before",
-/// "after", "becomesUnversioned"}], "assumed": [...], "notes": [...]}; a routing is
+/// "after", "becomesUnversioned"}], "assumed": [...], "taskQueuesNotShown": ["D:b"],
+/// "notes": [...]}; taskQueuesNotShown names the versions whose routing or status moves
+/// with no --version-state, whose task queues are therefore not listed; a routing is
 /// {"current": "D:b" | null, "ramp": null | {"version": "D:b" | null, "percentage"},
 /// "revision": N | null} or null when the deployment does not exist, a status null when the
 /// version does not.

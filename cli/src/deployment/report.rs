@@ -206,6 +206,7 @@ pub(crate) fn print(output: &mut Output<'_>, report: &Report<'_>) {
                 "becomesUnversioned": q.becomes_unversioned(),
             })).collect::<Vec<_>>(),
             "assumed": report.shown.assumed.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "taskQueuesNotShown": report.shown.task_queues_unshown.iter().map(VersionKey::to_string).collect::<Vec<_>>(),
             "notes": report.notes,
         }));
         return;
@@ -283,6 +284,18 @@ pub(crate) fn print(output: &mut Output<'_>, report: &Report<'_>) {
         } else {
             "nothing changes"
         });
+    }
+    if !report.shown.task_queues_unshown.is_empty() {
+        let versions: Vec<String> = report
+            .shown
+            .task_queues_unshown
+            .iter()
+            .map(VersionKey::to_string)
+            .collect();
+        output.line(format!(
+            "not listed: the task queues of {} (no --version-state)",
+            versions.join(", ")
+        ));
     }
     for assumed in &report.shown.assumed {
         output.line(format!("assumed: {assumed}"));

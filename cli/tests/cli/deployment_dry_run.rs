@@ -232,6 +232,7 @@ fn the_json_report_of_a_promotion() {
                 },
             ],
             "assumed": ["task queue tq2 (workflow) has no traffic and no backlog for D:b1"],
+            "taskQueuesNotShown": [],
             "notes": [],
         })
     );
@@ -286,7 +287,8 @@ fn set_ramping_version_changes_sets_and_deletes_the_ramp() {
             "Successfully set the ramping worker deployment version\n\
              outcome: changed\n\
              previous ramp: D.b2 at 10%\n\
-             routing: current D:b1, ramping D:b2 at 10% -> current D:b1, ramping D:b2 at 50%\n"
+             routing: current D:b1, ramping D:b2 at 10% -> current D:b1, ramping D:b2 at 50%\n\
+             not listed: the task queues of D:b1, D:b2 (no --version-state)\n"
                 .to_owned(),
             String::new()
         )
@@ -305,7 +307,8 @@ fn set_ramping_version_changes_sets_and_deletes_the_ramp() {
          outcome: changed\n\
          previous ramp: D.b2 at 10%\n\
          routing: current D:b1, ramping D:b2 at 10% -> current D:b1, no ramp\n\
-         version D:b2: ramping -> draining\n"
+         version D:b2: ramping -> draining\n\
+         not listed: the task queues of D:b1, D:b2 (no --version-state)\n"
     );
     // --delete with --build-id is a 0% ramp, as the CLI sends it.
     assert_eq!(
@@ -358,6 +361,7 @@ fn delete_version_each_way() {
             "Successfully deleted worker deployment version\n\
              outcome: changed\n\
              version D:b2: draining -> none\n\
+             not listed: the task queues of D:b2 (no --version-state)\n\
              assumed: D:b2's task queues have no pollers\n"
                 .to_owned(),
             String::new()

@@ -210,6 +210,9 @@ pub struct ShownDryRun {
     pub run: DryRun,
     /// The assumptions the answer or the statuses it reports rest on, in order.
     pub assumed: Vec<Assumed>,
+    /// The versions whose routing or status moves but whose task queues no document
+    /// showed: the run's `task_queues` cannot list theirs.
+    pub task_queues_unshown: Vec<VersionKey>,
 }
 
 /// One deployment's state as the tools print it, made into a [`Deployments`] that the
@@ -493,7 +496,32 @@ impl ShownState {
         );
         assumed.sort();
         assumed.dedup();
-        Ok(ShownDryRun { run, assumed })
+        let task_queues_unshown = self.unshown(&run);
+        Ok(ShownDryRun {
+            run,
+            assumed,
+            task_queues_unshown,
+        })
+    }
+
+    /// The versions of the state whose status moves, or that the routing names before or
+    /// after a routing change, with no describe-version of theirs.
+    fn unshown(&self, run: &DryRun) -> Vec<VersionKey> {
+        let mut moved: BTreeSet<VersionKey> =
+            run.statuses.iter().map(|s| s.version.clone()).collect();
+        if run.routing.changed() {
+            for rc in [&run.routing.before, &run.routing.after]
+                .into_iter()
+                .flatten()
+            {
+                moved.extend(rc.current.clone());
+                moved.extend(rc.ramping.version().cloned());
+            }
+        }
+        moved
+            .into_iter()
+            .filter(|v| self.deployments.version(v).is_some() && !self.task_queues_known(v))
+            .collect()
     }
 
     /// For a state without its version list: whether the answer rests on a version it
