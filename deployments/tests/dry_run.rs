@@ -65,7 +65,7 @@ fn refusal(state: &ShownState, change: Change) -> (Code, String) {
 
 #[test]
 fn promoting_the_ramping_version_clears_the_ramp_drains_the_old_and_unversions_its_extra_queue() {
-    // rule: dry-run.shown-state
+    // A state built from the documents (docs/semantics.md, "Dry runs").
     let state = state(Assumptions {
         traffic: Traffic::Idle,
         ..Assumptions::default()
@@ -334,7 +334,7 @@ fn set_manager_and_its_guard() {
 
 #[test]
 fn what_the_documents_do_not_show_is_refused() {
-    // rule: dry-run.unknown
+    // Refused, never guessed (docs/semantics.md, "Dry runs").
     let d = deployment(&data("describe.json"));
     let bare = ShownState::new(&d, &[], Assumptions::default()).unwrap();
     assert_eq!(
@@ -490,7 +490,7 @@ mod against_the_operations {
         /// nothing.
         #[test]
         fn a_dry_run_answers_and_moves_as_the_operation(first in change(), second in change(), busy in any::<bool>()) {
-            // rule: dry-run.as-the-operation
+            // The operations run on a copy (docs/semantics.md, "Dry runs").
             let mut facts = Observed::default();
             if busy {
                 facts.busy.insert((
