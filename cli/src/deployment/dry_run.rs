@@ -204,6 +204,9 @@ pub(crate) struct DeleteArgs {
 
 /// Dry-run `temporal worker deployment manager-identity set|unset`.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  version-sets deployment manager-identity unset describe.json --deployment-name D --identity me --dry-run"
+)]
 pub(crate) struct ManagerArgs {
     #[command(subcommand)]
     command: ManagerCommand,

@@ -18,7 +18,9 @@ use super::{Output, Status};
 /// changes (set-current-version, set-ramping-version, delete-version, delete,
 /// manager-identity) take --dry-run: this tool never talks to a server.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  version-sets deployment route describe.json wf-1 wf-2")]
+#[command(
+    after_help = "Example:\n  version-sets deployment route describe.json wf-1 wf-2\n  version-sets deployment set-current-version describe.json --deployment-name D --build-id b2 --identity me --dry-run"
+)]
 pub(crate) struct Args {
     #[command(subcommand)]
     command: Command,

@@ -227,7 +227,8 @@ pub struct ShownDryRun {
 /// version's status the documents do not show is CURRENT or RAMPING by the routing,
 /// DRAINING or DRAINED by its drainage, and INACTIVE otherwise ([`Assumed::Inactive`]
 /// when no describe-version shows its task queues). The conflict token is not checked:
-/// the CLI sends the one it reads just before each write (specification.md section B.0.3).
+/// the CLI sends the one it reads just before each write (specification.md section B.0.3);
+/// the token in an answer is the model's, not the server's.
 ///
 /// # Example
 /// ```
