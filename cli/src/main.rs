@@ -413,14 +413,17 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
     (
         "deployment",
         &[
-            (0, "routed (and every sample asked for found)"),
+            (
+                0,
+                "routed (and every sample asked for found); for a change with --dry-run, the server would accept it",
+            ),
             (
                 1,
-                "fewer samples found than asked (--sample-ramped or --sample-current, among PREFIX-0 to PREFIX-999999)",
+                "fewer samples found than asked (--sample-ramped or --sample-current, among PREFIX-0 to PREFIX-999999); for a change, the server would refuse it (its code and message are printed)",
             ),
             (
                 2,
-                "bad input: the STATE could not be read, is none of the shapes, has an unknown field, a value of the wrong type or a version of another deployment; or is describe-version output, which shows one version and not the routing; or a listing with no deployment, or with several and no --deployment; or a workflow ID is empty; or an --existing line is malformed, or its answer needs the routing's revision, which the STATE does not carry",
+                "bad input: the STATE could not be read, is none of the shapes, has an unknown field, a value of the wrong type or a version of another deployment; or is describe-version output, which shows one version and not the routing; or a listing with no deployment, or with several and no --deployment; or a workflow ID is empty; or an --existing line is malformed, or its answer needs the routing's revision, which the STATE does not carry; for a change, --dry-run is missing, the STATE shows another deployment, a --version-state is not describe-version output of a version of it, the documents disagree, or the answer rests on what they do not show (a version's task queues, a listing's versions or last writer)",
             ),
         ],
     ),
@@ -466,6 +469,9 @@ pub(crate) fn command() -> clap::Command {
         let after = format!("{JSON_ERRORS}\n\n{}", exit_statuses(statuses));
         // A group's subcommands (`deployment route`) state the group's statuses.
         for nested in subcommand.get_subcommands_mut() {
+            for inner in nested.get_subcommands_mut() {
+                *inner = with_after(std::mem::take(inner), &after);
+            }
             *nested = with_after(std::mem::take(nested), &after);
         }
         *subcommand = with_after(std::mem::take(subcommand), &after);

@@ -47,6 +47,9 @@
 //!   write that changes it (specification.md section F.1), and replication across clusters
 //!   (specification.md section F.2): [`TaskQueueUserData::receive`], last-writer-wins on
 //!   that clock for the whole per-type map.
+//! - Dry runs of the user writes ([`Deployments::dry_run`]: the answer and what changes),
+//!   and with `serde`, `ShownState`: a state built from what the tools print, with the
+//!   facts they do not show as the caller's `Assumptions`.
 //!
 //! Not here: building the describe and list responses, receiving another cluster's copy
 //! into a [`Deployments`] (the deployment and version workflows replicate as ordinary
@@ -84,6 +87,7 @@ mod code;
 mod deployments;
 mod describe;
 mod drainage;
+mod dry_run;
 mod error;
 mod facts;
 mod ids;
@@ -123,6 +127,12 @@ pub use ops::{CreateDeployment, CreateVersion, DeleteDeployment, DeleteVersion, 
 pub use ops::{SetCurrent, SetCurrentResponse, SetManager, SetManagerResponse};
 pub use ops::{SetRamping, SetRampingResponse};
 pub use register::Poller;
+// Dry runs.
+pub use dry_run::{Answer, Before, Change, DryRun, QueueChange, StatusChange};
+#[cfg(feature = "serde")]
+pub use dry_run::{
+    Assumed, Assumptions, Pollers, ShownDryRun, ShownState, StateError, Traffic, Unknown,
+};
 // Routing.
 pub use routing::sticky_usable;
 pub use routing::{Behavior, Inherited, Override, QueueView, Routed, WorkflowVersioning};

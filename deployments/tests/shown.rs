@@ -50,6 +50,7 @@ fn describe_reads_the_routing_and_the_summaries() {
             routing: b1_b2_at_10(None),
             versions: vec![summary("b2"), summary("b1")],
             manager_identity: String::new(),
+            last_modifier_identity: Some("temporal-cli:root@vm".into()),
             conflict_token: None,
         }
     );

@@ -1,19 +1,26 @@
 //! `version-sets deployment ...`: the Worker Deployments commands (worker versioning 3), one
 //! group so that their names never collide with the version-set commands.
 
+mod dry_run;
 mod existing;
 mod ids;
+mod report;
 mod route;
 mod state;
 
 use super::{Output, Status};
 
-/// Worker Deployments (worker versioning 3): route workflow IDs by a deployment's routing.
+/// Worker Deployments (worker versioning 3): route workflow IDs by a deployment's routing,
+/// and dry-run each change `temporal worker deployment` makes.
 ///
 /// STATE is what `temporal worker deployment describe`, `describe-version` or `list`
-/// print with -o json (Temporal CLI 1.9.1), or DescribeWorkerDeployment's gRPC JSON.
+/// print with -o json (Temporal CLI 1.9.1), or DescribeWorkerDeployment's gRPC JSON. The
+/// changes (set-current-version, set-ramping-version, delete-version, delete,
+/// manager-identity) take --dry-run: this tool never talks to a server.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  version-sets deployment route describe.json wf-1 wf-2")]
+#[command(
+    after_help = "Example:\n  version-sets deployment route describe.json wf-1 wf-2\n  version-sets deployment set-current-version describe.json --deployment-name D --build-id b2 --identity me --dry-run"
+)]
 pub(crate) struct Args {
     #[command(subcommand)]
     command: Command,
@@ -22,10 +29,20 @@ pub(crate) struct Args {
 #[derive(Debug, clap::Subcommand)]
 enum Command {
     Route(route::Args),
+    SetCurrentVersion(dry_run::SetCurrentArgs),
+    SetRampingVersion(dry_run::SetRampingArgs),
+    DeleteVersion(dry_run::DeleteVersionArgs),
+    Delete(dry_run::DeleteArgs),
+    ManagerIdentity(dry_run::ManagerArgs),
 }
 
 pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
     match &args.command {
         Command::Route(args) => route::run(args, output),
+        Command::SetCurrentVersion(args) => dry_run::set_current(args, output),
+        Command::SetRampingVersion(args) => dry_run::set_ramping(args, output),
+        Command::DeleteVersion(args) => dry_run::delete_version(args, output),
+        Command::Delete(args) => dry_run::delete(args, output),
+        Command::ManagerIdentity(args) => dry_run::manager(args, output),
     }
 }

@@ -7,6 +7,7 @@ mod apply;
 mod check;
 mod completion;
 mod deployment;
+mod deployment_dry_run;
 mod diff;
 mod dispatch;
 mod facts;

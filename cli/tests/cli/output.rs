@@ -421,10 +421,10 @@ fn every_man_page_named_is_written() {
     assert_eq!(written.code, 0, "{}", written.err);
     let pages: Vec<&str> = written.out.lines().collect();
     // The top page, one per subcommand, one per operation of `update`, one per subcommand
-    // of `deployment`.
+    // of `deployment` (route and the five changes), and `manager-identity`'s set and unset.
     assert_eq!(
         pages.len(),
-        1 + crate::listed_subcommands().len() + 5 + 1,
+        1 + crate::listed_subcommands().len() + 5 + 6 + 2,
         "{pages:?}"
     );
     let mut references = 0;

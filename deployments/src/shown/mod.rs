@@ -95,6 +95,9 @@ pub struct ShownDeployment {
     pub versions: Vec<ShownSummary>,
     /// The manager identity (`""` for none).
     pub manager_identity: String,
+    /// The identity of the last write (`describe` and gRPC; `None` in a listing, which
+    /// prints `""` whatever it was, specification.md section G.3).
+    pub last_modifier_identity: Option<String>,
     /// The conflict token, base64 as printed (gRPC only).
     pub conflict_token: Option<String>,
 }

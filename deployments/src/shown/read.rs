@@ -46,7 +46,10 @@ pub fn read_shown(text: &str) -> Result<Read, ReadError> {
         Tree::Array(items) => {
             let mut list = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
-                list.push(cli_deployment(item, &format!("[{i}]"))?);
+                let mut deployment = cli_deployment(item, &format!("[{i}]"))?;
+                // The listing is built from the memo, whose identity is always empty.
+                deployment.last_modifier_identity = None;
+                list.push(deployment);
             }
             (ShownForm::List, Shown::List(list))
         }
@@ -385,7 +388,7 @@ fn cli_deployment(tree: &Tree, path: &str) -> Result<ShownDeployment, ReadError>
         });
     }
     f.string("createTime")?;
-    f.string("lastModifierIdentity")?;
+    let last_modifier_identity = f.string("lastModifierIdentity")?.unwrap_or("").to_owned();
     Ok(ShownDeployment {
         name: name.to_owned(),
         routing: ShownRouting {
@@ -396,6 +399,7 @@ fn cli_deployment(tree: &Tree, path: &str) -> Result<ShownDeployment, ReadError>
         },
         versions,
         manager_identity: f.text("managerIdentity")?.to_owned(),
+        last_modifier_identity: Some(last_modifier_identity),
         conflict_token: None,
     })
 }
@@ -630,9 +634,8 @@ fn grpc_response(tree: &Tree, notes: &mut Vec<ReadNote>) -> Result<ShownDeployme
     let name = f
         .string("name")?
         .ok_or_else(|| at("workerDeploymentInfo", Problem::Missing("name")))?;
-    for time in ["createTime", "lastModifierIdentity"] {
-        f.string(time)?;
-    }
+    f.string("createTime")?;
+    let last_modifier_identity = f.string("lastModifierIdentity")?.unwrap_or("").to_owned();
     f.named(
         "routingConfigUpdateState",
         GRPC_UPDATE_STATE,
@@ -723,6 +726,7 @@ fn grpc_response(tree: &Tree, notes: &mut Vec<ReadNote>) -> Result<ShownDeployme
         },
         versions,
         manager_identity: f.text("managerIdentity")?.to_owned(),
+        last_modifier_identity: Some(last_modifier_identity),
         conflict_token,
     })
 }
