@@ -257,16 +257,16 @@ fn same_routes(a: &QueueView, b: &QueueView) -> bool {
 
 /// The task queues whose view differs between `a` and `b`.
 fn queues(a: &Deployments, b: &Deployments) -> Vec<QueueChange> {
-    let mut keys: BTreeSet<&TaskQueueKey> = a.task_queues.keys().collect();
-    keys.extend(b.task_queues.keys());
+    let mut keys: BTreeSet<TaskQueueKey> = a.task_queues().map(|(key, _)| key).collect();
+    keys.extend(b.task_queues().map(|(key, _)| key));
     keys.into_iter()
         .filter_map(|key| {
             let view = Before {
-                before: a.task_queue_view(key),
-                after: b.task_queue_view(key),
+                before: a.task_queue_view(&key),
+                after: b.task_queue_view(&key),
             };
-            (!same_routes(&view.before, &view.after)).then(|| QueueChange {
-                task_queue: key.clone(),
+            (!same_routes(&view.before, &view.after)).then_some(QueueChange {
+                task_queue: key,
                 view,
             })
         })

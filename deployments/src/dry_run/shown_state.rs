@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use super::{Change, DryRun};
+use crate::clock::Hlc;
 use crate::deployments::Deployments;
 use crate::error::Error;
 use crate::facts::Facts;
@@ -407,9 +408,12 @@ impl ShownState {
         let mut deployments = Deployments::new(assumptions.limits);
         for v in info.versions.values() {
             for (queue, kind) in v.task_queue_pairs() {
-                let entry = deployments
-                    .task_queues
-                    .entry(TaskQueueKey::new(queue, kind))
+                let user_data = deployments.task_queues.entry(queue.to_owned()).or_default();
+                // Built at BUILT_MS, as one write would have stamped it (`user-data.clock`).
+                user_data.clock = Some(Hlc::zero(deployments.cluster_id).next(BUILT_MS));
+                let entry = user_data
+                    .per_type
+                    .entry(kind)
                     .or_default()
                     .deployments
                     .entry(name.to_owned())
