@@ -5,17 +5,19 @@
 //! before had a family of 62^8 valid build IDs of 167 bytes with one and the same hash,
 //! found without any search (`test-support`'s `hostile::colliding` builds it), and checking
 //! 100,000 of them took some 300 times as long as 100,000 ordinary IDs. So every table that
-//! untrusted strings are put into is keyed with 128 secret bits (SipHash-1-3, the standard
-//! library's own choice for the same reason), and nothing the crate returns or prints
-//! depends on the key: every order comes from the data, never from a hash.
+//! untrusted strings are put into is keyed with four secret 64-bit seeds (aHash, whose threat
+//! model is this one: an attacker who chooses a map's keys and may see their hashes, but not
+//! the seeds), and nothing the crate returns or prints depends on the key: every order comes
+//! from the data, never from a hash. README.md section "Hash keys" says what aHash claims and
+//! why it replaced SipHash-1-3; section "Performance" what that was measured to save.
 
 use std::fmt;
 use std::hash::{BuildHasher, RandomState};
 
-use siphasher::sip::SipHasher13;
+use ahash::AHasher;
 
 /// The key of the hash tables of a state (its build-ID index and its tally of set IDs):
-/// 128 bits of SipHash-1-3.
+/// the four 64-bit seeds of aHash.
 ///
 /// Each state draws one when it is made ([`HashKey::random`], which [`Default`] calls) and
 /// keeps it through clones, updates and the copies that loading and merging make of it.
@@ -45,29 +47,29 @@ use siphasher::sip::SipHasher13;
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct HashKey {
-    key0: u64,
-    key1: u64,
+    seeds: [u64; 4],
 }
 
 impl HashKey {
-    /// A key no one can know: two words drawn from the standard library's
+    /// A key no one can know: four words drawn from the standard library's
     /// [`RandomState`], which seeds itself from the operating system's randomness once per
     /// thread and gives each new value a different key.
     pub fn random() -> Self {
         let state = RandomState::new();
         Self {
-            key0: state.hash_one(0_u8),
-            key1: state.hash_one(1_u8),
+            seeds: [0_u8, 1, 2, 3].map(|word| state.hash_one(word)),
         }
     }
 
     /// The key `key`: the same every run, for runs that must repeat bit for bit. Anyone who
     /// knows it can make IDs that collide, so never use it on untrusted input.
     pub const fn fixed(key: u128) -> Self {
-        // Truncation keeps the low word; the shift the high one.
+        // Truncation keeps the low word; the shift the high one. aHash takes four seeds and
+        // says it is robust against the same value given for more than one of them
+        // (`ahash::RandomState::with_seeds`), so the two words of `key` fix all four.
+        let (low, high) = (key as u64, (key >> 64) as u64);
         Self {
-            key0: key as u64,
-            key1: (key >> 64) as u64,
+            seeds: [low, high, low, high],
         }
     }
 }
@@ -86,10 +88,11 @@ impl fmt::Debug for HashKey {
 }
 
 impl BuildHasher for HashKey {
-    type Hasher = SipHasher13;
+    type Hasher = AHasher;
 
-    fn build_hasher(&self) -> SipHasher13 {
-        SipHasher13::new_with_keys(self.key0, self.key1)
+    fn build_hasher(&self) -> AHasher {
+        let [k0, k1, k2, k3] = self.seeds;
+        ahash::RandomState::with_seeds(k0, k1, k2, k3).build_hasher()
     }
 }
 
