@@ -244,7 +244,16 @@ class Servers:
         self.started = 0
 
     def _start(self, caps):
-        return DevServer(dynamic_config(caps, self.poller_ttl_s)).start()
+        """A started server; a start that fails is tried again, twice (two servers start at
+        once here, and a free port found for one may be taken by the other's)."""
+        for attempt in range(3):
+            try:
+                return DevServer(dynamic_config(caps, self.poller_ttl_s)).start()
+            except RuntimeError as error:
+                if attempt == 2:
+                    raise
+                log(f"a server did not start, starting another: {str(error)[-600:]}")
+        raise AssertionError("unreachable")
 
     def take(self, caps):
         """A fresh server with these caps (the spare if it has them), and a new spare."""
@@ -253,7 +262,10 @@ class Servers:
             spare_caps, future = self.spare
             self.spare = None
             if spare_caps == caps:
-                server = future.result()
+                try:
+                    server = future.result()
+                except RuntimeError as error:
+                    log(f"the spare server did not start: {str(error)[-600:]}")
             else:
                 self.pool.submit(lambda f=future: f.result().stop())
         if server is None:
