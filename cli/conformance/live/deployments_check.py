@@ -29,7 +29,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from deployments_server import OBSERVES, Adapter, Servers, check_draw_zero  # noqa: E402
+from deployments_server import Adapter, Servers, check_draw_zero  # noqa: E402
 
 QUESTIONS = {"route", "describe", "describeDeployment", "query"}
 

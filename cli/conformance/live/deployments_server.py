@@ -303,7 +303,6 @@ class Trace:
         self.polling = {}  # (deployment, build) -> how many of its polls are on the server now
         self.wanted_pollers = set()  # versions the trace says have pollers
         self.poll_loops = {}  # version -> task of its keep-polling loop
-        self.members = {}  # version -> [(task queue, type)] as last seen
         self.received = {}  # workflow ID -> version string whose poll received its task
         self.arrived = asyncio.Event()
         self.background = []  # polls left running past their step
