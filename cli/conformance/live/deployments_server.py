@@ -34,8 +34,8 @@ the server returned to the step on line N (empty when that step was refused); a 
 as its bytes, as the model does. The line of a step is counted from the reset: the header is
 line 1, the first step sent line 2 and so on, as `version-sets generate --deployments` numbers
 them; a vector with comment lines between its steps numbers them otherwise, and its
-`{"line": N}` tokens then name other steps (deployments_check.py, which reads the files,
-passes the true line).
+`{"line": N}` tokens then name other steps unless the driver renumbers them to this count
+(deployments_check.py, which reads the files, passes the true line).
 
 The clock: `now` is the model's time and is not mapped onto real time. The server's drainage
 timers are set to an hour, so that no version drains by itself during a trace (the model's
