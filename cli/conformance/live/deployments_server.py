@@ -24,10 +24,10 @@ the operations are the gRPC calls of the same name (`Set...`, `Delete...`, `Crea
 `Describe...`), a `poll` is a raw `PollWorkflowTaskQueue` / `PollActivityTaskQueue` /
 `PollNexusTaskQueue` carrying `deployment_options` (VERSIONED), and `route` starts a workflow
 and sees whose poll receives its first task. "changed" and "noop" are told apart by what the
-server shows before and after the call: the deployment's conflict token (which moves on every
-accepted set-current, set-ramping and set-manager, and on nothing else:
-deployments/docs/semantics.md `token.strictly-newer`), the version's task queues (a poll),
-whether the version or deployment existed (delete and create calls).
+server shows before and after the call: the deployment's conflict token for set-current,
+set-ramping and set-manager (it moves on every one accepted that is not a no-op:
+deployments/docs/semantics.md `token.strictly-newer`, `ops.no-op-first`), the version's task
+queues (a poll), whether the version or deployment existed (delete and create calls).
 
 Conflict tokens: the server's are opaque bytes. A step's `token` `{"line": N}` is the token
 the server returned to the step on line N (empty when that step was refused); a string is sent
