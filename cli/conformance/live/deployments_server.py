@@ -32,8 +32,8 @@ queues (a poll), whether the version or deployment existed (delete and create ca
 Conflict tokens: the server's are opaque bytes. A step's `token` `{"line": N}` is the token
 the server returned to the step on line N (empty when that step was refused); a string is sent
 as its bytes, as the model does. The line of a step is counted from the reset: the header is
-line 1, the first step sent line 2 and so on, as `version-sets generate --deployments` numbers
-them; a vector with comment lines between its steps numbers them otherwise, and its
+line 1, the first step sent line 2 and so on, as the generator
+(`worker_deployments_trace::generate`) numbers its traces before they are written; a vector with comment lines between its steps numbers them otherwise, and its
 `{"line": N}` tokens then name other steps unless the driver renumbers them to this count
 (deployments_check.py, which reads the files, passes the true line).
 
