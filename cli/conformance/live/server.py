@@ -111,8 +111,9 @@ class DevServer:
         last = None
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                self.stop()
-                raise RuntimeError(f"temporal server exited with {self.process.returncode} before it was ready:\n{self._log_text()}")
+                code = self.process.returncode
+                self.stop()  # forgets the process
+                raise RuntimeError(f"temporal server exited with {code} before it was ready:\n{self._log_text()}")
             try:
                 _ready(self.address)
                 return self
