@@ -76,7 +76,11 @@ impl VersionKey {
     }
 
     /// `WorkerDeploymentVersionFromStringV31`: [`UNVERSIONED`] is `None`; otherwise the text
-    /// is cut at its first `.` or `:`.
+    /// is cut at its first `.`, or at its first `:` when that comes before the first `.`. A
+    /// text with a `:` and no `.` is not cut at all: it is all name and no build ID, as the
+    /// server's parse reads it (Go's `strings.Cut` at `.` gives the whole text and nothing
+    /// when it finds no `.`, and the `:` is only tried as the earlier of two), observed live
+    /// on Server 1.32.0: `D:b1` is refused with "build id is empty".
     ///
     /// # Errors
     /// [`VersionStringError`] when there is no delimiter or one side is empty.
@@ -84,11 +88,19 @@ impl VersionKey {
         if text == UNVERSIONED {
             return Ok(None);
         }
-        let Some(at) = text.find(['.', ':']) else {
-            return Err(VersionStringError::NoDelimiter(text.to_owned()));
+        let cut = match (text.find('.'), text.find(':')) {
+            (None, None) => return Err(VersionStringError::NoDelimiter(text.to_owned())),
+            (None, Some(_)) => None,
+            (Some(dot), Some(colon)) if colon < dot => Some(colon),
+            (Some(dot), _) => Some(dot),
         };
-        let (name, rest) = text.split_at(at);
-        let build = rest.get(1..).unwrap_or_default();
+        let (name, build) = match cut {
+            Some(at) => {
+                let (name, rest) = text.split_at(at);
+                (name, rest.get(1..).unwrap_or_default())
+            }
+            None => (text, ""),
+        };
         if name.is_empty() {
             return Err(VersionStringError::EmptyName(text.to_owned()));
         }
@@ -149,7 +161,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parse_cuts_at_the_first_delimiter_of_either_kind() {
+    fn parse_cuts_at_the_first_dot_or_an_earlier_colon() {
         assert_eq!(
             VersionKey::parse("a.b.b1"),
             Ok(Some(VersionKey::new("a", "b.b1")))
@@ -157,6 +169,19 @@ mod tests {
         assert_eq!(
             VersionKey::parse("a:b.c"),
             Ok(Some(VersionKey::new("a", "b.c")))
+        );
+        // A `:` alone does not cut: the whole text is the name (observed live).
+        assert_eq!(
+            VersionKey::parse("D:b1").unwrap_err().to_string(),
+            "build id is empty in version string D:b1"
+        );
+        assert_eq!(
+            VersionKey::parse(":b1").unwrap_err().to_string(),
+            "build id is empty in version string :b1"
+        );
+        assert_eq!(
+            VersionKey::parse("a.b:c"),
+            Ok(Some(VersionKey::new("a", "b:c")))
         );
         assert_eq!(
             VersionKey::parse("nodelimiter").unwrap_err().to_string(),

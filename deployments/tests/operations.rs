@@ -210,7 +210,12 @@ fn describe_answers_as_the_server() {
         "invalid version string \"nodelim\", expected format is \"<deployment_name>.<build_id>\""
     );
     assert_eq!(err("D.__b", None).1, "BuildID cannot start with '__'");
-    assert_eq!(ns.describe_version("D:b1", None).unwrap().key, v("b1"));
+    assert_eq!(ns.describe_version("D.b1", None).unwrap().key, v("b1"));
+    // A `:` alone does not cut (observed live on Server 1.32.0).
+    assert_eq!(
+        err("D:b1", None).1,
+        "invalid version string \"D:b1\", expected format is \"<deployment_name>.<build_id>\""
+    );
 }
 
 #[test]
