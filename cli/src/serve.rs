@@ -18,7 +18,9 @@ const MAX_REQUEST_BYTES: usize = MAX_INPUT_BYTES as usize;
 /// queue (answer `{}`); any other line is a trace step without its `expect`, answered with
 /// what the model observes, in the form that step's `expect` takes (`{}` for steps that
 /// observe nothing). A line that is not a step is answered `{"malformed": PROBLEM}` and
-/// changes nothing. docs/conformance.md describes the protocol. A request line longer than
+/// changes nothing; so is a step that reads a whole queue past the session's bound on such
+/// work (docs/trace-format.md, "Running traces"), counting the bytes received since the
+/// last reset. docs/conformance.md describes the protocol. A request line longer than
 /// 64 MiB (67108864 bytes) is answered `{"malformed": ...}` once that much of it is read,
 /// and the command stops with exit status 2; a step that carries no state may be at most
 /// 8 MiB.
@@ -84,8 +86,14 @@ fn answer(session: &mut Session, line: &str) -> String {
         *session = Session::new();
         return json!({}).to_string();
     }
+    // The session's bound on whole-queue work grows with the bytes received since the
+    // reset, each line with its newline (docs/conformance.md, "The driver's bounds").
+    session.receive(line.len().saturating_add(1));
     match trace::parse_step(line) {
-        Ok(step) => session.observe(&step).to_string(),
+        Ok(step) => match session.observe_bounded(&step) {
+            Ok(observed) => observed.to_string(),
+            Err(refused) => json!({ "malformed": refused.problem() }).to_string(),
+        },
         Err(error) => json!({ "malformed": error.problem() }).to_string(),
     }
 }
