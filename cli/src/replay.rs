@@ -20,7 +20,9 @@ use super::{Output, Status, Style, file_error, input};
 /// Worker Deployments trace (deployments/docs/trace-format.md), run against that model with
 /// the same output.
 ///
-/// A malformed line is reported as `FILE:LINE: problem`. A file of another kind (versioning
+/// A malformed line is reported as `FILE:LINE: problem`, and so is a step that would take
+/// the trace's work on steps that read a whole queue past its bound (1048576 units, and 16
+/// a byte of the file: docs/trace-format.md, "Running traces"), which stops that file. A file of another kind (versioning
 /// data, an OPS file) stops the run, with no summary. With `-o json`: {"files": [{"file",
 /// "passed", "failures": [{"line", "expected", "got"}]}], "passed", "failed"}, a file that
 /// cannot be read listed as {"file", "error": {"message"}}.

@@ -579,7 +579,9 @@ impl Session {
             }
             Action::MergeReplica { replica, .. } => change(self.replace(task_queue, |sets| {
                 let joined = sets.join(replica);
-                let outcome = if joined.to_data() == sets.to_data() {
+                // The sets compared in place, as their stored forms would be (every field of
+                // those), without building two more copies of the queue.
+                let outcome = if joined.sets().eq(sets.sets()) {
                     Outcome::NoOp
                 } else {
                     Outcome::Changed
