@@ -313,8 +313,9 @@ impl Session {
     /// other step costs O(its own line) and is never refused.
     ///
     /// # Errors
-    /// [`OverBound`], and the session is as before the step, except that no whole-queue
-    /// step is played until more input is received.
+    /// [`OverBound`], and the session is as before the step, except that the step used up
+    /// what was left: until more input is received, a later step that reads any of a queue
+    /// is refused too.
     ///
     /// # Example
     /// ```
@@ -591,6 +592,7 @@ impl Session {
             Action::ReceiveReplica {
                 replica, in_use, ..
             } => Observation::BuildIds(self.replace(task_queue, |sets| {
+                let in_use: BTreeSet<&BuildId> = in_use.iter().collect();
                 let received = sets.receive(replica, now, |id| in_use.contains(id));
                 (received.state, received.revived)
             })),
@@ -600,6 +602,8 @@ impl Session {
                 in_use,
                 ..
             } => {
+                // A set, not the list: the planner asks about each build ID of the queue.
+                let in_use: BTreeSet<&BuildId> = in_use.iter().collect();
                 let mut removable =
                     state.removable_build_ids(policy, *now, |id| in_use.contains(id));
                 removable.sort();
