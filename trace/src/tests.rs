@@ -855,3 +855,55 @@ fn real_traces_spend_far_less_than_the_bound() {
         );
     }
 }
+
+/// Each step that reads a queue is charged the units it reads (`run/work.rs`), and every
+/// other step nothing: on a queue of 3 sets and 4 build IDs, 7 units for the whole queue.
+#[test]
+fn each_step_is_charged_the_units_it_reads() {
+    use crate::{REPLICA_UNITS, Session, parse_step};
+    let mut session = Session::new();
+    let mut charged = |line: &str| {
+        let before = session.spent_for_test().0;
+        assert!(session.observe_bounded(&parse_step(line).unwrap()).is_ok());
+        session.spent_for_test().0 - before
+    };
+    for (line, units) in [
+        (r#"{"update": {"addNewBuildIdInNewDefaultSet": "a"}}"#, 0),
+        (
+            r#"{"update": {"addNewCompatibleBuildId": {"newBuildId": "a1", "existingCompatibleBuildId": "a"}}}"#,
+            0,
+        ),
+        (r#"{"mark": "m"}"#, 0),
+        (r#"{"update": {"addNewBuildIdInNewDefaultSet": "b"}}"#, 0),
+        (r#"{"update": {"addNewBuildIdInNewDefaultSet": "c"}}"#, 0),
+        (r#"{"sets": []}"#, 7),
+        (r#"{"view": {}}"#, 7),
+        (r#"{"view": {"maxSets": 1}}"#, 2),
+        (r#"{"view": {"maxSets": 2}}"#, 4),
+        (r#"{"gcPlan": {"now": 1}}"#, 7),
+        (r#"{"clearTombstones": {}}"#, 7),
+        (r#"{"reachability": {"buildId": "a1", "now": 1}}"#, 2),
+        (r#"{"reachability": {"buildId": "", "now": 1}}"#, 3),
+        (r#"{"deltas": "m"}"#, 2),
+        (r#"{"poll": "a"}"#, 0),
+        (r#"{"resolve": {"intent": "DEFAULT"}}"#, 0),
+        (r#"{"removeBuildIds": ["b"]}"#, 0),
+    ] {
+        assert_eq!(charged(line), units, "{line}");
+    }
+    // A tombstone counts: still 3 sets and 4 build IDs.
+    let merge = concat!(
+        r#"{"mergeReplica": {"data": {"versionSets": [{"setIds": ["0P9ZdLaqUs9WK-pZIYQM"], "#,
+        r#""buildIds": [{"id": "1.0", "state": "STATE_ACTIVE", "stateUpdateTimestamp": "#,
+        r#"{"wallClock": "100000", "clusterId": "1"}, "becameDefaultTimestamp": "#,
+        r#"{"wallClock": "100000", "clusterId": "1"}}], "becameDefaultTimestamp": "#,
+        r#"{"wallClock": "100000", "clusterId": "1"}}]}, "clusterId": 2}}"#
+    );
+    assert_eq!(charged(merge), 7 * REPLICA_UNITS);
+    // The queue now holds the replica's set too.
+    assert_eq!(charged(r#"{"sets": []}"#), 9);
+    // Since the mark: b and c added (b removed again, in the same entry), 1.0 merged in;
+    // asked on another queue, both queues too.
+    assert_eq!(charged(r#"{"deltas": "m"}"#), 3);
+    assert_eq!(charged(r#"{"deltas": "m", "taskQueue": "other"}"#), 3 + 9);
+}
