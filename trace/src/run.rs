@@ -308,9 +308,9 @@ impl Session {
     /// steps), or one entry of a mark's journal: `sets`, `view` (its newest `maxSets`
     /// sets), `gcPlan`, `clearTombstones`, `start`, `mergeReplica` and `receiveReplica` read
     /// the step's queue (its state before the step), `reachability` the asked build ID's
-    /// set (every set, for the unversioned), and
-    /// `deltas` the journal since its mark (and both queues, asked on another queue). Every
-    /// other step costs O(its own line) and is never refused.
+    /// set (every set, for the unversioned), and `deltas` the journal since its mark (and
+    /// both queues, asked on another queue). Every other step costs O(its own line) and is
+    /// never refused.
     ///
     /// # Errors
     /// [`OverBound`], and the session is as before the step, except that the step used up

@@ -18,8 +18,8 @@ use version_sets::VersionSets;
 pub const WORK_PER_BYTE: u64 = 16;
 
 /// The units of one set or build ID of the queue a `mergeReplica` or `receiveReplica` step
-/// joins: joining stored forms costs some 20 times what reading a set does (a `gcPlan`'s),
-/// measured in docs/hostile-input.md, "Whole-queue steps".
+/// joins: joining stored forms costs some 20 to 30 times what reading a set does (a
+/// `gcPlan`'s), measured in docs/hostile-input.md, "Whole-queue steps".
 pub const REPLICA_UNITS: u64 = 16;
 
 /// The units of whole-queue work every trace may spend, however short.
