@@ -42,7 +42,7 @@ struct Shape {
     generate: fn(usize) -> String,
 }
 
-const SHAPES: [Shape; 30] = [
+const SHAPES: [Shape; 31] = [
     Shape {
         name: "public form, one set of N build IDs",
         subcommand: "check",
@@ -255,9 +255,11 @@ const SHAPES: [Shape; 30] = [
         full: 10_000,
         generate: |n| trace_new_sets_then(n, |i| format!("{{\"removeBuildIds\": [\"b{i}\"]}}")),
     },
-    // The steps below answer from the whole queue, O(sets) each: N of them on N sets are
-    // N², at sizes small enough to finish (docs/hostile-input.md, "Steps that read the
-    // whole queue").
+    // The steps below answer from the whole queue, O(sets) each: N of them on N sets would
+    // be N², and the runner bounds their work by the trace's bytes (docs/trace-format.md,
+    // "Running traces"). The views and reachability steps read one set each; the gcPlans
+    // and replicas are as many as the bound allows, and N gcPlans on N sets are refused
+    // past it.
     Shape {
         name: "trace, N new sets then N views of one set",
         subcommand: "replay",
@@ -267,12 +269,21 @@ const SHAPES: [Shape; 30] = [
         generate: |n| trace_new_sets_then(n, |_| "{\"view\": {\"maxSets\": 1}}".to_owned()),
     },
     Shape {
-        name: "trace, N new sets then N gcPlans",
+        name: "trace, N new sets then gcPlans up to the bound",
         subcommand: "replay",
         refused: false,
-        quick: 300,
-        full: 2_000,
-        generate: |n| trace_new_sets_then(n, |_| "{\"gcPlan\": {\"now\": 1000000000}}".to_owned()),
+        quick: 1_000,
+        full: 10_000,
+        // Each reads the N sets and their N build IDs.
+        generate: |n| trace_new_sets_then_to_the_bound(n, GC_PLAN, |_| 2 * n as u64),
+    },
+    Shape {
+        name: "trace, N new sets then N gcPlans (refused past the bound)",
+        subcommand: "replay",
+        refused: true,
+        quick: 2_000,
+        full: 20_000,
+        generate: |n| trace_new_sets_then(n, |_| GC_PLAN.to_owned()),
     },
     Shape {
         name: "trace, N new sets then N reachability steps",
@@ -290,13 +301,19 @@ const SHAPES: [Shape; 30] = [
         },
     },
     Shape {
-        name: "trace, N new sets then N replicas of two sets",
+        name: "trace, N new sets then replicas of two sets up to the bound",
         subcommand: "replay",
         refused: false,
-        // Some 14 µs per set and step: 3,000 of each take two minutes.
-        quick: 100,
-        full: 300,
-        generate: |n| trace_new_sets_then(n, |_| format!("{{\"mergeReplica\": {REPLICA}}}")),
+        quick: 1_000,
+        full: 10_000,
+        // The first reads the N sets and build IDs, each later one the two it added too.
+        generate: |n| {
+            let line = format!("{{\"mergeReplica\": {REPLICA}}}");
+            trace_new_sets_then_to_the_bound(n, &line, |i| {
+                let queue = if i == 0 { 2 * n } else { 2 * n + 4 };
+                queue as u64 * version_sets_trace::REPLICA_UNITS
+            })
+        },
     },
 ];
 
@@ -410,6 +427,32 @@ fn trace_new_sets_then(n: usize, step: fn(usize) -> String) -> String {
     }
     for i in 0..n {
         let _ = writeln!(text, "{}", step(i));
+    }
+    text
+}
+
+/// A `gcPlan` step at a time past every retention.
+const GC_PLAN: &str = "{\"gcPlan\": {\"now\": 1000000000}}";
+
+/// N new sets, then as many of `line` as the bound on whole-queue work allows a trace of
+/// their bytes: the `i`th of them (from 0) reads `units(i)` units (trace/src/run/work.rs).
+fn trace_new_sets_then_to_the_bound(n: usize, line: &str, units: impl Fn(usize) -> u64) -> String {
+    use version_sets_trace::{WORK_FLOOR, WORK_PER_BYTE};
+    let mut text = String::new();
+    for id in ids(n) {
+        let _ = writeln!(
+            text,
+            "{{\"update\": {{\"addNewBuildIdInNewDefaultSet\": \"{id}\"}}}}"
+        );
+    }
+    let mut spent: u64 = 0;
+    for i in 0.. {
+        let bytes = (text.len() + line.len() + 1) as u64;
+        spent += units(i);
+        if spent > WORK_FLOOR + WORK_PER_BYTE * bytes {
+            break;
+        }
+        let _ = writeln!(text, "{line}");
     }
     text
 }

@@ -215,7 +215,7 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             (1, "some expectation failed"),
             (
                 2,
-                "bad input: a file could not be read or has a malformed line (that file does not run, the others do)",
+                "bad input: a file could not be read or has a malformed line (that file does not run, the others do), or a step past the trace's bound on whole-queue work (that file stops there)",
             ),
         ],
     ),
@@ -225,7 +225,7 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
             (0, "shown"),
             (
                 2,
-                "bad input: a STATE could not be read, is malformed or is invalid data; or --format tree, dot or mermaid was given with -o json; or what was asked needs set IDs or timestamps the input does not carry (--set-ids or --format json, from the public response or a listing)",
+                "bad input: a STATE could not be read, is malformed or is invalid data, or is a trace with a step past its bound on whole-queue work; or --format tree, dot or mermaid was given with -o json; or what was asked needs set IDs or timestamps the input does not carry (--set-ids or --format json, from the public response or a listing)",
             ),
         ],
     ),

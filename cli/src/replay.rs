@@ -20,7 +20,9 @@ use super::{Output, Status, Style, file_error, input};
 /// Worker Deployments trace (deployments/docs/trace-format.md), run against that model with
 /// the same output.
 ///
-/// A malformed line is reported as `FILE:LINE: problem`. A file of another kind (versioning
+/// A malformed line is reported as `FILE:LINE: problem`, and so is a step that would take
+/// the trace's work on steps that read a whole queue past its bound (1048576 units, and 16
+/// a byte of the file: docs/trace-format.md, "Running traces"), which stops that file. A file of another kind (versioning
 /// data, an OPS file) stops the run, with no summary. With `-o json`: {"files": [{"file",
 /// "passed", "failures": [{"line", "expected", "got"}]}], "passed", "failed"}, a file that
 /// cannot be read listed as {"file", "error": {"message"}}.
@@ -54,17 +56,14 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         };
         let (passed_here, failures) = match replay_any(&input.bytes) {
             Ok(report) => report,
-            Err((line, problem)) => {
+            Err(stopped) => {
                 // A file of another kind is a mistake in the command line, not a trace
                 // with a bad line: the run stops, with no summary.
                 if let Some(kind @ (Kind::Ops | Kind::Data(_))) = state::kind_of(&input.bytes) {
                     output.diagnostic(state::wrong_kind(&input.name, &kind, "a trace"));
                     return Status::BadInput;
                 }
-                let message = format!(
-                    "{}:{line}: {problem} (no step of this file ran)",
-                    input.name
-                );
+                let message = format!("{}:{stopped}", input.name);
                 if output.json() {
                     files.push(file_error(&input.name, &message));
                 }
@@ -114,12 +113,13 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
     status
 }
 
-/// Runs a trace of either kind: the expectations that held, and the failures. A
-/// deployments trace says so in its header; anything else is a version-set trace, read
-/// exactly as before.
-fn replay_any(bytes: &[u8]) -> Result<(usize, Vec<trace::Failure>), (usize, String)> {
+/// Runs a trace of either kind: the expectations that held, and the failures; or why it
+/// stopped, as `LINE: problem (what ran)`. A deployments trace says so in its header;
+/// anything else is a version-set trace, read exactly as before.
+fn replay_any(bytes: &[u8]) -> Result<(usize, Vec<trace::Failure>), String> {
     if deployments::is_deployments(bytes) {
-        let report = deployments::replay(bytes).map_err(|e| (e.line(), e.problem().to_owned()))?;
+        let report = deployments::replay(bytes)
+            .map_err(|e| format!("{}: {} (no step of this file ran)", e.line(), e.problem()))?;
         let failures = report
             .failures
             .into_iter()
@@ -131,6 +131,16 @@ fn replay_any(bytes: &[u8]) -> Result<(usize, Vec<trace::Failure>), (usize, Stri
             .collect();
         return Ok((report.passed, failures));
     }
-    let report = trace::replay(bytes).map_err(|e| (e.line(), e.problem().to_owned()))?;
+    let report = trace::replay(bytes).map_err(|error| stopped(&error))?;
     Ok((report.passed, report.failures))
+}
+
+/// Why a version-set trace stopped, as `LINE: problem (what ran)`: a malformed line runs no
+/// step, a step past the bound on whole-queue work runs after the steps before it.
+pub(crate) fn stopped(error: &trace::ReplayError) -> String {
+    let ran = match error {
+        trace::ReplayError::Malformed(_) => "no step of this file ran",
+        trace::ReplayError::OverBound(_) => "the steps before it ran",
+    };
+    format!("{}: {} ({ran})", error.line(), error.problem())
 }

@@ -21,7 +21,9 @@ const MAX_REQUEST_BYTES: usize = MAX_INPUT_BYTES as usize;
 /// format without its `expect`, answered with what the model observes, in the form that
 /// step's `expect` takes (`{}` for steps that observe nothing). Before any reset the
 /// requests are version-set steps. A line that is not a step is answered `{"malformed":
-/// PROBLEM}` and changes nothing. docs/conformance.md describes the protocol. A request line longer than
+/// PROBLEM}` and changes nothing; so is a version-set step that reads a whole queue past
+/// the session's bound on such work (docs/trace-format.md, "Running traces"), counting the
+/// bytes received since the last reset. docs/conformance.md describes the protocol. A request line longer than
 /// 64 MiB (67108864 bytes) is answered `{"malformed": ...}` once that much of it is read,
 /// and the command stops with exit status 2; a step that carries no state may be at most
 /// 8 MiB.
@@ -118,13 +120,22 @@ fn answer(model: &mut Model, line: &str) -> String {
         };
     }
     match model {
-        Model::Sets(session) => match trace::parse_step(line) {
-            Ok(step) => session.observe(&step).to_string(),
-            Err(_) if DeploymentsSession::new().read_request(line).is_ok() => malformed(
+        Model::Sets(session) => {
+            // The session's bound on whole-queue work grows with the bytes received since
+            // the reset, each line with its newline (docs/conformance.md, "The driver's
+            // bounds").
+            session.receive(line.len().saturating_add(1));
+            match trace::parse_step(line) {
+                Ok(step) => match session.observe_bounded(&step) {
+                    Ok(observed) => observed.to_string(),
+                    Err(refused) => malformed(refused.problem().to_owned()),
+                },
+                Err(_) if DeploymentsSession::new().read_request(line).is_ok() => malformed(
                 "a Worker Deployments step, but no {\"reset\": true, \"format\": \"deployments\"} came before it".to_owned(),
             ),
             Err(error) => malformed(error.problem().to_owned()),
-        },
+            }
+        }
         Model::Deployments(session) => match session.read_request(line) {
             Ok(step) => session.observe(&step).to_string(),
             Err(_) if trace::parse_step(line).is_ok() => malformed(

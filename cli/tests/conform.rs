@@ -1160,3 +1160,77 @@ fn a_billion_generated_traces_start_at_once() {
         "{out}"
     );
 }
+
+/// 1,000 new sets, then `gc_plans` `gcPlan` steps of 2,000 units each: 1,162 are within the
+/// bound on whole-queue work of a trace of their bytes, 1,163 are not (docs/trace-format.md,
+/// "Running traces"; trace/tests/work_bound.rs counts it out).
+fn sets_then_gc_plans(gc_plans: usize) -> String {
+    let mut text = String::new();
+    for id in 0..1_000 {
+        text.push_str(&format!(
+            "{{\"update\": {{\"addNewBuildIdInNewDefaultSet\": \"{id:04}\"}}}}\n"
+        ));
+    }
+    for _ in 0..gc_plans {
+        text.push_str("{\"gcPlan\": {\"now\": 1}}\n");
+    }
+    text
+}
+
+/// The refusal of the 1,163rd `gcPlan`, without its line.
+const PAST_THE_BOUND: &str = "gcPlan refused: the whole-queue steps of this trace would \
+    pass their bound of 2324560 units of work (1048576, and 16 a byte of its 79749 bytes of \
+    input)";
+
+/// `serve` counts the bytes received since the reset, each line with its newline: the
+/// same trace as requests is refused at the same step, answered as a malformed line is,
+/// and the session goes on.
+#[test]
+fn serve_refuses_a_step_past_the_bound_on_whole_queue_work() {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--stdio"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    let requests = format!(
+        "{{\"reset\": true}}\n{}{{\"poll\": \"0001\"}}\n",
+        sets_then_gc_plans(1_163)
+    );
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(requests.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let out = String::from_utf8(out.stdout).unwrap();
+    let answers: Vec<&str> = out.lines().collect();
+    assert_eq!(answers.len(), 1 + 1_000 + 1_163 + 1);
+    assert_eq!(answers.get(2_162), Some(&"[]"));
+    assert_eq!(
+        answers.get(2_163).copied(),
+        Some(format!("{{\"malformed\":\"{PAST_THE_BOUND}\"}}").as_str())
+    );
+    assert_eq!(answers.last(), Some(&r#""accepted""#));
+}
+
+/// `conform` checks a file against the model as `replay` does, bound included.
+#[test]
+fn conform_refuses_a_trace_past_the_bound_on_whole_queue_work() {
+    let dir = scratch("bound");
+    let path = dir.join("past.jsonl");
+    std::fs::write(&path, sets_then_gc_plans(1_163)).unwrap();
+    let path = path.to_str().unwrap();
+    let (code, out, err) = run(&["conform", path, "--", BIN, "serve", "--stdio"]);
+    assert_eq!(
+        (code, out.as_str(), err),
+        (
+            2,
+            "",
+            format!("{path}:2163: {PAST_THE_BOUND} (the steps before it ran)\n")
+        )
+    );
+}

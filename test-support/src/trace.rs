@@ -2,8 +2,9 @@
 //! (`version_sets_trace`), and through the parser of operation files.
 //!
 //! Nothing panics. Malformed input is an error naming a line the input has. Well-formed input
-//! loses no line: every line that is not blank or a comment is exactly one step. And the
-//! runner's verdict agrees with the reference model's: the steps are replayed on the model
+//! loses no line: every line that is not blank or a comment is exactly one step. `replay`
+//! answers as `run` of `parse` does, or stops at one of the steps, past the bound on
+//! whole-queue work. And the runner's verdict agrees with the reference model's: the steps are replayed on the model
 //! (`model`), which decides independently which expectations hold, so the lines the
 //! runner reports as failed, the number that passed, and the sets left at the end must all
 //! match.
@@ -38,6 +39,21 @@ pub fn run(data: &[u8]) {
             let lines: Vec<usize> = steps.iter().map(|step| step.line).collect();
             assert_eq!(lines, content_lines(data), "steps vs content lines");
             let report = trace::run(&steps);
+            // `replay` answers as `run` does, unless it stops at a step (one of the trace's)
+            // past the bound on whole-queue work, which `run` does not have.
+            match trace::replay(data) {
+                Ok(replayed) => {
+                    assert_eq!(replayed.passed, report.passed, "replay vs run: passed");
+                    assert_eq!(
+                        replayed.failures, report.failures,
+                        "replay vs run: failures"
+                    );
+                }
+                Err(trace::ReplayError::OverBound(refused)) => {
+                    assert!(lines.contains(&refused.line()), "refused at {refused}");
+                }
+                Err(error) => panic!("replay refused what parse read: {error}"),
+            }
             let names = names(&steps);
             let translatable = steps.iter().all(|step| match &step.action {
                 Action::Start(state) => loaded(state, &names).is_some(),

@@ -74,7 +74,10 @@ pub use read::line::{
     MAX_LINE_BYTES, MIN_TREE_BYTES, TREE_BYTES_PER_BYTE, check_line, check_tree, tree_bytes,
 };
 pub use read::{TraceError, parse, parse_step, parse_updates, read_observation};
-pub use run::{DEFAULT_TASK_QUEUE, Failure, Report, Session, check, replay, run};
+pub use run::{
+    DEFAULT_TASK_QUEUE, Failure, OverBound, REPLICA_UNITS, ReplayError, Report, Session,
+    WORK_FLOOR, WORK_PER_BYTE, check, replay, run,
+};
 pub use types::{
     Action, ActionKind, InvalidUpdate, Observation, PollExpectation, Reachability, Step,
     StickyExpectation, TaskQueueExpectation, UpdateExpectation, Verdict,

@@ -1,8 +1,11 @@
 //! Running: playing steps against the model ([`Session`], [`run`]) and checking their
-//! expectations ([`check`]). `marks` holds the marks and the journal `deltas` reads.
+//! expectations ([`check`]). `marks` holds the marks and the journal `deltas` reads; `work`
+//! the bound on the steps that read a whole queue.
 
 mod marks;
+mod work;
 
+use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::types::{
@@ -16,6 +19,8 @@ use version_sets::{
 
 use crate::read::{TraceError, steps};
 use marks::{Marks, is_active};
+use work::Ledger;
+pub use work::{OverBound, REPLICA_UNITS, WORK_FLOOR, WORK_PER_BYTE};
 
 /// The task queue of a step that names none: the trace's one default queue. A step naming
 /// it explicitly acts on the same queue.
@@ -118,8 +123,13 @@ pub fn run(steps: &[Step]) -> Report {
 /// anywhere means no step runs) and once to run each step as it is read. A trace of many
 /// short steps would otherwise keep each one's parsed form, several times its line.
 ///
+/// Unlike [`run`], it bounds the work of the steps that read a whole queue by the text's
+/// length ([`Session::observe_bounded`], with every byte of `bytes` received).
+///
 /// # Errors
-/// The first malformed line, as for [`parse`](crate::parse).
+/// The first malformed line, as for [`parse`](crate::parse) ([`ReplayError::Malformed`]);
+/// or the first step past the bound ([`ReplayError::OverBound`]): the steps before it ran,
+/// and the run stops there.
 ///
 /// # Example
 /// ```
@@ -131,17 +141,70 @@ pub fn run(steps: &[Step]) -> Report {
 /// assert_eq!((report.passed, report.failed()), (1, 1));
 /// let err = trace::replay(b"{\"mark\": \"m\"}\n{\"pol\": \"1.0\"}").unwrap_err();
 /// assert_eq!(err.to_string(), r#"line 2: unknown key "pol""#);
-/// # Ok::<(), trace::TraceError>(())
+/// # Ok::<(), trace::ReplayError>(())
 /// ```
-pub fn replay(bytes: &[u8]) -> Result<Report, TraceError> {
+pub fn replay(bytes: &[u8]) -> Result<Report, ReplayError> {
     for step in steps(bytes) {
         step?;
     }
     let mut runner = Runner::new();
+    runner.session.receive(bytes.len());
     for step in steps(bytes) {
-        runner.step(&step?);
+        let step = step?;
+        let observed = runner.session.observe_bounded(&step)?;
+        runner.verdict(&step, &observed);
     }
     Ok(runner.report())
+}
+
+/// Why [`replay`] stopped. `Display` is `line N: problem`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplayError {
+    /// A malformed line: no step ran.
+    Malformed(TraceError),
+    /// A step past the bound on whole-queue work: the steps before it ran.
+    OverBound(OverBound),
+}
+
+impl ReplayError {
+    /// The 1-based line of the malformed or refused step.
+    pub fn line(&self) -> usize {
+        match self {
+            Self::Malformed(error) => error.line(),
+            Self::OverBound(error) => error.line(),
+        }
+    }
+
+    /// What is wrong, without the line.
+    pub fn problem(&self) -> String {
+        match self {
+            Self::Malformed(error) => error.problem().to_owned(),
+            Self::OverBound(error) => error.problem(),
+        }
+    }
+}
+
+impl fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Malformed(error) => error.fmt(f),
+            Self::OverBound(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ReplayError {}
+
+impl From<TraceError> for ReplayError {
+    fn from(error: TraceError) -> Self {
+        Self::Malformed(error)
+    }
+}
+
+impl From<OverBound> for ReplayError {
+    fn from(error: OverBound) -> Self {
+        Self::OverBound(error)
+    }
 }
 
 /// A run in progress: the session and the verdicts so far.
@@ -162,7 +225,12 @@ impl Runner {
 
     fn step(&mut self, step: &Step) {
         let observed = self.session.observe(step);
-        match check(step, &observed) {
+        self.verdict(step, &observed);
+    }
+
+    /// Counts whether `observed` meets the step's expectation.
+    fn verdict(&mut self, step: &Step, observed: &Observation) {
+        match check(step, observed) {
             Verdict::Unchecked => {}
             Verdict::Passed => self.passed += 1,
             Verdict::Failed => self.failures.push(Failure {
@@ -193,6 +261,8 @@ pub struct Session {
     limits: NamespaceLimits,
     marks: Marks,
     position: i64,
+    /// The input received and the whole-queue work spent, for [`observe_bounded`](Self::observe_bounded).
+    ledger: Ledger,
     /// What a queue no step touched holds.
     empty: VersionSets,
 }
@@ -219,7 +289,90 @@ impl Session {
             },
             marks: Marks::default(),
             position: 0,
+            ledger: Ledger::default(),
             empty: VersionSets::new(),
+        }
+    }
+
+    /// Counts `bytes` more of input received, each of which lets
+    /// [`observe_bounded`](Self::observe_bounded) spend [`WORK_PER_BYTE`] more units of
+    /// whole-queue work.
+    pub fn receive(&mut self, bytes: usize) {
+        self.ledger.receive(bytes);
+    }
+
+    /// Plays one step as [`observe`](Self::observe) does, unless it reads a whole queue and
+    /// the units it reads would take the session's whole-queue work past [`WORK_FLOOR`] +
+    /// [`WORK_PER_BYTE`] × the bytes [`receive`](Self::receive)d. A unit is one set or one
+    /// build ID (tombstones included) of the queue read ([`REPLICA_UNITS`] for the replica
+    /// steps), or one entry of a mark's journal: `sets`, `view` (its newest `maxSets`
+    /// sets), `gcPlan`, `clearTombstones`, `start`, `mergeReplica` and `receiveReplica` read
+    /// the step's queue (its state before the step), `reachability` the asked build ID's
+    /// set (every set, for the unversioned), and `deltas` the journal since its mark (and
+    /// both queues, asked on another queue). Every other step costs O(its own line) and is
+    /// never refused.
+    ///
+    /// # Errors
+    /// [`OverBound`], and the session is as before the step, except that the step used up
+    /// what was left: until more input is received, a later step that reads any of a queue
+    /// is refused too.
+    ///
+    /// # Example
+    /// ```
+    /// use version_sets_trace::{Session, parse_step};
+    ///
+    /// let mut session = Session::new();
+    /// let sets = parse_step(r#"{"sets": []}"#)?;
+    /// assert!(session.observe_bounded(&sets).is_ok());
+    /// # Ok::<(), version_sets_trace::TraceError>(())
+    /// ```
+    pub fn observe_bounded(&mut self, step: &Step) -> Result<Observation, OverBound> {
+        let units = self.work(step);
+        self.ledger.spend(step, units)?;
+        Ok(self.observe(step))
+    }
+
+    /// The units spent and the bytes received, for the test that the bound is far above
+    /// what real traces spend.
+    #[cfg(test)]
+    pub(crate) fn spent_for_test(&self) -> (u64, u64) {
+        self.ledger.spent_for_test()
+    }
+
+    /// The units of whole-queue work `step` would do now ([`observe_bounded`](Self::observe_bounded)).
+    fn work(&self, step: &Step) -> u64 {
+        let task_queue = step.task_queue.as_deref().unwrap_or(DEFAULT_TASK_QUEUE);
+        let queue_of = |name: &str| self.namespace.queue(name).unwrap_or(&self.empty);
+        let state = queue_of(task_queue);
+        match &step.action {
+            Action::Sets(_)
+            | Action::GcPlan { .. }
+            | Action::ClearTombstones { .. }
+            | Action::Start(_) => work::whole(state),
+            Action::MergeReplica { .. } | Action::ReceiveReplica { .. } => {
+                work::whole(state).saturating_mul(REPLICA_UNITS)
+            }
+            Action::View { max_sets, .. } => work::newest(state, *max_sets, self.ledger.left()),
+            Action::Reachability { query, .. } => match query.build_id.as_str() {
+                "" => u64::try_from(state.set_count()).unwrap_or(u64::MAX),
+                id => state
+                    .set_of(id)
+                    .map_or(0, |set| u64::try_from(set.len()).unwrap_or(u64::MAX)),
+            },
+            Action::Deltas { since, .. } => self
+                .marks
+                .work(since, task_queue, |name| work::whole(queue_of(name))),
+            Action::Update { .. }
+            | Action::InvalidUpdate { .. }
+            | Action::Limits(_)
+            | Action::Mark(_)
+            | Action::Resolve { .. }
+            | Action::Poll { .. }
+            | Action::RemoveBuildIds { .. }
+            | Action::PersistUnknownBuildId { .. }
+            | Action::AddTask { .. }
+            | Action::StickyPoll { .. }
+            | Action::StickyAdd { .. } => 0,
         }
     }
 
@@ -427,7 +580,9 @@ impl Session {
             }
             Action::MergeReplica { replica, .. } => change(self.replace(task_queue, |sets| {
                 let joined = sets.join(replica);
-                let outcome = if joined.to_data() == sets.to_data() {
+                // The sets compared in place, as their stored forms would be (every field of
+                // those), without building two more copies of the queue.
+                let outcome = if joined.sets().eq(sets.sets()) {
                     Outcome::NoOp
                 } else {
                     Outcome::Changed
@@ -437,6 +592,7 @@ impl Session {
             Action::ReceiveReplica {
                 replica, in_use, ..
             } => Observation::BuildIds(self.replace(task_queue, |sets| {
+                let in_use: BTreeSet<&BuildId> = in_use.iter().collect();
                 let received = sets.receive(replica, now, |id| in_use.contains(id));
                 (received.state, received.revived)
             })),
@@ -446,6 +602,8 @@ impl Session {
                 in_use,
                 ..
             } => {
+                // A set, not the list: the planner asks about each build ID of the queue.
+                let in_use: BTreeSet<&BuildId> = in_use.iter().collect();
                 let mut removable =
                     state.removable_build_ids(policy, *now, |id| in_use.contains(id));
                 removable.sort();
@@ -558,15 +716,17 @@ fn reachability(state: &VersionSets, query: &Reachability) -> Observation {
         "" => "unversioned".to_owned(),
         id => format!("versioned:{id}"),
     };
-    let open: Vec<String> = query.open.iter().map(attribute).collect();
-    let closed: Vec<String> = query.closed.iter().map(attribute).collect();
+    // Sets, not lists: each of the asked set's build IDs is looked up in both, so a step
+    // costs O(its lists + the set), not their product.
+    let open: BTreeSet<String> = query.open.iter().map(attribute).collect();
+    let closed: BTreeSet<String> = query.closed.iter().map(attribute).collect();
     let request = ReachabilityQuery {
         build_ids: &[query.build_id.as_str()],
         kind: query.kind,
         max_build_ids: 1,
     };
     let answers = state.reachability(&request, query.now_ms, |visibility| {
-        let any = |present: &[String]| {
+        let any = |present: &BTreeSet<String>| {
             visibility
                 .build_ids
                 .iter()

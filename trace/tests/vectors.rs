@@ -338,7 +338,11 @@ fn replay_answers_what_run_of_parse_answers() {
     ] {
         assert_eq!(
             trace::replay(bad).unwrap_err(),
-            trace::parse(bad).unwrap_err()
+            trace::ReplayError::Malformed(trace::parse(bad).unwrap_err())
+        );
+        assert_eq!(
+            trace::replay(bad).unwrap_err().to_string(),
+            trace::parse(bad).unwrap_err().to_string()
         );
     }
 }

@@ -159,3 +159,48 @@ fn inputs_past_64_mib_are_refused() {
         (2, format!("{name}: larger than 64 MiB; not read\n"))
     );
 }
+
+/// 1,000 new sets, then `gc_plans` `gcPlan` steps of 2,000 units each: 1,162 are within the
+/// bound on whole-queue work of a trace of their bytes, 1,163 are not (docs/trace-format.md,
+/// "Running traces"; trace/tests/work_bound.rs counts it out).
+pub(crate) fn sets_then_gc_plans(gc_plans: usize) -> String {
+    let mut text = String::new();
+    for id in 0..1_000 {
+        text.push_str(&format!(
+            "{{\"update\": {{\"addNewBuildIdInNewDefaultSet\": \"{id:04}\"}}}}\n"
+        ));
+    }
+    for _ in 0..gc_plans {
+        text.push_str("{\"gcPlan\": {\"now\": 1}}\n");
+    }
+    text
+}
+
+/// The refusal of the 1,163rd `gcPlan`, without the file's name.
+const PAST_THE_BOUND: &str = "2163: gcPlan refused: the whole-queue steps of this trace \
+    would pass their bound of 2324560 units of work (1048576, and 16 a byte of its 79749 \
+    bytes of input)";
+
+#[test]
+fn replay_stops_a_trace_at_the_step_past_its_bound_on_whole_queue_work() {
+    let inside = run_with(&["replay", "-"], sets_then_gc_plans(1_162).as_bytes());
+    assert_eq!(
+        (inside.code, inside.out.as_str(), inside.err.as_str()),
+        (0, "1000 passed, 0 failed\n", "")
+    );
+    let past = run_with(&["replay", "-"], sets_then_gc_plans(1_163).as_bytes());
+    assert_eq!(
+        (past.code, past.out.as_str(), past.err.as_str()),
+        (
+            2,
+            "0 passed, 0 failed\n",
+            format!("<stdin>:{PAST_THE_BOUND} (the steps before it ran)\n").as_str()
+        )
+    );
+    // `show` on a trace runs it as `replay` does.
+    let shown = run_with(&["show", "-"], sets_then_gc_plans(1_163).as_bytes());
+    assert_eq!(
+        (shown.code, shown.out.as_str(), shown.err.as_str()),
+        (2, "", format!("<stdin>:{PAST_THE_BOUND}\n").as_str())
+    );
+}

@@ -103,6 +103,27 @@ impl Marks {
             .sum()
     }
 
+    /// The units a `deltas` step since mark `name` on `task_queue` reads (run/work.rs): the
+    /// journal's entries since the mark, and, asked on another queue than the marked one,
+    /// both queues whole (`whole_of` gives a queue's units). `0` for a mark never taken.
+    pub(super) fn work(&self, name: &str, task_queue: &str, whole_of: impl Fn(&str) -> u64) -> u64 {
+        let Some(mark) = self.marks.get(name) else {
+            return 0;
+        };
+        let Some(journal) = self.journals.get(&mark.task_queue) else {
+            return 0;
+        };
+        let closed = journal.closed.get(mark.at..).map_or(0, <[_]>::len);
+        let entries = closed.saturating_add(journal.open.len());
+        let entries = u64::try_from(entries).unwrap_or(u64::MAX);
+        if *mark.task_queue == *task_queue {
+            return entries;
+        }
+        entries
+            .saturating_add(whole_of(task_queue))
+            .saturating_add(whole_of(&mark.task_queue))
+    }
+
     /// The deltas from mark `name`'s state to `now`, the state of `task_queue` (`None` for a
     /// mark never taken). `queue_of` gives a queue's current state. On the marked queue
     /// this costs O(changes since the mark); asked on another queue, O(both states) too.
