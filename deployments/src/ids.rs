@@ -111,6 +111,38 @@ impl VersionKey {
     }
 }
 
+impl VersionKey {
+    /// `WorkerDeploymentVersionFromStringV32`: the `<name>:<build>` form this type displays
+    /// as, cut at its first `:` ([`UNVERSIONED`] is `None`), so a build ID may hold `:` and `.`.
+    ///
+    /// # Errors
+    /// [`VersionStringError`] when there is no `:` or one side is empty.
+    ///
+    /// # Example
+    /// ```
+    /// use worker_deployments::VersionKey;
+    ///
+    /// assert_eq!(VersionKey::parse_v32("D:b1.x")?, Some(VersionKey::new("D", "b1.x")));
+    /// assert!(VersionKey::parse_v32("D.b1").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn parse_v32(text: &str) -> Result<Option<Self>, VersionStringError> {
+        if text == UNVERSIONED {
+            return Ok(None);
+        }
+        let Some((name, build)) = text.split_once(':') else {
+            return Err(VersionStringError::NoColon(text.to_owned()));
+        };
+        if name.is_empty() {
+            return Err(VersionStringError::EmptyName(text.to_owned()));
+        }
+        if build.is_empty() {
+            return Err(VersionStringError::EmptyBuild(text.to_owned()));
+        }
+        Ok(Some(Self::new(name, build)))
+    }
+}
+
 impl fmt::Display for VersionKey {
     /// The v32 form, `<name>:<build>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -125,6 +157,9 @@ pub enum VersionStringError {
     /// Neither `.` nor `:` in the text.
     #[error("expected delimiter ':' or '.' not found in version string {0}")]
     NoDelimiter(String),
+    /// No `:` in a `<name>:<build>` text ([`VersionKey::parse_v32`]).
+    #[error("expected delimiter ':' not found in version string {0}")]
+    NoColon(String),
     /// Nothing before the delimiter.
     #[error("deployment name is empty in version string {0}")]
     EmptyName(String),
@@ -195,6 +230,30 @@ mod tests {
             VersionKey::parse("D.").unwrap_err().to_string(),
             "build id is empty in version string D."
         );
+    }
+
+    #[test]
+    fn parse_v32_cuts_at_the_first_colon() {
+        assert_eq!(
+            VersionKey::parse_v32("my-deployment:build-123:extra"),
+            Ok(Some(VersionKey::new("my-deployment", "build-123:extra")))
+        );
+        assert_eq!(VersionKey::parse_v32(UNVERSIONED), Ok(None));
+        for (text, message) in [
+            ("", "expected delimiter ':' not found in version string "),
+            (":", "deployment name is empty in version string :"),
+            (
+                "D.b1",
+                "expected delimiter ':' not found in version string D.b1",
+            ),
+            (":b1", "deployment name is empty in version string :b1"),
+            ("D:", "build id is empty in version string D:"),
+        ] {
+            assert_eq!(
+                VersionKey::parse_v32(text).unwrap_err().to_string(),
+                message
+            );
+        }
     }
 
     #[test]

@@ -57,8 +57,20 @@ pub(crate) struct Routed {
     pub(crate) reason: String,
 }
 
+/// A version in either form: `D:b` as this tool prints one (the server's v32 form) or `D.b`
+/// as the CLI does (v31). A deployment name holds neither `.` nor `:`, so the first of
+/// either ends it; the server's parse of a deprecated string (`VersionKey::parse`) does not
+/// cut at a `:` with no `.`, so a `:` that comes first is read as v32.
 fn version(text: &str) -> Result<VersionKey, String> {
-    match VersionKey::parse(text) {
+    let colon_first = text
+        .split_once(':')
+        .is_some_and(|(name, _)| !name.contains('.'));
+    let parsed = if colon_first {
+        VersionKey::parse_v32(text)
+    } else {
+        VersionKey::parse(text)
+    };
+    match parsed {
         Ok(Some(v)) => Ok(v),
         Ok(None) => Err("a version, not __unversioned__".to_owned()),
         Err(error) => Err(error.to_string()),
