@@ -455,3 +455,24 @@ fn namespace_reachability_scan_limit_applies_to_requested_queues_too() {
         .collect();
     assert_eq!(examined, [true, true, false]);
 }
+
+#[test]
+fn the_namespace_lists_its_queues_by_name_and_gives_one_up_whole() {
+    let mut namespace = Namespace::new();
+    let add = |build: &str| Update::add_new_default(id(build));
+    namespace
+        .apply("orders", &add("1.0"), 1, NamespaceLimits::SERVER_DEFAULT)
+        .unwrap();
+    namespace
+        .apply("billing", &add("2.0"), 2, NamespaceLimits::SERVER_DEFAULT)
+        .unwrap();
+    let listed: Vec<(&str, Option<&str>)> = namespace
+        .queues()
+        .map(|(name, sets)| (name, sets.default_build_id().map(|b| b.as_str())))
+        .collect();
+    assert_eq!(listed, [("billing", Some("2.0")), ("orders", Some("1.0"))]);
+    assert!(namespace.clone().into_queue("missing").is_none());
+    let orders = namespace.into_queue("orders").unwrap();
+    assert_eq!(orders.default_build_id().map(|b| b.as_str()), Some("1.0"));
+    assert_eq!(orders.sets().count(), 1);
+}

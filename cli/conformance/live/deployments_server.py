@@ -171,6 +171,10 @@ LIMIT_KEYS = {
 # How long a raw poll waits on the server (the frontend refuses one with less than about
 # 2 s left); a registration error comes back after the server's 5 s backoff.
 POLL_S = 3.0
+# A step refused by the server's throttle is played again, up to this many times in all,
+# after 0.5 s, 1 s, ... (about 10 s in all).
+THROTTLE_ATTEMPTS = 6
+THROTTLED = "too many requests issued to Worker Deployment"
 # How many polls a `poll` step makes at most before it gives up (each of 10 s).
 POLL_ATTEMPTS = 3
 # How long a route waits for its first task to reach a poller.
@@ -318,6 +322,7 @@ class Adapter:
         self.counts = {}
         self.not_played = 0
         self.previous_corrected = 0
+        self.throttled = 0  # steps played again after the server's throttle
 
     async def reset(self):
         await self.end_trace()
@@ -368,12 +373,24 @@ class Adapter:
         if OBSERVES[kind] == "none" and kind != "describeDeployment":
             self.not_played += 1
             return {}
-        try:
-            return await getattr(self, "do_" + kind)(args, line)
-        except RPCError as error:
-            return error_json(error)
-        except (ValueError, KeyError, TypeError, AttributeError) as error:  # arguments of the wrong shape
-            return {"malformed": f"{kind}: {error!r}"}
+        # A deployment busy with earlier calls may refuse one for a while (RESOURCE_EXHAUSTED
+        # "too many requests issued to Worker Deployment"): a throttle the server lifts by
+        # itself, which made no change (a refused update is not applied), so the step is
+        # played again after a pause; the model has no such answer.
+        for attempt in range(THROTTLE_ATTEMPTS):
+            try:
+                result = await getattr(self, "do_" + kind)(args, line)
+            except RPCError as error:
+                result = error_json(error)
+            except (ValueError, KeyError, TypeError, AttributeError) as error:  # arguments of the wrong shape
+                return {"malformed": f"{kind}: {error!r}"}
+            throttled = (isinstance(result, dict) and result.get("error") == "RESOURCE_EXHAUSTED"
+                         and str(result.get("message", "")).startswith(THROTTLED))
+            if not throttled or attempt == THROTTLE_ATTEMPTS - 1:
+                return result
+            self.throttled += 1
+            await asyncio.sleep(0.5 * (attempt + 1))
+        return result
 
     # ---- reading the server ----
 
@@ -576,7 +593,10 @@ class Adapter:
             await self.wait_pollers_gone(await self.at_cap(a["deployment"], a.get("build", "")))
         p = a["percentage"]
         percentage = float("nan") if p == "NaN" else float(p)
-        before = await self.token_of(a["deployment"])
+        d = await self.deployment(a["deployment"])
+        before = None if d is None else d.conflict_token
+        rc = None if d is None else d.worker_deployment_info.routing_config
+        ramp_before = ("", 0.0) if rc is None else (rc.ramping_version, rc.ramping_version_percentage)
         try:
             r = await self.trace.service.set_worker_deployment_ramping_version(SetWorkerDeploymentRampingVersionRequest(
                 namespace=NAMESPACE, conflict_token=self.token_arg(a.get("token")), percentage=percentage,
@@ -586,8 +606,19 @@ class Adapter:
             self.trace.tokens[line] = b""
             return error_json(error)
         self.trace.tokens[line] = r.conflict_token
-        return {"outcome": "noop" if r.conflict_token == before else "changed",
-                "previous": r.previous_version, "previousPercentage": f32_json(r.previous_percentage)}
+        changed = r.conflict_token != before
+        previous = (r.previous_version, r.previous_percentage)
+        requested = (a.get("version") or (f"{a['deployment']}.{a['build']}" if a.get("build") else UNVERSIONED),
+                     percentage)
+        if changed and previous == requested and ramp_before != requested:
+            # Finding 2 again, on set-ramping: a change answered as a no-op answers (the
+            # requested ramp as the previous one), seen after a set-current to a version with
+            # no task queue; the previous ramp is the one read just before the call.
+            self.previous_corrected += 1
+            log(f"setRamping: the server answered previous {previous!r} for a change from {ramp_before!r}")
+            previous = ramp_before
+        return {"outcome": "changed" if changed else "noop",
+                "previous": previous[0], "previousPercentage": f32_json(previous[1])}
 
     async def do_setManager(self, a, line):
         before = await self.token_of(a["deployment"])
@@ -798,7 +829,8 @@ def main():
         loop.run_until_complete(adapter.end_trace())
         log(f"{adapter.traces} traces, {servers.started} servers, {time.monotonic() - began:.0f} s; "
             f"steps {json.dumps(adapter.counts, sort_keys=True)}; not played: {adapter.not_played}; "
-            f"setCurrent answers whose previous was the requested version: {adapter.previous_corrected}")
+            f"setCurrent and setRamping answers whose previous was the requested one: {adapter.previous_corrected}; "
+            f"steps played again after the server's throttle: {adapter.throttled}")
     finally:
         servers.close()
         loop.close()
