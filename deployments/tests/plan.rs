@@ -193,7 +193,7 @@ fn a_cadence_that_fills_the_cap_while_old_versions_drain_is_a_hazard() {
     assert_eq!(
         hazards(&report),
         [
-            "step 7: deployment D holds its cap of 3 versions and none is deletable (1 draining): the next new version will be refused"
+            "line 7: deployment D holds its cap of 3 versions and none is deletable (1 draining): the next new version will be refused"
         ]
     );
     let failed = report.first_failure().unwrap();
@@ -231,7 +231,7 @@ fn a_rollback_that_leaves_a_ramp_is_a_hazard() {
     assert_eq!(report.first_failure(), None);
     assert_eq!(
         hazards(&report),
-        ["step 7: rollback to D:b1 leaves D:b3 ramping at 25%"]
+        ["line 7: rollback to D:b1 leaves D:b3 ramping at 25%"]
     );
 }
 
@@ -256,7 +256,7 @@ fn a_ramp_removed_before_its_version_is_current_is_a_hazard() {
     let report = plan(steps).check(&Deployments::new(Limits::SERVER_DEFAULT));
     assert_eq!(
         hazards(&report),
-        ["step 4: the ramp of D:b2 was removed and it never became current"]
+        ["line 4: the ramp of D:b2 was removed and it never became current"]
     );
 }
 

@@ -4,6 +4,7 @@
 mod dry_run;
 mod existing;
 mod ids;
+mod plan;
 mod report;
 mod route;
 mod state;
@@ -34,6 +35,7 @@ enum Command {
     DeleteVersion(dry_run::DeleteVersionArgs),
     Delete(dry_run::DeleteArgs),
     ManagerIdentity(dry_run::ManagerArgs),
+    Plan(plan::Args),
 }
 
 pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
@@ -44,5 +46,6 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         Command::DeleteVersion(args) => dry_run::delete_version(args, output),
         Command::Delete(args) => dry_run::delete(args, output),
         Command::ManagerIdentity(args) => dry_run::manager(args, output),
+        Command::Plan(args) => plan::run(args, output),
     }
 }

@@ -142,7 +142,7 @@ pub enum Hazard {
     /// After the step, the deployment holds `cap` versions and none is deletable (old
     /// versions still drain, or still poll): the next new version is refused.
     CapWithoutRoom {
-        /// The step's line (its 1-based index for a plan built in code).
+        /// The step's line (its 1-based position for a plan built in code).
         line: usize,
         /// The deployment.
         deployment: String,
@@ -195,7 +195,7 @@ impl fmt::Display for Hazard {
                 draining,
             } => write!(
                 f,
-                "step {line}: deployment {deployment} holds its cap of {cap} versions and none is deletable ({draining} draining): the next new version will be refused"
+                "line {line}: deployment {deployment} holds its cap of {cap} versions and none is deletable ({draining} draining): the next new version will be refused"
             ),
             Hazard::RollbackLeavesRamp {
                 line,
@@ -204,7 +204,7 @@ impl fmt::Display for Hazard {
                 percentage,
             } => write!(
                 f,
-                "step {line}: rollback to {current} leaves {} ramping at {percentage}%",
+                "line {line}: rollback to {current} leaves {} ramping at {percentage}%",
                 version_or_unversioned(ramping.as_ref())
             ),
             Hazard::RampLeftAtEnd {
@@ -218,7 +218,7 @@ impl fmt::Display for Hazard {
             ),
             Hazard::RampNeverCompleted { line, version } => write!(
                 f,
-                "step {line}: the ramp of {version} was removed and it never became current"
+                "line {line}: the ramp of {version} was removed and it never became current"
             ),
         }
     }
