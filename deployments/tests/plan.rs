@@ -289,3 +289,26 @@ fn the_sample_splits_by_the_ramp_threshold() {
     );
     assert!(report.is_clean());
 }
+
+#[test]
+fn a_long_gap_with_a_short_refresh_is_one_step_of_work_and_exact() {
+    // Checks every millisecond for over a thousand days while b1 keeps pinned workflows:
+    // the gap costs no more than a short one, and b1 drains at the first check after its
+    // workflows close.
+    let start = Deployments::new(Limits {
+        drainage_grace_ms: 5_000,
+        drainage_refresh_ms: 1,
+        ..Limits::SERVER_DEFAULT
+    });
+    let close = 90_000_000_000;
+    let mut steps = deploy(1_000, None, "b1");
+    steps.push(pinned(1_500, "b1", 4));
+    steps.extend(deploy(2_000, Some("b1"), "b2"));
+    steps.push(PlanStep::new(close - 1, Event::Advance));
+    steps.push(pinned(close, "b1", 0));
+    steps.push(PlanStep::new(close + 10, Event::Advance));
+    let report = plan(steps).check(&start);
+    let waiting = &report.steps[6].snapshot.deployments[0].versions[0];
+    assert_eq!(waiting.status, VersionStatus::Draining);
+    assert_eq!(report.steps[8].became_deletable, [(v("b1"), close + 1)]);
+}

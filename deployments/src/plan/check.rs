@@ -118,14 +118,19 @@ impl Run {
     /// versions drained, with when.
     fn drain_until(&mut self, until: u64) -> BTreeMap<VersionKey, u64> {
         let mut drained = BTreeMap::new();
+        // The open pinned counts hold until the step: a version that has some finds them
+        // at every check due by then, whatever the gap (`pass_pinned_drainage_checks`), so
+        // the loop below only runs the checks that drain.
+        let pinned = &self.world.open_pinned;
+        self.ns
+            .pass_pinned_drainage_checks(until, |v| pinned.get(v).copied().unwrap_or(0));
         let mut last = None;
-        while let Some(due) = next_drainage_check(&self.ns).filter(|&t| t <= until) {
+        while let Some(due) = next_drainage_check(&self.ns, pinned).filter(|&t| t <= until) {
             // A zero wait would make the same check due again at once.
             if last.is_some_and(|l| due <= l) {
                 break;
             }
             last = Some(due);
-            let pinned = &self.world.open_pinned;
             for key in self
                 .ns
                 .check_drainage(due, |v| pinned.get(v).copied().unwrap_or(0))
@@ -241,12 +246,14 @@ impl Run {
     }
 }
 
-/// When the next drainage check is due, over every draining version.
-fn next_drainage_check(ns: &Deployments) -> Option<u64> {
+/// When the next drainage check that drains is due: over the draining versions with no
+/// open pinned workflow (the others' checks are passed by `pass_pinned_drainage_checks`).
+fn next_drainage_check(ns: &Deployments, pinned: &BTreeMap<VersionKey, u64>) -> Option<u64> {
     let limits = ns.limits();
     ns.deployments()
         .flat_map(|d| d.versions.values())
         .filter(|v| v.status == VersionStatus::Draining)
+        .filter(|v| pinned.get(&v.key).copied().unwrap_or(0) == 0)
         .filter_map(|v| v.drainage)
         .filter(|i| i.status == DrainageStatus::Draining)
         .map(|i| {
