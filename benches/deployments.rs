@@ -8,7 +8,11 @@
 //!   `hash`: go-farm's `Fingerprint32` alone, the floor both pay);
 //! - `wd-view`: the queue's view, computed once per routing question batch;
 //! - `wd-register`, `wd-set-current`, `wd-set-ramping`, `wd-delete-version`: one
-//!   operation on a fresh copy of the fixture.
+//!   operation on a fresh copy of the fixture;
+//! - `wd-plan`: `Plan::check` of a rollout plan of 1,000 steps over 100 versions (each
+//!   deploy ramped in four steps, made current, its predecessor stopped, its pinned
+//!   workflows opened and closed), under a cap of 20 versions so that version GC runs,
+//!   with a sample of 100 workflow IDs in every snapshot.
 //!
 //! `cargo bench -p version-sets-benches --bench deployments -- --quick`, then
 //! `cargo run -p version-sets-benches --bin bench_table deployments` prints the table.
@@ -21,8 +25,9 @@ use std::hint::black_box;
 use criterion::{BatchSize, Criterion, Throughput};
 use version_sets_test_support::plain_deployments::Plain;
 use worker_deployments::{
-    DeleteVersion, Deployments, Error, Limits, Observed, Outcome, Poller, SetCurrent, SetRamping,
-    TaskQueueKey, TaskQueueType, VersionKey, fingerprint32, route_new_workflow,
+    DeleteVersion, Deployments, Error, Event, Limits, Observed, Outcome, Plan, PlanStep, Poller,
+    SetCurrent, SetRamping, TaskQueueKey, TaskQueueType, VersionKey, fingerprint32,
+    route_new_workflow,
 };
 
 /// The numbers of versions in the deployment.
@@ -184,6 +189,91 @@ fn operations(c: &mut Criterion, size: usize) {
     );
 }
 
+/// The versions the plan deploys, and the steps of each deploy.
+const PLAN_VERSIONS: u64 = 100;
+
+/// A rollout of `PLAN_VERSIONS` builds, ten steps each, an hour apart.
+fn rollout() -> Plan {
+    let mut steps = Vec::new();
+    let tq = TaskQueueKey::new("tq", WF);
+    for i in 0..PLAN_VERSIONS {
+        let at = 1_000 + i * 3_600_000;
+        let b = format!("b{i}");
+        let v = VersionKey::new("D", &b);
+        let mut push = |offset_min: u64, event: Event| {
+            steps.push(PlanStep::new(at + offset_min * 60_000, event));
+        };
+        push(
+            0,
+            Event::WorkersStart {
+                version: v.clone(),
+                task_queue: tq.clone(),
+            },
+        );
+        for (k, pct) in [10.0, 25.0, 50.0, 75.0].into_iter().enumerate() {
+            push(
+                1 + k as u64,
+                Event::SetRamping(SetRamping::new("D", &b, pct, "ci")),
+            );
+        }
+        push(5, Event::SetCurrent(SetCurrent::new("D", &b, "ci")));
+        // The first deploy has no predecessor: its last steps only move the clock.
+        match i.checked_sub(1) {
+            Some(p) => {
+                let old = VersionKey::new("D", format!("b{p}"));
+                push(
+                    6,
+                    Event::WorkersStop {
+                        version: old.clone(),
+                    },
+                );
+                push(
+                    7,
+                    Event::OpenPinned {
+                        version: old.clone(),
+                        count: 5,
+                    },
+                );
+                push(8, Event::Advance);
+                push(
+                    30,
+                    Event::OpenPinned {
+                        version: old,
+                        count: 0,
+                    },
+                );
+            }
+            None => {
+                for offset in [6, 7, 8, 30] {
+                    push(offset, Event::Advance);
+                }
+            }
+        }
+    }
+    Plan {
+        steps,
+        sample: (0..100).map(|i| format!("wf-{i}")).collect(),
+    }
+}
+
+fn plan(c: &mut Criterion) {
+    let plan = rollout();
+    let start = Deployments::new(Limits {
+        max_versions_in_deployment: 20,
+        ..Limits::SERVER_DEFAULT
+    });
+    let report = plan.check(&start);
+    // The plan is the one meant: every step runs and none is refused.
+    assert_eq!(report.steps.len(), 1_000);
+    assert_eq!(report.first_failure(), None);
+    let mut group = c.benchmark_group("wd-plan");
+    group.throughput(Throughput::Elements(1_000));
+    group.bench_function("crate/1000-steps-100-versions", |b| {
+        b.iter(|| black_box(plan.check(&start)));
+    });
+    group.finish();
+}
+
 // A plain `main` rather than `criterion_group!`, whose generated function has no doc comment
 // (the crate denies `missing_docs` in every target).
 fn main() {
@@ -192,5 +282,6 @@ fn main() {
         route(&mut c, size);
         operations(&mut c, size);
     }
+    plan(&mut c);
     c.final_summary();
 }

@@ -415,15 +415,15 @@ const EXIT_STATUSES: &[(&str, &[(u8, &str)])] = &[
         &[
             (
                 0,
-                "routed (and every sample asked for found); for a change with --dry-run, the server would accept it",
+                "routed (and every sample asked for found); for a change with --dry-run, the server would accept it; for a plan, every step succeeds and no hazard is reported",
             ),
             (
                 1,
-                "fewer samples found than asked (--sample-ramped or --sample-current, among PREFIX-0 to PREFIX-999999); for a change, the server would refuse it (its code and message are printed)",
+                "fewer samples found than asked (--sample-ramped or --sample-current, among PREFIX-0 to PREFIX-999999); for a change, the server would refuse it (its code and message are printed); for a plan, a step would fail (the first is named, with the server's code and message) or a hazard is reported",
             ),
             (
                 2,
-                "bad input: the STATE could not be read, is none of the shapes, has an unknown field, a value of the wrong type or a version of another deployment; or is describe-version output, which shows one version and not the routing; or a listing with no deployment, or with several and no --deployment; or a workflow ID is empty; or an --existing line is malformed, or its answer needs the routing's revision, which the STATE does not carry; for a change, --dry-run is missing, the STATE shows another deployment, a --version-state is not describe-version output of a version of it, the documents disagree, or the answer rests on what they do not show (a version's task queues, a listing's versions or last writer)",
+                "bad input: the STATE could not be read, is none of the shapes, has an unknown field, a value of the wrong type or a version of another deployment; or is describe-version output, which shows one version and not the routing; or a listing with no deployment, or with several and no --deployment; or a workflow ID is empty; or an --existing line is malformed, or its answer needs the routing's revision, which the STATE does not carry; for a change, --dry-run is missing, the STATE shows another deployment, a --version-state is not describe-version output of a version of it, the documents disagree, or the answer rests on what they do not show (a version's task queues, a listing's versions or last writer); for a plan, a line of PLAN is malformed (its line is named)",
             ),
         ],
     ),

@@ -73,6 +73,51 @@ impl Deployments {
         changed
     }
 
+    /// The drainage checks due by `until_ms` of the draining versions that still have open
+    /// pinned workflows (`open_pinned(version) > 0`), when that count holds until then:
+    /// each such check finds them and changes nothing but the time of the last check, so
+    /// the last one's time is set at once, as `check_drainage` at each due time would set
+    /// it. A version's checks come `drainage_grace_ms` after drainage started, then every
+    /// `drainage_refresh_ms` (with a zero refresh, the last check is at `until_ms`).
+    /// A plan's clock can jump days between steps: this keeps that jump one step of work.
+    pub(crate) fn pass_pinned_drainage_checks(
+        &mut self,
+        until_ms: u64,
+        open_pinned: impl Fn(&VersionKey) -> u64,
+    ) {
+        let (grace, refresh) = (
+            self.limits.drainage_grace_ms,
+            self.limits.drainage_refresh_ms,
+        );
+        for d in self.deployments.values_mut() {
+            for v in d.versions.values_mut() {
+                let Some(info) = v.drainage.as_mut() else {
+                    continue;
+                };
+                if v.status != VersionStatus::Draining
+                    || info.status != DrainageStatus::Draining
+                    || open_pinned(&v.key) == 0
+                {
+                    continue;
+                }
+                let wait = if info.last_checked_ms == info.last_changed_ms {
+                    grace
+                } else {
+                    refresh
+                };
+                let first = info.last_checked_ms.saturating_add(wait);
+                if until_ms < first {
+                    continue;
+                }
+                info.last_checked_ms = match until_ms.checked_sub(first) {
+                    Some(span) if refresh > 0 => first.saturating_add(span - span % refresh),
+                    _ => until_ms,
+                };
+            }
+        }
+        self.debug_check();
+    }
+
     /// The `reactivate-version` signal: a drained or inactive version becomes draining
     /// again, its drainage restarting at `now_ms` (specification.md section D.3). Anything else is a no-op.
     pub fn reactivate(&mut self, version: &VersionKey, now_ms: u64) -> Outcome {

@@ -50,6 +50,9 @@
 //! - Dry runs of the user writes ([`Deployments::dry_run`]: the answer and what changes),
 //!   and with `serde`, `ShownState`: a state built from what the tools print, with the
 //!   facts they do not show as the caller's `Assumptions`.
+//! - Rollout plans ([`Plan::check`]): timed operator actions and world events from a
+//!   starting state, each step's answer and the state after it, the first refused step,
+//!   and the hazards that do not fail a step but hurt a rollout.
 //!
 //! Not here: building the describe and list responses, receiving another cluster's copy
 //! into a [`Deployments`] (the deployment and version workflows replicate as ordinary
@@ -95,6 +98,7 @@ mod invariants;
 mod limits;
 mod ops;
 mod overrides;
+mod plan;
 mod query;
 mod queue_key;
 mod register;
@@ -132,6 +136,11 @@ pub use dry_run::{Answer, Before, Change, DryRun, QueueChange, StatusChange};
 #[cfg(feature = "serde")]
 pub use dry_run::{
     Assumed, Assumptions, Pollers, ShownDryRun, ShownState, StateError, Traffic, Unknown,
+};
+// Rollout plans.
+pub use plan::{
+    DeploymentSummary, Event, Hazard, Plan, PlanReport, PlanStep, Sample, Snapshot, StepOutcome,
+    StepReport, VersionSummary, World,
 };
 // Routing.
 pub use routing::sticky_usable;

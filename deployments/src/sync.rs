@@ -179,10 +179,16 @@ impl Deployments {
         Ok(true)
     }
 
-    /// Whether version GC may take this version: neither current nor ramping (manager
+    /// Whether version GC may take this version (and its manager delete it, `plan`'s
+    /// "deletable"): neither current nor ramping (manager
     /// ignored), not draining, no pollers (`validateDeleteVersion` with `server_delete`,
     /// then the version's own delete without skip-drainage).
-    fn collectable(&self, v: &VersionInfo, rc: &RoutingConfig, facts: &impl Facts) -> bool {
+    pub(crate) fn collectable(
+        &self,
+        v: &VersionInfo,
+        rc: &RoutingConfig,
+        facts: &impl Facts,
+    ) -> bool {
         let build = v.key.build_id();
         !rc.is_current(build)
             && !rc.is_ramping(build)

@@ -4,6 +4,7 @@
 mod dry_run;
 mod existing;
 mod ids;
+mod plan;
 mod report;
 mod route;
 mod state;
@@ -11,7 +12,7 @@ mod state;
 use super::{Output, Status};
 
 /// Worker Deployments (worker versioning 3): route workflow IDs by a deployment's routing,
-/// and dry-run each change `temporal worker deployment` makes.
+/// dry-run each change `temporal worker deployment` makes, and check a rollout plan.
 ///
 /// STATE is what `temporal worker deployment describe`, `describe-version` or `list`
 /// print with -o json (Temporal CLI 1.9.1), or DescribeWorkerDeployment's gRPC JSON. The
@@ -19,7 +20,7 @@ use super::{Output, Status};
 /// manager-identity) take --dry-run: this tool never talks to a server.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Example:\n  version-sets deployment route describe.json wf-1 wf-2\n  version-sets deployment set-current-version describe.json --deployment-name D --build-id b2 --identity me --dry-run"
+    after_help = "Example:\n  version-sets deployment route describe.json wf-1 wf-2\n  version-sets deployment set-current-version describe.json --deployment-name D --build-id b2 --identity me --dry-run\n  version-sets deployment plan rollout.jsonl --state describe.json"
 )]
 pub(crate) struct Args {
     #[command(subcommand)]
@@ -34,6 +35,7 @@ enum Command {
     DeleteVersion(dry_run::DeleteVersionArgs),
     Delete(dry_run::DeleteArgs),
     ManagerIdentity(dry_run::ManagerArgs),
+    Plan(plan::Args),
 }
 
 pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
@@ -44,5 +46,6 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
         Command::DeleteVersion(args) => dry_run::delete_version(args, output),
         Command::Delete(args) => dry_run::delete(args, output),
         Command::ManagerIdentity(args) => dry_run::manager(args, output),
+        Command::Plan(args) => plan::run(args, output),
     }
 }

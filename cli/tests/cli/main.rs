@@ -8,6 +8,7 @@ mod check;
 mod completion;
 mod deployment;
 mod deployment_dry_run;
+mod deployment_plan;
 mod diff;
 mod dispatch;
 mod facts;

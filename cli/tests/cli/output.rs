@@ -421,10 +421,11 @@ fn every_man_page_named_is_written() {
     assert_eq!(written.code, 0, "{}", written.err);
     let pages: Vec<&str> = written.out.lines().collect();
     // The top page, one per subcommand, one per operation of `update`, one per subcommand
-    // of `deployment` (route and the five changes), and `manager-identity`'s set and unset.
+    // of `deployment` (route, the five changes and plan), and `manager-identity`'s set and
+    // unset.
     assert_eq!(
         pages.len(),
-        1 + crate::listed_subcommands().len() + 5 + 6 + 2,
+        1 + crate::listed_subcommands().len() + 5 + 7 + 2,
         "{pages:?}"
     );
     let mut references = 0;

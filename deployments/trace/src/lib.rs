@@ -12,7 +12,8 @@
 //! - `write`: the writer ([`Step::to_line`], [`write()`], [`write_with_comment`],
 //!   [`renumber`]);
 //! - `run`: the runner ([`Session`], one step at a time; [`run`], [`replay`]);
-//! - `generate`: seeded random steps whose expectations are the model's ([`generate`]).
+//! - `generate`: seeded random steps whose expectations are the model's ([`generate`]);
+//! - `plan`: rollout plan files, timed steps for `worker_deployments::Plan` ([`read_plan`]).
 
 // Traces are untrusted input: a bad line must end in an error, never a panic.
 #![deny(
@@ -23,12 +24,14 @@
 )]
 
 mod generate;
+mod plan;
 mod read;
 mod run;
 mod step;
 mod write;
 
 pub use generate::{WEIGHTS, generate, generate_only};
+pub use plan::{PlanFile, read_plan};
 pub use read::{HEADER, TraceError, is_deployments, parse};
 pub use run::{Failure, Report, Session, replay, run};
 pub use step::{

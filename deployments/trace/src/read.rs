@@ -24,7 +24,7 @@ pub struct TraceError {
 }
 
 impl TraceError {
-    fn new(line: usize, problem: impl Into<String>) -> Self {
+    pub(crate) fn new(line: usize, problem: impl Into<String>) -> Self {
         Self {
             line,
             problem: problem.into(),
@@ -43,7 +43,7 @@ impl TraceError {
 }
 
 /// The lines that hold JSON: (1-based number, bytes), skipping blank and `#` lines.
-fn content_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+pub(crate) fn content_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     bytes
         .split(|&b| b == b'\n')
@@ -145,7 +145,7 @@ pub(crate) fn read_request(
     Ok(step)
 }
 
-fn read_json(line: usize, bytes: &[u8]) -> Result<Value, TraceError> {
+pub(crate) fn read_json(line: usize, bytes: &[u8]) -> Result<Value, TraceError> {
     check_line(bytes).map_err(|problem| TraceError::new(line, problem))?;
     read_strict(bytes).map_err(|error| TraceError::new(line, error.to_string()))
 }
@@ -155,10 +155,19 @@ fn read_step(
     bytes: &[u8],
     earlier: &BTreeMap<usize, ActionKind>,
 ) -> Result<Step, TraceError> {
-    let fail = |problem: String| TraceError::new(line, problem);
     let Value::Object(map) = read_json(line, bytes)? else {
-        return Err(fail("a step is a JSON object".into()));
+        return Err(TraceError::new(line, "a step is a JSON object"));
     };
+    step_from_map(line, map, earlier)
+}
+
+/// A step from its JSON object on `line` (`earlier` as for [`read_request`]).
+pub(crate) fn step_from_map(
+    line: usize,
+    map: Map<String, Value>,
+    earlier: &BTreeMap<usize, ActionKind>,
+) -> Result<Step, TraceError> {
+    let fail = |problem: String| TraceError::new(line, problem);
     let mut action = None;
     let (mut now, mut expect) = (None, None);
     for (key, value) in map {

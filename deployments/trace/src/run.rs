@@ -483,7 +483,8 @@ impl Session {
     }
 }
 
-fn limits(args: &LimitsArgs) -> Limits {
+/// The limits a `limits` step names or sets.
+pub(crate) fn limits(args: &LimitsArgs) -> Limits {
     let base = Limits::SERVER_DEFAULT;
     match args {
         LimitsArgs::Named(name) if name == "short" => Limits::SHORT,
