@@ -792,8 +792,24 @@ impl VersionSets {
     /// ```
     #[must_use]
     pub fn join(&self, other: &Self) -> Self {
-        let data = replication::join_data(&[&self.to_data(), &other.to_data()]);
-        let mut joined = self.adopt(&data);
+        // Both sides read in place and each joined set loaded as it is made: neither side's
+        // stored form nor the joined one is ever held whole (`docs/hostile-input.md`,
+        // "Whole-queue steps"). The result is what loading `join_data` of both stored forms
+        // makes, which a test of `tests/replication.rs` holds it to.
+        let sets: Vec<CompatibleSet<'_>> = self.sets().chain(other.sets()).collect();
+        let members = |value: &Self| value.sets().map(|set| set.len()).sum::<usize>();
+        // The join holds at least the larger side, and often little more.
+        let mut loader = stored::Loader::with_capacity(
+            self.sets().len().max(other.sets().len()),
+            members(self).max(members(other)),
+        );
+        let mut empty = true;
+        replication::join_sets(&sets, |set| {
+            empty = false;
+            loader.add_set(&set);
+        });
+        drop(sets);
+        let mut joined = self.adopt(loader.finish(), empty);
         joined.raise_clock(other.clock);
         joined
     }
@@ -852,7 +868,10 @@ impl VersionSets {
             now_ms,
             self.cluster_id,
         );
-        let mut state = self.adopt(&revival.data);
+        let mut state = self.adopt(
+            stored::load(&revival.data),
+            revival.data.version_sets.is_empty(),
+        );
         state.raise_clock(incoming.clock);
         if let Some(newest) = revival.newest {
             state.raise_clock(newest);
@@ -1113,7 +1132,7 @@ impl VersionSets {
 
     /// Moves the clock up to `at_least` (never down), so that later changes stamp later than
     /// anything joined in.
-    fn raise_clock(&mut self, at_least: Hlc) {
+    pub(crate) fn raise_clock(&mut self, at_least: Hlc) {
         self.clock = self.clock.max(at_least);
     }
 
@@ -1139,11 +1158,13 @@ impl VersionSets {
     /// and timestamps, no build ID is in two sets, and both lists are sorted by timestamp.
     /// Should it ever not, this value is kept unchanged rather than a broken value made
     /// (and debug builds stop).
-    fn adopt(&self, data: &VersioningData) -> Self {
-        match Self::from_data(data) {
+    ///
+    /// `loaded` is what loading the data made, `empty` whether the data has no sets.
+    pub(crate) fn adopt(&self, loaded: Result<Loaded, InvalidData>, empty: bool) -> Self {
+        match loaded.map(Self::loaded) {
             // Empty data loads with the zero clock, which below zero is later than both
             // clocks: the join's clock is then this value's alone.
-            Ok(value) if data.version_sets.is_empty() => Self {
+            Ok(value) if empty => Self {
                 clock: self.clock,
                 ..value.with_cluster_id(self.cluster_id)
             },
