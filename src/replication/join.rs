@@ -115,7 +115,9 @@ pub(crate) fn join_data(inputs: &[&VersioningData]) -> VersioningData {
 
 /// The join of the sets of any number of valid values, read in place: what `join_data`
 /// makes of their stored forms, handed to `emit` one set at a time in canonical order, so
-/// that the caller can load each and drop it rather than hold the whole joined data.
+/// that the caller can load each and drop it rather than hold the whole joined data. Every
+/// group is worked out, and the maps that found them dropped, before the first set is
+/// handed over, so what the caller builds of them never shares the moment with those maps.
 pub(crate) fn join_sets(sets: &[CompatibleSet<'_>], emit: impl FnMut(VersionSetData)) {
     join_each(sets, emit);
 }
@@ -185,6 +187,7 @@ fn join_each<'a, S: InputSet<'a>>(sets: &[S], mut emit: impl FnMut(VersionSetDat
             group.members.push(joined);
         }
     }
+    drop(groups);
 
     let mut out: Vec<Group<'_>> = built
         .into_iter()

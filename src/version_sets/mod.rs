@@ -798,18 +798,25 @@ impl VersionSets {
         // makes, which a test of `tests/replication.rs` holds it to.
         let sets: Vec<CompatibleSet<'_>> = self.sets().chain(other.sets()).collect();
         let members = |value: &Self| value.sets().map(|set| set.len()).sum::<usize>();
-        // The join holds at least the larger side, and often little more.
-        let mut loader = stored::Loader::with_capacity(
-            self.sets().len().max(other.sets().len()),
-            members(self).max(members(other)),
-        );
-        let mut empty = true;
+        // Made at the first joined set, once the join has let go of its maps, and with room
+        // for the larger side: the join holds at least that, and often little more.
+        let mut loader: Option<stored::Loader> = None;
         replication::join_sets(&sets, |set| {
-            empty = false;
-            loader.add_set(&set);
+            loader
+                .get_or_insert_with(|| {
+                    stored::Loader::with_capacity(
+                        self.sets().len().max(other.sets().len()),
+                        members(self).max(members(other)),
+                    )
+                })
+                .add_set(&set);
         });
         drop(sets);
-        let mut joined = self.adopt(loader.finish(), empty);
+        let empty = loader.is_none();
+        let loaded = loader
+            .unwrap_or_else(|| stored::Loader::with_capacity(0, 0))
+            .finish();
+        let mut joined = self.adopt(loaded, empty);
         joined.raise_clock(other.clock);
         joined
     }
