@@ -14,7 +14,9 @@ use std::collections::btree_map::Entry;
 use crate::build_id::BuildIdState;
 use crate::clock::Hlc;
 use crate::set::CompatibleSet;
-use crate::stored::{BuildIdData, VersionSetData, VersioningData};
+#[cfg(test)]
+use crate::stored::VersioningData;
+use crate::stored::{BuildIdData, VersionSetData};
 
 /// One input set as the join reads it, without copying it.
 trait InputSet<'a>: Copy {
@@ -102,7 +104,9 @@ struct Group<'a> {
     members: Vec<Joined<'a>>,
 }
 
-/// The join of any number of stored values (each valid), in canonical order.
+/// The join of any number of stored values (each valid), in canonical order: the join of
+/// stored forms, which `join_sets` is tested against.
+#[cfg(test)]
 pub(crate) fn join_data(inputs: &[&VersioningData]) -> VersioningData {
     let sets: Vec<&VersionSetData> = inputs
         .iter()

@@ -15,7 +15,7 @@ pub use deltas::BuildIdDeltas;
 pub(crate) use deltas::build_id_deltas;
 pub(crate) use join::join_sets;
 pub(crate) use persist::persist_unknown_build_id;
-pub(crate) use receive::receive;
+pub(crate) use receive::receive_sets;
 
 // The examples of `docs/replication.md` are compiled and run with the doctests.
 #[cfg(doctest)]

@@ -868,17 +868,27 @@ impl VersionSets {
             .into_iter()
             .filter(|id| has_workflows(id))
             .collect();
-        let revival = replication::receive(
-            &self.to_data(),
-            &incoming.to_data(),
-            still_used,
-            now_ms,
-            self.cluster_id,
-        );
-        let mut state = self.adopt(
-            stored::load(&revival.data),
-            revival.data.version_sets.is_empty(),
-        );
+        // As in `join`: both sides read in place, each received set loaded as it is made.
+        let sets: Vec<CompatibleSet<'_>> = self.sets().chain(incoming.sets()).collect();
+        let members = |value: &Self| value.sets().map(|set| set.len()).sum::<usize>();
+        let mut loader: Option<stored::Loader> = None;
+        let revival =
+            replication::receive_sets(&sets, &still_used, now_ms, self.cluster_id, |set| {
+                loader
+                    .get_or_insert_with(|| {
+                        stored::Loader::with_capacity(
+                            self.sets().len().max(incoming.sets().len()),
+                            members(self).max(members(incoming)),
+                        )
+                    })
+                    .add_set(&set);
+            });
+        drop(sets);
+        let empty = loader.is_none();
+        let loaded = loader
+            .unwrap_or_else(|| stored::Loader::with_capacity(0, 0))
+            .finish();
+        let mut state = self.adopt(loaded, empty);
         state.raise_clock(incoming.clock);
         if let Some(newest) = revival.newest {
             state.raise_clock(newest);

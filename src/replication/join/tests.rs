@@ -24,6 +24,7 @@ mod sets_read_in_place {
     use proptest::prelude::*;
 
     use super::super::join_data;
+    use crate::replication::receive::receive;
     use crate::stored::{self, VersioningData};
     use crate::{BuildId, Limits, QueueDefault, Update, VersionSets};
 
@@ -134,6 +135,54 @@ mod sets_read_in_place {
             assert_same(&VersionSets::new().join(&west), &stored_join(&VersionSets::new(), &west))?;
             let joined = east.join(&west);
             assert_same(&joined.join(&other), &stored_join(&joined, &other))?;
+        }
+
+        /// Receiving a replica, asked about every build ID either side holds (some in use,
+        /// some not), is the receipt of both stored forms.
+        #[test]
+        fn receipt_equals_the_receipt_of_stored_forms(
+            base in changes(),
+            east in changes(),
+            west in changes(),
+            in_use in prop::collection::vec(any::<bool>(), 8),
+            now in -2..6_i64,
+        ) {
+            let base = changed(VersionSets::new().with_cluster_id(1), &base);
+            let east = changed(base.clone(), &east);
+            let west = changed(base.with_cluster_id(2), &west);
+            let used = |id: &BuildId| {
+                id.as_str()
+                    .strip_prefix('b')
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .and_then(|n| in_use.get(n).copied())
+                    .unwrap_or(true)
+            };
+            for (here, there) in [(&east, &west), (&west, &east), (&east, &east)] {
+                let new = here.receive(there, now, used);
+                let still_used: Vec<BuildId> = here
+                    .build_id_deltas(there)
+                    .removed
+                    .into_iter()
+                    .filter(|id| used(id))
+                    .collect();
+                let old = receive(
+                    &here.to_data(),
+                    &there.to_data(),
+                    still_used,
+                    now,
+                    here.cluster_id(),
+                );
+                let mut state = here.adopt(
+                    stored::load(&old.data),
+                    old.data.version_sets.is_empty(),
+                );
+                state.raise_clock(there.clock());
+                if let Some(newest) = old.newest {
+                    state.raise_clock(newest);
+                }
+                assert_same(&new.state, &state)?;
+                prop_assert_eq!(new.revived, old.revived);
+            }
         }
     }
 }
