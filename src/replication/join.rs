@@ -1,16 +1,65 @@
 //! The replica join: the join of two copies of one task queue's versioning data (the
 //! server's `MergeVersioningData`, made a true join).
 //!
-//! It works on the stored form ([`VersioningData`]) of both sides, and the facade loads the
-//! result through [`VersionSets::from_data`](crate::VersionSets::from_data), so it needs
-//! nothing of the core's internals and the result is checked like any loaded data.
+//! It reads each side as stored sets: the stored form ([`VersioningData`], `join_data`) or
+//! the sets of a value read in place through their public views (`join_sets`, what
+//! [`VersionSets::join`](crate::VersionSets::join) uses, so that neither side is copied into
+//! stored form first). It hands the result over one stored set at a time, and the facade
+//! loads each as [`VersionSets::from_data`](crate::VersionSets::from_data) would, so it
+//! needs nothing of the core's internals and the result is checked like any loaded data.
 
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 
 use crate::build_id::BuildIdState;
 use crate::clock::Hlc;
-use crate::stored::{BuildIdData, VersionSetData, VersioningData};
+use crate::set::CompatibleSet;
+#[cfg(test)]
+use crate::stored::VersioningData;
+use crate::stored::{BuildIdData, VersionSetData};
+
+/// One input set as the join reads it, without copying it.
+trait InputSet<'a>: Copy {
+    /// The set's IDs in their order.
+    fn set_ids(self) -> impl Iterator<Item = &'a str>;
+    /// The set's build ID records in their order.
+    fn records(self) -> impl Iterator<Item = Joined<'a>>;
+    /// The set's became-default timestamp.
+    fn stamp(self) -> Option<Hlc>;
+}
+
+impl<'a> InputSet<'a> for &'a VersionSetData {
+    fn set_ids(self) -> impl Iterator<Item = &'a str> {
+        self.set_ids.iter().map(String::as_str)
+    }
+
+    fn records(self) -> impl Iterator<Item = Joined<'a>> {
+        self.build_ids.iter().map(Joined::of)
+    }
+
+    fn stamp(self) -> Option<Hlc> {
+        self.became_default_timestamp
+    }
+}
+
+/// A value's set read as its stored form would be (`stored::to_data`: every field present).
+impl<'a> InputSet<'a> for CompatibleSet<'a> {
+    fn set_ids(self) -> impl Iterator<Item = &'a str> {
+        CompatibleSet::set_ids(&self).map(|id| id.as_str())
+    }
+
+    fn records(self) -> impl Iterator<Item = Joined<'a>> {
+        self.build_ids().map(|record| Joined {
+            id: record.id().as_str(),
+            state: (Some(record.state_update_timestamp()), Some(record.state())),
+            became_default: Some(record.became_default_timestamp()),
+        })
+    }
+
+    fn stamp(self) -> Option<Hlc> {
+        Some(self.became_default_timestamp())
+    }
+}
 
 /// One build ID's record as the join combines it.
 #[derive(Debug, Clone, Copy)]
@@ -30,11 +79,9 @@ impl<'a> Joined<'a> {
         }
     }
 
-    fn join(&mut self, record: &BuildIdData) {
-        self.state = self
-            .state
-            .max((record.state_update_timestamp, record.state));
-        self.became_default = self.became_default.max(record.became_default_timestamp);
+    fn join(&mut self, record: &Self) {
+        self.state = self.state.max(record.state);
+        self.became_default = self.became_default.max(record.became_default);
     }
 
     fn data(&self) -> BuildIdData {
@@ -57,22 +104,40 @@ struct Group<'a> {
     members: Vec<Joined<'a>>,
 }
 
-/// The join of any number of stored values (each valid), in canonical order.
-///
-/// Every input set is a node; two nodes are joined when they share a set ID or a build ID.
-/// Each connected group becomes one output set. Maps are ordered (`BTreeMap`) and every
-/// sort key is total, so nothing about the inputs' order reaches the result.
+/// The join of any number of stored values (each valid), in canonical order: the join of
+/// stored forms, which `join_sets` is tested against.
+#[cfg(test)]
 pub(crate) fn join_data(inputs: &[&VersioningData]) -> VersioningData {
     let sets: Vec<&VersionSetData> = inputs
         .iter()
         .flat_map(|data| data.version_sets.iter())
         .collect();
+    let mut version_sets = Vec::new();
+    join_each(&sets, |set| version_sets.push(set));
+    VersioningData { version_sets }
+}
+
+/// The join of the sets of any number of valid values, read in place: what `join_data`
+/// makes of their stored forms, handed to `emit` one set at a time in canonical order, so
+/// that the caller can load each and drop it rather than hold the whole joined data. Every
+/// group is worked out, and the maps that found them dropped, before the first set is
+/// handed over, so what the caller builds of them never shares the moment with those maps.
+pub(crate) fn join_sets(sets: &[CompatibleSet<'_>], emit: impl FnMut(VersionSetData)) {
+    join_each(sets, emit);
+}
+
+/// The join of `sets`, each output set handed to `emit` in canonical order.
+///
+/// Every input set is a node; two nodes are joined when they share a set ID or a build ID.
+/// Each connected group becomes one output set. Maps are ordered (`BTreeMap`) and every
+/// sort key is total, so nothing about the inputs' order reaches the result.
+fn join_each<'a, S: InputSet<'a>>(sets: &[S], mut emit: impl FnMut(VersionSetData)) {
     let mut groups = UnionFind::new(sets.len());
     let mut set_id_owner: BTreeMap<&str, usize> = BTreeMap::new();
     // Each build ID's joined record, and the first input set it was seen in.
     let mut records: BTreeMap<&str, (Joined<'_>, usize)> = BTreeMap::new();
-    for (node, set) in sets.iter().enumerate() {
-        for set_id in &set.set_ids {
+    for (node, &set) in sets.iter().enumerate() {
+        for set_id in set.set_ids() {
             match set_id_owner.entry(set_id) {
                 Entry::Occupied(first) => groups.union(*first.get(), node),
                 Entry::Vacant(slot) => {
@@ -80,26 +145,45 @@ pub(crate) fn join_data(inputs: &[&VersioningData]) -> VersioningData {
                 }
             }
         }
-        for record in &set.build_ids {
-            match records.entry(&record.id) {
+        for record in set.records() {
+            match records.entry(record.id) {
                 Entry::Occupied(mut seen) => {
                     let (joined, first) = seen.get_mut();
-                    joined.join(record);
+                    joined.join(&record);
                     groups.union(*first, node);
                 }
                 Entry::Vacant(slot) => {
-                    slot.insert((Joined::of(record), node));
+                    slot.insert((record, node));
                 }
             }
         }
     }
 
+    drop(set_id_owner);
+
+    // Each group's lists are counted first and made that long: pushing alone leaves room
+    // for four in each list of one, which is most of them (a set of one build ID).
     let mut built: Vec<Group<'_>> = (0..sets.len()).map(|_| Group::default()).collect();
-    for (node, set) in sets.iter().enumerate() {
+    let mut sizes = vec![(0_usize, 0_usize); sets.len()];
+    for (node, &set) in sets.iter().enumerate() {
+        if let Some((set_ids, _)) = sizes.get_mut(groups.find(node)) {
+            *set_ids += set.set_ids().count();
+        }
+    }
+    for (_, node) in records.values() {
+        if let Some((_, members)) = sizes.get_mut(groups.find(*node)) {
+            *members += 1;
+        }
+    }
+    for (group, (set_ids, members)) in built.iter_mut().zip(sizes) {
+        group.set_ids.reserve_exact(set_ids);
+        group.members.reserve_exact(members);
+    }
+    for (node, &set) in sets.iter().enumerate() {
         if let Some(group) = built.get_mut(groups.find(node)) {
-            group.set_ids.extend(set.set_ids.iter().map(String::as_str));
+            group.set_ids.extend(set.set_ids());
             group.inputs += 1;
-            group.stamp = group.stamp.max(set.became_default_timestamp);
+            group.stamp = group.stamp.max(set.stamp());
         }
     }
     for (joined, node) in records.into_values() {
@@ -107,6 +191,7 @@ pub(crate) fn join_data(inputs: &[&VersioningData]) -> VersioningData {
             group.members.push(joined);
         }
     }
+    drop(groups);
 
     let mut out: Vec<Group<'_>> = built
         .into_iter()
@@ -127,15 +212,12 @@ pub(crate) fn join_data(inputs: &[&VersioningData]) -> VersioningData {
     // Groups are disjoint in set IDs, so (stamp, primary set ID) is a total order on them
     // (a list kept as it is still has distinct IDs).
     out.sort_unstable_by(|x, y| (x.stamp, x.set_ids.first()).cmp(&(y.stamp, y.set_ids.first())));
-    VersioningData {
-        version_sets: out
-            .into_iter()
-            .map(|group| VersionSetData {
-                set_ids: group.set_ids.into_iter().map(str::to_owned).collect(),
-                build_ids: group.members.iter().map(Joined::data).collect(),
-                became_default_timestamp: group.stamp,
-            })
-            .collect(),
+    for group in out {
+        emit(VersionSetData {
+            set_ids: group.set_ids.into_iter().map(str::to_owned).collect(),
+            build_ids: group.members.iter().map(Joined::data).collect(),
+            became_default_timestamp: group.stamp,
+        });
     }
 }
 

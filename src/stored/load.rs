@@ -61,7 +61,7 @@ pub(crate) fn to_data(sets: Sets<'_>) -> VersioningData {
 /// Once anything is wrong the value is thrown away, but building goes on (with stand-in
 /// values) so that repeated build IDs are still found through the index. Sets are added one
 /// at a time, so that a reader can hand each over as soon as it is read (`streamed.rs`).
-pub(super) struct Loader {
+pub(crate) struct Loader {
     builder: Builder,
     /// Where each build ID pushed so far stands, by its position in the index, for naming a
     /// repeat's first occurrence.
@@ -86,7 +86,7 @@ pub(super) struct Loader {
 impl Loader {
     /// A loader with room for `sets` sets and `members` build IDs (none when that is more
     /// than a core can hold: such data is refused, not built).
-    pub(super) fn with_capacity(sets: usize, members: usize) -> Self {
+    pub(crate) fn with_capacity(sets: usize, members: usize) -> Self {
         let (sets, members) = if members > MAX_BUILD_IDS {
             (0, 0)
         } else {
@@ -115,7 +115,7 @@ impl Loader {
 
     /// Checks and loads the next set. Past the core's capacity nothing more is loaded, only
     /// counted: [`Loader::finish`] then reports that alone.
-    pub(super) fn add_set(&mut self, set: &VersionSetData) {
+    pub(crate) fn add_set(&mut self, set: &VersionSetData) {
         if let Some(i) = self.next_set(set) {
             self.load_set(i, set, set.set_ids.iter().collect());
         }
@@ -320,7 +320,7 @@ impl Loader {
 
     /// The core and clock built, or what is wrong with the data: its size alone when it holds
     /// more build IDs than a core can, else every violation.
-    pub(super) fn finish(self) -> Result<Loaded, InvalidData> {
+    pub(crate) fn finish(self) -> Result<Loaded, InvalidData> {
         if self.build_ids > self.capacity {
             let problem = Problem::TooManyBuildIds {
                 count: self.build_ids,

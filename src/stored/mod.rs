@@ -30,7 +30,7 @@ mod streamed;
 mod user_data;
 
 pub use invalid::{InvalidData, Problem, Violation};
-pub(crate) use load::{Loaded, load, to_data};
+pub(crate) use load::{Loaded, Loader, load, to_data};
 pub use note::Note;
 #[cfg(feature = "serde")]
 pub use public_json::{CheckedListing, CheckedResponse};

@@ -792,8 +792,31 @@ impl VersionSets {
     /// ```
     #[must_use]
     pub fn join(&self, other: &Self) -> Self {
-        let data = replication::join_data(&[&self.to_data(), &other.to_data()]);
-        let mut joined = self.adopt(&data);
+        // Both sides read in place and each joined set loaded as it is made: neither side's
+        // stored form nor the joined one is ever held whole (`docs/hostile-input.md`,
+        // "Whole-queue steps"). The result is what loading `join_data` of both stored forms
+        // makes, which a test of `tests/replication.rs` holds it to.
+        let sets: Vec<CompatibleSet<'_>> = self.sets().chain(other.sets()).collect();
+        let members = |value: &Self| value.sets().map(|set| set.len()).sum::<usize>();
+        // Made at the first joined set, once the join has let go of its maps, and with room
+        // for the larger side: the join holds at least that, and often little more.
+        let mut loader: Option<stored::Loader> = None;
+        replication::join_sets(&sets, |set| {
+            loader
+                .get_or_insert_with(|| {
+                    stored::Loader::with_capacity(
+                        self.sets().len().max(other.sets().len()),
+                        members(self).max(members(other)),
+                    )
+                })
+                .add_set(&set);
+        });
+        drop(sets);
+        let empty = loader.is_none();
+        let loaded = loader
+            .unwrap_or_else(|| stored::Loader::with_capacity(0, 0))
+            .finish();
+        let mut joined = self.adopt(loaded, empty);
         joined.raise_clock(other.clock);
         joined
     }
@@ -845,14 +868,27 @@ impl VersionSets {
             .into_iter()
             .filter(|id| has_workflows(id))
             .collect();
-        let revival = replication::receive(
-            &self.to_data(),
-            &incoming.to_data(),
-            still_used,
-            now_ms,
-            self.cluster_id,
-        );
-        let mut state = self.adopt(&revival.data);
+        // As in `join`: both sides read in place, each received set loaded as it is made.
+        let sets: Vec<CompatibleSet<'_>> = self.sets().chain(incoming.sets()).collect();
+        let members = |value: &Self| value.sets().map(|set| set.len()).sum::<usize>();
+        let mut loader: Option<stored::Loader> = None;
+        let revival =
+            replication::receive_sets(&sets, &still_used, now_ms, self.cluster_id, |set| {
+                loader
+                    .get_or_insert_with(|| {
+                        stored::Loader::with_capacity(
+                            self.sets().len().max(incoming.sets().len()),
+                            members(self).max(members(incoming)),
+                        )
+                    })
+                    .add_set(&set);
+            });
+        drop(sets);
+        let empty = loader.is_none();
+        let loaded = loader
+            .unwrap_or_else(|| stored::Loader::with_capacity(0, 0))
+            .finish();
+        let mut state = self.adopt(loaded, empty);
         state.raise_clock(incoming.clock);
         if let Some(newest) = revival.newest {
             state.raise_clock(newest);
@@ -1113,7 +1149,7 @@ impl VersionSets {
 
     /// Moves the clock up to `at_least` (never down), so that later changes stamp later than
     /// anything joined in.
-    fn raise_clock(&mut self, at_least: Hlc) {
+    pub(crate) fn raise_clock(&mut self, at_least: Hlc) {
         self.clock = self.clock.max(at_least);
     }
 
@@ -1139,11 +1175,13 @@ impl VersionSets {
     /// and timestamps, no build ID is in two sets, and both lists are sorted by timestamp.
     /// Should it ever not, this value is kept unchanged rather than a broken value made
     /// (and debug builds stop).
-    fn adopt(&self, data: &VersioningData) -> Self {
-        match Self::from_data(data) {
+    ///
+    /// `loaded` is what loading the data made, `empty` whether the data has no sets.
+    pub(crate) fn adopt(&self, loaded: Result<Loaded, InvalidData>, empty: bool) -> Self {
+        match loaded.map(Self::loaded) {
             // Empty data loads with the zero clock, which below zero is later than both
             // clocks: the join's clock is then this value's alone.
-            Ok(value) if data.version_sets.is_empty() => Self {
+            Ok(value) if empty => Self {
                 clock: self.clock,
                 ..value.with_cluster_id(self.cluster_id)
             },
