@@ -70,6 +70,10 @@ fn what_proto_json_does_not_allow_is_refused_word_for_word() {
             "duplicate field `versionSets`",
         ),
         (
+            r#"{"version_sets": [], "versionSets": []}"#,
+            "given twice, as \"versionSets\" and another spelling",
+        ),
+        (
             r#"{"task_queue": "x"}"#,
             "unknown field `taskQueue`, expected `versionSets`",
         ),

@@ -406,4 +406,24 @@ fn streamed_readers_word_errors_as_the_typed_reader() {
         assert_eq!(empty, VersionSets::from_data(&VersioningData::default()));
         assert_eq!(empty, Ok(VersionSets::default()));
     }
+    // The sequence form reads the fields in order, each element a field's value, and ends
+    // where the sequence does (what formats that write structs as tuples give back).
+    let stamp: Hlc = serde_json::from_str("[5, 2, 1]").unwrap();
+    assert_eq!(
+        stamp,
+        Hlc {
+            wall_clock: 5,
+            version: 2,
+            cluster_id: 1
+        }
+    );
+    let short: Hlc = serde_json::from_str("[7]").unwrap();
+    assert_eq!(
+        short,
+        Hlc {
+            wall_clock: 7,
+            version: 0,
+            cluster_id: 0
+        }
+    );
 }
