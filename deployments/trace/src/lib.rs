@@ -13,7 +13,8 @@
 //!   [`renumber`]);
 //! - `run`: the runner ([`Session`], one step at a time; [`run`], [`replay`]);
 //! - `generate`: seeded random steps whose expectations are the model's ([`generate`]);
-//! - `plan`: rollout plan files, timed steps for `worker_deployments::Plan` ([`read_plan`]).
+//! - `plan`: rollout plan files, timed steps for `worker_deployments::Plan` ([`read_plan`]),
+//!   and a plan as a trace the model passes ([`plan_to_trace`]).
 
 // Traces are untrusted input: a bad line must end in an error, never a panic.
 #![deny(
@@ -31,7 +32,7 @@ mod step;
 mod write;
 
 pub use generate::{WEIGHTS, generate, generate_only};
-pub use plan::{PlanFile, read_plan};
+pub use plan::{PlanFile, plan_to_trace, read_plan};
 pub use read::{HEADER, TraceError, is_deployments, parse};
 pub use run::{Failure, Report, Session, replay, run};
 pub use step::{

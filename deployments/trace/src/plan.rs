@@ -20,8 +20,8 @@ use worker_deployments::{
 };
 
 use crate::read::{TraceError, content_lines, read_json, step_from_map};
-use crate::run::limits;
-use crate::step::{Action, QueueType};
+use crate::run::{Session, limits};
+use crate::step::{Action, QueueType, Step};
 
 /// A plan as its file gives it: the caps of a leading `limits` line, and the steps.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,10 +53,67 @@ pub struct PlanFile {
 /// # Ok::<(), worker_deployments_trace::TraceError>(())
 /// ```
 pub fn read_plan(bytes: &[u8], origin_ms: u64) -> Result<PlanFile, TraceError> {
+    let (limits_step, steps) = read_steps(bytes, origin_ms)?;
     let mut file = PlanFile {
-        limits: None,
+        limits: limits_step.as_ref().and_then(|step| match &step.action {
+            Action::Limits(args) => Some(limits(args)),
+            _ => None,
+        }),
         plan: Plan::default(),
     };
+    for step in steps {
+        let at_ms = step.now.unwrap_or(origin_ms);
+        let event = event(step.action).map_err(|problem| TraceError::new(step.line, problem))?;
+        file.plan.steps.push(PlanStep {
+            at_ms,
+            line: step.line,
+            event,
+        });
+    }
+    Ok(file)
+}
+
+/// A plan as a deployments trace the model passes: its `limits` line first, then each
+/// step's action with `now` its time and `expect` the model's answer
+/// ([`Session::observe`]), so [`replay`](crate::replay) passes it and `version-sets
+/// conform` can play it on a server. The steps are numbered as [`write()`](crate::write)
+/// writes them (the header is line 1).
+///
+/// # Errors
+/// As [`read_plan`].
+///
+/// # Example
+/// ```
+/// use worker_deployments_trace::{plan_to_trace, replay, write};
+///
+/// let steps = plan_to_trace(br#"{"at": 1000, "poll": {"deployment": "D", "build": "b1", "taskQueue": "tq", "type": "workflow"}}
+/// {"at": "+1m", "setCurrent": {"deployment": "D", "build": "b1", "identity": "ci"}}"#, 0)?;
+/// let trace = write(&steps).unwrap();
+/// assert_eq!(trace, r#"{"format": "deployments"}
+/// {"poll":{"deployment":"D","build":"b1","taskQueue":"tq","type":"workflow"},"now":1000,"expect":"changed"}
+/// {"setCurrent":{"deployment":"D","build":"b1","identity":"ci"},"now":61000,"expect":{"outcome":"changed","previous":"__unversioned__"}}
+/// "#);
+/// assert_eq!(replay(trace.as_bytes())?.failed(), 0);
+/// # Ok::<(), worker_deployments_trace::TraceError>(())
+/// ```
+pub fn plan_to_trace(bytes: &[u8], origin_ms: u64) -> Result<Vec<Step>, TraceError> {
+    let (limits_step, steps) = read_steps(bytes, origin_ms)?;
+    let mut session = Session::new();
+    let mut out = Vec::with_capacity(steps.len().saturating_add(1));
+    for mut step in limits_step.into_iter().chain(steps) {
+        step.line = out.len().saturating_add(2);
+        let answer = session.observe(&step);
+        step.expect = step.action.kind().answer().map(|_| answer);
+        out.push(step);
+    }
+    Ok(out)
+}
+
+/// The plan's lines as trace steps: its `limits` step, and each other step with `now`
+/// its time in Unix milliseconds and `line` its line in the file.
+fn read_steps(bytes: &[u8], origin_ms: u64) -> Result<(Option<Step>, Vec<Step>), TraceError> {
+    let mut limits_step = None;
+    let mut steps = Vec::new();
     let mut last = origin_ms;
     let none = BTreeMap::new();
     for (index, (line, text)) in content_lines(bytes).enumerate() {
@@ -72,14 +129,14 @@ pub fn read_plan(bytes: &[u8], origin_ms: u64) -> Result<PlanFile, TraceError> {
             }
         }
         let at = map.remove("at");
-        let step = step_from_map(line, map, &none)?;
-        if let Action::Limits(args) = &step.action {
+        let mut step = step_from_map(line, map, &none)?;
+        if let Action::Limits(_) = &step.action {
             if index > 0 || at.is_some() {
                 return Err(fail(
                     "limits is the first line of a plan, without at".into(),
                 ));
             }
-            file.limits = Some(limits(args));
+            limits_step = Some(step);
             continue;
         }
         let Some(at) = at else {
@@ -92,10 +149,12 @@ pub fn read_plan(bytes: &[u8], origin_ms: u64) -> Result<PlanFile, TraceError> {
             )));
         }
         last = at_ms;
-        let event = event(step.action).map_err(&fail)?;
-        file.plan.steps.push(PlanStep { at_ms, line, event });
+        // An action a plan does not take fails on its own line, before any later line.
+        event(step.action.clone()).map_err(&fail)?;
+        step.now = Some(at_ms);
+        steps.push(step);
     }
-    Ok(file)
+    Ok((limits_step, steps))
 }
 
 /// `at`: milliseconds, or `"+"` and a duration after `last`.

@@ -2,7 +2,7 @@
 //! line.
 
 use worker_deployments::{Event, TaskQueueKey, TaskQueueType, VersionKey};
-use worker_deployments_trace::read_plan;
+use worker_deployments_trace::{plan_to_trace, read_plan, replay, write};
 
 fn refusal(text: &str) -> String {
     read_plan(text.as_bytes(), 0).unwrap_err().to_string()
@@ -113,4 +113,64 @@ fn every_refusal_names_its_line() {
         r#"line 1: 1:14: invalid JSON: duplicate key "at""#
     );
     assert_eq!(refusal("[1]"), "line 1: a step is a JSON object");
+}
+
+#[test]
+fn a_plan_becomes_a_trace_word_for_word() {
+    let steps = plan_to_trace(
+        br#"{"limits": {"maxVersionsInDeployment": 2}}
+{"at": 5, "poll": {"deployment": "D", "build": "b1", "taskQueue": "tq", "type": "workflow"}}
+{"at": "+1s", "setRamping": {"deployment": "D", "build": "b1", "percentage": 10, "identity": "ci"}}
+{"at": "+1s", "pollers": {"deployment": "D", "build": "b1", "present": false}}
+{"at": "+1s", "openPinned": {"deployment": "D", "build": "b1", "count": 2}}
+{"at": "+1s", "deleteVersion": {"deployment": "D", "build": "b1", "identity": "ci"}}
+{"at": "+1s", "checkDrainage": {}}"#,
+        0,
+    )
+    .unwrap();
+    let trace = write(&steps).unwrap();
+    assert_eq!(
+        trace,
+        r#"{"format": "deployments"}
+{"limits":{"maxVersionsInDeployment":2}}
+{"poll":{"deployment":"D","build":"b1","taskQueue":"tq","type":"workflow"},"now":5,"expect":"changed"}
+{"setRamping":{"deployment":"D","build":"b1","percentage":10.0,"identity":"ci"},"now":1005,"expect":{"outcome":"changed","previous":"","previousPercentage":0.0}}
+{"pollers":{"deployment":"D","build":"b1","present":false},"now":2005}
+{"openPinned":{"deployment":"D","build":"b1","count":2},"now":3005}
+{"deleteVersion":{"deployment":"D","build":"b1","identity":"ci"},"now":4005,"expect":{"error":"FAILED_PRECONDITION","message":"version 'D:b1' cannot be deleted since it is current or ramping"}}
+{"checkDrainage":{},"now":5005,"expect":[]}
+"#
+    );
+    assert_eq!(replay(trace.as_bytes()).unwrap().failed(), 0);
+    // A step a plan does not take is refused on its line, as read_plan refuses it.
+    assert_eq!(
+        plan_to_trace(br#"{"at": 0, "describe": {"deployment": "D"}}"#, 0)
+            .unwrap_err()
+            .to_string(),
+        refusal(r#"{"at": 0, "describe": {"deployment": "D"}}"#)
+    );
+}
+
+#[test]
+fn every_committed_plan_becomes_a_trace_the_model_passes() {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data");
+    let mut plans = 0;
+    for entry in std::fs::read_dir(data).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|ext| ext != "jsonl") {
+            continue;
+        }
+        let steps = plan_to_trace(&std::fs::read(&path).unwrap(), 0).unwrap();
+        let expectations = steps.iter().filter(|step| step.expect.is_some()).count();
+        let report = replay(write(&steps).unwrap().as_bytes()).unwrap();
+        assert_eq!(
+            (report.passed, report.failed()),
+            (expectations, 0),
+            "{}",
+            path.display()
+        );
+        assert!(expectations > 0, "{}", path.display());
+        plans += 1;
+    }
+    assert!(plans >= 1);
 }
