@@ -8,7 +8,7 @@ use worker_deployments::{
     Assumptions, DeploymentSummary, Deployments, Event, Hazard, Limits, Plan, PlanReport,
     ShownState, StepOutcome, StepReport, TaskQueueType, VersionKey, VersionStatus,
 };
-use worker_deployments_trace::read_plan;
+use worker_deployments_trace::{plan_to_trace, read_plan, write_with_comment};
 
 use super::state;
 use crate::{Output, Status, input};
@@ -32,7 +32,10 @@ use crate::{Output, Status, input};
 /// "ramping": null | {"version", "percentage"}, "sample": {"current", "ramping"}, "cap",
 /// "versions": [{"version", "status", "drainage", "pollers", "openPinned",
 /// "deletable"}]}]}], "firstFailure": null | {"line", "at", "error", "message"},
-/// "hazards": [{"kind", "message"}]}; a version of null is unversioned.
+/// "hazards": [{"kind", "message"}]}; a version of null is unversioned. With --trace the
+/// plan is printed as a deployments trace instead: its limits line, then each step's
+/// action with now its time and expect the model's answer, which replay passes and
+/// conform plays on a server.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Example:\n  version-sets deployment plan rollout.jsonl --state describe.json --sample 1000"
@@ -47,9 +50,16 @@ pub(crate) struct Args {
     /// How many workflow IDs (wf-0, wf-1, ...) to split between current and ramping
     #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(0..=100_000))]
     sample: u32,
+    /// Print the plan as a deployments trace instead (each step at its time, expecting
+    /// the model's answer), for replay or conform; it starts from no deployments
+    #[arg(long, conflicts_with_all = ["state", "sample"])]
+    trace: bool,
 }
 
 pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
+    if args.trace {
+        return trace(args, output);
+    }
     match check(args) {
         Ok((origin, plan, report)) => {
             if output.json() {
@@ -62,6 +72,28 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
             } else {
                 Status::Failed
             }
+        }
+        Err(message) => {
+            output.diagnostic(message);
+            Status::BadInput
+        }
+    }
+}
+
+/// The plan as a trace (`worker_deployments_trace::plan_to_trace`), after a comment that
+/// names the plan.
+fn trace(args: &Args, output: &mut Output<'_>) -> Status {
+    let written = input::read(&args.plan).and_then(|plan_input| {
+        let steps = plan_to_trace(&plan_input.bytes, 0)
+            .map_err(|e| format!("{}: {e}", plan_input.name))?;
+        let comment = format!("version-sets deployment plan {} --trace", plan_input.name);
+        write_with_comment(&comment, &steps)
+            .map_err(|e| format!("{}: cannot write: {e}", plan_input.name))
+    });
+    match written {
+        Ok(text) => {
+            output.text(&text);
+            Status::Ok
         }
         Err(message) => {
             output.diagnostic(message);
