@@ -84,8 +84,8 @@ pub(crate) fn run(args: &Args, output: &mut Output<'_>) -> Status {
 /// names the plan.
 fn trace(args: &Args, output: &mut Output<'_>) -> Status {
     let written = input::read(&args.plan).and_then(|plan_input| {
-        let steps = plan_to_trace(&plan_input.bytes, 0)
-            .map_err(|e| format!("{}: {e}", plan_input.name))?;
+        let steps =
+            plan_to_trace(&plan_input.bytes, 0).map_err(|e| format!("{}: {e}", plan_input.name))?;
         let comment = format!("version-sets deployment plan {} --trace", plan_input.name);
         write_with_comment(&comment, &steps)
             .map_err(|e| format!("{}: cannot write: {e}", plan_input.name))
