@@ -149,3 +149,46 @@ fn a_malformed_line_is_bad_input_naming_its_line() {
         json!({"error": {"message": "<stdin>: line 1: describe is not a plan step (a plan takes setCurrent, setRamping, deleteVersion, setManager, poll, pollers, openPinned and checkDrainage)"}})
     );
 }
+
+#[test]
+fn trace_prints_the_plan_as_a_trace_replay_passes() {
+    let traced = plan(
+        &[
+            r#"{"at": 5, "poll": {"deployment": "D", "build": "b1", "taskQueue": "tq", "type": "workflow"}}"#,
+            r#"{"at": "+1s", "setCurrent": {"deployment": "D", "build": "b2", "identity": "ci"}}"#,
+        ],
+        &["--trace"],
+    );
+    assert_eq!(
+        (traced.code, traced.out.as_str(), traced.err.as_str()),
+        (
+            0,
+            r#"# version-sets deployment plan <stdin> --trace
+{"format": "deployments"}
+{"poll":{"deployment":"D","build":"b1","taskQueue":"tq","type":"workflow"},"now":5,"expect":"changed"}
+{"setCurrent":{"deployment":"D","build":"b2","identity":"ci"},"now":1005,"expect":{"error":"NOT_FOUND","message":"build ID 'b2' not found in Worker Deployment 'D'"}}
+"#,
+            ""
+        )
+    );
+    let replayed = run_with(&["replay", "-"], traced.out.as_bytes());
+    assert_eq!(
+        (replayed.code, replayed.out.as_str()),
+        (0, "2 passed, 0 failed\n")
+    );
+    let malformed = plan(&[r#"{"at": 1, "describe": {}}"#], &["--trace"]);
+    assert_eq!(
+        (
+            malformed.code,
+            malformed.out.as_str(),
+            malformed.err.as_str()
+        ),
+        (
+            2,
+            "",
+            "<stdin>: line 1: describe is not a plan step (a plan takes setCurrent, setRamping, deleteVersion, setManager, poll, pollers, openPinned and checkDrainage)\n"
+        )
+    );
+    let with_state = plan(&[], &["--trace", "--state", DESCRIBE]);
+    assert_eq!(with_state.code, 2, "{}", with_state.err);
+}
