@@ -31,7 +31,9 @@ use crate::routing::{
     VisibilityQuery,
 };
 use crate::set::{BuildIdRecord, CompatibleSet, Lookup, Sets};
-use crate::stored::{self, BuildIdCompatibility, InvalidData, ListedSet, Loaded, VersioningData};
+use crate::stored::{
+    self, BuildIdCompatibility, InvalidData, ListedSet, Loaded, VersionSetData, VersioningData,
+};
 
 pub use forms::Rebuilt;
 #[cfg(feature = "serde")]
@@ -795,30 +797,9 @@ impl VersionSets {
         // Both sides read in place and each joined set loaded as it is made: neither side's
         // stored form nor the joined one is ever held whole (`docs/hostile-input.md`,
         // "Whole-queue steps"). The result is what loading `join_data` of both stored forms
-        // makes, which a test of `tests/replication.rs` holds it to.
-        let sets: Vec<CompatibleSet<'_>> = self.sets().chain(other.sets()).collect();
-        let members = |value: &Self| value.sets().map(|set| set.len()).sum::<usize>();
-        // Made at the first joined set, once the join has let go of its maps, and with room
-        // for the larger side: the join holds at least that, and often little more.
-        let mut loader: Option<stored::Loader> = None;
-        replication::join_sets(&sets, |set| {
-            loader
-                .get_or_insert_with(|| {
-                    stored::Loader::with_capacity(
-                        self.sets().len().max(other.sets().len()),
-                        members(self).max(members(other)),
-                    )
-                })
-                .add_set(&set);
-        });
-        drop(sets);
-        let empty = loader.is_none();
-        let loaded = loader
-            .unwrap_or_else(|| stored::Loader::with_capacity(0, 0))
-            .finish();
-        let mut joined = self.adopt(loaded, empty);
-        joined.raise_clock(other.clock);
-        joined
+        // makes, which `src/replication/join/tests.rs` holds it to.
+        self.load_joined(other, |sets, emit| replication::join_sets(sets, emit))
+            .0
     }
 
     /// Applies a replica received from another cluster, as the server does (its
@@ -869,27 +850,9 @@ impl VersionSets {
             .filter(|id| has_workflows(id))
             .collect();
         // As in `join`: both sides read in place, each received set loaded as it is made.
-        let sets: Vec<CompatibleSet<'_>> = self.sets().chain(incoming.sets()).collect();
-        let members = |value: &Self| value.sets().map(|set| set.len()).sum::<usize>();
-        let mut loader: Option<stored::Loader> = None;
-        let revival =
-            replication::receive_sets(&sets, &still_used, now_ms, self.cluster_id, |set| {
-                loader
-                    .get_or_insert_with(|| {
-                        stored::Loader::with_capacity(
-                            self.sets().len().max(incoming.sets().len()),
-                            members(self).max(members(incoming)),
-                        )
-                    })
-                    .add_set(&set);
-            });
-        drop(sets);
-        let empty = loader.is_none();
-        let loaded = loader
-            .unwrap_or_else(|| stored::Loader::with_capacity(0, 0))
-            .finish();
-        let mut state = self.adopt(loaded, empty);
-        state.raise_clock(incoming.clock);
+        let (mut state, revival) = self.load_joined(incoming, |sets, emit| {
+            replication::receive_sets(sets, &still_used, now_ms, self.cluster_id, emit)
+        });
         if let Some(newest) = revival.newest {
             state.raise_clock(newest);
         }
@@ -897,6 +860,39 @@ impl VersionSets {
             state,
             revived: revival.revived,
         }
+    }
+
+    /// The value loaded from the sets `make` hands over, one at a time, from the sets of
+    /// both `self` and `other`, with `other`'s clock raised into it; and what `make` returns.
+    /// Neither side's stored form nor the joined one is held whole: the loader is made at
+    /// the first set, once `make` has built its maps, with room for the larger side (the
+    /// join holds at least that, and often little more).
+    fn load_joined<R>(
+        &self,
+        other: &Self,
+        make: impl FnOnce(&[CompatibleSet<'_>], &mut dyn FnMut(VersionSetData)) -> R,
+    ) -> (Self, R) {
+        let sets: Vec<CompatibleSet<'_>> = self.sets().chain(other.sets()).collect();
+        let members = |value: &Self| value.sets().map(|set| set.len()).sum::<usize>();
+        let mut loader: Option<stored::Loader> = None;
+        let made = make(&sets, &mut |set| {
+            loader
+                .get_or_insert_with(|| {
+                    stored::Loader::with_capacity(
+                        self.sets().len().max(other.sets().len()),
+                        members(self).max(members(other)),
+                    )
+                })
+                .add_set(&set);
+        });
+        drop(sets);
+        let empty = loader.is_none();
+        let loaded = loader
+            .unwrap_or_else(|| stored::Loader::with_capacity(0, 0))
+            .finish();
+        let mut value = self.adopt(loaded, empty);
+        value.raise_clock(other.clock);
+        (value, made)
     }
 
     /// Records `build_id` so that its guessed set ID survives (Temporal's internal
